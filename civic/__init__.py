@@ -1,0 +1,1 @@
+"""civic — the working tool of a city council's communications department."""
