@@ -1,1 +1,93 @@
 """civic — the working tool of a city council's communications department."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from civic.config import (
+    REPO_ROOT,
+    DefaultConfig,
+    default_instance_path,
+    env_overrides,
+    load_or_create_secret,
+    resolve_database_url,
+)
+
+# Domain packages, in the order their blueprints, CLI groups and demo data are loaded.
+# Each may have ``views.py`` (``bp``), ``cli.py`` (``cli``) and ``demo.py`` (``load_demo``).
+DOMAINS = ("auth", "audit", "public", "pb", "petitions", "enterprises", "reports")
+
+
+def create_app(test_config: dict | None = None, *, instance_path: str | os.PathLike | None = None):
+    """Build the application: defaults → instance/config.py → CIVIC_* → ``test_config``."""
+    instance = Path(instance_path).resolve() if instance_path else default_instance_path(os.environ)
+    app = Flask(
+        __name__,
+        instance_path=str(instance),
+        instance_relative_config=True,
+        template_folder=str(REPO_ROOT / "templates"),
+    )
+    app.config.from_object(DefaultConfig)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(env_overrides(dict(os.environ)))
+    if test_config:
+        app.config.update(test_config)
+
+    instance.mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = load_or_create_secret(instance)
+    if not app.config.get("PERSONAL_DATA_KEY"):
+        # A separate key for keyed hashes of personal data (document numbers, e-mails).
+        app.config["PERSONAL_DATA_KEY"] = load_or_create_secret(instance, "personal_data_key")
+    app.config["SQLALCHEMY_DATABASE_URI"] = resolve_database_url(
+        app.config.get("SQLALCHEMY_DATABASE_URI"), instance
+    )
+
+    _init_extensions(app)
+    _register_domains(app)
+
+    from civic import formatting, web
+    from civic.cli import demo_command
+
+    app.cli.add_command(demo_command)
+
+    formatting.init_app(app)
+    web.init_app(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from civic import database
+    from civic.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=str(REPO_ROOT / "migrations"), render_as_batch=True, compare_type=True
+    )
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    database.init_app(app)
+
+
+def _domain_module(domain: str, name: str):
+    module = f"civic.{domain}.{name}"
+    if importlib.util.find_spec(module) is None:
+        return None
+    return importlib.import_module(module)
+
+
+def _register_domains(app: Flask) -> None:
+    for domain in DOMAINS:
+        _domain_module(domain, "models")
+        views = _domain_module(domain, "views")
+        if views is not None:
+            app.register_blueprint(views.bp)
+        commands = _domain_module(domain, "cli")
+        if commands is not None:
+            app.cli.add_command(commands.cli)

@@ -1,0 +1,47 @@
+# civic — the two commands a newcomer needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test lint format bench demo clean-venv
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "civic needs Python 3.11 or newer"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+## make run: install, migrate the SQLite database in instance/, load the demo once, serve.
+run: $(VENV)/.installed
+	$(BIN)/civic db upgrade
+	$(BIN)/civic demo
+	@echo "civic: http://$(HOST):$(PORT)/  (staff: http://$(HOST):$(PORT)/login)"
+	$(BIN)/civic run --host $(HOST) --port $(PORT)
+
+## make test: install the test extra and run the whole suite (SQLite and PostgreSQL).
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check civic tests benchmarks
+	$(BIN)/ruff format --check civic tests benchmarks
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff check --fix civic tests benchmarks
+	$(BIN)/ruff format civic tests benchmarks
+
+## make bench: speed and memory on real and generated data (not run by CI).
+bench: $(VENV)/.installed-test
+	$(BIN)/python -m benchmarks
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,1 @@
+"""Staff accounts, roles, login/logout and permission checks."""

@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_user, logout_user
+
+from civic.audit.services import record_event
+from civic.auth import services
+from civic.auth.forms import LoginForm, UserForm
+from civic.auth.models import User
+from civic.auth.permissions import role_required, staff_required
+from civic.auth.roles import ADMIN, ROLES
+from civic.extensions import db, limiter, login_manager
+
+bp = Blueprint("auth", __name__)
+
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Увійдіть, щоб відкрити цю сторінку."
+login_manager.login_message_category = "info"
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.is_active else None
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site relative paths may be a redirect target after login."""
+    if not target:
+        return url_for("auth.staff_home")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("auth.staff_home")
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(_safe_next(request.args.get("next")))
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        result = services.authenticate(form.login.data, form.password.data)
+        db.session.commit()
+        if result.user is not None:
+            login_user(result.user)
+            return redirect(_safe_next(request.args.get("next")))
+        error = result.error
+    status = 200 if error is None else 401
+    return render_template("auth/login.html", form=form, error=error), status
+
+
+@bp.route("/logout", methods=["POST"])
+@staff_required
+def logout():
+    record_event("auth.logout", object_type="user", object_id=current_user.id)
+    db.session.commit()
+    logout_user()
+    flash("Ви вийшли з системи.", "info")
+    return redirect(url_for("public.index"))
+
+
+@bp.route("/staff/")
+@staff_required
+def staff_home():
+    return render_template("auth/staff_home.html", roles=ROLES)
+
+
+@bp.route("/staff/users")
+@role_required(ADMIN)
+def users():
+    return render_template("auth/users.html", users=services.list_users(), roles=ROLES)
+
+
+@bp.route("/staff/users/new", methods=["GET", "POST"])
+@role_required(ADMIN)
+def user_create():
+    form = UserForm()
+    if form.validate_on_submit():
+        try:
+            if not form.password.data:
+                raise services.AccountError("Для нового користувача потрібен пароль.")
+            user = services.create_user(
+                form.login.data,
+                form.password.data,
+                form.roles.data,
+                full_name=form.full_name.data or "",
+                actor=current_user,
+            )
+            if not form.is_active.data:
+                services.update_user(user, is_active=False, actor=current_user)
+        except services.AccountError as exc:
+            db.session.rollback()
+            form.login.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(f"Користувача «{user.login}» створено.", "success")
+            return redirect(url_for("auth.users"))
+    return render_template("auth/user_form.html", form=form, user=None)
+
+
+@bp.route("/staff/users/<int:user_id>", methods=["GET", "POST"])
+@role_required(ADMIN)
+def user_edit(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    form = UserForm(obj=user)
+    if request.method == "GET":
+        form.roles.data = sorted(user.roles)
+    if form.validate_on_submit():
+        if user.id == current_user.id and (ADMIN not in form.roles.data or not form.is_active.data):
+            form.roles.errors.append(
+                "Не можна забрати в себе роль адміністратора чи вимкнути себе."
+            )
+        else:
+            try:
+                services.update_user(
+                    user,
+                    roles=form.roles.data,
+                    full_name=form.full_name.data or "",
+                    is_active=form.is_active.data,
+                    password=form.password.data or None,
+                    actor=current_user,
+                )
+            except services.AccountError as exc:
+                db.session.rollback()
+                form.password.errors.append(str(exc))
+            else:
+                db.session.commit()
+                flash(f"Зміни для «{user.login}» збережено.", "success")
+                return redirect(url_for("auth.users"))
+    return render_template("auth/user_form.html", form=form, user=user)

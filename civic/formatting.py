@@ -1,0 +1,75 @@
+"""Ukrainian formatting of numbers, money and dates (Babel, ``uk_UA``), as Jinja filters.
+
+Babel groups thousands with a no-break space (U+00A0), which is what Ukrainian typography
+wants: ``1 234 567,89``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+LOCALE = "uk_UA"
+
+
+def uk_number(value, places: int | None = None) -> str:
+    """``1234567.89`` → ``1 234 567,89``; ``places`` fixes the number of decimals."""
+    if value is None or value == "":
+        return ""
+    number = Decimal(str(value))
+    if places is None:
+        return format_decimal(number, locale=LOCALE, decimal_quantization=False)
+    pattern = "#,##0" + ("." + "0" * places if places else "")
+    return format_decimal(number, format=pattern, locale=LOCALE)
+
+
+def uk_money(value, currency: str = "грн") -> str:
+    """``3866211`` → ``3 866 211,00 грн``."""
+    if value is None or value == "":
+        return ""
+    return f"{uk_number(value, 2)}\u00a0{currency}"
+
+
+def uk_date(value: dt.date | dt.datetime | None) -> str:
+    """``2020-11-23`` → ``23.11.2020`` (ДСТУ 4163:2020 numeric form)."""
+    if value is None:
+        return ""
+    return value.strftime("%d.%m.%Y")
+
+
+def uk_datetime(value: dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    return value.strftime("%d.%m.%Y %H:%M")
+
+
+def uk_date_long(value: dt.date | dt.datetime | None) -> str:
+    """``2020-11-23`` → ``23 листопада 2020 року`` (month in the genitive)."""
+    if value is None:
+        return ""
+    return f"{format_date(value, 'd MMMM y', locale=LOCALE)} року"
+
+
+def uk_month(value: dt.date, case: str = "nominative") -> str:
+    """Month and year: ``листопад 2020`` (nominative) or ``листопада 2020`` (genitive)."""
+    if case == "genitive":
+        return format_date(value, "MMMM y", locale=LOCALE)
+    return format_date(value, "LLLL y", locale=LOCALE)
+
+
+def uk_month_name(month: int, case: str = "nominative") -> str:
+    return uk_month(dt.date(2000, month, 1), case).rsplit(" ", 1)[0]
+
+
+def init_app(app) -> None:
+    app.jinja_env.filters.update(
+        uk_number=uk_number,
+        uk_money=uk_money,
+        uk_date=uk_date,
+        uk_datetime=uk_datetime,
+        uk_date_long=uk_date_long,
+        uk_month=uk_month,
+    )

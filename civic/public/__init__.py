@@ -1,0 +1,1 @@
+"""The public face: landing page, health check, open-data index."""

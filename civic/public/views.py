@@ -1,0 +1,30 @@
+import logging
+
+from flask import Blueprint, jsonify, render_template
+from sqlalchemy import text
+
+from civic.extensions import db
+
+bp = Blueprint("public", __name__)
+log = logging.getLogger(__name__)
+
+
+@bp.route("/")
+def index():
+    return render_template("public/index.html")
+
+
+@bp.route("/healthz")
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:
+        log.warning("health check: database unreachable", exc_info=True)
+        db.session.rollback()
+        return jsonify({"status": "error", "database": "unreachable"}), 503
+    return jsonify({"status": "ok", "database": "ok"})
+
+
+@bp.route("/open-data")
+def open_data():
+    return render_template("public/open_data.html")

@@ -1,0 +1,413 @@
+"""Reading tables the way Ukrainian offices produce them, and writing safe exports.
+
+Offices send CSV in UTF-8 (with or without BOM) or Windows-1251, separated by ``;`` (Excel's
+default in the Ukrainian locale) or ``,``, and XLSX where cells hold numbers or text. Numbers
+are written ``1 234,56`` (space or no-break space groups, comma decimals), negatives as
+``( 4 567 )``, and ``-`` or an empty cell means "no value". Dates come as ``ДД.ММ.РРРР`` or ISO.
+
+Every problem is a :class:`TabularError` whose text is Ukrainian and names the file, the line
+and the column. The module is pure: it takes bytes and returns plain data.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+MAX_BYTES = 200 * 1024 * 1024
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class TabularError(ValueError):
+    """A problem with an uploaded table, with its place: file, line (1-based) and column."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        column: str | None = None,
+    ) -> None:
+        self.message = message
+        self.file = file
+        self.line = line
+        self.column = column
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        where = []
+        if self.file:
+            where.append(f"Файл «{self.file}»")
+        if self.line is not None:
+            where.append(f"рядок {self.line}")
+        if self.column:
+            where.append(f"стовпець «{self.column}»")
+        prefix = ", ".join(where)
+        if prefix:
+            prefix = prefix[0].upper() + prefix[1:]
+            return f"{prefix}: {self.message}"
+        return self.message
+
+
+# ---------------------------------------------------------------- decoding and sniffing
+
+
+def decode(data: bytes, *, file: str | None = None) -> tuple[str, str]:
+    """Bytes → (text, encoding): UTF-8 with or without BOM, else Windows-1251."""
+    if b"\x00" in data[:4096]:
+        raise TabularError(
+            "файл не схожий на текстову таблицю (містить нульові байти); "
+            "очікувався CSV у UTF-8 або Windows-1251, або XLSX",
+            file=file,
+        )
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1251"), "cp1251"
+    except UnicodeDecodeError as exc:
+        raise TabularError(
+            "не вдалося прочитати кодування; збережіть файл як CSV UTF-8", file=file
+        ) from exc
+
+
+def sniff_delimiter(header_line: str) -> str:
+    """The delimiter of a header line: the most frequent of ``;``, ``,`` and tab."""
+    counts = {d: header_line.count(d) for d in (";", ",", "\t")}
+    best = max(counts, key=lambda d: (counts[d], d == ";"))
+    return best if counts[best] else ";"
+
+
+def clean_cell(value: str) -> str:
+    """Trim a text cell and drop control characters (keeping none of them in the data)."""
+    return _CONTROL.sub("", value).strip()
+
+
+def normalise_header(value: object) -> str:
+    text = "" if value is None else str(value)
+    text = text.replace("\u00a0", " ").replace("\ufeff", "")
+    return re.sub(r"\s+", " ", clean_cell(text)).casefold()
+
+
+# ---------------------------------------------------------------- the table reader
+
+
+@dataclass(frozen=True)
+class Row:
+    """One data row: its line number in the file and cells keyed by canonical column name."""
+
+    line: int
+    cells: dict[str, object]
+
+    def get(self, name: str, default: object = None) -> object:
+        return self.cells.get(name, default)
+
+
+@dataclass
+class Table:
+    """An opened table: where the header was found and an iterator over its rows."""
+
+    file: str
+    kind: str  # "csv" or "xlsx"
+    headers: list[str]
+    header_line: int
+    columns: dict[str, int]  # canonical name → position
+    encoding: str | None = None
+    delimiter: str | None = None
+    _rows: Iterator[tuple[int, Sequence[object]]] = field(default=iter(()), repr=False)
+
+    def __iter__(self) -> Iterator[Row]:
+        for line, raw in self._rows:
+            if all(_blank(v) for v in raw):
+                continue
+            cells = {}
+            for name, pos in self.columns.items():
+                value = raw[pos] if pos < len(raw) else None
+                cells[name] = clean_cell(value) if isinstance(value, str) else value
+            yield Row(line, cells)
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column the reader looks for: its canonical name and the header texts that mean it."""
+
+    name: str
+    aliases: tuple[str, ...]
+    required: bool = True
+
+    def matches(self, header: str) -> bool:
+        return normalise_header(header) in {normalise_header(a) for a in (self.name, *self.aliases)}
+
+
+def _map_columns(headers: Sequence[object], columns: Sequence[Column]) -> dict[str, int] | None:
+    mapping: dict[str, int] = {}
+    for pos, header in enumerate(headers):
+        for column in columns:
+            if column.name not in mapping and column.matches(str(header or "")):
+                mapping[column.name] = pos
+                break
+    if all(c.name in mapping for c in columns if c.required):
+        return mapping
+    return None
+
+
+def _missing_message(headers: Sequence[object], columns: Sequence[Column]) -> str:
+    found = [str(h) for h in headers if not _blank(h)]
+    missing = [
+        c for c in columns if c.required and not any(c.matches(str(h or "")) for h in headers)
+    ]
+    names = ", ".join(f"«{c.aliases[0] if c.aliases else c.name}»" for c in missing)
+    return (
+        f"не знайдено обов'язкових стовпців: {names}; "
+        f"у заголовку є: {', '.join(f'«{h}»' for h in found) or 'нічого'}"
+    )
+
+
+def open_table(
+    data: bytes,
+    filename: str,
+    columns: Sequence[Column],
+    *,
+    header_search_rows: int = 1,
+    max_bytes: int = MAX_BYTES,
+) -> Table:
+    """Open a CSV or XLSX file and locate its header among the first ``header_search_rows``.
+
+    Rows are read lazily (a million-row file is never held as objects at once).
+    """
+    if not data or not data.strip():
+        raise TabularError("файл порожній", file=filename)
+    if len(data) > max_bytes:
+        raise TabularError(
+            f"файл завеликий ({len(data) // (1024 * 1024)} МБ; найбільше — "
+            f"{max_bytes // (1024 * 1024)} МБ)",
+            file=filename,
+        )
+    if data[:4] == b"PK\x03\x04":
+        return _open_xlsx(data, filename, columns, header_search_rows)
+    if filename.lower().endswith((".xlsx", ".xlsm")):
+        raise TabularError("файл має розширення .xlsx, але не є книгою Excel", file=filename)
+    if filename.lower().endswith(".xls"):
+        raise TabularError(
+            "старий формат Excel (.xls) не підтримується; збережіть файл як .xlsx або CSV",
+            file=filename,
+        )
+    return _open_csv(data, filename, columns, header_search_rows)
+
+
+def _open_csv(data: bytes, filename: str, columns, header_search_rows: int) -> Table:
+    text, encoding = decode(data, file=filename)
+    lines = text.splitlines()
+    first = next((ln for ln in lines[: max(header_search_rows, 1) * 4] if ln.strip()), "")
+    delimiter = sniff_delimiter(first)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"')
+    rows = _numbered(reader)
+    scanned = []
+    for line, raw in rows:
+        scanned.append((line, raw))
+        mapping = _map_columns(raw, columns)
+        if mapping is not None:
+            return Table(
+                filename,
+                "csv",
+                [clean_cell(h) for h in raw],
+                line,
+                mapping,
+                encoding,
+                delimiter,
+                rows,
+            )
+        if len(scanned) >= header_search_rows:
+            break
+    headers = scanned[0][1] if scanned else []
+    raise TabularError(
+        _missing_message(headers, columns), file=filename, line=scanned[0][0] if scanned else 1
+    )
+
+
+def _numbered(reader) -> Iterator[tuple[int, list[str]]]:
+    try:
+        for raw in reader:
+            yield reader.line_num, raw
+    except csv.Error as exc:
+        raise TabularError(
+            f"порушено структуру CSV ({exc}); перевірте лапки", line=reader.line_num
+        ) from exc
+
+
+def _open_xlsx(data: bytes, filename: str, columns, header_search_rows: int) -> Table:
+    import warnings
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about styles it does not know
+            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise TabularError(
+            "не вдалося відкрити книгу Excel (.xlsx); файл пошкоджено", file=filename
+        ) from exc
+    sheet = book.worksheets[0]
+
+    it = enumerate(sheet.iter_rows(values_only=True), 1)
+    scanned = []
+    for line, raw in it:
+        scanned.append((line, raw))
+        mapping = _map_columns(raw, columns)
+        if mapping is not None:
+            headers = ["" if h is None else clean_cell(str(h)) for h in raw]
+            return Table(filename, "xlsx", headers, line, mapping, None, None, it)
+        if len(scanned) >= header_search_rows:
+            break
+    headers = scanned[0][1] if scanned else []
+    raise TabularError(
+        _missing_message(headers, columns), file=filename, line=scanned[0][0] if scanned else 1
+    )
+
+
+# ---------------------------------------------------------------- values
+
+
+_NUMBER_SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
+
+
+def parse_number(value: object) -> Decimal | None:
+    """A Ukrainian office number → Decimal, or None for "no value".
+
+    ``1 234,56`` · ``1234.56`` · ``1 234`` · ``( 4 567 )`` (negative) · ``-4567`` · ``−4567``
+    · ``-`` or empty → None. Raises ValueError (Ukrainian text) for anything else.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError("очікувалося число")
+    if isinstance(value, int | Decimal):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    text = _NUMBER_SPACES.sub("", str(value)).replace("\u2212", "-").replace("\u2013", "-")
+    if text in ("", "-", "—", "–"):
+        return None
+    negative = False
+    if text.startswith("(") and text.endswith(")"):
+        negative, text = True, text[1:-1]
+    if text.count(",") == 1 and "." not in text:
+        text = text.replace(",", ".")
+    elif text.count(",") >= 1 and text.count(".") == 1 and text.rfind(",") < text.rfind("."):
+        text = text.replace(",", "")  # 1,234.56
+    if not re.fullmatch(r"[+-]?\d+(\.\d+)?", text):
+        raise ValueError(f"«{value}» — не число (очікувалося, наприклад, 1 234,56)")
+    try:
+        number = Decimal(text)
+    except InvalidOperation as exc:  # pragma: no cover - the regex already guards
+        raise ValueError(f"«{value}» — не число") from exc
+    return -number if negative else number
+
+
+_DATE_DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+_DATE_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def parse_date(value: object) -> dt.date:
+    """``ДД.ММ.РРРР`` or ISO ``РРРР-ММ-ДД`` (or an Excel date cell) → date.
+
+    Raises ValueError with a Ukrainian message: «31.02.2004 — такої дати не існує».
+    """
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = clean_cell(str(value or ""))
+    if not text:
+        raise ValueError("дату не вказано")
+    text = text.split(" ")[0].split("T")[0]
+    if m := _DATE_DOTTED.fullmatch(text):
+        day, month, year = (int(g) for g in m.groups())
+    elif m := _DATE_ISO.fullmatch(text):
+        year, month, day = (int(g) for g in m.groups())
+    else:
+        raise ValueError(f"«{text}» — не дата (очікувалося ДД.ММ.РРРР або РРРР-ММ-ДД)")
+    try:
+        return dt.date(year, month, day)
+    except ValueError as exc:
+        raise ValueError(f"{text} — такої дати не існує") from exc
+
+
+# ---------------------------------------------------------------- safe exports
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> object:
+    """Make a text cell safe to open in Excel: a leading = + - @ becomes literal text."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def write_csv(
+    headers: Sequence[str], rows: Iterable[Sequence[object]], *, bom: bool = True
+) -> bytes:
+    """CSV in UTF-8 (with BOM so Excel reads Cyrillic), ``,`` delimiter, cells neutralised.
+
+    Numbers use ``.`` decimals and dates ISO form, as open-data standards ask.
+    """
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([neutralise(h) for h in headers])
+    for row in rows:
+        writer.writerow([_export_text(v) for v in row])
+    data = out.getvalue().encode("utf-8")
+    return (b"\xef\xbb\xbf" + data) if bom else data
+
+
+def _export_text(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, int | Decimal):
+        return str(value)
+    return neutralise(str(value))
+
+
+def write_xlsx(
+    headers: Sequence[str], rows: Iterable[Sequence[object]], *, sheet_title: str = "Дані"
+) -> bytes:
+    """An XLSX workbook with one sheet; numbers stay numbers, text cells are neutralised."""
+    import warnings
+
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title=sheet_title[:31])
+    sheet.append([str(h) for h in headers])
+    for row in rows:
+        cells = []
+        for value in row:
+            if isinstance(value, Decimal):
+                value = float(value)  # Excel keeps every number as a double anyway
+            cells.append(neutralise(value) if isinstance(value, str) else value)
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        book.save(buffer)
+    return buffer.getvalue()

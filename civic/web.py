@@ -1,0 +1,116 @@
+"""Cross-cutting HTTP behaviour: security headers, Ukrainian error pages, template globals."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, current_app, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; form-action 'self'; base-uri 'self'; object-src 'none'; "
+    "frame-ancestors 'none'"
+)
+
+ERROR_TITLES = {
+    400: "Некоректний запит",
+    403: "Доступ заборонено",
+    404: "Сторінку не знайдено",
+    405: "Метод не дозволено",
+    410: "Сторінку вилучено",
+    413: "Файл завеликий",
+    429: "Забагато запитів",
+    500: "Внутрішня помилка сервера",
+    503: "Сервіс тимчасово недоступний",
+}
+
+ERROR_TEXTS = {
+    400: "Сервер не зміг обробити запит. Перевірте введені дані та спробуйте ще раз.",
+    403: "У вас немає прав для перегляду цієї сторінки.",
+    404: "Такої сторінки немає. Перевірте адресу або перейдіть на головну.",
+    405: "Цей метод запиту для сторінки не підтримується.",
+    410: "Цю сторінку вилучено.",
+    413: "Файл або запит перевищує дозволений розмір.",
+    429: "Забагато спроб за короткий час. Зачекайте кілька хвилин і спробуйте знову.",
+    500: "Сталася помилка на сервері. Її зафіксовано; спробуйте пізніше.",
+    503: "Сервіс тимчасово недоступний. Спробуйте за кілька хвилин.",
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path == "/healthz"
+
+
+def render_error(code: int, message: str | None = None):
+    title = ERROR_TITLES.get(code, "Помилка")
+    text = message or ERROR_TEXTS.get(code, "")
+    if wants_json():
+        return jsonify({"error": title, "message": text, "status": code}), code
+    try:
+        return render_template("errors/error.html", code=code, title=title, message=text), code
+    except Exception:  # the template itself may need the database that just failed
+        log.exception("error page failed to render")
+        body = f"<!doctype html><html lang='uk'><title>{title}</title><h1>{title}</h1><p>{text}</p>"
+        return body, code, {"Content-Type": "text/html; charset=utf-8"}
+
+
+def init_app(app: Flask) -> None:
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
+        )
+        if current_app.config.get("SESSION_COOKIE_SECURE"):
+            response.headers.setdefault(
+                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+            )
+        return response
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(
+            400,
+            "Форма застаріла або надіслана не з цього сайту (CSRF). "
+            "Оновіть сторінку та надішліть форму ще раз.",
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        code = error.code or 500
+        if code == 410 and error.description and error.description != ERROR_TEXTS.get(410):
+            return render_error(code, error.description)
+        if code in (403, 404, 400) and getattr(error, "ukrainian", None):
+            return render_error(code, error.ukrainian)
+        return render_error(code)
+
+    @app.errorhandler(Exception)
+    def unhandled(error: Exception):
+        if isinstance(error, HTTPException):
+            return http_error(error)
+        if current_app.testing and current_app.config.get("PROPAGATE_EXCEPTIONS") is not False:
+            raise error
+        log.exception("unhandled error on %s", request.path)
+        from sqlalchemy.exc import OperationalError
+
+        from civic.extensions import db
+
+        db.session.rollback()
+        if isinstance(error, OperationalError):
+            return render_error(503, "База даних тимчасово недоступна. Спробуйте за кілька хвилин.")
+        return render_error(500)
+
+    @app.context_processor
+    def council():
+        cfg = current_app.config
+        return {
+            "council_name": cfg["COUNCIL_NAME"],
+            "department_name": cfg["DEPARTMENT_NAME"],
+        }

@@ -1,0 +1,172 @@
+"""Fixtures shared by the whole suite.
+
+Every test that takes ``app`` (or anything built on it) runs twice: on SQLite and on a
+throwaway PostgreSQL server started here. ``CIVIC_TEST_BACKENDS=sqlite`` narrows a local run;
+in CI (``CI`` set) PostgreSQL failing to start fails the run instead of skipping.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from civic import create_app
+from civic.extensions import db
+from tests.support.postgres import PostgresServer, PostgresUnavailable
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHARED = REPO_ROOT.parent / "shared"
+BACKENDS = tuple(os.environ.get("CIVIC_TEST_BACKENDS", "sqlite,postgresql").split(","))
+_db_counter = itertools.count(1)
+
+
+def base_config(**overrides) -> dict:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "PERSONAL_DATA_KEY": "test-personal-data-key",
+        "WTF_CSRF_ENABLED": False,
+        "MAIL_SERVER": None,
+        "PUBLIC_BASE_URL": "http://localhost",
+    }
+    config.update(overrides)
+    return config
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not SHARED.is_dir():
+        pytest.skip("../shared is absent (a user's own clone): real-data tests need it")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    try:
+        server = PostgresServer().start()
+    except PostgresUnavailable as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL must run in CI but could not start: {exc}")
+        pytest.skip(f"PostgreSQL unavailable here: {exc}")
+    yield server
+    server.stop()
+
+
+def _migrate(url: str, instance: Path) -> None:
+    from flask_migrate import upgrade
+
+    app = create_app(base_config(SQLALCHEMY_DATABASE_URI=url), instance_path=instance)
+    with app.app_context():
+        upgrade()
+        if db.engine.dialect.name == "sqlite":
+            with db.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("sqlite-template")
+    path = folder / "template.sqlite"
+    _migrate(f"sqlite:///{path}", folder / "instance")
+    # A single self-contained file, safe to copy for each test.
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode=DELETE")
+    conn.close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server, tmp_path_factory) -> str:
+    pg_server.execute("CREATE DATABASE civic_template")
+    _migrate(pg_server.url("civic_template"), tmp_path_factory.mktemp("pg-instance"))
+    return "civic_template"
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        template = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "civic.sqlite"
+        shutil.copyfile(template, path)
+        yield f"sqlite:///{path}"
+    else:
+        server = request.getfixturevalue("pg_server")
+        template = request.getfixturevalue("pg_template")
+        name = f"civic_test_{os.getpid()}_{next(_db_counter)}"
+        server.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
+        yield server.url(name)
+        server.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def app_factory(database_url, tmp_path):
+    """Build an app on this test's database; keyword arguments override the config."""
+    made = []
+
+    def make(**overrides):
+        app = create_app(
+            base_config(**{"SQLALCHEMY_DATABASE_URI": database_url, **overrides}),
+            instance_path=tmp_path / "instance",
+        )
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(app_factory):
+    app = app_factory()
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def create_user(app):
+    """Create a staff account: ``create_user("op1", "commission")`` → User (password = login*2)."""
+    from civic.auth import services
+
+    def make(login: str, *roles: str, password: str | None = None, full_name: str = ""):
+        user = services.create_user(
+            login, password or f"{login}-{login}-pw", roles or ("editor",), full_name=full_name
+        )
+        db.session.commit()
+        return user
+
+    return make
+
+
+def login_as(client, login: str, password: str | None = None):
+    response = client.post(
+        "/login", data={"login": login, "password": password or f"{login}-{login}-pw"}
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return response
+
+
+@pytest.fixture
+def login(client):
+    def do(login: str, password: str | None = None):
+        return login_as(client, login, password)
+
+    return do

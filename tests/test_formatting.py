@@ -1,0 +1,78 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from civic.formatting import uk_date, uk_date_long, uk_money, uk_month, uk_month_name, uk_number
+
+NBSP = "\u00a0"
+
+
+@pytest.mark.parametrize(
+    ("value", "places", "expected"),
+    [
+        (Decimal("1234567.89"), None, "1 234 567,89"),
+        (1234567.89, None, "1 234 567,89"),
+        (316, None, "316"),
+        (0, 2, "0,00"),
+        (Decimal("-4567"), None, "-4 567"),
+        ("399500", 2, "399 500,00"),
+        (Decimal("0.5"), 0, "0"),
+        (None, None, ""),
+    ],
+)
+def test_uk_number(value, places, expected):
+    assert uk_number(value, places).replace(NBSP, " ") == expected
+
+
+def test_groups_are_no_break_spaces():
+    assert uk_number(1000) == f"1{NBSP}000"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(3866211, "3 866 211,00 грн"), (Decimal("417031"), "417 031,00 грн"), ("0.5", "0,50 грн")],
+)
+def test_uk_money(value, expected):
+    assert uk_money(value).replace(NBSP, " ") == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "short", "long"),
+    [
+        (dt.date(2020, 11, 23), "23.11.2020", "23 листопада 2020 року"),
+        (dt.date(2021, 2, 5), "05.02.2021", "5 лютого 2021 року"),
+        (dt.date(2022, 3, 1), "01.03.2022", "1 березня 2022 року"),
+        (dt.datetime(2024, 5, 1, 9, 30), "01.05.2024", "1 травня 2024 року"),
+    ],
+)
+def test_uk_dates(value, short, long):
+    assert uk_date(value) == short
+    assert uk_date_long(value) == long
+
+
+@pytest.mark.parametrize(
+    ("month", "nominative", "genitive"),
+    [
+        (11, "листопад", "листопада"),
+        (1, "січень", "січня"),
+        (5, "травень", "травня"),
+        (9, "вересень", "вересня"),
+    ],
+)
+def test_month_names(month, nominative, genitive):
+    assert uk_month(dt.date(2020, month, 1)) == f"{nominative} 2020"
+    assert uk_month(dt.date(2020, month, 1), "genitive") == f"{genitive} 2020"
+    assert uk_month_name(month) == nominative
+    assert uk_month_name(month, "genitive") == genitive
+
+
+def test_filters_registered_for_templates(tmp_path):
+    from civic import create_app
+
+    app = create_app({"TESTING": True}, instance_path=tmp_path)
+    env = app.jinja_env
+    rendered = env.from_string("{{ 3866211|uk_money }} {{ d|uk_date_long }}").render(
+        d=dt.date(2020, 11, 23)
+    )
+    assert rendered.replace(NBSP, " ") == "3 866 211,00 грн 23 листопада 2020 року"

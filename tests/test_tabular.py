@@ -1,0 +1,230 @@
+"""Reading office tables: encodings, delimiters, headers, Ukrainian numbers and dates."""
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from openpyxl import Workbook, load_workbook
+
+from civic.tabular import (
+    Column,
+    TabularError,
+    neutralise,
+    open_table,
+    parse_date,
+    parse_number,
+    write_csv,
+    write_xlsx,
+)
+
+COLUMNS = [
+    Column("code", ("Код",)),
+    Column("title", ("Назва",)),
+    Column("cost", ("Вартість",), required=False),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1 234,56", Decimal("1234.56")),
+        ("1\u00a0234,56", Decimal("1234.56")),
+        ("1\u202f234", Decimal("1234")),
+        ("1234.5", Decimal("1234.5")),
+        ("399 500,00", Decimal("399500.00")),
+        ("( 4 567 )", Decimal("-4567")),
+        ("(4567,5)", Decimal("-4567.5")),
+        ("-4567", Decimal("-4567")),
+        ("\u22124567", Decimal("-4567")),
+        ("1,234.56", Decimal("1234.56")),
+        ("-", None),
+        ("", None),
+        ("  ", None),
+        (None, None),
+        (12, Decimal(12)),
+        (0.1, Decimal("0.1")),
+    ],
+)
+def test_parse_number(text, expected):
+    assert parse_number(text) == expected
+
+
+@pytest.mark.parametrize("text", ["abc", "1,2,3", "12-3", "1.2.3", "=1+2"])
+def test_parse_number_refuses_with_ukrainian_message(text):
+    with pytest.raises(ValueError, match="не число"):
+        parse_number(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("23.11.2020", dt.date(2020, 11, 23)),
+        ("5.2.2021", dt.date(2021, 2, 5)),
+        ("2020-11-23", dt.date(2020, 11, 23)),
+        ("2020-11-23T10:00:00", dt.date(2020, 11, 23)),
+        (dt.datetime(2020, 11, 23, 9, 0), dt.date(2020, 11, 23)),
+        (dt.date(2020, 11, 23), dt.date(2020, 11, 23)),
+    ],
+)
+def test_parse_date(text, expected):
+    assert parse_date(text) == expected
+
+
+def test_impossible_date_is_named():
+    with pytest.raises(ValueError, match=r"31\.02\.2004 — такої дати не існує"):
+        parse_date("31.02.2004")
+    with pytest.raises(ValueError, match="не дата"):
+        parse_date("вчора")
+
+
+def _csv(text: str, encoding: str = "utf-8") -> bytes:
+    return text.encode(encoding)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        _csv("Код;Назва;Вартість\r\nP1;Сквер;399 500,00\r\n"),
+        _csv("\ufeffКод;Назва;Вартість\nP1;Сквер;399 500,00\n", "utf-8"),
+        _csv("Код;Назва;Вартість\nP1;Сквер;399 500,00\n", "cp1251"),
+        _csv('Код,Назва,Вартість\nP1,Сквер,"399 500,00"\n'),
+        _csv("код ; НАЗВА ;вартість\n\nP1;Сквер;399 500,00\n"),
+    ],
+    ids=["utf8-semicolon-crlf", "utf8-bom", "cp1251", "comma-quoted", "case-spaces-blank-line"],
+)
+def test_csv_variants_read_alike(data):
+    table = open_table(data, "projects.csv", COLUMNS)
+    rows = list(table)
+    assert len(rows) == 1
+    assert rows[0].cells == {"code": "P1", "title": "Сквер", "cost": "399 500,00"}
+    assert parse_number(rows[0].get("cost")) == Decimal("399500.00")
+
+
+def test_encoding_and_delimiter_are_reported():
+    table = open_table(_csv("Код;Назва\nP1;Сквер\n", "cp1251"), "f.csv", COLUMNS)
+    assert (table.encoding, table.delimiter) == ("cp1251", ";")
+
+
+def test_line_numbers_follow_the_file():
+    table = open_table(_csv("Код;Назва\nP1;А\n\nP2;Б\n"), "f.csv", COLUMNS)
+    assert [r.line for r in table] == [2, 4]
+
+
+def test_header_found_below_title_rows():
+    data = _csv("Звіт за 2020 рік;;\n;;\nКод;Назва;Вартість\nP1;Сквер;1\n")
+    table = open_table(data, "f.csv", COLUMNS, header_search_rows=10)
+    assert table.header_line == 3
+    assert [r.line for r in table] == [4]
+
+
+def test_missing_column_named_in_ukrainian():
+    with pytest.raises(TabularError) as err:
+        open_table(_csv("Код;Щось\nP1;x\n"), "f.csv", COLUMNS)
+    message = str(err.value)
+    assert "Файл «f.csv», рядок 1" in message
+    assert "«Назва»" in message and "«Щось»" in message
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "fragment"),
+    [
+        (b"", "e.csv", "порожній"),
+        (b"   \n", "e.csv", "порожній"),
+        (b"\x00\x01\x02binary", "b.csv", "нульові байти"),
+        (b"not a zip", "x.xlsx", "не є книгою Excel"),
+        (b"PK\x03\x04garbage", "x.xlsx", "пошкоджено"),
+        (b"whatever", "old.xls", ".xls"),
+    ],
+)
+def test_bad_files_get_clear_errors(data, name, fragment):
+    with pytest.raises(TabularError, match=fragment):
+        open_table(data, name, COLUMNS)
+
+
+def test_size_limit():
+    with pytest.raises(TabularError, match="завеликий"):
+        open_table(b"x" * 2000, "big.csv", COLUMNS, max_bytes=1000)
+
+
+def test_control_characters_are_dropped():
+    rows = list(open_table(_csv("Код;Назва\nP1;Ск\x07вер\x1b\n"), "f.csv", COLUMNS))
+    assert rows[0].get("title") == "Сквер"
+
+
+def _xlsx(rows) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_xlsx_with_numbers_and_text():
+    data = _xlsx(
+        [
+            ["Звіт"],
+            [],
+            ["Код", "Назва", "Вартість"],
+            ["P1", "Сквер", 399500],
+            ["P2", "Парк", "1 234,5"],
+            [None, None, None],
+        ]
+    )
+    table = open_table(data, "p.xlsx", COLUMNS, header_search_rows=5)
+    rows = list(table)
+    assert table.kind == "xlsx" and table.header_line == 3
+    assert [parse_number(r.get("cost")) for r in rows] == [Decimal(399500), Decimal("1234.5")]
+    assert [r.line for r in rows] == [4, 5]
+
+
+def test_neutralise_formulas():
+    assert [neutralise(v) for v in ["=1+2", "+38", "-x", "@SUM", "ok", 5]] == [
+        "'=1+2",
+        "'+38",
+        "'-x",
+        "'@SUM",
+        "ok",
+        5,
+    ]
+
+
+def test_write_csv_is_utf8_bom_and_safe():
+    data = write_csv(
+        ["Назва", "Сума", "Дата"], [["=HYPERLINK(1)", Decimal("1.50"), dt.date(2020, 11, 23)]]
+    )
+    assert data.startswith(b"\xef\xbb\xbf")
+    text = data.decode("utf-8-sig")
+    assert text == "Назва,Сума,Дата\r\n'=HYPERLINK(1),1.50,2020-11-23\r\n"
+
+
+def test_write_xlsx_round_trip():
+    data = write_xlsx(["Назва", "Сума"], [["+1", Decimal("2.5")], ["Парк", 3]])
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert [list(r) for r in sheet.iter_rows(values_only=True)] == [
+        ["Назва", "Сума"],
+        ["'+1", 2.5],
+        ["Парк", 3],
+    ]
+
+
+@given(st.binary(max_size=400))
+def test_reader_never_crashes_on_random_bytes(data):
+    try:
+        table = open_table(data, "fuzz.csv", COLUMNS)
+        for row in table:
+            assert row.line >= 1
+    except TabularError as exc:
+        assert str(exc).startswith("Файл «fuzz.csv»")
+
+
+@given(st.text(alphabet="0123456789 ,.()-\u00a0", max_size=12))
+def test_parse_number_only_raises_value_error(text):
+    try:
+        parse_number(text)
+    except ValueError as exc:
+        assert "не число" in str(exc)
