@@ -20,7 +20,17 @@ from civic.config import (
 
 # Domain packages, in the order their blueprints, CLI groups and demo data are loaded.
 # Each may have ``views.py`` (``bp``), ``cli.py`` (``cli``) and ``demo.py`` (``load_demo``).
-DOMAINS = ("auth", "audit", "public", "pb", "petitions", "enterprises", "reports")
+DOMAINS = (
+    "auth",
+    "audit",
+    "public",
+    "mail",
+    "workcalendar",
+    "pb",
+    "petitions",
+    "enterprises",
+    "reports",
+)
 
 
 def create_app(test_config: dict | None = None, *, instance_path: str | os.PathLike | None = None):
@@ -76,6 +86,9 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _domain_module(domain: str, name: str):
+    """Import ``civic.<domain>.<name>`` if that module exists (errors inside it still raise)."""
+    if importlib.util.find_spec(f"civic.{domain}") is None:
+        return None
     module = f"civic.{domain}.{name}"
     if importlib.util.find_spec(module) is None:
         return None
@@ -91,3 +104,5 @@ def _register_domains(app: Flask) -> None:
         commands = _domain_module(domain, "cli")
         if commands is not None:
             app.cli.add_command(commands.cli)
+            for extra in getattr(commands, "extra_commands", ()):
+                app.cli.add_command(extra)

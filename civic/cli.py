@@ -32,6 +32,8 @@ def demo_command():
     from civic.extensions import db
 
     for domain in DOMAINS:
+        if importlib.util.find_spec(f"civic.{domain}") is None:
+            continue
         name = f"civic.{domain}.demo"
         if importlib.util.find_spec(name) is None:
             continue

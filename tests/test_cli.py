@@ -23,7 +23,10 @@ def test_demo_is_idempotent_and_prints_accounts(runner):
 def test_console_script_lists_domain_groups(tmp_path):
     env = {"CIVIC_INSTANCE_PATH": str(tmp_path), "PATH": "/usr/bin:/bin"}
     result = subprocess.run(
-        [sys.executable, "-m", "civic", "--help"], capture_output=True, text=True, env=env,
+        [sys.executable, "-m", "civic", "--help"],
+        capture_output=True,
+        text=True,
+        env=env,
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
