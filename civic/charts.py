@@ -1,0 +1,245 @@
+"""Pure SVG charts for public pages: readable without JavaScript, no inline styles (CSP).
+
+Each builder takes plain data and returns an SVG string with ``role="img"``, a ``<title>`` and
+a ``<desc>`` so screen readers announce it; every chart should sit next to a table with the
+same numbers. Presentation uses attributes and CSS classes (``.chart .bar``), never ``style=``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from xml.sax.saxutils import escape as _xml_escape
+
+Number = int | Decimal | float
+
+_ids = itertools.count(1)
+PALETTE = ("#0b5394", "#e69138", "#38761d", "#990000", "#674ea7", "#45818e", "#bf9000")
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: Number
+    highlight: bool = False
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    values: Sequence[Number | None]
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def escape(text: str) -> str:
+    """Escape for XML text and drop characters XML 1.0 cannot hold."""
+    return _xml_escape(_NOT_XML.sub("", text))
+
+
+def _fmt(value: Number) -> str:
+    d = Decimal(str(value))
+    text = f"{d:,.0f}" if d == d.to_integral_value() else f"{d:,.2f}"
+    return text.replace(",", "\u00a0").replace(".", ",")
+
+
+def _header(width: float, height: float, title: str, desc: str, chart_id: str) -> list[str]:
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width:g} {height:g}" '
+        f'width="{width:g}" height="{height:g}" role="img" '
+        f'aria-labelledby="{chart_id}-t {chart_id}-d">',
+        f'<title id="{chart_id}-t">{escape(title)}</title>',
+        f'<desc id="{chart_id}-d">{escape(desc)}</desc>',
+    ]
+
+
+def bar_chart(
+    bars: Sequence[Bar],
+    *,
+    title: str,
+    width: int = 720,
+    bar_height: int = 22,
+    label_width: int = 260,
+    value_format: Callable[[Number], str] = _fmt,
+    chart_id: str | None = None,
+) -> str:
+    """Horizontal bars, one per item, longest = full width; highlighted bars get ``selected``."""
+    chart_id = chart_id or f"chart{next(_ids)}"
+    gap = 6
+    height = max(1, len(bars)) * (bar_height + gap) + gap
+    top = max((float(b.value) for b in bars), default=0.0) or 1.0
+    plot = width - label_width - 90
+    desc = "; ".join(f"{b.label}: {value_format(b.value)}" for b in bars)
+    out = _header(width, height, title, desc, chart_id)
+    for i, bar in enumerate(bars):
+        y = gap + i * (bar_height + gap)
+        length = max(0.0, float(bar.value)) / top * plot
+        label = bar.label if len(bar.label) <= 40 else bar.label[:39] + "…"
+        cls = "bar selected" if bar.highlight else "bar"
+        out.append(
+            f'<text x="{label_width - 6}" y="{y + bar_height * 0.7:g}" text-anchor="end">'
+            f"{escape(label)}</text>"
+        )
+        out.append(
+            f'<rect class="{cls}" x="{label_width}" y="{y}" width="{length:.1f}" '
+            f'height="{bar_height}"><title>{escape(bar.label)}: {escape(value_format(bar.value))}'
+            "</title></rect>"
+        )
+        out.append(
+            f'<text x="{label_width + length + 4:.1f}" y="{y + bar_height * 0.7:g}">'
+            f"{escape(value_format(bar.value))}</text>"
+        )
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def _scale(values: Sequence[float]) -> tuple[float, float]:
+    lo = min(0.0, *values) if values else 0.0
+    hi = max(0.0, *values) if values else 1.0
+    if hi == lo:
+        hi = lo + 1.0
+    return lo, hi
+
+
+def line_chart(
+    categories: Sequence[str],
+    series: Sequence[Series],
+    *,
+    title: str,
+    width: int = 720,
+    height: int = 300,
+    value_format: Callable[[Number], str] = _fmt,
+    chart_id: str | None = None,
+) -> str:
+    """Lines over categories (e.g. years); a missing value breaks the line, never invents 0."""
+    chart_id = chart_id or f"chart{next(_ids)}"
+    left, right, top_pad, bottom = 90, 20, 20, 60
+    values = [float(v) for s in series for v in s.values if v is not None]
+    lo, hi = _scale(values)
+    plot_w, plot_h = width - left - right, height - top_pad - bottom
+    n = max(1, len(categories) - 1)
+
+    def x(i: int) -> float:
+        return left + (plot_w * i / n if len(categories) > 1 else plot_w / 2)
+
+    def y(v: float) -> float:
+        return top_pad + plot_h * (1 - (v - lo) / (hi - lo))
+
+    desc = "; ".join(
+        f"{s.name}: "
+        + ", ".join(
+            f"{c} — {value_format(v) if v is not None else 'немає даних'}"
+            for c, v in zip(categories, s.values, strict=False)
+        )
+        for s in series
+    )
+    out = _header(width, height, title, desc, chart_id)
+    for tick in range(5):
+        v = lo + (hi - lo) * tick / 4
+        out.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{y(v):.1f}" y2="{y(v):.1f}" '
+            'stroke="#d0d7de" stroke-width="1"/>'
+        )
+        out.append(
+            f'<text x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end">{escape(value_format(v))}</text>'
+        )
+    for i, c in enumerate(categories):
+        out.append(
+            f'<text x="{x(i):.1f}" y="{height - bottom + 18}" text-anchor="middle">{escape(c)}</text>'
+        )
+    for k, s in enumerate(series):
+        color = PALETTE[k % len(PALETTE)]
+        run: list[str] = []
+        for i, v in enumerate(s.values):
+            if v is None:
+                if len(run) > 1:
+                    out.append(
+                        f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{" ".join(run)}"/>'
+                    )
+                run = []
+                continue
+            run.append(f"{x(i):.1f},{y(float(v)):.1f}")
+            out.append(
+                f'<circle cx="{x(i):.1f}" cy="{y(float(v)):.1f}" r="3.5" fill="{color}">'
+                f"<title>{escape(s.name)}, {escape(categories[i])}: {escape(value_format(v))}</title></circle>"
+            )
+        if len(run) > 1:
+            out.append(
+                f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{" ".join(run)}"/>'
+            )
+        lx = left + k * 180
+        out.append(f'<rect x="{lx}" y="{height - 22}" width="12" height="12" fill="{color}"/>')
+        out.append(f'<text x="{lx + 16}" y="{height - 12}">{escape(s.name)}</text>')
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def grouped_bar_chart(
+    categories: Sequence[str],
+    series: Sequence[Series],
+    *,
+    title: str,
+    width: int = 720,
+    height: int = 300,
+    value_format: Callable[[Number], str] = _fmt,
+    chart_id: str | None = None,
+) -> str:
+    """Vertical bars grouped by category (e.g. plan and fact per quarter)."""
+    chart_id = chart_id or f"chart{next(_ids)}"
+    left, right, top_pad, bottom = 90, 20, 20, 60
+    values = [float(v) for s in series for v in s.values if v is not None]
+    lo, hi = _scale(values)
+    plot_w, plot_h = width - left - right, height - top_pad - bottom
+    group_w = plot_w / max(1, len(categories))
+    bar_w = group_w * 0.8 / max(1, len(series))
+
+    def y(v: float) -> float:
+        return top_pad + plot_h * (1 - (v - lo) / (hi - lo))
+
+    desc = "; ".join(
+        f"{c}: "
+        + ", ".join(
+            f"{s.name} — {value_format(s.values[i]) if i < len(s.values) and s.values[i] is not None else 'немає даних'}"
+            for s in series
+        )
+        for i, c in enumerate(categories)
+    )
+    out = _header(width, height, title, desc, chart_id)
+    zero = y(0.0)
+    out.append(
+        f'<line x1="{left}" x2="{width - right}" y1="{zero:.1f}" y2="{zero:.1f}" stroke="#57606a"/>'
+    )
+    for tick in range(5):
+        v = lo + (hi - lo) * tick / 4
+        out.append(
+            f'<text x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end">{escape(value_format(v))}</text>'
+        )
+    for i, c in enumerate(categories):
+        gx = left + i * group_w + group_w * 0.1
+        out.append(
+            f'<text x="{left + i * group_w + group_w / 2:.1f}" y="{height - bottom + 18}" '
+            f'text-anchor="middle">{escape(c)}</text>'
+        )
+        for k, s in enumerate(series):
+            v = s.values[i] if i < len(s.values) else None
+            if v is None:
+                continue
+            top = min(y(float(v)), zero)
+            h = abs(zero - y(float(v)))
+            out.append(
+                f'<rect x="{gx + k * bar_w:.1f}" y="{top:.1f}" width="{bar_w * 0.95:.1f}" height="{h:.1f}" '
+                f'fill="{PALETTE[k % len(PALETTE)]}"><title>{escape(s.name)}, {escape(c)}: '
+                f"{escape(value_format(v))}</title></rect>"
+            )
+    for k, s in enumerate(series):
+        lx = left + k * 180
+        out.append(
+            f'<rect x="{lx}" y="{height - 22}" width="12" height="12" fill="{PALETTE[k % len(PALETTE)]}"/>'
+        )
+        out.append(f'<text x="{lx + 16}" y="{height - 12}">{escape(s.name)}</text>')
+    out.append("</svg>")
+    return "\n".join(out)
