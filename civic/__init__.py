@@ -62,9 +62,10 @@ def create_app(test_config: dict | None = None, *, instance_path: str | os.PathL
     _register_domains(app)
 
     from civic import formatting, web
-    from civic.cli import demo_command
+    from civic.cli import backup_command, demo_command, restore_command
 
-    app.cli.add_command(demo_command)
+    for command in (demo_command, backup_command, restore_command):
+        app.cli.add_command(command)
 
     formatting.init_app(app)
     web.init_app(app)

@@ -39,3 +39,41 @@ def demo_command():
             continue
         importlib.import_module(name).load_demo(click.echo)
         db.session.commit()
+
+
+@click.command("backup")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="Файл копії.")
+@with_appcontext
+def backup_command(out):
+    """Back up the whole database (SQLite online backup, or pg_dump for PostgreSQL)."""
+    from flask import current_app
+
+    from civic.backup import BackupError, backup_database
+
+    try:
+        size = backup_database(current_app.config["SQLALCHEMY_DATABASE_URI"], out)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Резервну копію записано: {out} ({size} байт)")
+
+
+@click.command("restore")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Не питати підтвердження.")
+@with_appcontext
+def restore_command(source, yes):
+    """Replace the database with a backup made by ``civic backup``."""
+    from flask import current_app
+
+    from civic.backup import BackupError, restore_database
+    from civic.extensions import db
+
+    if not yes:
+        click.confirm("Поточні дані буде замінено копією. Продовжити?", abort=True)
+    db.session.remove()
+    db.engine.dispose()
+    try:
+        restore_database(current_app.config["SQLALCHEMY_DATABASE_URI"], source)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Базу відновлено з {source}")

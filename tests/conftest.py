@@ -14,6 +14,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from flask import g, has_app_context
+from flask.testing import FlaskClient
 
 from civic import create_app
 from civic.extensions import db
@@ -36,6 +38,20 @@ def base_config(**overrides) -> dict:
     }
     config.update(overrides)
     return config
+
+
+class CivicTestClient(FlaskClient):
+    """A test client for apps whose context the test keeps pushed (the ``app`` fixture).
+
+    Flask reuses an active app context for requests, so ``g`` outlives a request there and
+    Flask-Login would keep answering with the first request's user. Each request here starts
+    without that cached user, as it would in production where every request has its own ``g``.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            g.pop("_login_user", None)
+        return super().open(*args, **kwargs)
 
 
 @pytest.fixture(scope="session")
@@ -114,6 +130,7 @@ def app_factory(database_url, tmp_path):
             base_config(**{"SQLALCHEMY_DATABASE_URI": database_url, **overrides}),
             instance_path=tmp_path / "instance",
         )
+        app.test_client_class = CivicTestClient
         made.append(app)
         return app
 

@@ -1,0 +1,145 @@
+"""End-to-end fixtures: the app served on loopback and a real headless Chromium (Playwright).
+
+The browser is Debian's Chromium (`.ci/run` installs it); Playwright never downloads its own.
+The served app uses a migrated SQLite file (the database paths themselves are covered on both
+databases by the rest of the suite). A failing test leaves a screenshot in `test-artifacts/`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from civic import create_app
+from civic.extensions import db
+from tests.conftest import REPO_ROOT, base_config
+
+CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome")
+ARTIFACTS = REPO_ROOT / "test-artifacts"
+
+
+def _chromium() -> str | None:
+    if os.environ.get("CIVIC_CHROMIUM"):
+        return os.environ["CIVIC_CHROMIUM"]
+    for name in CHROMIUM_CANDIDATES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = _chromium()
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is required in CI (.ci/run installs Debian's chromium)")
+        pytest.skip("no Chromium on this machine (apt-get install chromium)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=chromium_path,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+class LiveServer:
+    def __init__(self, app, tmp_path: Path) -> None:
+        self.app = app
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def start(self) -> LiveServer:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.thread.join(timeout=10)
+
+
+@pytest.fixture
+def live_app(sqlite_template, tmp_path):
+    path = tmp_path / "civic.sqlite"
+    shutil.copyfile(sqlite_template, path)
+    app = create_app(
+        base_config(
+            SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}",
+            TESTING=False,
+            WTF_CSRF_ENABLED=True,
+            RATELIMIT_ENABLED=False,
+        ),
+        instance_path=tmp_path / "instance",
+    )
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def live_server(live_app, tmp_path):
+    server = LiveServer(live_app, tmp_path).start()
+    live_app.config["PUBLIC_BASE_URL"] = server.url
+    yield server
+    server.stop()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
+@pytest.fixture
+def page(browser, request):
+    context = browser.new_context(locale="uk-UA", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    failed = getattr(request.node, "rep_call", None)
+    if failed is not None and failed.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        safe = "".join(c if c.isalnum() else "_" for c in request.node.nodeid)[-150:]
+        page.screenshot(path=str(ARTIFACTS / f"{safe}.png"), full_page=True)
+    context.close()
+
+
+def seed(app, fn):
+    """Run ``fn()`` inside the live app's context and commit."""
+    with app.app_context():
+        fn()
+        db.session.commit()
+
+
+def log_in(page, base_url: str, login: str, password: str) -> None:
+    page.goto(f"{base_url}/login")
+    page.get_by_label("Логін").fill(login)
+    page.get_by_label("Пароль").fill(password)
+    page.get_by_role("button", name="Увійти").click()
+    page.wait_for_url(f"{base_url}/staff/**")

@@ -1,0 +1,47 @@
+"""The foundation's main path in a real browser: log in, see the staff home, manage a user."""
+
+import pytest
+
+from civic.auth import services
+from tests.e2e.conftest import log_in, seed
+
+pytestmark = pytest.mark.e2e
+
+
+def test_admin_logs_in_creates_user_and_logs_out(live_app, live_server, page):
+    seed(
+        live_app,
+        lambda: services.create_user("boss", "boss-password", ["admin"], full_name="Олена Гук"),
+    )
+    log_in(page, live_server.url, "boss", "boss-password")
+    assert page.get_by_role("heading", name="Кабінет працівника").is_visible()
+    assert page.get_by_text("Олена Гук").is_visible()
+
+    page.get_by_role("link", name="Користувачі та ролі").click()
+    page.get_by_role("link", name="Новий користувач").click()
+    page.get_by_label("Логін").fill("operator1")
+    page.get_by_label("Пароль").fill("operator-password")
+    page.get_by_label("Член лічильної комісії").check()
+    page.get_by_role("button", name="Зберегти").click()
+    assert page.get_by_text("Користувача «operator1» створено.").is_visible()
+    assert page.get_by_role("cell", name="operator1").is_visible()
+
+    page.get_by_role("button", name="Вийти (boss)").click()
+    assert page.get_by_role("link", name="Вхід для працівників").is_visible()
+
+
+def test_wrong_password_message_and_anonymous_redirect(live_server, page):
+    page.goto(f"{live_server.url}/staff/users")
+    assert "/login?next=" in page.url
+    page.get_by_label("Логін").fill("nobody")
+    page.get_by_label("Пароль").fill("wrong-password")
+    page.get_by_role("button", name="Увійти").click()
+    assert page.get_by_role("alert").inner_text() == "Неправильний логін або пароль."
+
+
+def test_pages_load_no_blocked_resources(live_server, page):
+    problems = []
+    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+    page.goto(live_server.url + "/")
+    page.goto(live_server.url + "/login")
+    assert problems == []  # the CSP blocks nothing the pages need
