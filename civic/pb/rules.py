@@ -338,6 +338,128 @@ def _mes_run(e: _Approvals, candidates: list[int], per_voter: Fraction) -> list[
     return chosen
 
 
+def _mes_run_parametric(
+    e: _Approvals, candidates: list[int], x: Fraction
+) -> tuple[list[int], Fraction | float]:
+    """One MES run at per-voter budget ``x``, and how far ``x`` may grow with the same result.
+
+    Every budget is affine in the initial per-voter budget: ``a + s * x``.  Each comparison
+    the run makes is between two such functions, so it keeps its result up to the point where
+    they cross.  Returns the chosen projects and the least such crossing above ``x``: every
+    per-voter budget in ``[x, limit)`` gives the same run.  Add1 uses it to skip the increments
+    that cannot change the outcome (pabutools tries them one by one).
+
+    Only the chosen project's price must keep its exact form (it sets the payments).  For the
+    others the form found at ``x`` is a lower bound for every budget: the equal share a project
+    needs is a convex function of the budgets' parameter (``sum(min(b_i(x), s)) >= cost`` is a
+    convex set of ``(x, s)``), so the line through ``x`` lies below it.  It suffices that these
+    lines stay above the chosen project's price.
+    """
+    costs, weights, ballots = e.costs, e.weights, e.ballots
+    limit: Fraction | float = math.inf
+
+    def keep(da: Fraction, ds: Fraction, dv: Fraction) -> None:
+        # The difference da + ds*x has value dv at x; note where its sign could change.
+        nonlocal limit
+        if ds == 0:
+            return
+        if dv == 0:
+            limit = x
+        elif (dv > 0) == (ds < 0):
+            root = -da / ds
+            if root < limit:
+                limit = root
+
+    group_of = [0] * len(ballots)
+    ga: list[Fraction] = [Fraction(0)]  # budget of a group: ga + gs * x, worth gv at x
+    gs: list[Fraction] = [Fraction(1)]
+    gv: list[Fraction] = [x]
+    counts = {p: {0: e.support[p]} for p in candidates}
+    rho = {
+        p: (Fraction(1, e.support[p]), Fraction(0), Fraction(1, e.support[p])) for p in candidates
+    }
+    remaining = set(candidates)
+    chosen: list[int] = []
+    while remaining:
+        best: Fraction | None = None
+        tied: list[int] = []
+        share_of: dict[int, tuple[Fraction, Fraction, Fraction]] = {}
+        for p in sorted(remaining, key=lambda q: rho[q][2]):
+            if best is not None and rho[p][2] > best:
+                break
+            cost = costs[p]
+            groups = counts[p]
+            ta = ts = tv = 0
+            for g, c in groups.items():
+                ta += ga[g] * c
+                ts += gs[g] * c
+                tv += gv[g] * c
+            keep(ta - cost, ts, tv - cost)
+            if tv < cost:
+                remaining.discard(p)
+                continue
+            ca = cs = cv = 0
+            left = sum(groups.values())
+            for g in sorted(groups, key=gv.__getitem__):
+                c = groups[g]
+                if cost - cv <= gv[g] * left:
+                    break
+                ca += ga[g] * c
+                cs += gs[g] * c
+                cv += gv[g] * c
+                left -= c
+            sa, ss, sv = Fraction(cost - ca, left), Fraction(-cs, left), Fraction(cost - cv, left)
+            share_of[p] = (sa, ss, sv)
+            rho[p] = value = (sa / cost, ss / cost, sv / cost)
+            if best is None or value[2] < best:
+                best, tied = value[2], [p]
+            elif value[2] == best:
+                tied.append(p)
+        if not tied:
+            break
+        pick = min(tied, key=e.names.__getitem__)
+        ra, rs, rv = rho[pick]
+        for q in remaining:
+            if q != pick:
+                qa, qs, qv = rho[q]
+                if qv == rv and (qa, qs) == (ra, rs):
+                    continue  # tied for every x: the text order of ids decides alike
+                keep(qa - ra, qs - rs, qv - rv)
+        sa, ss, sv = share_of[pick]
+        for g in counts[pick]:
+            # Which supporters of the pick pay all they have must stay the same.
+            keep(ga[g] - sa, gs[g] - ss, gv[g] - sv)
+        chosen.append(pick)
+        remaining.discard(pick)
+        moved: dict[int, int | None] = {}
+        for v in e.supporters[pick]:
+            old = group_of[v]
+            if old < 0:
+                continue
+            if old in moved:
+                new = moved[old]
+            elif gv[old] <= sv:
+                new = moved[old] = None  # pays all it has: nothing left for any x
+            else:
+                new = moved[old] = len(gv)
+                ga.append(ga[old] - sa)
+                gs.append(gs[old] - ss)
+                gv.append(gv[old] - sv)
+            group_of[v] = -1 if new is None else new
+            w = weights[v]
+            for p in ballots[v]:
+                if p in remaining:
+                    groups = counts[p]
+                    rest = groups[old] - w
+                    if rest:
+                        groups[old] = rest
+                    else:
+                        del groups[old]
+                    if new is not None:
+                        groups[new] = groups.get(new, 0) + w
+    return chosen, limit
+
+
 def method_of_equal_shares(
     projects: Sequence[Project],
     ballots: Sequence[Iterable[str]],
@@ -366,11 +488,16 @@ def method_of_equal_shares(
     free = [p for p in range(len(projects)) if e.support[p] and e.costs[p] == 0]
     candidates = [p for p in range(len(projects)) if e.support[p] and e.costs[p] > 0]
     per_voter = Fraction(budget, e.num_voters)
+    if voter_budget_increment is None:
+        chosen = free + _mes_run(e, candidates, per_voter)
+        return _finish(rule, budget, projects, chosen, e.support)
+    step = _exact(voter_budget_increment)
+    if step <= 0:
+        raise ValueError("voter_budget_increment must be positive")
     previous = free
     while True:
-        chosen = free + _mes_run(e, candidates, per_voter)
-        if voter_budget_increment is None:
-            break
+        run, limit = _mes_run_parametric(e, candidates, per_voter)
+        chosen = free + run
         spent = sum(e.costs[p] for p in chosen)
         if spent > budget:
             chosen = previous
@@ -378,7 +505,10 @@ def method_of_equal_shares(
         taken = set(chosen)
         if all(e.costs[p] + spent > budget for p in candidates if p not in taken):
             break
-        per_voter += _exact(voter_budget_increment)
+        if limit == math.inf:
+            raise RuntimeError("Add1 never ends: raising the voter budget changes nothing")
+        # Every budget below `limit` gives this same outcome: jump to the first step at or past it.
+        per_voter += step * max(1, math.ceil((limit - per_voter) / step))
         previous = chosen
     return _finish(rule, budget, projects, chosen, e.support)
 
