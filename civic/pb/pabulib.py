@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import gc
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -38,6 +39,7 @@ __all__ = [
 Amount = int | Fraction
 
 SECTIONS = ("meta", "projects", "votes")
+_DECIMAL = re.compile(r"[+-]?\d+(\.\d*)?")
 _SECTION_TITLES = {"meta": "META", "projects": "PROJECTS", "votes": "VOTES"}
 
 
@@ -130,7 +132,7 @@ def parse_amount(text: str) -> Amount:
         pass
     if "," in text and "." not in text:
         text = text.replace(",", ".")
-    if not text or text[-1] not in "0123456789" or text.lower().startswith(("n", "i", "+n", "-n")):
+    if not _DECIMAL.fullmatch(text):
         raise ValueError(f"not a number: {text!r}")
     value = Fraction(text)
     return value.numerator if value.denominator == 1 else value
@@ -419,11 +421,21 @@ def _quote(value: str) -> str:
     return value
 
 
+def _cost_text(p: ProjectRow) -> str:
+    written = p.fields.get("cost", "")
+    try:
+        if parse_amount(written) == p.cost:
+            return written.strip()
+    except ValueError:
+        pass
+    return format_amount(p.cost)
+
+
 def write(election: Election) -> str:
     """Write an election back as pabulib text (``\\n`` line ends, no BOM).
 
-    Project columns are written as read (the cost from its parsed value); votes and points from
-    the parsed ballots.  ``read(write(e)) == e`` for every election ``read`` returns.
+    Project columns are written as read (the cost as written when it still equals the parsed
+    value, e.g. ``400000.0``); votes and points from the parsed ballots.  ``read(write(e)) == e`` for every election ``read`` returns.
     """
     out = ["META", "key;value"]
     out.extend(f"{_quote(k)};{_quote(v)}" for k, v in election.meta.items())
@@ -431,7 +443,7 @@ def write(election: Election) -> str:
     cols = election.project_columns
     out.append(";".join(_quote(c) for c in cols))
     for p in election.projects:
-        row = [format_amount(p.cost) if c == "cost" else p.fields.get(c, "") for c in cols]
+        row = [_cost_text(p) if c == "cost" else p.fields.get(c, "") for c in cols]
         out.append(";".join(_quote(v) for v in row))
     out.append("VOTES")
     out.append(";".join(_quote(c) for c in election.vote_columns))
