@@ -173,3 +173,10 @@ def _table(path: str, election: Election, result: rules.Outcome) -> str:
         "",
     ]
     return "\n".join(out)
+
+
+# The commission's count (editions, imports, tally, close, exports) lives in its own module; its
+# commands need the app context and join this same group.
+from civic.pb import commands as _commands  # noqa: E402
+
+_commands.register(cli)
