@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import select
 
 from civic.extensions import db
-from civic.pb.models import COUNTED, CLOSED, Edition
+from civic.pb.models import CLOSED, COUNTED, Edition
 
 
 def monthly_statistics(first_day: dt.date, last_day: dt.date) -> dict:
