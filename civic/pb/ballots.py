@@ -250,9 +250,12 @@ class _FastRules:
         if cast is not None and not (rules.voting_starts_on <= cast <= rules.voting_ends_on):
             return Verdict(ballot.ballot_id, OUTSIDE_VOTING_PERIOD)
         birth = ballot.birth_date
-        if birth is not None and rules.min_age:
-            if age_on(birth, cast or rules.voting_ends_on) < rules.min_age:
-                return Verdict(ballot.ballot_id, UNDERAGE)
+        if (
+            birth is not None
+            and rules.min_age
+            and age_on(birth, cast or rules.voting_ends_on) < rules.min_age
+        ):
+            return Verdict(ballot.ballot_id, UNDERAGE)
         if self.allowed and normalise_settlement(ballot.settlement) not in self.allowed:
             return Verdict(ballot.ballot_id, NOT_RESIDENT)
         choices: list[str] = []

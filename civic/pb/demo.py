@@ -153,7 +153,7 @@ def _forms(rng: random.Random) -> list[dict]:
 
     forms = []
     people = []
-    for k in range(412):
+    for _k in range(412):
         first, middle = rng.choice(NAMES)
         birth = dt.date(rng.randint(1940, 2003), rng.randint(1, 12), rng.randint(1, 28))
         doc = (

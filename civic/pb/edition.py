@@ -161,7 +161,7 @@ def _int(data: dict, key: str, default: int, *, minimum: int = 0) -> int:
 
 
 def _money(value: object, where: str) -> Decimal:
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         raise EditionError(f'{where}: суму пишіть у лапках, наприклад "1159863.30"')
     try:
         amount = Decimal(str(value).replace(" ", "").replace("\u00a0", "").replace(",", "."))

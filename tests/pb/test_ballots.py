@@ -174,5 +174,9 @@ def test_received_is_valid_plus_invalid(items):
     assert valid + sum(reasons.values()) == len(items)
     assert set(reasons) == set(REASONS)
     # Each person has at most one ballot that is not a duplicate.
-    firsts = [b.voter for b, v in zip(items, verdicts) if b.voter and v.reason != "duplicate_voter"]
+    firsts = [
+        b.voter
+        for b, v in zip(items, verdicts, strict=True)
+        if b.voter and v.reason != "duplicate_voter"
+    ]
     assert len(firsts) == len(set(firsts))
