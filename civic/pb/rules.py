@@ -475,8 +475,9 @@ def method_of_equal_shares(
     equalshares.net.  Every voter gets ``budget / number of ballots``; repeatedly the project whose
     supporters can pay for it at the lowest price per unit of utility is bought, each supporter
     paying an equal share or all they have left.  Identical to pabutools'
-    ``method_of_equal_shares(instance, profile, sat_class=Cost_Sat)``: projects of cost 0 with a
-    supporter come first, ties go to the project id smallest as text.  With
+    ``method_of_equal_shares(instance, profile, sat_class=Cost_Sat)``: ties go to the project id
+    smallest as text, and a project of cost 0 gives no utility under cost utilities, so it is
+    never selected.  With
     ``voter_budget_increment`` the run is repeated with each voter's budget raised by that amount
     until the outcome is exhaustive (returned) or over the budget (the previous one is returned).
     """
@@ -485,19 +486,18 @@ def method_of_equal_shares(
     rule = "equalshares" if voter_budget_increment is None else "equalshares/add1"
     if e.num_voters == 0:
         return _finish(rule, budget, projects, [], None)
-    free = [p for p in range(len(projects)) if e.support[p] and e.costs[p] == 0]
     candidates = [p for p in range(len(projects)) if e.support[p] and e.costs[p] > 0]
     per_voter = Fraction(budget, e.num_voters)
     if voter_budget_increment is None:
-        chosen = free + _mes_run(e, candidates, per_voter)
+        chosen = _mes_run(e, candidates, per_voter)
         return _finish(rule, budget, projects, chosen, e.support)
     step = _exact(voter_budget_increment)
     if step <= 0:
         raise ValueError("voter_budget_increment must be positive")
-    previous = free
+    previous: list[int] = []
     while True:
         run, limit = _mes_run_parametric(e, candidates, per_voter)
-        chosen = free + run
+        chosen = run
         spent = sum(e.costs[p] for p in chosen)
         if spent > budget:
             chosen = previous

@@ -169,9 +169,10 @@ def test_mes_weights_equal_repeated_ballots():
     assert weighted.selected == rules.method_of_equal_shares(candidates, repeated, 8).selected
 
 
-def test_mes_puts_free_projects_first_and_handles_no_ballots():
+def test_mes_with_cost_utilities_ignores_free_projects_and_handles_no_ballots():
+    # A project of cost 0 brings cost-utility 0: like pabutools, MES never selects it.
     candidates = [Project("free", 0), *projects(3)]
-    assert rules.method_of_equal_shares(candidates, [("free", "a")], 3).selected == ("free", "a")
+    assert rules.method_of_equal_shares(candidates, [("free", "a")], 3).selected == ("a",)
     assert rules.method_of_equal_shares(candidates, [], 3).selected == ()
 
 
