@@ -277,8 +277,8 @@ def _fold(
 
 
 def _mes_run_scaled(
-    e: _Approvals, candidates: list[int], t: int, q: int
-) -> tuple[list[int], Fraction | None]:
+    e: _Approvals, candidates: list[int], t: int, q: int, saved: list[tuple] | None = None
+) -> tuple[list[int], Fraction | None, list[tuple]]:
     """One MES run at per-voter budget ``t / q``, in integers, and how far ``t`` may grow.
 
     Money is kept as integer affine functions of ``t`` over one common denominator ``d``: a
@@ -292,6 +292,10 @@ def _mes_run_scaled(
     needs is a convex function of ``t`` (``sum(min(b_i(t), s)) >= cost`` is a convex set of
     ``(t, s)`` when budgets are affine), so the line through ``t`` lies below it.  It suffices
     that these lines stay above the chosen project's price.
+
+    ``saved`` is the list of states at the start of each step of an earlier run (returned as
+    the third value): the run resumes from the last state whose decisions so far still hold at
+    ``t``, since the forms do not depend on ``t``.
     """
     weights, ballots = e.weights, e.ballots
     d = q
@@ -314,21 +318,58 @@ def _mes_run_scaled(
             if limit_den == 0 or rn * limit_den < limit_num * rd:
                 limit_num, limit_den = rn, rd
 
-    group_of = [0] * len(ballots)
-    ga = [0]  # budget of group g: (ga[g] + gs[g] * t) / d, worth gv[g] / d at t
-    gs = [d // q]
-    gv = [gs[0] * t]
-    counts = {p: {0: e.support[p]} for p in candidates}
-    # rho[p]: price per unit of utility, (ra + rs*t) / rd, worth rv at t (a lower bound later on)
-    rho = {p: (1, 0, e.support[p], Fraction(1, e.support[p])) for p in candidates}
-    remaining = set(candidates)
-    chosen: list[int] = []
+    states: list[tuple] = []
+    resume = None
+    for state in saved or ():
+        lnum, lden = state[0], state[1]
+        if lden and lnum <= t * lden:
+            break  # a decision before this step may change at t
+        states.append(state)
+        resume = state
+    if resume is None:
+        group_of = [0] * len(ballots)
+        ga = [0]  # budget of group g: (ga[g] + gs[g] * t) / d, worth gv[g] / d at t
+        gs = [d // q]
+        counts = {p: {0: e.support[p]} for p in candidates}
+        # rho[p]: price per unit of utility (ra + rs*t) / rd (a lower bound after its step)
+        rho = {p: (1, 0, e.support[p]) for p in candidates}
+        remaining = set(candidates)
+        chosen: list[int] = []
+    else:
+        states.pop()
+        limit_num, limit_den, d, cost, ga, gs, group_of, counts, rho, remaining, chosen = resume
+        cost, ga, gs, group_of, chosen = (
+            list(cost),
+            list(ga),
+            list(gs),
+            list(group_of),
+            list(chosen),
+        )
+        counts = {p: dict(c) for p, c in counts.items()}
+        rho, remaining = dict(rho), set(remaining)
+    gv = [a + s * t for a, s in zip(ga, gs, strict=True)]
+    value_of = {p: Fraction(ra + rs * t, rd) for p, (ra, rs, rd) in rho.items()}
     while remaining:
+        states.append(
+            (
+                limit_num,
+                limit_den,
+                d,
+                tuple(cost),
+                tuple(ga),
+                tuple(gs),
+                tuple(group_of),
+                {p: dict(counts[p]) for p in remaining},
+                {p: rho[p] for p in remaining},
+                frozenset(remaining),
+                tuple(chosen),
+            )
+        )
         best: Fraction | None = None
         tied: list[int] = []
         share_of: dict[int, tuple[int, int, int, int]] = {}
-        for p in sorted(remaining, key=lambda r: rho[r][3]):
-            if best is not None and rho[p][3] > best:
+        for p in sorted(remaining, key=value_of.__getitem__):
+            if best is not None and value_of[p] > best:
                 break  # rho only grows as voters spend, so no later project can do better
             c_p = cost[p]
             groups = counts[p]
@@ -355,7 +396,8 @@ def _mes_run_scaled(
             sa, ss, sv = c_p - ca, -cs, c_p - cv
             share_of[p] = (sa, ss, sv, left)
             value = Fraction(sv, left * c_p)
-            rho[p] = (sa, ss, left * c_p, value)
+            rho[p] = (sa, ss, left * c_p)
+            value_of[p] = value
             if best is None or value < best:
                 best, tied = value, [p]
             elif value == best:
@@ -363,10 +405,10 @@ def _mes_run_scaled(
         if not tied:
             break
         pick = min(tied, key=e.names.__getitem__)
-        pa, ps, pd, pv = rho[pick]
+        pa, ps, pd = rho[pick]
         for r in remaining:
             if r != pick:
-                qa, qs, qd, qv = rho[r]
+                qa, qs, qd = rho[r]
                 da, ds = qa * pd - pa * qd, qs * pd - ps * qd
                 if da == 0 and ds == 0:
                     continue  # tied for every t: the text order of ids decides alike
@@ -411,7 +453,7 @@ def _mes_run_scaled(
                         del groups[old]
                     if new is not None:
                         groups[new] = groups.get(new, 0) + w
-    return chosen, (Fraction(limit_num, limit_den) if limit_den else None)
+    return chosen, (Fraction(limit_num, limit_den) if limit_den else None), states
 
 
 def method_of_equal_shares(
@@ -443,7 +485,7 @@ def method_of_equal_shares(
     candidates = [p for p in range(len(projects)) if e.support[p] and e.costs[p] > 0]
     per_voter = Fraction(budget, e.num_voters)
     if voter_budget_increment is None:
-        chosen, _ = _mes_run_scaled(e, candidates, per_voter.numerator, per_voter.denominator)
+        chosen, _, _ = _mes_run_scaled(e, candidates, per_voter.numerator, per_voter.denominator)
         return _finish(rule, budget, projects, chosen, e.support)
     step = Fraction(_exact(voter_budget_increment))
     if step <= 0:
@@ -456,8 +498,9 @@ def method_of_equal_shares(
     )
     t, dt = int(per_voter * q), int(step * q)
     previous: list[int] = []
+    states: list[tuple] = []
     while True:
-        chosen, limit = _mes_run_scaled(e, candidates, t, q)
+        chosen, limit, states = _mes_run_scaled(e, candidates, t, q, states)
         spent = sum(e.costs[p] for p in chosen)
         if spent > budget:
             chosen = previous
