@@ -2,14 +2,13 @@
 
 from functools import lru_cache
 
+import pabutools.election as pabutools_election
+import pabutools.rules as pabutools_rules
 import pytest
 
 from civic.pb import pabulib, rules
 
 from .conftest import shared_files, vote_type
-
-pabutools_election = pytest.importorskip("pabutools.election")
-pabutools_rules = pytest.importorskip("pabutools.rules")
 
 APPROVAL = ("approval", "choose-1")
 LARGE = "Poland_Lodz_2022.pb"  # 90 494 ballots: pabutools needs ~30 s per rule here
