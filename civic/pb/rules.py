@@ -276,36 +276,128 @@ def _fold(
     return out
 
 
-def _mes_run(e: _Approvals, candidates: list[int], per_voter: Fraction) -> list[int]:
-    """One run of MES with cost utilities; every voter starts with ``per_voter``."""
-    costs, weights, ballots = e.costs, e.weights, e.ballots
-    group_of = [0] * len(ballots)
-    group_budget: list[Amount] = [per_voter]
-    counts = {p: {0: e.support[p]} for p in candidates}
-    # rho: the price per unit of utility; with cost utilities a supporter pays rho * cost.
-    rho = {p: Fraction(1, e.support[p]) for p in candidates}
-    remaining = set(candidates)
-    chosen: list[int] = []
+def _mes_run_scaled(
+    e: _Approvals, candidates: list[int], t: int, q: int, saved: list[tuple] | None = None
+) -> tuple[list[int], Fraction | None, list[tuple]]:
+    """One MES run at per-voter budget ``t / q``, in integers, and how far ``t`` may grow.
+
+    Money is kept as integer affine functions of ``t`` over one common denominator ``d``: a
+    budget is ``(a + s*t) / d``.  Each comparison the run makes is between two such functions,
+    so it keeps its result up to the point where they cross; the least crossing above ``t`` is
+    returned (None when none exists): every ``t'`` in ``[t, limit)`` gives the same run, and
+    Add1 skips those budget steps (pabutools tries them one by one).
+
+    Only the chosen project's price must keep its exact form (it sets the payments).  For the
+    others the form found at ``t`` is a lower bound for every ``t``: the equal share a project
+    needs is a convex function of ``t`` (``sum(min(b_i(t), s)) >= cost`` is a convex set of
+    ``(t, s)`` when budgets are affine), so the line through ``t`` lies below it.  It suffices
+    that these lines stay above the chosen project's price.
+
+    ``saved`` is the list of states at the start of each step of an earlier run (returned as
+    the third value): the run resumes from the last state whose decisions so far still hold at
+    ``t``, since the forms do not depend on ``t``.
+    """
+    weights, ballots = e.weights, e.ballots
+    d = q
+    for c in e.costs:
+        if isinstance(c, Fraction):
+            d = d * c.denominator // math.gcd(d, c.denominator)
+    cost = [c * d for c in e.costs]
+    cost = [c.numerator if isinstance(c, Fraction) else c for c in cost]
+    limit_num, limit_den = 0, 0  # limit = limit_num / limit_den; den 0 means no limit
+
+    def keep(da: int, ds: int, dv: int) -> None:
+        # The difference da + ds*t is dv at t; note where its sign could change.
+        nonlocal limit_num, limit_den
+        if ds == 0:
+            return
+        if dv == 0:
+            limit_num, limit_den = t, 1
+        elif (dv > 0) == (ds < 0):
+            rn, rd = (-da, ds) if ds > 0 else (da, -ds)
+            if limit_den == 0 or rn * limit_den < limit_num * rd:
+                limit_num, limit_den = rn, rd
+
+    states: list[tuple] = []
+    resume = None
+    for state in saved or ():
+        lnum, lden = state[0], state[1]
+        if lden and lnum <= t * lden:
+            break  # a decision before this step may change at t
+        states.append(state)
+        resume = state
+    if resume is None:
+        group_of = [0] * len(ballots)
+        ga = [0]  # budget of group g: (ga[g] + gs[g] * t) / d, worth gv[g] / d at t
+        gs = [d // q]
+        counts = {p: {0: e.support[p]} for p in candidates}
+        # rho[p]: price per unit of utility (ra + rs*t) / rd (a lower bound after its step)
+        rho = {p: (1, 0, e.support[p]) for p in candidates}
+        remaining = set(candidates)
+        chosen: list[int] = []
+    else:
+        states.pop()
+        limit_num, limit_den, d, cost, ga, gs, group_of, counts, rho, remaining, chosen = resume
+        cost, ga, gs, group_of, chosen = (
+            list(cost),
+            list(ga),
+            list(gs),
+            list(group_of),
+            list(chosen),
+        )
+        counts = {p: dict(c) for p, c in counts.items()}
+        rho, remaining = dict(rho), set(remaining)
+    gv = [a + s * t for a, s in zip(ga, gs, strict=True)]
+    value_of = {p: Fraction(ra + rs * t, rd) for p, (ra, rs, rd) in rho.items()}
     while remaining:
+        states.append(
+            (
+                limit_num,
+                limit_den,
+                d,
+                tuple(cost),
+                tuple(ga),
+                tuple(gs),
+                tuple(group_of),
+                {p: dict(counts[p]) for p in remaining},
+                {p: rho[p] for p in remaining},
+                frozenset(remaining),
+                tuple(chosen),
+            )
+        )
         best: Fraction | None = None
         tied: list[int] = []
-        for p in sorted(remaining, key=rho.__getitem__):
-            if best is not None and rho[p] > best:
+        share_of: dict[int, tuple[int, int, int, int]] = {}
+        for p in sorted(remaining, key=value_of.__getitem__):
+            if best is not None and value_of[p] > best:
                 break  # rho only grows as voters spend, so no later project can do better
-            cost = costs[p]
+            c_p = cost[p]
             groups = counts[p]
-            if sum(group_budget[g] * c for g, c in groups.items()) < cost:
+            ta = ts = tv = 0
+            for g, c in groups.items():
+                ta += ga[g] * c
+                ts += gs[g] * c
+                tv += gv[g] * c
+            keep(ta - c_p, ts, tv - c_p)
+            if tv < c_p:
                 remaining.discard(p)
                 continue
-            contribution: Amount = 0
-            left = e.support[p]
-            for budget, weight in sorted((group_budget[g], c) for g, c in groups.items()):
-                share = Fraction(cost - contribution, left)
-                if share <= budget:
+            ca = cs = cv = 0
+            left = sum(groups.values())
+            for g in sorted(groups, key=gv.__getitem__):
+                c = groups[g]
+                if c_p - cv <= gv[g] * left:
                     break
-                contribution += budget * weight
-                left -= weight
-            rho[p] = value = share / cost
+                ca += ga[g] * c
+                cs += gs[g] * c
+                cv += gv[g] * c
+                left -= c
+            # share = (sa + ss*t) / (left*d); rho = share / cost = (sa + ss*t) / (left*c_p)
+            sa, ss, sv = c_p - ca, -cs, c_p - cv
+            share_of[p] = (sa, ss, sv, left)
+            value = Fraction(sv, left * c_p)
+            rho[p] = (sa, ss, left * c_p)
+            value_of[p] = value
             if best is None or value < best:
                 best, tied = value, [p]
             elif value == best:
@@ -313,143 +405,47 @@ def _mes_run(e: _Approvals, candidates: list[int], per_voter: Fraction) -> list[
         if not tied:
             break
         pick = min(tied, key=e.names.__getitem__)
-        chosen.append(pick)
-        remaining.discard(pick)
-        share = best * costs[pick]
-        moved: dict[int, int] = {}
-        for v in e.supporters[pick]:
-            old = group_of[v]
-            new = moved.get(old)
-            if new is None:
-                budget = group_budget[old]
-                new = moved[old] = len(group_budget)
-                group_budget.append(budget - share if budget > share else 0)
-            group_of[v] = new
-            w = weights[v]
-            for p in ballots[v]:
-                if p in remaining:
-                    groups = counts[p]
-                    left = groups[old] - w
-                    if left:
-                        groups[old] = left
-                    else:
-                        del groups[old]
-                    groups[new] = groups.get(new, 0) + w
-    return chosen
-
-
-def _mes_run_parametric(
-    e: _Approvals, candidates: list[int], x: Fraction
-) -> tuple[list[int], Fraction | float]:
-    """One MES run at per-voter budget ``x``, and how far ``x`` may grow with the same result.
-
-    Every budget is affine in the initial per-voter budget: ``a + s * x``.  Each comparison
-    the run makes is between two such functions, so it keeps its result up to the point where
-    they cross.  Returns the chosen projects and the least such crossing above ``x``: every
-    per-voter budget in ``[x, limit)`` gives the same run.  Add1 uses it to skip the increments
-    that cannot change the outcome (pabutools tries them one by one).
-
-    Only the chosen project's price must keep its exact form (it sets the payments).  For the
-    others the form found at ``x`` is a lower bound for every budget: the equal share a project
-    needs is a convex function of the budgets' parameter (``sum(min(b_i(x), s)) >= cost`` is a
-    convex set of ``(x, s)``), so the line through ``x`` lies below it.  It suffices that these
-    lines stay above the chosen project's price.
-    """
-    costs, weights, ballots = e.costs, e.weights, e.ballots
-    limit: Fraction | float = math.inf
-
-    def keep(da: Fraction, ds: Fraction, dv: Fraction) -> None:
-        # The difference da + ds*x has value dv at x; note where its sign could change.
-        nonlocal limit
-        if ds == 0:
-            return
-        if dv == 0:
-            limit = x
-        elif (dv > 0) == (ds < 0):
-            root = -da / ds
-            if root < limit:
-                limit = root
-
-    group_of = [0] * len(ballots)
-    ga: list[Fraction] = [Fraction(0)]  # budget of a group: ga + gs * x, worth gv at x
-    gs: list[Fraction] = [Fraction(1)]
-    gv: list[Fraction] = [x]
-    counts = {p: {0: e.support[p]} for p in candidates}
-    rho = {
-        p: (Fraction(1, e.support[p]), Fraction(0), Fraction(1, e.support[p])) for p in candidates
-    }
-    remaining = set(candidates)
-    chosen: list[int] = []
-    while remaining:
-        best: Fraction | None = None
-        tied: list[int] = []
-        share_of: dict[int, tuple[Fraction, Fraction, Fraction]] = {}
-        for p in sorted(remaining, key=lambda q: rho[q][2]):
-            if best is not None and rho[p][2] > best:
-                break
-            cost = costs[p]
-            groups = counts[p]
-            ta = ts = tv = 0
-            for g, c in groups.items():
-                ta += ga[g] * c
-                ts += gs[g] * c
-                tv += gv[g] * c
-            keep(ta - cost, ts, tv - cost)
-            if tv < cost:
-                remaining.discard(p)
-                continue
-            ca = cs = cv = 0
-            left = sum(groups.values())
-            for g in sorted(groups, key=gv.__getitem__):
-                c = groups[g]
-                if cost - cv <= gv[g] * left:
-                    break
-                ca += ga[g] * c
-                cs += gs[g] * c
-                cv += gv[g] * c
-                left -= c
-            sa, ss, sv = Fraction(cost - ca, left), Fraction(-cs, left), Fraction(cost - cv, left)
-            share_of[p] = (sa, ss, sv)
-            rho[p] = value = (sa / cost, ss / cost, sv / cost)
-            if best is None or value[2] < best:
-                best, tied = value[2], [p]
-            elif value[2] == best:
-                tied.append(p)
-        if not tied:
-            break
-        pick = min(tied, key=e.names.__getitem__)
-        ra, rs, rv = rho[pick]
-        for q in remaining:
-            if q != pick:
-                qa, qs, qv = rho[q]
-                if qv == rv and (qa, qs) == (ra, rs):
-                    continue  # tied for every x: the text order of ids decides alike
-                keep(qa - ra, qs - rs, qv - rv)
-        sa, ss, sv = share_of[pick]
+        pa, ps, pd = rho[pick]
+        for r in remaining:
+            if r != pick:
+                qa, qs, qd = rho[r]
+                da, ds = qa * pd - pa * qd, qs * pd - ps * qd
+                if da == 0 and ds == 0:
+                    continue  # tied for every t: the text order of ids decides alike
+                keep(da, ds, da + ds * t)
+        sa, ss, sv, left = share_of[pick]
         for g in counts[pick]:
             # Which supporters of the pick pay all they have must stay the same.
-            keep(ga[g] - sa, gs[g] - ss, gv[g] - sv)
+            keep(ga[g] * left - sa, gs[g] * left - ss, gv[g] * left - sv)
         chosen.append(pick)
         remaining.discard(pick)
+        # Pay: scale the common denominator by `left` so the share is whole.
+        if left != 1:
+            d *= left
+            ga = [x * left for x in ga]
+            gs = [x * left for x in gs]
+            gv = [x * left for x in gv]
+            cost = [x * left for x in cost]
         moved: dict[int, int | None] = {}
         for v in e.supporters[pick]:
             old = group_of[v]
             if old < 0:
                 continue
-            if old in moved:
-                new = moved[old]
-            elif gv[old] <= sv:
-                new = moved[old] = None  # pays all it has: nothing left for any x
-            else:
-                new = moved[old] = len(gv)
-                ga.append(ga[old] - sa)
-                gs.append(gs[old] - ss)
-                gv.append(gv[old] - sv)
+            new = moved.get(old, -1)
+            if new == -1:
+                if gv[old] <= sv:
+                    new = None  # pays all it has: nothing left for any t
+                else:
+                    new = len(gv)
+                    ga.append(ga[old] - sa)
+                    gs.append(gs[old] - ss)
+                    gv.append(gv[old] - sv)
+                moved[old] = new
             group_of[v] = -1 if new is None else new
             w = weights[v]
-            for p in ballots[v]:
-                if p in remaining:
-                    groups = counts[p]
+            for r in ballots[v]:
+                if r in remaining:
+                    groups = counts[r]
                     rest = groups[old] - w
                     if rest:
                         groups[old] = rest
@@ -457,7 +453,7 @@ def _mes_run_parametric(
                         del groups[old]
                     if new is not None:
                         groups[new] = groups.get(new, 0) + w
-    return chosen, limit
+    return chosen, (Fraction(limit_num, limit_den) if limit_den else None), states
 
 
 def method_of_equal_shares(
@@ -475,8 +471,9 @@ def method_of_equal_shares(
     equalshares.net.  Every voter gets ``budget / number of ballots``; repeatedly the project whose
     supporters can pay for it at the lowest price per unit of utility is bought, each supporter
     paying an equal share or all they have left.  Identical to pabutools'
-    ``method_of_equal_shares(instance, profile, sat_class=Cost_Sat)``: projects of cost 0 with a
-    supporter come first, ties go to the project id smallest as text.  With
+    ``method_of_equal_shares(instance, profile, sat_class=Cost_Sat)``: ties go to the project id
+    smallest as text, and a project of cost 0 gives no utility under cost utilities, so it is
+    never selected.  With
     ``voter_budget_increment`` the run is repeated with each voter's budget raised by that amount
     until the outcome is exhaustive (returned) or over the budget (the previous one is returned).
     """
@@ -485,19 +482,25 @@ def method_of_equal_shares(
     rule = "equalshares" if voter_budget_increment is None else "equalshares/add1"
     if e.num_voters == 0:
         return _finish(rule, budget, projects, [], None)
-    free = [p for p in range(len(projects)) if e.support[p] and e.costs[p] == 0]
     candidates = [p for p in range(len(projects)) if e.support[p] and e.costs[p] > 0]
     per_voter = Fraction(budget, e.num_voters)
     if voter_budget_increment is None:
-        chosen = free + _mes_run(e, candidates, per_voter)
+        chosen, _, _ = _mes_run_scaled(e, candidates, per_voter.numerator, per_voter.denominator)
         return _finish(rule, budget, projects, chosen, e.support)
-    step = _exact(voter_budget_increment)
+    step = Fraction(_exact(voter_budget_increment))
     if step <= 0:
         raise ValueError("voter_budget_increment must be positive")
-    previous = free
+    # Per-voter budgets t / q with whole t: the start and every step land on whole numbers.
+    q = (
+        per_voter.denominator
+        * step.denominator
+        // math.gcd(per_voter.denominator, step.denominator)
+    )
+    t, dt = int(per_voter * q), int(step * q)
+    previous: list[int] = []
+    states: list[tuple] = []
     while True:
-        run, limit = _mes_run_parametric(e, candidates, per_voter)
-        chosen = free + run
+        chosen, limit, states = _mes_run_scaled(e, candidates, t, q, states)
         spent = sum(e.costs[p] for p in chosen)
         if spent > budget:
             chosen = previous
@@ -505,10 +508,10 @@ def method_of_equal_shares(
         taken = set(chosen)
         if all(e.costs[p] + spent > budget for p in candidates if p not in taken):
             break
-        if limit == math.inf:
+        if limit is None:
             raise RuntimeError("Add1 never ends: raising the voter budget changes nothing")
         # Every budget below `limit` gives this same outcome: jump to the first step at or past it.
-        per_voter += step * max(1, math.ceil((limit - per_voter) / step))
+        t += dt * max(1, math.ceil((limit - t) / dt))
         previous = chosen
     return _finish(rule, budget, projects, chosen, e.support)
 
