@@ -25,7 +25,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 EDITION = ROOT / "docs" / "examples" / "pb-edition.toml"
-HEADER = "Номер бюлетеня;Канал;Дата голосування;ПІБ;Дата народження;Документ;Населений пункт;Проєкти\n"
+HEADER = (
+    "Номер бюлетеня;Канал;Дата голосування;ПІБ;Дата народження;Документ;Населений пункт;Проєкти\n"
+)
 
 
 def generate(path: Path, n: int, seed: int = 2021) -> tuple[Path, Path]:
@@ -36,9 +38,13 @@ def generate(path: Path, n: int, seed: int = 2021) -> tuple[Path, Path]:
     projects = path / "projects.csv"
     lines = ["Код;Назва;Категорія;Вартість;Дата подання"]
     for k, code in enumerate(small):
-        lines.append(f"{code};Малий проєкт {k + 1};small;{rng.randint(50, 399) * 1000},00;0{k % 9 + 1}.08.2020")
+        lines.append(
+            f"{code};Малий проєкт {k + 1};small;{rng.randint(50, 399) * 1000},00;0{k % 9 + 1}.08.2020"
+        )
     for k, code in enumerate(large):
-        lines.append(f"{code};Великий проєкт {k + 1};large;{rng.randint(400, 1500) * 1000},00;1{k % 9}.08.2020")
+        lines.append(
+            f"{code};Великий проєкт {k + 1};large;{rng.randint(400, 1500) * 1000},00;1{k % 9}.08.2020"
+        )
     projects.write_text("\n".join(lines) + "\n", encoding="utf-8")
     ws = [1 / (k + 1) for k in range(len(small))]
     wl = [1 / (k + 1) for k in range(len(large))]
@@ -146,7 +152,9 @@ def run_pb_import(args) -> None:
         tmp_path = Path(tmp)
         t = time.perf_counter()
         projects, ballots = generate(tmp_path, n)
-        print(f"generated {ballots.stat().st_size / 1e6:.0f} MB CSV in {time.perf_counter() - t:.1f} s")
+        print(
+            f"generated {ballots.stat().st_size / 1e6:.0f} MB CSV in {time.perf_counter() - t:.1f} s"
+        )
         backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
         for backend in backends:
             server = None

@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 __all__ = [
     "REASONS",
@@ -142,9 +143,10 @@ class VotingRules:
     require_identity: bool = True
 
 
-@dataclass(frozen=True, slots=True)
-class BallotIn:
-    """One ballot as received. ``voter`` is the person's key (the keyed hash of the document)."""
+class BallotIn(NamedTuple):
+    """One ballot as received. ``voter`` is the person's key (the keyed hash of the document).
+
+    (A named tuple: a count makes a million of them.)"""
 
     ballot_id: str
     channel: str  # "paper" or "online"
@@ -156,10 +158,10 @@ class BallotIn:
     codes: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Verdict:
+class Verdict(NamedTuple):
     """The judgement of one ballot: ``reason`` is None when valid; ``choices`` are the distinct
-    admitted project codes it votes for (empty when invalid)."""
+    admitted project codes it votes for (empty when invalid).  (A named tuple: a million of
+    them are made per count.)"""
 
     ballot_id: str
     reason: str | None
@@ -199,7 +201,7 @@ def judge_one(
 ) -> Verdict:
     """Judge a person's first ballot on its own (the duplicate rule is :func:`judge`'s)."""
     allowed = frozenset(normalise_settlement(s) for s in rules.settlements)
-    return _FastRules(rules, allowed).judge(ballot, codes or _code_index(rules.projects))
+    return _FastRules(rules, allowed, codes or _code_index(rules.projects)).judge(ballot)
 
 
 def judge(ballots: Iterable[BallotIn], rules: VotingRules) -> list[Verdict]:
@@ -221,28 +223,82 @@ def judge(ballots: Iterable[BallotIn], rules: VotingRules) -> list[Verdict]:
         seen = first.get(voter)
         if seen is None or _priority(ballot, duplicates) < _priority(seen, duplicates):
             first[voter] = ballot
-    fast_rules = _FastRules(rules, allowed)
+    judge_first = _FastRules(rules, allowed, codes).judge
     out = []
+    append = out.append
     for ballot in ballots:
         voter = ballot.voter
         if voter and first[voter] is not ballot:
-            out.append(Verdict(ballot.ballot_id, DUPLICATE_VOTER))
+            append(Verdict(ballot.ballot_id, DUPLICATE_VOTER))
         else:
-            out.append(fast_rules.judge(ballot, codes))
+            append(judge_first(ballot))
     return out
 
 
 class _FastRules:
-    """The checks of a first ballot, in the order of :data:`REASONS`, with the per-edition
-    work (settlement names) done once."""
+    """The checks of a first ballot, in the order of :data:`REASONS`.
 
-    __slots__ = ("rules", "allowed")
+    The per-edition work is done once and the pure sub-decisions are memoised by their inputs
+    (a settlement spelling, a birth date, a list of typed codes repeat across a million ballots),
+    which gives the same decisions as the straightforward checks, several times faster.
+    """
 
-    def __init__(self, rules: VotingRules, allowed: frozenset[str]) -> None:
+    __slots__ = ("rules", "allowed", "codes", "_settlements", "_adult_from", "_choices")
+
+    def __init__(self, rules: VotingRules, allowed: frozenset[str], codes: Mapping[str, str]):
         self.rules = rules
         self.allowed = allowed
+        self.codes = codes
+        self._settlements: dict[str | None, bool] = {}
+        self._adult_from: dict[date, date] = {}
+        self._choices: dict[tuple[str, ...], tuple[str | None, tuple[str, ...]]] = {}
 
-    def judge(self, ballot: BallotIn, codes: Mapping[str, str]) -> Verdict:
+    def adult_from(self, birth: date) -> date:
+        """The first day on which a person born on ``birth`` has ``min_age`` full years."""
+        day = self._adult_from.get(birth)
+        if day is None:
+            year = birth.year + self.rules.min_age
+            try:
+                day = birth.replace(year=year)
+            except ValueError:  # born on 29 February: the birthday is 1 March in other years
+                day = date(year, 3, 1)
+            self._adult_from[birth] = day
+        return day
+
+    def resident(self, settlement: str | None) -> bool:
+        known = self._settlements.get(settlement)
+        if known is None:
+            known = self._settlements[settlement] = normalise_settlement(settlement) in self.allowed
+        return known
+
+    def choices(self, typed_codes: tuple[str, ...]) -> tuple[str | None, tuple[str, ...]]:
+        """(reason or None, distinct admitted codes) for the codes typed on a ballot."""
+        known = self._choices.get(typed_codes)
+        if known is not None:
+            return known
+        codes = self.codes
+        choices: list[str] = []
+        reason = None
+        for typed in typed_codes:
+            code = codes.get(typed) or codes.get(normalise_code(typed))
+            if code is None:
+                reason = UNKNOWN_PROJECT
+                break
+            if code not in choices:
+                choices.append(code)
+        if reason is None and not choices:
+            reason = NO_CHOICES
+        if reason is None:
+            per_category: dict[str, int] = {}
+            for code in choices:
+                category = self.rules.projects[code]
+                per_category[category] = per_category.get(category, 0) + 1
+            if any(n > self.rules.max_choices.get(c, 0) for c, n in per_category.items()):
+                reason = TOO_MANY_CHOICES
+        known = self._choices[typed_codes] = (reason, () if reason else tuple(choices))
+        return known
+
+    def judge(self, ballot: BallotIn) -> Verdict:
         rules = self.rules
         if rules.require_identity and not (ballot.has_name and ballot.birth_date and ballot.voter):
             return Verdict(ballot.ballot_id, MISSING_DATA)
@@ -253,33 +309,13 @@ class _FastRules:
         if (
             birth is not None
             and rules.min_age
-            and age_on(birth, cast or rules.voting_ends_on) < rules.min_age
+            and (cast or rules.voting_ends_on) < self.adult_from(birth)
         ):
             return Verdict(ballot.ballot_id, UNDERAGE)
-        if self.allowed and normalise_settlement(ballot.settlement) not in self.allowed:
+        if self.allowed and not self.resident(ballot.settlement):
             return Verdict(ballot.ballot_id, NOT_RESIDENT)
-        choices: list[str] = []
-        for typed in ballot.codes:
-            code = codes.get(typed) or codes.get(normalise_code(typed))
-            if code is None:
-                return Verdict(ballot.ballot_id, UNKNOWN_PROJECT)
-            if code not in choices:
-                choices.append(code)
-        if not choices:
-            return Verdict(ballot.ballot_id, NO_CHOICES)
-        projects = rules.projects
-        if len(choices) == 1:
-            if rules.max_choices.get(projects[choices[0]], 0) < 1:
-                return Verdict(ballot.ballot_id, TOO_MANY_CHOICES)
-        else:
-            per_category: dict[str, int] = {}
-            for code in choices:
-                category = projects[code]
-                per_category[category] = per_category.get(category, 0) + 1
-            for category, n in per_category.items():
-                if n > rules.max_choices.get(category, 0):
-                    return Verdict(ballot.ballot_id, TOO_MANY_CHOICES)
-        return Verdict(ballot.ballot_id, None, tuple(choices))
+        reason, choices = self.choices(ballot.codes)
+        return Verdict(ballot.ballot_id, reason, choices)
 
 
 def count_reasons(verdicts: Sequence[Verdict]) -> dict[str, int]:
