@@ -132,7 +132,7 @@ class Ballot(db.Model):
     """A ballot as it counts: imported, from a pabulib file, or paper entered twice and agreed.
 
     The document is kept only as an HMAC of its normalised number (``voter_hash``).  ``reason``
-    is the verdict of the last tally (None and ``is_judged`` true: valid).
+    is the verdict of the last tally (None: valid, or not yet counted).
     """
 
     __tablename__ = "pb_ballots"
@@ -157,7 +157,6 @@ class Ballot(db.Model):
     import_id: Mapped[int | None] = mapped_column(
         ForeignKey("pb_imported_files.id", ondelete="SET NULL")
     )
-    is_judged: Mapped[bool] = mapped_column(Boolean, default=False)
     reason: Mapped[str | None] = mapped_column(String(30))
 
 

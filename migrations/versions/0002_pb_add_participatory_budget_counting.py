@@ -2,7 +2,7 @@
 
 Revision ID: 0002_pb
 Revises: 0001_foundation
-Create Date: 2026-11-26 07:35:06.177142
+Create Date: 2026-11-26 07:53:21.504690
 
 """
 from alembic import op
@@ -145,7 +145,6 @@ def upgrade():
     sa.Column('address', sa.String(length=300), nullable=True),
     sa.Column('projects', sa.Text(), nullable=False),
     sa.Column('import_id', sa.Integer(), nullable=True),
-    sa.Column('is_judged', sa.Boolean(), nullable=False),
     sa.Column('reason', sa.String(length=30), nullable=True),
     sa.ForeignKeyConstraint(['edition_id'], ['pb_editions.id'], name=op.f('fk_pb_ballots_edition_id_pb_editions'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['import_id'], ['pb_imported_files.id'], name=op.f('fk_pb_ballots_import_id_pb_imported_files'), ondelete='SET NULL'),
