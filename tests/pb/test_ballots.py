@@ -180,3 +180,18 @@ def test_received_is_valid_plus_invalid(items):
         if b.voter and v.reason != "duplicate_voter"
     ]
     assert len(firsts) == len(set(firsts))
+
+
+@given(
+    st.dates(date(1930, 1, 1), date(2012, 12, 31)), st.dates(date(2019, 1, 1), date(2024, 12, 31))
+)
+def test_memoised_age_check_agrees_with_full_years(birth, day):
+    rules = VotingRules(
+        **{
+            **{f: getattr(RULES, f) for f in RULES.__slots__},
+            "voting_starts_on": date(2019, 1, 1),
+            "voting_ends_on": date(2024, 12, 31),
+        }
+    )
+    (verdict,) = judge([ballot(birth_date=birth, cast_on=day)], rules)
+    assert (verdict.reason == "underage") == (age_on(birth, day) < 16)
