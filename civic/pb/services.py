@@ -1001,7 +1001,11 @@ def load_ballots(edition: Edition) -> tuple[list[int], list[judging.BallotIn], l
     # Code point order on both databases (SQLite's BINARY is; PostgreSQL needs "C"), so the
     # digest's sort finds the ballots already in order.
     collate = ' COLLATE "C"' if connection.dialect.name == "postgresql" else ""
-    cursor = connection.connection.cursor()
+    if connection.dialect.name == "postgresql":
+        # A server-side cursor: libpq would otherwise hold the whole result in memory too.
+        cursor = connection.connection.cursor(name="pb_load_ballots")
+    else:
+        cursor = connection.connection.cursor()
     cursor.execute(
         "SELECT id, ballot_id, channel, cast_on, has_name, birth_date, voter_hash, "
         f"settlement, projects, reason FROM pb_ballots WHERE edition_id = {int(edition.id)} "
