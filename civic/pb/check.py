@@ -70,20 +70,13 @@ def check_election(e: Election) -> list[Problem]:
     budget = _meta_number(e, "budget", add)
     if e.vote_type not in VOTE_TYPES:
         add(meta_line("vote_type"), ERROR, f"невідомий тип голосування «{e.vote_type}»")
-    declared = _meta_number(e, "num_projects", add)
-    if declared is not None and declared != len(e.projects):
-        add(
-            meta_line("num_projects"),
-            ERROR,
-            f"num_projects = {declared}, а проєктів у секції PROJECTS {len(e.projects)}",
-        )
-    declared = _meta_number(e, "num_votes", add)
-    if declared is not None and declared != len(e.ballots):
-        add(
-            meta_line("num_votes"),
-            ERROR,
-            f"num_votes = {declared}, а голосів у секції VOTES {len(e.ballots)}",
-        )
+    for key, found, what in (
+        ("num_projects", len(e.projects), "проєктів у секції PROJECTS"),
+        ("num_votes", len(e.ballots), "голосів у секції VOTES"),
+    ):
+        declared = _meta_number(e, key, add)
+        if declared is not None and declared != found:
+            add(meta_line(key), ERROR, f"{key} = {declared}, а {what} {found}")
 
     _check_meta_values(e, add)
     if "votes" not in e.project_columns and "score" not in e.project_columns:

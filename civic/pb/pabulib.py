@@ -40,6 +40,7 @@ Amount = int | Fraction
 
 SECTIONS = ("meta", "projects", "votes")
 _DECIMAL = re.compile(r"[+-]?\d+(\.\d*)?")
+_OPENS_QUOTE = re.compile(r'(?:^|;)\s*"')
 _SECTION_TITLES = {"meta": "META", "projects": "PROJECTS", "votes": "VOTES"}
 
 
@@ -254,7 +255,7 @@ def _read(text: str, strict: bool) -> Election:
             j += 1
             if '"' in line:
                 first = j
-                while j < end and line.count('"') % 2:
+                while j < end and line.count('"') % 2 and _OPENS_QUOTE.search(line):
                     # A quoted field spanning several physical lines.
                     line += "\n" + lines[j]
                     j += 1

@@ -125,6 +125,17 @@ def test_lenient_reading_keeps_unknown_projects_for_the_checker():
     assert e.ballots[0] == ("1", "9")
 
 
+def test_quotes_inside_unquoted_fields_are_literal_and_quoted_fields_may_span_lines():
+    text = SMALL.replace("3;776.03;1;Lamp;", '3;776.03;1;Monitor 24" wide;').replace(
+        '2;500;2;"The ""big"" one";', '2;500;2;"Two\nlines";'
+    )
+    e = pabulib.read(text)
+    assert e.projects[2].name == 'Monitor 24" wide'
+    assert e.projects[1].name == "Two\nlines"
+    assert e.projects[2].line == 14
+    assert pabulib.read(pabulib.write(e)) == e
+
+
 def test_trailing_empty_fields_are_tolerated():
     e = pabulib.read(SMALL.replace("b;1;41", "b;1;41;;"))
     assert e.vote_fields["age"][1] == "41"
