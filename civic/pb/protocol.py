@@ -101,7 +101,7 @@ def build_protocol(data: dict) -> bytes:
         code = category["code"]
         story.append(paragraph(f"Категорія «{category['title']}» ({code})", st.heading))
         rows = [
-            ["Місце", "Код", "Назва", "Вартість, грн", "Папір", "Онлайн", "Усього", "Фінансується"]
+            ["Місце", "Код", "Назва", "Вартість, грн", "Папір", "Онлайн", "Усього", "Обрано"]
         ]
         for p in result["projects"]:
             if p["category"] != code:
@@ -122,7 +122,7 @@ def build_protocol(data: dict) -> bytes:
         story.append(
             table(
                 rows,
-                [1.2 * cm, 1.6 * cm, 5.2 * cm, 2.6 * cm, 1.4 * cm, 1.5 * cm, 1.5 * cm, 2.0 * cm],
+                [1.3 * cm, 1.6 * cm, 4.9 * cm, 2.7 * cm, 1.4 * cm, 1.6 * cm, 1.6 * cm, 1.9 * cm],
                 numeric_columns=(0, 3, 4, 5, 6),
             )
         )
