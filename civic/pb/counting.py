@@ -426,3 +426,40 @@ def _digest(config, projects, ballots, verdicts, result: CountResult) -> tuple[s
     feed(',"projects":' + canonical_json(_project_inputs(projects)) + "}")
     total.update((',"results":' + canonical_json(result._results_json()) + "}").encode())
     return total.hexdigest(), inputs.hexdigest()
+
+
+WHAT_IF_RULES = {
+    "equalshares/add1": "Метод рівних часток (MES) із доповненням Add1",
+    "phragmen": "Послідовний метод Фрагмена",
+}
+
+
+def what_if(
+    config: EditionConfig, projects: Sequence[ProjectIn], verdicts: Sequence[Verdict]
+) -> dict[str, list[str]]:
+    """The research rules' outcomes on the same valid ballots, for analysis only.
+
+    The whole edition budget is one pot (these rules know no categories); the official result
+    is always :func:`count`'s.  Returns ``{rule: [selected codes in the order chosen]}``.
+    """
+    from collections import Counter
+
+    admitted = [
+        rules.Project(p.code, p.cost, p.category, p.submitted_on, p.title)
+        for p in sorted(projects, key=lambda p: p.code)
+        if p.admitted
+    ]
+    folded = Counter(v.choices for v in verdicts if v.reason is None and v.choices)
+    ballots = list(folded)
+    weights = [folded[b] for b in ballots]
+    if not ballots or not admitted:
+        return {name: [] for name in WHAT_IF_RULES}
+    budget = config.budget
+    return {
+        "equalshares/add1": list(
+            rules.equal_shares_add1(admitted, ballots, budget, weights=weights).selected
+        ),
+        "phragmen": list(
+            rules.sequential_phragmen(admitted, ballots, budget, weights=weights).selected
+        ),
+    }

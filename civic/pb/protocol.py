@@ -100,9 +100,7 @@ def build_protocol(data: dict) -> bytes:
     for category in data["categories"]:
         code = category["code"]
         story.append(paragraph(f"Категорія «{category['title']}» ({code})", st.heading))
-        rows = [
-            ["Місце", "Код", "Назва", "Вартість, грн", "Папір", "Онлайн", "Усього", "Обрано"]
-        ]
+        rows = [["Місце", "Код", "Назва", "Вартість, грн", "Папір", "Онлайн", "Усього", "Обрано"]]
         for p in result["projects"]:
             if p["category"] != code:
                 continue

@@ -1089,7 +1089,12 @@ def tally(
     )
     for start in range(0, len(changed), CHUNK):
         db.session.execute(statement, changed[start : start + CHUNK])
-    edition.result = result.as_json()
+    stored_json = result.as_json()
+    # The research rules' outcomes, for the public what-if table (not part of the digest).
+    stored_json["what_if"] = counting.what_if(
+        config_of(edition), _project_inputs(edition), verdicts
+    )
+    edition.result = stored_json
     edition.digest = result.digest
     edition.status = COUNTED
     edition.counted_on = counted_on or edition.counted_on or utcnow().date()

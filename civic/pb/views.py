@@ -23,6 +23,7 @@ from civic.database import utcnow
 from civic.extensions import db
 from civic.pb import services
 from civic.pb.ballots import REASON_TITLES
+from civic.pb.counting import WHAT_IF_RULES
 from civic.pb.forms import ActionForm, EditionForm, EntryForm, ReopenForm, ResolveForm, UploadForm
 from civic.pb.models import Discrepancy
 from civic.pb.services import PbError
@@ -77,6 +78,7 @@ def results(slug: str):
         chart=_chart(result),
         reasons=REASON_TITLES,
         money=Decimal,
+        what_if_titles=WHAT_IF_RULES,
     )
 
 

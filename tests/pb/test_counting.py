@@ -179,3 +179,16 @@ def test_budgets_are_never_exceeded(votes, rule, leftover, tie_break, min_votes)
     for p in result.projects:
         if p.selected:
             assert p.votes >= min_votes
+
+
+def test_what_if_rules_stay_within_the_whole_budget():
+    from civic.pb.counting import what_if
+
+    ballots = make_ballots(VOTES)
+    verdicts = judge(ballots, rules_for(CONFIG, PROJECTS))
+    outcomes = what_if(CONFIG, PROJECTS, verdicts)
+    costs = {p.code: p.cost for p in PROJECTS}
+    assert set(outcomes) == {"equalshares/add1", "phragmen"}
+    for selected in outcomes.values():
+        assert selected and "X1" not in selected
+        assert sum(costs[c] for c in selected) <= CONFIG.budget

@@ -71,6 +71,7 @@ def test_public_results_page_api_and_downloads(client, closed):
     assert page.status_code == 200
     assert "<svg" in html and "WORKOUT – смуга перешкод" in html and closed.digest in html
     assert "style=" not in html and "<script>" not in html
+    assert "Метод рівних часток" in html
     api = client.get(f"/api/v1/pb/{SLUG}/results")
     assert api.status_code == 200 and api.get_json()["digest"] == closed.digest
     assert client.get("/pb/").status_code == 200
