@@ -146,7 +146,7 @@ def machine() -> str:
 
 
 def run_pb_import(args) -> None:
-    n = args.ballots
+    n = args.ballots or (100_000 if getattr(args, "quick", False) else 1_000_000)
     print(f"PB import + tally, {n:,} ballots; machine: {machine()}")
     with tempfile.TemporaryDirectory(prefix="civic-bench-") as tmp:
         tmp_path = Path(tmp)
@@ -194,8 +194,11 @@ def run_pb_import(args) -> None:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--ballots", type=int, default=1_000_000, help="ballots to generate")
-    parser.add_argument(
+    group = parser.add_argument_group("pb-import")
+    group.add_argument(
+        "--ballots", type=int, default=None, help="ballots to generate (1 000 000; --quick 100 000)"
+    )
+    group.add_argument(
         "--backend", choices=["sqlite", "postgresql", "both"], default="both", help="databases"
     )
 
