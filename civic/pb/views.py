@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
 
 from civic.auth.permissions import role_required
 from civic.charts import Bar, bar_chart
@@ -57,6 +58,14 @@ def _staff_edition(slug: str):
 def _chart(result: dict) -> str:
     bars = [Bar(f"{p['code']} {p['title']}", p["votes"], p["selected"]) for p in result["projects"]]
     return bar_chart(bars, title="Голоси за проєкти (зелені — фінансуються)", chart_id="pb-votes")
+
+
+@bp.errorhandler(StaleDataError)
+def stale_data(_error):
+    """Optimistic locking: someone else changed the edition or the discrepancy meanwhile."""
+    db.session.rollback()
+    flash("Ці дані щойно змінив інший член комісії. Перегляньте їх і спробуйте ще раз.", "error")
+    return redirect(request.referrer or url_for("pb.staff_editions"))
 
 
 # ---------------------------------------------------------------- public

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from civic.audit.models import AuditEvent
 from civic.extensions import db
@@ -170,3 +171,31 @@ def test_two_operators_entering_the_same_ballot_at_once(app_factory, database_ur
     assert count(Ballot) == 8
     copies = db.session.execute(select(Entry.number, func.count()).group_by(Entry.number)).all()
     assert all(n == 2 for _, n in copies)
+
+
+def test_two_members_resolving_the_same_discrepancy(app_factory, database_url, create_user):
+    """Optimistic locking: the second resolution of one discrepancy is refused, not doubled."""
+    from sqlalchemy.orm.exc import StaleDataError
+
+    op1, op2 = create_user("op1", "commission"), create_user("op2", "commission")
+    edition = services.save_edition((EXAMPLES / "pb-edition.toml").read_text(encoding="utf-8"))
+    services.import_projects(edition, (EXAMPLES / "pb-projects.csv").read_bytes(), "p.csv")
+    services.record_entry(edition, op1, form())
+    services.record_entry(edition, op2, form(projects="М-04, В-01"))
+    db.session.commit()
+    (discrepancy,) = services.list_discrepancies(edition)
+    other = app_factory()
+    with other.app_context():
+        from civic.auth.models import User
+
+        rival = db.session.get(Discrepancy, discrepancy.id)
+        rival_edition = services.get_edition("gb-2021")
+        member = db.session.get(User, op2.id)
+        services.resolve_discrepancy(rival_edition, rival, member, {"projects": 2}, "М-04")
+        db.session.commit()
+        db.session.remove()
+    with pytest.raises((StaleDataError, PbError, IntegrityError)):
+        services.resolve_discrepancy(edition, discrepancy, op1, {"projects": 1}, "М-01")
+        db.session.flush()
+    db.session.rollback()
+    assert count(Ballot) == 1
