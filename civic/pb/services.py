@@ -1074,6 +1074,11 @@ def tally(
     """Judge every ballot and count. Stores the result (and each ballot's verdict: ``reason``,
     None when valid; only changed verdicts are written) unless the count is closed: then it only
     recounts, for comparison with the stored digest."""
+    if edition.personal_data_purged_at is not None:
+        raise PbError(
+            "Персональні дані цього видання знищено після строку зберігання: перерахунок "
+            "неможливий; чинний результат — у протоколі."
+        )
     result, ids, verdicts, stored = compute_tally(edition)
     if edition.status == CLOSED:
         return result

@@ -137,6 +137,8 @@ def test_purge_personal_data_after_retention(counted, app):
     assert all(b.full_name is None and b.birth_date is None for b in ballots)
     assert all(b.voter_hash for b in ballots)
     assert services.get_edition("gb-2021").result["ballots"]["received"] == 6
+    recount = invoke(counted, "tally", "--edition", "gb-2021")
+    assert recount.exit_code == 1 and "перерахунок неможливий" in recount.output
 
 
 def test_errors_are_ukrainian_and_exit_1(runner, tmp_path):
