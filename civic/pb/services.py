@@ -1023,28 +1023,32 @@ def load_ballots(edition: Edition) -> tuple[list[int], list[judging.BallotIn], l
         dates[value] = day
         return day
 
-    rows = (row for chunk in iter(lambda: cursor.fetchmany(50_000), []) for row in chunk)
-    for (
-        row_id,
-        ballot_id,
-        channel,
-        cast_on,
-        has_name,
-        birth,
-        voter,
-        settlement,
-        codes,
-        reason,
-    ) in rows:
-        ids.append(row_id)
-        stored.append(reason)
-        parsed = split_cache.get(codes)
-        if parsed is None:
-            parsed = split_cache[codes] = tuple(c for c in (codes or "").split(",") if c)
-        cast = dates[cast_on] if cast_on in dates else as_date(cast_on)
-        born = dates[birth] if birth in dates else as_date(birth)
-        out.append(make(ballot_id, channel, cast, bool(has_name), born, voter, settlement, parsed))
-    cursor.close()
+    try:
+        rows = (row for chunk in iter(lambda: cursor.fetchmany(50_000), []) for row in chunk)
+        for (
+            row_id,
+            ballot_id,
+            channel,
+            cast_on,
+            has_name,
+            birth,
+            voter,
+            settlement,
+            codes,
+            reason,
+        ) in rows:
+            ids.append(row_id)
+            stored.append(reason)
+            parsed = split_cache.get(codes)
+            if parsed is None:
+                parsed = split_cache[codes] = tuple(c for c in (codes or "").split(",") if c)
+            cast = dates[cast_on] if cast_on in dates else as_date(cast_on)
+            born = dates[birth] if birth in dates else as_date(birth)
+            out.append(
+                make(ballot_id, channel, cast, bool(has_name), born, voter, settlement, parsed)
+            )
+    finally:
+        cursor.close()
     return ids, out, stored
 
 
