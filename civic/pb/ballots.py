@@ -223,15 +223,29 @@ def judge(ballots: Iterable[BallotIn], rules: VotingRules) -> list[Verdict]:
         seen = first.get(voter)
         if seen is None or _priority(ballot, duplicates) < _priority(seen, duplicates):
             first[voter] = ballot
-    judge_first = _FastRules(rules, allowed, codes).judge
+    # The checks of _FastRules.judge, inlined: this loop runs a million times per count.
+    # (test_judge_agrees_with_judge_one keeps the two in step.)
+    fast = _FastRules(rules, allowed, codes)
+    adult_from, resident, choices_of = fast.adult_from, fast.resident, fast.choices
+    require_identity, min_age = rules.require_identity, rules.min_age
+    starts, ends = rules.voting_starts_on, rules.voting_ends_on
     out = []
     append = out.append
     for ballot in ballots:
-        voter = ballot.voter
+        ballot_id, _channel, cast, has_name, birth, voter, settlement, typed = ballot
         if voter and first[voter] is not ballot:
-            append(Verdict(ballot.ballot_id, DUPLICATE_VOTER))
+            append(Verdict(ballot_id, DUPLICATE_VOTER))
+        elif require_identity and not (has_name and birth and voter):
+            append(Verdict(ballot_id, MISSING_DATA))
+        elif cast is not None and not (starts <= cast <= ends):
+            append(Verdict(ballot_id, OUTSIDE_VOTING_PERIOD))
+        elif birth is not None and min_age and (cast or ends) < adult_from(birth):
+            append(Verdict(ballot_id, UNDERAGE))
+        elif allowed and not resident(settlement):
+            append(Verdict(ballot_id, NOT_RESIDENT))
         else:
-            append(judge_first(ballot))
+            reason, choices = choices_of(typed)
+            append(Verdict(ballot_id, reason, choices))
     return out
 
 

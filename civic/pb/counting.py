@@ -21,10 +21,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from itertools import compress, repeat
+from operator import is_, itemgetter
 
 from civic.pb import rules
 from civic.pb.ballots import REASONS, BallotIn, Verdict
@@ -197,21 +200,26 @@ def count(
         "paper": {"received": 0, "valid": 0, "invalid": 0},
         "online": {"received": 0, "valid": 0, "invalid": 0},
     }
-    valid = 0
-    for ballot, verdict in zip(ballots, verdicts, strict=True):
-        stats = channels[ballot.channel]
-        stats["received"] += 1
-        if verdict.reason is None:
-            valid += 1
-            stats["valid"] += 1
-            is_paper = ballot.channel == "paper"
-            for code in verdict.choices:
-                votes[code] += 1
-                if is_paper:
-                    paper[code] += 1
+    # Counted with Counters over C-level iterators: the same sums as a plain loop, without a
+    # Python step per ballot.
+    channel_of = list(map(itemgetter(1), ballots))  # BallotIn.channel
+    reason_of = list(map(itemgetter(1), verdicts))  # Verdict.reason
+    for (channel, reason), n in Counter(zip(channel_of, reason_of, strict=True)).items():
+        stats = channels[channel]
+        stats["received"] += n
+        if reason is None:
+            stats["valid"] += n
         else:
-            reasons[verdict.reason] += 1
-            stats["invalid"] += 1
+            stats["invalid"] += n
+            reasons[reason] += n
+    is_valid = map(is_, reason_of, repeat(None))
+    chosen = Counter(compress(zip(map(itemgetter(2), verdicts), channel_of, strict=True), is_valid))
+    for (choices, channel), n in chosen.items():
+        for code in choices:
+            votes[code] += n
+            if channel == "paper":
+                paper[code] += n
+    valid = channels["paper"]["valid"] + channels["online"]["valid"]
 
     tie = _tie_key(config, admitted)
     threshold = config.min_votes or None
@@ -442,8 +450,6 @@ def what_if(
     The whole edition budget is one pot (these rules know no categories); the official result
     is always :func:`count`'s.  Returns ``{rule: [selected codes in the order chosen]}``.
     """
-    from collections import Counter
-
     admitted = [
         rules.Project(p.code, p.cost, p.category, p.submitted_on, p.title)
         for p in sorted(projects, key=lambda p: p.code)

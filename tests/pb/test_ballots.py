@@ -13,6 +13,7 @@ from civic.pb.ballots import (
     age_on,
     count_reasons,
     judge,
+    judge_one,
     normalise_document,
     normalise_settlement,
 )
@@ -195,3 +196,11 @@ def test_memoised_age_check_agrees_with_full_years(birth, day):
     )
     (verdict,) = judge([ballot(birth_date=birth, cast_on=day)], rules)
     assert (verdict.reason == "underage") == (age_on(birth, day) < 16)
+
+
+@given(ballots)
+def test_judge_agrees_with_judge_one(items):
+    """The batch judging (inlined for speed) decides each first ballot as judge_one does."""
+    for item, verdict in zip(items, judge(items, RULES), strict=True):
+        if verdict.reason != "duplicate_voter":
+            assert judge_one(item, RULES) == verdict
