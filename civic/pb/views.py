@@ -18,6 +18,7 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
+from civic.audit.services import record_event
 from civic.auth.permissions import role_required
 from civic.charts import Bar, bar_chart
 from civic.database import utcnow
@@ -320,6 +321,14 @@ def staff_resolve(slug: str, discrepancy_id: int):
             return redirect(url_for("pb.staff_discrepancies", slug=slug))
         except PbError as error:
             _fail(error)
+    if request.method == "GET":
+        # The page shows voters' names and birth dates: staff access to personal data is logged.
+        record_event(
+            "pb.personal_data_viewed",
+            object_type="pb_discrepancy",
+            object_id=f"{edition.slug}:{discrepancy.batch}/{discrepancy.number}",
+        )
+        db.session.commit()
     return render_template(
         "pb/staff_resolve.html",
         edition=edition,

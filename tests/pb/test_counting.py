@@ -192,3 +192,34 @@ def test_what_if_rules_stay_within_the_whole_budget():
     for selected in outcomes.values():
         assert selected and "X1" not in selected
         assert sum(costs[c] for c in selected) <= CONFIG.budget
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["S1", "S2", "S4", "L1", "L2", "Z9"]), st.booleans()), max_size=40
+    ),
+    st.randoms(use_true_random=False),
+)
+def test_recount_digest_is_stable_under_any_order(picks, rng):
+    ballots = [
+        BallotIn(
+            f"b{k}",
+            "online" if online else "paper",
+            date(2020, 11, 10),
+            True,
+            date(1980, 1, 1),
+            f"v{k % 7}",
+            "Ніжин",
+            (code,),
+        )
+        for k, (code, online) in enumerate(picks)
+    ]
+    rules = rules_for(CONFIG, PROJECTS)
+    first = count(CONFIG, PROJECTS, ballots, judge(ballots, rules))
+    shuffled = list(ballots)
+    rng.shuffle(shuffled)
+    again = count(CONFIG, PROJECTS, shuffled, judge(shuffled, rules))
+    assert again.digest == first.digest
+    assert again.as_json() == first.as_json()
+    assert first.received == first.valid + first.invalid

@@ -126,6 +126,14 @@ def test_entry_page_two_operators_and_the_discrepancy_queue(
     (discrepancy,) = services.list_discrepancies(edition)
     url = f"/staff/pb/{SLUG}/discrepancies/{discrepancy.id}"
     assert "ВК 778899" not in client.get(url).get_data(as_text=True)  # documents are masked
+    from sqlalchemy import select
+
+    from civic.audit.models import AuditEvent
+
+    viewed = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "pb.personal_data_viewed")
+    )
+    assert viewed.actor_login == "op2"
     done = client.post(
         url, data={"choice_projects": "2", "note": "На бланку М-04"}, follow_redirects=True
     )
