@@ -58,7 +58,13 @@ def _staff_edition(slug: str):
 
 def _chart(result: dict) -> str:
     bars = [Bar(f"{p['code']} {p['title']}", p["votes"], p["selected"]) for p in result["projects"]]
-    return bar_chart(bars, title="Голоси за проєкти (зелені — фінансуються)", chart_id="pb-votes")
+    return bar_chart(
+        bars,
+        title="Голоси за проєкти (зелені — фінансуються)",
+        chart_id="pb-votes",
+        width=860,
+        label_width=340,
+    )
 
 
 @bp.errorhandler(StaleDataError)
