@@ -1024,28 +1024,29 @@ def load_ballots(edition: Edition) -> tuple[list[int], list[judging.BallotIn], l
         return day
 
     try:
-        rows = (row for chunk in iter(lambda: cursor.fetchmany(50_000), []) for row in chunk)
-        for (
-            row_id,
-            ballot_id,
-            channel,
-            cast_on,
-            has_name,
-            birth,
-            voter,
-            settlement,
-            codes,
-            reason,
-        ) in rows:
-            ids.append(row_id)
-            stored.append(reason)
-            parsed = split_cache.get(codes)
-            if parsed is None:
-                parsed = split_cache[codes] = tuple(c for c in (codes or "").split(",") if c)
-            cast = dates[cast_on] if cast_on in dates else as_date(cast_on)
-            born = dates[birth] if birth in dates else as_date(birth)
-            out.append(
-                make(ballot_id, channel, cast, bool(has_name), born, voter, settlement, parsed)
+        # Column by column per chunk (zip(*rows), map): no Python-level step per ballot.
+        for chunk in iter(lambda: cursor.fetchmany(50_000), []):
+            row_ids, ballot_ids, channels, casts, names, births, voters, places, codes, reasons = (
+                zip(*chunk, strict=True)
+            )
+            ids.extend(row_ids)
+            stored.extend(reasons)
+            for value in set(casts).union(births).difference(dates):
+                as_date(value)
+            for text in set(codes).difference(split_cache):
+                split_cache[text] = tuple(c for c in (text or "").split(",") if c)
+            out.extend(
+                map(
+                    make,
+                    ballot_ids,
+                    channels,
+                    map(dates.__getitem__, casts),
+                    map(bool, names),
+                    map(dates.__getitem__, births),
+                    voters,
+                    places,
+                    map(split_cache.__getitem__, codes),
+                )
             )
     finally:
         cursor.close()
