@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -210,10 +211,14 @@ def open_table(
 
 def _open_csv(data: bytes, filename: str, columns, header_search_rows: int) -> Table:
     text, encoding = decode(data, file=filename)
-    lines = text.splitlines()
-    first = next((ln for ln in lines[: max(header_search_rows, 1) * 4] if ln.strip()), "")
+    if "\r" in text and "\n" not in text:
+        text = text.replace("\r", "\n")  # old Mac line ends
+    head = itertools.islice(_lines(text), max(header_search_rows, 1) * 4)
+    first = next((ln for ln in head if ln.strip()), "")
     delimiter = sniff_delimiter(first)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"')
+    # Lines are cut lazily from the decoded text: neither a list of every line nor a StringIO
+    # copy (four bytes a character) of a 100 MB file is ever made.
+    reader = csv.reader(_lines(text), delimiter=delimiter, quotechar='"')
     rows = _numbered(reader)
     scanned = []
     for line, raw in rows:
@@ -236,6 +241,19 @@ def _open_csv(data: bytes, filename: str, columns, header_search_rows: int) -> T
     raise TabularError(
         _missing_message(headers, columns), file=filename, line=scanned[0][0] if scanned else 1
     )
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` with their line ends, one at a time (csv joins quoted multi-line
+    fields itself)."""
+    start, find, end = 0, text.find, len(text)
+    while start < end:
+        stop = find("\n", start)
+        if stop < 0:
+            yield text[start:]
+            return
+        yield text[start : stop + 1]
+        start = stop + 1
 
 
 def _numbered(reader) -> Iterator[tuple[int, list[str]]]:

@@ -103,6 +103,15 @@ def test_csv_variants_read_alike(data):
     assert parse_number(rows[0].get("cost")) == Decimal("399500.00")
 
 
+def test_quoted_multiline_cells_and_old_mac_line_ends():
+    quoted = open_table(_csv('Код;Назва\nP1;"Сквер\nбіля школи"\nP2;Б\n'), "f.csv", COLUMNS)
+    rows = list(quoted)
+    assert [r.get("title") for r in rows] == ["Сквер\nбіля школи", "Б"]
+    assert [r.line for r in rows] == [3, 4]
+    mac = open_table(_csv("Код;Назва\rP1;А\rP2;Б\r"), "f.csv", COLUMNS)
+    assert [r.get("code") for r in mac] == ["P1", "P2"]
+
+
 def test_encoding_and_delimiter_are_reported():
     table = open_table(_csv("Код;Назва\nP1;Сквер\n", "cp1251"), "f.csv", COLUMNS)
     assert (table.encoding, table.delimiter) == ("cp1251", ";")

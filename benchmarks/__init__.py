@@ -1,0 +1,1 @@
+"""Benchmarks of civic, run with `python -m benchmarks` (`make bench`)."""

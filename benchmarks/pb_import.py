@@ -1,0 +1,213 @@
+"""PB counting: import a million generated ballots (the CSV format of docs/formats.md) and tally.
+
+`python -m benchmarks.pb_import [--ballots N] [--backend sqlite|postgresql|both]`
+
+The ballots file is generated once (seeded: realistic names, documents with look-alike letters,
+about 3 % spoiled ballots and 1 % repeat voters).  Each phase then runs in a fresh Python
+process on a fresh database through the real code path (``civic pb ballots import`` and
+``civic pb tally`` call the same services): wall time and peak resident memory come from
+``os.wait4``.  PostgreSQL runs on a throwaway server (``tests/support/postgres.py``).
+Targets on 2 cores: import ≤ 60 s, peak memory ≤ 1 GB, tally ≤ 3 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EDITION = ROOT / "docs" / "examples" / "pb-edition.toml"
+HEADER = (
+    "Номер бюлетеня;Канал;Дата голосування;ПІБ;Дата народження;Документ;Населений пункт;Проєкти\n"
+)
+
+
+def generate(path: Path, n: int, seed: int = 2021) -> tuple[Path, Path]:
+    """Write the projects file and an ``n``-ballot file; returns their paths."""
+    rng = random.Random(seed)
+    small = [f"М-{k:02d}" for k in range(1, 31)]
+    large = [f"В-{k:02d}" for k in range(1, 21)]
+    projects = path / "projects.csv"
+    lines = ["Код;Назва;Категорія;Вартість;Дата подання"]
+    for k, code in enumerate(small):
+        lines.append(
+            f"{code};Малий проєкт {k + 1};small;{rng.randint(50, 399) * 1000},00;0{k % 9 + 1}.08.2020"
+        )
+    for k, code in enumerate(large):
+        lines.append(
+            f"{code};Великий проєкт {k + 1};large;{rng.randint(400, 1500) * 1000},00;1{k % 9}.08.2020"
+        )
+    projects.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ws = [1 / (k + 1) for k in range(len(small))]
+    wl = [1 / (k + 1) for k in range(len(large))]
+    surnames = ["Коваленко", "Шевченко", "Бондаренко", "Ткаченко", "Кравченко", "Мельник"]
+    ballots = path / "ballots.csv"
+    with ballots.open("w", encoding="utf-8", newline="") as out:
+        out.write(HEADER)
+        chunk = []
+        for k in range(1, n + 1):
+            person = k if rng.random() > 0.01 else rng.randint(1, k)
+            doc = f"НК{person:07d}" if person % 3 else f"HK{person:07d}"  # Latin look-alikes
+            codes = f"{rng.choices(small, ws)[0]}, {rng.choices(large, wl)[0]}"
+            r = rng.random()
+            settlement = "м. Ніжин"
+            birth = f"{rng.randint(1, 28):02d}.{rng.randint(1, 12):02d}.{rng.randint(1940, 2003)}"
+            if r < 0.01:
+                settlement = "с. Переяслівка"
+            elif r < 0.02:
+                birth = "01.01.2008"
+            elif r < 0.03:
+                codes = f"{codes}, {small[0]}"
+            channel = "онлайн" if k % 4 else "паперовий"
+            day = rng.randint(9, 22)
+            chunk.append(
+                f"{k};{channel};{day:02d}.11.2020;{rng.choice(surnames)} Особа {person};"
+                f"{birth};{doc};{settlement};{codes}\n"
+            )
+            if len(chunk) == 10_000:
+                out.write("".join(chunk))
+                chunk = []
+        out.write("".join(chunk))
+    return projects, ballots
+
+
+CHILD = r"""
+import json, sys, time
+from pathlib import Path
+from flask_migrate import upgrade
+from civic import create_app
+from civic.extensions import db
+from civic.pb import services
+
+url, instance, phase, root, projects, ballots = sys.argv[1:7]
+app = create_app({"SQLALCHEMY_DATABASE_URI": url, "PERSONAL_DATA_KEY": "bench"}, instance_path=instance)
+with app.app_context():
+    if phase == "import":
+        upgrade()
+        edition = services.save_edition(Path(root, "docs/examples/pb-edition.toml").read_text("utf-8"))
+        services.import_projects(edition, Path(projects).read_bytes(), "projects.csv")
+        db.session.commit()
+        data = Path(ballots).read_bytes()
+        start = time.perf_counter()
+        report = services.import_ballots(edition, data, "ballots.csv")
+        db.session.commit()
+        elapsed = time.perf_counter() - start
+        print(json.dumps({"rows": report.rows, "seconds": elapsed}))
+    else:
+        edition = services.get_edition("gb-2021")
+        start = time.perf_counter()
+        result = services.tally(edition)
+        db.session.commit()
+        elapsed = time.perf_counter() - start
+        start = time.perf_counter()
+        services.compute_tally(edition)
+        count_only = time.perf_counter() - start
+        print(json.dumps({"received": result.received, "valid": result.valid,
+                          "seconds": elapsed, "count_only_seconds": count_only}))
+"""
+
+
+def _run(args: list[str]) -> tuple[dict, float, int]:
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-c", CHILD, *args], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    out = process.stdout.read()
+    process.stdout.close()
+    if status != 0:
+        raise SystemExit(f"benchmark phase failed: {args[2]} (status {status})")
+    return json.loads(out.strip().splitlines()[-1]), wall, usage.ru_maxrss * 1024
+
+
+def machine() -> str:
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        mem = int(Path("/proc/meminfo").read_text().split()[1]) // 1024
+    except (OSError, ValueError, IndexError):
+        mem = 0
+    return f"{os.cpu_count()} CPUs ({cpu}), {mem / 1024:.1f} GiB RAM, Python {platform.python_version()}"
+
+
+def run_pb_import(args) -> None:
+    n = args.ballots or (100_000 if getattr(args, "quick", False) else 1_000_000)
+    print(f"PB import + tally, {n:,} ballots; machine: {machine()}")
+    with tempfile.TemporaryDirectory(prefix="civic-bench-") as tmp:
+        tmp_path = Path(tmp)
+        t = time.perf_counter()
+        projects, ballots = generate(tmp_path, n)
+        print(
+            f"generated {ballots.stat().st_size / 1e6:.0f} MB CSV in {time.perf_counter() - t:.1f} s"
+        )
+        backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
+        for backend in backends:
+            server = None
+            if backend == "sqlite":
+                url = f"sqlite:///{tmp_path / 'bench.sqlite'}"
+            else:
+                sys.path.insert(0, str(ROOT))
+                from tests.support.postgres import PostgresServer, PostgresUnavailable
+
+                try:
+                    server = PostgresServer().start()
+                except PostgresUnavailable as error:
+                    print(f"postgresql: skipped ({error})")
+                    continue
+                server.execute("CREATE DATABASE bench")
+                url = server.url("bench")
+            try:
+                common = [url, str(tmp_path / f"inst-{backend}")]
+                files = [str(ROOT), str(projects), str(ballots)]
+                imported, wall, peak = _run([*common, "import", *files])
+                print(
+                    f"{backend:<10} import: {imported['rows']:,} ballots in {imported['seconds']:.1f} s "
+                    f"({imported['rows'] / imported['seconds']:,.0f}/s; process {wall:.1f} s), "
+                    f"peak RSS {peak / 2**20:.0f} MiB"
+                )
+                counted, wall, peak = _run([*common, "tally", *files])
+                print(
+                    f"{backend:<10} tally:  {counted['received']:,} received, {counted['valid']:,} valid; "
+                    f"tally with verdicts written {counted['seconds']:.2f} s, count alone "
+                    f"{counted['count_only_seconds']:.2f} s (process {wall:.1f} s), peak RSS {peak / 2**20:.0f} MiB"
+                )
+            finally:
+                if server is not None:
+                    server.stop()
+            if backend == "sqlite":
+                (tmp_path / "bench.sqlite").unlink(missing_ok=True)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("pb-import")
+    group.add_argument(
+        "--ballots", type=int, default=None, help="ballots to generate (1 000 000; --quick 100 000)"
+    )
+    group.add_argument(
+        "--backend", choices=["sqlite", "postgresql", "both"], default="both", help="databases"
+    )
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.pb_import", description=__doc__)
+    add_arguments(parser)
+    run_pb_import(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,275 @@
+"""Demo: Nizhyn's participatory budget for 2021, counted and closed on 23 Nov 2020.
+
+Synthetic but shaped like the real edition (DOMAIN.md): paper forms only, one small and one
+large project per form, voters 16+, budget 3 866 211 UAH; the categories leave 417 031 UAH,
+which the pool gives to «WORKOUT – смуга перешкод» (399 500 UAH), as the working group did.
+Every ballot is entered twice by the demo operators ``commission`` and ``commission2``; two
+typing differences are resolved by the commission.  Deterministic (seeded) and idempotent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from pathlib import Path
+
+from civic.pb import services
+
+SLUG = "gb-2021"
+EDITION_TOML = Path(__file__).resolve().parents[2] / "docs" / "examples" / "pb-edition.toml"
+COUNTED_ON = dt.date(2020, 11, 23)
+
+# code, title, category, cost, submitted_on, weight (share of the votes in its category)
+PROJECTS = (
+    (
+        "М-01",
+        "Сенсорна кімната для дітей з особливими освітніми потребами",
+        "small",
+        "398000.00",
+        "2020-08-03",
+        30,
+    ),
+    ("М-02", "Оновлення спортивної зали ЗОШ № 7", "small", "350000.00", "2020-08-05", 26),
+    (
+        "М-03",
+        "Книжковий простір «Читай-місто» у бібліотеці ім. Гоголя",
+        "small",
+        "299900.00",
+        "2020-08-10",
+        21,
+    ),
+    ("М-04", "WORKOUT – смуга перешкод", "small", "399500.00", "2020-08-12", 19),
+    ("М-05", "Велопарковки біля навчальних закладів", "small", "152000.00", "2020-08-14", 8),
+    (
+        "М-06",
+        "Доступний вхід до ЦНАП: пандус і тактильна плитка",
+        "small",
+        "187400.00",
+        "2020-08-17",
+        7,
+    ),
+    ("М-07", "Літній кінотеатр у парку ім. Шевченка", "small", "236000.00", "2020-08-20", 6),
+    ("М-08", "Шахові столи на Графському парку", "small", "158300.00", "2020-08-21", 5),
+    ("М-09", "Обладнання для гуртка робототехніки", "small", "214700.00", "2020-08-24", 4),
+    ("М-10", "Мистецька стіна на вулиці Гоголя", "small", "171250.00", "2020-08-26", 3),
+    (
+        "В-01",
+        "Реконструкція дитячого майданчика на вул. Овдіївській",
+        "large",
+        "1401280.00",
+        "2020-08-04",
+        34,
+    ),
+    (
+        "В-02",
+        "Освітлення пішохідної алеї вздовж річки Остер",
+        "large",
+        "1000000.00",
+        "2020-08-06",
+        28,
+    ),
+    ("В-03", "Скейт-парк у мікрорайоні Магерки", "large", "1650000.00", "2020-08-11", 16),
+    (
+        "В-04",
+        "Спортивний майданчик зі штучним покриттям для ліцею № 15",
+        "large",
+        "1480000.00",
+        "2020-08-13",
+        9,
+    ),
+    ("В-05", "Облаштування сквера на площі Заньковецької", "large", "1200000.00", "2020-08-18", 6),
+    ("В-06", "Інклюзивний ігровий простір у Дитячому парку", "large", "980000.00", "2020-08-19", 4),
+    ("В-07", "Зона відпочинку біля озера Магерки", "large", "760000.00", "2020-08-25", 2),
+    ("В-08", "Бігова доріжка навколо стадіону «Спартак»", "large", "1120000.00", "2020-08-27", 1),
+    ("В-09", "Енергоощадне освітлення вулиці Прилуцької", "large", "1330000.00", "2020-08-28", 1),
+    ("В-10", "Мультимедійний зал у центрі культури", "large", "845000.00", "2020-08-31", 1),
+)
+SURNAMES = (
+    "Коваленко",
+    "Шевченко",
+    "Бондаренко",
+    "Ткаченко",
+    "Кравченко",
+    "Олійник",
+    "Мельник",
+    "Лисенко",
+    "Руденко",
+    "Савченко",
+    "Гончаренко",
+    "Марченко",
+    "Петренко",
+    "Кравець",
+    "Литвиненко",
+    "Мороз",
+    "Поліщук",
+    "Гуменюк",
+    "Клименко",
+    "Білоус",
+)
+NAMES = (
+    ("Олександр", "Іванович"),
+    ("Ірина", "Петрівна"),
+    ("Андрій", "Миколайович"),
+    ("Олена", "Василівна"),
+    ("Сергій", "Олексійович"),
+    ("Наталія", "Вікторівна"),
+    ("Дмитро", "Сергійович"),
+    ("Тетяна", "Іванівна"),
+    ("Юрій", "Григорович"),
+    ("Світлана", "Михайлівна"),
+    ("Віктор", "Петрович"),
+    ("Оксана", "Андріївна"),
+)
+STREETS = (
+    "вул. Гоголя",
+    "вул. Шевченка",
+    "вул. Овдіївська",
+    "вул. Прилуцька",
+    "вул. Московська",
+    "вул. Незалежності",
+    "вул. Богуна",
+    "пл. Івана Франка",
+)
+DOC_LETTERS = "АВЕКМНОРСТХ"
+
+
+def _projects_csv() -> bytes:
+    lines = ["Код;Назва;Категорія;Вартість;Дата подання;Статус"]
+    for code, title, category, cost, submitted, _w in PROJECTS:
+        whole, _, kop = cost.partition(".")
+        shown = f"{int(whole):,}".replace(",", " ") + f",{kop}"
+        lines.append(f"{code};{title};{category};{shown};{submitted};допущено")
+    lines.append("М-11;Фонтан на площі Ринковій;small;950 000,00;2020-08-28;не допущено")
+    return ("\n".join(lines) + "\n").encode("utf-8-sig")
+
+
+def _forms(rng: random.Random) -> list[dict]:
+    """About four hundred paper forms, with a realistic share of spoiled ones."""
+    small = [(p[0], p[5]) for p in PROJECTS if p[2] == "small"]
+    large = [(p[0], p[5]) for p in PROJECTS if p[2] == "large"]
+
+    def pick(options):
+        return rng.choices([c for c, _ in options], weights=[w for _, w in options])[0]
+
+    forms = []
+    people = []
+    for _k in range(412):
+        first, middle = rng.choice(NAMES)
+        birth = dt.date(rng.randint(1940, 2003), rng.randint(1, 12), rng.randint(1, 28))
+        doc = (
+            rng.choice(DOC_LETTERS) + rng.choice(DOC_LETTERS) + f"{rng.randint(0, 999999):06d}"
+            if rng.random() < 0.6
+            else f"{rng.randint(0, 999999999):09d}"
+        )
+        person = {
+            "full_name": f"{rng.choice(SURNAMES)} {first} {middle}",
+            "birth_date": birth,
+            "document": doc,
+            "settlement": rng.choice(("м. Ніжин", "Ніжин", "м.Ніжин", "НІЖИН")),
+            "address": f"{rng.choice(STREETS)}, {rng.randint(1, 120)}",
+        }
+        people.append(person)
+        cast = dt.date(2020, 11, 9) + dt.timedelta(days=rng.randint(0, 13))
+        codes = [pick(small), pick(large)]
+        if rng.random() < 0.05:
+            codes = [codes[rng.randint(0, 1)]]  # only one project chosen: still valid
+        forms.append({**person, "cast_on": cast, "projects": ", ".join(codes)})
+    # Spoiled forms, every reason represented.
+    spoiled = [
+        {**people[0], "birth_date": None},  # missing_data
+        {**people[1], "document": ""},  # missing_data
+        {**people[2], "cast_on": dt.date(2020, 11, 23)},  # outside_voting_period
+        {**people[3], "birth_date": dt.date(2005, 3, 14)},  # underage
+        {**people[4], "birth_date": dt.date(2004, 11, 20)},  # turns 16 on 20.11.2020: valid
+        {**people[5], "settlement": "с. Переяслівка"},  # not_resident
+        {**people[6], "settlement": "м. Чернігів"},  # not_resident
+        {**people[7], "projects": "М-01, В-99"},  # unknown_project
+        {**people[8], "projects": "М-11"},  # not admitted: unknown_project
+        {**people[9], "projects": ""},  # no_choices
+        {**people[10], "projects": "М-01, М-02, В-01"},  # too_many_choices
+        {**people[11], "projects": "В-01, В-02"},  # too_many_choices
+    ]
+    for k, form in enumerate(spoiled):
+        spoiled_form = {
+            **form,
+            "cast_on": form.get("cast_on") or dt.date(2020, 11, 20),
+            "projects": form.get("projects", "М-02, В-02"),
+            # A different person from the valid form above (own document, same name).
+            "document": f"ЧН{700000 + k:06d}" if form["document"] else "",
+        }
+        forms.append(spoiled_form)
+    # The same person twice (Latin look-alikes on the second form): duplicate_voter.
+    twin = dict(forms[20])
+    twin["document"] = twin["document"].replace("А", "A").replace("К", "K").replace("Н", "H")
+    twin["cast_on"] = forms[20]["cast_on"] + dt.timedelta(days=1)
+    forms.append(twin)
+    forms.append({**forms[30], "cast_on": forms[30]["cast_on"] + dt.timedelta(days=2)})
+    rng.shuffle(forms)
+    return forms
+
+
+def load_demo(echo) -> None:
+    from civic.auth import services as auth
+    from civic.pb.services import EntryData
+
+    if services.get_edition(SLUG) is not None:
+        echo(f"Громадський бюджет: видання «{SLUG}» уже є.")
+        return
+    operators = []
+    for login, name in (
+        ("commission", "Коваленко Ірина Петрівна"),
+        ("commission2", "Бондар Андрій Іванович"),
+    ):
+        user = auth.get_user_by_login(login)
+        if user is None:
+            user = auth.create_user(login, f"demo-{login}", ("commission",), full_name=name)
+        operators.append(user)
+    first, second = operators
+    edition = services.save_edition(EDITION_TOML.read_text(encoding="utf-8"), actor=first)
+    services.import_projects(edition, _projects_csv(), "проєкти-гб-2021.csv", actor=first)
+    rng = random.Random(2021)
+    forms = _forms(rng)
+    typo_at = {57: ("projects", "М-03, В-01"), 131: ("birth_date", None)}
+    for k, form in enumerate(forms, 1):
+        batch, number = str((k - 1) // 50 + 1), str(k)
+        data = EntryData(
+            batch=batch,
+            number=number,
+            cast_on=form["cast_on"],
+            full_name=form["full_name"],
+            birth_date=form["birth_date"],
+            document=form["document"],
+            settlement=form["settlement"],
+            address=form["address"],
+            projects=form["projects"],
+        )
+        services.record_entry(edition, first, data)
+        if k in typo_at:
+            field, value = typo_at[k]
+            if field == "birth_date":
+                value = (form["birth_date"] or dt.date(1980, 1, 1)).replace(day=1)
+            typed = EntryData(**{**data.__dict__, field: value})
+            services.record_entry(edition, second, typed)
+        else:
+            services.record_entry(edition, second, data)
+    now = dt.datetime(2020, 11, 23, 9, 40, tzinfo=dt.UTC)
+    for discrepancy in services.list_discrepancies(edition):
+        choices = dict.fromkeys(discrepancy.fields, 1)
+        services.resolve_discrepancy(
+            edition,
+            discrepancy,
+            first,
+            choices,
+            "На бланку видно значення першого введення; друге — помилка набору.",
+            now=now,
+        )
+    result = services.close_edition(
+        edition, on=COUNTED_ON, actor=first, now=dt.datetime(2020, 11, 23, 15, 0, tzinfo=dt.UTC)
+    )
+    pool = result.pool
+    echo(
+        f"Громадський бюджет: «{edition.title}» — бюлетенів {result.received}, дійсних "
+        f"{result.valid}, недійсних {result.invalid}; обрано {', '.join(result.selected)}; "
+        f"із залишку {pool.available if pool else 0} грн профінансовано "
+        f"{', '.join(pool.selected) if pool else '—'}."
+    )

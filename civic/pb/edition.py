@@ -1,0 +1,283 @@
+"""Edition settings of a participatory budget, read from TOML (pure: text in, plain data out).
+
+The file format is the one in the counting issue (Nizhyn's edition for 2021)::
+
+    slug = "gb-2021"
+    title = "Громадський бюджет міста Ніжина на 2021 рік"
+    voting_starts_on = 2020-11-09
+    voting_ends_on = 2020-11-22
+    min_age = 16
+    settlements = ["Ніжин"]            # empty list: no residence check
+    duplicates = "first_cast"          # or "online_first"
+    rule = "greedy"                    # or "greedy-no-skip"
+    min_votes = 0
+    tie_break = "earlier_submission"   # or "cheaper", "lot" (a recorded draw: lot_order)
+    leftover = "pool"                  # or "keep"
+
+    [[categories]]
+    code = "small"
+    title = "Малі проєкти"
+    budget = "1159863.30"
+    max_choices = 1
+
+Optional keys: ``budget_year`` (else taken from the title, «... на 2021 рік»),
+``lot_order`` (project codes in the order a recorded draw put them, for ``tie_break = "lot"``)
+and ``require_identity`` (default true: a ballot without name, birth date or document is
+``missing_data``; editions imported from pabulib files carry no identities).
+Every problem is an :class:`EditionError` with a Ukrainian message naming the key.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+import tomli_w
+
+__all__ = [
+    "DUPLICATES",
+    "LEFTOVERS",
+    "RULES",
+    "TIE_BREAKS",
+    "Category",
+    "EditionConfig",
+    "EditionError",
+    "budget_year_from_title",
+    "dump_edition",
+    "parse_edition",
+]
+
+DUPLICATES = ("first_cast", "online_first")
+RULES = ("greedy", "greedy-no-skip")
+TIE_BREAKS = ("earlier_submission", "cheaper", "lot")
+LEFTOVERS = ("pool", "keep")
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
+_CODE = re.compile(r"[A-Za-z0-9_-]{1,20}")
+_KNOWN = {
+    "slug",
+    "title",
+    "budget_year",
+    "voting_starts_on",
+    "voting_ends_on",
+    "min_age",
+    "settlements",
+    "duplicates",
+    "rule",
+    "min_votes",
+    "tie_break",
+    "leftover",
+    "lot_order",
+    "require_identity",
+    "categories",
+}
+
+
+class EditionError(ValueError):
+    """A problem with an edition's settings; the text is Ukrainian."""
+
+
+@dataclass(frozen=True)
+class Category:
+    code: str
+    title: str
+    budget: Decimal
+    max_choices: int
+
+
+@dataclass(frozen=True)
+class EditionConfig:
+    slug: str
+    title: str
+    voting_starts_on: date
+    voting_ends_on: date
+    categories: tuple[Category, ...]
+    min_age: int = 16
+    settlements: tuple[str, ...] = ()
+    duplicates: str = "first_cast"
+    rule: str = "greedy"
+    min_votes: int = 0
+    tie_break: str = "earlier_submission"
+    leftover: str = "pool"
+    budget_year: int | None = None
+    lot_order: tuple[str, ...] = ()
+    require_identity: bool = True
+    extra: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def budget(self) -> Decimal:
+        return sum((c.budget for c in self.categories), Decimal(0))
+
+
+_YEAR_IN_TITLE = re.compile(r"на\s+(\d{4})\s+р(?:ік|оку|\.)", re.IGNORECASE)
+
+
+def budget_year_from_title(title: str) -> int | None:
+    """The budget year named in a title: «Громадський бюджет міста Ніжина на 2021 рік» → 2021."""
+    match = _YEAR_IN_TITLE.search(title) or re.search(r"\b(20\d{2})\b", title)
+    return int(match.group(1)) if match else None
+
+
+def _text(data: dict, key: str, *, required: bool = True, default: str = "") -> str:
+    if key not in data:
+        if required:
+            raise EditionError(f"не вказано обов'язковий параметр «{key}»")
+        return default
+    value = data[key]
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise EditionError(f"параметр «{key}» має бути непорожнім текстом")
+    return value.strip()
+
+
+def _choice(data: dict, key: str, allowed: tuple[str, ...], default: str) -> str:
+    value = data.get(key, default)
+    if value not in allowed:
+        options = ", ".join(f"«{a}»" for a in allowed)
+        raise EditionError(f"параметр «{key}»: «{value}» не підтримується (можливо: {options})")
+    return value
+
+
+def _date(data: dict, key: str) -> date:
+    value = data.get(key)
+    if value is None:
+        raise EditionError(f"не вказано обов'язковий параметр «{key}» (дата РРРР-ММ-ДД)")
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value.strip())
+        except ValueError:
+            raise EditionError(f"параметр «{key}»: «{value}» — не дата РРРР-ММ-ДД") from None
+    if not isinstance(value, date) or hasattr(value, "hour"):
+        raise EditionError(f"параметр «{key}» має бути датою РРРР-ММ-ДД")
+    return value
+
+
+def _int(data: dict, key: str, default: int, *, minimum: int = 0) -> int:
+    value = data.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise EditionError(f"параметр «{key}» має бути цілим числом не менше {minimum}")
+    return value
+
+
+def _money(value: object, where: str) -> Decimal:
+    if isinstance(value, (bool, float)):
+        raise EditionError(f'{where}: суму пишіть у лапках, наприклад "1159863.30"')
+    try:
+        amount = Decimal(str(value).replace(" ", "").replace("\u00a0", "").replace(",", "."))
+    except InvalidOperation:
+        raise EditionError(f"{where}: «{value}» — не сума грошей") from None
+    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
+        raise EditionError(f"{where}: «{value}» — не сума в гривнях з копійками")
+    return amount.quantize(Decimal("0.01"))
+
+
+def parse_edition(text: str) -> EditionConfig:
+    """Parse and check an edition's TOML; raises :class:`EditionError` (Ukrainian)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise EditionError(f"файл налаштувань не є коректним TOML: {error}") from None
+    unknown = sorted(set(data) - _KNOWN)
+    if unknown:
+        raise EditionError(f"невідомі параметри: {', '.join(f'«{k}»' for k in unknown)}")
+    slug = _text(data, "slug")
+    if not _SLUG.fullmatch(slug):
+        raise EditionError(
+            f"параметр «slug»: «{slug}» — лише малі латинські літери, цифри та дефіс"
+        )
+    title = _text(data, "title")
+    starts, ends = _date(data, "voting_starts_on"), _date(data, "voting_ends_on")
+    if ends < starts:
+        raise EditionError("кінець голосування («voting_ends_on») раніше за його початок")
+    settlements = data.get("settlements", [])
+    if not isinstance(settlements, list) or not all(isinstance(s, str) for s in settlements):
+        raise EditionError("параметр «settlements» має бути списком назв населених пунктів")
+    budget_year = data.get("budget_year")
+    if budget_year is None:
+        budget_year = budget_year_from_title(title)
+    elif isinstance(budget_year, bool) or not isinstance(budget_year, int):
+        raise EditionError("параметр «budget_year» має бути роком, наприклад 2021")
+    raw_categories = data.get("categories")
+    if not isinstance(raw_categories, list) or not raw_categories:
+        raise EditionError("не вказано жодної категорії ([[categories]])")
+    categories = []
+    seen: set[str] = set()
+    for n, raw in enumerate(raw_categories, 1):
+        if not isinstance(raw, dict):
+            raise EditionError(f"категорія {n} має бути таблицею [[categories]]")
+        where = f"категорія {n}"
+        code = _text(raw, "code")
+        if not _CODE.fullmatch(code) or code == "pool":
+            raise EditionError(f"{where}: код «{code}» — латинські літери, цифри, _ або -")
+        if code in seen:
+            raise EditionError(f"{where}: код «{code}» повторюється")
+        seen.add(code)
+        if "budget" not in raw:
+            raise EditionError(f"{where}: не вказано «budget»")
+        categories.append(
+            Category(
+                code=code,
+                title=_text(raw, "title", required=False, default=code) or code,
+                budget=_money(raw["budget"], f"{where}, «budget»"),
+                max_choices=_int(raw, "max_choices", 1, minimum=1),
+            )
+        )
+    lot_order = data.get("lot_order", [])
+    if not isinstance(lot_order, list) or not all(isinstance(c, str) for c in lot_order):
+        raise EditionError("параметр «lot_order» має бути списком кодів проєктів")
+    require_identity = data.get("require_identity", True)
+    if not isinstance(require_identity, bool):
+        raise EditionError("параметр «require_identity» має бути true або false")
+    return EditionConfig(
+        slug=slug,
+        title=title,
+        voting_starts_on=starts,
+        voting_ends_on=ends,
+        categories=tuple(categories),
+        min_age=_int(data, "min_age", 16),
+        settlements=tuple(s.strip() for s in settlements if s.strip()),
+        duplicates=_choice(data, "duplicates", DUPLICATES, "first_cast"),
+        rule=_choice(data, "rule", RULES, "greedy"),
+        min_votes=_int(data, "min_votes", 0),
+        tie_break=_choice(data, "tie_break", TIE_BREAKS, "earlier_submission"),
+        leftover=_choice(data, "leftover", LEFTOVERS, "pool"),
+        budget_year=budget_year,
+        lot_order=tuple(lot_order),
+        require_identity=require_identity,
+    )
+
+
+def dump_edition(config: EditionConfig) -> str:
+    """The TOML text of an edition (``parse_edition(dump_edition(c)) == c``)."""
+    data: dict = {
+        "slug": config.slug,
+        "title": config.title,
+        "voting_starts_on": config.voting_starts_on,
+        "voting_ends_on": config.voting_ends_on,
+        "min_age": config.min_age,
+        "settlements": list(config.settlements),
+        "duplicates": config.duplicates,
+        "rule": config.rule,
+        "min_votes": config.min_votes,
+        "tie_break": config.tie_break,
+        "leftover": config.leftover,
+    }
+    if config.budget_year is not None and config.budget_year != budget_year_from_title(
+        config.title
+    ):
+        data["budget_year"] = config.budget_year
+    if config.lot_order:
+        data["lot_order"] = list(config.lot_order)
+    if not config.require_identity:
+        data["require_identity"] = False
+    data["categories"] = [
+        {
+            "code": c.code,
+            "title": c.title,
+            "budget": f"{c.budget:.2f}",
+            "max_choices": c.max_choices,
+        }
+        for c in config.categories
+    ]
+    return tomli_w.dumps(data)

@@ -1,0 +1,210 @@
+"""Participatory-budget tables: editions, categories, projects, ballots, paper entries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from civic.database import UTCDateTime, utcnow
+from civic.extensions import db
+
+DRAFT = "draft"
+COUNTED = "counted"
+CLOSED = "closed"
+STATUS_TITLES = {DRAFT: "триває введення", COUNTED: "підраховано", CLOSED: "підрахунок закрито"}
+
+
+class Edition(db.Model):
+    """One yearly round of a participatory budget, with its counting settings."""
+
+    __tablename__ = "pb_editions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    budget_year: Mapped[int | None] = mapped_column(Integer)
+    voting_starts_on: Mapped[dt.date] = mapped_column(Date)
+    voting_ends_on: Mapped[dt.date] = mapped_column(Date)
+    min_age: Mapped[int] = mapped_column(Integer, default=16)
+    settlements: Mapped[list] = mapped_column(JSON, default=list)
+    duplicates: Mapped[str] = mapped_column(String(20), default="first_cast")
+    rule: Mapped[str] = mapped_column(String(20), default="greedy")
+    min_votes: Mapped[int] = mapped_column(Integer, default=0)
+    tie_break: Mapped[str] = mapped_column(String(30), default="earlier_submission")
+    leftover: Mapped[str] = mapped_column(String(10), default="pool")
+    lot_order: Mapped[list] = mapped_column(JSON, default=list)
+    require_identity: Mapped[bool] = mapped_column(Boolean, default=True)
+    config_toml: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(10), default=DRAFT)
+    counted_on: Mapped[dt.date | None] = mapped_column(Date)
+    result: Mapped[dict | None] = mapped_column(JSON)
+    digest: Mapped[str | None] = mapped_column(String(64))
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    personal_data_purged_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    categories: Mapped[list[Category]] = relationship(
+        back_populates="edition",
+        cascade="all, delete-orphan",
+        order_by="Category.position",
+        lazy="selectin",
+    )
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == CLOSED
+
+    @property
+    def budget(self) -> Decimal:
+        return sum((c.budget for c in self.categories), Decimal(0))
+
+    @property
+    def status_title(self) -> str:
+        return STATUS_TITLES.get(self.status, self.status)
+
+
+class Category(db.Model):
+    __tablename__ = "pb_categories"
+    __table_args__ = (UniqueConstraint("edition_id", "code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("pb_editions.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(200))
+    budget: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    max_choices: Mapped[int] = mapped_column(Integer, default=1)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    edition: Mapped[Edition] = relationship(back_populates="categories")
+
+
+class Project(db.Model):
+    __tablename__ = "pb_projects"
+    __table_args__ = (UniqueConstraint("edition_id", "code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    edition_id: Mapped[int] = mapped_column(
+        ForeignKey("pb_editions.id", ondelete="CASCADE"), index=True
+    )
+    code: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(400))
+    category_code: Mapped[str] = mapped_column(String(20))
+    cost: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    submitted_on: Mapped[dt.date | None] = mapped_column(Date)
+    is_admitted: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ImportedFile(db.Model):
+    """A file imported into an edition, by content hash, so the same file is never counted twice."""
+
+    __tablename__ = "pb_imported_files"
+    __table_args__ = (UniqueConstraint("edition_id", "kind", "sha256"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("pb_editions.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))  # projects, ballots, pabulib
+    filename: Mapped[str] = mapped_column(String(300))
+    sha256: Mapped[str] = mapped_column(String(64))
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    imported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class Ballot(db.Model):
+    """A ballot as it counts: imported, from a pabulib file, or paper entered twice and agreed.
+
+    The document is kept only as an HMAC of its normalised number (``voter_hash``).  ``reason``
+    is the verdict of the last tally (None: valid, or not yet counted).
+    """
+
+    __tablename__ = "pb_ballots"
+    __table_args__ = (
+        UniqueConstraint("edition_id", "ballot_id"),
+        Index("ix_pb_ballots_edition_id_voter_hash", "edition_id", "voter_hash"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("pb_editions.id", ondelete="CASCADE"))
+    ballot_id: Mapped[str] = mapped_column(String(60))
+    channel: Mapped[str] = mapped_column(String(10))  # paper, online
+    source: Mapped[str] = mapped_column(String(10))  # import, entry, pabulib
+    cast_on: Mapped[dt.date | None] = mapped_column(Date)
+    full_name: Mapped[str | None] = mapped_column(String(200))
+    has_name: Mapped[bool] = mapped_column(Boolean, default=False)
+    birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    voter_hash: Mapped[str | None] = mapped_column(String(64))
+    settlement: Mapped[str | None] = mapped_column(String(120))
+    address: Mapped[str | None] = mapped_column(String(300))
+    projects: Mapped[str] = mapped_column(Text, default="")
+    import_id: Mapped[int | None] = mapped_column(
+        ForeignKey("pb_imported_files.id", ondelete="SET NULL")
+    )
+    reason: Mapped[str | None] = mapped_column(String(30))
+
+
+class Entry(db.Model):
+    """One operator's typing of one paper ballot (copy 1 or 2)."""
+
+    __tablename__ = "pb_entries"
+    __table_args__ = (
+        UniqueConstraint("edition_id", "batch", "number", "copy"),
+        UniqueConstraint("edition_id", "batch", "number", "operator_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("pb_editions.id", ondelete="CASCADE"))
+    batch: Mapped[str] = mapped_column(String(20))
+    number: Mapped[str] = mapped_column(String(20))
+    copy: Mapped[int] = mapped_column(Integer)
+    operator_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    cast_on: Mapped[dt.date | None] = mapped_column(Date)
+    full_name: Mapped[str | None] = mapped_column(String(200))
+    birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    document_hash: Mapped[str | None] = mapped_column(String(64))
+    settlement: Mapped[str | None] = mapped_column(String(120))
+    address: Mapped[str | None] = mapped_column(String(300))
+    projects: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    operator = relationship("User", lazy="joined")
+
+
+class Discrepancy(db.Model):
+    """Two entries of one paper ballot that differ; a commission member decides on the paper."""
+
+    __tablename__ = "pb_discrepancies"
+    __table_args__ = (UniqueConstraint("edition_id", "batch", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("pb_editions.id", ondelete="CASCADE"))
+    batch: Mapped[str] = mapped_column(String(20))
+    number: Mapped[str] = mapped_column(String(20))
+    fields: Mapped[list] = mapped_column(JSON, default=list)
+    is_resolved: Mapped[bool] = mapped_column(Boolean, default=False)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    resolved_by = relationship("User", lazy="joined")

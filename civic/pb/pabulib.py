@@ -1,0 +1,464 @@
+"""Reading and writing pabulib `.pb` files, the research community's participatory-budget format.
+
+The format (pabulib.org; P. Faliszewski et al., "Participatory Budgeting: Data, Tools and
+Analysis", IJCAI 2023) is a `;`-separated UTF-8 text with three sections, ``META``, ``PROJECTS``
+and ``VOTES``, each followed by a header line.  This module is pure: it imports only the standard
+library, never touches the file system (``read`` takes text or an open text file) and keeps every
+number exact (``int`` or ``Fraction``).
+
+Public API::
+
+    read(source, *, strict=True) -> Election      # raises PabulibError(line, message)
+    write(election) -> str                        # read(write(e)) == e
+    format_amount(value) -> str                   # 400000, 776314.03
+
+``strict=True`` (the default) also rejects votes naming unknown projects and malformed points;
+the checker (``civic.pb.check``) reads with ``strict=False`` and reports such problems itself.
+"""
+
+from __future__ import annotations
+
+import csv
+import gc
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import TextIO
+
+__all__ = [
+    "Election",
+    "PabulibError",
+    "ProjectRow",
+    "format_amount",
+    "parse_amount",
+    "read",
+    "write",
+]
+
+Amount = int | Fraction
+
+SECTIONS = ("meta", "projects", "votes")
+_DECIMAL = re.compile(r"[+-]?\d+(\.\d*)?")
+_OPENS_QUOTE = re.compile(r'(?:^|;)\s*"')
+_SECTION_TITLES = {"meta": "META", "projects": "PROJECTS", "votes": "VOTES"}
+
+
+class PabulibError(ValueError):
+    """A structure error in a pabulib file; ``str(error)`` is a Ukrainian message naming the line."""
+
+    def __init__(self, line: int, message: str) -> None:
+        self.line = line
+        self.message = message
+        super().__init__(f"Рядок {line}: {message}" if line else message)
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectRow:
+    """One row of the PROJECTS section: the id, the exact cost and every column as written."""
+
+    id: str
+    cost: Amount
+    fields: Mapping[str, str]
+    line: int = field(default=0, compare=False)
+
+    @property
+    def name(self) -> str:
+        return self.fields.get("name", "")
+
+    @property
+    def is_selected(self) -> bool:
+        """True when the `selected` column says the official rule funded it (``1``)."""
+        return self.fields.get("selected", "").strip() == "1"
+
+    def number(self, column: str) -> Amount | None:
+        """The value of a numeric column (``votes``, ``score``), or None when absent or empty."""
+        text = self.fields.get(column, "").strip()
+        if not text or text.lower() == "none":
+            return None
+        return parse_amount(text)
+
+
+@dataclass(frozen=True, slots=True)
+class Election:
+    """A parsed pabulib file.
+
+    Votes are kept in columns for speed: ``ballots[i]`` is the tuple of project ids of the i-th
+    vote in file order (most preferred first for ordinal ballots), ``points[i]`` the matching
+    points when the file has a `points` column (else ``points`` is None), and ``vote_fields``
+    holds every other VOTES column (age, sex, voting_method, ...) as text.
+    """
+
+    meta: Mapping[str, str]
+    project_columns: tuple[str, ...]
+    projects: tuple[ProjectRow, ...]
+    vote_columns: tuple[str, ...]
+    voter_ids: tuple[str, ...]
+    ballots: tuple[tuple[str, ...], ...]
+    points: tuple[tuple[Amount, ...], ...] | None
+    vote_fields: Mapping[str, tuple[str, ...]]
+    meta_lines: Mapping[str, int] = field(default_factory=dict, compare=False)
+    vote_lines: tuple[int, ...] = field(default=(), compare=False)
+
+    @property
+    def vote_type(self) -> str:
+        return self.meta.get("vote_type", "approval").strip()
+
+    @property
+    def rule(self) -> str:
+        return self.meta.get("rule", "").strip()
+
+    @property
+    def budget(self) -> Amount:
+        return parse_amount(self.meta["budget"])
+
+    @property
+    def project_ids(self) -> tuple[str, ...]:
+        return tuple(p.id for p in self.projects)
+
+    def meta_number(self, key: str) -> Amount | None:
+        text = self.meta.get(key, "").strip()
+        return parse_amount(text) if text and text.lower() != "none" else None
+
+
+def parse_amount(text: str) -> Amount:
+    """Parse ``400000``, ``400000.0``, ``776314.03`` or ``1,5`` exactly (int when integral).
+
+    Raises ValueError on anything else.
+    """
+    text = text.strip()
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    if "," in text and "." not in text:
+        text = text.replace(",", ".")
+    if not _DECIMAL.fullmatch(text):
+        raise ValueError(f"not a number: {text!r}")
+    value = Fraction(text)
+    return value.numerator if value.denominator == 1 else value
+
+
+def format_amount(value: Amount) -> str:
+    """Write an exact amount as a plain decimal: ``400000``, ``776314.03``.
+
+    Integral values have no ``.0``; values with a terminating decimal expansion are written in
+    full; any other fraction is written as ``p/q`` (never rounded).
+    """
+    if isinstance(value, int):
+        return str(value)
+    value = Fraction(value)
+    if value.denominator == 1:
+        return str(value.numerator)
+    den = value.denominator
+    twos = fives = 0
+    while den % 2 == 0:
+        den //= 2
+        twos += 1
+    while den % 5 == 0:
+        den //= 5
+        fives += 1
+    if den != 1:
+        return f"{value.numerator}/{value.denominator}"
+    digits = max(twos, fives)
+    scaled = abs(value.numerator) * 10**digits // value.denominator
+    sign = "-" if value < 0 else ""
+    whole, frac = divmod(scaled, 10**digits)
+    return f"{sign}{whole}.{frac:0{digits}d}"
+
+
+def _split(line: str) -> list[str]:
+    if '"' in line:
+        return next(csv.reader([line], delimiter=";"))
+    return line.split(";")
+
+
+def _is_blank(line: str) -> bool:
+    return not line.strip(" \t;")
+
+
+def _section_of(line: str) -> str | None:
+    name = line.strip(" \t;").lower()
+    return name if name in SECTIONS else None
+
+
+def _logical_lines(text: str) -> list[str]:
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.split("\n")
+
+
+def read(source: str | TextIO, *, strict: bool = True) -> Election:
+    """Parse a pabulib election from text or an open text file.
+
+    Accepts UTF-8 text with or without a BOM, ``\\r\\n`` line ends, empty lines, quoted fields,
+    costs like ``400000.0`` and any extra columns (kept in ``fields``/``vote_fields``).  Raises
+    :class:`PabulibError` naming the line when the structure is broken.
+    """
+    text = source if isinstance(source, str) else source.read()
+    # The parser allocates about a million small tuples and no reference cycles; pausing the
+    # cyclic garbage collector meanwhile makes it about 40% faster on large files.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _read(text, strict)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _read(text: str, strict: bool) -> Election:
+    lines = _logical_lines(text)
+    n = len(lines)
+
+    def next_content(start: int) -> int:
+        while start < n and _is_blank(lines[start]):
+            start += 1
+        return start
+
+    def expect_section(start: int, name: str) -> int:
+        j = next_content(start)
+        if j >= n:
+            raise PabulibError(
+                j, f"файл закінчився, а очікувався заголовок секції {_SECTION_TITLES[name]}"
+            )
+        if _section_of(lines[j]) != name:
+            raise PabulibError(
+                j + 1,
+                f"очікувався заголовок секції {_SECTION_TITLES[name]}, знайдено «{lines[j][:40]}»",
+            )
+        h = next_content(j + 1)
+        if h >= n or _section_of(lines[h]):
+            raise PabulibError(
+                min(h, n - 1) + 1,
+                f"очікувався рядок із назвами стовпців секції {_SECTION_TITLES[name]}",
+            )
+        return h
+
+    def section_end(start: int) -> int:
+        j = start
+        while j < n:
+            line = lines[j]
+            if line[:1] in "MPVmpv" and _section_of(line):
+                return j
+            j += 1
+        return n
+
+    def rows(start: int, end: int, width: int) -> tuple[list[int], list[list[str]]]:
+        linenos: list[int] = []
+        out: list[list[str]] = []
+        j = start
+        while j < end:
+            line = lines[j]
+            j += 1
+            if '"' in line:
+                first = j
+                while j < end and line.count('"') % 2 and _OPENS_QUOTE.search(line):
+                    # A quoted field spanning several physical lines.
+                    line += "\n" + lines[j]
+                    j += 1
+                parts = _split(line)
+                lineno = first
+            else:
+                parts = line.split(";")
+                lineno = j
+            if len(parts) != width:
+                if _is_blank(line):
+                    continue
+                if len(parts) > width and not "".join(parts[width:]).strip():
+                    parts = parts[:width]
+                else:
+                    raise PabulibError(
+                        lineno, f"очікувалося полів: {width}, знайдено: {len(parts)}"
+                    )
+            linenos.append(lineno)
+            out.append(parts)
+        return linenos, out
+
+    # META
+    h = expect_section(0, "meta")
+    meta_header = [c.strip() for c in _split(lines[h])]
+    if len(meta_header) < 2:
+        raise PabulibError(h + 1, "очікувався заголовок META «key;value»")
+    end = section_end(h + 1)
+    meta: dict[str, str] = {}
+    meta_lines: dict[str, int] = {}
+    for lineno, parts in zip(*rows(h + 1, end, len(meta_header)), strict=True):
+        key = parts[0].strip()
+        if key in meta:
+            raise PabulibError(lineno, f"ключ META «{key}» повторюється")
+        meta[key] = parts[1].strip()
+        meta_lines[key] = lineno
+    if strict:
+        if "budget" not in meta:
+            raise PabulibError(h + 1, "у секції META немає ключа budget")
+        try:
+            parse_amount(meta["budget"])
+        except ValueError:
+            raise PabulibError(
+                meta_lines["budget"], f"бюджет «{meta['budget']}» не є числом"
+            ) from None
+
+    # PROJECTS
+    h = expect_section(end, "projects")
+    project_columns = tuple(c.strip() for c in _split(lines[h]))
+    for required in ("project_id", "cost"):
+        if required not in project_columns:
+            raise PabulibError(h + 1, f"у заголовку PROJECTS немає стовпця {required}")
+    id_col = project_columns.index("project_id")
+    cost_col = project_columns.index("cost")
+    end = section_end(h + 1)
+    projects: list[ProjectRow] = []
+    known: dict[str, str] = {}
+    for lineno, parts in zip(*rows(h + 1, end, len(project_columns)), strict=True):
+        pid = parts[id_col].strip()
+        if not pid:
+            raise PabulibError(lineno, "порожній project_id")
+        if pid in known and strict:
+            raise PabulibError(lineno, f"проєкт «{pid}» повторюється")
+        try:
+            cost = parse_amount(parts[cost_col])
+        except ValueError:
+            raise PabulibError(
+                lineno, f"вартість «{parts[cost_col]}» проєкту «{pid}» не є числом"
+            ) from None
+        known.setdefault(pid, pid)
+        projects.append(
+            ProjectRow(pid, cost, dict(zip(project_columns, parts, strict=True)), lineno)
+        )
+
+    # VOTES
+    h = expect_section(end, "votes")
+    vote_columns = tuple(c.strip() for c in _split(lines[h]))
+    for required in ("voter_id", "vote"):
+        if required not in vote_columns:
+            raise PabulibError(h + 1, f"у заголовку VOTES немає стовпця {required}")
+    width = len(vote_columns)
+    vid_col = vote_columns.index("voter_id")
+    vote_col = vote_columns.index("vote")
+    points_col = vote_columns.index("points") if "points" in vote_columns else None
+    extra_cols = [
+        (k, c) for k, c in enumerate(vote_columns) if c not in ("voter_id", "vote", "points")
+    ]
+    end = section_end(h + 1)
+    if end < n:
+        raise PabulibError(end + 1, "секція VOTES має бути останньою")
+
+    vote_lines, vote_rows = rows(h + 1, end, width)
+    columns = list(zip(*vote_rows, strict=True)) if vote_rows else [()] * width
+    del vote_rows
+    try:
+        getitem = known.__getitem__
+        ballots = [tuple(map(getitem, raw.split(","))) for raw in columns[vote_col]]
+    except KeyError:
+        # Some vote has spaces, an empty list or an unknown id: take the careful path.
+        get = known.get
+        ballots = [tuple(map(get, raw.split(","))) for raw in columns[vote_col]]
+        for k, ballot in enumerate(ballots):
+            if None in ballot:
+                ballots[k] = _slow_ballot(columns[vote_col][k], known, vote_lines[k], strict)
+    points = None
+    if points_col is not None:
+        points = tuple(
+            _points(raw, len(b), lineno, strict)
+            for raw, b, lineno in zip(columns[points_col], ballots, vote_lines, strict=True)
+        )
+    voter_ids = tuple(map(str.strip, columns[vid_col]))
+    vote_fields = {c: tuple(map(str.strip, columns[k])) for k, c in extra_cols}
+
+    return Election(
+        meta=meta,
+        project_columns=project_columns,
+        projects=tuple(projects),
+        vote_columns=vote_columns,
+        voter_ids=voter_ids,
+        ballots=tuple(ballots),
+        points=points,
+        vote_fields=vote_fields,
+        meta_lines=meta_lines,
+        vote_lines=tuple(vote_lines),
+    )
+
+
+def _slow_ballot(raw: str, known: dict[str, str], lineno: int, strict: bool) -> tuple[str, ...]:
+    out = []
+    for token in raw.split(","):
+        token = token.strip()
+        if not token or token.lower() == "none":
+            continue
+        pid = known.get(token)
+        if pid is None:
+            if strict:
+                raise PabulibError(lineno, f"голос за невідомий проєкт «{token}»")
+            pid = token
+        out.append(pid)
+    return tuple(out)
+
+
+def _points(raw: str, length: int, lineno: int, strict: bool) -> tuple[Amount, ...]:
+    raw = raw.strip()
+    tokens = [t for t in raw.split(",") if t.strip()] if raw and raw.lower() != "none" else []
+    try:
+        values = tuple(int(t) for t in tokens)
+    except ValueError:
+        try:
+            values = tuple(parse_amount(t) for t in tokens)
+        except ValueError:
+            if strict:
+                raise PabulibError(lineno, f"бали «{raw}» не є числами") from None
+            return ()
+    if strict and len(values) != length:
+        raise PabulibError(
+            lineno, f"кількість балів ({len(values)}) не дорівнює кількості проєктів ({length})"
+        )
+    return values
+
+
+def _quote(value: str) -> str:
+    if any(ch in value for ch in ';"\n\r') or value != value.strip():
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def _cost_text(p: ProjectRow) -> str:
+    written = p.fields.get("cost", "")
+    try:
+        if parse_amount(written) == p.cost:
+            return written.strip()
+    except ValueError:
+        pass
+    return format_amount(p.cost)
+
+
+def write(election: Election) -> str:
+    """Write an election back as pabulib text (``\\n`` line ends, no BOM).
+
+    Project columns are written as read (the cost as written when it still equals the parsed
+    value, e.g. ``400000.0``); votes and points from the parsed ballots.  ``read(write(e)) == e`` for every election ``read`` returns.
+    """
+    out = ["META", "key;value"]
+    out.extend(f"{_quote(k)};{_quote(v)}" for k, v in election.meta.items())
+    out.append("PROJECTS")
+    cols = election.project_columns
+    out.append(";".join(_quote(c) for c in cols))
+    for p in election.projects:
+        row = [_cost_text(p) if c == "cost" else p.fields.get(c, "") for c in cols]
+        out.append(";".join(_quote(v) for v in row))
+    out.append("VOTES")
+    out.append(";".join(_quote(c) for c in election.vote_columns))
+    columns = []
+    for c in election.vote_columns:
+        if c == "voter_id":
+            columns.append(election.voter_ids)
+        elif c == "vote":
+            columns.append([",".join(b) for b in election.ballots])
+        elif c == "points":
+            pts = election.points or ()
+            columns.append([",".join(format_amount(x) for x in p) for p in pts])
+        else:
+            columns.append(election.vote_fields[c])
+    for row in zip(*columns, strict=True):
+        out.append(";".join(_quote(v) for v in row))
+    return "\n".join(out) + "\n"

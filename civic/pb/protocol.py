@@ -1,0 +1,191 @@
+"""The counting commission's protocol (PDF, Ukrainian, ДСТУ 4163:2020 look) from plain data.
+
+Takes the dict of :func:`civic.pb.services.protocol_data` and returns PDF bytes; the same data
+gives byte-identical PDFs (``civic.pdf.build_pdf`` is invariant).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from reportlab.lib.units import cm
+from reportlab.platypus import Spacer
+
+from civic.pb.ballots import REASON_TITLES
+from civic.pdf import build_pdf, paragraph, signature_block, styles, table
+
+TIE_BREAK_TITLES = {
+    "earlier_submission": "вище місце отримує раніше поданий проєкт, далі — за кодом",
+    "cheaper": "вище місце отримує дешевший проєкт, далі — за кодом",
+    "lot": "порядок визначено жеребкуванням (записаним у налаштуваннях), далі — за кодом",
+}
+RULE_TITLES = {
+    "greedy": "проєкти фінансуються за кількістю голосів, поки вистачає коштів категорії; "
+    "проєкт, що не вміщується, пропускається",
+    "greedy-no-skip": "проєкти фінансуються за кількістю голосів; підрахунок у категорії "
+    "зупиняється на першому проєкті, що не вміщується",
+}
+CHANNEL_TITLES = {"paper": "паперові бланки", "online": "онлайн"}
+
+
+def _money(value) -> str:
+    d = Decimal(value).quantize(Decimal("0.01"))
+    whole, _, frac = f"{d:.2f}".partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    whole = whole.lstrip("-")
+    groups = []
+    while whole:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    return f"{sign}{' '.join(groups) or '0'},{frac}"
+
+
+def _date(value) -> str:
+    return value.strftime("%d.%m.%Y") if value else "—"
+
+
+def build_protocol(data: dict) -> bytes:
+    """Render the protocol of a counted edition."""
+    st = styles(12)
+    edition = data["edition"]
+    result = data["result"]
+    ballots = result["ballots"]
+    story = [
+        paragraph(data["council"], st.title),
+        paragraph("ПРОТОКОЛ", st.title),
+        paragraph(f"підрахунку голосів: {edition['title']}", st.title),
+        paragraph(
+            f"Голосування тривало з {_date(edition['voting_starts_on'])} по "
+            f"{_date(edition['voting_ends_on'])}. Дата підрахунку: "
+            f"{_date(edition['counted_on'])}. Голосувати могли особи віком від "
+            f"{edition['min_age']} років, кожна один раз.",
+            st.body,
+        ),
+        paragraph("1. Бюлетені", st.heading),
+        paragraph(
+            f"Отримано бюлетенів: {ballots['received']}; дійсних: {ballots['valid']}; "
+            f"недійсних: {ballots['invalid']}.",
+            st.body,
+        ),
+    ]
+    channel_rows = [["Канал", "Отримано", "Дійсних", "Недійсних"]]
+    for channel, stats in ballots.get("by_channel", {}).items():
+        channel_rows.append(
+            [
+                CHANNEL_TITLES.get(channel, channel),
+                stats["received"],
+                stats["valid"],
+                stats["invalid"],
+            ]
+        )
+    story.append(table(channel_rows, [6 * cm, 3 * cm, 3 * cm, 3 * cm], numeric_columns=(1, 2, 3)))
+    story.append(Spacer(1, 0.3 * cm))
+    reason_rows = [["Причина недійсності", "Бюлетенів"]]
+    for reason, n in ballots["invalid_by_reason"].items():
+        reason_rows.append([REASON_TITLES.get(reason, reason), n])
+    story.append(table(reason_rows, [12 * cm, 3 * cm], numeric_columns=(1,)))
+
+    story.append(paragraph("2. Результати за категоріями", st.heading))
+    story.append(
+        paragraph(f"Правило: {RULE_TITLES.get(edition['rule'], edition['rule'])}.", st.body)
+    )
+    if edition["min_votes"]:
+        story.append(
+            paragraph(
+                f"Проєкти, що набрали менше {edition['min_votes']} голосів, не фінансуються.",
+                st.body,
+            )
+        )
+    budget = result["budget"]
+    for category in data["categories"]:
+        code = category["code"]
+        story.append(paragraph(f"Категорія «{category['title']}» ({code})", st.heading))
+        rows = [["Місце", "Код", "Назва", "Вартість, грн", "Папір", "Онлайн", "Усього", "Обрано"]]
+        for p in result["projects"]:
+            if p["category"] != code:
+                continue
+            funded = {"category": "так", "pool": "так, із залишку"}.get(p["funded_from"], "ні")
+            rows.append(
+                [
+                    p["rank"],
+                    p["code"],
+                    p["title"],
+                    _money(p["cost"]),
+                    p["votes_paper"],
+                    p["votes_online"],
+                    p["votes"],
+                    funded,
+                ]
+            )
+        story.append(
+            table(
+                rows,
+                [1.3 * cm, 1.6 * cm, 4.9 * cm, 2.7 * cm, 1.4 * cm, 1.6 * cm, 1.6 * cm, 1.9 * cm],
+                numeric_columns=(0, 3, 4, 5, 6),
+            )
+        )
+        b = budget.get(code, {})
+        story.append(
+            paragraph(
+                f"Бюджет категорії: {_money(b.get('budget', 0))} грн; використано: "
+                f"{_money(b.get('spent', 0))} грн; залишок: {_money(b.get('left', 0))} грн.",
+                st.body,
+            )
+        )
+
+    story.append(paragraph("3. Залишок коштів", st.heading))
+    pool = budget.get("pool")
+    if pool is None:
+        story.append(paragraph("Залишки категорій не об'єднуються (налаштування «keep»).", st.body))
+    else:
+        titles = {p["code"]: p["title"] for p in result["projects"]}
+        chosen = ", ".join(f"{c} «{titles.get(c, '')}»" for c in pool["selected"]) or "жодного"
+        story.append(
+            paragraph(
+                f"Залишки категорій об'єднано: {_money(pool['available'])} грн. Проєкти, що не "
+                "отримали фінансування, розглянуто за кількістю голосів незалежно від категорії; "
+                f"профінансовано із залишку: {chosen}; використано {_money(pool['spent'])} грн, "
+                f"залишилось {_money(pool['left'])} грн.",
+                st.body,
+            )
+        )
+
+    story.append(paragraph("4. Рівна кількість голосів", st.heading))
+    story.append(
+        paragraph(
+            f"Порядок проєктів з однаковою кількістю голосів: "
+            f"{TIE_BREAK_TITLES.get(edition['tie_break'], edition['tie_break'])}.",
+            st.body,
+        )
+    )
+    ties = result.get("ties", [])
+    if not ties:
+        story.append(paragraph("Проєктів з однаковою кількістю голосів не було.", st.body))
+    for tie in ties:
+        where = "спільний залишок" if tie["where"] == "pool" else f"категорія «{tie['where']}»"
+        story.append(
+            paragraph(
+                f"{where}: {tie['votes']} голосів — порядок {', '.join(tie['order'])}.", st.body
+            )
+        )
+
+    story.append(paragraph("5. Контрольна сума", st.heading))
+    story.append(
+        paragraph(
+            "SHA-256 канонічного JSON вхідних даних і результатів (повторний підрахунок тих "
+            f"самих даних дає ту саму суму): {result.get('digest', '')}",
+            st.body_left,
+        )
+    )
+    story.append(Spacer(1, 0.8 * cm))
+    story.append(paragraph("Члени лічильної комісії:", st.body_left))
+    members = data["commission"] or ["", "", ""]
+    for name in members:
+        story.append(Spacer(1, 0.6 * cm))
+        story.append(signature_block("______________________ (підпис)", name))
+    return build_pdf(
+        story,
+        title=f"Протокол підрахунку голосів: {edition['title']}",
+        author=data["council"],
+        subject=f"Громадський бюджет {edition['slug']}",
+    )

@@ -1,0 +1,49 @@
+"""Participatory-budget figures for the department's monthly report."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from civic.extensions import db
+from civic.pb.models import CLOSED, COUNTED, Edition
+
+
+def monthly_statistics(first_day: dt.date, last_day: dt.date) -> dict:
+    """Editions counted between ``first_day`` and ``last_day`` (inclusive), with their numbers.
+
+    ``{"editions": [{"slug", "title", "budget_year", "counted_on", "received", "valid",
+    "invalid", "invalid_by_reason", "selected" (project titles), "votes"}]}``.
+    """
+    editions = db.session.scalars(
+        select(Edition)
+        .where(
+            Edition.status.in_((COUNTED, CLOSED)),
+            Edition.counted_on >= first_day,
+            Edition.counted_on <= last_day,
+        )
+        .order_by(Edition.counted_on, Edition.slug)
+    )
+    out = []
+    for edition in editions:
+        result = edition.result or {}
+        ballots = result.get("ballots", {})
+        titles = {p["code"]: p["title"] for p in result.get("projects", [])}
+        out.append(
+            {
+                "slug": edition.slug,
+                "title": edition.title,
+                "budget_year": edition.budget_year,
+                "counted_on": edition.counted_on,
+                "received": ballots.get("received", 0),
+                "valid": ballots.get("valid", 0),
+                "invalid": ballots.get("invalid", 0),
+                "invalid_by_reason": {
+                    k: v for k, v in ballots.get("invalid_by_reason", {}).items() if v
+                },
+                "selected": [titles.get(c, c) for c in result.get("selected", [])],
+                "votes": sum(p["votes"] for p in result.get("projects", [])),
+            }
+        )
+    return {"editions": out}

@@ -1,0 +1,439 @@
+"""Participatory-budget pages: public results and the commission's staff pages."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+
+from civic.audit.services import record_event
+from civic.auth.permissions import role_required
+from civic.charts import Bar, bar_chart
+from civic.database import utcnow
+from civic.extensions import db
+from civic.pb import services
+from civic.pb.ballots import REASON_TITLES
+from civic.pb.counting import WHAT_IF_RULES
+from civic.pb.forms import ActionForm, EditionForm, EntryForm, ReopenForm, ResolveForm, UploadForm
+from civic.pb.models import Discrepancy
+from civic.pb.services import PbError
+from civic.tabular import parse_date
+
+bp = Blueprint("pb", __name__)
+
+EXPORT_TYPES = {
+    "csv": ("text/csv; charset=utf-8", "csv"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "json": ("application/json", "json"),
+    "pb": ("text/plain; charset=utf-8", "pb"),
+    "pdf": ("application/pdf", "pdf"),
+}
+
+
+def _public_edition(slug: str):
+    edition = services.get_edition(slug)
+    if edition is None or not edition.is_closed or not edition.result:
+        abort(404)
+    return edition
+
+
+def _staff_edition(slug: str):
+    edition = services.get_edition(slug)
+    if edition is None:
+        abort(404)
+    return edition
+
+
+def _chart(result: dict) -> str:
+    bars = [Bar(f"{p['code']} {p['title']}", p["votes"], p["selected"]) for p in result["projects"]]
+    return bar_chart(
+        bars,
+        title="Голоси за проєкти (зелені — фінансуються)",
+        chart_id="pb-votes",
+        width=860,
+        label_width=340,
+    )
+
+
+@bp.errorhandler(StaleDataError)
+def stale_data(_error):
+    """Optimistic locking: someone else changed the edition or the discrepancy meanwhile."""
+    db.session.rollback()
+    flash("Ці дані щойно змінив інший член комісії. Перегляньте їх і спробуйте ще раз.", "error")
+    return redirect(request.referrer or url_for("pb.staff_editions"))
+
+
+# ---------------------------------------------------------------- public
+
+
+@bp.route("/pb/")
+def index():
+    return render_template("pb/index.html", editions=services.list_public_editions())
+
+
+@bp.route("/pb/<slug>")
+def results(slug: str):
+    edition = _public_edition(slug)
+    result = edition.result
+    return render_template(
+        "pb/results.html",
+        edition=edition,
+        result=result,
+        chart=_chart(result),
+        reasons=REASON_TITLES,
+        money=Decimal,
+        what_if_titles=WHAT_IF_RULES,
+    )
+
+
+@bp.route("/pb/<slug>/results.<fmt>")
+def download(slug: str, fmt: str):
+    edition = _public_edition(slug)
+    if fmt not in EXPORT_TYPES:
+        abort(404)
+    return _file(edition, fmt)
+
+
+@bp.route("/api/v1/pb/<slug>/results")
+def api_results(slug: str):
+    edition = _public_edition(slug)
+    return jsonify(edition.result)
+
+
+def _file(edition, fmt: str) -> Response:
+    mimetype, ext = EXPORT_TYPES[fmt]
+    data = services.export_edition(edition, fmt)
+    name = f"{edition.slug}-results.{ext}" if fmt != "pdf" else f"{edition.slug}-protocol.pdf"
+    return Response(
+        data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
+# ---------------------------------------------------------------- staff
+
+
+def _fail(error: PbError) -> None:
+    db.session.rollback()
+    flash(error.message, "error")
+
+
+@bp.route("/staff/pb/", methods=["GET", "POST"])
+@role_required("commission")
+def staff_editions():
+    form = EditionForm()
+    problems: list[str] = []
+    if form.validate_on_submit():
+        try:
+            edition = services.save_edition(form.config.data, actor=current_user)
+            db.session.commit()
+            flash(f"Видання «{edition.slug}» створено.", "success")
+            return redirect(url_for("pb.staff_edition", slug=edition.slug))
+        except PbError as error:
+            _fail(error)
+            problems = error.problems
+    return render_template(
+        "pb/staff_editions.html",
+        editions=services.list_editions(),
+        form=form,
+        problems=problems,
+        count_ballots=services.count_ballots,
+    )
+
+
+@bp.route("/staff/pb/<slug>")
+@role_required("commission")
+def staff_edition(slug: str):
+    edition = _staff_edition(slug)
+    return render_template(
+        "pb/staff_edition.html",
+        edition=edition,
+        ballots=services.count_ballots(edition),
+        entries=services.count_entries(edition),
+        open_discrepancies=len(services.list_discrepancies(edition)),
+        projects=services.list_projects(edition),
+        action_form=ActionForm(),
+        reopen_form=ReopenForm(),
+        reasons=REASON_TITLES,
+    )
+
+
+@bp.route("/staff/pb/<slug>/settings", methods=["GET", "POST"])
+@role_required("commission")
+def staff_settings(slug: str):
+    edition = _staff_edition(slug)
+    form = EditionForm()
+    if request.method == "GET":
+        form.config.data = services.edition_toml(edition)
+    elif form.validate_on_submit():
+        try:
+            services.save_edition(form.config.data, actor=current_user, expected_slug=slug)
+            db.session.commit()
+            flash("Налаштування збережено.", "success")
+            return redirect(url_for("pb.staff_edition", slug=slug))
+        except PbError as error:
+            _fail(error)
+    return render_template("pb/staff_settings.html", edition=edition, form=form)
+
+
+@bp.route("/staff/pb/<slug>/projects", methods=["GET", "POST"])
+@role_required("commission")
+def staff_projects(slug: str):
+    edition = _staff_edition(slug)
+    form = UploadForm()
+    problems: list[str] = []
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            n = services.import_projects(
+                edition, upload.read(), upload.filename or "projects.csv", actor=current_user
+            )
+            db.session.commit()
+            flash(f"Проєктів імпортовано: {n}.", "success")
+            return redirect(url_for("pb.staff_projects", slug=slug))
+        except PbError as error:
+            _fail(error)
+            problems = error.problems
+    return render_template(
+        "pb/staff_projects.html",
+        edition=edition,
+        projects=services.list_projects(edition),
+        form=form,
+        problems=problems,
+    )
+
+
+@bp.route("/staff/pb/<slug>/ballots/import", methods=["GET", "POST"])
+@role_required("commission")
+def staff_upload(slug: str):
+    edition = _staff_edition(slug)
+    form = UploadForm()
+    problems: list[str] = []
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            report = services.import_ballots(
+                edition, upload.read(), upload.filename or "ballots.csv", actor=current_user
+            )
+            db.session.commit()
+            flash(f"Бюлетенів імпортовано: {report.rows}.", "success")
+            return redirect(url_for("pb.staff_edition", slug=slug))
+        except PbError as error:
+            _fail(error)
+            problems = error.problems
+    return render_template("pb/staff_upload.html", edition=edition, form=form, problems=problems)
+
+
+def _entry_date(form: EntryForm, name: str):
+    field = getattr(form, name)
+    if not field.data:
+        return None
+    try:
+        return parse_date(field.data)
+    except ValueError as error:
+        field.errors = [*field.errors, str(error)]
+        return False
+
+
+@bp.route("/staff/pb/<slug>/entry", methods=["GET", "POST"])
+@role_required("commission")
+def staff_entry(slug: str):
+    edition = _staff_edition(slug)
+    form = EntryForm()
+    if request.method == "GET":
+        form.batch.data = request.args.get("batch", "")
+        form.cast_on.data = request.args.get("cast_on", "")
+    elif form.validate_on_submit():
+        cast_on = _entry_date(form, "cast_on")
+        birth_date = _entry_date(form, "birth_date")
+        if cast_on is not False and birth_date is not False:
+            data = services.EntryData(
+                batch=form.batch.data,
+                number=form.number.data,
+                cast_on=cast_on,
+                full_name=form.full_name.data or "",
+                birth_date=birth_date,
+                document=form.document.data or "",
+                settlement=form.settlement.data or "",
+                address=form.address.data or "",
+                projects=form.projects.data or "",
+            )
+            try:
+                outcome = services.record_entry(edition, current_user, data)
+                db.session.commit()
+                category = {"discrepancy": "warning", "agreed": "success"}.get(
+                    outcome.status, "success"
+                )
+                flash(outcome.message, category)
+                return redirect(
+                    url_for(
+                        "pb.staff_entry",
+                        slug=slug,
+                        batch=form.batch.data,
+                        cast_on=form.cast_on.data or "",
+                    )
+                )
+            except PbError as error:
+                _fail(error)
+    return render_template("pb/staff_entry.html", edition=edition, form=form)
+
+
+@bp.route("/staff/pb/<slug>/discrepancies")
+@role_required("commission")
+def staff_discrepancies(slug: str):
+    edition = _staff_edition(slug)
+    return render_template(
+        "pb/staff_discrepancies.html",
+        edition=edition,
+        pending=services.list_discrepancies(edition),
+        resolved=services.list_discrepancies(edition, resolved=True),
+        titles=services.ENTRY_FIELD_TITLES,
+    )
+
+
+@bp.route("/staff/pb/<slug>/discrepancies/<int:discrepancy_id>", methods=["GET", "POST"])
+@role_required("commission")
+def staff_resolve(slug: str, discrepancy_id: int):
+    edition = _staff_edition(slug)
+    discrepancy = db.session.get(Discrepancy, discrepancy_id)
+    if discrepancy is None or discrepancy.edition_id != edition.id:
+        abort(404)
+    entries = services.entries_of(discrepancy)
+    form = ResolveForm()
+    if form.validate_on_submit():
+        choices = {}
+        for name in discrepancy.fields:
+            value = request.form.get(f"choice_{name}", "")
+            choices[name] = int(value) if value in ("1", "2") else 0
+        try:
+            services.resolve_discrepancy(
+                edition, discrepancy, current_user, choices, form.note.data
+            )
+            db.session.commit()
+            flash(
+                f"Бюлетень {discrepancy.batch}/{discrepancy.number}: рішення записано.", "success"
+            )
+            return redirect(url_for("pb.staff_discrepancies", slug=slug))
+        except PbError as error:
+            _fail(error)
+    if request.method == "GET":
+        # The page shows voters' names and birth dates: staff access to personal data is logged.
+        record_event(
+            "pb.personal_data_viewed",
+            object_type="pb_discrepancy",
+            object_id=f"{edition.slug}:{discrepancy.batch}/{discrepancy.number}",
+        )
+        db.session.commit()
+    return render_template(
+        "pb/staff_resolve.html",
+        edition=edition,
+        discrepancy=discrepancy,
+        entries=entries,
+        form=form,
+        titles=services.ENTRY_FIELD_TITLES,
+        mask=services.mask_hash,
+    )
+
+
+@bp.route("/staff/pb/<slug>/ballots")
+@role_required("commission")
+def staff_ballots(slug: str):
+    edition = _staff_edition(slug)
+    page = services.list_invalid_ballots(edition, page=request.args.get("page", 1, type=int))
+    return render_template(
+        "pb/staff_ballots.html",
+        edition=edition,
+        page=page,
+        reasons=REASON_TITLES,
+        mask=services.mask_hash,
+    )
+
+
+def _action_date(form: ActionForm):
+    if not form.on.data:
+        return utcnow().date()
+    try:
+        return parse_date(form.on.data)
+    except ValueError as error:
+        raise PbError(f"Дата підрахунку: {error}") from None
+
+
+@bp.route("/staff/pb/<slug>/tally", methods=["POST"])
+@role_required("commission")
+def staff_tally(slug: str):
+    edition = _staff_edition(slug)
+    form = ActionForm()
+    if form.validate_on_submit():
+        try:
+            if edition.is_closed:
+                stored = edition.digest
+                result = services.tally(edition)
+                same = "збігається" if result.digest == stored else "НЕ збігається"
+                flash(f"Перерахунок {same} з протоколом ({result.digest[:16]}…).", "success")
+            else:
+                result = services.tally(edition, counted_on=_action_date(form), actor=current_user)
+                db.session.commit()
+                flash(
+                    f"Підраховано: дійсних {result.valid} з {result.received}. "
+                    f"Контрольна сума {result.digest[:16]}…",
+                    "success",
+                )
+        except PbError as error:
+            _fail(error)
+    return redirect(url_for("pb.staff_edition", slug=slug))
+
+
+@bp.route("/staff/pb/<slug>/close", methods=["POST"])
+@role_required("commission")
+def staff_close(slug: str):
+    edition = _staff_edition(slug)
+    form = ActionForm()
+    if form.validate_on_submit():
+        try:
+            services.close_edition(edition, on=_action_date(form), actor=current_user)
+            db.session.commit()
+            flash("Підрахунок закрито; протокол доступний для завантаження.", "success")
+        except PbError as error:
+            _fail(error)
+    return redirect(url_for("pb.staff_edition", slug=slug))
+
+
+@bp.route("/staff/pb/<slug>/reopen", methods=["POST"])
+@role_required("commission")
+def staff_reopen(slug: str):
+    edition = _staff_edition(slug)
+    form = ReopenForm()
+    if form.validate_on_submit():
+        try:
+            services.reopen_edition(edition, reason=form.reason.data, actor=current_user)
+            db.session.commit()
+            flash("Підрахунок відкрито знову; подію записано до журналу аудиту.", "warning")
+        except PbError as error:
+            _fail(error)
+    else:
+        flash("Вкажіть причину.", "error")
+    return redirect(url_for("pb.staff_edition", slug=slug))
+
+
+@bp.route("/staff/pb/<slug>/export/<fmt>")
+@role_required("commission")
+def staff_export(slug: str, fmt: str):
+    edition = _staff_edition(slug)
+    if fmt not in EXPORT_TYPES:
+        abort(404)
+    try:
+        return _file(edition, fmt)
+    except PbError as error:
+        flash(error.message, "error")
+        return redirect(url_for("pb.staff_edition", slug=slug))

@@ -1,0 +1,39 @@
+"""Fixtures of the PB tests: the real elections in ../shared/data/pabulib/ beside the repository."""
+
+from pathlib import Path
+
+import pytest
+
+PABULIB = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "pabulib"
+HAVE_SHARED = PABULIB.is_dir()
+needs_shared = pytest.mark.skipif(
+    not HAVE_SHARED, reason=f"the shared pabulib elections are absent ({PABULIB})"
+)
+
+
+def shared_files(*, exclude=(), only=None):
+    """pytest params, one per shared .pb file (one skipped param when the folder is absent)."""
+    if not HAVE_SHARED:
+        return [pytest.param(None, marks=needs_shared, id="no-shared-data")]
+    params = []
+    for path in sorted(PABULIB.glob("*.pb")):
+        if path.name in exclude or (only is not None and not only(path)):
+            continue
+        params.append(pytest.param(path, id=path.stem))
+    return params
+
+
+def first_lines(path, stop="PROJECTS"):
+    """The META section of a file as a dict, read cheaply (for choosing parameters)."""
+    meta = {}
+    with open(path, encoding="utf-8-sig") as handle:
+        for line in handle:
+            if line.strip() == stop:
+                break
+            key, _, value = line.strip().partition(";")
+            meta[key] = value
+    return meta
+
+
+def vote_type(path):
+    return first_lines(path).get("vote_type")

@@ -1,0 +1,201 @@
+"""Paper ballots typed twice by two operators; discrepancies; the race on PostgreSQL."""
+
+import datetime as dt
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from civic.audit.models import AuditEvent
+from civic.extensions import db
+from civic.pb import services
+from civic.pb.models import Ballot, Discrepancy, Entry
+from civic.pb.services import EntryData, PbError
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
+
+
+@pytest.fixture
+def edition(app):
+    edition = services.save_edition((EXAMPLES / "pb-edition.toml").read_text(encoding="utf-8"))
+    services.import_projects(edition, (EXAMPLES / "pb-projects.csv").read_bytes(), "p.csv")
+    db.session.commit()
+    return edition
+
+
+@pytest.fixture
+def operators(create_user):
+    return create_user("op1", "commission"), create_user("op2", "commission")
+
+
+def form(**changes):
+    values = {
+        "batch": "1",
+        "number": "17",
+        "cast_on": dt.date(2020, 11, 10),
+        "full_name": "Іваненко Іван Іванович",
+        "birth_date": dt.date(1990, 2, 1),
+        "document": "НК 123456",
+        "settlement": "м. Ніжин",
+        "address": "вул. Гоголя, 1",
+        "projects": "М-01, В-01",
+    }
+    values.update(changes)
+    return EntryData(**values)
+
+
+def count(model):
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_two_agreeing_entries_make_one_ballot(edition, operators):
+    op1, op2 = operators
+    assert services.record_entry(edition, op1, form()).status == "first"
+    assert count(Ballot) == 0
+    # Spelling differences that mean the same thing are not discrepancies.
+    second = form(
+        document="hk123456",
+        settlement="Ніжин",
+        projects="В-01 м-01",
+        full_name=" іваненко  Іван Іванович",
+    )
+    assert services.record_entry(edition, op2, second).status == "agreed"
+    db.session.commit()
+    ballot = db.session.scalar(select(Ballot))
+    assert (ballot.ballot_id, ballot.channel, ballot.source) == ("1/17", "paper", "entry")
+    assert services.tally(edition).valid == 1
+
+
+def test_the_same_operator_cannot_enter_both_copies(edition, operators):
+    op1, _ = operators
+    services.record_entry(edition, op1, form())
+    with pytest.raises(PbError, match="інший"):
+        services.record_entry(edition, op1, form())
+
+
+def test_a_third_entry_is_refused(edition, operators, create_user):
+    op1, op2 = operators
+    services.record_entry(edition, op1, form())
+    services.record_entry(edition, op2, form())
+    with pytest.raises(PbError, match="двічі"):
+        services.record_entry(edition, create_user("op3", "commission"), form())
+
+
+def test_discrepancy_goes_to_the_queue_and_is_resolved_with_an_audit_event(edition, operators):
+    op1, op2 = operators
+    services.record_entry(edition, op1, form())
+    outcome = services.record_entry(
+        edition, op2, form(projects="М-04, В-01", birth_date=dt.date(1990, 2, 7))
+    )
+    db.session.commit()
+    assert outcome.status == "discrepancy"
+    (discrepancy,) = services.list_discrepancies(edition)
+    assert discrepancy.fields == ["birth_date", "projects"]
+    assert count(Ballot) == 0
+    with pytest.raises(PbError, match="Закрити"):
+        services.close_edition(edition, on=dt.date(2020, 11, 23))
+    with pytest.raises(PbError, match="чому"):
+        services.resolve_discrepancy(
+            edition, discrepancy, op1, {"birth_date": 1, "projects": 2}, " "
+        )
+    ballot = services.resolve_discrepancy(
+        edition, discrepancy, op1, {"birth_date": 1, "projects": 2}, "На бланку позначено М-04"
+    )
+    db.session.commit()
+    assert ballot.projects == "М-04,В-01" and ballot.birth_date == dt.date(1990, 2, 1)
+    assert db.session.get(Discrepancy, discrepancy.id).is_resolved
+    event = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "pb.discrepancy_resolved")
+    )
+    assert event.actor_login == "op1" and event.details["note"] == "На бланку позначено М-04"
+    with pytest.raises(PbError, match="уже розглянуто"):
+        services.resolve_discrepancy(
+            edition, discrepancy, op2, {"birth_date": 1, "projects": 1}, "x"
+        )
+
+
+def test_entries_after_closing_are_refused(edition, operators):
+    op1, op2 = operators
+    services.record_entry(edition, op1, form())
+    services.record_entry(edition, op2, form())
+    services.close_edition(edition, on=dt.date(2020, 11, 23))
+    db.session.commit()
+    with pytest.raises(PbError, match="закрито"):
+        services.record_entry(edition, op1, form(number="18"))
+
+
+def test_two_operators_entering_the_same_ballot_at_once(app_factory, database_url, create_user):
+    """On PostgreSQL the unique constraints serialise the two saves: two entries, one ballot."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("the race needs concurrent writers: PostgreSQL only")
+    op1, op2 = create_user("op1", "commission"), create_user("op2", "commission")
+    services.save_edition((EXAMPLES / "pb-edition.toml").read_text(encoding="utf-8"))
+    services.import_projects(
+        db.session.scalar(select(services.Edition)),
+        (EXAMPLES / "pb-projects.csv").read_bytes(),
+        "p.csv",
+    )
+    db.session.commit()
+    ids = (op1.id, op2.id)
+    for round_ in range(8):
+        barrier = threading.Barrier(2)
+        errors = []
+
+        def enter(user_id, round_=round_, barrier=barrier, errors=errors):
+            worker = app_factory()
+            with worker.app_context():
+                try:
+                    from civic.auth.models import User
+
+                    user = db.session.get(User, user_id)
+                    edition = services.get_edition("gb-2021")
+                    barrier.wait()
+                    services.record_entry(edition, user, form(number=str(round_)))
+                    db.session.commit()
+                except Exception as error:  # pragma: no cover - reported below
+                    db.session.rollback()
+                    errors.append(error)
+                finally:
+                    db.session.remove()
+
+        threads = [threading.Thread(target=enter, args=(i,)) for i in ids]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+    db.session.expire_all()
+    assert count(Entry) == 16
+    assert count(Ballot) == 8
+    copies = db.session.execute(select(Entry.number, func.count()).group_by(Entry.number)).all()
+    assert all(n == 2 for _, n in copies)
+
+
+def test_two_members_resolving_the_same_discrepancy(app_factory, database_url, create_user):
+    """Optimistic locking: the second resolution of one discrepancy is refused, not doubled."""
+    from sqlalchemy.orm.exc import StaleDataError
+
+    op1, op2 = create_user("op1", "commission"), create_user("op2", "commission")
+    edition = services.save_edition((EXAMPLES / "pb-edition.toml").read_text(encoding="utf-8"))
+    services.import_projects(edition, (EXAMPLES / "pb-projects.csv").read_bytes(), "p.csv")
+    services.record_entry(edition, op1, form())
+    services.record_entry(edition, op2, form(projects="М-04, В-01"))
+    db.session.commit()
+    (discrepancy,) = services.list_discrepancies(edition)
+    other = app_factory()
+    with other.app_context():
+        from civic.auth.models import User
+
+        rival = db.session.get(Discrepancy, discrepancy.id)
+        rival_edition = services.get_edition("gb-2021")
+        member = db.session.get(User, op2.id)
+        services.resolve_discrepancy(rival_edition, rival, member, {"projects": 2}, "М-04")
+        db.session.commit()
+        db.session.remove()
+    with pytest.raises((StaleDataError, PbError, IntegrityError)):
+        services.resolve_discrepancy(edition, discrepancy, op1, {"projects": 1}, "М-01")
+        db.session.flush()
+    db.session.rollback()
+    assert count(Ballot) == 1

@@ -1,0 +1,56 @@
+"""Edition settings in TOML: the issue's exact file loads; mistakes give Ukrainian errors."""
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from civic.pb.edition import EditionError, budget_year_from_title, dump_edition, parse_edition
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "pb-edition.toml"
+
+
+def test_the_issue_file_loads():
+    config = parse_edition(EXAMPLE.read_text(encoding="utf-8"))
+    assert config.slug == "gb-2021"
+    assert config.voting_starts_on == date(2020, 11, 9)
+    assert config.min_age == 16
+    assert config.settlements == ("Ніжин",)
+    assert [c.code for c in config.categories] == ["small", "large"]
+    assert config.budget == Decimal("3866211.00")
+    assert config.budget_year == 2021
+    assert parse_edition(dump_edition(config)) == config
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (('rule = "greedy"', 'rule = "random"'), "«rule»"),
+        (("min_age = 16", 'min_age = "16"'), "«min_age»"),
+        (('budget = "1159863.30"', "budget = 1159863.30"), "у лапках"),
+        (('budget = "1159863.30"', 'budget = "1159863.301"'), "копійками"),
+        (("voting_ends_on = 2020-11-22", "voting_ends_on = 2020-11-01"), "раніше"),
+        (('slug = "gb-2021"', 'slug = "ГБ 2021"'), "«slug»"),
+        (('code = "large"', 'code = "small"'), "повторюється"),
+        (("leftover", "leftovr"), "невідомі параметри"),
+        (("[[categories]]", "[[categories"), "TOML"),
+    ],
+)
+def test_mistakes_are_named(change, message):
+    text = EXAMPLE.read_text(encoding="utf-8").replace(*change, 1)
+    with pytest.raises(EditionError, match=message):
+        parse_edition(text)
+
+
+@pytest.mark.parametrize(
+    ("title", "year"),
+    [
+        ("Громадський бюджет міста Ніжина на 2021 рік", 2021),
+        ("Бюджет участі на 2024 р.", 2024),
+        ("ГБ-2019", 2019),
+        ("Громадський бюджет", None),
+    ],
+)
+def test_budget_year_from_title(title, year):
+    assert budget_year_from_title(title) == year
