@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 APOSTROPHES = "ʼ'’`‘ʹ′"
 # Latin letters that look like Cyrillic ones, as typed by mixed keyboards.
@@ -209,18 +210,22 @@ def stem(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=65536)
 def title_stems(title: str) -> frozenset[str]:
     """The set of stems of a title's meaningful words."""
     words = _WORD.findall(normalise(title))
     return frozenset(stem(w) for w in words if w.replace("'", "") not in STOPWORDS and len(w) > 1)
 
 
-def similarity(a: str, b: str) -> float:
-    """Dice coefficient of the two titles' stem sets (0 — nothing shared, 1 — same words)."""
-    sa, sb = title_stems(a), title_stems(b)
+def _dice(sa: frozenset[str], sb: frozenset[str]) -> float:
     if not sa or not sb:
         return 0.0
     return 2 * len(sa & sb) / (len(sa) + len(sb))
+
+
+def similarity(a: str, b: str) -> float:
+    """Dice coefficient of the two titles' stem sets (0 — nothing shared, 1 — same words)."""
+    return _dice(title_stems(a), title_stems(b))
 
 
 @dataclass(frozen=True)
@@ -234,9 +239,10 @@ def similar_titles(
     title: str, candidates: Iterable[tuple[int, str]], *, minimum: float = 0.5, limit: int = 5
 ) -> list[Match]:
     """Candidates whose titles are similar to ``title``, best first (ties by id)."""
-    if not title_stems(title):
+    wanted = title_stems(title)
+    if not wanted:
         return []
-    found = [Match(i, t, round(similarity(title, t), 3)) for i, t in candidates]
+    found = [Match(i, t, round(_dice(wanted, title_stems(t)), 3)) for i, t in candidates]
     found = [m for m in found if m.score >= minimum]
     found.sort(key=lambda m: (-m.score, m.id))
     return found[:limit]

@@ -511,7 +511,8 @@ def confirm_refusal(petition: Petition, *, actor, version: int | None, today: dt
     if problem:
         raise PetitionError(problem)
     _apply(petition, Action.CONFIRM_REFUSAL)
-    _finalise_refusal(petition, petition.refusal_reason, actor, today)
+    reason = db.session.get(RefusalReasonRow, petition.refusal_reason_code)
+    _finalise_refusal(petition, reason, actor, today)
     return petition
 
 

@@ -7,7 +7,7 @@ import pytest
 from civic.extensions import db
 from civic.mail.models import OutboxMessage
 from civic.mail.services import send_mail
-from tests.mail.smtp import free_port, smtp_server  # noqa: F401 (fixture)
+from tests.mail.smtp import free_port
 
 
 def test_without_server_keeps_message_in_outbox_and_eml(app):
@@ -40,9 +40,7 @@ def test_unreachable_server_is_recorded_not_raised(app_factory):
         assert row.status == "failed" and row.error
 
 
-@pytest.mark.parametrize(
-    ("role", "status"), [(None, 302), ("moderator", 403), ("admin", 200)]
-)
+@pytest.mark.parametrize(("role", "status"), [(None, 302), ("moderator", 403), ("admin", 200)])
 def test_outbox_page_permissions(client, create_user, login, role, status):
     send_mail("citizen@example.com", "Видимий лист", "Текст")
     db.session.commit()

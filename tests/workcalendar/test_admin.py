@@ -117,7 +117,9 @@ def test_calendar_form_needs_csrf(app_factory, create_user):
         client.post(
             "/login", data={"login": "boss", "password": "boss-boss-pw", "csrf_token": token[1]}
         )
-        response = client.post("/staff/calendar/days", data={"day_on": "2025-05-02", "kind": "day_off"})
+        response = client.post(
+            "/staff/calendar/days", data={"day_on": "2025-05-02", "kind": "day_off"}
+        )
         assert response.status_code == 400
         assert "CSRF" in response.get_data(as_text=True)
         assert db.session.scalar(db.select(DeclaredDay)) is None
