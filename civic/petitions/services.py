@@ -239,17 +239,18 @@ def list_signers(petition: Petition) -> list[Signature]:
     )
 
 
-def suggest_similar(title: str, *, today: dt.date, exclude: int | None = None):
-    """Petitions still collecting or under consideration with a similar title."""
-    rows = db.session.execute(
-        select(Petition.id, Petition.title).where(
-            or_(
-                state_clause(State.COLLECTING, today),
-                state_clause(State.CONSIDERATION, today),
-                Petition.state.in_([s.value for s in lifecycle.IN_MODERATION]),
-            )
-        )
-    ).all()
+def suggest_similar(
+    title: str, *, today: dt.date, exclude: int | None = None, include_moderation: bool = False
+):
+    """Petitions still collecting or under consideration with a similar title.
+
+    Moderators (``include_moderation``) also see petitions waiting in the queue; the public
+    never sees titles that are not published.
+    """
+    live = [state_clause(State.COLLECTING, today), state_clause(State.CONSIDERATION, today)]
+    if include_moderation:
+        live.append(Petition.state.in_([s.value for s in lifecycle.IN_MODERATION]))
+    rows = db.session.execute(select(Petition.id, Petition.title).where(or_(*live))).all()
     return screening.similar_titles(title, [(r.id, r.title) for r in rows if r.id != exclude])
 
 

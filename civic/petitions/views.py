@@ -21,6 +21,7 @@ from wtforms.fields.choices import SelectChoice
 
 from civic import tabular
 from civic.audit.models import AuditEvent
+from civic.audit.services import record_event
 from civic.auth.permissions import role_required
 from civic.auth.roles import ADMIN, MODERATOR
 from civic.database import utcnow
@@ -359,6 +360,8 @@ def staff_detail(petition_id: int):
     petition = _petition_or_404(petition_id)
     today = services.today_kyiv()
     lock = services.open_for_moderation(petition, current_user, now=utcnow())
+    # The page shows the author's e-mail: staff access to personal data is logged.
+    record_event("petition.opened", object_type="petition", object_id=petition.id)
     db.session.commit()
     petition = _petition_or_404(petition_id)
     state = services.effective_state(petition, today)
@@ -379,7 +382,9 @@ def staff_detail(petition_id: int):
         consideration_form=ConsiderationForm(formdata=None, data={**version, "notice_on": today}),
         answer_form=AnswerForm(formdata=None, data={**version, "answered_on": today}),
         version_form=VersionedForm(formdata=None, data=version),
-        similar=services.suggest_similar(petition.title, today=today, exclude=petition.id),
+        similar=services.suggest_similar(
+            petition.title, today=today, exclude=petition.id, include_moderation=True
+        ),
         signers=services.list_signers(petition),
         today=today,
         outcomes=services.ANSWER_OUTCOMES,

@@ -402,3 +402,12 @@ def test_similar_suggestions_see_only_live_petitions(make_petition, moderators):
     services.archive_petition(old, actor=moderators[0], version=None, today=D(2020, 11, 6))
     found = services.suggest_similar("велодоріжки вулицею Шевченка", today=D(2020, 11, 6))
     assert [m.id for m in found] == [live.id]
+
+
+def test_public_suggestions_never_show_unpublished_titles(make_petition):
+    queued = make_petition("moderation", title="Облаштувати сквер біля ліцею")
+    public = services.suggest_similar("сквер біля ліцею", today=D(2020, 11, 6))
+    staff = services.suggest_similar(
+        "сквер біля ліцею", today=D(2020, 11, 6), include_moderation=True
+    )
+    assert public == [] and [m.id for m in staff] == [queued.id]

@@ -217,6 +217,15 @@ def test_sign_is_rate_limited(app_factory, create_user):
         assert codes[-1] == 429
 
 
+def test_submit_is_rate_limited(app_factory):
+    app = app_factory(PETITION_SUBMIT_RATE_LIMIT="2 per hour")
+    with app.app_context():
+        client = app.test_client()
+        codes = [client.post("/petitions/new", data={}).status_code for _ in range(3)]
+        assert codes == [400, 400, 429]
+        assert client.get("/petitions/new").status_code == 200  # reading is not limited
+
+
 def test_sign_form_needs_csrf(app_factory, make_petition):
     app = app_factory(WTF_CSRF_ENABLED=True)
     with app.app_context():
@@ -320,6 +329,7 @@ def test_queue_buckets_and_moderation_flow(client, login, make_petition, moderat
     assert "Прострочені (1)" in body
     page = client.get(f"/staff/petitions/{fresh.id}")
     assert "Оприлюднити" in page_text(page)
+    assert db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "petition.opened"))
     response = client.post(
         f"/staff/petitions/{fresh.id}/refuse",
         data={"reason": "other", "explanation": "", "version": fresh.version_id},
