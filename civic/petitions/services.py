@@ -644,6 +644,8 @@ def record_answer(
         raise PetitionError("Оберіть результат розгляду.", "outcome")
     if not text.strip():
         raise PetitionError("Введіть текст відповіді.", "text")
+    if url.strip() and not url.strip().startswith(("http://", "https://")):
+        raise PetitionError("Посилання має починатися з http:// або https://.", "url")
     if answered_on > today:
         raise PetitionError("Дата відповіді не може бути в майбутньому.", "answered_on")
     if petition.closed_on and answered_on < petition.closed_on:

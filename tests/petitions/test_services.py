@@ -304,6 +304,18 @@ def test_answer_validation(make_petition, moderators):
             today=D(2020, 12, 1),
         )
     assert outcome.value.field == "outcome"
+    with pytest.raises(services.PetitionError) as link:
+        services.record_answer(
+            petition,
+            actor=moderators[0],
+            version=None,
+            outcome="supported",
+            text="Так",
+            url="javascript:alert(1)",
+            answered_on=D(2020, 12, 1),
+            today=D(2020, 12, 1),
+        )
+    assert link.value.field == "url"
 
 
 def test_take_down_keeps_reason(make_petition, moderators):
