@@ -42,6 +42,9 @@ class Petition(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     text: Mapped[str] = mapped_column(Text)
     author_name: Mapped[str] = mapped_column(String(200))
+    # Title and text folded by screening.normalise (case, apostrophes, look-alike letters), so
+    # search works the same on SQLite (whose LIKE folds ASCII only) and PostgreSQL.
+    search_text: Mapped[str] = mapped_column(Text, default="")
     author_email: Mapped[str | None] = mapped_column(String(254))
     state: Mapped[str] = mapped_column(String(20), default=State.UNCONFIRMED.value)
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)

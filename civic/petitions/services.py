@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 
 from civic.audit.services import record_event
@@ -214,13 +214,25 @@ def public_clause():
     return Petition.state.in_([s.value for s in lifecycle.PUBLIC_STATES])
 
 
+def _search_text(title: str, text: str) -> str:
+    return screening.normalise(f"{title}\n{text}")
+
+
+def search_clause(q: str):
+    """Petitions whose title or text holds every word of ``q`` (case, apostrophes and
+    look-alike letters folded)."""
+    words = screening.normalise(q).replace("\\", "").replace("%", "").replace("_", " ").split()
+    if not words:
+        return true()
+    return and_(*(Petition.search_text.like(f"%{word}%") for word in words[:10]))
+
+
 def list_public(*, today: dt.date, status: str | None = None, q: str | None = None, page=1):
     query = select(Petition).where(public_clause())
     if status:
         query = query.where(state_clause(State(status), today))
     if q:
-        like = f"%{q.strip()}%"
-        query = query.where(or_(Petition.title.ilike(like), Petition.text.ilike(like)))
+        query = query.where(search_clause(q))
     query = query.order_by(Petition.published_on.desc(), Petition.id.desc())
     return db.paginate(query, page=page, per_page=20, error_out=False)
 
@@ -266,6 +278,7 @@ def submit_petition(
         title=title.strip(),
         text=text.strip(),
         author_name=author_name.strip(),
+        search_text=_search_text(title.strip(), text.strip()),
         author_email=normalise_email(author_email),
         state=State.UNCONFIRMED.value,
         author_token_hash=hashed,
@@ -588,6 +601,7 @@ def correct_petition(
         )
     )
     petition.title, petition.text = title, text
+    petition.search_text = _search_text(title, text)
     db.session.flush()
     _audit("corrected", petition, actor=actor, diff=diff)
     return petition

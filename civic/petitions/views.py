@@ -314,7 +314,7 @@ def queue():
         query = (
             query.where(Petition.id == int(q))
             if q.isdigit()
-            else query.where(Petition.title.ilike(f"%{q}%"))
+            else query.where(services.search_clause(q))
         )
         found = list(db.session.scalars(query))
     return render_template(

@@ -2,7 +2,7 @@
 
 Revision ID: 0003_petitions
 Revises: 0001_foundation
-Create Date: 2026-11-26 07:36:32.439336
+Create Date: 2026-11-26 08:08:50.759980
 
 """
 import datetime
@@ -85,6 +85,7 @@ def upgrade():
     sa.Column('title', sa.String(length=200), nullable=False),
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('author_name', sa.String(length=200), nullable=False),
+    sa.Column('search_text', sa.Text(), nullable=False),
     sa.Column('author_email', sa.String(length=254), nullable=True),
     sa.Column('state', sa.String(length=20), nullable=False),
     sa.Column('version_id', sa.Integer(), nullable=False),

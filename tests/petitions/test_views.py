@@ -43,6 +43,9 @@ def test_list_filters_and_search(client, make_petition):
     missed = page_text(client.get("/petitions?status=not_supported"))
     assert "Гоголя" in missed and a.title not in missed
     assert "Гоголя" in page_text(client.get("/petitions?q=Гоголя"))
+    assert "Гоголя" in page_text(client.get("/petitions?q=ТРОТУАРИ гоголя"))  # Cyrillic case
+    assert "Гоголя" not in page_text(client.get("/petitions?q=50%25"))
+    assert "Гоголя" in page_text(client.get("/petitions?q=%25%25"))  # nothing to search by
     assert client.get("/petitions?status=bogus&page=99").status_code == 200
 
 
