@@ -77,7 +77,6 @@ class PetitionForm(FlaskForm):
             ),
         ],
     )
-    step = HiddenField(default="preview")
 
 
 class SignForm(FlaskForm):
@@ -172,4 +171,3 @@ class InvalidateForm(FlaskForm):
     reason = TextAreaField(
         "Причина анулювання", validators=[Optional(), Length(max=2000), no_markup]
     )
-    step = HiddenField(default="preview")

@@ -126,8 +126,9 @@ def detail(petition_id: int):
 def create():
     form = PetitionForm()
     today = services.today_kyiv()
-    if request.method == "POST" and form.validate():
-        if request.form.get("step") != "submit":
+    step = request.form.get("step")
+    if request.method == "POST" and step != "edit" and form.validate():
+        if step != "submit":
             similar = services.suggest_similar(form.title.data, today=today)
             return render_template("petitions/preview.html", form=form, similar=similar)
         petition, _token = services.submit_petition(
@@ -140,7 +141,7 @@ def create():
         )
         db.session.commit()
         return render_template("petitions/submitted.html", petition=petition), 201
-    status = 400 if request.method == "POST" else 200
+    status = 400 if request.method == "POST" and step != "edit" else 200
     return render_template(
         "petitions/create.html",
         form=form,

@@ -119,6 +119,10 @@ def test_submission_with_preview_and_similar(client, make_petition):
     assert preview.status_code == 200
     assert "Схожі петиції вже є" in page_text(preview)
     assert db.session.scalar(db.select(db.func.count(Petition.id))) == 1
+    back = client.post("/petitions/new", data={**GOOD, "step": "edit"})
+    assert back.status_code == 200 and 'value="Встановити світлофор біля школи № 7"' in page_text(
+        back
+    )
     similar = client.get("/petitions/similar?title=світлофори біля шкіл").get_json()
     assert similar and similar[0]["title"].startswith("Встановити світлофор")
     done = client.post("/petitions/new", data={**GOOD, "step": "submit"})
