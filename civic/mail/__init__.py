@@ -1,0 +1,1 @@
+"""Outgoing mail: SMTP when configured, otherwise a database outbox plus .eml files."""

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from civic.database import UTCDateTime, utcnow
+from civic.extensions import db
+
+SENT = "sent"
+STORED = "stored"
+FAILED = "failed"
+STATUSES = {SENT: "надіслано", STORED: "у скриньці", FAILED: "помилка"}
+
+
+class OutboxMessage(db.Model):
+    """Every outgoing message, whether sent over SMTP or kept here for an administrator."""
+
+    __tablename__ = "outbox_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sender: Mapped[str] = mapped_column(String(254))
+    recipient: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(60), default="")
+    status: Mapped[str] = mapped_column(String(20), default=STORED)
+    error: Mapped[str] = mapped_column(String(500), default="")
+    eml_name: Mapped[str] = mapped_column(String(200), default="")

@@ -1,0 +1,1 @@
+"""Local e-petitions: submission, moderation inside legal clocks, signatures, answers, open data."""

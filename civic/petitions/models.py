@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from civic.database import UTCDateTime, utcnow
+from civic.extensions import db
+from civic.petitions.lifecycle import State
+
+
+class RefusalReasonRow(db.Model):
+    """The seeded catalogue of refusal reasons (see lifecycle.REFUSAL_REASONS)."""
+
+    __tablename__ = "petition_refusal_reasons"
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    legal_basis: Mapped[str] = mapped_column(String(300))
+    public_explanation: Mapped[str] = mapped_column(Text)
+    is_hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    needs_second_moderator: Mapped[bool] = mapped_column(Boolean, default=False)
+    needs_text: Mapped[bool] = mapped_column(Boolean, default=False)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Petition(db.Model):
+    __tablename__ = "petitions"
+    __table_args__ = (Index("ix_petitions_state", "state"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    author_name: Mapped[str] = mapped_column(String(200))
+    # Title and text folded by screening.normalise (case, apostrophes, look-alike letters), so
+    # search works the same on SQLite (whose LIKE folds ASCII only) and PostgreSQL.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    author_email: Mapped[str | None] = mapped_column(String(254))
+    state: Mapped[str] = mapped_column(String(20), default=State.UNCONFIRMED.value)
+    version_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    author_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    submitted_ip: Mapped[str | None] = mapped_column(String(45))
+
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    confirmed_on: Mapped[dt.date | None] = mapped_column(Date)
+    moderation_due_on: Mapped[dt.date | None] = mapped_column(Date)
+    calendar_version: Mapped[str | None] = mapped_column(String(40))
+
+    decided_on: Mapped[dt.date | None] = mapped_column(Date)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    published_on: Mapped[dt.date | None] = mapped_column(Date)
+    collection_ends_on: Mapped[dt.date | None] = mapped_column(Date)
+    threshold: Mapped[int | None] = mapped_column(Integer)
+
+    refusal_reason_code: Mapped[str | None] = mapped_column(
+        ForeignKey("petition_refusal_reasons.code")
+    )
+    refusal_explanation: Mapped[str] = mapped_column(Text, default="")
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("petitions.id"))
+    refusal_proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    refused_on: Mapped[dt.date | None] = mapped_column(Date)
+    is_text_hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    withdrawn_on: Mapped[dt.date | None] = mapped_column(Date)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
+    reached_threshold: Mapped[bool | None] = mapped_column(Boolean)
+    consideration_started_on: Mapped[dt.date | None] = mapped_column(Date)
+    answer_due_on: Mapped[dt.date | None] = mapped_column(Date)
+    answer_outcome: Mapped[str | None] = mapped_column(String(20))
+    answer_text: Mapped[str] = mapped_column(Text, default="")
+    answer_url: Mapped[str] = mapped_column(String(500), default="")
+    answered_on: Mapped[dt.date | None] = mapped_column(Date)
+    archived_on: Mapped[dt.date | None] = mapped_column(Date)
+    taken_down_on: Mapped[dt.date | None] = mapped_column(Date)
+    takedown_reason: Mapped[str] = mapped_column(Text, default="")
+    personal_data_purged_on: Mapped[dt.date | None] = mapped_column(Date)
+
+    signature_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    # The soft lock: who opened the petition for moderation last, and when.
+    locked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    locked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    refusal_reason: Mapped[RefusalReasonRow | None] = relationship(lazy="joined")
+    locked_by = relationship("User", foreign_keys=[locked_by_id], lazy="joined")
+    refusal_proposed_by = relationship("User", foreign_keys=[refusal_proposed_by_id])
+
+    __mapper_args__ = {"version_id_col": version_id}
+
+    @property
+    def state_enum(self) -> State:
+        return State(self.state)
+
+
+class Signature(db.Model):
+    __tablename__ = "petition_signatures"
+    __table_args__ = (
+        UniqueConstraint("petition_id", "email_hash"),
+        Index("ix_petition_signatures_petition_confirmed", "petition_id", "confirmed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id", ondelete="CASCADE"))
+    full_name: Mapped[str] = mapped_column(String(200))
+    # Raw address, kept until the retention period after closing ends (then None).
+    email: Mapped[str | None] = mapped_column(String(254))
+    # HMAC-SHA256 of the normalised address: de-duplication survives anonymisation.
+    email_hash: Mapped[str] = mapped_column(String(64))
+    email_domain: Mapped[str] = mapped_column(String(254))
+    ip: Mapped[str | None] = mapped_column(String(45))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    invalidated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    invalidation_id: Mapped[int | None] = mapped_column(ForeignKey("petition_invalidations.id"))
+
+
+class Invalidation(db.Model):
+    """One bulk invalidation of fraudulent signatures, with its criteria."""
+
+    __tablename__ = "petition_invalidations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id", ondelete="CASCADE"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    email_domain: Mapped[str] = mapped_column(String(254), default="")
+    ip_network: Mapped[str] = mapped_column(String(50), default="")
+    signed_from: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    signed_to: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    count: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,1011 @@
+"""Petition operations: load models, ask the pure core (lifecycle, screening), write, flush.
+
+Views and CLI commands commit once. Every action is an audited transition.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+import hmac
+import ipaddress
+import secrets
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import and_, func, or_, select, true, update
+from sqlalchemy.exc import IntegrityError
+
+from civic.audit.services import record_event
+from civic.database import utcnow
+from civic.extensions import db
+from civic.mail.services import send_mail
+from civic.petitions import lifecycle, screening
+from civic.petitions.lifecycle import Action, State
+from civic.petitions.models import Invalidation, Petition, RefusalReasonRow, Signature
+from civic.workcalendar.services import get_calendar
+
+KYIV = ZoneInfo("Europe/Kyiv")
+LOCK_MINUTES = 30
+
+
+class PetitionError(ValueError):
+    """A refused action; ``message`` is Ukrainian, ``field`` names the form field if any."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message, self.field = message, field
+
+
+class StaleEdit(PetitionError):
+    def __init__(self):
+        super().__init__(
+            "Петицію тим часом змінив інший модератор. Ваші зміни не збережено: "
+            "перегляньте актуальну версію і повторіть дію."
+        )
+
+
+# --- settings and small helpers -----------------------------------------------------------
+
+
+def threshold_setting() -> int:
+    return int(current_app.config.get("PETITION_SIGNATURE_THRESHOLD", lifecycle.DEFAULT_THRESHOLD))
+
+
+def collection_days_setting() -> int:
+    return int(
+        current_app.config.get("PETITION_COLLECTION_DAYS", lifecycle.DEFAULT_COLLECTION_DAYS)
+    )
+
+
+def retention_days_setting() -> int:
+    cfg = current_app.config
+    return int(cfg.get("PETITION_RETENTION_DAYS") or cfg.get("RETENTION_DAYS", 90))
+
+
+def kyiv_date(moment: dt.datetime) -> dt.date:
+    """The legal date (Europe/Kyiv) of an aware timestamp."""
+    return moment.astimezone(KYIV).date()
+
+
+def today_kyiv() -> dt.date:
+    return kyiv_date(utcnow())
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def email_hash(email: str) -> str:
+    key = current_app.config["PERSONAL_DATA_KEY"].encode("utf-8")
+    return hmac.new(key, normalise_email(email).encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def _token() -> tuple[str, str]:
+    raw = secrets.token_urlsafe(32)
+    return raw, _token_hash(raw)
+
+
+def _token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def _url(path: str) -> str:
+    return current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/") + path
+
+
+def _apply(petition: Petition, action: Action) -> State:
+    try:
+        new = lifecycle.transition(petition.state_enum, action)
+    except lifecycle.TransitionError as exc:
+        raise PetitionError(exc.message) from None
+    petition.state = new.value
+    return new
+
+
+def _check_version(petition: Petition, version: int | None) -> None:
+    if version is not None and int(version) != petition.version_id:
+        raise StaleEdit()
+
+
+def _audit(action: str, petition: Petition, actor=None, **details) -> None:
+    record_event(
+        f"petition.{action}",
+        object_type="petition",
+        object_id=petition.id,
+        details={"state": petition.state, **details},
+        actor=actor,
+    )
+
+
+def _release_lock(petition: Petition) -> None:
+    petition.locked_by_id = None
+    petition.locked_at = None
+
+
+# --- refusal reasons ---------------------------------------------------------------------
+
+
+def ensure_refusal_reasons() -> int:
+    """Insert the catalogue's reasons that are missing (idempotent); returns how many."""
+    have = set(db.session.scalars(select(RefusalReasonRow.code)))
+    added = 0
+    for order, reason in enumerate(lifecycle.REFUSAL_REASONS):
+        if reason.code in have:
+            continue
+        db.session.add(
+            RefusalReasonRow(
+                code=reason.code,
+                title=reason.title,
+                legal_basis=reason.legal_basis,
+                public_explanation=reason.public_explanation,
+                is_hidden=reason.is_hidden,
+                needs_second_moderator=reason.needs_second_moderator,
+                needs_text=reason.needs_text,
+                sort_order=order,
+            )
+        )
+        added += 1
+    if added:
+        db.session.flush()
+    return added
+
+
+def list_refusal_reasons() -> list[RefusalReasonRow]:
+    ensure_refusal_reasons()
+    return list(db.session.scalars(select(RefusalReasonRow).order_by(RefusalReasonRow.sort_order)))
+
+
+def _reason(row: RefusalReasonRow) -> lifecycle.RefusalReason:
+    return lifecycle.RefusalReason(
+        row.code,
+        row.title,
+        row.legal_basis,
+        row.public_explanation,
+        row.is_hidden,
+        row.needs_second_moderator,
+        row.needs_text,
+    )
+
+
+# --- reading ----------------------------------------------------------------------------
+
+
+def get_petition(petition_id: int) -> Petition | None:
+    return db.session.get(Petition, petition_id)
+
+
+def effective_state(petition: Petition, today: dt.date) -> State:
+    return lifecycle.effective_state(
+        petition.state_enum,
+        petition.collection_ends_on,
+        petition.signature_count,
+        petition.threshold or threshold_setting(),
+        today,
+    )
+
+
+def _closing_clause(today: dt.date, reached: bool):
+    """SQL twin of lifecycle.closing for filtering lists on read."""
+    count_ok = (
+        Petition.signature_count >= Petition.threshold
+        if reached
+        else Petition.signature_count < Petition.threshold
+    )
+    return and_(
+        Petition.state == State.COLLECTING.value, Petition.collection_ends_on < today, count_ok
+    )
+
+
+def state_clause(state: State, today: dt.date):
+    """Petitions whose *effective* state is ``state`` on ``today``."""
+    if state == State.COLLECTING:
+        return and_(Petition.state == state.value, Petition.collection_ends_on >= today)
+    if state == State.CONSIDERATION:
+        return or_(Petition.state == state.value, _closing_clause(today, True))
+    if state == State.NOT_SUPPORTED:
+        return or_(Petition.state == state.value, _closing_clause(today, False))
+    return Petition.state == state.value
+
+
+def public_clause():
+    return Petition.state.in_([s.value for s in lifecycle.PUBLIC_STATES])
+
+
+def _search_text(title: str, text: str) -> str:
+    return screening.normalise(f"{title}\n{text}")
+
+
+def search_clause(q: str):
+    """Petitions whose title or text holds every word of ``q`` (case, apostrophes and
+    look-alike letters folded)."""
+    words = screening.normalise(q).replace("\\", "").replace("%", "").replace("_", " ").split()
+    if not words:
+        return true()
+    return and_(*(Petition.search_text.like(f"%{word}%") for word in words[:10]))
+
+
+def list_public(*, today: dt.date, status: str | None = None, q: str | None = None, page=1):
+    query = select(Petition).where(public_clause())
+    if status:
+        query = query.where(state_clause(State(status), today))
+    if q:
+        query = query.where(search_clause(q))
+    query = query.order_by(Petition.published_on.desc(), Petition.id.desc())
+    return db.paginate(query, page=page, per_page=20, error_out=False)
+
+
+def list_signers(petition: Petition) -> list[Signature]:
+    return list(
+        db.session.scalars(
+            select(Signature)
+            .where(
+                Signature.petition_id == petition.id,
+                Signature.confirmed_at.is_not(None),
+                Signature.invalidated_at.is_(None),
+            )
+            .order_by(Signature.confirmed_at, Signature.id)
+        )
+    )
+
+
+def suggest_similar(
+    title: str, *, today: dt.date, exclude: int | None = None, include_moderation: bool = False
+):
+    """Petitions still collecting or under consideration with a similar title.
+
+    Moderators (``include_moderation``) also see petitions waiting in the queue; the public
+    never sees titles that are not published.
+    """
+    live = [state_clause(State.COLLECTING, today), state_clause(State.CONSIDERATION, today)]
+    if include_moderation:
+        live.append(Petition.state.in_([s.value for s in lifecycle.IN_MODERATION]))
+    rows = db.session.execute(select(Petition.id, Petition.title).where(or_(*live))).all()
+    return screening.similar_titles(title, [(r.id, r.title) for r in rows if r.id != exclude])
+
+
+# --- submission and the author's confirmation ---------------------------------------------
+
+
+def submit_petition(
+    title: str, text: str, author_name: str, author_email: str, *, ip: str | None, now: dt.datetime
+) -> tuple[Petition, str]:
+    """Record a petition awaiting its author's e-mail confirmation; mail the link."""
+    raw, hashed = _token()
+    petition = Petition(
+        title=title.strip(),
+        text=text.strip(),
+        author_name=author_name.strip(),
+        search_text=_search_text(title.strip(), text.strip()),
+        author_email=normalise_email(author_email),
+        state=State.UNCONFIRMED.value,
+        author_token_hash=hashed,
+        submitted_ip=ip,
+        created_at=now,
+    )
+    db.session.add(petition)
+    db.session.flush()
+    _audit("submitted", petition, title=petition.title)
+    send_mail(
+        petition.author_email,
+        f"Підтвердьте петицію № {petition.id}",
+        f"Шановний(а) {petition.author_name}!\n\n"
+        f"Ви подали електронну петицію «{petition.title}».\n"
+        f"Щоб надіслати її на модерацію, відкрийте посилання і натисніть «Підтвердити»:\n"
+        f"{_url(f'/petitions/author/{raw}')}\n\n"
+        "За цим же посиланням ви можете відкликати петицію до її оприлюднення.\n"
+        "Якщо ви не подавали петицію, просто проігноруйте цей лист.\n",
+        category="petition.confirm",
+    )
+    return petition, raw
+
+
+def petition_by_author_token(raw: str) -> Petition | None:
+    if not raw:
+        return None
+    return db.session.scalar(select(Petition).where(Petition.author_token_hash == _token_hash(raw)))
+
+
+def confirm_petition(petition: Petition, *, now: dt.datetime) -> Petition:
+    """The author confirmed: the petition is "sent" and the 2-working-day clock starts."""
+    _apply(petition, Action.CONFIRM)
+    calendar = get_calendar()
+    petition.confirmed_at = now
+    petition.confirmed_on = kyiv_date(now)
+    petition.moderation_due_on = lifecycle.moderation_due_on(calendar, petition.confirmed_on)
+    petition.calendar_version = calendar.version
+    db.session.flush()
+    _audit("confirmed", petition, due_on=petition.moderation_due_on, calendar=calendar.version)
+    return petition
+
+
+def withdraw_petition(petition: Petition, *, today: dt.date) -> Petition:
+    """The author withdraws before publication (the law is silent; allowed only before it)."""
+    _apply(petition, Action.WITHDRAW)
+    petition.withdrawn_on = today
+    petition.author_token_hash = None
+    _release_lock(petition)
+    db.session.flush()
+    _audit("withdrawn", petition)
+    return petition
+
+
+# --- moderation ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LockInfo:
+    holder: str | None  # who else is working on it (login / name), None if nobody
+
+
+def open_for_moderation(petition: Petition, user, *, now: dt.datetime) -> LockInfo:
+    """Take the soft lock unless another moderator took it within LOCK_MINUTES.
+
+    The lock is written with a plain UPDATE so it does not bump the optimistic version.
+    """
+    fresh = petition.locked_at is not None and now - petition.locked_at < dt.timedelta(
+        minutes=LOCK_MINUTES
+    )
+    if fresh and petition.locked_by_id not in (None, user.id):
+        holder = petition.locked_by
+        return LockInfo(holder.full_name or holder.login if holder else "інший модератор")
+    db.session.execute(
+        update(Petition)
+        .where(Petition.id == petition.id)
+        .values(locked_by_id=user.id, locked_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return LockInfo(None)
+
+
+def moderation_queue(today: dt.date) -> dict[str, list[Petition]]:
+    rows = db.session.scalars(
+        select(Petition)
+        .where(Petition.state.in_([s.value for s in lifecycle.IN_MODERATION]))
+        .order_by(Petition.moderation_due_on, Petition.id)
+    )
+    buckets: dict[str, list[Petition]] = {b: [] for b in lifecycle.BUCKET_LABELS}
+    for petition in rows:
+        buckets[lifecycle.queue_bucket(petition.moderation_due_on, today)].append(petition)
+    return buckets
+
+
+def consideration_queue(today: dt.date) -> list[Petition]:
+    """Published petitions that need the council's action (consideration, appeals)."""
+    return list(
+        db.session.scalars(
+            select(Petition)
+            .where(
+                or_(
+                    state_clause(State.CONSIDERATION, today),
+                    state_clause(State.NOT_SUPPORTED, today),
+                )
+            )
+            .order_by(Petition.answer_due_on.is_(None).desc(), Petition.answer_due_on, Petition.id)
+        )
+    )
+
+
+def sync_state(petition: Petition, *, today: dt.date, actor=None) -> bool:
+    """Record the time-driven transition due by ``today`` (the one tick makes); True if any."""
+    due = lifecycle.closing(
+        petition.state_enum,
+        petition.collection_ends_on,
+        petition.signature_count,
+        petition.threshold or threshold_setting(),
+        today,
+    )
+    if due is None:
+        return False
+    _apply(petition, Action.CLOSE_REACHED if due.reached else Action.CLOSE_MISSED)
+    petition.closed_on = due.closed_on
+    petition.reached_threshold = due.reached
+    if not due.reached:
+        petition.answer_due_on = lifecycle.appeal_due_on(due.closed_on)
+    db.session.flush()
+    _audit(
+        "closed",
+        petition,
+        actor=actor,
+        closed_on=due.closed_on,
+        signatures=petition.signature_count,
+        threshold=petition.threshold,
+    )
+    return True
+
+
+def _notify_author(petition: Petition, subject: str, body: str, category: str) -> None:
+    if petition.author_email:
+        send_mail(petition.author_email, subject, body, category=category)
+
+
+def publish_petition(petition: Petition, *, actor, version: int | None, today: dt.date) -> Petition:
+    _check_version(petition, version)
+    _apply(petition, Action.PUBLISH)
+    petition.published_on = today
+    petition.decided_on = today
+    petition.decided_by_id = getattr(actor, "id", None)
+    petition.threshold = threshold_setting()
+    petition.collection_ends_on = lifecycle.collection_ends_on(today, collection_days_setting())
+    petition.author_token_hash = None
+    _release_lock(petition)
+    db.session.flush()
+    _audit(
+        "published",
+        petition,
+        actor=actor,
+        published_on=today,
+        ends_on=petition.collection_ends_on,
+        in_time=lifecycle.in_time(today, petition.moderation_due_on),
+    )
+    _notify_author(
+        petition,
+        f"Петицію № {petition.id} оприлюднено",
+        f"Вашу петицію «{petition.title}» оприлюднено {today:%d.%m.%Y}.\n"
+        f"Збір підписів триває до {petition.collection_ends_on:%d.%m.%Y}; "
+        f"потрібно {petition.threshold} підписів.\n{_url(f'/petitions/{petition.id}')}\n",
+        "petition.published",
+    )
+    return petition
+
+
+def _finalise_refusal(petition: Petition, reason: RefusalReasonRow, actor, today: dt.date) -> None:
+    petition.refused_on = today
+    petition.decided_on = today
+    petition.decided_by_id = getattr(actor, "id", None)
+    petition.is_text_hidden = reason.is_hidden
+    petition.author_token_hash = None
+    _release_lock(petition)
+    db.session.flush()
+    _audit(
+        "refused",
+        petition,
+        actor=actor,
+        reason=reason.code,
+        legal_basis=reason.legal_basis,
+        explanation=petition.refusal_explanation,
+        duplicate_of=petition.duplicate_of_id,
+        in_time=lifecycle.in_time(today, petition.moderation_due_on),
+    )
+    text = f"Підстава: {reason.title} ({reason.legal_basis}).\n{reason.public_explanation}\n"
+    if petition.refusal_explanation:
+        text += f"Пояснення модератора: {petition.refusal_explanation}\n"
+    _notify_author(
+        petition,
+        f"Відмова в оприлюдненні петиції № {petition.id}",
+        f"Вашу петицію «{petition.title}» не оприлюднено.\n{text}",
+        "petition.refused",
+    )
+
+
+def refuse_petition(
+    petition: Petition,
+    *,
+    actor,
+    version: int | None,
+    reason_code: str,
+    explanation: str = "",
+    duplicate_of_id: int | None = None,
+    today: dt.date,
+) -> Petition:
+    """Refuse with a reason; reasons needing a second moderator are only proposed here."""
+    _check_version(petition, version)
+    ensure_refusal_reasons()
+    row = db.session.get(RefusalReasonRow, reason_code)
+    if row is None:
+        raise PetitionError("Оберіть підставу відмови з переліку.", "reason")
+    reason = _reason(row)
+    errors = lifecycle.check_refusal(reason, explanation, duplicate_of_id)
+    if duplicate_of_id and "duplicate_of" not in errors:
+        original = db.session.get(Petition, duplicate_of_id)
+        if original is None or original.id == petition.id:
+            errors["duplicate_of"] = f"Петиції № {duplicate_of_id} немає."
+    if errors:
+        field, message = next(iter(errors.items()))
+        raise PetitionError(message, field)
+    _apply(petition, lifecycle.refusal_action(reason))
+    petition.refusal_reason_code = row.code
+    petition.refusal_explanation = explanation.strip()
+    petition.duplicate_of_id = duplicate_of_id if row.code == "duplicate" else None
+    if petition.state_enum == State.REFUSAL_PENDING:
+        petition.refusal_proposed_by_id = getattr(actor, "id", None)
+        _release_lock(petition)
+        db.session.flush()
+        _audit("refusal_proposed", petition, actor=actor, reason=row.code)
+    else:
+        _finalise_refusal(petition, row, actor, today)
+    return petition
+
+
+def confirm_refusal(petition: Petition, *, actor, version: int | None, today: dt.date) -> Petition:
+    _check_version(petition, version)
+    problem = lifecycle.check_second_moderator(petition.refusal_proposed_by_id, actor.id)
+    if problem:
+        raise PetitionError(problem)
+    _apply(petition, Action.CONFIRM_REFUSAL)
+    reason = db.session.get(RefusalReasonRow, petition.refusal_reason_code)
+    _finalise_refusal(petition, reason, actor, today)
+    return petition
+
+
+def reject_refusal(petition: Petition, *, actor, version: int | None) -> Petition:
+    _check_version(petition, version)
+    problem = lifecycle.check_second_moderator(petition.refusal_proposed_by_id, actor.id)
+    if problem:
+        raise PetitionError(problem)
+    reason = petition.refusal_reason_code
+    _apply(petition, Action.REJECT_REFUSAL)
+    petition.refusal_reason_code = None
+    petition.refusal_explanation = ""
+    petition.refusal_proposed_by_id = None
+    petition.duplicate_of_id = None
+    db.session.flush()
+    _audit("refusal_rejected", petition, actor=actor, reason=reason)
+    return petition
+
+
+def restore_petition(petition: Petition, *, actor, version: int | None, today: dt.date) -> Petition:
+    """Admin: a wrongly refused petition goes back to moderation with a fresh clock."""
+    _check_version(petition, version)
+    old_reason = petition.refusal_reason_code
+    _apply(petition, Action.RESTORE)
+    calendar = get_calendar()
+    petition.refusal_reason_code = None
+    petition.refusal_explanation = ""
+    petition.refusal_proposed_by_id = None
+    petition.duplicate_of_id = None
+    petition.refused_on = None
+    petition.decided_on = None
+    petition.decided_by_id = None
+    petition.is_text_hidden = False
+    petition.moderation_due_on = lifecycle.moderation_due_on(calendar, today)
+    petition.calendar_version = calendar.version
+    db.session.flush()
+    _audit("restored", petition, actor=actor, previous_reason=old_reason)
+    return petition
+
+
+def take_down_petition(
+    petition: Petition, *, actor, version: int | None, reason: str, today: dt.date
+) -> Petition:
+    _check_version(petition, version)
+    if not reason.strip():
+        raise PetitionError("Вкажіть причину зняття з публікації.", "reason")
+    sync_state(petition, today=today, actor=actor)
+    _apply(petition, Action.TAKE_DOWN)
+    petition.taken_down_on = today
+    petition.takedown_reason = reason.strip()
+    db.session.flush()
+    _audit("taken_down", petition, actor=actor, reason=petition.takedown_reason)
+    return petition
+
+
+def correct_petition(
+    petition: Petition, *, actor, version: int | None, title: str, text: str
+) -> Petition:
+    """Correct typos before publication; the diff stays in the audit trail."""
+    _check_version(petition, version)
+    _apply(petition, Action.CORRECT)
+    title, text = title.strip(), text.strip()
+    if (title, text) == (petition.title, petition.text):
+        return petition
+    diff = "\n".join(
+        difflib.unified_diff(
+            [petition.title, *petition.text.splitlines()],
+            [title, *text.splitlines()],
+            "before",
+            "after",
+            lineterm="",
+        )
+    )
+    petition.title, petition.text = title, text
+    petition.search_text = _search_text(title, text)
+    db.session.flush()
+    _audit("corrected", petition, actor=actor, diff=diff)
+    return petition
+
+
+def start_consideration(
+    petition: Petition, *, actor, version: int | None, notice_on: dt.date, today: dt.date
+) -> Petition:
+    """Record the notice of the start of consideration; the 10-working-day clock starts."""
+    _check_version(petition, version)
+    sync_state(petition, today=today, actor=actor)
+    if notice_on > today:
+        raise PetitionError("Дата повідомлення не може бути в майбутньому.", "notice_on")
+    if petition.closed_on and notice_on < petition.closed_on:
+        raise PetitionError("Розгляд не може початися до завершення збору підписів.", "notice_on")
+    _apply(petition, Action.START_CONSIDERATION)
+    calendar = get_calendar()
+    petition.consideration_started_on = notice_on
+    petition.answer_due_on = lifecycle.answer_due_on(calendar, notice_on)
+    petition.calendar_version = calendar.version
+    db.session.flush()
+    _audit(
+        "consideration_started",
+        petition,
+        actor=actor,
+        notice_on=notice_on,
+        due_on=petition.answer_due_on,
+        calendar=calendar.version,
+    )
+    return petition
+
+
+ANSWER_OUTCOMES = {
+    "supported": "підтримано",
+    "partly": "підтримано частково",
+    "not_supported": "не підтримано",
+}
+
+
+def record_answer(
+    petition: Petition,
+    *,
+    actor,
+    version: int | None,
+    outcome: str,
+    text: str,
+    url: str = "",
+    answered_on: dt.date,
+    today: dt.date,
+) -> Petition:
+    _check_version(petition, version)
+    sync_state(petition, today=today, actor=actor)
+    if outcome not in ANSWER_OUTCOMES:
+        raise PetitionError("Оберіть результат розгляду.", "outcome")
+    if not text.strip():
+        raise PetitionError("Введіть текст відповіді.", "text")
+    if url.strip() and not url.strip().startswith(("http://", "https://")):
+        raise PetitionError("Посилання має починатися з http:// або https://.", "url")
+    if answered_on > today:
+        raise PetitionError("Дата відповіді не може бути в майбутньому.", "answered_on")
+    if petition.closed_on and answered_on < petition.closed_on:
+        raise PetitionError(
+            "Відповідь не може передувати завершенню збору підписів.", "answered_on"
+        )
+    _apply(petition, Action.ANSWER)
+    petition.answer_outcome = outcome
+    petition.answer_text = text.strip()
+    petition.answer_url = url.strip()
+    petition.answered_on = answered_on
+    db.session.flush()
+    _audit(
+        "answered",
+        petition,
+        actor=actor,
+        outcome=outcome,
+        answered_on=answered_on,
+        in_time=lifecycle.in_time(answered_on, petition.answer_due_on),
+    )
+    _notify_author(
+        petition,
+        f"Відповідь на петицію № {petition.id}",
+        f"На вашу петицію «{petition.title}» надано відповідь "
+        f"({ANSWER_OUTCOMES[outcome]}):\n\n{petition.answer_text}\n\n"
+        f"{_url(f'/petitions/{petition.id}')}\n",
+        "petition.answered",
+    )
+    return petition
+
+
+def archive_petition(petition: Petition, *, actor, version: int | None, today: dt.date) -> Petition:
+    _check_version(petition, version)
+    sync_state(petition, today=today, actor=actor)
+    _apply(petition, Action.ARCHIVE)
+    petition.archived_on = today
+    db.session.flush()
+    _audit("archived", petition, actor=actor)
+    return petition
+
+
+# --- signatures ---------------------------------------------------------------------------
+
+
+def sign_petition(
+    petition: Petition, full_name: str, email: str, *, ip: str | None, now: dt.datetime
+) -> Signature:
+    """Record an unconfirmed signature and mail its confirmation link.
+
+    One signature per normalised e-mail per petition is enforced by a unique constraint; a
+    second unconfirmed attempt gets a fresh link, a confirmed one is refused.
+    """
+    today = kyiv_date(now)
+    if not lifecycle.can_sign(petition.state_enum, petition.collection_ends_on, today):
+        raise PetitionError("Збір підписів під цією петицією не триває.")
+    hashed_email = email_hash(email)
+    raw, token_hash = _token()
+    existing = db.session.scalar(
+        select(Signature).where(
+            Signature.petition_id == petition.id, Signature.email_hash == hashed_email
+        )
+    )
+    if existing is None:
+        signature = Signature(
+            petition_id=petition.id,
+            full_name=full_name.strip(),
+            email=normalise_email(email),
+            email_hash=hashed_email,
+            email_domain=normalise_email(email).rpartition("@")[2],
+            ip=ip,
+            created_at=now,
+            token_hash=token_hash,
+        )
+        try:
+            with db.session.begin_nested():
+                db.session.add(signature)
+        except IntegrityError:
+            # A parallel request with the same address won the race.
+            raise PetitionError(
+                "З цієї адреси петицію вже підписано або підпис очікує "
+                "підтвердження; перевірте пошту.",
+                "email",
+            ) from None
+    else:
+        if existing.confirmed_at is not None or existing.invalidated_at is not None:
+            raise PetitionError("З цієї адреси петицію вже підписано.", "email")
+        signature = existing
+        signature.full_name = full_name.strip()
+        signature.token_hash = token_hash
+        db.session.flush()
+    send_mail(
+        signature.email,
+        f"Підтвердьте підпис під петицією № {petition.id}",
+        f"Шановний(а) {signature.full_name}!\n\n"
+        f"Щоб ваш підпис під петицією «{petition.title}» було зараховано, відкрийте посилання "
+        f"і натисніть «Підтвердити підпис»:\n{_url(f'/petitions/signatures/{raw}')}\n\n"
+        "Якщо ви не підписували петицію, проігноруйте цей лист.\n",
+        category="petition.signature",
+    )
+    return signature
+
+
+def signature_by_token(raw: str) -> Signature | None:
+    if not raw:
+        return None
+    return db.session.scalar(select(Signature).where(Signature.token_hash == _token_hash(raw)))
+
+
+def confirm_signature(signature: Signature, *, now: dt.datetime) -> Petition:
+    """Count the signature (one-time: the token is spent)."""
+    petition = db.session.get(Petition, signature.petition_id)
+    if not lifecycle.can_sign(petition.state_enum, petition.collection_ends_on, kyiv_date(now)):
+        raise PetitionError("Збір підписів під цією петицією вже завершено.")
+    signature.confirmed_at = now
+    signature.token_hash = None
+    db.session.flush()
+    db.session.execute(
+        update(Petition)
+        .where(Petition.id == petition.id)
+        .values(signature_count=Petition.signature_count + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(petition)
+    return petition
+
+
+def _recount(petition_id: int) -> int:
+    count = db.session.scalar(
+        select(func.count(Signature.id)).where(
+            Signature.petition_id == petition_id,
+            Signature.confirmed_at.is_not(None),
+            Signature.invalidated_at.is_(None),
+        )
+    )
+    db.session.execute(
+        update(Petition)
+        .where(Petition.id == petition_id)
+        .values(signature_count=count)
+        .execution_options(synchronize_session=False)
+    )
+    return int(count or 0)
+
+
+# --- bulk invalidation --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InvalidationCriteria:
+    email_domain: str = ""
+    ip_network: str = ""
+    signed_from: dt.datetime | None = None
+    signed_to: dt.datetime | None = None
+
+    def is_empty(self) -> bool:
+        return not (self.email_domain or self.ip_network or self.signed_from or self.signed_to)
+
+
+def parse_network(value: str):
+    try:
+        return ipaddress.ip_network(value.strip(), strict=False)
+    except ValueError:
+        raise PetitionError(
+            f"«{value}» — не IP-адреса чи мережа (очікувано, напр., 203.0.113.0/24).", "ip_network"
+        ) from None
+
+
+def _matching(petition: Petition, criteria: InvalidationCriteria) -> list[Signature]:
+    if criteria.is_empty():
+        raise PetitionError("Вкажіть хоча б одну умову: домен, мережу або проміжок часу.")
+    network = parse_network(criteria.ip_network) if criteria.ip_network else None
+    query = select(Signature).where(
+        Signature.petition_id == petition.id,
+        Signature.confirmed_at.is_not(None),
+        Signature.invalidated_at.is_(None),
+    )
+    if criteria.email_domain:
+        query = query.where(
+            Signature.email_domain == criteria.email_domain.strip().lower().lstrip("@")
+        )
+    if criteria.signed_from:
+        query = query.where(Signature.created_at >= criteria.signed_from)
+    if criteria.signed_to:
+        query = query.where(Signature.created_at <= criteria.signed_to)
+    rows = list(db.session.scalars(query))
+    if network is not None:
+        rows = [s for s in rows if s.ip and _ip_in(s.ip, network)]
+    return rows
+
+
+def _ip_in(ip: str, network) -> bool:
+    try:
+        return ipaddress.ip_address(ip) in network
+    except ValueError:
+        return False
+
+
+def preview_invalidation(petition: Petition, criteria: InvalidationCriteria) -> int:
+    return len(_matching(petition, criteria))
+
+
+def invalidate_signatures(
+    petition: Petition, criteria: InvalidationCriteria, *, actor, reason: str, now: dt.datetime
+) -> Invalidation:
+    rows = _matching(petition, criteria)
+    if not reason.strip():
+        raise PetitionError("Вкажіть причину анулювання.", "reason")
+    record = Invalidation(
+        petition_id=petition.id,
+        created_at=now,
+        created_by_id=getattr(actor, "id", None),
+        email_domain=criteria.email_domain,
+        ip_network=criteria.ip_network,
+        signed_from=criteria.signed_from,
+        signed_to=criteria.signed_to,
+        reason=reason.strip(),
+        count=len(rows),
+    )
+    db.session.add(record)
+    db.session.flush()
+    for signature in rows:
+        signature.invalidated_at = now
+        signature.invalidation_id = record.id
+    db.session.flush()
+    remaining = _recount(petition.id)
+    db.session.refresh(petition)
+    _audit(
+        "signatures_invalidated",
+        petition,
+        actor=actor,
+        invalidation=record.id,
+        count=len(rows),
+        remaining=remaining,
+        email_domain=criteria.email_domain,
+        ip_network=criteria.ip_network,
+        signed_from=criteria.signed_from,
+        signed_to=criteria.signed_to,
+        reason=record.reason,
+    )
+    return record
+
+
+# --- time-driven work: tick and the personal-data purge ------------------------------------
+
+
+def tick(*, today: dt.date, actor=None) -> list[Petition]:
+    """Record every transition due by ``today`` (what pages compute on read)."""
+    due = db.session.scalars(
+        select(Petition)
+        .where(Petition.state == State.COLLECTING.value, Petition.collection_ends_on < today)
+        .order_by(Petition.id)
+    )
+    return [p for p in due if sync_state(p, today=today, actor=actor)]
+
+
+def _closed_on_expr():
+    return func.coalesce(
+        Petition.archived_on,
+        Petition.closed_on,
+        Petition.refused_on,
+        Petition.withdrawn_on,
+        Petition.taken_down_on,
+    )
+
+
+def purge_personal_data(*, today: dt.date, actor=None) -> tuple[int, int]:
+    """Anonymise e-mails of petitions closed more than the retention period ago.
+
+    Names stay public (the law requires the list of signers); e-mails go, their keyed hash
+    stays so a second signature from the same address is still refused.
+    """
+    cutoff = today - dt.timedelta(days=retention_days_setting())
+    closed = [s.value for s in lifecycle.CLOSED_STATES | {State.CONSIDERATION}]
+    petitions = list(
+        db.session.scalars(
+            select(Petition).where(
+                Petition.state.in_(closed),
+                Petition.personal_data_purged_on.is_(None),
+                _closed_on_expr().is_not(None),
+                _closed_on_expr() <= cutoff,
+            )
+        )
+    )
+    signatures = 0
+    for petition in petitions:
+        result = db.session.execute(
+            update(Signature)
+            .where(Signature.petition_id == petition.id)
+            .values(email=None, token_hash=None, ip=None)
+            .execution_options(synchronize_session=False)
+        )
+        signatures += result.rowcount or 0
+        petition.author_email = None
+        petition.submitted_ip = None
+        petition.author_token_hash = None
+        petition.personal_data_purged_on = today
+        db.session.flush()
+        _audit("personal_data_purged", petition, actor=actor, signatures=result.rowcount)
+    return len(petitions), signatures
+
+
+# --- open data ------------------------------------------------------------------------------
+
+EXPORT_FIELDS = (
+    "uid",
+    "kind",
+    "title",
+    "url",
+    "text",
+    "authorityName",
+    "authorityId",
+    "authorityCattutc",
+    "startDate",
+    "count",
+    "creator",
+    "status",
+    "answerDate",
+    "answerUrl",
+    "answerText",
+)
+
+
+def export_rows(*, today: dt.date) -> list[dict]:
+    """Published petitions in the national open-data schema (never moderation or refused)."""
+    cfg = current_app.config
+    rows = []
+    for petition in db.session.scalars(
+        select(Petition).where(public_clause()).order_by(Petition.id)
+    ):
+        state = effective_state(petition, today)
+        rows.append(
+            {
+                "uid": f"{cfg['COUNCIL_KATOTTG']}-P{petition.id}",
+                "kind": "місцева петиція",
+                "title": petition.title,
+                "url": _url(f"/petitions/{petition.id}"),
+                "text": petition.text,
+                "authorityName": cfg["COUNCIL_NAME"],
+                "authorityId": cfg["COUNCIL_EDRPOU"],
+                "authorityCattutc": cfg["COUNCIL_KATOTTG"],
+                "startDate": petition.published_on.isoformat() if petition.published_on else None,
+                "count": int(petition.signature_count),
+                "creator": petition.author_name,
+                "status": lifecycle.OPEN_DATA_STATUS[state],
+                "answerDate": petition.answered_on.isoformat() if petition.answered_on else None,
+                "answerUrl": petition.answer_url or None,
+                "answerText": petition.answer_text or None,
+            }
+        )
+    return rows

@@ -1,0 +1,34 @@
+// Suggest similar petitions while the title is typed (progressive enhancement).
+document.addEventListener("DOMContentLoaded", function () {
+  var input = document.querySelector("[data-similar-url]");
+  var box = document.getElementById("similar-petitions");
+  if (!input || !box) { return; }
+  var timer = null;
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () {
+      var title = input.value.trim();
+      if (title.length < 5) { box.textContent = ""; return; }
+      fetch(input.getAttribute("data-similar-url") + "?title=" + encodeURIComponent(title))
+        .then(function (r) { return r.json(); })
+        .then(function (items) {
+          box.textContent = "";
+          if (!items.length) { return; }
+          var p = document.createElement("p");
+          p.textContent = "Схожі петиції — можливо, краще підписати одну з них:";
+          box.appendChild(p);
+          var ul = document.createElement("ul");
+          items.forEach(function (item) {
+            var li = document.createElement("li");
+            var a = document.createElement("a");
+            a.href = item.url;
+            a.textContent = "№ " + item.id + ". " + item.title;
+            li.appendChild(a);
+            ul.appendChild(li);
+          });
+          box.appendChild(ul);
+        })
+        .catch(function () { box.textContent = ""; });
+    }, 300);
+  });
+});

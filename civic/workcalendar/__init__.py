@@ -1,0 +1,1 @@
+"""The editable working-day calendar: declared days and martial-law periods (see civic.workdays)."""

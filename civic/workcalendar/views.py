@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from civic import workdays
+from civic.auth.permissions import role_required
+from civic.auth.roles import ADMIN
+from civic.extensions import db
+from civic.workcalendar import services
+from civic.workcalendar.forms import DeclaredDayForm, EndPeriodForm, MartialLawForm
+from civic.workcalendar.models import DAY_KINDS, DeclaredDay, MartialLawPeriod
+
+bp = Blueprint("workcalendar", __name__)
+
+
+def _page(day_form=None, period_form=None, status=200):
+    calendar = services.get_calendar()
+    check = None
+    start_raw, n_raw = request.args.get("start"), request.args.get("n")
+    if start_raw and n_raw:
+        try:
+            start, n = dt.date.fromisoformat(start_raw), int(n_raw)
+            if not 0 <= n <= 1000:
+                raise ValueError
+            check = (start, n, workdays.add_working_days(calendar, start, n))
+        except ValueError:
+            flash("Вкажіть дату РРРР-ММ-ДД і кількість днів від 0 до 1000.", "error")
+    return render_template(
+        "workcalendar/index.html",
+        calendar=calendar,
+        days=services.list_declared_days(),
+        periods=services.list_martial_law_periods(),
+        kinds=DAY_KINDS,
+        day_form=day_form or DeclaredDayForm(formdata=None),
+        period_form=period_form or MartialLawForm(formdata=None),
+        end_form=EndPeriodForm(formdata=None),
+        check=check,
+    ), status
+
+
+@bp.route("/staff/calendar")
+@role_required(ADMIN)
+def index():
+    return _page()
+
+
+@bp.route("/staff/calendar/days", methods=["POST"])
+@role_required(ADMIN)
+def declare_day():
+    form = DeclaredDayForm()
+    if form.validate():
+        try:
+            services.declare_day(form.day_on.data, form.kind.data, form.note.data or "")
+        except services.CalendarError as exc:
+            form.day_on.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash("День додано до календаря.", "success")
+            return redirect(url_for("workcalendar.index"))
+    db.session.rollback()
+    return _page(day_form=form, status=400)
+
+
+@bp.route("/staff/calendar/days/<int:day_id>/delete", methods=["POST"])
+@role_required(ADMIN)
+def remove_day(day_id: int):
+    row = db.session.get(DeclaredDay, day_id) or abort(404)
+    services.remove_declared_day(row)
+    db.session.commit()
+    flash("День вилучено з календаря.", "success")
+    return redirect(url_for("workcalendar.index"))
+
+
+@bp.route("/staff/calendar/periods", methods=["POST"])
+@role_required(ADMIN)
+def add_period():
+    form = MartialLawForm()
+    if form.validate():
+        try:
+            services.add_martial_law_period(
+                form.starts_on.data,
+                form.ends_on.data,
+                form.holidays_working_from.data,
+                form.note.data or "",
+            )
+        except services.CalendarError as exc:
+            form.starts_on.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash("Період воєнного стану додано.", "success")
+            return redirect(url_for("workcalendar.index"))
+    db.session.rollback()
+    return _page(period_form=form, status=400)
+
+
+@bp.route("/staff/calendar/periods/<int:period_id>/end", methods=["POST"])
+@role_required(ADMIN)
+def end_period(period_id: int):
+    row = db.session.get(MartialLawPeriod, period_id) or abort(404)
+    form = EndPeriodForm()
+    if not form.validate():
+        flash("Вкажіть дату кінця періоду (РРРР-ММ-ДД).", "error")
+        return redirect(url_for("workcalendar.index"))
+    try:
+        services.end_martial_law_period(row, form.ends_on.data)
+    except services.CalendarError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("workcalendar.index"))
+    db.session.commit()
+    flash("Кінець періоду збережено.", "success")
+    return redirect(url_for("workcalendar.index"))
+
+
+@bp.route("/staff/calendar/periods/<int:period_id>/delete", methods=["POST"])
+@role_required(ADMIN)
+def remove_period(period_id: int):
+    row = db.session.get(MartialLawPeriod, period_id) or abort(404)
+    services.remove_martial_law_period(row, actor=current_user)
+    db.session.commit()
+    flash("Період вилучено.", "success")
+    return redirect(url_for("workcalendar.index"))

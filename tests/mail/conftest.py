@@ -1,0 +1,3 @@
+"""Mail fixtures: a real SMTP server on loopback."""
+
+from tests.mail.smtp import smtp_server  # noqa: F401 (fixture)

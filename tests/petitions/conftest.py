@@ -1,0 +1,69 @@
+"""Petition fixtures: moderators and a factory that drives petitions through the services."""
+
+import datetime as dt
+
+import pytest
+
+from civic.extensions import db
+from civic.petitions import services
+from civic.petitions.services import KYIV
+from tests.mail.smtp import smtp_server  # noqa: F401 (fixture)
+
+
+def at(day: dt.date, hour: int = 10) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour), KYIV).astimezone(dt.UTC)
+
+
+TEXT = (
+    "Просимо міську раду облаштувати безпечний перехід біля школи, бо діти щодня "
+    "переходять жваву дорогу без світлофора."
+)
+
+
+@pytest.fixture
+def moderators(create_user):
+    return (
+        create_user("mod1", "moderator", full_name="Шевченко Марія"),
+        create_user("mod2", "moderator", full_name="Ткаченко Олег"),
+    )
+
+
+@pytest.fixture
+def make_petition(app, moderators):
+    """``make_petition("collecting", on=date, signatures=n)`` → a committed Petition."""
+    counter = iter(range(1, 10_000))
+
+    def make(
+        state: str = "moderation",
+        *,
+        on: dt.date = dt.date(2020, 11, 5),
+        title: str | None = None,
+        signatures: int = 0,
+    ):
+        n = next(counter)
+        petition, token = services.submit_petition(
+            title or f"Облаштувати пішохідний перехід біля школи № {n}",
+            TEXT,
+            "Автор Петиції Іванович",
+            f"author{n}@example.com",
+            ip="127.0.0.1",
+            now=at(on, 9),
+        )
+        petition.raw_token = token
+        if state != "unconfirmed":
+            services.confirm_petition(petition, now=at(on))
+        if state in ("collecting", "consideration", "not_supported", "answered"):
+            services.publish_petition(petition, actor=moderators[0], version=None, today=on)
+            for i in range(signatures):
+                signature = services.sign_petition(
+                    petition,
+                    f"Підписант Номер {i}",
+                    f"s{i}@example.com",
+                    ip="10.0.0.1",
+                    now=at(on, 12),
+                )
+                services.confirm_signature(signature, now=at(on, 13))
+        db.session.commit()
+        return petition
+
+    return make

@@ -1,0 +1,132 @@
+"""Petitions' main paths in a real headless Chromium: a citizen submits (with suggestions while
+typing, a JS feature no other test reaches) and a moderator publishes.
+
+Self-contained (its own live server) so it runs on this branch; Debian's Chromium is used, never
+a downloaded one. Outside CI it skips when there is no Chromium.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from civic import create_app
+from civic.extensions import db
+from civic.mail.models import OutboxMessage
+from civic.petitions import services
+from tests.conftest import base_config
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    path = os.environ.get("CIVIC_CHROMIUM") or next(
+        (shutil.which(n) for n in ("chromium", "chromium-browser") if shutil.which(n)), None
+    )
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is required in CI")
+        pytest.skip("no Chromium on this machine (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=path,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live(sqlite_template, tmp_path):
+    path = tmp_path / "civic.sqlite"
+    shutil.copyfile(sqlite_template, path)
+    app = create_app(
+        base_config(
+            SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}",
+            TESTING=False,
+            WTF_CSRF_ENABLED=True,
+            RATELIMIT_ENABLED=False,
+        ),
+        instance_path=tmp_path / "instance",
+    )
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    url = f"http://127.0.0.1:{server.server_port}"
+    app.config["PUBLIC_BASE_URL"] = url
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield app, url
+    server.shutdown()
+    thread.join(timeout=10)
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_citizen_submits_and_moderator_publishes(live, chromium):
+    app, url = live
+    with app.app_context():
+        from civic.auth.services import create_user
+
+        moderator = create_user("mod", "mod-password", ["moderator"], full_name="Марія Шевченко")
+        existing, _ = services.submit_petition(
+            "Встановити світлофор біля школи № 5",
+            "Текст " * 20,
+            "Автор",
+            "a@example.com",
+            ip=None,
+            now=services.utcnow(),
+        )
+        services.confirm_petition(existing, now=services.utcnow())
+        services.publish_petition(
+            existing, actor=moderator, version=None, today=services.today_kyiv()
+        )
+        db.session.commit()
+
+    context = chromium.new_context(locale="uk-UA")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{url}/petitions/new")
+    page.get_by_label("Назва петиції").press_sequentially("Світлофори біля шкіл")
+    suggestion = page.locator("#similar-petitions a")
+    suggestion.first.wait_for()
+    assert "школи № 5" in suggestion.first.inner_text()
+    page.get_by_label("Назва петиції").fill("Встановити світлофор біля школи № 7")
+    page.get_by_label("Текст петиції").fill(
+        "Діти щодня переходять жваву дорогу біля школи № 7 без світлофора; просимо його встановити."
+    )
+    page.get_by_label("Прізвище, ім'я, по батькові автора").fill("Савчук Ірина Петрівна")
+    page.get_by_label("Електронна пошта").fill("savchuk@example.com")
+    page.get_by_role("button", name="Переглянути").click()
+    assert page.get_by_role("heading", name="Схожі петиції вже є").is_visible()
+    page.get_by_role("button", name="Надіслати").click()
+    assert page.get_by_role("heading", name="Майже готово: підтвердьте петицію").is_visible()
+
+    with app.app_context():
+        mail = db.session.scalar(
+            db.select(OutboxMessage).where(OutboxMessage.recipient == "savchuk@example.com")
+        )
+        link = re.search(r"(http://\S+/petitions/author/\S+)", mail.body)[1]
+    page.goto(link)
+    page.get_by_role("button", name="Підтвердити й надіслати на модерацію").click()
+    assert page.get_by_text("Петицію підтверджено").is_visible()
+
+    page.goto(f"{url}/login")
+    page.get_by_label("Логін").fill("mod")
+    page.get_by_label("Пароль").fill("mod-password")
+    page.get_by_role("button", name="Увійти").click()
+    page.goto(f"{url}/staff/petitions")
+    page.get_by_role("link", name="Встановити світлофор біля школи № 7").click()
+    page.get_by_role("button", name="Оприлюднити").click()
+    assert page.get_by_text("Петицію оприлюднено; збір підписів розпочато.").is_visible()
+    page.goto(f"{url}/petitions")
+    assert page.get_by_role("link", name="Встановити світлофор біля школи № 7").is_visible()
+    context.close()
