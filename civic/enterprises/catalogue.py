@@ -12,8 +12,11 @@ from dataclasses import dataclass
 
 from civic.tabular import Column, TabularError, open_table
 
-FORMS = {"1": "Форма 1 «Баланс»", "2": "Форма 2 «Звіт про фінансові результати»",
-         "plan": "Фінансовий план"}
+FORMS = {
+    "1": "Форма 1 «Баланс»",
+    "2": "Форма 2 «Звіт про фінансові результати»",
+    "plan": "Фінансовий план",
+}
 DEFAULT_EDITIONS = {"1": "НП(С)БО 1 (2013)", "2": "НП(С)БО 1 (2013)", "plan": "МЕРТ № 205 (2015)"}
 SEED_FILES = {"1": "form1.csv", "2": "form2.csv", "plan": "plan.csv"}
 
@@ -64,7 +67,9 @@ def parse_catalogue(data: bytes, filename: str) -> list[Line]:
             continue
         if not code.isdigit():
             raise TabularError(
-                f"«{code}» — не код рядка (очікувалися цифри)", file=filename, line=row.line,
+                f"«{code}» — не код рядка (очікувалися цифри)",
+                file=filename,
+                line=row.line,
                 column="Код рядка",
             )
         if code in lines:
@@ -78,7 +83,9 @@ def parse_catalogue(data: bytes, filename: str) -> list[Line]:
         if sign_text and sign_text not in SIGNS:
             raise TabularError(
                 f"«{sign_text}» — невідомий знак (очікувалося: {', '.join(SIGNS)})",
-                file=filename, line=row.line, column="Знак",
+                file=filename,
+                line=row.line,
+                column="Знак",
             )
         lines[code] = Line(
             code=code,

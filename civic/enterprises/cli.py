@@ -54,7 +54,9 @@ def import_list_command(file):
 def _report_upload(outcome) -> None:
     _echo_messages(outcome.messages)
     upload = outcome.upload
-    note = f"; попередній файл №{outcome.replaced.id} збережено в історії" if outcome.replaced else ""
+    note = (
+        f"; попередній файл №{outcome.replaced.id} збережено в історії" if outcome.replaced else ""
+    )
     click.echo(
         f"Прийнято завантаження №{upload.id}: {upload.value_count} значень, "
         f"попереджень: {sum(m.level == 'warning' for m in outcome.messages)}{note}."
@@ -87,7 +89,9 @@ def import_statement_command(file, edrpou, year, form, unit):
 def import_plan_command(file, edrpou, year, unit):
     """Import a financial plan execution report (the council's XLSX template)."""
     try:
-        outcome = services.import_plan(_read(file), Path(file).name, edrpou=edrpou, year=year, unit=unit)
+        outcome = services.import_plan(
+            _read(file), Path(file).name, edrpou=edrpou, year=year, unit=unit
+        )
     except services.UploadRefused as exc:
         _refuse(exc)
     db.session.commit()
@@ -99,14 +103,20 @@ def import_plan_command(file, edrpou, year, unit):
 @click.option("--json", "as_json", is_flag=True, help="Машинозчитуваний JSON.")
 def show_command(edrpou, as_json):
     """Show an enterprise's statements, plan and indicators."""
-    enterprise = services.get_enterprise(edrpou.strip().zfill(8) if edrpou.strip().isdigit() else edrpou)
+    enterprise = services.get_enterprise(
+        edrpou.strip().zfill(8) if edrpou.strip().isdigit() else edrpou
+    )
     if enterprise is None:
         raise click.ClickException(f"Підприємство з кодом ЄДРПОУ {edrpou} не знайдено.")
     data = services.load_enterprise_data(enterprise)
     if as_json:
-        click.echo(json.dumps(services.enterprise_json(enterprise, data), ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(services.enterprise_json(enterprise, data), ensure_ascii=False, indent=2)
+        )
         return
-    click.echo(f"{enterprise.edrpou}  {enterprise.name}  (тип звітності {enterprise.reporting_type})")
+    click.echo(
+        f"{enterprise.edrpou}  {enterprise.name}  (тип звітності {enterprise.reporting_type})"
+    )
     indicators = data.indicators()
     for year in data.years:
         click.echo(f"\n{year}:")
@@ -121,10 +131,19 @@ def show_command(edrpou, as_json):
 
 
 @cli.command("export")
-@click.option("--format", "fmt", required=True,
-              type=click.Choice(["csv", "xlsx", "json", "datapackage", "openbudget"]))
-@click.option("--out", "out", required=True, type=click.Path(),
-              help="Файл (csv, xlsx, json, openbudget — ZIP) або тека (datapackage).")
+@click.option(
+    "--format",
+    "fmt",
+    required=True,
+    type=click.Choice(["csv", "xlsx", "json", "datapackage", "openbudget"]),
+)
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(),
+    help="Файл (csv, xlsx, json, openbudget — ZIP) або тека (datapackage).",
+)
 def export_command(fmt, out):
     """Export open data: the long fact table, JSON, a Frictionless data package or openbudget ZIP."""
     now = utcnow()
@@ -132,7 +151,9 @@ def export_command(fmt, out):
     if fmt == "datapackage":
         target.mkdir(parents=True, exist_ok=True)
         files = exports.datapackage_files(now)
-        with click.progressbar(files.items(), label="Запис пакета даних", file=click.get_text_stream("stderr")) as bar:
+        with click.progressbar(
+            files.items(), label="Запис пакета даних", file=click.get_text_stream("stderr")
+        ) as bar:
             for name, data in bar:
                 (target / name).write_bytes(data)
         click.echo(f"Пакет даних записано в {target} ({len(files)} файли).")

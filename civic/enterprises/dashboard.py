@@ -66,7 +66,9 @@ def key_line_rows(
     return rows
 
 
-def indicator_rows(years: Sequence[int], by_year: Mapping[int, list[Indicator]]) -> list[tuple[Indicator, list[Cell]]]:
+def indicator_rows(
+    years: Sequence[int], by_year: Mapping[int, list[Indicator]]
+) -> list[tuple[Indicator, list[Cell]]]:
     """Indicators × years (the first year's Indicator carries the title and explanation)."""
     if not by_year:
         return []
@@ -76,7 +78,9 @@ def indicator_rows(years: Sequence[int], by_year: Mapping[int, list[Indicator]])
         values = [by_year[y][position].value if y in by_year else None for y in years]
         if all(v is None for v in values):
             continue
-        rows.append((spec, [Cell(v, trend(v, values[i - 1]) if i else "") for i, v in enumerate(values)]))
+        rows.append(
+            (spec, [Cell(v, trend(v, values[i - 1]) if i else "") for i, v in enumerate(values)])
+        )
     return rows
 
 
@@ -93,16 +97,23 @@ class PlanRow:
     percent: Decimal | None
 
 
-def plan_rows(plan: Mapping[str, Mapping[str, Decimal]], titles: Mapping[str, str]) -> list[PlanRow]:
+def plan_rows(
+    plan: Mapping[str, Mapping[str, Decimal]], titles: Mapping[str, str]
+) -> list[PlanRow]:
     """Plan lines × periods as given in the file — quarters are shown, never summed."""
     rows = []
     for code in sorted(plan):
         kinds = plan[code]
         for period in ("q1", "q2", "q3", "q4", "h1", "m9", "year"):
-            values = {m: kinds.get(f"{m}_{period}") for m in ("prev_fact", "plan", "fact", "deviation", "percent")}
+            values = {
+                m: kinds.get(f"{m}_{period}")
+                for m in ("prev_fact", "plan", "fact", "deviation", "percent")
+            }
             if all(v is None for v in values.values()):
                 continue
-            rows.append(PlanRow(code, titles.get(code, ""), period, PERIOD_LABELS[period], **values))
+            rows.append(
+                PlanRow(code, titles.get(code, ""), period, PERIOD_LABELS[period], **values)
+            )
     return rows
 
 

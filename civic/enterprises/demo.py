@@ -20,18 +20,57 @@ DEMO_NOTE = "Демонстраційні дані: усі цифри вигад
 
 # (edrpou, full name, short name, legal form, sector, reporting type, website, scale тис. грн)
 DEMO_ENTERPRISES = (
-    ("99001016", "Комунальне підприємство «Ніжинське управління водопровідно-каналізаційного господарства»",
-     "КП «Ніжинське УВКГ»", "Комунальне підприємство", "Водопостачання та водовідведення", "З",
-     "", 60000),
-    ("99001022", "Комунальне підприємство «Керуюча компанія «Північна»»", "КП «КК «Північна»»",
-     "Комунальне підприємство", "Житлове господарство", "М", "", 9000),
-    ("99001039", "Комунальне некомерційне підприємство «Ніжинська центральна міська лікарня імені "
-     "Миколи Галицького»", "КНП «Ніжинська ЦМЛ»", "Комунальне некомерційне підприємство",
-     "Охорона здоров'я", "З", "", 120000),
-    ("99001045", "Комунальне підприємство «Ніжинська житлово-експлуатаційна контора»",
-     "КП «Ніжинська ЖЕК»", "Комунальне підприємство", "Житлове господарство", "М", "", 7000),
-    ("99001051", "Комунальне підприємство «Комунальний сервіс»", "КП «Комунальний сервіс»",
-     "Комунальне підприємство", "Благоустрій", "З", "", 25000),
+    (
+        "99001016",
+        "Комунальне підприємство «Ніжинське управління водопровідно-каналізаційного господарства»",
+        "КП «Ніжинське УВКГ»",
+        "Комунальне підприємство",
+        "Водопостачання та водовідведення",
+        "З",
+        "",
+        60000,
+    ),
+    (
+        "99001022",
+        "Комунальне підприємство «Керуюча компанія «Північна»»",
+        "КП «КК «Північна»»",
+        "Комунальне підприємство",
+        "Житлове господарство",
+        "М",
+        "",
+        9000,
+    ),
+    (
+        "99001039",
+        "Комунальне некомерційне підприємство «Ніжинська центральна міська лікарня імені "
+        "Миколи Галицького»",
+        "КНП «Ніжинська ЦМЛ»",
+        "Комунальне некомерційне підприємство",
+        "Охорона здоров'я",
+        "З",
+        "",
+        120000,
+    ),
+    (
+        "99001045",
+        "Комунальне підприємство «Ніжинська житлово-експлуатаційна контора»",
+        "КП «Ніжинська ЖЕК»",
+        "Комунальне підприємство",
+        "Житлове господарство",
+        "М",
+        "",
+        7000,
+    ),
+    (
+        "99001051",
+        "Комунальне підприємство «Комунальний сервіс»",
+        "КП «Комунальний сервіс»",
+        "Комунальне підприємство",
+        "Благоустрій",
+        "З",
+        "",
+        25000,
+    ),
 )
 YEARS = (2018, 2019, 2020)
 
@@ -53,9 +92,21 @@ def demo_form1(scale: int, rng: random.Random) -> dict[str, Decimal]:
     long = _d(scale * rng.uniform(0.0, 0.2))
     equity = total - short - long
     return {
-        "1000": intangibles, "1010": fixed, "1095": non_current, "1100": stock, "1125": receivable,
-        "1165": cash, "1190": other, "1195": current, "1300": total, "1400": _d(scale * 0.3),
-        "1495": equity, "1595": long, "1615": _d(float(short) * 0.6), "1695": short, "1900": total,
+        "1000": intangibles,
+        "1010": fixed,
+        "1095": non_current,
+        "1100": stock,
+        "1125": receivable,
+        "1165": cash,
+        "1190": other,
+        "1195": current,
+        "1300": total,
+        "1400": _d(scale * 0.3),
+        "1495": equity,
+        "1595": long,
+        "1615": _d(float(short) * 0.6),
+        "1695": short,
+        "1900": total,
     }
 
 
@@ -73,12 +124,24 @@ def demo_form2(scale: int, rng: random.Random) -> dict[str, Decimal]:
     social = _d(float(wages) * 0.22)
     rest = cost + admin - wages - depreciation - materials - social
     values = {
-        "2000": revenue, "2050": cost, "2120": other_income, "2130": admin,
-        "2300": tax, "2500": materials, "2505": wages, "2510": social, "2515": depreciation,
-        "2520": rest, "2550": cost + admin,
+        "2000": revenue,
+        "2050": cost,
+        "2120": other_income,
+        "2130": admin,
+        "2300": tax,
+        "2500": materials,
+        "2505": wages,
+        "2510": social,
+        "2515": depreciation,
+        "2520": rest,
+        "2550": cost + admin,
     }
-    for profit, loss, amount in (("2090", "2095", gross), ("2190", "2195", operating),
-                                 ("2290", "2295", pre_tax), ("2350", "2355", net)):
+    for profit, loss, amount in (
+        ("2090", "2095", gross),
+        ("2190", "2195", operating),
+        ("2290", "2295", pre_tax),
+        ("2350", "2355", net),
+    ):
         values[profit if amount >= 0 else loss] = abs(amount)
     return values
 
@@ -92,7 +155,10 @@ def _uk(value: Decimal | None, *, parentheses: bool = False) -> str:
 
 def form1_csv_cp1251(values: dict[str, Decimal], start: dict[str, Decimal] | None) -> bytes:
     """Form 1 as the department's Excel saves it: Windows-1251, ``;``, a title line above."""
-    lines = ["Баланс (Звіт про фінансовий стан);;", "Код рядка;На початок звітного року;На кінець звітного періоду"]
+    lines = [
+        "Баланс (Звіт про фінансовий стан);;",
+        "Код рядка;На початок звітного року;На кінець звітного періоду",
+    ]
     for code in sorted(values):
         lines.append(f"{code};{_uk((start or {}).get(code))};{_uk(values[code])}")
     return ("\r\n".join(lines) + "\r\n").encode("cp1251")
@@ -107,7 +173,9 @@ def form2_csv_utf8(values: dict[str, Decimal], previous: dict[str, Decimal] | No
     for code in sorted(values):
         paren = code in EXPENSES
         prev = (previous or {}).get(code)
-        out.append(f'{code},"{_uk(values[code], parentheses=paren)}","{_uk(prev, parentheses=paren and prev is not None)}"')
+        out.append(
+            f'{code},"{_uk(values[code], parentheses=paren)}","{_uk(prev, parentheses=paren and prev is not None)}"'
+        )
     return ("\ufeff" + "\r\n".join(out) + "\r\n").encode("utf-8")
 
 
@@ -145,8 +213,10 @@ def demo_plan(scale: int, rng: random.Random, *, quarters_with_fact: int = 4):
         year_plan = _d(scale * share)
         q_plan = [_d(float(year_plan) * w) for w in (0.24, 0.25, 0.25)]
         q_plan.append(year_plan - sum(q_plan))
-        kinds: dict[str, Decimal] = {"prev_fact_year": _d(float(year_plan) * rng.uniform(0.9, 1.05)),
-                                     "plan_year": year_plan}
+        kinds: dict[str, Decimal] = {
+            "prev_fact_year": _d(float(year_plan) * rng.uniform(0.9, 1.05)),
+            "plan_year": year_plan,
+        }
         facts = []
         for q in range(4):
             kinds[f"plan_q{q + 1}"] = q_plan[q]
@@ -171,8 +241,13 @@ def plan_xlsx(lines, *, enterprise: str, year: int) -> bytes:
 
     book = Workbook()
     sheet = book.active
-    groups = [("I квартал", "q1"), ("II квартал", "q2"), ("III квартал", "q3"), ("IV квартал", "q4"),
-              ("рік", "year")]
+    groups = [
+        ("I квартал", "q1"),
+        ("II квартал", "q2"),
+        ("III квартал", "q3"),
+        ("IV квартал", "q4"),
+        ("рік", "year"),
+    ]
     width = 3 + 4 * len(groups)
     sheet.append([f"Звіт про виконання фінансового плану {year} року"])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
@@ -211,7 +286,9 @@ def _at(year: int, month: int, day: int, hour: int = 10) -> dt.datetime:
 def load_demo(echo) -> None:
     services.seed_catalogue()
     added = 0
-    for number, (edrpou, name, short, legal, sector, rtype, site, scale) in enumerate(DEMO_ENTERPRISES):
+    for number, (edrpou, name, short, legal, sector, rtype, site, scale) in enumerate(
+        DEMO_ENTERPRISES
+    ):
         if services.get_enterprise(edrpou) is not None:
             continue
         entry = EnterpriseEntry(edrpou, name, rtype, short, legal, sector, site)
@@ -220,23 +297,46 @@ def load_demo(echo) -> None:
         form1 = {y: demo_form1(scale, rng) for y in YEARS}
         form2 = {y: demo_form2(scale, rng) for y in YEARS}
         for y in YEARS:
-            when = {2018: _at(2019, 3, 4 + number), 2019: _at(2020, 11, 9 + number),
-                    2020: _at(2021, 2, 15 + number)}[y]
+            when = {
+                2018: _at(2019, 3, 4 + number),
+                2019: _at(2020, 11, 9 + number),
+                2020: _at(2021, 2, 15 + number),
+            }[y]
             start = form1.get(y - 1)
-            f1 = form1_xlsx(form1[y], f"Баланс на 31.12.{y}") if number % 2 else form1_csv_cp1251(form1[y], start)
+            f1 = (
+                form1_xlsx(form1[y], f"Баланс на 31.12.{y}")
+                if number % 2
+                else form1_csv_cp1251(form1[y], start)
+            )
             f1_name = f"{edrpou}_{y}_form1.{'xlsx' if number % 2 else 'csv'}"
             services.import_statement(f1, f1_name, edrpou=edrpou, year=y, form="1", now=when)
             f2 = form2_csv_utf8(form2[y], form2.get(y - 1))
-            services.import_statement(f2, f"{edrpou}_{y}_form2.csv", edrpou=edrpou, year=y, form="2",
-                                      now=when + dt.timedelta(minutes=5))
+            services.import_statement(
+                f2,
+                f"{edrpou}_{y}_form2.csv",
+                edrpou=edrpou,
+                year=y,
+                form="2",
+                now=when + dt.timedelta(minutes=5),
+            )
         # The 2020 plan: first a report for nine months (November 2020), then the full year.
         plan_rng = random.Random(int(edrpou) + 2020)
         partial = demo_plan(scale, plan_rng, quarters_with_fact=3)
-        services.import_plan(plan_xlsx(partial, enterprise=name, year=2020), f"{edrpou}_plan_2020_9m.xlsx",
-                             edrpou=edrpou, year=2020, now=_at(2020, 11, 20 + number))
+        services.import_plan(
+            plan_xlsx(partial, enterprise=name, year=2020),
+            f"{edrpou}_plan_2020_9m.xlsx",
+            edrpou=edrpou,
+            year=2020,
+            now=_at(2020, 11, 20 + number),
+        )
         plan_rng = random.Random(int(edrpou) + 2020)
         full = demo_plan(scale, plan_rng, quarters_with_fact=4)
-        services.import_plan(plan_xlsx(full, enterprise=name, year=2020), f"{edrpou}_plan_2020.xlsx",
-                             edrpou=edrpou, year=2020, now=_at(2021, 3, 1 + number))
+        services.import_plan(
+            plan_xlsx(full, enterprise=name, year=2020),
+            f"{edrpou}_plan_2020.xlsx",
+            edrpou=edrpou,
+            year=2020,
+            now=_at(2021, 3, 1 + number),
+        )
         added += 1
     echo(f"Комунальні підприємства: додано демо-підприємств — {added} ({DEMO_NOTE})")

@@ -49,7 +49,16 @@ MEASURE_LABELS = {
     "percent": "% виконання",
 }
 _QUARTER = re.compile(r"(?<![ivх\w])(iv|iii|ii|i|1|2|3|4)\s*-?\s*(?:й\s*)?квартал")
-_ROMAN = {"i": "q1", "1": "q1", "ii": "q2", "2": "q2", "iii": "q3", "3": "q3", "iv": "q4", "4": "q4"}
+_ROMAN = {
+    "i": "q1",
+    "1": "q1",
+    "ii": "q2",
+    "2": "q2",
+    "iii": "q3",
+    "3": "q3",
+    "iv": "q4",
+    "4": "q4",
+}
 
 
 def detect_period(text: str) -> str | None:
@@ -169,7 +178,9 @@ def parse_plan(data: bytes, filename: str, catalogue: Iterable[Line] = ()) -> Pa
         kinds = [c.kind for c in columns]
         for kind in sorted({k for k in kinds if kinds.count(k) > 1}):
             result.messages.append(
-                Message(ERROR, f"у заголовку двічі стовпець «{_kind_label(kind)}»", probe.header_line)
+                Message(
+                    ERROR, f"у заголовку двічі стовпець «{_kind_label(kind)}»", probe.header_line
+                )
             )
         if result.errors:
             return result
@@ -192,7 +203,9 @@ def parse_plan(data: bytes, filename: str, catalogue: Iterable[Line] = ()) -> Pa
             seen[code] = row.line
             if lines and code not in lines:
                 result.messages.append(
-                    Message(WARNING, f"код рядка {code} невідомий для цієї редакції плану", row.line)
+                    Message(
+                        WARNING, f"код рядка {code} невідомий для цієї редакції плану", row.line
+                    )
                 )
             title = "" if title_pos is None else str(cells[title_pos] or "").strip()
             for column in columns:
@@ -216,9 +229,13 @@ def parse_plan(data: bytes, filename: str, catalogue: Iterable[Line] = ()) -> Pa
 
 
 def _kind_label(kind: str) -> str:
-    measure, period = kind.split("_", 1) if not kind.startswith("prev_fact") else (
-        "prev_fact",
-        kind.removeprefix("prev_fact_"),
+    measure, period = (
+        kind.split("_", 1)
+        if not kind.startswith("prev_fact")
+        else (
+            "prev_fact",
+            kind.removeprefix("prev_fact_"),
+        )
     )
     return f"{MEASURE_LABELS[measure]}, {PERIOD_LABELS[period]}"
 

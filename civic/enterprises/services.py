@@ -29,7 +29,6 @@ from civic.enterprises.statements import (
     parse_statement,
 )
 from civic.extensions import db
-from civic.tabular import TabularError
 
 DEFAULT_UNIT = "тис. грн"
 FORM_KEYS = {"1": "form1", "2": "form2", "plan": "plan"}
@@ -81,9 +80,7 @@ def get_catalogue(form: str, edition: str | None = None) -> list[cat.Line]:
     """The catalogue of a form edition: stored lines, or the shipped seed if none are stored."""
     rows = list_catalogue_lines(form, edition)
     if rows:
-        return [
-            cat.Line(r.code, r.title, r.description, r.unit, r.key, r.sign) for r in rows
-        ]
+        return [cat.Line(r.code, r.title, r.description, r.unit, r.key, r.sign) for r in rows]
     if edition in (None, cat.DEFAULT_EDITIONS[form]):
         return seed_lines(form)
     return []
@@ -93,7 +90,9 @@ def line_titles(form: str) -> dict[str, cat.Line]:
     return {line.code: line for line in get_catalogue(form)}
 
 
-def store_catalogue(form: str, edition: str, lines: list[cat.Line], *, source: str, actor=None) -> int:
+def store_catalogue(
+    form: str, edition: str, lines: list[cat.Line], *, source: str, actor=None
+) -> int:
     """Replace the lines of one form edition."""
     db.session.execute(
         delete(CatalogueLine).where(CatalogueLine.form == form, CatalogueLine.edition == edition)
@@ -101,21 +100,32 @@ def store_catalogue(form: str, edition: str, lines: list[cat.Line], *, source: s
     for line in lines:
         db.session.add(
             CatalogueLine(
-                form=form, edition=edition, code=line.code, title=line.title,
-                description=line.description, unit=line.unit, key=line.key, sign=line.sign,
+                form=form,
+                edition=edition,
+                code=line.code,
+                title=line.title,
+                description=line.description,
+                unit=line.unit,
+                key=line.key,
+                sign=line.sign,
             )
         )
     db.session.flush()
     record_event(
-        "enterprises.catalogue_loaded", object_type="catalogue", object_id=f"{form}/{edition}",
-        details={"lines": len(lines), "source": source}, actor=actor,
+        "enterprises.catalogue_loaded",
+        object_type="catalogue",
+        object_id=f"{form}/{edition}",
+        details={"lines": len(lines), "source": source},
+        actor=actor,
     )
     return len(lines)
 
 
 def load_catalogue_file(data: bytes, filename: str, form: str, edition: str, *, actor=None) -> int:
     """Load a catalogue file (raises TabularError with a Ukrainian message)."""
-    return store_catalogue(form, edition, cat.parse_catalogue(data, filename), source=filename, actor=actor)
+    return store_catalogue(
+        form, edition, cat.parse_catalogue(data, filename), source=filename, actor=actor
+    )
 
 
 def seed_catalogue(*, actor=None) -> int:
@@ -133,7 +143,9 @@ def save_catalogue_line(form: str, edition: str, line: cat.Line, *, actor=None) 
     """Add or edit one line of a stored catalogue edition."""
     row = db.session.scalar(
         select(CatalogueLine).where(
-            CatalogueLine.form == form, CatalogueLine.edition == edition, CatalogueLine.code == line.code
+            CatalogueLine.form == form,
+            CatalogueLine.edition == edition,
+            CatalogueLine.code == line.code,
         )
     )
     if row is None:
@@ -143,8 +155,11 @@ def save_catalogue_line(form: str, edition: str, line: cat.Line, *, actor=None) 
     row.key, row.sign = line.key, line.sign
     db.session.flush()
     record_event(
-        "enterprises.catalogue_line_saved", object_type="catalogue", object_id=f"{form}/{edition}/{line.code}",
-        details={"title": line.title}, actor=actor,
+        "enterprises.catalogue_line_saved",
+        object_type="catalogue",
+        object_id=f"{form}/{edition}/{line.code}",
+        details={"title": line.title},
+        actor=actor,
     )
     return row
 
@@ -163,7 +178,9 @@ def list_enterprises(reporting_type: str | None = None) -> list[Enterprise]:
     return list(db.session.scalars(query))
 
 
-def save_enterprise(entry: EnterpriseEntry, *, actor=None, is_demo: bool = False, now=None) -> tuple[Enterprise, bool]:
+def save_enterprise(
+    entry: EnterpriseEntry, *, actor=None, is_demo: bool = False, now=None
+) -> tuple[Enterprise, bool]:
     """Create or update an enterprise by its ЄДРПОУ; returns (enterprise, created)."""
     now = now or utcnow()
     enterprise = get_enterprise(entry.edrpou)
@@ -181,16 +198,23 @@ def save_enterprise(entry: EnterpriseEntry, *, actor=None, is_demo: bool = False
     db.session.flush()
     record_event(
         "enterprises.enterprise_created" if created else "enterprises.enterprise_updated",
-        object_type="enterprise", object_id=entry.edrpou, details={"name": entry.name}, actor=actor,
+        object_type="enterprise",
+        object_id=entry.edrpou,
+        details={"name": entry.name},
+        actor=actor,
     )
     return enterprise, created
 
 
-def import_enterprise_list(data: bytes, filename: str, *, actor=None) -> tuple[int, int, list[Message]]:
+def import_enterprise_list(
+    data: bytes, filename: str, *, actor=None
+) -> tuple[int, int, list[Message]]:
     """Import an enterprise list; any error refuses the whole file. → (created, updated, warnings)."""
     entries, messages = parse_enterprise_list(data, filename)
     if any(m.level == ERROR for m in messages):
-        raise UploadRefused([m for m in messages if m.level == ERROR] + [m for m in messages if m.level == WARNING])
+        raise UploadRefused(
+            [m for m in messages if m.level == ERROR] + [m for m in messages if m.level == WARNING]
+        )
     created = updated = 0
     for entry in entries:
         _, is_new = save_enterprise(entry, actor=actor)
@@ -209,14 +233,26 @@ def _require_enterprise(edrpou: str) -> Enterprise:
     enterprise = get_enterprise(code)
     if enterprise is None:
         raise UploadRefused(
-            [Message(ERROR, f"підприємство з кодом ЄДРПОУ {code} не знайдено в реєстрі; спершу додайте його")]
+            [
+                Message(
+                    ERROR,
+                    f"підприємство з кодом ЄДРПОУ {code} не знайдено в реєстрі; спершу додайте його",
+                )
+            ]
         )
     return enterprise
 
 
 def import_statement(
-    data: bytes, filename: str, *, edrpou: str, year: int, form: str, unit: str = DEFAULT_UNIT,
-    actor=None, now: dt.datetime | None = None,
+    data: bytes,
+    filename: str,
+    *,
+    edrpou: str,
+    year: int,
+    form: str,
+    unit: str = DEFAULT_UNIT,
+    actor=None,
+    now: dt.datetime | None = None,
 ) -> UploadOutcome:
     """Validate and store a Form 1 / Form 2 file; replaces that year's form, keeping history."""
     enterprise = _require_enterprise(edrpou)
@@ -226,22 +262,34 @@ def import_statement(
 
 
 def import_plan(
-    data: bytes, filename: str, *, edrpou: str, year: int, unit: str = DEFAULT_UNIT,
-    actor=None, now: dt.datetime | None = None,
+    data: bytes,
+    filename: str,
+    *,
+    edrpou: str,
+    year: int,
+    unit: str = DEFAULT_UNIT,
+    actor=None,
+    now: dt.datetime | None = None,
 ) -> UploadOutcome:
     """Validate and store a financial plan execution report for a year."""
     enterprise = _require_enterprise(edrpou)
     edition = cat.DEFAULT_EDITIONS["plan"]
     result = parse_plan(data, filename, get_catalogue("plan"))
-    return _store_upload(enterprise, data, filename, year, "plan", edition, unit, result, actor, now)
+    return _store_upload(
+        enterprise, data, filename, year, "plan", edition, unit, result, actor, now
+    )
 
 
 def _check_year(year: int, now: dt.datetime) -> None:
     if not 1991 <= year <= now.year + 1:
-        raise UploadRefused([Message(ERROR, f"рік {year} поза допустимими межами (1991–{now.year + 1})")])
+        raise UploadRefused(
+            [Message(ERROR, f"рік {year} поза допустимими межами (1991–{now.year + 1})")]
+        )
 
 
-def _store_upload(enterprise, data, filename, year, form, edition, unit, result, actor, now) -> UploadOutcome:
+def _store_upload(
+    enterprise, data, filename, year, form, edition, unit, result, actor, now
+) -> UploadOutcome:
     now = now or utcnow()
     _check_year(year, now)
     if result.errors:
@@ -249,32 +297,53 @@ def _store_upload(enterprise, data, filename, year, form, edition, unit, result,
     digest = hashlib.sha256(data).hexdigest()
     previous = db.session.scalar(
         select(Upload).where(
-            Upload.enterprise_id == enterprise.id, Upload.year == year, Upload.form == form,
+            Upload.enterprise_id == enterprise.id,
+            Upload.year == year,
+            Upload.form == form,
             Upload.file_hash == digest,
         )
     )
     if previous is not None:
         when = previous.uploaded_at.strftime("%d.%m.%Y %H:%M")
         raise UploadRefused(
-            [Message(ERROR, f"цей самий файл уже завантажено {when} UTC ({previous.filename}) для "
-                            f"{enterprise.display_name}, {year} рік; повторне завантаження відхилено")]
+            [
+                Message(
+                    ERROR,
+                    f"цей самий файл уже завантажено {when} UTC ({previous.filename}) для "
+                    f"{enterprise.display_name}, {year} рік; повторне завантаження відхилено",
+                )
+            ]
         )
     replaced = db.session.scalar(
         select(Upload).where(
-            Upload.enterprise_id == enterprise.id, Upload.year == year, Upload.form == form,
+            Upload.enterprise_id == enterprise.id,
+            Upload.year == year,
+            Upload.form == form,
             Upload.is_current.is_(True),
         )
     )
     if replaced is not None:
         replaced.is_current = False
     db.session.execute(
-        delete(Fact).where(Fact.enterprise_id == enterprise.id, Fact.year == year, Fact.form == form)
+        delete(Fact).where(
+            Fact.enterprise_id == enterprise.id, Fact.year == year, Fact.form == form
+        )
     )
     upload = Upload(
-        enterprise_id=enterprise.id, year=year, form=form, edition=edition, unit=unit,
-        filename=filename[:300], file_hash=digest, size=len(data), content=data, uploaded_at=now,
-        uploaded_by_id=getattr(actor, "id", None), uploaded_by_login=getattr(actor, "login", "") or "",
-        is_current=True, value_count=len(result.facts),
+        enterprise_id=enterprise.id,
+        year=year,
+        form=form,
+        edition=edition,
+        unit=unit,
+        filename=filename[:300],
+        file_hash=digest,
+        size=len(data),
+        content=data,
+        uploaded_at=now,
+        uploaded_by_id=getattr(actor, "id", None),
+        uploaded_by_login=getattr(actor, "login", "") or "",
+        is_current=True,
+        value_count=len(result.facts),
         messages=[{"level": m.level, "line": m.line, "text": m.text} for m in result.messages],
     )
     db.session.add(upload)
@@ -282,20 +351,35 @@ def _store_upload(enterprise, data, filename, year, form, edition, unit, result,
     for fact in result.facts:
         db.session.add(
             Fact(
-                enterprise_id=enterprise.id, upload_id=upload.id, year=year, form=form, code=fact.code,
-                kind=fact.kind, value=fact.value, unit=unit, title=fact.title[:400],
+                enterprise_id=enterprise.id,
+                upload_id=upload.id,
+                year=year,
+                form=form,
+                code=fact.code,
+                kind=fact.kind,
+                value=fact.value,
+                unit=unit,
+                title=fact.title[:400],
             )
         )
     enterprise.updated_at = now
     db.session.flush()
     record_event(
-        "enterprises.upload_accepted", object_type="enterprise_upload", object_id=upload.id,
+        "enterprises.upload_accepted",
+        object_type="enterprise_upload",
+        object_id=upload.id,
         details={
-            "edrpou": enterprise.edrpou, "year": year, "form": form, "file": filename,
-            "sha256": digest, "values": len(result.facts), "warnings": len(result.warnings),
+            "edrpou": enterprise.edrpou,
+            "year": year,
+            "form": form,
+            "file": filename,
+            "sha256": digest,
+            "values": len(result.facts),
+            "warnings": len(result.warnings),
             "replaced_upload": replaced.id if replaced else None,
         },
-        actor=actor, now=now,
+        actor=actor,
+        now=now,
     )
     return UploadOutcome(upload, result.messages, replaced)
 
@@ -347,8 +431,10 @@ def load_enterprise_data(enterprise: Enterprise) -> EnterpriseData:
         select(Fact).where(Fact.enterprise_id == enterprise.id).order_by(Fact.year, Fact.code)
     )
     targets = {
-        ("1", "end"): data.form1, ("1", "start"): data.form1_start,
-        ("2", "current"): data.form2, ("2", "previous"): data.form2_previous,
+        ("1", "end"): data.form1,
+        ("1", "start"): data.form1_start,
+        ("2", "current"): data.form2,
+        ("2", "previous"): data.form2_previous,
     }
     for fact in facts:
         if fact.form == "plan":

@@ -29,7 +29,9 @@ STATEMENT_COLUMNS: dict[str, list[Column]] = {
     "1": [
         Column("code", ("Код рядка",)),
         Column("end", ("На кінець звітного періоду", "На кінець звітного року")),
-        Column("start", ("На початок звітного року", "На початок звітного періоду"), required=False),
+        Column(
+            "start", ("На початок звітного року", "На початок звітного періоду"), required=False
+        ),
     ],
     "2": [
         Column("code", ("Код рядка",)),
@@ -104,7 +106,9 @@ def round_amount(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def parse_statement(data: bytes, filename: str, form: str, catalogue: Iterable[Line]) -> ParseResult:
+def parse_statement(
+    data: bytes, filename: str, form: str, catalogue: Iterable[Line]
+) -> ParseResult:
     """Read a Form 1 or Form 2 file and validate it against the catalogue of that form."""
     if form not in STATEMENT_COLUMNS:
         raise ValueError(f"unknown statement form {form!r}")
@@ -121,12 +125,20 @@ def parse_statement(data: bytes, filename: str, form: str, catalogue: Iterable[L
                 continue  # section headings, notes and the column-number row have no code
             if not code.isdigit():
                 result.messages.append(
-                    Message(ERROR, f"«{code}» у стовпці «Код рядка» — не код (очікувалися цифри)", row.line)
+                    Message(
+                        ERROR,
+                        f"«{code}» у стовпці «Код рядка» — не код (очікувалися цифри)",
+                        row.line,
+                    )
                 )
                 continue
             if code not in lines:
                 result.messages.append(
-                    Message(WARNING, f"код рядка {code} невідомий для цієї форми; значення збережено", row.line)
+                    Message(
+                        WARNING,
+                        f"код рядка {code} невідомий для цієї форми; значення збережено",
+                        row.line,
+                    )
                 )
             for kind in [c.name for c in STATEMENT_COLUMNS[form][1:] if c.name in table.columns]:
                 try:
@@ -140,7 +152,9 @@ def parse_statement(data: bytes, filename: str, form: str, catalogue: Iterable[L
                     continue
                 if (code, kind) in seen:
                     result.messages.append(
-                        Message(ERROR, f"код рядка {code} уже був у рядку {seen[code, kind]}", row.line)
+                        Message(
+                            ERROR, f"код рядка {code} уже був у рядку {seen[code, kind]}", row.line
+                        )
                     )
                     continue
                 seen[code, kind] = row.line
@@ -158,7 +172,11 @@ def parse_statement(data: bytes, filename: str, form: str, catalogue: Iterable[L
                     continue
                 if value != round_amount(value):
                     result.messages.append(
-                        Message(WARNING, f"рядок {code}: {value} округлено до {round_amount(value)}", row.line)
+                        Message(
+                            WARNING,
+                            f"рядок {code}: {value} округлено до {round_amount(value)}",
+                            row.line,
+                        )
                     )
                     value = round_amount(value)
                 result.facts.append(Fact(code, kind, value, row.line))
@@ -183,7 +201,10 @@ def check_statement(form: str, facts: list[Fact], catalogue: list[Line]) -> list
         if not any(c in main for c in codes):
             names = " або ".join(codes)
             messages.append(
-                Message(WARNING, f"немає ключового рядка {names} (стовпець «{KIND_LABELS[MAIN_KIND[form]]}»)")
+                Message(
+                    WARNING,
+                    f"немає ключового рядка {names} (стовпець «{KIND_LABELS[MAIN_KIND[form]]}»)",
+                )
             )
     kinds = ("end", "start") if form == "1" else ("current", "previous")
     for kind in kinds:
@@ -280,7 +301,9 @@ def check_edrpou(value: object) -> tuple[str | None, list[str], list[str]]:
     return code, [], warnings
 
 
-def parse_enterprise_list(data: bytes, filename: str) -> tuple[list[EnterpriseEntry], list[Message]]:
+def parse_enterprise_list(
+    data: bytes, filename: str
+) -> tuple[list[EnterpriseEntry], list[Message]]:
     """The openbudget.in.ua enterprise list: ``Код ЄДРПОУ; Назва підприємства; Тип звітності``."""
     entries: list[EnterpriseEntry] = []
     messages: list[Message] = []
@@ -305,7 +328,9 @@ def parse_enterprise_list(data: bytes, filename: str) -> tuple[list[EnterpriseEn
                     )
                 )
             if code and code in seen:
-                messages.append(Message(ERROR, f"код ЄДРПОУ {code} уже був у рядку {seen[code]}", row.line))
+                messages.append(
+                    Message(ERROR, f"код ЄДРПОУ {code} уже був у рядку {seen[code]}", row.line)
+                )
                 continue
             if code is None or not name or rtype is None:
                 continue

@@ -6,7 +6,17 @@ import io
 import re
 import zipfile
 
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -64,7 +74,9 @@ def _summary_rows():
         previous = latest - 1 if latest else None
 
         def pair(form, code, data=data, latest=latest, previous=previous):
-            now = dashboard.line_value(data.form1.get(latest, {}), data.form2.get(latest, {}), form, code)
+            now = dashboard.line_value(
+                data.form1.get(latest, {}), data.form2.get(latest, {}), form, code
+            )
             before = dashboard.line_value(
                 data.form1.get(previous, {}), data.form2.get(previous, {}), form, code
             )
@@ -87,19 +99,44 @@ def _summary_rows():
 def index():
     rows = _summary_rows()
     return render_template(
-        "enterprises/index.html", rows=rows, types=REPORTING_TYPES,
+        "enterprises/index.html",
+        rows=rows,
+        types=REPORTING_TYPES,
         has_demo=any(r["enterprise"].is_demo for r in rows),
     )
 
 
 @bp.route("/enterprises.csv")
 def index_csv():
-    headers = ["edrpou", "name", "reporting_type", "year", "revenue_2000", "revenue_trend",
-               "net_result", "net_result_trend", "assets_1300", "assets_trend", "equity_1495", "equity_trend"]
+    headers = [
+        "edrpou",
+        "name",
+        "reporting_type",
+        "year",
+        "revenue_2000",
+        "revenue_trend",
+        "net_result",
+        "net_result_trend",
+        "assets_1300",
+        "assets_trend",
+        "equity_1495",
+        "equity_trend",
+    ]
     body = [
-        [r["enterprise"].edrpou, r["enterprise"].name, r["enterprise"].reporting_type, r["year"],
-         r["revenue"].value, r["revenue"].marker, r["net"].value, r["net"].marker,
-         r["assets"].value, r["assets"].marker, r["equity"].value, r["equity"].marker]
+        [
+            r["enterprise"].edrpou,
+            r["enterprise"].name,
+            r["enterprise"].reporting_type,
+            r["year"],
+            r["revenue"].value,
+            r["revenue"].marker,
+            r["net"].value,
+            r["net"].marker,
+            r["assets"].value,
+            r["assets"].marker,
+            r["equity"].value,
+            r["equity"].marker,
+        ]
         for r in _summary_rows()
     ]
     return _csv("enterprises.csv", headers, body)
@@ -129,20 +166,31 @@ def detail(edrpou):
         "money": charts.line_chart(
             labels,
             [
-                charts.Series("Чистий дохід (р. 2000)", [data.form2.get(y, {}).get("2000") for y in years]),
-                charts.Series("Чистий фін. результат", [net_result(data.form2.get(y, {})) for y in years]),
+                charts.Series(
+                    "Чистий дохід (р. 2000)", [data.form2.get(y, {}).get("2000") for y in years]
+                ),
+                charts.Series(
+                    "Чистий фін. результат", [net_result(data.form2.get(y, {})) for y in years]
+                ),
             ],
             title="Дохід і чистий фінансовий результат, тис. грн",
-        ) if years else "",
+        )
+        if years
+        else "",
         "balance": charts.line_chart(
             labels,
             [
                 charts.Series(name, [data.form1.get(y, {}).get(code) for y in years])
-                for code, name in (("1300", "Активи (р. 1300)"), ("1495", "Власний капітал (р. 1495)"),
-                                   ("1695", "Поточні зобов'язання (р. 1695)"))
+                for code, name in (
+                    ("1300", "Активи (р. 1300)"),
+                    ("1495", "Власний капітал (р. 1495)"),
+                    ("1695", "Поточні зобов'язання (р. 1695)"),
+                )
             ],
             title="Майно, власний капітал і борги, тис. грн",
-        ) if years else "",
+        )
+        if years
+        else "",
     }
     plan_chart, plan_code = "", None
     if plan_year:
@@ -151,15 +199,28 @@ def detail(edrpou):
         kinds = data.plan[plan_year][plan_code]
         plan_chart = charts.grouped_bar_chart(
             ["I квартал", "II квартал", "III квартал", "IV квартал"],
-            [charts.Series("План", dashboard.quarter_values(kinds, "plan")),
-             charts.Series("Факт", dashboard.quarter_values(kinds, "fact"))],
+            [
+                charts.Series("План", dashboard.quarter_values(kinds, "plan")),
+                charts.Series("Факт", dashboard.quarter_values(kinds, "fact")),
+            ],
             title=f"План і факт за кварталами {plan_year} року: {titles.get(plan_code, plan_code)}, тис. грн",
         )
     return render_template(
-        "enterprises/detail.html", enterprise=enterprise, data=data, years=years, lines=lines,
-        indicators=indicators, plan_year=plan_year, plan=plan, plan_code=plan_code, titles=titles,
-        charts=series, plan_chart=plan_chart, catalogue1=services.line_titles("1"),
-        catalogue2=services.line_titles("2"), form_names=cat.FORMS,
+        "enterprises/detail.html",
+        enterprise=enterprise,
+        data=data,
+        years=years,
+        lines=lines,
+        indicators=indicators,
+        plan_year=plan_year,
+        plan=plan,
+        plan_code=plan_code,
+        titles=titles,
+        charts=series,
+        plan_chart=plan_chart,
+        catalogue1=services.line_titles("1"),
+        catalogue2=services.line_titles("2"),
+        form_names=cat.FORMS,
     )
 
 
@@ -169,19 +230,81 @@ def detail_csv(edrpou, table):
     data, years, lines, indicators, plan_year, plan, _ = _detail_tables(enterprise)
     name = f"{enterprise.edrpou}-{table}.csv"
     if table == "lines":
-        return _csv(name, ["code", "title", *[str(y) for y in years], *[f"{y}_trend" for y in years]],
-                    [[r.code, r.title, *[c.value for c in r.cells], *[c.marker for c in r.cells]] for r in lines])
+        return _csv(
+            name,
+            ["code", "title", *[str(y) for y in years], *[f"{y}_trend" for y in years]],
+            [
+                [r.code, r.title, *[c.value for c in r.cells], *[c.marker for c in r.cells]]
+                for r in lines
+            ],
+        )
     if table == "indicators":
-        return _csv(name, ["indicator", "title", "unit", "formula", *[str(y) for y in years]],
-                    [[s.key, s.title, s.unit, s.formula, *[c.value for c in cells]] for s, cells in indicators])
+        return _csv(
+            name,
+            ["indicator", "title", "unit", "formula", *[str(y) for y in years]],
+            [
+                [s.key, s.title, s.unit, s.formula, *[c.value for c in cells]]
+                for s, cells in indicators
+            ],
+        )
     if table == "plan":
-        return _csv(name, ["year", "code", "title", "period", "prev_fact", "plan", "fact", "deviation", "percent"],
-                    [[plan_year, r.code, r.title, r.period, r.prev_fact, r.plan, r.fact, r.deviation, r.percent]
-                     for r in plan])
+        return _csv(
+            name,
+            [
+                "year",
+                "code",
+                "title",
+                "period",
+                "prev_fact",
+                "plan",
+                "fact",
+                "deviation",
+                "percent",
+            ],
+            [
+                [
+                    plan_year,
+                    r.code,
+                    r.title,
+                    r.period,
+                    r.prev_fact,
+                    r.plan,
+                    r.fact,
+                    r.deviation,
+                    r.percent,
+                ]
+                for r in plan
+            ],
+        )
     if table == "sources":
-        return _csv(name, ["upload_id", "year", "form", "file", "sha256", "size", "unit", "uploaded_at", "values"],
-                    [[u.id, u.year, u.form, u.filename, u.file_hash, u.size, u.unit, u.uploaded_at, u.value_count]
-                     for u in data.uploads])
+        return _csv(
+            name,
+            [
+                "upload_id",
+                "year",
+                "form",
+                "file",
+                "sha256",
+                "size",
+                "unit",
+                "uploaded_at",
+                "values",
+            ],
+            [
+                [
+                    u.id,
+                    u.year,
+                    u.form,
+                    u.filename,
+                    u.file_hash,
+                    u.size,
+                    u.unit,
+                    u.uploaded_at,
+                    u.value_count,
+                ]
+                for u in data.uploads
+            ],
+        )
     abort(404)
 
 
@@ -198,12 +321,16 @@ def _compare(reporting_type: str, year: int | None):
     for enterprise, data in loaded:
         f1, f2 = data.form1.get(year, {}), data.form2.get(year, {})
         indicators = {i.key: i.value for i in data.indicators().get(year, [])}
-        rows.append({
-            "enterprise": enterprise,
-            "revenue": f2.get("2000"), "net": net_result(f2), "assets": f1.get("1300"),
-            "equity": f1.get("1495"),
-            **{k: indicators.get(k) for k in COMPARE_INDICATORS},
-        })
+        rows.append(
+            {
+                "enterprise": enterprise,
+                "revenue": f2.get("2000"),
+                "net": net_result(f2),
+                "assets": f1.get("1300"),
+                "equity": f1.get("1495"),
+                **{k: indicators.get(k) for k in COMPARE_INDICATORS},
+            }
+        )
     return years, year, rows
 
 
@@ -219,13 +346,27 @@ def _compare_args():
 def compare():
     rtype, year = _compare_args()
     years, year, rows = _compare(rtype, year)
-    chart = charts.bar_chart(
-        [charts.Bar(r["enterprise"].display_name, r["revenue"]) for r in rows if r["revenue"] is not None],
-        title=f"Чистий дохід за {year} рік, тис. грн",
-    ) if rows and year else ""
+    chart = (
+        charts.bar_chart(
+            [
+                charts.Bar(r["enterprise"].display_name, r["revenue"])
+                for r in rows
+                if r["revenue"] is not None
+            ],
+            title=f"Чистий дохід за {year} рік, тис. грн",
+        )
+        if rows and year
+        else ""
+    )
     return render_template(
-        "enterprises/compare.html", rtype=rtype, types=REPORTING_TYPES, years=years, year=year, rows=rows,
-        chart=chart, specs=[SPEC_BY_KEY[k] for k in COMPARE_INDICATORS],
+        "enterprises/compare.html",
+        rtype=rtype,
+        types=REPORTING_TYPES,
+        years=years,
+        year=year,
+        rows=rows,
+        chart=chart,
+        specs=[SPEC_BY_KEY[k] for k in COMPARE_INDICATORS],
     )
 
 
@@ -235,9 +376,29 @@ def compare_csv():
     _, year, rows = _compare(rtype, year)
     return _csv(
         f"enterprises-compare-{rtype}-{year}.csv",
-        ["edrpou", "name", "year", "revenue_2000", "net_result", "assets_1300", "equity_1495", *COMPARE_INDICATORS],
-        [[r["enterprise"].edrpou, r["enterprise"].name, year, r["revenue"], r["net"], r["assets"], r["equity"],
-          *[r[k] for k in COMPARE_INDICATORS]] for r in rows],
+        [
+            "edrpou",
+            "name",
+            "year",
+            "revenue_2000",
+            "net_result",
+            "assets_1300",
+            "equity_1495",
+            *COMPARE_INDICATORS,
+        ],
+        [
+            [
+                r["enterprise"].edrpou,
+                r["enterprise"].name,
+                year,
+                r["revenue"],
+                r["net"],
+                r["assets"],
+                r["equity"],
+                *[r[k] for k in COMPARE_INDICATORS],
+            ]
+            for r in rows
+        ],
     )
 
 
@@ -248,8 +409,11 @@ def compare_csv():
 def open_data(name):
     now = utcnow()
     if name == "facts.csv":
-        return Response(exports.export_csv(), mimetype="text/csv",
-                        headers={"Content-Disposition": 'attachment; filename="enterprise-facts.csv"'})
+        return Response(
+            exports.export_csv(),
+            mimetype="text/csv",
+            headers={"Content-Disposition": 'attachment; filename="enterprise-facts.csv"'},
+        )
     if name == "facts.xlsx":
         return Response(
             exports.export_xlsx(),
@@ -263,8 +427,11 @@ def open_data(name):
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for filename, data in exports.datapackage_files(now).items():
                 archive.writestr(filename, data)
-        return Response(buffer.getvalue(), mimetype="application/zip",
-                        headers={"Content-Disposition": 'attachment; filename="enterprises-datapackage.zip"'})
+        return Response(
+            buffer.getvalue(),
+            mimetype="application/zip",
+            headers={"Content-Disposition": 'attachment; filename="enterprises-datapackage.zip"'},
+        )
     abort(404)
 
 
@@ -273,12 +440,19 @@ def api_list():
     items = []
     for enterprise in services.list_enterprises():
         data = services.load_enterprise_data(enterprise)
-        items.append({
-            "edrpou": enterprise.edrpou, "name": enterprise.name, "short_name": enterprise.short_name,
-            "reporting_type": enterprise.reporting_type, "sector": enterprise.sector,
-            "website": enterprise.website, "is_demo": enterprise.is_demo, "years": data.years,
-            "url": url_for("enterprises.api_detail", edrpou=enterprise.edrpou, _external=True),
-        })
+        items.append(
+            {
+                "edrpou": enterprise.edrpou,
+                "name": enterprise.name,
+                "short_name": enterprise.short_name,
+                "reporting_type": enterprise.reporting_type,
+                "sector": enterprise.sector,
+                "website": enterprise.website,
+                "is_demo": enterprise.is_demo,
+                "years": data.years,
+                "url": url_for("enterprises.api_detail", edrpou=enterprise.edrpou, _external=True),
+            }
+        )
     return jsonify({"enterprises": items, "numbers": "JSON numbers, at most two decimals"})
 
 
@@ -290,8 +464,15 @@ def api_detail(edrpou):
     payload["unit"] = "тис. грн"
     payload["is_demo"] = enterprise.is_demo
     payload["sources"] = [
-        {"upload_id": u.id, "year": u.year, "form": u.form, "file": u.filename, "sha256": u.file_hash,
-         "unit": u.unit, "uploaded_at": u.uploaded_at.isoformat()}
+        {
+            "upload_id": u.id,
+            "year": u.year,
+            "form": u.form,
+            "file": u.filename,
+            "sha256": u.file_hash,
+            "unit": u.unit,
+            "uploaded_at": u.uploaded_at.isoformat(),
+        }
         for u in data.uploads
     ]
     return jsonify(payload)
@@ -308,8 +489,11 @@ def _actor():
 @role_required(EDITOR)
 def staff_index():
     return render_template(
-        "enterprises/staff_index.html", enterprises=services.list_enterprises(), form=FileForm(),
-        uploads=services.list_uploads(limit=10), types=REPORTING_TYPES,
+        "enterprises/staff_index.html",
+        enterprises=services.list_enterprises(),
+        form=FileForm(),
+        uploads=services.list_uploads(limit=10),
+        types=REPORTING_TYPES,
     )
 
 
@@ -322,16 +506,26 @@ def staff_import_list():
         return redirect(url_for("enterprises.staff_index"))
     upload = form.file.data
     try:
-        created, updated, messages = services.import_enterprise_list(upload.read(), upload.filename or "file")
+        created, updated, messages = services.import_enterprise_list(
+            upload.read(), upload.filename or "file"
+        )
     except services.UploadRefused as exc:
         db.session.rollback()
-        return render_template("enterprises/report.html", accepted=False, messages=exc.messages,
-                               title="Список підприємств не прийнято"), 422
+        return render_template(
+            "enterprises/report.html",
+            accepted=False,
+            messages=exc.messages,
+            title="Список підприємств не прийнято",
+        ), 422
     db.session.commit()
     flash(f"Підприємств додано: {created}, оновлено: {updated}.", "success")
     if messages:
-        return render_template("enterprises/report.html", accepted=True, messages=messages,
-                               title="Список підприємств прийнято")
+        return render_template(
+            "enterprises/report.html",
+            accepted=True,
+            messages=messages,
+            title="Список підприємств прийнято",
+        )
     return redirect(url_for("enterprises.staff_index"))
 
 
@@ -350,9 +544,15 @@ def staff_edit(edrpou=None):
         if enterprise is None and services.get_enterprise(code) is not None:
             form.edrpou.errors.append("Підприємство з таким кодом уже є в реєстрі.")
         else:
-            entry = EnterpriseEntry(code, form.name.data.strip(), form.reporting_type.data,
-                                    form.short_name.data or "", form.legal_form.data or "",
-                                    form.sector.data or "", form.website.data or "")
+            entry = EnterpriseEntry(
+                code,
+                form.name.data.strip(),
+                form.reporting_type.data,
+                form.short_name.data or "",
+                form.legal_form.data or "",
+                form.sector.data or "",
+                form.website.data or "",
+            )
             services.save_enterprise(entry, actor=_actor())
             db.session.commit()
             for warning in warnings:
@@ -366,8 +566,10 @@ def staff_edit(edrpou=None):
 @role_required(EDITOR)
 def staff_upload():
     form = UploadForm()
-    form.edrpou.choices = [SelectChoice(e.edrpou, f"{e.display_name} ({e.edrpou})")
-                           for e in services.list_enterprises()]
+    form.edrpou.choices = [
+        SelectChoice(e.edrpou, f"{e.display_name} ({e.edrpou})")
+        for e in services.list_enterprises()
+    ]
     if request.method == "GET" and request.args.get("edrpou"):
         form.edrpou.data = request.args["edrpou"]
     if form.validate_on_submit():
@@ -375,27 +577,52 @@ def staff_upload():
         data, filename = upload.read(), upload.filename or "file"
         try:
             if form.kind.data == "plan":
-                outcome = services.import_plan(data, filename, edrpou=form.edrpou.data, year=form.year.data,
-                                               unit=form.unit.data, actor=_actor())
+                outcome = services.import_plan(
+                    data,
+                    filename,
+                    edrpou=form.edrpou.data,
+                    year=form.year.data,
+                    unit=form.unit.data,
+                    actor=_actor(),
+                )
             else:
-                outcome = services.import_statement(data, filename, edrpou=form.edrpou.data,
-                                                    year=form.year.data, form=form.kind.data,
-                                                    unit=form.unit.data, actor=_actor())
+                outcome = services.import_statement(
+                    data,
+                    filename,
+                    edrpou=form.edrpou.data,
+                    year=form.year.data,
+                    form=form.kind.data,
+                    unit=form.unit.data,
+                    actor=_actor(),
+                )
         except services.UploadRefused as exc:
             db.session.rollback()
-            return render_template("enterprises/report.html", accepted=False, messages=exc.messages,
-                                   title="Файл не прийнято", filename=filename), 422
+            return render_template(
+                "enterprises/report.html",
+                accepted=False,
+                messages=exc.messages,
+                title="Файл не прийнято",
+                filename=filename,
+            ), 422
         db.session.commit()
-        return render_template("enterprises/report.html", accepted=True, messages=outcome.messages,
-                               title="Файл прийнято", filename=filename, upload=outcome.upload,
-                               replaced=outcome.replaced)
+        return render_template(
+            "enterprises/report.html",
+            accepted=True,
+            messages=outcome.messages,
+            title="Файл прийнято",
+            filename=filename,
+            upload=outcome.upload,
+            replaced=outcome.replaced,
+        )
     return render_template("enterprises/staff_upload.html", form=form)
 
 
 @bp.route("/staff/enterprises/uploads")
 @role_required(EDITOR)
 def staff_uploads():
-    return render_template("enterprises/staff_uploads.html", uploads=services.list_uploads(), forms=cat.FORMS)
+    return render_template(
+        "enterprises/staff_uploads.html", uploads=services.list_uploads(), forms=cat.FORMS
+    )
 
 
 @bp.route("/staff/enterprises/uploads/<int:upload_id>")
@@ -410,8 +637,11 @@ def staff_upload_detail(upload_id):
 def staff_upload_file(upload_id):
     upload = services.get_upload(upload_id) or abort(404)
     safe = re.sub(r"[^\w.\-]", "_", upload.filename, flags=re.ASCII) or "upload"
-    return Response(upload.content, mimetype="application/octet-stream",
-                    headers={"Content-Disposition": f'attachment; filename="{safe}"'})
+    return Response(
+        upload.content,
+        mimetype="application/octet-stream",
+        headers={"Content-Disposition": f'attachment; filename="{safe}"'},
+    )
 
 
 @bp.route("/staff/enterprises/catalogue", methods=["GET", "POST"])
@@ -427,9 +657,16 @@ def staff_catalogue():
         action = request.form.get("action")
         if action == "line" and line_form.validate_on_submit():
             services.save_catalogue_line(
-                form_key, edition,
-                cat.Line(line_form.code.data, line_form.title.data.strip(), line_form.description.data or "",
-                         line_form.unit.data.strip(), (line_form.key.data or "").strip(), line_form.sign.data),
+                form_key,
+                edition,
+                cat.Line(
+                    line_form.code.data,
+                    line_form.title.data.strip(),
+                    line_form.description.data or "",
+                    line_form.unit.data.strip(),
+                    (line_form.key.data or "").strip(),
+                    line_form.sign.data,
+                ),
                 actor=_actor(),
             )
             db.session.commit()
@@ -438,22 +675,37 @@ def staff_catalogue():
         if action == "file" and file_form.validate_on_submit():
             upload = file_form.file.data
             try:
-                count = services.load_catalogue_file(upload.read(), upload.filename or "file", form_key,
-                                                     file_form.edition.data.strip(), actor=_actor())
+                count = services.load_catalogue_file(
+                    upload.read(),
+                    upload.filename or "file",
+                    form_key,
+                    file_form.edition.data.strip(),
+                    actor=_actor(),
+                )
             except TabularError as exc:
                 db.session.rollback()
                 flash(f"Каталог не завантажено: {exc}", "error")
             else:
                 db.session.commit()
                 flash(f"Завантажено рядків: {count}.", "success")
-                return redirect(url_for("enterprises.staff_catalogue", form=form_key,
-                                        edition=file_form.edition.data.strip()))
+                return redirect(
+                    url_for(
+                        "enterprises.staff_catalogue",
+                        form=form_key,
+                        edition=file_form.edition.data.strip(),
+                    )
+                )
         if action == "seed":
             if services.list_catalogue_lines(form_key, edition):
                 flash("Цю редакцію вже збережено; базовий каталог не змінює її.", "warning")
             else:
-                count = services.store_catalogue(form_key, cat.DEFAULT_EDITIONS[form_key],
-                                                 services.seed_lines(form_key), source="seed", actor=_actor())
+                count = services.store_catalogue(
+                    form_key,
+                    cat.DEFAULT_EDITIONS[form_key],
+                    services.seed_lines(form_key),
+                    source="seed",
+                    actor=_actor(),
+                )
                 db.session.commit()
                 flash(f"Базовий каталог збережено: {count} рядків.", "success")
             return redirect(url_for("enterprises.staff_catalogue", form=form_key))
@@ -464,8 +716,19 @@ def staff_catalogue():
         if row is not None:
             line_form = CatalogueLineForm(prefix="line", obj=row)
     return render_template(
-        "enterprises/staff_catalogue.html", form_key=form_key, edition=edition, forms=cat.FORMS,
-        editions=services.list_editions(form_key), stored=stored,
-        lines=stored or (services.get_catalogue(form_key, edition) if edition == cat.DEFAULT_EDITIONS[form_key] else []),
-        line_form=line_form, file_form=file_form, sign_labels=cat.SIGN_LABELS,
+        "enterprises/staff_catalogue.html",
+        form_key=form_key,
+        edition=edition,
+        forms=cat.FORMS,
+        editions=services.list_editions(form_key),
+        stored=stored,
+        lines=stored
+        or (
+            services.get_catalogue(form_key, edition)
+            if edition == cat.DEFAULT_EDITIONS[form_key]
+            else []
+        ),
+        line_form=line_form,
+        file_form=file_form,
+        sign_labels=cat.SIGN_LABELS,
     )
