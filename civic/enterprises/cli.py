@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -151,9 +152,7 @@ def export_command(fmt, out):
     if fmt == "datapackage":
         target.mkdir(parents=True, exist_ok=True)
         files = exports.datapackage_files(now)
-        with click.progressbar(
-            files.items(), label="Запис пакета даних", file=click.get_text_stream("stderr")
-        ) as bar:
+        with click.progressbar(files.items(), label="Запис пакета даних", file=sys.stderr) as bar:
             for name, data in bar:
                 (target / name).write_bytes(data)
         click.echo(f"Пакет даних записано в {target} ({len(files)} файли).")

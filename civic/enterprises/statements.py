@@ -197,7 +197,7 @@ def check_statement(form: str, facts: list[Fact], catalogue: list[Line]) -> list
     if not facts:
         return [Message(ERROR, "у файлі немає жодного значення з кодом рядка")]
     main = _values(facts, MAIN_KIND[form])
-    for group, codes in key_groups(catalogue).items():
+    for codes in key_groups(catalogue).values():
         if not any(c in main for c in codes):
             names = " або ".join(codes)
             messages.append(
@@ -292,10 +292,9 @@ def check_edrpou(value: object) -> tuple[str | None, list[str], list[str]]:
     if error:
         return None, [error], []
     warnings = []
-    raw = str(value).strip()
-    if isinstance(value, int | float) or len(raw) < 8:
-        if len(raw.split(".")[0]) < 8:
-            warnings.append(f"код ЄДРПОУ доповнено нулями зліва до {code}")
+    digits = str(value).strip().replace(" ", "").replace("\u00a0", "").split(".")[0]
+    if len(digits) < 8:
+        warnings.append(f"код ЄДРПОУ доповнено нулями зліва до {code}")
     if not is_valid_edrpou(code):
         warnings.append(f"код ЄДРПОУ {code} не проходить перевірку контрольного розряду")
     return code, [], warnings
