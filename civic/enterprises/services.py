@@ -12,6 +12,7 @@ from decimal import Decimal
 from importlib import resources
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
 from civic.audit.services import record_event
 from civic.database import utcnow
@@ -294,6 +295,10 @@ def _store_upload(
     _check_year(year, now)
     if result.errors:
         raise UploadRefused(result.errors + result.warnings)
+    # Serialise uploads per enterprise (PostgreSQL row lock) so a replacement never races another.
+    db.session.execute(
+        select(Enterprise.id).where(Enterprise.id == enterprise.id).with_for_update()
+    )
     digest = hashlib.sha256(data).hexdigest()
     previous = db.session.scalar(
         select(Upload).where(
@@ -346,10 +351,10 @@ def _store_upload(
         value_count=len(result.facts),
         messages=[{"level": m.level, "line": m.line, "text": m.text} for m in result.messages],
     )
-    db.session.add(upload)
-    db.session.flush()
-    for fact in result.facts:
-        db.session.add(
+    try:
+        db.session.add(upload)
+        db.session.flush()
+        db.session.add_all(
             Fact(
                 enterprise_id=enterprise.id,
                 upload_id=upload.id,
@@ -361,9 +366,21 @@ def _store_upload(
                 unit=unit,
                 title=fact.title[:400],
             )
+            for fact in result.facts
         )
-    enterprise.updated_at = now
-    db.session.flush()
+        enterprise.updated_at = now
+        db.session.flush()
+    except IntegrityError as exc:
+        # Another upload for the same target committed first; the unique constraints decide.
+        raise UploadRefused(
+            [
+                Message(
+                    ERROR,
+                    "інший працівник щойно завантажив дані для цього підприємства, року й форми; "
+                    "перевірте історію завантажень і спробуйте ще раз",
+                )
+            ]
+        ) from exc
     record_event(
         "enterprises.upload_accepted",
         object_type="enterprise_upload",

@@ -216,3 +216,44 @@ def test_demo_is_idempotent_and_dated_november_2020(app):
         assert all(v["1300"] == v["1900"] for v in data.form1.values())
         assert "fact_q4" in next(iter(data.plan[2020].values()))
         assert enterprise.is_demo
+
+
+def test_concurrent_uploads_for_one_target_never_both_win(app_factory, database_url):
+    """Two editors upload different files for the same year and form at once (PostgreSQL)."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("the race needs concurrent transactions: PostgreSQL only")
+    import threading
+
+    app = app_factory()
+    with app.app_context():
+        services.save_enterprise(services.EnterpriseEntry(EDRPOU, "КП «Тест»", "З"))
+        db.session.commit()
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def editor(rows):
+        with app.app_context():
+            try:
+                barrier.wait()
+                services.import_statement(
+                    form1_csv(rows), "x.csv", edrpou=EDRPOU, year=2020, form="1", now=T1
+                )
+                db.session.commit()
+                outcomes.append("accepted")
+            except services.UploadRefused:
+                db.session.rollback()
+                outcomes.append("refused")
+            finally:
+                db.session.remove()
+
+    other = dict(BALANCED, **{"1165": "1"})
+    threads = [threading.Thread(target=editor, args=(rows,)) for rows in (BALANCED, other)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with app.app_context():
+        current = db.session.scalars(select(Upload).where(Upload.is_current.is_(True))).all()
+        facts = db.session.scalars(select(Fact)).all()
+        assert len(current) == 1 and {f.upload_id for f in facts} == {current[0].id}
+    assert sorted(outcomes) in (["accepted", "refused"], ["accepted", "accepted"])
