@@ -10,6 +10,12 @@ from civic.extensions import db
 from tests.conftest import login_as
 from tests.enterprises.conftest import BALANCED, EDRPOU, example, form1_csv
 
+STAFF_POST = [
+    "/staff/enterprises/import-list",
+    "/staff/enterprises/upload",
+    "/staff/enterprises/new",
+    "/staff/enterprises/catalogue?form=1",
+]
 STAFF_GET = [
     "/staff/enterprises/",
     "/staff/enterprises/new",
@@ -117,10 +123,15 @@ def test_staff_pages_need_the_editor_role(client, app, create_user, enterprise):
     for url in STAFF_GET:
         response = client.get(url)
         assert response.status_code == 302 and "/login" in response.location, url
+    for url in STAFF_POST:
+        response = client.post(url, data={"action": "seed"})
+        assert response.status_code == 302 and "/login" in response.location, url
     create_user("mod", "moderator")
     login_as(client, "mod")
     for url in STAFF_GET:
         assert client.get(url).status_code == 403, url
+    for url in STAFF_POST:
+        assert client.post(url, data={"action": "seed"}).status_code == 403, url
     client.post("/logout")
     create_user("ed", "editor")
     login_as(client, "ed")
