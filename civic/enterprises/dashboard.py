@@ -48,6 +48,7 @@ class TableRow:
     code: str
     title: str
     cells: list[Cell]
+    form: str = ""
 
 
 def key_line_rows(
@@ -62,7 +63,7 @@ def key_line_rows(
         if all(v is None for v in values):
             continue
         cells = [Cell(v, trend(v, values[i - 1]) if i else "") for i, v in enumerate(values)]
-        rows.append(TableRow(code if code.isdigit() else "", title, cells))
+        rows.append(TableRow(code if code.isdigit() else "", title, cells, form))
     return rows
 
 

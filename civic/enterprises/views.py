@@ -221,6 +221,7 @@ def detail(edrpou):
         catalogue1=services.line_titles("1"),
         catalogue2=services.line_titles("2"),
         form_names=cat.FORMS,
+        sources={(u.year, u.form): u for u in data.uploads},
     )
 
 

@@ -221,3 +221,16 @@ def test_enterprise_list_errors_and_warnings():
         "Рядок 5: тип звітності «Х» невідомий (очікувалося З, М або МС)",
         "Рядок 6: код ЄДРПОУ 00032129 уже був у рядку 2",
     ]
+
+
+@pytest.mark.parametrize(
+    ("data", "filename", "message"),
+    [
+        (b"PK\x03\x04broken", "f.xlsx", "не вдалося відкрити книгу Excel (.xlsx); файл пошкоджено"),
+        (b"\xd0\x9a", "f.xls", "старий формат Excel (.xls) не підтримується"),
+        (b"\x00\x01\x02", "f.csv", "файл не схожий на текстову таблицю"),
+    ],
+)
+def test_broken_files_are_reported_not_raised(data, filename, message):
+    result = parse_statement(data, filename, "1", F1)
+    assert not result.ok and message in result.errors[0].text
