@@ -48,7 +48,7 @@ MEASURE_LABELS = {
     "deviation": "Відхилення",
     "percent": "% виконання",
 }
-_QUARTER = re.compile(r"(?<![ivх\w])(iv|iii|ii|i|1|2|3|4)\s*-?\s*(?:й\s*)?квартал")
+_QUARTER = re.compile(r"(?<![\w])(iv|iii|ii|i|1|2|3|4)\s*-?\s*(?:й\s*)?кв(?:артал|\.|(?!\w))")
 _ROMAN = {
     "i": "q1",
     "1": "q1",
@@ -125,6 +125,8 @@ def map_plan_columns(top: list[str], sub: list[str] | None) -> list[PlanColumn]:
         else:
             text = f"{PERIOD_LABELS.get(group, '') if group else ''} {below}".strip()
         measure = detect_measure(text)
+        if measure is None and head.strip() and not below.strip() and detect_period(head):
+            measure = "plan"  # an annual plan's bare quarter or year column holds the plan
         if measure is None:
             continue
         period = detect_period(text) or (group if not head.strip() else None) or "year"

@@ -34,6 +34,9 @@ def by_kind(result, code):
         ("III квартал", "q3"),
         ("IV квартал", "q4"),
         ("1 квартал", "q1"),
+        ("II кв.", "q2"),
+        ("IV кв", "q4"),
+        ("2-й квартал", "q2"),
         ("План на рік", "year"),
         ("рік", "year"),
         ("Факт минулого року", None),
@@ -195,3 +198,31 @@ def test_quarter_values_read_back_as_given(values):
         zip([f"{m}_q{q}" for q in range(1, 5) for m in ("plan", "fact")], values, strict=True)
     )
     assert kinds == expected
+
+
+def test_annual_plan_with_bare_quarter_columns_reads_them_as_plan():
+    data = xlsx(
+        [
+            [
+                "Найменування показника",
+                "Код рядка",
+                "Факт минулого року",
+                "Прогноз поточного року",
+                "Плановий рік (усього)",
+                "I кв.",
+                "II кв.",
+                "III кв.",
+                "IV кв.",
+            ],
+            ["Дохід", "1000", 900, 950, 1000, 240, 250, 250, 260],
+        ]
+    )
+    result = parse_plan(data, "p.xlsx")
+    assert by_kind(result, "1000") == {
+        "prev_fact_year": Decimal("900"),
+        "plan_year": Decimal("1000"),
+        "plan_q1": Decimal("240"),
+        "plan_q2": Decimal("250"),
+        "plan_q3": Decimal("250"),
+        "plan_q4": Decimal("260"),
+    }
