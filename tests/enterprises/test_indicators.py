@@ -1,7 +1,7 @@
 from decimal import Decimal as D
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from civic.enterprises.indicators import (
@@ -128,6 +128,7 @@ codes1 = st.sampled_from(sorted(FULL1))
 codes2 = st.sampled_from(sorted(FULL2))
 
 
+@settings(deadline=None)
 @given(st.sets(codes1), st.sets(codes2))
 def test_removing_inputs_never_invents_a_value(drop1, drop2):
     """With inputs missing an indicator is either the full-data value or None, never another number."""

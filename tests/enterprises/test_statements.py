@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from civic.enterprises.statements import ERROR, WARNING, parse_enterprise_list, parse_statement
@@ -174,6 +174,7 @@ def test_xlsx_with_title_row_and_numeric_and_text_cells():
     }
 
 
+@settings(deadline=None)
 @given(
     st.dictionaries(
         st.sampled_from(["1000", "1010", "1100", "1165"]),
