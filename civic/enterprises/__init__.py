@@ -1,0 +1,1 @@
+"""Open budget of communal enterprises: statements, plans, indicators, dashboards, open data."""

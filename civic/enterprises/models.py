@@ -1,0 +1,111 @@
+"""Enterprises, their uploads (with the file kept for history) and the long fact table."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from civic.database import UTCDateTime, utcnow
+from civic.extensions import db
+
+
+class Enterprise(db.Model):
+    __tablename__ = "enterprises"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    edrpou: Mapped[str] = mapped_column(String(8), unique=True)
+    name: Mapped[str] = mapped_column(String(400))
+    short_name: Mapped[str] = mapped_column(String(200), default="")
+    legal_form: Mapped[str] = mapped_column(String(200), default="")
+    sector: Mapped[str] = mapped_column(String(200), default="")
+    reporting_type: Mapped[str] = mapped_column(String(2))
+    website: Mapped[str] = mapped_column(String(300), default="")
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+
+class CatalogueLine(db.Model):
+    __tablename__ = "enterprise_catalogue_lines"
+    __table_args__ = (UniqueConstraint("form", "edition", "code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    form: Mapped[str] = mapped_column(String(10))  # "1", "2" or "plan"
+    edition: Mapped[str] = mapped_column(String(60))
+    code: Mapped[str] = mapped_column(String(10))
+    title: Mapped[str] = mapped_column(String(400))
+    description: Mapped[str] = mapped_column(Text, default="")
+    unit: Mapped[str] = mapped_column(String(30), default="тис. грн")
+    key: Mapped[str] = mapped_column(String(30), default="")
+    sign: Mapped[str] = mapped_column(String(12), default="any")
+
+
+class Upload(db.Model):
+    """One accepted file for (enterprise, year, form); older ones stay as history."""
+
+    __tablename__ = "enterprise_uploads"
+    __table_args__ = (
+        UniqueConstraint("enterprise_id", "year", "form", "file_hash"),
+        Index("ix_enterprise_uploads_uploaded_at", "uploaded_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id", ondelete="CASCADE"))
+    year: Mapped[int] = mapped_column(Integer)
+    form: Mapped[str] = mapped_column(String(10))
+    edition: Mapped[str] = mapped_column(String(60))
+    unit: Mapped[str] = mapped_column(String(30), default="тис. грн")
+    filename: Mapped[str] = mapped_column(String(300))
+    file_hash: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    uploaded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    uploaded_by_login: Mapped[str] = mapped_column(String(80), default="")
+    is_current: Mapped[bool] = mapped_column(Boolean, default=True)
+    value_count: Mapped[int] = mapped_column(Integer, default=0)
+    messages: Mapped[list] = mapped_column(JSON, default=list)
+
+    enterprise: Mapped[Enterprise] = relationship()
+
+
+class Fact(db.Model):
+    """One number of the current upload of a statement or plan, with its source upload."""
+
+    __tablename__ = "enterprise_facts"
+    __table_args__ = (UniqueConstraint("enterprise_id", "year", "form", "code", "kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id", ondelete="CASCADE"))
+    upload_id: Mapped[int] = mapped_column(
+        ForeignKey("enterprise_uploads.id", ondelete="CASCADE"), index=True
+    )
+    year: Mapped[int] = mapped_column(Integer)
+    form: Mapped[str] = mapped_column(String(10))
+    code: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[str] = mapped_column(String(30))
+    value: Mapped[Decimal] = mapped_column(Numeric(18, 2))
+    unit: Mapped[str] = mapped_column(String(30), default="тис. грн")
+    title: Mapped[str] = mapped_column(String(400), default="")
+
+    upload: Mapped[Upload] = relationship()

@@ -1,0 +1,518 @@
+"""Operations of the enterprises module: they load models, call the pure core and flush.
+
+The view or CLI command that calls them commits once; an error leaves nothing written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from importlib import resources
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from civic.audit.services import record_event
+from civic.database import utcnow
+from civic.enterprises import catalogue as cat
+from civic.enterprises.indicators import YearData, indicators_by_year
+from civic.enterprises.models import CatalogueLine, Enterprise, Fact, Upload
+from civic.enterprises.plans import parse_plan
+from civic.enterprises.statements import (
+    ERROR,
+    WARNING,
+    EnterpriseEntry,
+    Message,
+    check_edrpou,
+    parse_enterprise_list,
+    parse_statement,
+)
+from civic.extensions import db
+
+DEFAULT_UNIT = "тис. грн"
+FORM_KEYS = {"1": "form1", "2": "form2", "plan": "plan"}
+
+
+class UploadRefused(Exception):
+    """An upload that changed nothing; ``messages`` explain why (Ukrainian, with lines)."""
+
+    def __init__(self, messages: list[Message]):
+        self.messages = messages
+        super().__init__("; ".join(m.as_text() for m in messages))
+
+
+@dataclass
+class UploadOutcome:
+    upload: Upload
+    messages: list[Message] = field(default_factory=list)
+    replaced: Upload | None = None
+
+
+# ---------------------------------------------------------------- the line catalogue
+
+
+def seed_lines(form: str) -> list[cat.Line]:
+    """The shipped seed catalogue of a form (package data)."""
+    data = resources.files("civic.enterprises").joinpath("data", cat.SEED_FILES[form]).read_bytes()
+    return cat.parse_catalogue(data, cat.SEED_FILES[form])
+
+
+def list_editions(form: str) -> list[str]:
+    stored = db.session.scalars(
+        select(CatalogueLine.edition).where(CatalogueLine.form == form).distinct()
+    ).all()
+    return sorted(set(stored) | {cat.DEFAULT_EDITIONS[form]})
+
+
+def list_catalogue_lines(form: str, edition: str | None = None) -> list[CatalogueLine]:
+    edition = edition or cat.DEFAULT_EDITIONS[form]
+    return list(
+        db.session.scalars(
+            select(CatalogueLine)
+            .where(CatalogueLine.form == form, CatalogueLine.edition == edition)
+            .order_by(CatalogueLine.code)
+        )
+    )
+
+
+def get_catalogue(form: str, edition: str | None = None) -> list[cat.Line]:
+    """The catalogue of a form edition: stored lines, or the shipped seed if none are stored."""
+    rows = list_catalogue_lines(form, edition)
+    if rows:
+        return [cat.Line(r.code, r.title, r.description, r.unit, r.key, r.sign) for r in rows]
+    if edition in (None, cat.DEFAULT_EDITIONS[form]):
+        return seed_lines(form)
+    return []
+
+
+def line_titles(form: str) -> dict[str, cat.Line]:
+    return {line.code: line for line in get_catalogue(form)}
+
+
+def store_catalogue(
+    form: str, edition: str, lines: list[cat.Line], *, source: str, actor=None
+) -> int:
+    """Replace the lines of one form edition."""
+    db.session.execute(
+        delete(CatalogueLine).where(CatalogueLine.form == form, CatalogueLine.edition == edition)
+    )
+    for line in lines:
+        db.session.add(
+            CatalogueLine(
+                form=form,
+                edition=edition,
+                code=line.code,
+                title=line.title,
+                description=line.description,
+                unit=line.unit,
+                key=line.key,
+                sign=line.sign,
+            )
+        )
+    db.session.flush()
+    record_event(
+        "enterprises.catalogue_loaded",
+        object_type="catalogue",
+        object_id=f"{form}/{edition}",
+        details={"lines": len(lines), "source": source},
+        actor=actor,
+    )
+    return len(lines)
+
+
+def load_catalogue_file(data: bytes, filename: str, form: str, edition: str, *, actor=None) -> int:
+    """Load a catalogue file (raises TabularError with a Ukrainian message)."""
+    return store_catalogue(
+        form, edition, cat.parse_catalogue(data, filename), source=filename, actor=actor
+    )
+
+
+def seed_catalogue(*, actor=None) -> int:
+    """Store the shipped seed catalogues where a form's default edition has no lines yet."""
+    count = 0
+    for form in cat.FORMS:
+        if not list_catalogue_lines(form):
+            count += store_catalogue(
+                form, cat.DEFAULT_EDITIONS[form], seed_lines(form), source="seed", actor=actor
+            )
+    return count
+
+
+def save_catalogue_line(form: str, edition: str, line: cat.Line, *, actor=None) -> CatalogueLine:
+    """Add or edit one line of a stored catalogue edition."""
+    row = db.session.scalar(
+        select(CatalogueLine).where(
+            CatalogueLine.form == form,
+            CatalogueLine.edition == edition,
+            CatalogueLine.code == line.code,
+        )
+    )
+    if row is None:
+        row = CatalogueLine(form=form, edition=edition, code=line.code)
+        db.session.add(row)
+    row.title, row.description, row.unit = line.title, line.description, line.unit
+    row.key, row.sign = line.key, line.sign
+    db.session.flush()
+    record_event(
+        "enterprises.catalogue_line_saved",
+        object_type="catalogue",
+        object_id=f"{form}/{edition}/{line.code}",
+        details={"title": line.title},
+        actor=actor,
+    )
+    return row
+
+
+# ---------------------------------------------------------------- enterprises
+
+
+def get_enterprise(edrpou: str) -> Enterprise | None:
+    return db.session.scalar(select(Enterprise).where(Enterprise.edrpou == edrpou))
+
+
+def list_enterprises(reporting_type: str | None = None) -> list[Enterprise]:
+    query = select(Enterprise).order_by(Enterprise.name)
+    if reporting_type:
+        query = query.where(Enterprise.reporting_type == reporting_type)
+    return list(db.session.scalars(query))
+
+
+def save_enterprise(
+    entry: EnterpriseEntry, *, actor=None, is_demo: bool = False, now=None
+) -> tuple[Enterprise, bool]:
+    """Create or update an enterprise by its ЄДРПОУ; returns (enterprise, created)."""
+    now = now or utcnow()
+    enterprise = get_enterprise(entry.edrpou)
+    created = enterprise is None
+    if created:
+        enterprise = Enterprise(edrpou=entry.edrpou, created_at=now, is_demo=is_demo)
+        db.session.add(enterprise)
+    enterprise.name = entry.name
+    enterprise.reporting_type = entry.reporting_type
+    for attr in ("short_name", "legal_form", "sector", "website"):
+        value = getattr(entry, attr)
+        if value or created:
+            setattr(enterprise, attr, value)
+    enterprise.updated_at = now
+    db.session.flush()
+    record_event(
+        "enterprises.enterprise_created" if created else "enterprises.enterprise_updated",
+        object_type="enterprise",
+        object_id=entry.edrpou,
+        details={"name": entry.name},
+        actor=actor,
+    )
+    return enterprise, created
+
+
+def import_enterprise_list(
+    data: bytes, filename: str, *, actor=None
+) -> tuple[int, int, list[Message]]:
+    """Import an enterprise list; any error refuses the whole file. → (created, updated, warnings)."""
+    entries, messages = parse_enterprise_list(data, filename)
+    if any(m.level == ERROR for m in messages):
+        raise UploadRefused(
+            [m for m in messages if m.level == ERROR] + [m for m in messages if m.level == WARNING]
+        )
+    created = updated = 0
+    for entry in entries:
+        _, is_new = save_enterprise(entry, actor=actor)
+        created += is_new
+        updated += not is_new
+    return created, updated, messages
+
+
+# ---------------------------------------------------------------- statements and plans
+
+
+def _require_enterprise(edrpou: str) -> Enterprise:
+    code, errors, _ = check_edrpou(edrpou)
+    if errors:
+        raise UploadRefused([Message(ERROR, errors[0])])
+    enterprise = get_enterprise(code)
+    if enterprise is None:
+        raise UploadRefused(
+            [
+                Message(
+                    ERROR,
+                    f"підприємство з кодом ЄДРПОУ {code} не знайдено в реєстрі; спершу додайте його",
+                )
+            ]
+        )
+    return enterprise
+
+
+def import_statement(
+    data: bytes,
+    filename: str,
+    *,
+    edrpou: str,
+    year: int,
+    form: str,
+    unit: str = DEFAULT_UNIT,
+    actor=None,
+    now: dt.datetime | None = None,
+) -> UploadOutcome:
+    """Validate and store a Form 1 / Form 2 file; replaces that year's form, keeping history."""
+    enterprise = _require_enterprise(edrpou)
+    edition = cat.DEFAULT_EDITIONS[form]
+    result = parse_statement(data, filename, form, get_catalogue(form))
+    return _store_upload(enterprise, data, filename, year, form, edition, unit, result, actor, now)
+
+
+def import_plan(
+    data: bytes,
+    filename: str,
+    *,
+    edrpou: str,
+    year: int,
+    unit: str = DEFAULT_UNIT,
+    actor=None,
+    now: dt.datetime | None = None,
+) -> UploadOutcome:
+    """Validate and store a financial plan execution report for a year."""
+    enterprise = _require_enterprise(edrpou)
+    edition = cat.DEFAULT_EDITIONS["plan"]
+    result = parse_plan(data, filename, get_catalogue("plan"))
+    return _store_upload(
+        enterprise, data, filename, year, "plan", edition, unit, result, actor, now
+    )
+
+
+def _check_year(year: int, now: dt.datetime) -> None:
+    if not 1991 <= year <= now.year + 1:
+        raise UploadRefused(
+            [Message(ERROR, f"рік {year} поза допустимими межами (1991–{now.year + 1})")]
+        )
+
+
+def _store_upload(
+    enterprise, data, filename, year, form, edition, unit, result, actor, now
+) -> UploadOutcome:
+    now = now or utcnow()
+    _check_year(year, now)
+    if result.errors:
+        raise UploadRefused(result.errors + result.warnings)
+    # Serialise uploads per enterprise (PostgreSQL row lock) so a replacement never races another.
+    db.session.execute(
+        select(Enterprise.id).where(Enterprise.id == enterprise.id).with_for_update()
+    )
+    digest = hashlib.sha256(data).hexdigest()
+    previous = db.session.scalar(
+        select(Upload).where(
+            Upload.enterprise_id == enterprise.id,
+            Upload.year == year,
+            Upload.form == form,
+            Upload.file_hash == digest,
+        )
+    )
+    if previous is not None:
+        when = previous.uploaded_at.strftime("%d.%m.%Y %H:%M")
+        raise UploadRefused(
+            [
+                Message(
+                    ERROR,
+                    f"цей самий файл уже завантажено {when} UTC ({previous.filename}) для "
+                    f"{enterprise.display_name}, {year} рік; повторне завантаження відхилено",
+                )
+            ]
+        )
+    replaced = db.session.scalar(
+        select(Upload).where(
+            Upload.enterprise_id == enterprise.id,
+            Upload.year == year,
+            Upload.form == form,
+            Upload.is_current.is_(True),
+        )
+    )
+    if replaced is not None:
+        replaced.is_current = False
+    db.session.execute(
+        delete(Fact).where(
+            Fact.enterprise_id == enterprise.id, Fact.year == year, Fact.form == form
+        )
+    )
+    upload = Upload(
+        enterprise_id=enterprise.id,
+        year=year,
+        form=form,
+        edition=edition,
+        unit=unit,
+        filename=filename[:300],
+        file_hash=digest,
+        size=len(data),
+        content=data,
+        uploaded_at=now,
+        uploaded_by_id=getattr(actor, "id", None),
+        uploaded_by_login=getattr(actor, "login", "") or "",
+        is_current=True,
+        value_count=len(result.facts),
+        messages=[{"level": m.level, "line": m.line, "text": m.text} for m in result.messages],
+    )
+    try:
+        db.session.add(upload)
+        db.session.flush()
+        db.session.add_all(
+            Fact(
+                enterprise_id=enterprise.id,
+                upload_id=upload.id,
+                year=year,
+                form=form,
+                code=fact.code,
+                kind=fact.kind,
+                value=fact.value,
+                unit=unit,
+                title=fact.title[:400],
+            )
+            for fact in result.facts
+        )
+        enterprise.updated_at = now
+        db.session.flush()
+    except IntegrityError as exc:
+        # Another upload for the same target committed first; the unique constraints decide.
+        raise UploadRefused(
+            [
+                Message(
+                    ERROR,
+                    "інший працівник щойно завантажив дані для цього підприємства, року й форми; "
+                    "перевірте історію завантажень і спробуйте ще раз",
+                )
+            ]
+        ) from exc
+    record_event(
+        "enterprises.upload_accepted",
+        object_type="enterprise_upload",
+        object_id=upload.id,
+        details={
+            "edrpou": enterprise.edrpou,
+            "year": year,
+            "form": form,
+            "file": filename,
+            "sha256": digest,
+            "values": len(result.facts),
+            "warnings": len(result.warnings),
+            "replaced_upload": replaced.id if replaced else None,
+        },
+        actor=actor,
+        now=now,
+    )
+    return UploadOutcome(upload, result.messages, replaced)
+
+
+def list_uploads(enterprise: Enterprise | None = None, limit: int = 200) -> list[Upload]:
+    query = select(Upload).order_by(Upload.uploaded_at.desc(), Upload.id.desc()).limit(limit)
+    if enterprise is not None:
+        query = query.where(Upload.enterprise_id == enterprise.id)
+    return list(db.session.scalars(query))
+
+
+def get_upload(upload_id: int) -> Upload | None:
+    return db.session.get(Upload, upload_id)
+
+
+# ---------------------------------------------------------------- reading the data back
+
+
+@dataclass
+class EnterpriseData:
+    """Everything known about one enterprise, by year."""
+
+    enterprise: Enterprise
+    form1: dict[int, dict[str, Decimal]] = field(default_factory=dict)
+    form1_start: dict[int, dict[str, Decimal]] = field(default_factory=dict)
+    form2: dict[int, dict[str, Decimal]] = field(default_factory=dict)
+    form2_previous: dict[int, dict[str, Decimal]] = field(default_factory=dict)
+    plan: dict[int, dict[str, dict[str, Decimal]]] = field(default_factory=dict)
+    plan_titles: dict[str, str] = field(default_factory=dict)
+    uploads: list[Upload] = field(default_factory=list)
+
+    @property
+    def years(self) -> list[int]:
+        return sorted(set(self.form1) | set(self.form2) | set(self.plan))
+
+    def year_data(self) -> dict[int, YearData]:
+        return {
+            y: YearData(self.form1.get(y, {}), self.form2.get(y, {}), self.form1_start.get(y))
+            for y in sorted(set(self.form1) | set(self.form2))
+        }
+
+    def indicators(self):
+        return indicators_by_year(self.year_data())
+
+
+def load_enterprise_data(enterprise: Enterprise) -> EnterpriseData:
+    data = EnterpriseData(enterprise)
+    facts = db.session.scalars(
+        select(Fact).where(Fact.enterprise_id == enterprise.id).order_by(Fact.year, Fact.code)
+    )
+    targets = {
+        ("1", "end"): data.form1,
+        ("1", "start"): data.form1_start,
+        ("2", "current"): data.form2,
+        ("2", "previous"): data.form2_previous,
+    }
+    for fact in facts:
+        if fact.form == "plan":
+            data.plan.setdefault(fact.year, {}).setdefault(fact.code, {})[fact.kind] = fact.value
+            if fact.title:
+                data.plan_titles.setdefault(fact.code, fact.title)
+        elif (fact.form, fact.kind) in targets:
+            targets[fact.form, fact.kind].setdefault(fact.year, {})[fact.code] = fact.value
+    data.uploads = list(
+        db.session.scalars(
+            select(Upload)
+            .where(Upload.enterprise_id == enterprise.id, Upload.is_current.is_(True))
+            .order_by(Upload.year, Upload.form)
+        )
+    )
+    return data
+
+
+def json_number(value: Decimal | None):
+    """Decimal → JSON number text that equals it exactly (amounts have at most 2 decimals)."""
+    if value is None:
+        return None
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+def enterprise_json(enterprise: Enterprise, data: EnterpriseData | None = None) -> dict:
+    """The ``civic enterprises show --json`` / API shape (numbers are JSON numbers)."""
+    data = data or load_enterprise_data(enterprise)
+    years: dict[str, dict] = {}
+    for year in data.years:
+        entry: dict = {}
+        if year in data.form1:
+            entry["form1"] = {c: json_number(v) for c, v in sorted(data.form1[year].items())}
+        if year in data.form2:
+            entry["form2"] = {c: json_number(v) for c, v in sorted(data.form2[year].items())}
+        if year in data.plan:
+            entry["plan"] = {
+                c: {k: json_number(v) for k, v in sorted(kinds.items())}
+                for c, kinds in sorted(data.plan[year].items())
+            }
+        years[str(year)] = entry
+    indicators = {
+        str(year): {i.key: json_number(i.value) for i in items if i.value is not None}
+        for year, items in data.indicators().items()
+    }
+    return {
+        "edrpou": enterprise.edrpou,
+        "name": enterprise.name,
+        "years": years,
+        "indicators": indicators,
+    }
+
+
+def all_fact_rows():
+    """The long fact table joined with its enterprise and source upload, for open data."""
+    query = (
+        select(Fact, Enterprise, Upload)
+        .join(Enterprise, Fact.enterprise_id == Enterprise.id)
+        .join(Upload, Fact.upload_id == Upload.id)
+        .order_by(Enterprise.edrpou, Fact.year, Fact.form, Fact.code, Fact.kind)
+    )
+    return db.session.execute(query).all()
