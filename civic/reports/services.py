@@ -393,6 +393,12 @@ def _as_pure(o: Occasion) -> occasions.Occasion:
     return occasions.Occasion(o.name, o.rule, o.category, o.from_year, o.to_year)
 
 
+def occasions_of_year(year: int) -> list[tuple[dt.date | None, Occasion]]:
+    """Every occasion (active or not) with its date in ``year``, by date; undated ones last."""
+    listing = [(_as_pure(o).on(year), o) for o in list_occasions()]
+    return sorted(listing, key=lambda i: (i[0] is None, i[0] or dt.date.max, i[1].name))
+
+
 def occasions_in(first: dt.date, last: dt.date) -> list[tuple[dt.date, Occasion]]:
     rows = [o for o in list_occasions() if o.is_active]
     by_name = {o.name: o for o in rows}
@@ -405,7 +411,14 @@ def occasions_in(first: dt.date, last: dt.date) -> list[tuple[dt.date, Occasion]
 def upcoming_occasions(today: dt.date, days: int | None = None) -> list[tuple[dt.date, Occasion]]:
     """Occasions from today to the end of the coming month, so greetings are ready in time."""
     days = days if days is not None else int(setting("REPORT_UPCOMING_DAYS", 35))
-    return occasions_in(today, today + dt.timedelta(days=days))
+    last = today + dt.timedelta(days=days)
+    rows = list(db.session.scalars(select(Occasion)))
+    if not rows:  # before the calendar is first saved: the official list, nothing written
+        return occasions.occasions_between(list(occasions.OFFICIAL_OCCASIONS), today, last)
+    active = [o for o in rows if o.is_active]
+    by_name = {o.name: o for o in active}
+    pure = [_as_pure(o) for o in active]
+    return [(day, by_name[p.name]) for day, p in occasions.occasions_between(pure, today, last)]
 
 
 def save_occasion(
