@@ -223,6 +223,7 @@ class ReportSettings:
     entry_types: tuple[EntryTypeSpec, ...] = ()
     values: Mapping[str, str] = field(default_factory=dict)
     refusal_labels: Mapping[str, str] = field(default_factory=dict)
+    pb_reason_labels: Mapping[str, str] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------- output
@@ -318,6 +319,20 @@ def quote(title: str) -> str:
     return title if title.startswith("«") and title.endswith("»") else f"«{title}»"
 
 
+def _reason_breakdown(counts: Iterable[tuple[str, int]], labels: Mapping[str, str]) -> str:
+    """«(label — n; label — n)», or empty when a reason has no Ukrainian label: an official
+    report never shows a programme's code such as ``too_many_choices``."""
+    parts = []
+    for code, n in counts:
+        if not n:
+            continue
+        label = labels.get(code) or (code if re.search(r"[а-яіїєґ]", code, re.I) else None)
+        if label is None:
+            return ""
+        parts.append(f"{label} — {group_digits(n)}")
+    return f" ({'; '.join(parts)})" if parts else ""
+
+
 def percent(share: Decimal) -> str:
     """A share as whole percent: 0.955 → «96 %», 95 → «95 %» (values above 1 are percent)."""
     value = share * 100 if share <= 1 else share
@@ -344,14 +359,7 @@ def petitions_sentence(stats: PetitionStats | None, labels: Mapping[str, str]) -
         parts.append(f"оприлюднено для збору підписів — {group_digits(stats.published)}")
     if stats.refused:
         refused = f"відмовлено в оприлюдненні — {group_digits(stats.refused)}"
-        reasons = [
-            f"{labels[c]} — {group_digits(n)}"
-            for c, n in stats.refused_by_reason
-            if c in labels and n
-        ]
-        if reasons:
-            refused += f" ({'; '.join(reasons)})"
-        parts.append(refused)
+        parts.append(refused + _reason_breakdown(stats.refused_by_reason, labels))
     if stats.reached_threshold:
         parts.append(
             f"необхідну кількість підписів набрали — {group_digits(stats.reached_threshold)}"
@@ -379,7 +387,7 @@ def petitions_sentence(stats: PetitionStats | None, labels: Mapping[str, str]) -
     return sentence
 
 
-def pb_sentence(edition: PbEdition) -> str:
+def pb_sentence(edition: PbEdition, labels: Mapping[str, str] | None = None) -> str:
     """«Посадові особи відділу провели підрахунок голосів за проєкти громадського бюджету на
     2021 рік: опрацьовано …» — the seed's sentence with the count's numbers."""
     subject = (
@@ -393,9 +401,8 @@ def pb_sentence(edition: PbEdition) -> str:
         ballots = f"опрацьовано {agree(edition.received, BALLOT)}"
         if edition.valid or edition.invalid:
             ballots += f", з них дійсних — {group_digits(edition.valid)}, недійсних — {group_digits(edition.invalid)}"
-            reasons = [f"{r} — {group_digits(n)}" for r, n in edition.invalid_by_reason if n]
-            if edition.invalid and reasons:
-                ballots += f" ({'; '.join(reasons)})"
+            if edition.invalid:
+                ballots += _reason_breakdown(edition.invalid_by_reason, labels or {})
         details.append(ballots)
     if edition.votes:
         details.append(f"за проєкти віддано {agree(edition.votes, VOTE)}")
@@ -658,7 +665,7 @@ def build_monthly_report(
             by_type.setdefault(item.type_code, []).append(item)
     modules = {
         "petitions": petitions_sentence(stats.petitions, settings.refusal_labels),
-        "pb": " ".join(pb_sentence(e) for e in stats.pb_editions or ()),
+        "pb": " ".join(pb_sentence(e, settings.pb_reason_labels) for e in stats.pb_editions or ()),
         "enterprises": enterprises_sentence(stats.enterprises),
     }
     values = {

@@ -129,8 +129,24 @@ def report_settings() -> monthly.ReportSettings:
         signer_name=template.signer_name or setting("REPORT_SIGNER_NAME", ""),
         entry_types=tuple(_spec(t) for t in list_entry_types()),
         values=values,
-        refusal_labels=dict(setting("REPORT_REFUSAL_LABELS", {})),
+        refusal_labels={
+            **_module_labels("civic.petitions.lifecycle", "REFUSAL_REASON_TITLES"),
+            **setting("REPORT_REFUSAL_LABELS", {}),
+        },
+        pb_reason_labels={
+            **_module_labels("civic.pb.ballots", "REASON_TITLES"),
+            **setting("REPORT_PB_REASON_LABELS", {}),
+        },
     )
+
+
+def _module_labels(module_name: str, attribute: str) -> dict[str, str]:
+    """Ukrainian titles of a module's reason codes, when that module provides them."""
+    package = module_name.rsplit(".", 1)[0]
+    if importlib.util.find_spec(package) is None or importlib.util.find_spec(module_name) is None:
+        return {}
+    labels = getattr(importlib.import_module(module_name), attribute, None)
+    return {str(k): str(v) for k, v in labels.items()} if isinstance(labels, dict) else {}
 
 
 # ---------------------------------------------------------------- module statistics

@@ -137,6 +137,39 @@ def test_module_sentences_with_numbers():
     assert "оновлено дані 2 підприємств: КП «Ніжинська ЖЕК», КНП «Ніжинська ЦМЛ»" in text
 
 
+@pytest.mark.parametrize(
+    ("labels", "expected"),
+    [
+        ({}, "недійсних — 3;"),  # codes without titles stay out of an official text
+        (
+            {"too_many_choices": "обрано забагато проєктів"},
+            "недійсних — 3 (обрано забагато проєктів — 3);",
+        ),
+    ],
+)
+def test_pb_reason_codes_are_shown_only_with_titles(labels, expected):
+    pb = {
+        "editions": [
+            {
+                "slug": "x",
+                "title": "ГБ",
+                "budget_year": 2022,
+                "received": 5,
+                "valid": 2,
+                "invalid": 3,
+                "invalid_by_reason": {"too_many_choices": 3, "underage": 0},
+                "votes": 4,
+            }
+        ]
+    }
+    settings = _settings()
+    settings = type(settings)(**{**settings.__dict__, "pb_reason_labels": labels})
+    text = _report(
+        ModuleStats.from_dicts(petitions=None, pb=pb, enterprises=None), settings=settings
+    ).text()
+    assert expected in text
+
+
 def test_pb_edition_without_budget_year_is_named_by_title():
     pb = {"editions": [{"slug": "x", "title": "ГБ шкільний", "received": 1, "valid": 1}]}
     text = _report(ModuleStats.from_dicts(petitions=None, pb=pb, enterprises=None)).text()
