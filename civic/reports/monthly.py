@@ -315,8 +315,11 @@ def join_list(items: Iterable[str]) -> str:
 
 
 def quote(title: str) -> str:
+    """«title»; quotes inside become „…“ as Ukrainian typography nests them."""
     title = title.strip()
-    return title if title.startswith("«") and title.endswith("»") else f"«{title}»"
+    if title.startswith("«") and title.endswith("»"):
+        return title
+    return "«" + title.replace("«", "„").replace("»", "“") + "»"
 
 
 def _reason_breakdown(counts: Iterable[tuple[str, int]], labels: Mapping[str, str]) -> str:
@@ -352,9 +355,9 @@ def petitions_sentence(stats: PetitionStats | None, labels: Mapping[str, str]) -
     """The petitions module's month in one or two sentences; empty when nothing happened."""
     if stats is None or stats.is_empty:
         return ""
-    parts = [
-        f"Протягом місяця до системи місцевих електронних петицій надійшло {agree(stats.received, PETITION)}"
-    ]
+    parts = []
+    if stats.received:
+        parts.append(f"отримано {agree(stats.received, PETITION)}")
     if stats.published:
         parts.append(f"оприлюднено для збору підписів — {group_digits(stats.published)}")
     if stats.refused:
@@ -366,7 +369,7 @@ def petitions_sentence(stats: PetitionStats | None, labels: Mapping[str, str]) -
         )
     if stats.answered:
         parts.append(f"надано відповіді — {group_digits(stats.answered)}")
-    sentence = ", ".join(parts)
+    sentence = "У системі місцевих електронних петицій за місяць " + ", ".join(parts)
     if stats.signatures:
         sentence += f"; зібрано {agree(stats.signatures, SIGNATURE)}"
     sentence += "."

@@ -128,7 +128,10 @@ def test_module_sentences_with_numbers():
         "(позначено забагато проєктів — 31; немає підпису — 21); за проєкти віддано 5120 голосів; "
         "переможцями визначено 2 проєкти: «Сквер на Овдіївській», «Спортивний майданчик»."
     ) in text
-    assert "надійшло 4 електронні петиції, оприлюднено для збору підписів — 3" in text
+    assert (
+        "У системі місцевих електронних петицій за місяць отримано 4 електронні петиції, "
+        "оприлюднено для збору підписів — 3"
+    ) in text
     assert "відмовлено в оприлюдненні — 1," in text  # an unlabelled reason code stays out
     assert "зібрано 312 підписів" in text
     assert "протягом двох робочих днів у 100\u00a0% випадків" in text
@@ -168,6 +171,32 @@ def test_pb_reason_codes_are_shown_only_with_titles(labels, expected):
         ModuleStats.from_dicts(petitions=None, pb=pb, enterprises=None), settings=settings
     ).text()
     assert expected in text
+
+
+@pytest.mark.parametrize(
+    ("received", "phrase"),
+    [
+        (1, "отримано 1 електронну петицію, "),
+        (3, "отримано 3 електронні петиції, "),
+        (7, "отримано 7 електронних петицій, "),
+        (0, "за місяць оприлюднено для збору підписів — 2."),
+    ],
+)
+def test_petitions_sentence_agrees(received, phrase):
+    stats = ModuleStats.from_dicts(
+        petitions={"received": received, "published": 2}, pb=None, enterprises=None
+    )
+    assert phrase in _report(stats).text()
+
+
+def test_nested_quotes_in_project_titles():
+    pb = {
+        "editions": [
+            {"slug": "x", "title": "ГБ", "budget_year": 2021, "selected": ["Простір «Читай-місто»"]}
+        ]
+    }
+    text = _report(ModuleStats.from_dicts(petitions=None, pb=pb, enterprises=None)).text()
+    assert "визначено 1 проєкт: «Простір „Читай-місто“»." in text
 
 
 def test_pb_edition_without_budget_year_is_named_by_title():
