@@ -182,22 +182,21 @@ def gather_module_stats(month: dt.date) -> monthly.ModuleStats:
 
 def journal_items(month: dt.date) -> list[monthly.JournalItem]:
     first, last = monthly.month_bounds(month)
-    rows = db.session.scalars(
-        select(JournalEntry)
+    rows = db.session.execute(
+        select(
+            JournalEntry.occurred_on,
+            EntryType.code,
+            JournalEntry.title,
+            JournalEntry.count,
+            JournalEntry.link,
+            Occasion.name,
+        )
+        .join(EntryType, JournalEntry.type_id == EntryType.id)
+        .outerjoin(Occasion, JournalEntry.occasion_id == Occasion.id)
         .where(JournalEntry.occurred_on.between(first, last))
         .order_by(JournalEntry.occurred_on, JournalEntry.id)
     )
-    return [
-        monthly.JournalItem(
-            e.occurred_on,
-            e.entry_type.code,
-            e.title,
-            e.count,
-            e.link,
-            e.occasion.name if e.occasion else None,
-        )
-        for e in rows
-    ]
+    return [monthly.JournalItem(*row) for row in rows]
 
 
 def add_entry(
@@ -375,18 +374,23 @@ def import_journal(
         db.session.rollback()
         raise ReportError(f"Файл «{filename}» уже імпортовано раніше (той самий вміст).") from None
     by_type: dict[str, int] = {}
-    for on, code, title, count, link in parsed:
-        add_entry(
+    created_by = getattr(actor, "id", None)
+    # One INSERT batch for the whole file: a website export can hold thousands of lines.
+    db.session.add_all(
+        JournalEntry(
             occurred_on=on,
-            type_code=code,
-            title=title,
-            count=count,
+            type_id=types[code].id,
+            title=title[:1000],
             link=link,
-            actor=actor,
+            count=count,
             import_id=record.id,
-            audit=False,
+            created_by_id=created_by,
         )
+        for on, code, title, count, link in parsed
+    )
+    for _, code, *_ in parsed:
         by_type[code] = by_type.get(code, 0) + 1
+    db.session.flush()
     record_event(
         "report.journal_imported",
         object_type="journal_import",
