@@ -331,3 +331,36 @@ def test_staff_home_shows_coming_occasions(client, head, november, monkeypatch):
     page = client.get("/staff/").get_data(as_text=True)
     assert "День памʼяті жертв голодоморів" in page and "28.11.2020" in page
     assert "Шаблон щомісячного звіту" in page  # admin links
+
+
+POSTS = [
+    "/staff/journal/add",
+    "/staff/journal/1/delete",
+    "/staff/journal/import",
+    "/staff/reports/generate",
+    "/staff/reports/versions/1",
+    "/staff/reports/versions/1/finalise",
+    "/staff/reports/occasions/1",
+    "/staff/reports/entry-types/new",
+    "/staff/reports/template",
+]
+
+
+@pytest.mark.parametrize("url", POSTS)
+def test_posts_need_login_and_role(client, create_user, login, url):
+    response = client.post(url, data={})
+    assert response.status_code == 302 and "/login" in response.location
+    create_user("mod", "moderator")
+    login("mod")
+    assert client.post(url, data={}).status_code == 403
+
+
+def test_missing_things_are_404(client, head, november):
+    for url in (
+        "/staff/reports/versions/999",
+        "/staff/reports/versions/999/report.pdf",
+        "/staff/reports/occasions/999",
+        "/staff/reports/entry-types/999",
+        "/staff/reports/2020-13/",
+    ):
+        assert client.get(url).status_code == 404, url
