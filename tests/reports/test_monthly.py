@@ -75,7 +75,7 @@ def test_demo_journal_reproduces_every_fact_of_the_seed(shared_dir):
     text = _normal(report.text())
     seed_text = _normal("\n".join(seed))
     # Every number of the seed (316, 125, 60, 2021, 2020) is in the report, in the same phrase.
-    for number in set(re.findall(r"\d+", seed_text)) - {"19"}:
+    for number in set(re.findall(r"\d+", seed_text)):
         assert number in text, number
     for phrase in (
         "316 новин",
