@@ -130,7 +130,7 @@ def report_settings() -> monthly.ReportSettings:
         entry_types=tuple(_spec(t) for t in list_entry_types()),
         values=values,
         refusal_labels={
-            **_module_labels("civic.petitions.lifecycle", "REFUSAL_REASON_TITLES"),
+            **_module_labels("civic.petitions.lifecycle", "REFUSAL_BY_CODE"),
             **setting("REPORT_REFUSAL_LABELS", {}),
         },
         pb_reason_labels={
@@ -141,12 +141,24 @@ def report_settings() -> monthly.ReportSettings:
 
 
 def _module_labels(module_name: str, attribute: str) -> dict[str, str]:
-    """Ukrainian titles of a module's reason codes, when that module provides them."""
+    """Ukrainian titles of a module's reason codes, when that module provides them.
+
+    Values may be text or objects with a ``title``; a title is lower-cased at the start
+    («Не викладено суть» → «не викладено суть») because it is quoted inside a sentence.
+    """
     package = module_name.rsplit(".", 1)[0]
     if importlib.util.find_spec(package) is None or importlib.util.find_spec(module_name) is None:
         return {}
     labels = getattr(importlib.import_module(module_name), attribute, None)
-    return {str(k): str(v) for k, v in labels.items()} if isinstance(labels, dict) else {}
+    if not isinstance(labels, dict):
+        return {}
+    out = {}
+    for code, value in labels.items():
+        title = str(getattr(value, "title", value)).strip()
+        if len(title) > 1 and title[1].islower():
+            title = title[0].lower() + title[1:]
+        out[str(code)] = title
+    return out
 
 
 # ---------------------------------------------------------------- module statistics

@@ -65,6 +65,7 @@ def test_every_font_embedded_no_helvetica_and_metadata():
     assert names and not any("Helvetica" in n for n in names)
     assert reader.metadata.title.startswith("Звіт про роботу відділу")
     assert reader.metadata.author == AUTHOR
+    assert reader.metadata.subject == "Щомісячний звіт про роботу відділу за листопад 2020 року"
     assert reader.pages[0].mediabox.width == 595.2756  # A4
 
 

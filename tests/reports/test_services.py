@@ -79,6 +79,33 @@ def test_module_statistics_are_gathered_when_present(app, november, monkeypatch)
     assert "громадського бюджету" not in services.build_report(dt.date(2020, 12, 1)).text()
 
 
+def test_petitions_refusals_are_titled_from_the_module(app, november, monkeypatch):
+    reason = types.SimpleNamespace(title="Не викладено суть звернення")
+    fakes = {
+        "civic.petitions.stats": types.ModuleType("civic.petitions.stats"),
+        "civic.petitions.lifecycle": types.ModuleType("civic.petitions.lifecycle"),
+    }
+    fakes["civic.petitions.stats"].monthly_statistics = lambda first, last: {
+        "received": 2,
+        "refused": 2,
+        "refused_by_reason": {"no_essence": 2},
+    }
+    fakes["civic.petitions.lifecycle"].REFUSAL_BY_CODE = {"no_essence": reason}
+    for name, module in fakes.items():
+        monkeypatch.setitem(sys.modules, name, module)
+    real = services.importlib.util.find_spec
+    monkeypatch.setattr(
+        services.importlib.util,
+        "find_spec",
+        lambda name, *a: object() if name in fakes or name == "civic.petitions" else real(name, *a),
+    )
+    text = services.build_report(NOV).text()
+    assert (
+        "отримано 2 електронні петиції, відмовлено в оприлюдненні — 2 (не викладено суть звернення — 2)."
+        in text
+    )
+
+
 def test_absent_modules_are_skipped(app):
     stats = services.gather_module_stats(NOV)
     for name in ("petitions", "pb", "enterprises"):
