@@ -28,9 +28,17 @@ def _month(value: str):
 @click.option("--month", "month_text", required=True, help="Місяць РРРР-ММ, напр. 2020-11.")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--final", is_flag=True, help="Затвердити: зберегти PDF із SHA-256 як версію.")
-def pdf_command(month_text: str, out: Path, final: bool) -> None:
+@click.option("--by", "by_login", default=None, help="Логін того, хто затверджує (для --final).")
+def pdf_command(month_text: str, out: Path, final: bool, by_login: str | None) -> None:
     """Write the month's report as PDF (the newest draft's text if one was edited)."""
     month = _month(month_text)
+    actor = None
+    if by_login:
+        from civic.auth.services import get_user_by_login
+
+        actor = get_user_by_login(by_login)
+        if actor is None:
+            raise click.BadParameter(f"користувача «{by_login}» немає", param_hint="--by")
     latest = services.latest_version(month)
     if final:
         if latest is not None and latest.is_final:
@@ -40,9 +48,13 @@ def pdf_command(month_text: str, out: Path, final: bool) -> None:
             )
             version = latest
         else:
-            version = latest or services.generate_draft(month)
+            version = latest or services.generate_draft(month, actor=actor)
             try:
-                services.finalise(version, actor_name="civic report pdf --final")
+                services.finalise(
+                    version,
+                    actor=actor,
+                    actor_name=None if actor else "civic report pdf --final",
+                )
             except services.ReportError as exc:
                 db.session.rollback()
                 raise click.ClickException(str(exc)) from None
@@ -63,11 +75,17 @@ def pdf_command(month_text: str, out: Path, final: bool) -> None:
 
 @cli.command("json")
 @click.option("--month", "month_text", required=True, help="Місяць РРРР-ММ.")
-def json_command(month_text: str) -> None:
-    """Print the month's report model as JSON (from current data)."""
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None)
+def json_command(month_text: str, out: Path | None) -> None:
+    """Print (or write to --out) the month's report model as JSON, from current data."""
     report = services.build_report(_month(month_text))
     db.session.commit()
-    click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    text = json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
+    if out is None:
+        click.echo(text)
+    else:
+        out.write_text(text + "\n", encoding="utf-8")
+        click.echo(f"Записано {out}.", err=True)
 
 
 journal = AppGroup("journal", help="Журнал діяльності відділу.")

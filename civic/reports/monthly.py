@@ -279,19 +279,29 @@ class MonthlyReport:
         title: str | None = None,
         signer_position: str | None = None,
         signer_name: str | None = None,
+        added: Sequence[str] = (),
     ) -> MonthlyReport:
-        """The report with its paragraphs' texts replaced; an emptied paragraph is dropped."""
+        """The report with its paragraphs' texts replaced; an emptied paragraph is dropped and
+        each non-empty text of ``added`` becomes a new paragraph at the end."""
         if len(texts) != len(self.paragraphs):
             raise ValueError("one text per paragraph expected")
-        paragraphs = tuple(
+        paragraphs = [
             ReportParagraph(p.key, squash(t))
             for p, t in zip(self.paragraphs, texts, strict=True)
             if t.strip()
-        )
+        ]
+        taken = {p.key for p in paragraphs}
+        for text in added:
+            if text.strip():
+                n = 1
+                while f"added-{n}" in taken:
+                    n += 1
+                taken.add(f"added-{n}")
+                paragraphs.append(ReportParagraph(f"added-{n}", squash(text)))
         return MonthlyReport(
             month=self.month,
             title=squash(title if title is not None else self.title),
-            paragraphs=paragraphs,
+            paragraphs=tuple(paragraphs),
             signer_position=(
                 signer_position if signer_position is not None else self.signer_position
             ).strip(),

@@ -262,6 +262,52 @@ def add_entry(
     return entry
 
 
+def update_entry(
+    entry: JournalEntry,
+    *,
+    occurred_on: dt.date,
+    type_code: str,
+    title: str,
+    count: int,
+    link: str | None,
+    occasion_id: int | None,
+    actor=None,
+) -> JournalEntry:
+    entry_type = get_entry_type(type_code)
+    if entry_type is None:
+        raise ReportError(f"Невідомий тип запису «{type_code}».")
+    occasion = db.session.get(Occasion, occasion_id) if occasion_id else None
+    title = (title or "").strip() or (occasion.name if occasion else "")
+    if not title:
+        raise ReportError("Вкажіть назву запису.")
+    if count < 1:
+        raise ReportError("Кількість має бути не менше 1.")
+    before = {
+        "on": entry.occurred_on.isoformat(),
+        "type": entry.entry_type.code,
+        "count": entry.count,
+        "title": entry.title[:200],
+    }
+    entry.occurred_on, entry.type_id, entry.title = occurred_on, entry_type.id, title[:1000]
+    entry.count, entry.link = count, (link or "").strip() or None
+    entry.occasion_id = occasion.id if occasion else None
+    db.session.flush()
+    record_event(
+        "report.journal_entry_updated",
+        object_type="journal_entry",
+        object_id=entry.id,
+        details={
+            "before": before,
+            "type": type_code,
+            "on": occurred_on.isoformat(),
+            "count": count,
+            "title": title[:200],
+        },
+        actor=actor,
+    )
+    return entry
+
+
 def delete_entry(entry: JournalEntry, *, actor=None) -> None:
     record_event(
         "report.journal_entry_deleted",
@@ -645,6 +691,7 @@ def update_draft(
     signer_position: str,
     signer_name: str,
     expected_version: int | None = None,
+    added: list[str] | None = None,
     actor=None,
 ) -> ReportVersion:
     if version.is_final:
@@ -654,7 +701,11 @@ def update_draft(
             "Цю чернетку тим часом змінив інший користувач. Перевірте її та внесіть зміни ще раз."
         )
     report = version_report(version).with_edits(
-        texts, title=title, signer_position=signer_position, signer_name=signer_name
+        texts,
+        title=title,
+        signer_position=signer_position,
+        signer_name=signer_name,
+        added=added or (),
     )
     if not report.title:
         raise ReportError("Заголовок звіту не може бути порожнім.")

@@ -126,6 +126,37 @@ def journal_add():
     return redirect(url_for("reports.journal", month=request.form.get("month") or None))
 
 
+@bp.route("/staff/journal/<int:entry_id>", methods=["GET", "POST"])
+@role_required(EDITOR)
+def journal_edit(entry_id: int):
+    entry = db.session.get(JournalEntry, entry_id) or abort(404)
+    form = EntryForm(obj=entry)
+    if request.method == "GET":
+        form.type_code.data = entry.entry_type.code
+    form.set_choices(services.list_entry_types(), services.list_occasions())
+    if form.validate_on_submit():
+        try:
+            services.update_entry(
+                entry,
+                occurred_on=form.occurred_on.data,
+                type_code=form.type_code.data,
+                title=form.title.data or "",
+                count=form.count.data,
+                link=form.link.data,
+                occasion_id=form.occasion_id.data,
+                actor=current_user,
+            )
+        except services.ReportError as exc:
+            db.session.rollback()
+            form.title.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash("Запис змінено.", "success")
+            return redirect(url_for("reports.journal", month=f"{entry.occurred_on:%Y-%m}"))
+    status = 400 if form.errors else 200
+    return render_template("reports/entry_form.html", form=form, entry=entry), status
+
+
 @bp.route("/staff/journal/<int:entry_id>/delete", methods=["POST"])
 @role_required(EDITOR)
 def journal_delete(entry_id: int):
@@ -251,6 +282,7 @@ def edit(version_id: int):
                 signer_position=form.signer_position.data or "",
                 signer_name=form.signer_name.data or "",
                 expected_version=int(form.version.data or 0) or None,
+                added=request.form.getlist("paragraph_new"),
                 actor=current_user,
             )
         except services.ReportError as exc:

@@ -74,3 +74,64 @@ def test_journal_import_from_example(runner, app, tmp_path):
     bad.write_text("Дата;Заголовок;Тип\n01.12.2020;Щось;невідомий\n", encoding="utf-8")
     result = runner.invoke(args=["report", "journal", "import", str(bad)])
     assert result.exit_code == 1 and "рядок 2" in result.output and "Тип" in result.output
+
+
+def test_json_to_file_and_final_by_a_user(runner, november, create_user, tmp_path):
+    out = tmp_path / "zvit.json"
+    assert (
+        runner.invoke(args=["report", "json", "--month", "2020-11", "--out", str(out)]).exit_code
+        == 0
+    )
+    assert json.loads(out.read_text(encoding="utf-8"))["counts"]["act"] == 125
+    create_user("head", "editor", full_name="Гук О.О.")
+    nobody = runner.invoke(
+        args=[
+            "report",
+            "pdf",
+            "--month",
+            "2020-12",
+            "--out",
+            str(tmp_path / "a.pdf"),
+            "--final",
+            "--by",
+            "nobody",
+        ]
+    )
+    assert nobody.exit_code != 0 and "nobody" in nobody.output
+    result = runner.invoke(
+        args=[
+            "report",
+            "pdf",
+            "--month",
+            "2020-11",
+            "--out",
+            str(tmp_path / "b.pdf"),
+            "--final",
+            "--by",
+            "head",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(db.select(ReportVersion)).finalised_by_name == "Гук О.О."
+
+
+def test_journal_import_xlsx_with_date_cells(runner, app, tmp_path):
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Експорт новин вебсайту"])
+    sheet.append(["Дата", "Заголовок", "Посилання"])
+    sheet.append(
+        [dt.datetime(2021, 1, 5, 10, 30), "Новина з XLSX", "https://nizhynrada.gov.ua/n/5"]
+    )
+    sheet.append([dt.date(2021, 1, 6), "Друга новина", None])
+    path = tmp_path / "news.xlsx"
+    book.save(path)
+    result = runner.invoke(args=["report", "journal", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(runner.invoke(args=["report", "json", "--month", "2021-01"]).output)
+    assert data["counts"] == {"news": 2}
+    assert any("2 новини" in p["text"] for p in data["paragraphs"])

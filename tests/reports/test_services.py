@@ -185,3 +185,38 @@ def test_concurrent_edits_of_one_draft_lose_nothing(app_factory):
     with app.app_context():
         v = db.session.get(ReportVersion, version_id)
         assert v.version_id == seen + 1 and len(v.content["paragraphs"]) == count
+
+
+def test_concurrent_generation_numbers_versions_uniquely(app_factory):
+    app = app_factory()
+    with app.app_context():
+        if not is_postgresql():
+            pytest.skip("the race is exercised on PostgreSQL (SQLite serialises writers)")
+        services.ensure_defaults()
+        db.session.commit()
+    barrier = threading.Barrier(3)
+    outcomes = []
+
+    def generate():
+        with app.app_context():
+            barrier.wait()
+            try:
+                services.generate_draft(NOV)
+                db.session.commit()
+                outcomes.append("ok")
+            except services.ReportError:
+                db.session.rollback()
+                outcomes.append("refused")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=generate) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert "ok" in outcomes and len(outcomes) == 3
+    with app.app_context():
+        numbers = [v.number for v in services.list_versions(NOV)]
+        assert sorted(numbers) == list(range(1, len(numbers) + 1))
+        assert len(numbers) == outcomes.count("ok")

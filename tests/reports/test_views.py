@@ -364,3 +364,50 @@ def test_missing_things_are_404(client, head, november):
         "/staff/reports/2020-13/",
     ):
         assert client.get(url).status_code == 404, url
+
+
+def test_edit_an_entry(client, head, november):
+    entry = db.session.scalar(db.select(JournalEntry).where(JournalEntry.count == 125))
+    assert client.get(f"/staff/journal/{entry.id}").status_code == 200
+    response = client.post(
+        f"/staff/journal/{entry.id}",
+        data={
+            "occurred_on": "2020-11-30",
+            "type_code": "act",
+            "title": entry.title,
+            "count": "126",
+        },
+    )
+    assert response.status_code == 302
+    assert "126 нормативних актів" in client.get("/staff/reports/2020-11/preview").get_data(
+        as_text=True
+    )
+    bad = client.post(
+        f"/staff/journal/{entry.id}", data={"occurred_on": "", "type_code": "act", "count": "1"}
+    )
+    assert bad.status_code == 400
+    db.session.expire_all()
+    assert db.session.get(JournalEntry, entry.id).count == 126
+
+
+def test_a_new_paragraph_can_be_added_to_a_draft(client, head, november):
+    version = _generate(client)
+    paragraphs = [p["text"] for p in version.content["paragraphs"]]
+    response = client.post(
+        f"/staff/reports/versions/{version.id}",
+        data={
+            "title": version.content["title"],
+            "signer_position": "Т.в.о. начальника відділу",
+            "signer_name": "О.О.Гук",
+            "version": str(version.version_id),
+            "paragraph": paragraphs,
+            "paragraph_new": "Підготовлено відповіді на 12 запитів на публічну інформацію.",
+        },
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    content = db.session.get(ReportVersion, version.id).content
+    assert content["paragraphs"][-1] == {
+        "key": "added-1",
+        "text": "Підготовлено відповіді на 12 запитів на публічну інформацію.",
+    }
