@@ -300,3 +300,29 @@ def test_news_total_is_the_sum_of_counts(counts):
     report = _report(entries=entries)
     assert dict(report.counts).get("news", 0) == sum(counts)
     assert ("Підготовлено та розміщено" in report.text()) == (sum(counts) > 0)
+
+
+_CODES = [t.code for t in default_settings().entry_types]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(min_value=1, max_value=30),
+            st.sampled_from(_CODES),
+            st.text(alphabet="абвгґдеєжзиіїйклмнопрстуфхцчшщьюяʼ «»-.", min_size=1, max_size=30),
+            st.integers(min_value=1, max_value=400),
+        ),
+        max_size=30,
+    )
+)
+def test_default_template_never_leaves_placeholders_and_counts_agree(rows):
+    entries = [JournalItem(dt.date(2020, 11, d), code, title, n) for d, code, title, n in rows]
+    report = _report(entries=entries)
+    body = "\n".join(p.text for p in report.paragraphs)
+    assert "{" not in body and "}" not in body
+    totals = dict(report.counts)
+    for code in ("news", "act", "meeting"):
+        if totals.get(code) and any(e.title.strip() for e in entries if e.type_code == code):
+            assert f"{totals[code]} " in body
+    assert not report.warnings
