@@ -1,0 +1,1 @@
+"""The monthly department report: activity journal, occasions calendar, report versions, PDF."""

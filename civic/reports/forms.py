@@ -1,0 +1,108 @@
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, Regexp
+
+from civic.reports.occasions import CATEGORIES
+
+MONTH = Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", message="Місяць у форматі РРРР-ММ, напр. 2020-11.")
+
+
+def _coerce_optional_int(value):
+    return int(value) if value not in (None, "", "0", 0) else None
+
+
+class EntryForm(FlaskForm):
+    occurred_on = DateField("Дата", validators=[DataRequired("Вкажіть дату.")])
+    type_code = SelectField("Тип запису", validators=[DataRequired("Оберіть тип.")])
+    title = StringField("Назва", validators=[Optional(), Length(max=1000)])
+    link = URLField(
+        "Посилання", validators=[Optional(), URL(message="Посилання має починатися з http(s)://.")]
+    )
+    count = IntegerField(
+        "Кількість",
+        default=1,
+        validators=[DataRequired("Вкажіть кількість."), NumberRange(min=1, max=100000)],
+    )
+    occasion_id = SelectField(
+        "Нагода (для привітань)", coerce=_coerce_optional_int, validators=[Optional()]
+    )
+
+    def set_choices(self, types, occasions) -> None:
+        self.type_code.choices = [SelectChoice(t.code, t.label) for t in types]
+        self.occasion_id.choices = [SelectChoice("", "—")] + [
+            SelectChoice(str(o.id), o.name) for o in occasions
+        ]
+
+
+class ImportForm(FlaskForm):
+    file = FileField("Файл CSV або XLSX", validators=[FileRequired("Оберіть файл.")])
+    type_code = SelectField("Тип для рядків без стовпця «Тип»")
+
+
+class MonthForm(FlaskForm):
+    month = StringField("Місяць", validators=[DataRequired("Вкажіть місяць."), MONTH])
+
+
+class DraftForm(FlaskForm):
+    """The draft's text; the paragraphs come as repeated ``paragraph`` fields."""
+
+    title = TextAreaField(
+        "Заголовок", validators=[DataRequired("Заголовок не може бути порожнім.")]
+    )
+    signer_position = StringField("Посада підписанта", validators=[Length(max=200)])
+    signer_name = StringField("Ім'я підписанта", validators=[Length(max=200)])
+    version = HiddenField()
+
+
+class ActionForm(FlaskForm):
+    """Only CSRF and the version seen (finalise, delete)."""
+
+    version = HiddenField()
+
+
+class OccasionForm(FlaskForm):
+    name = StringField("Назва", validators=[DataRequired("Вкажіть назву."), Length(max=300)])
+    rule = StringField(
+        "Коли",
+        validators=[DataRequired("Вкажіть правило дати."), Length(max=20)],
+    )
+    category = SelectField("Категорія", choices=[SelectChoice(k, v) for k, v in CATEGORIES.items()])
+    from_year = IntegerField("Діє з року", validators=[Optional(), NumberRange(1900, 2200)])
+    to_year = IntegerField("Діє до року", validators=[Optional(), NumberRange(1900, 2200)])
+    is_active = BooleanField("Показувати в календарі", default=True)
+
+
+class EntryTypeForm(FlaskForm):
+    code = StringField(
+        "Код",
+        validators=[
+            DataRequired("Вкажіть код."),
+            Regexp(r"^[a-z][a-z0-9_]{0,39}$", message="Латинські малі літери, цифри, «_»."),
+        ],
+    )
+    label = StringField("Назва", validators=[DataRequired("Вкажіть назву."), Length(max=200)])
+    form_one = StringField("Форма після 1 (1 новину)", validators=[Optional(), Length(max=120)])
+    form_few = StringField("Форма після 2 (2 новини)", validators=[Optional(), Length(max=120)])
+    form_many = StringField("Форма після 5 (5 новин)", validators=[Optional(), Length(max=120)])
+    needs_occasion = BooleanField("Запис стосується нагоди з календаря")
+    position = IntegerField("Порядок", default=100, validators=[Optional()])
+    is_active = BooleanField("Активний", default=True)
+
+
+class TemplateForm(FlaskForm):
+    """Title and signer; the paragraphs come as repeated ``key``/``text``/``requires`` fields."""
+
+    title = TextAreaField("Заголовок", validators=[DataRequired("Вкажіть заголовок.")])
+    signer_position = StringField("Посада підписанта", validators=[Length(max=200)])
+    signer_name = StringField("Ім'я підписанта", validators=[Length(max=200)])

@@ -1,0 +1,495 @@
+"""Staff pages: the activity journal, the month's report (draft, edit, finalise, history) and,
+for admins, entry types, the occasions calendar and the report template."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from civic.auth.permissions import role_required
+from civic.auth.roles import ADMIN, EDITOR
+from civic.extensions import db
+from civic.reports import services
+from civic.reports.forms import (
+    ActionForm,
+    DraftForm,
+    EntryForm,
+    EntryTypeForm,
+    ImportForm,
+    MonthForm,
+    OccasionForm,
+    TemplateForm,
+)
+from civic.reports.models import EntryType, JournalEntry, Occasion, ReportVersion
+from civic.reports.monthly import MonthError, month_bounds, month_name, parse_month
+from civic.reports.occasions import CATEGORIES, WEEKDAYS
+from civic.tabular import TabularError
+
+bp = Blueprint("reports", __name__)
+
+
+def _today() -> dt.date:
+    from civic.database import utcnow
+
+    return utcnow().date()
+
+
+def _month_arg(value: str | None, default: dt.date | None = None) -> dt.date | None:
+    if not value:
+        return default
+    try:
+        return parse_month(value)
+    except MonthError:
+        abort(404)
+
+
+def _version(version_id: int) -> ReportVersion:
+    return db.session.get(ReportVersion, version_id) or abort(404)
+
+
+@bp.app_context_processor
+def _staff_home_helpers():
+    return {"reports_upcoming_occasions": lambda: services.upcoming_occasions(_today())}
+
+
+# ---------------------------------------------------------------- journal
+
+
+@bp.route("/staff/journal/", methods=["GET"])
+@role_required(EDITOR)
+def journal():
+    month = _month_arg(request.args.get("month"), _today().replace(day=1))
+    type_code = request.args.get("type") or None
+    types = services.list_entry_types()
+    form = EntryForm(occurred_on=_today() if month == _today().replace(day=1) else month)
+    first, last = month_bounds(month)
+    form.set_choices(
+        [t for t in types if t.is_active], [o for _, o in services.occasions_in(first, last)]
+    )
+    page = services.list_entries(
+        month=month, type_code=type_code, page=request.args.get("page", 1, type=int)
+    )
+    totals = services.month_totals(month)
+    db.session.commit()  # defaults created on first use
+    return render_template(
+        "reports/journal.html",
+        form=form,
+        page=page,
+        types=types,
+        type_code=type_code,
+        month=month,
+        month_label=month_name(month),
+        totals=totals,
+        delete_form=ActionForm(),
+    )
+
+
+@bp.route("/staff/journal/add", methods=["POST"])
+@role_required(EDITOR)
+def journal_add():
+    form = EntryForm()
+    form.set_choices(services.list_entry_types(active_only=True), services.list_occasions())
+    if form.validate_on_submit():
+        try:
+            entry = services.add_entry(
+                occurred_on=form.occurred_on.data,
+                type_code=form.type_code.data,
+                title=form.title.data or "",
+                count=form.count.data,
+                link=form.link.data,
+                occasion_id=form.occasion_id.data,
+                actor=current_user,
+            )
+        except services.ReportError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(f"Додано: «{entry.title}».", "success")
+            return redirect(url_for("reports.journal", month=f"{entry.occurred_on:%Y-%m}"))
+    else:
+        for field in form:
+            for error in field.errors:
+                flash(f"{field.label.text}: {error}", "error")
+    return redirect(url_for("reports.journal", month=request.form.get("month") or None))
+
+
+@bp.route("/staff/journal/<int:entry_id>", methods=["GET", "POST"])
+@role_required(EDITOR)
+def journal_edit(entry_id: int):
+    entry = db.session.get(JournalEntry, entry_id) or abort(404)
+    form = EntryForm(obj=entry)
+    if request.method == "GET":
+        form.type_code.data = entry.entry_type.code
+    form.set_choices(services.list_entry_types(), services.list_occasions())
+    if form.validate_on_submit():
+        try:
+            services.update_entry(
+                entry,
+                occurred_on=form.occurred_on.data,
+                type_code=form.type_code.data,
+                title=form.title.data or "",
+                count=form.count.data,
+                link=form.link.data,
+                occasion_id=form.occasion_id.data,
+                actor=current_user,
+            )
+        except services.ReportError as exc:
+            db.session.rollback()
+            form.title.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash("Запис змінено.", "success")
+            return redirect(url_for("reports.journal", month=f"{entry.occurred_on:%Y-%m}"))
+    status = 400 if form.errors else 200
+    return render_template("reports/entry_form.html", form=form, entry=entry), status
+
+
+@bp.route("/staff/journal/<int:entry_id>/delete", methods=["POST"])
+@role_required(EDITOR)
+def journal_delete(entry_id: int):
+    entry = db.session.get(JournalEntry, entry_id) or abort(404)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    month = f"{entry.occurred_on:%Y-%m}"
+    services.delete_entry(entry, actor=current_user)
+    db.session.commit()
+    flash("Запис вилучено.", "success")
+    return redirect(url_for("reports.journal", month=month))
+
+
+@bp.route("/staff/journal/import", methods=["GET", "POST"])
+@role_required(EDITOR)
+def journal_import():
+    form = ImportForm()
+    form.type_code.choices = [
+        SelectChoice(t.code, t.label) for t in services.list_entry_types(active_only=True)
+    ]
+    error = None
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            result = services.import_journal(
+                upload.read(),
+                upload.filename or "файл",
+                default_type=form.type_code.data,
+                actor=current_user,
+            )
+        except (TabularError, services.ReportError) as exc:
+            db.session.rollback()
+            error = str(exc)
+        else:
+            db.session.commit()
+            flash(f"Імпортовано {result.rows} записів із «{result.filename}».", "success")
+            return redirect(url_for("reports.journal"))
+    db.session.commit()
+    return render_template("reports/import.html", form=form, error=error), (400 if error else 200)
+
+
+# ---------------------------------------------------------------- reports
+
+
+@bp.route("/staff/reports/", methods=["GET"])
+@role_required(EDITOR)
+def index():
+    today = _today()
+    previous = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    form = MonthForm(month=f"{previous:%Y-%m}")
+    versions = services.list_versions()
+    months: dict[dt.date, list[ReportVersion]] = {}
+    for v in versions:
+        months.setdefault(v.month_on, []).append(v)
+    return render_template("reports/index.html", form=form, months=months, month_name=month_name)
+
+
+@bp.route("/staff/reports/generate", methods=["POST"])
+@role_required(EDITOR)
+def generate():
+    form = MonthForm()
+    if not form.validate_on_submit():
+        for error in form.month.errors:
+            flash(error, "error")
+        return redirect(url_for("reports.index"))
+    try:
+        version = services.generate_draft(parse_month(form.month.data), actor=current_user)
+    except services.ReportError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("reports.index"))
+    db.session.commit()
+    flash(f"Створено чернетку (версія {version.number}).", "success")
+    return redirect(url_for("reports.edit", version_id=version.id))
+
+
+@bp.route("/staff/reports/<month>/", methods=["GET"])
+@role_required(EDITOR)
+def history(month: str):
+    month_on = _month_arg(month)
+    return render_template(
+        "reports/history.html",
+        month=month_on,
+        month_label=month_name(month_on),
+        versions=services.list_versions(month_on),
+        form=MonthForm(month=month),
+    )
+
+
+@bp.route("/staff/reports/<month>/preview", methods=["GET"])
+@role_required(EDITOR)
+def preview_month(month: str):
+    month_on = _month_arg(month)
+    report = services.build_report(month_on)
+    db.session.commit()
+    return render_template("reports/preview.html", report=report, version=None, month=month_on)
+
+
+@bp.route("/staff/reports/versions/<int:version_id>", methods=["GET", "POST"])
+@role_required(EDITOR)
+def edit(version_id: int):
+    version = _version(version_id)
+    report = services.version_report(version)
+    if version.is_final:
+        return redirect(url_for("reports.preview", version_id=version.id))
+    form = DraftForm(
+        title=report.title,
+        signer_position=report.signer_position,
+        signer_name=report.signer_name,
+        version=str(version.version_id),
+    )
+    status = 200
+    if form.validate_on_submit():
+        texts = request.form.getlist("paragraph")
+        try:
+            if len(texts) != len(report.paragraphs):
+                raise services.ReportError("Форма не відповідає чернетці; оновіть сторінку.")
+            services.update_draft(
+                version,
+                texts=texts,
+                title=form.title.data,
+                signer_position=form.signer_position.data or "",
+                signer_name=form.signer_name.data or "",
+                expected_version=int(form.version.data or 0) or None,
+                added=request.form.getlist("paragraph_new"),
+                actor=current_user,
+            )
+        except services.ReportError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            status = 409
+        else:
+            db.session.commit()
+            flash("Зміни збережено.", "success")
+            return redirect(url_for("reports.edit", version_id=version.id))
+    elif request.method == "POST":
+        status = 400
+    return render_template(
+        "reports/edit.html",
+        form=form,
+        version=version,
+        report=report,
+        finalise_form=ActionForm(version=str(version.version_id)),
+        month_label=month_name(version.month_on),
+    ), status
+
+
+@bp.route("/staff/reports/versions/<int:version_id>/preview", methods=["GET"])
+@role_required(EDITOR)
+def preview(version_id: int):
+    version = _version(version_id)
+    return render_template(
+        "reports/preview.html",
+        report=services.version_report(version),
+        version=version,
+        month=version.month_on,
+    )
+
+
+@bp.route("/staff/reports/versions/<int:version_id>/finalise", methods=["POST"])
+@role_required(EDITOR)
+def finalise(version_id: int):
+    version = _version(version_id)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.finalise(
+            version, actor=current_user, expected_version=int(form.version.data or 0) or None
+        )
+    except services.ReportError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("reports.edit", version_id=version_id))
+    db.session.commit()
+    flash(f"Звіт затверджено (версія {version.number}).", "success")
+    return redirect(url_for("reports.history", month=f"{version.month_on:%Y-%m}"))
+
+
+@bp.route("/staff/reports/versions/<int:version_id>/report.pdf", methods=["GET"])
+@role_required(EDITOR)
+def pdf(version_id: int):
+    version = _version(version_id)
+    data = (
+        version.pdf if version.is_final else services.render_pdf(services.version_report(version))
+    )
+    kind = "" if version.is_final else "-chernetka"
+    name = f"zvit-{version.month_on:%Y-%m}-v{version.number}{kind}.pdf"
+    return Response(
+        data,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{name}"'},
+    )
+
+
+# ---------------------------------------------------------------- admin: calendar, types, template
+
+
+@bp.route("/staff/reports/occasions", methods=["GET", "POST"])
+@role_required(EDITOR)
+def occasions():
+    year = request.args.get("year", _today().year, type=int)
+    form = OccasionForm()
+    if request.method == "POST":
+        if not current_user.has_role(ADMIN):
+            abort(403)
+        if form.validate_on_submit():
+            try:
+                services.save_occasion(
+                    None,
+                    name=form.name.data,
+                    rule=form.rule.data,
+                    category=form.category.data,
+                    from_year=form.from_year.data,
+                    to_year=form.to_year.data,
+                    is_active=form.is_active.data,
+                    actor=current_user,
+                )
+            except services.ReportError as exc:
+                db.session.rollback()
+                form.rule.errors.append(str(exc))
+            else:
+                db.session.commit()
+                flash("Нагоду додано до календаря.", "success")
+                return redirect(url_for("reports.occasions", year=year))
+    listing = services.occasions_of_year(year)
+    db.session.commit()
+    return render_template(
+        "reports/occasions.html",
+        form=form,
+        listing=listing,
+        year=year,
+        categories=CATEGORIES,
+        weekdays=WEEKDAYS,
+    ), (400 if form.errors else 200)
+
+
+@bp.route("/staff/reports/occasions/<int:occasion_id>", methods=["GET", "POST"])
+@role_required(ADMIN)
+def occasion_edit(occasion_id: int):
+    occasion = db.session.get(Occasion, occasion_id) or abort(404)
+    form = OccasionForm(obj=occasion)
+    if form.validate_on_submit():
+        try:
+            services.save_occasion(
+                occasion,
+                name=form.name.data,
+                rule=form.rule.data,
+                category=form.category.data,
+                from_year=form.from_year.data,
+                to_year=form.to_year.data,
+                is_active=form.is_active.data,
+                actor=current_user,
+            )
+        except services.ReportError as exc:
+            db.session.rollback()
+            form.rule.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash("Зміни збережено.", "success")
+            return redirect(url_for("reports.occasions"))
+    return render_template("reports/occasion_form.html", form=form, occasion=occasion)
+
+
+@bp.route("/staff/reports/entry-types", methods=["GET"])
+@role_required(ADMIN)
+def entry_types():
+    types = services.list_entry_types()
+    db.session.commit()
+    return render_template("reports/entry_types.html", types=types)
+
+
+@bp.route("/staff/reports/entry-types/new", methods=["GET", "POST"])
+@bp.route("/staff/reports/entry-types/<int:type_id>", methods=["GET", "POST"])
+@role_required(ADMIN)
+def entry_type_edit(type_id: int | None = None):
+    entry_type = (db.session.get(EntryType, type_id) or abort(404)) if type_id else None
+    form = EntryTypeForm(obj=entry_type)
+    if form.validate_on_submit():
+        try:
+            services.save_entry_type(
+                entry_type,
+                code=form.code.data,
+                label=form.label.data,
+                forms=(
+                    form.form_one.data or "",
+                    form.form_few.data or "",
+                    form.form_many.data or "",
+                ),
+                needs_occasion=form.needs_occasion.data,
+                position=form.position.data or 100,
+                is_active=form.is_active.data,
+                actor=current_user,
+            )
+        except services.ReportError as exc:
+            db.session.rollback()
+            form.code.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash("Тип запису збережено.", "success")
+            return redirect(url_for("reports.entry_types"))
+    return render_template("reports/entry_type_form.html", form=form, entry_type=entry_type)
+
+
+@bp.route("/staff/reports/template", methods=["GET", "POST"])
+@role_required(ADMIN)
+def template_edit():
+    template = services.get_template()
+    form = TemplateForm(obj=template)
+    if form.validate_on_submit():
+        rows = list(
+            zip(
+                request.form.getlist("key"),
+                request.form.getlist("text"),
+                request.form.getlist("requires"),
+                strict=False,
+            )
+        )
+        try:
+            services.update_template(
+                title=form.title.data,
+                signer_position=form.signer_position.data or "",
+                signer_name=form.signer_name.data or "",
+                paragraphs=rows,
+                actor=current_user,
+            )
+        except services.ReportError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash("Шаблон звіту збережено.", "success")
+            return redirect(url_for("reports.template_edit"))
+    db.session.commit()
+    return render_template("reports/template_form.html", form=form, template=template)

@@ -1,0 +1,222 @@
+"""Services on both databases: defaults, the module adapter, drafts, finalising, races."""
+
+import datetime as dt
+import hashlib
+import sys
+import threading
+import types
+
+import pytest
+
+from civic.audit.models import AuditEvent
+from civic.database import is_postgresql
+from civic.extensions import db
+from civic.reports import services
+from civic.reports.models import EntryType, Occasion, ReportVersion
+
+NOV = dt.date(2020, 11, 1)
+
+
+def test_defaults_are_created_once(app):
+    services.ensure_defaults()
+    services.ensure_defaults()
+    db.session.commit()
+    assert db.session.scalar(db.select(db.func.count(EntryType.id))) == 10
+    occasions = db.session.scalar(db.select(db.func.count(Occasion.id)))
+    assert occasions >= 50
+
+
+def test_demo_is_idempotent_and_reproduces_the_seeds_counts(app, november):
+    from civic.reports.demo import load_demo
+
+    load_demo(lambda *_: None)
+    db.session.commit()
+    report = services.build_report(NOV)
+    assert dict(report.counts)["news"] == 316
+    text = report.text()
+    for phrase in (
+        "316 новин",
+        "125 нормативних актів",
+        "60 матеріалів з фотографіями",
+        "День Свободи",
+    ):
+        assert phrase in text
+    assert report.signer_name == "О.О.Гук"
+
+
+def test_module_statistics_are_gathered_when_present(app, november, monkeypatch):
+    pb_stats = types.ModuleType("civic.pb.stats")
+    pb_stats.monthly_statistics = lambda first, last: {
+        "editions": [
+            {
+                "slug": "gb-2021",
+                "title": "ГБ",
+                "budget_year": 2021,
+                "counted_on": dt.date(2020, 11, 23),
+                "received": 10,
+                "valid": 9,
+                "invalid": 1,
+                "invalid_by_reason": {},
+                "selected": ["П1"],
+                "votes": 20,
+            }
+        ]
+        if first <= dt.date(2020, 11, 23) <= last
+        else []
+    }
+    monkeypatch.setitem(sys.modules, "civic.pb.stats", pb_stats)
+    real = services.importlib.util.find_spec
+    monkeypatch.setattr(
+        services.importlib.util,
+        "find_spec",
+        lambda name, *a: object() if name == "civic.pb.stats" else real(name, *a),
+    )
+    text = services.build_report(NOV).text()
+    assert (
+        "провели підрахунок голосів за проєкти громадського бюджету на 2021 рік: опрацьовано 10 бланків"
+        in text
+    )
+    assert "громадського бюджету" not in services.build_report(dt.date(2020, 12, 1)).text()
+
+
+def test_petitions_refusals_are_titled_from_the_module(app, november, monkeypatch):
+    reason = types.SimpleNamespace(title="Не викладено суть звернення")
+    fakes = {
+        "civic.petitions.stats": types.ModuleType("civic.petitions.stats"),
+        "civic.petitions.lifecycle": types.ModuleType("civic.petitions.lifecycle"),
+    }
+    fakes["civic.petitions.stats"].monthly_statistics = lambda first, last: {
+        "received": 2,
+        "refused": 2,
+        "refused_by_reason": {"no_essence": 2},
+    }
+    fakes["civic.petitions.lifecycle"].REFUSAL_BY_CODE = {"no_essence": reason}
+    for name, module in fakes.items():
+        monkeypatch.setitem(sys.modules, name, module)
+    real = services.importlib.util.find_spec
+    monkeypatch.setattr(
+        services.importlib.util,
+        "find_spec",
+        lambda name, *a: object() if name in fakes or name == "civic.petitions" else real(name, *a),
+    )
+    text = services.build_report(NOV).text()
+    assert (
+        "отримано 2 електронні петиції, відмовлено в оприлюдненні — 2 (не викладено суть звернення — 2)."
+        in text
+    )
+
+
+def test_absent_modules_are_skipped(app):
+    stats = services.gather_module_stats(NOV)
+    for name in ("petitions", "pb", "enterprises"):
+        if (
+            services.importlib.util.find_spec(services.STATS_MODULES[name].rsplit(".", 1)[0])
+            is None
+        ):
+            assert getattr(stats, {"pb": "pb_editions"}.get(name, name)) is None
+
+
+def test_finalised_version_keeps_pdf_hash_and_audit(app, november):
+    version = services.generate_draft(NOV)
+    services.finalise(version, actor_name="Тест")
+    db.session.commit()
+    assert version.pdf_sha256 == hashlib.sha256(version.pdf).hexdigest()
+    assert version.pdf == services.render_pdf(services.version_report(version))  # reproducible
+    with pytest.raises(services.ReportError):
+        services.update_draft(version, texts=[], title="x", signer_position="", signer_name="")
+    with pytest.raises(services.ReportError):
+        services.finalise(version)
+    actions = set(db.session.scalars(db.select(AuditEvent.action)))
+    assert {"report.draft_generated", "report.finalised"} <= actions
+
+
+def test_regenerating_numbers_versions(app, november):
+    first = services.generate_draft(NOV)
+    second = services.generate_draft(NOV)
+    db.session.commit()
+    assert (first.number, second.number) == (1, 2)
+    assert [v.number for v in services.list_versions(NOV)] == [2, 1]
+
+
+def test_concurrent_edits_of_one_draft_lose_nothing(app_factory):
+    app = app_factory()
+    with app.app_context():
+        if not is_postgresql():
+            pytest.skip("the race is exercised on PostgreSQL (SQLite serialises writers)")
+        from civic.reports.demo import load_demo
+
+        load_demo(lambda *_: None)
+        version = services.generate_draft(NOV)
+        db.session.commit()
+        version_id, seen = version.id, version.version_id
+        count = len(version.content["paragraphs"])
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def edit(name):
+        with app.app_context():
+            v = db.session.get(ReportVersion, version_id)
+            texts = [p["text"] for p in v.content["paragraphs"]]
+            texts[0] = f"Редакція {name}"
+            barrier.wait()
+            try:
+                services.update_draft(
+                    v,
+                    texts=texts,
+                    title="Звіт",
+                    signer_position="",
+                    signer_name="",
+                    expected_version=seen,
+                )
+                db.session.commit()
+                outcomes.append("ok")
+            except services.ReportError:
+                db.session.rollback()
+                outcomes.append("refused")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=edit, args=(n,)) for n in ("А", "Б")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["ok", "refused"]
+    with app.app_context():
+        v = db.session.get(ReportVersion, version_id)
+        assert v.version_id == seen + 1 and len(v.content["paragraphs"]) == count
+
+
+def test_concurrent_generation_numbers_versions_uniquely(app_factory):
+    app = app_factory()
+    with app.app_context():
+        if not is_postgresql():
+            pytest.skip("the race is exercised on PostgreSQL (SQLite serialises writers)")
+        services.ensure_defaults()
+        db.session.commit()
+    barrier = threading.Barrier(3)
+    outcomes = []
+
+    def generate():
+        with app.app_context():
+            barrier.wait()
+            try:
+                services.generate_draft(NOV)
+                db.session.commit()
+                outcomes.append("ok")
+            except services.ReportError:
+                db.session.rollback()
+                outcomes.append("refused")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=generate) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert "ok" in outcomes and len(outcomes) == 3
+    with app.app_context():
+        numbers = [v.number for v in services.list_versions(NOV)]
+        assert sorted(numbers) == list(range(1, len(numbers) + 1))
+        assert len(numbers) == outcomes.count("ok")
