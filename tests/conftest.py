@@ -19,6 +19,13 @@ from flask.testing import FlaskClient
 
 from civic import create_app
 from civic.extensions import db
+from tests.support.browser import (  # noqa: F401  (fixtures shared by every browser test)
+    browser,
+    chromium_path,
+    live_app,
+    live_server,
+    page,
+)
 from tests.support.postgres import PostgresServer, PostgresUnavailable
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -187,3 +194,11 @@ def login(client):
         return login_as(client, login, password)
 
     return do
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the item so the ``page`` fixture can screenshot failures."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)

@@ -65,7 +65,7 @@ def parse_catalogue(data: bytes, filename: str) -> list[Line]:
         code = normalise_code(row.get("code"))
         if not code:
             continue
-        if not code.isdigit():
+        if not (code.isascii() and code.isdigit()):
             raise TabularError(
                 f"«{code}» — не код рядка (очікувалися цифри)",
                 file=filename,

@@ -96,7 +96,7 @@ def is_numbering_row(cells: Iterable[object]) -> bool:
         text = normalise_code(cell)
         if not text:
             continue
-        if not text.isdigit():
+        if not (text.isascii() and text.isdigit()):  # «²» is a digit to str.isdigit
             return False
         numbers.append(int(text))
     return len(numbers) >= 2 and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
@@ -123,7 +123,7 @@ def parse_statement(
             code = normalise_code(row.get("code"))
             if not code or is_numbering_row(row.cells.values()):
                 continue  # section headings, notes and the column-number row have no code
-            if not code.isdigit():
+            if not (code.isascii() and code.isdigit()):
                 result.messages.append(
                     Message(
                         ERROR,

@@ -178,7 +178,7 @@ _DIGITS = re.compile(r"(\d+)")
 def ballot_order_key(ballot_id: str) -> tuple:
     """Ballot ids in natural order: «2» before «10», «1/2» before «1/10»."""
     return tuple(
-        (0, int(part), "") if part.isdigit() else (1, 0, part)
+        (0, int(part), "") if part.isascii() and part.isdigit() else (1, 0, part)
         for part in _DIGITS.split(ballot_id)
         if part
     )

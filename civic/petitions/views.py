@@ -314,7 +314,7 @@ def queue():
         query = select(Petition).order_by(Petition.id.desc()).limit(50)
         query = (
             query.where(Petition.id == int(q))
-            if q.isdigit()
+            if q.isascii() and q.isdigit()
             else query.where(services.search_clause(q))
         )
         found = list(db.session.scalars(query))
@@ -403,7 +403,7 @@ def _run(petition_id: int, action, form_class=VersionedForm, success: str = "Ð—Ð
         return redirect(url_for("petitions.staff_detail", petition_id=petition_id))
     version = form.version.data
     try:
-        action(petition, form, int(version) if str(version or "").isdigit() else None)
+        action(petition, form, int(version) if str(version or "").isascii() and str(version or "").isdigit() else None)
         db.session.commit()
     except services.PetitionError as exc:
         db.session.rollback()

@@ -3,7 +3,7 @@
 import pytest
 
 from civic.auth import services
-from tests.e2e.conftest import log_in, seed
+from tests.support.browser import log_in, seed
 
 pytestmark = pytest.mark.e2e
 

@@ -1,4 +1,4 @@
-"""End-to-end fixtures: the app served on loopback and a real headless Chromium (Playwright).
+"""End-to-end fixtures (imported by tests/conftest.py so every browser test shares one Chromium): the app served on loopback and a real headless Chromium (Playwright).
 
 The browser is Debian's Chromium (`.ci/run` installs it); Playwright never downloads its own.
 The served app uses a migrated SQLite file (the database paths themselves are covered on both
@@ -17,10 +17,9 @@ from werkzeug.serving import make_server
 
 from civic import create_app
 from civic.extensions import db
-from tests.conftest import REPO_ROOT, base_config
 
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome")
-ARTIFACTS = REPO_ROOT / "test-artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 def _chromium() -> str | None:
@@ -84,6 +83,8 @@ class LiveServer:
 
 @pytest.fixture
 def live_app(sqlite_template, tmp_path):
+    from tests.conftest import base_config
+
     path = tmp_path / "civic.sqlite"
     shutil.copyfile(sqlite_template, path)
     app = create_app(
@@ -107,13 +108,6 @@ def live_server(live_app, tmp_path):
     live_app.config["PUBLIC_BASE_URL"] = server.url
     yield server
     server.stop()
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item, call):
-    outcome = yield
-    report = outcome.get_result()
-    setattr(item, f"rep_{report.when}", report)
 
 
 @pytest.fixture

@@ -7,68 +7,25 @@ a downloaded one. Outside CI it skips when there is no Chromium.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
-from civic import create_app
 from civic.extensions import db
 from civic.mail.models import OutboxMessage
 from civic.petitions import services
-from tests.conftest import base_config
 
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    path = os.environ.get("CIVIC_CHROMIUM") or next(
-        (shutil.which(n) for n in ("chromium", "chromium-browser") if shutil.which(n)), None
-    )
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is required in CI")
-        pytest.skip("no Chromium on this machine (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=path,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
-        )
-        yield browser
-        browser.close()
+@pytest.fixture
+def chromium(browser):
+    return browser
 
 
 @pytest.fixture
-def live(sqlite_template, tmp_path):
-    path = tmp_path / "civic.sqlite"
-    shutil.copyfile(sqlite_template, path)
-    app = create_app(
-        base_config(
-            SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}",
-            TESTING=False,
-            WTF_CSRF_ENABLED=True,
-            RATELIMIT_ENABLED=False,
-        ),
-        instance_path=tmp_path / "instance",
-    )
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    url = f"http://127.0.0.1:{server.server_port}"
-    app.config["PUBLIC_BASE_URL"] = url
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, url
-    server.shutdown()
-    thread.join(timeout=10)
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+def live(live_app, live_server):
+    return live_app, live_server.url
 
 
 def test_citizen_submits_and_moderator_publishes(live, chromium):
