@@ -19,7 +19,23 @@ def _create_app():
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, help="civic — робочий інструмент відділу.")
+class CivicGroup(FlaskGroup):
+    """The console script's group: database failures become a Ukrainian message, not a trace."""
+
+    def invoke(self, ctx):
+        from sqlalchemy.exc import OperationalError, ProgrammingError
+
+        try:
+            return super().invoke(ctx)
+        except (OperationalError, ProgrammingError) as exc:
+            detail = str(getattr(exc, "orig", exc)).splitlines()[0][:200]
+            raise click.ClickException(
+                f"Помилка бази даних ({detail}). Якщо базу ще не створено або не оновлено, "
+                "виконайте «civic db upgrade»; перевірте також CIVIC_DATABASE_URL."
+            ) from exc
+
+
+@click.group(cls=CivicGroup, create_app=_create_app, help="civic — робочий інструмент відділу.")
 def main():
     pass
 

@@ -403,7 +403,11 @@ def _run(petition_id: int, action, form_class=VersionedForm, success: str = "Ð—Ð
         return redirect(url_for("petitions.staff_detail", petition_id=petition_id))
     version = form.version.data
     try:
-        action(petition, form, int(version) if str(version or "").isascii() and str(version or "").isdigit() else None)
+        action(
+            petition,
+            form,
+            int(version) if str(version or "").isascii() and str(version or "").isdigit() else None,
+        )
         db.session.commit()
     except services.PetitionError as exc:
         db.session.rollback()

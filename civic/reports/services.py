@@ -154,7 +154,7 @@ def _module_labels(module_name: str, attribute: str) -> dict[str, str]:
         return {}
     out = {}
     for code, value in labels.items():
-        title = str(getattr(value, "title", value)).strip()
+        title = (value if isinstance(value, str) else str(getattr(value, "title", value))).strip()
         if len(title) > 1 and title[1].islower():
             title = title[0].lower() + title[1:]
         out[str(code)] = title
