@@ -418,6 +418,7 @@ def run_backend(backend: str, args) -> dict:
                 str(args.workers),
                 "-b",
                 f"127.0.0.1:{port}",
+                *(["--threads", str(args.gunicorn_threads)] if args.gunicorn_threads > 1 else []),
                 "--log-level",
                 "warning",
                 "civic:create_app()",
@@ -492,6 +493,9 @@ def main(argv=None) -> int:
     parser.add_argument("--seconds", type=float, default=None, help="per scenario (default 20)")
     parser.add_argument("--threads", type=int, default=None, help="client threads (default 16)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument(
+        "--gunicorn-threads", type=int, default=1, help="threads per worker (>1: gthread workers)"
+    )
     parser.add_argument("--max-requests", type=int, default=200_000)
     parser.add_argument("--max-signatures", type=int, default=20_000)
     args = parser.parse_args(argv)
