@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format bench demo clean-venv
+.PHONY: run test lint format bench load demo clean-venv
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "civic needs Python 3.11 or newer"'
@@ -42,6 +42,10 @@ format: $(VENV)/.installed-test
 ## make bench: speed and memory on real and generated data (not run by CI).
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m benchmarks
+
+## make load: bounded load test against gunicorn -w 2 on SQLite and PostgreSQL (not run by CI).
+load: $(VENV)/.installed-test
+	$(BIN)/python -m benchmarks.load
 
 clean-venv:
 	rm -rf $(VENV)

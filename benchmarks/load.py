@@ -1,0 +1,514 @@
+"""`python -m benchmarks.load [--quick] [--backend sqlite|postgresql|both] [--seconds N]`.
+
+A bounded load test against the real deployment shape: a temporary instance with the demo,
+``gunicorn -w 2`` on loopback, a loopback SMTP server (aiosmtpd) that catches the confirmation
+mails. Two scenarios, one after the other, each bounded in time and request count:
+
+* public page views (landing, petitions, a petition, PB results and API, enterprises, petitions
+  API) from keep-alive ``http.client`` connections;
+* petition signing as a citizen does it: GET the petition (CSRF token + session cookie), POST the
+  signature, take the link from the caught mail, GET it, POST the confirmation.
+
+It reports requests/s, p50/p99 latency and errors per scenario, then checks in the database that
+every accepted signature is stored (and confirmed) exactly once. Nothing leaves 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import email
+import email.policy
+import http.client
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+LINK = re.compile(r"/petitions/signatures/([A-Za-z0-9_\-]+)")
+PUBLIC_PATHS = [
+    "/",
+    "/petitions",
+    "{petition}",
+    "/pb/gb-2021",
+    "/api/v1/pb/gb-2021/results",
+    "/enterprises",
+    "/api/v1/petitions",
+]
+
+TARGET_SIGNATURES = 200.0
+TARGET_VIEWS = 500.0
+TARGET_P99_MS = 250.0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# --- the mail catcher --------------------------------------------------------------------------
+
+
+class MailBox:
+    """Confirmation links by recipient, filled by the SMTP handler (its own thread)."""
+
+    def __init__(self) -> None:
+        self.links: dict[str, str] = {}
+        self.cond = threading.Condition()
+        self.count = 0
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's API)
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        body = message.get_body(("plain",)).get_content()
+        found = LINK.search(body)
+        with self.cond:
+            self.count += 1
+            if found:
+                for rcpt in envelope.rcpt_tos:
+                    self.links[rcpt.lower()] = found.group(1)
+            self.cond.notify_all()
+        return "250 OK"
+
+    def wait_link(self, address: str, timeout: float = 20.0) -> str | None:
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while address not in self.links:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return None
+                self.cond.wait(left)
+            return self.links.pop(address)
+
+
+# --- HTTP client -------------------------------------------------------------------------------
+
+
+class Client:
+    """One keep-alive connection with a cookie jar of one (the session cookie)."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.conn: http.client.HTTPConnection | None = None
+        self.cookie: str | None = None
+
+    def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, str]:
+        headers = {"Connection": "keep-alive"}
+        data = None
+        if body is not None:
+            data = urllib.parse.urlencode(body)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        if self.cookie:
+            headers["Cookie"] = self.cookie
+        for attempt in (1, 2):
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            try:
+                self.conn.request(method, path, body=data, headers=headers)
+                response = self.conn.getresponse()
+                text = response.read().decode("utf-8", "replace")
+            except (http.client.HTTPException, ConnectionError):
+                self.close()
+                if attempt == 2:
+                    raise
+                continue  # the server closed a kept-alive connection: reconnect once
+            for value in response.headers.get_all("Set-Cookie") or []:
+                if value.startswith("session="):
+                    self.cookie = value.split(";", 1)[0]
+            if response.will_close:
+                self.close()
+            return response.status, text
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+
+# --- statistics --------------------------------------------------------------------------------
+
+
+@dataclass
+class Stats:
+    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    samples: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, name: str, seconds: float, ok: bool, detail: str = "") -> None:
+        with self.lock:
+            self.latencies[name].append(seconds)
+            if not ok:
+                self.errors[name] += 1
+                if len(self.samples) < 5:
+                    self.samples.append(f"{name}: {detail[:200]}")
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def timed(stats: Stats, client: Client, name: str, method: str, path: str, body=None, expect=200):
+    start = time.perf_counter()
+    try:
+        status, text = client.request(method, path, body)
+        ok = status == expect
+        detail = f"HTTP {status} {path}"
+    except (OSError, http.client.HTTPException) as exc:
+        status, text, ok, detail = 0, "", False, f"{type(exc).__name__}: {exc}"
+    stats.add(name, time.perf_counter() - start, ok, detail)
+    return ok, text
+
+
+# --- scenarios ---------------------------------------------------------------------------------
+
+
+def run_views(port: int, petition_path: str, threads: int, seconds: float, limit: int) -> dict:
+    stats = Stats()
+    paths = [p.format(petition=petition_path) for p in PUBLIC_PATHS]
+    budget = iter(range(limit))
+    budget_lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+
+    def worker(n: int) -> None:
+        client = Client(port)
+        i = n
+        while time.monotonic() < stop_at:
+            with budget_lock:
+                if next(budget, None) is None:
+                    break
+            path = paths[i % len(paths)]
+            timed(stats, client, path, "GET", path)
+            i += 1
+        client.close()
+
+    elapsed = _run_threads(worker, threads)
+    return _summary("public page views", stats, elapsed)
+
+
+def run_signing(
+    port: int, petitions: list[int], mailbox: MailBox, threads: int, seconds: float, limit: int
+) -> tuple[dict, dict[int, set[str]]]:
+    stats = Stats()
+    accepted: dict[int, set[str]] = defaultdict(set)
+    accepted_lock = threading.Lock()
+    run = f"{int(time.time())}{os.getpid()}"
+    budget = iter(range(limit))
+    budget_lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+    done = [0]
+
+    def worker(n: int) -> None:
+        i = 0
+        while time.monotonic() < stop_at:
+            with budget_lock:
+                if next(budget, None) is None:
+                    break
+            client = Client(port)  # a new citizen: a new session
+            petition = petitions[(n + i) % len(petitions)]
+            address = f"load-{run}-{n}-{i}@example.com"
+            i += 1
+            start = time.perf_counter()
+            ok, text = timed(stats, client, "GET petition", "GET", f"/petitions/{petition}")
+            token = CSRF.search(text) if ok else None
+            if token is None:
+                client.close()
+                continue
+            ok, _ = timed(
+                stats,
+                client,
+                "POST sign",
+                "POST",
+                f"/petitions/{petition}/sign",
+                {
+                    "csrf_token": token.group(1),
+                    "full_name": f"Навантаженко Тест {n}-{i}",
+                    "email": address,
+                },
+                expect=201,
+            )
+            if not ok:
+                client.close()
+                continue
+            link = mailbox.wait_link(address)
+            if link is None:
+                stats.add("confirmation mail", 0.0, False, f"no mail for {address}")
+                client.close()
+                continue
+            path = f"/petitions/signatures/{link}"
+            ok, text = timed(stats, client, "GET confirm", "GET", path)
+            token = CSRF.search(text) if ok else None
+            if token is None:
+                client.close()
+                continue
+            ok, text = timed(
+                stats, client, "POST confirm", "POST", path, {"csrf_token": token.group(1)}
+            )
+            client.close()
+            if ok:
+                stats.add("whole signature", time.perf_counter() - start, True)
+                with accepted_lock:
+                    accepted[petition].add(address)
+                    done[0] += 1
+
+    elapsed = _run_threads(worker, threads)
+    summary = _summary("petition signing", stats, elapsed)
+    summary["confirmed"] = done[0]
+    summary["confirmed_per_s"] = done[0] / elapsed if elapsed else 0.0
+    return summary, accepted
+
+
+def _run_threads(worker, threads: int) -> float:
+    pool = [threading.Thread(target=worker, args=(n,), daemon=True) for n in range(threads)]
+    start = time.perf_counter()
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    return time.perf_counter() - start
+
+
+def _summary(name: str, stats: Stats, elapsed: float) -> dict:
+    http_names = [n for n in stats.latencies if n != "whole signature"]
+    every = [x for n in http_names for x in stats.latencies[n]]
+    return {
+        "scenario": name,
+        "seconds": elapsed,
+        "requests": len(every),
+        "rps": len(every) / elapsed if elapsed else 0.0,
+        "p50_ms": percentile(every, 0.50) * 1000,
+        "p99_ms": percentile(every, 0.99) * 1000,
+        "errors": sum(stats.errors.values()),
+        "per_step": {
+            n: (len(v), percentile(v, 0.5) * 1000, percentile(v, 0.99) * 1000, stats.errors[n])
+            for n, v in stats.latencies.items()
+        },
+        "samples": stats.samples,
+    }
+
+
+# --- the instance ------------------------------------------------------------------------------
+
+
+def civic(env: dict, *args: str) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "civic", *args],
+        cwd=REPO,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+
+
+def wait_http(port: int, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("gunicorn exited during start-up")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                conn.close()
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError("gunicorn did not answer /healthz in time")
+
+
+def collecting_petitions(port: int) -> list[int]:
+    client = Client(port)
+    _, text = client.request("GET", "/api/v1/petitions")
+    ids = sorted({int(x) for x in re.findall(r"/petitions/(\d+)", text)})
+    found = []
+    for pid in ids:
+        status, page = client.request("GET", f"/petitions/{pid}")
+        if status == 200 and f"/petitions/{pid}/sign" in page:
+            found.append(pid)
+    client.close()
+    return found
+
+
+def verify(database_url: str, accepted: dict[int, set[str]]) -> tuple[bool, str]:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url)
+    problems = []
+    total = 0
+    with engine.connect() as conn:
+        for petition, addresses in accepted.items():
+            rows = conn.execute(
+                text(
+                    "SELECT email, count(*), count(confirmed_at) FROM petition_signatures "
+                    "WHERE petition_id = :p AND email LIKE 'load-%' GROUP BY email"
+                ),
+                {"p": petition},
+            ).all()
+            stored = {r[0].lower(): (r[1], r[2]) for r in rows}
+            for address in addresses:
+                total += 1
+                if stored.get(address) != (1, 1):
+                    problems.append(f"{petition}/{address}: {stored.get(address)}")
+            extra = {a for a, (_, confirmed) in stored.items() if confirmed} - addresses
+            if extra:
+                problems.append(f"{petition}: {len(extra)} confirmed but not accepted by client")
+    engine.dispose()
+    if problems:
+        return False, f"{len(problems)} problems, e.g. {problems[:3]}"
+    return True, f"all {total} accepted signatures stored and confirmed exactly once"
+
+
+def run_backend(backend: str, args) -> dict:
+    from aiosmtpd.controller import Controller
+
+    base = Path(tempfile.mkdtemp(prefix=f"civic-load-{backend}-"))
+    pg = None
+    mailbox = MailBox()
+    smtp_port = free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    port = free_port()
+    env = {
+        **os.environ,
+        "CIVIC_INSTANCE_PATH": str(base / "instance"),
+        "CIVIC_RATELIMIT_ENABLED": "false",
+        "CIVIC_MAIL_SERVER": "127.0.0.1",
+        "CIVIC_MAIL_PORT": str(smtp_port),
+        "CIVIC_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+        "PYTHONPATH": str(REPO),
+    }
+    gunicorn = None
+    try:
+        if backend == "postgresql":
+            from tests.support.postgres import PostgresServer
+
+            pg = PostgresServer().start()
+            pg.execute("CREATE DATABASE civic_load")
+            database_url = pg.url("civic_load")
+            env["CIVIC_DATABASE_URL"] = database_url
+        else:
+            database_url = f"sqlite:///{base / 'instance' / 'civic.sqlite'}"
+            env["CIVIC_DATABASE_URL"] = database_url
+        print(f"[{backend}] migrating and loading the demo…", file=sys.stderr)
+        civic(env, "db", "upgrade")
+        civic(env, "demo")
+        gunicorn = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-w",
+                str(args.workers),
+                "-b",
+                f"127.0.0.1:{port}",
+                *(["--threads", str(args.gunicorn_threads)] if args.gunicorn_threads > 1 else []),
+                "--log-level",
+                "warning",
+                "civic:create_app()",
+            ],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=open(base / "gunicorn.log", "wb"),  # noqa: SIM115 (closed with the process)
+        )
+        wait_http(port, gunicorn)
+        petitions = collecting_petitions(port)
+        if not petitions:
+            raise RuntimeError("the demo has no petition collecting signatures")
+        print(f"[{backend}] public page views for {args.seconds:.0f} s…", file=sys.stderr)
+        views = run_views(
+            port, f"/petitions/{petitions[0]}", args.threads, args.seconds, args.max_requests
+        )
+        print(f"[{backend}] petition signing for {args.seconds:.0f} s…", file=sys.stderr)
+        signing, accepted = run_signing(
+            port, petitions, mailbox, args.threads, args.seconds, args.max_signatures
+        )
+        ok, message = verify(database_url, accepted)
+        return {"backend": backend, "views": views, "signing": signing, "verified": (ok, message)}
+    finally:
+        if gunicorn is not None:
+            gunicorn.send_signal(signal.SIGTERM)
+            try:
+                gunicorn.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                gunicorn.kill()
+        controller.stop()
+        if pg is not None:
+            pg.stop()
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def report(result: dict) -> bool:
+    views, signing = result["views"], result["signing"]
+    ok_verify, message = result["verified"]
+    print(f"\n== {result['backend']} ==")
+    for s in (views, signing):
+        print(
+            f"{s['scenario']}: {s['requests']} requests in {s['seconds']:.1f} s = "
+            f"{s['rps']:.0f} req/s; p50 {s['p50_ms']:.1f} ms, p99 {s['p99_ms']:.1f} ms; "
+            f"errors {s['errors']}"
+        )
+        for name, (n, p50, p99, errors) in sorted(s["per_step"].items()):
+            print(f"    {name:32} n={n:6} p50={p50:7.1f} ms p99={p99:7.1f} ms errors={errors}")
+        for sample in s["samples"]:
+            print(f"    error: {sample}")
+    print(
+        f"confirmed signatures: {signing['confirmed']} = {signing['confirmed_per_s']:.1f}/s; "
+        f"database check: {'OK' if ok_verify else 'FAILED'} ({message})"
+    )
+    checks = {
+        f"≥ {TARGET_SIGNATURES:.0f} confirmed signatures/s": signing["confirmed_per_s"]
+        >= TARGET_SIGNATURES,
+        f"≥ {TARGET_VIEWS:.0f} page views/s": views["rps"] >= TARGET_VIEWS,
+        f"page-view p99 < {TARGET_P99_MS:.0f} ms": views["p99_ms"] < TARGET_P99_MS,
+        "zero errors": views["errors"] == 0 and signing["errors"] == 0,
+        "every accepted signature exactly once": ok_verify,
+    }
+    for name, met in checks.items():
+        print(f"  target {name}: {'met' if met else 'NOT met'}")
+    return ok_verify and views["errors"] == 0 and signing["errors"] == 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.load", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="3 s per scenario, fewer threads")
+    parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--seconds", type=float, default=None, help="per scenario (default 20)")
+    parser.add_argument("--threads", type=int, default=None, help="client threads (default 16)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument(
+        "--gunicorn-threads", type=int, default=1, help="threads per worker (>1: gthread workers)"
+    )
+    parser.add_argument("--max-requests", type=int, default=200_000)
+    parser.add_argument("--max-signatures", type=int, default=20_000)
+    args = parser.parse_args(argv)
+    if args.seconds is None:
+        args.seconds = 3.0 if args.quick else 20.0
+    if args.threads is None:
+        args.threads = 4 if args.quick else 16
+    backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
+    good = True
+    for backend in backends:
+        good = report(run_backend(backend, args)) and good
+    return 0 if good else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
