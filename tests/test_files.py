@@ -62,3 +62,29 @@ def test_real_full_filesystem(tmp_path):
         assert list(mount.iterdir()) == []
     finally:
         subprocess.run(["umount", str(mount)], check=False)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="mounting a small tmpfs needs root (CI runs as root)")
+def test_module_export_on_a_full_disk_fails_clearly(runner, tmp_path):
+    """A real export command on a full filesystem: a Ukrainian message and no partial file."""
+    mount = tmp_path / "tiny"
+    mount.mkdir()
+    result = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", str(mount)],
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        pytest.skip(f"tmpfs cannot be mounted in this sandbox: {result.stderr.strip()}")
+    try:
+        (mount / "filler").write_bytes(b"x" * 12 * 1024)
+        assert runner.invoke(args=["demo"]).exit_code == 0
+        out = mount / "facts.csv"
+        exported = runner.invoke(
+            args=["enterprises", "export", "--format", "csv", "--out", str(out)]
+        )
+        assert exported.exit_code != 0
+        assert "на диску закінчилося місце" in exported.output
+        assert sorted(p.name for p in mount.iterdir()) == ["filler"]
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)

@@ -16,6 +16,8 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from civic.files import OutputError, write_output
+
 
 def _date(value: str | None) -> dt.date | None:
     if value is None:
@@ -209,7 +211,10 @@ def register(cli: click.Group) -> None:
         if out == "-":
             sys.stdout.buffer.write(data)
         else:
-            Path(out).write_bytes(data)
+            try:
+                write_output(out, data)
+            except OutputError as exc:
+                raise click.ClickException(str(exc)) from exc
             click.echo(f"Записано {out} ({len(data)} байт).", err=True)
 
     @cli.command("purge-personal-data")

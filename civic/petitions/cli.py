@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 
 from civic import tabular
 from civic.extensions import db
+from civic.files import OutputError, write_output
 from civic.petitions import services, stats
 
 cli = AppGroup("petitions", help="Електронні петиції.")
@@ -17,8 +18,10 @@ cli = AppGroup("petitions", help="Електронні петиції.")
 
 def _write(data: bytes, out: str | None) -> None:
     if out:
-        with open(out, "wb") as handle:
-            handle.write(data)
+        try:
+            write_output(out, data)
+        except OutputError as exc:
+            raise click.ClickException(str(exc)) from exc
         click.echo(f"Записано: {out}", err=True)
     else:
         sys.stdout.buffer.write(data)
