@@ -28,3 +28,12 @@ def healthz():
 @bp.route("/open-data")
 def open_data():
     return render_template("public/open_data.html")
+
+
+@bp.route("/api/v1/openapi.json")
+def openapi():
+    from flask import current_app
+
+    from civic.public.openapi import openapi_document
+
+    return jsonify(openapi_document(current_app.config["PUBLIC_BASE_URL"]))
