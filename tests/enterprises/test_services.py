@@ -234,7 +234,7 @@ def test_concurrent_uploads_for_one_target_never_both_win(app_factory, database_
     def editor(rows):
         with app.app_context():
             try:
-                barrier.wait()
+                barrier.wait(timeout=60)
                 services.import_statement(
                     form1_csv(rows), "x.csv", edrpou=EDRPOU, year=2020, form="1", now=T1
                 )

@@ -139,19 +139,21 @@ def test_two_operators_entering_the_same_ballot_at_once(app_factory, database_ur
     )
     db.session.commit()
     ids = (op1.id, op2.id)
+    # Apps are built here, not in the threads: building apps concurrently is not what is tested.
+    workers = {user_id: app_factory() for user_id in ids}
     for round_ in range(8):
         barrier = threading.Barrier(2)
         errors = []
 
         def enter(user_id, round_=round_, barrier=barrier, errors=errors):
-            worker = app_factory()
+            worker = workers[user_id]
             with worker.app_context():
                 try:
                     from civic.auth.models import User
 
                     user = db.session.get(User, user_id)
                     edition = services.get_edition("gb-2021")
-                    barrier.wait()
+                    barrier.wait(timeout=60)
                     services.record_entry(edition, user, form(number=str(round_)))
                     db.session.commit()
                 except Exception as error:  # pragma: no cover - reported below

@@ -20,7 +20,7 @@ def test_parallel_duplicate_signatures_yield_one_row(app, make_petition):
     def sign():
         with app.app_context():
             target = services.get_petition(petition_id)
-            barrier.wait()
+            barrier.wait(timeout=60)
             try:
                 services.sign_petition(
                     target, "Коваль Ірина", "Same@Example.com", ip=None, now=services.utcnow()
@@ -58,7 +58,7 @@ def test_parallel_moderator_saves_never_overwrite(app, make_petition, moderators
 
             actor = db.session.get(User, actor_ids[n])
             target = services.get_petition(petition_id)
-            barrier.wait()
+            barrier.wait(timeout=60)
             try:
                 services.correct_petition(
                     target,

@@ -158,7 +158,7 @@ def test_concurrent_edits_of_one_draft_lose_nothing(app_factory):
             v = db.session.get(ReportVersion, version_id)
             texts = [p["text"] for p in v.content["paragraphs"]]
             texts[0] = f"Редакція {name}"
-            barrier.wait()
+            barrier.wait(timeout=60)
             try:
                 services.update_draft(
                     v,
@@ -199,7 +199,7 @@ def test_concurrent_generation_numbers_versions_uniquely(app_factory):
 
     def generate():
         with app.app_context():
-            barrier.wait()
+            barrier.wait(timeout=60)
             try:
                 services.generate_draft(NOV)
                 db.session.commit()
