@@ -7,6 +7,7 @@ import subprocess
 import pytest
 
 from civic.files import OutputError, write_output
+from tests.conftest import unavailable
 
 
 def test_writes_bytes_and_text(tmp_path):
@@ -55,7 +56,7 @@ def test_real_full_filesystem(tmp_path):
         text=True,
     )
     if result.returncode != 0:
-        pytest.skip(f"tmpfs cannot be mounted in this sandbox: {result.stderr.strip()}")
+        unavailable(f"a tmpfs cannot be mounted here: {result.stderr.strip()}")
     try:
         with pytest.raises(OutputError, match="на диску закінчилося місце"):
             write_output(mount / "big.csv", b"x" * 1024 * 1024)
@@ -75,7 +76,7 @@ def test_module_export_on_a_full_disk_fails_clearly(runner, tmp_path):
         text=True,
     )
     if result.returncode != 0:
-        pytest.skip(f"tmpfs cannot be mounted in this sandbox: {result.stderr.strip()}")
+        unavailable(f"a tmpfs cannot be mounted here: {result.stderr.strip()}")
     try:
         (mount / "filler").write_bytes(b"x" * 12 * 1024)
         assert runner.invoke(args=["demo"]).exit_code == 0

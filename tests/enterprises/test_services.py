@@ -218,10 +218,9 @@ def test_demo_is_idempotent_and_dated_november_2020(app):
         assert enterprise.is_demo
 
 
+@pytest.mark.postgresql_only
 def test_concurrent_uploads_for_one_target_never_both_win(app_factory, database_url):
     """Two editors upload different files for the same year and form at once (PostgreSQL)."""
-    if not database_url.startswith("postgresql"):
-        pytest.skip("the race needs concurrent transactions: PostgreSQL only")
     import threading
 
     app = app_factory()

@@ -126,10 +126,9 @@ def test_entries_after_closing_are_refused(edition, operators):
         services.record_entry(edition, op1, form(number="18"))
 
 
+@pytest.mark.postgresql_only
 def test_two_operators_entering_the_same_ballot_at_once(app_factory, database_url, create_user):
     """On PostgreSQL the unique constraints serialise the two saves: two entries, one ballot."""
-    if not database_url.startswith("postgresql"):
-        pytest.skip("the race needs concurrent writers: PostgreSQL only")
     op1, op2 = create_user("op1", "commission"), create_user("op2", "commission")
     services.save_edition((EXAMPLES / "pb-edition.toml").read_text(encoding="utf-8"))
     services.import_projects(

@@ -10,9 +10,8 @@ from civic.petitions import services
 from civic.petitions.models import Petition, Signature
 
 
+@pytest.mark.postgresql_only
 def test_parallel_duplicate_signatures_yield_one_row(app, make_petition):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("the race is meaningful on PostgreSQL (SQLite serialises writers)")
     petition_id = make_petition("collecting", on=services.today_kyiv()).id
     barrier = threading.Barrier(8)
     outcomes = []
@@ -43,9 +42,8 @@ def test_parallel_duplicate_signatures_yield_one_row(app, make_petition):
     assert len(outcomes) == 8 and "ok" in outcomes
 
 
+@pytest.mark.postgresql_only
 def test_parallel_moderator_saves_never_overwrite(app, make_petition, moderators):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("row locks and re-checked versions are PostgreSQL's (SQLite serialises)")
     petition = make_petition("moderation")
     petition_id, version = petition.id, petition.version_id
     actor_ids = [m.id for m in moderators]

@@ -9,7 +9,6 @@ import types
 import pytest
 
 from civic.audit.models import AuditEvent
-from civic.database import is_postgresql
 from civic.extensions import db
 from civic.reports import services
 from civic.reports.models import EntryType, Occasion, ReportVersion
@@ -138,11 +137,10 @@ def test_regenerating_numbers_versions(app, november):
     assert [v.number for v in services.list_versions(NOV)] == [2, 1]
 
 
+@pytest.mark.postgresql_only
 def test_concurrent_edits_of_one_draft_lose_nothing(app_factory):
     app = app_factory()
     with app.app_context():
-        if not is_postgresql():
-            pytest.skip("the race is exercised on PostgreSQL (SQLite serialises writers)")
         from civic.reports.demo import load_demo
 
         load_demo(lambda *_: None)
@@ -187,11 +185,10 @@ def test_concurrent_edits_of_one_draft_lose_nothing(app_factory):
         assert v.version_id == seen + 1 and len(v.content["paragraphs"]) == count
 
 
+@pytest.mark.postgresql_only
 def test_concurrent_generation_numbers_versions_uniquely(app_factory):
     app = app_factory()
     with app.app_context():
-        if not is_postgresql():
-            pytest.skip("the race is exercised on PostgreSQL (SQLite serialises writers)")
         services.ensure_defaults()
         db.session.commit()
     barrier = threading.Barrier(3)
