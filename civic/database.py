@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Flask
+from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
@@ -63,3 +64,20 @@ class UTCDateTime(TypeDecorator):
 def utcnow() -> dt.datetime:
     """The current time, aware UTC. Only shells (views, CLI, services) read the clock."""
     return dt.datetime.now(dt.UTC)
+
+
+class RowPagination(SelectPagination):
+    """``db.paginate`` for a select of columns: the items are rows (named tuples), not ORM
+    objects, for long public lists where building entities would cost most of the page."""
+
+    def _query_items(self) -> list:
+        select = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
+        return list(self._query_args["session"].execute(select).all())
+
+
+def paginate_rows(select, *, page: int, per_page: int) -> RowPagination:
+    from civic.extensions import db
+
+    return RowPagination(
+        select=select, session=db.session(), page=page, per_page=per_page, error_out=False
+    )

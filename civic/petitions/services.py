@@ -19,7 +19,7 @@ from sqlalchemy import and_, func, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 
 from civic.audit.services import record_event
-from civic.database import utcnow
+from civic.database import paginate_rows, utcnow
 from civic.extensions import db
 from civic.mail.services import send_mail
 from civic.petitions import lifecycle, screening
@@ -29,6 +29,7 @@ from civic.workcalendar.services import get_calendar
 
 KYIV = ZoneInfo("Europe/Kyiv")
 LOCK_MINUTES = 30
+SIGNERS_PER_PAGE = 100
 
 
 class PetitionError(ValueError):
@@ -237,18 +238,33 @@ def list_public(*, today: dt.date, status: str | None = None, q: str | None = No
     return db.paginate(query, page=page, per_page=20, error_out=False)
 
 
-def list_signers(petition: Petition) -> list[Signature]:
-    return list(
-        db.session.scalars(
-            select(Signature)
-            .where(
-                Signature.petition_id == petition.id,
-                Signature.confirmed_at.is_not(None),
-                Signature.invalidated_at.is_(None),
-            )
-            .order_by(Signature.confirmed_at, Signature.id)
-        )
+def _counted_signatures(petition_id: int):
+    return select(Signature).where(
+        Signature.petition_id == petition_id,
+        Signature.confirmed_at.is_not(None),
+        Signature.invalidated_at.is_(None),
     )
+
+
+def list_signers(petition: Petition) -> list[Signature]:
+    """Every counted signature in the order of confirmation (exports, moderators' checks)."""
+    query = _counted_signatures(petition.id).order_by(Signature.confirmed_at, Signature.id)
+    return list(db.session.scalars(query))
+
+
+def signers_page(petition: Petition, *, page: int = 1, per_page: int | None = None):
+    """One page of the public list of signers (name and date rows), oldest first."""
+    query = (
+        _counted_signatures(petition.id)
+        .with_only_columns(Signature.full_name, Signature.confirmed_at)
+        .order_by(Signature.confirmed_at, Signature.id)
+    )
+    return paginate_rows(query, page=max(page, 1), per_page=per_page or SIGNERS_PER_PAGE)
+
+
+def count_signers(petition: Petition) -> int:
+    query = _counted_signatures(petition.id).with_only_columns(func.count(Signature.id))
+    return db.session.scalar(query) or 0
 
 
 def suggest_similar(

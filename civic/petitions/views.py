@@ -112,13 +112,23 @@ def detail(petition_id: int):
         petition=petition,
         state=state,
         labels=lifecycle.STATE_LABELS,
-        signers=services.list_signers(petition) if state != State.REFUSED else [],
+        signers=services.signers_page(petition) if state != State.REFUSED else None,
         can_sign=lifecycle.can_sign(state, petition.collection_ends_on, today),
         form=SignForm(formdata=None),
         progress=_progress(petition),
         threshold=petition.threshold or services.threshold_setting(),
         outcomes=services.ANSWER_OUTCOMES,
     )
+
+
+@bp.route("/petitions/<int:petition_id>/signers")
+def signers(petition_id: int):
+    petition = _petition_or_404(petition_id)
+    state = services.effective_state(petition, services.today_kyiv())
+    if state not in lifecycle.PUBLIC_STATES:
+        abort(404)
+    page = services.signers_page(petition, page=request.args.get("page", 1, type=int))
+    return render_template("petitions/signers.html", petition=petition, signers=page)
 
 
 @bp.route("/petitions/new", methods=["GET", "POST"])
@@ -241,7 +251,7 @@ def sign(petition_id: int):
         petition=petition,
         state=state,
         labels=lifecycle.STATE_LABELS,
-        signers=services.list_signers(petition),
+        signers=services.signers_page(petition),
         can_sign=lifecycle.can_sign(state, petition.collection_ends_on, today),
         form=form,
         sign_error=error,
@@ -386,7 +396,7 @@ def staff_detail(petition_id: int):
         similar=services.suggest_similar(
             petition.title, today=today, exclude=petition.id, include_moderation=True
         ),
-        signers=services.list_signers(petition),
+        signers_count=services.count_signers(petition),
         today=today,
         outcomes=services.ANSWER_OUTCOMES,
     )
