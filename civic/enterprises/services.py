@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib import resources
 
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from civic.audit.services import record_event
@@ -468,6 +468,25 @@ def load_enterprise_data(enterprise: Enterprise) -> EnterpriseData:
         )
     )
     return data
+
+
+def statement_lines(
+    form1_codes: set[str], form2_codes: set[str]
+) -> dict[int, tuple[dict[int, dict[str, Decimal]], dict[int, dict[str, Decimal]]]]:
+    """A few lines of every enterprise's statements in one query, for the summary table:
+    ``{enterprise_id: (form1 by year, form2 by year)}`` (balance at the end of the year, the
+    financial results of the year)."""
+    query = select(Fact.enterprise_id, Fact.year, Fact.form, Fact.code, Fact.value).where(
+        or_(
+            and_(Fact.form == "1", Fact.kind == "end", Fact.code.in_(sorted(form1_codes))),
+            and_(Fact.form == "2", Fact.kind == "current", Fact.code.in_(sorted(form2_codes))),
+        )
+    )
+    lines: dict[int, tuple[dict, dict]] = {}
+    for enterprise_id, year, form, code, value in db.session.execute(query):
+        form1, form2 = lines.setdefault(enterprise_id, ({}, {}))
+        (form1 if form == "1" else form2).setdefault(year, {})[code] = value
+    return lines
 
 
 def json_number(value: Decimal | None):

@@ -65,33 +65,33 @@ def _enterprise_or_404(edrpou: str):
 # ---------------------------------------------------------------- public: list
 
 
+SUMMARY_COLUMNS = {  # column → (form, line); "net" is 2350 or minus 2355
+    "revenue": ("2", "2000"),
+    "net": ("2", "net"),
+    "assets": ("1", "1300"),
+    "equity": ("1", "1495"),
+}
+
+
 def _summary_rows():
+    lines = services.statement_lines({"1300", "1495"}, {"2000", "2350", "2355"})
     rows = []
     for enterprise in services.list_enterprises():
-        data = services.load_enterprise_data(enterprise)
-        years = sorted(data.form2) or sorted(data.form1)
+        form1, form2 = lines.get(enterprise.id, ({}, {}))
+        years = sorted(form2) or sorted(form1)
         latest = years[-1] if years else None
         previous = latest - 1 if latest else None
 
-        def pair(form, code, data=data, latest=latest, previous=previous):
-            now = dashboard.line_value(
-                data.form1.get(latest, {}), data.form2.get(latest, {}), form, code
-            )
+        def pair(form, code, form1=form1, form2=form2, latest=latest, previous=previous):
+            now = dashboard.line_value(form1.get(latest, {}), form2.get(latest, {}), form, code)
             before = dashboard.line_value(
-                data.form1.get(previous, {}), data.form2.get(previous, {}), form, code
+                form1.get(previous, {}), form2.get(previous, {}), form, code
             )
             return dashboard.Cell(now, dashboard.trend(now, before) if latest else "")
 
-        rows.append(
-            {
-                "enterprise": enterprise,
-                "year": latest,
-                "revenue": pair("2", "2000"),
-                "net": pair("2", "net"),
-                "assets": pair("1", "1300"),
-                "equity": pair("1", "1495"),
-            }
-        )
+        row = {"enterprise": enterprise, "year": latest}
+        row.update({name: pair(*line) for name, line in SUMMARY_COLUMNS.items()})
+        rows.append(row)
     return rows
 
 

@@ -8,6 +8,7 @@ import pytest
 from civic.audit.models import AuditEvent
 from civic.extensions import db
 from civic.mail.models import OutboxMessage
+from civic.mail.sender import wait_for_delivery
 from civic.petitions import services
 from civic.petitions.models import Petition, Signature
 
@@ -57,6 +58,31 @@ def test_detail_shows_what_the_law_requires(client, make_petition):
     assert petition.author_name in body and "Підписант Номер 1" in body
     assert "s1@example.com" not in body  # e-mails are never public
     assert "Підписи: 2 з 250" in body and petition.collection_ends_on.strftime("%d.%m.%Y") in body
+
+
+def test_long_list_of_signers_is_paged(client, make_petition, monkeypatch):
+    monkeypatch.setattr(services, "SIGNERS_PER_PAGE", 3)
+    petition = live(make_petition, signatures=7)
+    detail = page_text(client.get(f"/petitions/{petition.id}"))
+    assert "Підписант Номер 2" in detail and "Підписант Номер 3" not in detail
+    assert f"/petitions/{petition.id}/signers?page=2" in client.get(
+        f"/petitions/{petition.id}"
+    ).get_data(as_text=True)
+    second = client.get(f"/petitions/{petition.id}/signers?page=2")
+    body = page_text(second)
+    assert second.status_code == 200 and "Підтверджених підписів: 7" in body
+    assert "Підписант Номер 3" in body and "Підписант Номер 5" in body
+    assert "Підписант Номер 2" not in body and "Підписант Номер 6" not in body
+    assert '<ol class="signers" start="4">' in second.get_data(as_text=True)
+    assert "s3@example.com" not in body
+    beyond = page_text(client.get(f"/petitions/{petition.id}/signers?page=9"))
+    assert "Підписант" not in beyond.replace("Підписанти", "")
+
+
+def test_signers_of_unpublished_petition_are_404(client, make_petition):
+    petition = make_petition("moderation")
+    assert client.get(f"/petitions/{petition.id}/signers").status_code == 404
+    assert client.get("/petitions/99999/signers").status_code == 404
 
 
 def test_unpublished_is_404_and_taken_down_is_410(client, make_petition, moderators):
@@ -172,6 +198,7 @@ def test_sign_with_confirmation_through_real_smtp(app_factory, smtp_server, crea
             data={"full_name": "Коваль Ірина Петрівна", "email": "Iryna.Koval@Example.com"},
         )
         assert response.status_code == 201
+        assert wait_for_delivery(app)  # sent after the request's commit, by the mail thread
         mail = [m for m in inbox.messages if m["To"] == "iryna.koval@example.com"][-1]
         assert "Підтвердьте підпис" in mail["Subject"]
         link = re.search(r"http://localhost(/petitions/signatures/\S+)", mail.get_content())[1]
