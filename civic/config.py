@@ -63,6 +63,11 @@ class DefaultConfig:
     MAIL_USERNAME: str | None = None
     MAIL_PASSWORD: str | None = None
     MAIL_SENDER = "civic@nizhynrada.gov.ua"
+    # How SMTP mail leaves: "background" — after the commit, by a thread of the web process over
+    # one kept-open connection (the request never waits for the mail server); "inline" — during
+    # the request; "queue" — only queued, for `civic mail deliver` run by cron. Whatever a
+    # process leaves queued (it was killed), `civic mail deliver` sends.
+    MAIL_DELIVERY = "background"
 
     # Personal data retention (days after a count or a petition is closed).
     RETENTION_DAYS = 90

@@ -11,7 +11,15 @@ from civic.extensions import db
 SENT = "sent"
 STORED = "stored"
 FAILED = "failed"
-STATUSES = {SENT: "надіслано", STORED: "у скриньці", FAILED: "помилка"}
+QUEUED = "queued"  # committed, waiting for the sender
+SENDING = "sending"  # claimed by a sender (a web process's thread or `civic mail deliver`)
+STATUSES = {
+    SENT: "надіслано",
+    STORED: "у скриньці",
+    FAILED: "помилка",
+    QUEUED: "у черзі",
+    SENDING: "надсилається",
+}
 
 
 class OutboxMessage(db.Model):
@@ -29,3 +37,4 @@ class OutboxMessage(db.Model):
     status: Mapped[str] = mapped_column(String(20), default=STORED)
     error: Mapped[str] = mapped_column(String(500), default="")
     eml_name: Mapped[str] = mapped_column(String(200), default="")
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -1,7 +1,15 @@
-"""``send_mail``: SMTP when ``MAIL_SERVER`` is set, otherwise the outbox (database + .eml)."""
+"""``send_mail``: SMTP when ``MAIL_SERVER`` is set, otherwise the outbox (database + .eml).
+
+Every message is a row of the outbox first (a transactional outbox): with the default
+``MAIL_DELIVERY = "background"`` the row is queued in the caller's transaction and, once that
+transaction commits, a thread of the same process sends it over a kept-open SMTP connection. A
+rolled-back request therefore sends nothing, a slow or dead mail server never holds a request,
+and what a killed process left queued is sent by ``civic mail deliver``.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import smtplib
 from email.message import EmailMessage
@@ -9,12 +17,17 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
 from flask import current_app
+from sqlalchemy import or_, select, update
 
 from civic.database import utcnow
 from civic.extensions import db
-from civic.mail.models import FAILED, SENT, STORED, OutboxMessage
+from civic.mail.models import FAILED, QUEUED, SENDING, SENT, STORED, OutboxMessage
 
 log = logging.getLogger(__name__)
+
+DELIVERY_MODES = ("background", "inline", "queue")
+PENDING_KEY = "civic.mail.pending"  # ids queued in a session, handed to the sender on commit
+STALE_SENDING = dt.timedelta(minutes=10)  # a claim older than this was a process that died
 
 
 def build_message(sender: str, to: str, subject: str, body: str, created_at) -> EmailMessage:
@@ -28,21 +41,61 @@ def build_message(sender: str, to: str, subject: str, body: str, created_at) -> 
     return message
 
 
-def _smtp_send(message: EmailMessage) -> None:
-    cfg = current_app.config
-    with smtplib.SMTP(cfg["MAIL_SERVER"], int(cfg.get("MAIL_PORT") or 25), timeout=20) as smtp:
-        if cfg.get("MAIL_USE_TLS"):
+def _message_of(row: OutboxMessage) -> EmailMessage:
+    return build_message(row.sender, row.recipient, row.subject, row.body, row.created_at)
+
+
+def connect(config) -> smtplib.SMTP:
+    smtp = smtplib.SMTP(config["MAIL_SERVER"], int(config.get("MAIL_PORT") or 25), timeout=20)
+    try:
+        if config.get("MAIL_USE_TLS"):
             smtp.starttls()
-        if cfg.get("MAIL_USERNAME"):
-            smtp.login(cfg["MAIL_USERNAME"], cfg.get("MAIL_PASSWORD") or "")
-        smtp.send_message(message)
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+    except BaseException:
+        smtp.close()
+        raise
+    return smtp
+
+
+def close(connection: smtplib.SMTP | None) -> None:
+    if connection is None:
+        return
+    try:
+        connection.quit()
+    except (OSError, smtplib.SMTPException):
+        connection.close()
+
+
+def _send(message: EmailMessage, connection: smtplib.SMTP | None, config) -> smtplib.SMTP:
+    """Send over ``connection`` (opened if None, reopened once if the server dropped it)."""
+    if connection is not None:
+        try:
+            connection.send_message(message)
+            return connection
+        except smtplib.SMTPServerDisconnected:
+            connection.close()
+    connection = connect(config)
+    try:
+        connection.send_message(message)
+    except BaseException:
+        close(connection)
+        raise
+    return connection
+
+
+def delivery_mode(config) -> str:
+    mode = config.get("MAIL_DELIVERY") or "background"
+    if mode not in DELIVERY_MODES:
+        raise RuntimeError(f"MAIL_DELIVERY must be one of {DELIVERY_MODES}, not {mode!r}")
+    return mode
 
 
 def send_mail(to: str, subject: str, body: str, *, category: str = "") -> OutboxMessage:
-    """Send (or keep) one plain-text message; always recorded in the outbox (flushes only).
+    """Send (or queue, or keep) one plain-text message; always a row of the outbox (flushes).
 
     A failing SMTP server does not fail the caller: the message stays in the outbox with the
-    error, for an administrator to see and resend by hand.
+    error, for an administrator to see and for ``civic mail deliver --failed`` to resend.
     """
     cfg = current_app.config
     row = OutboxMessage(
@@ -54,25 +107,99 @@ def send_mail(to: str, subject: str, body: str, *, category: str = "") -> Outbox
         category=category,
     )
     db.session.add(row)
-    db.session.flush()
-    message = build_message(row.sender, to, subject, body, row.created_at)
-    if cfg.get("MAIL_SERVER"):
-        try:
-            _smtp_send(message)
-            row.status = SENT
-        except (OSError, smtplib.SMTPException) as exc:
-            log.warning("SMTP delivery of outbox message %s failed: %s", row.id, exc)
-            row.status = FAILED
-            row.error = str(exc)[:500]
-    else:
+    if not cfg.get("MAIL_SERVER"):
+        db.session.flush()
         folder = Path(current_app.instance_path) / "outbox"
         folder.mkdir(parents=True, exist_ok=True)
         name = f"{row.created_at:%Y%m%dT%H%M%S}-{row.id:06d}.eml"
-        (folder / name).write_bytes(message.as_bytes())
+        (folder / name).write_bytes(_message_of(row).as_bytes())
         row.status = STORED
         row.eml_name = name
+    elif delivery_mode(cfg) == "inline":
+        db.session.flush()
+        _deliver_row(row, None, cfg, close_after=True)
+    else:
+        row.status = QUEUED
+        db.session.flush()
+        if delivery_mode(cfg) == "background":
+            db.session.info.setdefault(PENDING_KEY, []).append(row.id)
     db.session.flush()
     return row
+
+
+def _deliver_row(row: OutboxMessage, connection, cfg, *, close_after: bool = False):
+    try:
+        connection = _send(_message_of(row), connection, cfg)
+        row.status, row.error = SENT, ""
+    except (OSError, smtplib.SMTPException) as exc:
+        log.warning("SMTP delivery of outbox message %s failed: %s", row.id, exc)
+        row.status, row.error = FAILED, str(exc)[:500]
+        connection = None
+    if close_after:
+        close(connection)
+        connection = None
+    return connection
+
+
+def claim(ids: list[int]) -> list[int]:
+    """Mark queued messages as being sent by this caller (commits): each goes to one sender."""
+    claimed = []
+    for message_id in ids:
+        result = db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id, OutboxMessage.status == QUEUED)
+            .values(status=SENDING, claimed_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 1:
+            claimed.append(message_id)
+    db.session.commit()
+    return claimed
+
+
+def deliver(ids: list[int], connection: smtplib.SMTP | None = None):
+    """Send the queued messages among ``ids`` (commits); returns the connection still open."""
+    cfg = current_app.config
+    claimed = claim(ids)
+    if not claimed:
+        return connection
+    rows = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.id.in_(claimed)).order_by(OutboxMessage.id)
+    )
+    for row in rows:
+        connection = _deliver_row(row, connection, cfg)
+    db.session.commit()
+    return connection
+
+
+def waiting_ids(*, now: dt.datetime, older_than: dt.timedelta, failed: bool = False) -> list[int]:
+    """Messages a sender should pick up: queued for longer than ``older_than`` (their process
+    is gone or behind), claims abandoned by a dead process, and with ``failed`` the failures."""
+    conditions = [
+        (OutboxMessage.status == QUEUED) & (OutboxMessage.created_at <= now - older_than),
+        (OutboxMessage.status == SENDING) & (OutboxMessage.claimed_at < now - STALE_SENDING),
+    ]
+    if failed:
+        conditions.append(OutboxMessage.status == FAILED)
+    query = select(OutboxMessage.id).where(or_(*conditions)).order_by(OutboxMessage.id)
+    return list(db.session.scalars(query))
+
+
+def requeue(ids: list[int]) -> None:
+    """Put failed or abandoned messages back in the queue (commits)."""
+    if ids:
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids), OutboxMessage.status.in_([FAILED, SENDING]))
+            .values(status=QUEUED)
+            .execution_options(synchronize_session=False)
+        )
+    db.session.commit()
+
+
+def statuses(ids: list[int]) -> list[str]:
+    query = select(OutboxMessage.status).where(OutboxMessage.id.in_(ids))
+    return list(db.session.scalars(query))
 
 
 def list_outbox(*, page: int = 1, per_page: int = 50):

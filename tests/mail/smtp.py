@@ -11,6 +11,15 @@ from aiosmtpd.controller import Controller
 class Inbox:
     def __init__(self):
         self.messages = []
+        self.sessions = 0  # SMTP connections that sent at least one message
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):  # noqa: N802
+        if not getattr(session, "counted", False):
+            session.counted = True
+            self.sessions += 1
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         self.messages.append(

@@ -1,11 +1,14 @@
 """Outgoing mail: the outbox without a server, real SMTP delivery over loopback."""
 
+import datetime as dt
 import email
 
 import pytest
 
+from civic.database import utcnow
 from civic.extensions import db
 from civic.mail.models import OutboxMessage
+from civic.mail.sender import wait_for_delivery
 from civic.mail.services import send_mail
 from tests.mail.smtp import free_port
 
@@ -21,15 +24,47 @@ def test_without_server_keeps_message_in_outbox_and_eml(app):
     assert "ґ є ї" in parsed.get_payload(decode=True).decode("utf-8")
 
 
-def test_real_smtp_delivery(app_factory, smtp_server):
+def _status(message_id: int) -> tuple[str, str]:
+    db.session.expire_all()
+    row = db.session.get(OutboxMessage, message_id)
+    return row.status, row.error
+
+
+def test_real_smtp_delivery_after_commit(app_factory, smtp_server):
     controller, inbox = smtp_server
     app = app_factory(MAIL_SERVER=controller.hostname, MAIL_PORT=controller.port)
     with app.app_context():
-        row = send_mail("citizen@example.com", "Підтвердження", "Посилання: http://x/")
+        rows = [send_mail(f"c{i}@example.com", f"Підтвердження {i}", "http://x/") for i in range(3)]
+        assert {row.status for row in rows} == {"queued"}  # nothing leaves before the commit
         db.session.commit()
-        assert row.status == "sent" and row.eml_name == ""
-    assert len(inbox.messages) == 1
-    assert inbox.messages[0]["Subject"] == "Підтвердження"
+        assert wait_for_delivery(app)
+        assert [_status(row.id) for row in rows] == [("sent", "")] * 3
+    assert sorted(m["Subject"] for m in inbox.messages) == [f"Підтвердження {i}" for i in range(3)]
+    assert inbox.sessions == 1  # one kept-open connection for the three
+
+
+def test_rolled_back_mail_is_never_sent(app_factory, smtp_server):
+    controller, inbox = smtp_server
+    app = app_factory(MAIL_SERVER=controller.hostname, MAIL_PORT=controller.port)
+    with app.app_context():
+        send_mail("citizen@example.com", "Не надсилати", "Текст")
+        db.session.rollback()
+        send_mail("citizen@example.com", "Надіслати", "Текст")
+        db.session.commit()
+        assert wait_for_delivery(app)
+        assert db.session.scalar(db.select(db.func.count(OutboxMessage.id))) == 1
+    assert [m["Subject"] for m in inbox.messages] == ["Надіслати"]
+
+
+def test_inline_delivery(app_factory, smtp_server):
+    controller, inbox = smtp_server
+    app = app_factory(
+        MAIL_SERVER=controller.hostname, MAIL_PORT=controller.port, MAIL_DELIVERY="inline"
+    )
+    with app.app_context():
+        row = send_mail("citizen@example.com", "Одразу", "Текст")
+        assert row.status == "sent" and len(inbox.messages) == 1
+        db.session.commit()
 
 
 def test_unreachable_server_is_recorded_not_raised(app_factory):
@@ -37,7 +72,40 @@ def test_unreachable_server_is_recorded_not_raised(app_factory):
     with app.app_context():
         row = send_mail("citizen@example.com", "Тема", "Текст")
         db.session.commit()
-        assert row.status == "failed" and row.error
+        assert wait_for_delivery(app)
+        status, error = _status(row.id)
+        assert status == "failed" and error
+
+
+def test_deliver_command_sends_what_a_dead_process_left(app_factory, smtp_server):
+    """Queued rows (a killed worker's), abandoned claims and, with --failed, failures."""
+    controller, inbox = smtp_server
+    port = free_port()  # nobody listens here yet
+    app = app_factory(MAIL_SERVER=controller.hostname, MAIL_PORT=port, MAIL_DELIVERY="queue")
+    runner = app.test_cli_runner()
+    with app.app_context():
+        fresh = send_mail("a@example.com", "Щойно", "Текст")
+        old = send_mail("b@example.com", "Давно в черзі", "Текст")
+        old.created_at -= dt.timedelta(minutes=5)
+        claimed = send_mail("c@example.com", "Покинуто", "Текст")
+        claimed.status, claimed.claimed_at = "sending", utcnow() - dt.timedelta(hours=1)
+        db.session.commit()
+        result = runner.invoke(args=["mail", "deliver"])
+        assert result.exit_code == 1 and "не вдалося: 2" in result.output  # server down
+        assert _status(old.id)[0] == "failed" and _status(fresh.id)[0] == "queued"
+        app.config["MAIL_PORT"] = controller.port
+        result = runner.invoke(args=["mail", "deliver", "--failed", "--older-than", "0"])
+        assert result.exit_code == 0, result.output
+        assert "Надіслано: 3; не вдалося: 0" in result.output
+        assert {_status(r.id)[0] for r in (fresh, old, claimed)} == {"sent"}
+        result = runner.invoke(args=["mail", "deliver", "--failed", "--older-than", "0"])
+        assert "Надіслано: 0" in result.output  # nothing is sent twice
+    assert sorted(m["Subject"] for m in inbox.messages) == ["Давно в черзі", "Покинуто", "Щойно"]
+
+
+def test_deliver_command_needs_a_server(runner):
+    result = runner.invoke(args=["mail", "deliver"])
+    assert result.exit_code != 0 and "Поштовий сервер не налаштовано" in result.output
 
 
 @pytest.mark.parametrize(("role", "status"), [(None, 302), ("moderator", 403), ("admin", 200)])
