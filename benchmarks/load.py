@@ -227,6 +227,8 @@ def run_signing(
             ok, text = timed(stats, client, "GET petition", "GET", f"/petitions/{petition}")
             token = CSRF.search(text) if ok else None
             if token is None:
+                if ok:
+                    stats.add("sign form", 0.0, False, f"no signing form on {petition}")
                 client.close()
                 continue
             ok, _ = timed(
@@ -302,6 +304,52 @@ def _summary(name: str, stats: Stats, elapsed: float) -> dict:
     }
 
 
+# --- CPU accounting ----------------------------------------------------------------------------
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of these processes (Linux /proc), 0 for those gone."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+class CpuMeter:
+    """CPU spent by the server (gunicorn and its workers) and by this load generator over a
+    scenario: the cost per request does not depend on what else the machine is doing."""
+
+    def __init__(self, server_pid: int) -> None:
+        self.pids = [server_pid, *children(server_pid)]
+
+    def __enter__(self):
+        self.server = cpu_seconds(self.pids)
+        self.client = sum(os.times()[:2])
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server = cpu_seconds(self.pids) - self.server
+        self.client = sum(os.times()[:2]) - self.client
+
+
 # --- the instance ------------------------------------------------------------------------------
 
 
@@ -340,7 +388,7 @@ def collecting_petitions(port: int) -> list[int]:
     found = []
     for pid in ids:
         status, page = client.request("GET", f"/petitions/{pid}")
-        if status == 200 and f"/petitions/{pid}/sign" in page:
+        if status == 200 and f'action="/petitions/{pid}/sign"' in page:
             found.append(pid)
     client.close()
     return found
@@ -433,13 +481,17 @@ def run_backend(backend: str, args) -> dict:
         if not petitions:
             raise RuntimeError("the demo has no petition collecting signatures")
         print(f"[{backend}] public page views for {args.seconds:.0f} s…", file=sys.stderr)
-        views = run_views(
-            port, f"/petitions/{petitions[0]}", args.threads, args.seconds, args.max_requests
-        )
+        with CpuMeter(gunicorn.pid) as cpu:
+            views = run_views(
+                port, f"/petitions/{petitions[0]}", args.threads, args.seconds, args.max_requests
+            )
+        views["cpu"] = (cpu.server, cpu.client)
         print(f"[{backend}] petition signing for {args.seconds:.0f} s…", file=sys.stderr)
-        signing, accepted = run_signing(
-            port, petitions, mailbox, args.threads, args.seconds, args.max_signatures
-        )
+        with CpuMeter(gunicorn.pid) as cpu:
+            signing, accepted = run_signing(
+                port, petitions, mailbox, args.threads, args.seconds, args.max_signatures
+            )
+        signing["cpu"] = (cpu.server, cpu.client)
         ok, message = verify(database_url, accepted)
         return {"backend": backend, "views": views, "signing": signing, "verified": (ok, message)}
     finally:
@@ -469,6 +521,17 @@ def report(result: dict) -> bool:
             print(f"    {name:32} n={n:6} p50={p50:7.1f} ms p99={p99:7.1f} ms errors={errors}")
         for sample in s["samples"]:
             print(f"    error: {sample}")
+        server, client = s["cpu"]
+        print(
+            f"    CPU: server {server:.1f} s = {1000 * server / max(s['requests'], 1):.2f} ms "
+            f"per request ({server / s['seconds']:.2f} cores); load generator and SMTP "
+            f"{client:.1f} s ({client / s['seconds']:.2f} cores)"
+        )
+    server_cpu = signing["cpu"][0]
+    print(
+        f"server CPU per confirmed signature: "
+        f"{1000 * server_cpu / max(signing['confirmed'], 1):.2f} ms"
+    )
     print(
         f"confirmed signatures: {signing['confirmed']} = {signing['confirmed_per_s']:.1f}/s; "
         f"database check: {'OK' if ok_verify else 'FAILED'} ({message})"

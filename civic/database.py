@@ -68,16 +68,31 @@ def utcnow() -> dt.datetime:
 
 class RowPagination(SelectPagination):
     """``db.paginate`` for a select of columns: the items are rows (named tuples), not ORM
-    objects, for long public lists where building entities would cost most of the page."""
+    objects, for long public lists where building entities would cost most of the page. A
+    ``total`` known from elsewhere (a maintained counter) spares the count query."""
+
+    def __init__(self, *, total: int | None = None, **kwargs) -> None:
+        self._known_total = total
+        super().__init__(**kwargs)
 
     def _query_items(self) -> list:
         select = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
         return list(self._query_args["session"].execute(select).all())
 
+    def _query_count(self) -> int:
+        if self._known_total is not None:
+            return self._known_total
+        return super()._query_count()
 
-def paginate_rows(select, *, page: int, per_page: int) -> RowPagination:
+
+def paginate_rows(select, *, page: int, per_page: int, total: int | None = None):
     from civic.extensions import db
 
     return RowPagination(
-        select=select, session=db.session(), page=page, per_page=per_page, error_out=False
+        select=select,
+        session=db.session(),
+        page=page,
+        per_page=per_page,
+        error_out=False,
+        total=total,
     )

@@ -8,11 +8,20 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
 LOCALE = "uk_UA"
+KYIV = ZoneInfo("Europe/Kyiv")  # stored times are UTC; people read the council's local time
+
+
+def local(value):
+    """An aware datetime in Kyiv time; dates and naive datetimes as they are."""
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(KYIV)
+    return value
 
 
 def uk_number(value, places: int | None = None) -> str:
@@ -34,23 +43,25 @@ def uk_money(value, currency: str = "грн") -> str:
 
 
 def uk_date(value: dt.date | dt.datetime | None) -> str:
-    """``2020-11-23`` → ``23.11.2020`` (ДСТУ 4163:2020 numeric form)."""
+    """``2020-11-23`` → ``23.11.2020`` (ДСТУ 4163:2020 numeric form; a moment: its Kyiv date)."""
     if value is None:
         return ""
-    return value.strftime("%d.%m.%Y")
+    value = local(value)
+    return f"{value.day:02d}.{value.month:02d}.{value.year}"
 
 
 def uk_datetime(value: dt.datetime | None) -> str:
     if value is None:
         return ""
-    return value.strftime("%d.%m.%Y %H:%M")
+    value = local(value)
+    return f"{value.day:02d}.{value.month:02d}.{value.year} {value.hour:02d}:{value.minute:02d}"
 
 
 def uk_date_long(value: dt.date | dt.datetime | None) -> str:
     """``2020-11-23`` → ``23 листопада 2020 року`` (month in the genitive)."""
     if value is None:
         return ""
-    return f"{format_date(value, 'd MMMM y', locale=LOCALE)} року"
+    return f"{format_date(local(value), 'd MMMM y', locale=LOCALE)} року"
 
 
 def uk_month(value: dt.date, case: str = "nominative") -> str:

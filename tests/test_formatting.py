@@ -3,7 +3,15 @@ from decimal import Decimal
 
 import pytest
 
-from civic.formatting import uk_date, uk_date_long, uk_money, uk_month, uk_month_name, uk_number
+from civic.formatting import (
+    uk_date,
+    uk_date_long,
+    uk_datetime,
+    uk_money,
+    uk_month,
+    uk_month_name,
+    uk_number,
+)
 
 NBSP = "\u00a0"
 
@@ -44,11 +52,28 @@ def test_uk_money(value, expected):
         (dt.date(2021, 2, 5), "05.02.2021", "5 лютого 2021 року"),
         (dt.date(2022, 3, 1), "01.03.2022", "1 березня 2022 року"),
         (dt.datetime(2024, 5, 1, 9, 30), "01.05.2024", "1 травня 2024 року"),
+        # stored moments are UTC; a page shows the Kyiv date (UTC+3 in summer, +2 in winter)
+        (dt.datetime(2024, 5, 1, 21, 30, tzinfo=dt.UTC), "02.05.2024", "2 травня 2024 року"),
+        (dt.datetime(2024, 12, 31, 21, 59, tzinfo=dt.UTC), "31.12.2024", "31 грудня 2024 року"),
+        (dt.datetime(2024, 12, 31, 22, 0, tzinfo=dt.UTC), "01.01.2025", "1 січня 2025 року"),
     ],
 )
 def test_uk_dates(value, short, long):
     assert uk_date(value) == short
     assert uk_date_long(value) == long
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (dt.datetime(2020, 11, 23, 9, 5), "23.11.2020 09:05"),
+        (dt.datetime(2020, 11, 23, 7, 5, tzinfo=dt.UTC), "23.11.2020 09:05"),
+        (dt.datetime(2021, 7, 1, 23, 59, tzinfo=dt.UTC), "02.07.2021 02:59"),
+        (None, ""),
+    ],
+)
+def test_uk_datetime_in_kyiv_time(value, expected):
+    assert uk_datetime(value) == expected
 
 
 @pytest.mark.parametrize(

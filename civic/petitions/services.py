@@ -29,7 +29,8 @@ from civic.workcalendar.services import get_calendar
 
 KYIV = ZoneInfo("Europe/Kyiv")
 LOCK_MINUTES = 30
-SIGNERS_PER_PAGE = 100
+SIGNERS_PER_PAGE = 100  # the public list of signers
+SIGNERS_ON_PETITION = 20  # the first of them, on the petition's page
 
 
 class PetitionError(ValueError):
@@ -253,13 +254,20 @@ def list_signers(petition: Petition) -> list[Signature]:
 
 
 def signers_page(petition: Petition, *, page: int = 1, per_page: int | None = None):
-    """One page of the public list of signers (name and date rows), oldest first."""
+    """One page of the public list of signers (name and date rows), oldest first.
+
+    The total is the petition's counter, which every confirmation and invalidation keeps equal
+    to the number of counted signatures (``civic petitions tick`` recounts).
+    """
     query = (
         _counted_signatures(petition.id)
         .with_only_columns(Signature.full_name, Signature.confirmed_at)
         .order_by(Signature.confirmed_at, Signature.id)
     )
-    return paginate_rows(query, page=max(page, 1), per_page=per_page or SIGNERS_PER_PAGE)
+    per_page = per_page or SIGNERS_PER_PAGE
+    return paginate_rows(
+        query, page=max(page, 1), per_page=per_page, total=petition.signature_count
+    )
 
 
 def count_signers(petition: Petition) -> int:

@@ -112,7 +112,9 @@ def detail(petition_id: int):
         petition=petition,
         state=state,
         labels=lifecycle.STATE_LABELS,
-        signers=services.signers_page(petition) if state != State.REFUSED else None,
+        signers=services.signers_page(petition, per_page=services.SIGNERS_ON_PETITION)
+        if state != State.REFUSED
+        else None,
         can_sign=lifecycle.can_sign(state, petition.collection_ends_on, today),
         form=SignForm(formdata=None),
         progress=_progress(petition),
@@ -251,7 +253,7 @@ def sign(petition_id: int):
         petition=petition,
         state=state,
         labels=lifecycle.STATE_LABELS,
-        signers=services.signers_page(petition),
+        signers=services.signers_page(petition, per_page=services.SIGNERS_ON_PETITION),
         can_sign=lifecycle.can_sign(state, petition.collection_ends_on, today),
         form=form,
         sign_error=error,

@@ -61,13 +61,14 @@ def test_detail_shows_what_the_law_requires(client, make_petition):
 
 
 def test_long_list_of_signers_is_paged(client, make_petition, monkeypatch):
+    monkeypatch.setattr(services, "SIGNERS_ON_PETITION", 2)
     monkeypatch.setattr(services, "SIGNERS_PER_PAGE", 3)
     petition = live(make_petition, signatures=7)
-    detail = page_text(client.get(f"/petitions/{petition.id}"))
-    assert "Підписант Номер 2" in detail and "Підписант Номер 3" not in detail
-    assert f"/petitions/{petition.id}/signers?page=2" in client.get(
-        f"/petitions/{petition.id}"
-    ).get_data(as_text=True)
+    detail = client.get(f"/petitions/{petition.id}")
+    text = page_text(detail)
+    assert "Підписант Номер 1" in text and "Підписант Номер 2" not in text
+    assert "Усі підписанти (7)" in text
+    assert f'href="/petitions/{petition.id}/signers"' in detail.get_data(as_text=True)
     second = client.get(f"/petitions/{petition.id}/signers?page=2")
     body = page_text(second)
     assert second.status_code == 200 and "Підтверджених підписів: 7" in body
@@ -76,7 +77,22 @@ def test_long_list_of_signers_is_paged(client, make_petition, monkeypatch):
     assert '<ol class="signers" start="4">' in second.get_data(as_text=True)
     assert "s3@example.com" not in body
     beyond = page_text(client.get(f"/petitions/{petition.id}/signers?page=9"))
-    assert "Підписант" not in beyond.replace("Підписанти", "")
+    assert "Підписант Номер" not in beyond
+
+
+def test_signers_list_leaves_out_invalidated(client, make_petition):
+    petition = live(make_petition, signatures=2)
+    now = services.utcnow()
+    bot = services.sign_petition(petition, "Бот Ботович", "x@spam.example", ip=None, now=now)
+    services.confirm_signature(bot, now=now)
+    db.session.commit()
+    assert "Підтверджених підписів: 3" in page_text(client.get(f"/petitions/{petition.id}/signers"))
+    criteria = services.InvalidationCriteria(email_domain="spam.example")
+    services.invalidate_signatures(petition, criteria, actor=None, reason="Бот", now=now)
+    db.session.commit()
+    body = page_text(client.get(f"/petitions/{petition.id}/signers"))
+    assert "Підтверджених підписів: 2" in body
+    assert "Підписант Номер 1" in body and "Бот Ботович" not in body
 
 
 def test_signers_of_unpublished_petition_are_404(client, make_petition):
