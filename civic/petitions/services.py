@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import and_, func, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from civic.audit.services import record_event
 from civic.database import paginate_rows, utcnow
@@ -800,13 +801,14 @@ def confirm_signature(signature: Signature, *, now: dt.datetime) -> Petition:
     signature.confirmed_at = now
     signature.token_hash = None
     db.session.flush()
-    db.session.execute(
+    count = db.session.execute(
         update(Petition)
         .where(Petition.id == petition.id)
         .values(signature_count=Petition.signature_count + 1)
+        .returning(Petition.signature_count)
         .execution_options(synchronize_session=False)
-    )
-    db.session.refresh(petition)
+    ).scalar_one()
+    set_committed_value(petition, "signature_count", count)  # what the database now holds
     return petition
 
 

@@ -242,10 +242,11 @@ def sign(petition_id: int):
             db.session.rollback()
             error = exc.message
         else:
-            db.session.commit()
-            return render_template(
+            page = render_template(
                 "petitions/sign_sent.html", petition=petition, email=signature.email
-            ), 201
+            )
+            db.session.commit()  # rendered first: nothing has to be read again after it
+            return page, 201
     if state not in lifecycle.PUBLIC_STATES:
         abort(404)
     return render_template(
@@ -277,8 +278,9 @@ def confirm_signature(token: str):
             db.session.rollback()
             flash(exc.message, "error")
             return redirect(url_for("petitions.detail", petition_id=petition.id))
+        page = render_template("petitions/signature_done.html", petition=petition)
         db.session.commit()
-        return render_template("petitions/signature_done.html", petition=petition)
+        return page
     return render_template(
         "petitions/signature_confirm.html", petition=petition, signature=signature, form=form
     )
