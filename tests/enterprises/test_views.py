@@ -67,7 +67,8 @@ def test_public_pages_and_open_data(client, demo):
     assert "План і факт за кварталами 2020 року" in page
     assert re.search(r"[▲▼■]", page)
     assert "99001016_2020_form2.csv" in page  # where the numbers came from
-    assert 'title="Файл «99001016_2020_form2.csv», оновлено 15.02.2021 10:05 UTC"' in page
+    # uploaded 10:05 UTC; people read Kyiv time (UTC+2 in February)
+    assert 'title="Файл «99001016_2020_form2.csv», оновлено 15.02.2021 12:05"' in page
     listing = client.get("/enterprises").get_data(as_text=True)
     assert listing.count("/enterprises/9900") >= 5
     assert "Фінанси комунальних підприємств" in client.get("/").get_data(as_text=True)
