@@ -1,10 +1,14 @@
 """The OpenAPI document describes every /api/v1 route, and live answers match it."""
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 
 from civic.public.openapi import DEMO_EDRPOU, openapi_document
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 
 
 def _api_rules(app):
@@ -105,3 +109,11 @@ def test_odd_path_values_are_a_plain_404(app, client, url):
     if url.startswith("/api/"):
         assert response.content_type == "application/json"
         assert _check(ERROR_SCHEMA, response.get_json()) == []
+
+
+def test_documented_error_example_is_what_a_404_answers(client):
+    example = json.loads((EXAMPLES / "api-error.json").read_text(encoding="utf-8"))
+    assert _check(ERROR_SCHEMA, example) == []
+    response = client.get("/api/v1/enterprises/00000000")
+    assert response.status_code == 404
+    assert response.get_json() == example
