@@ -313,7 +313,20 @@ def openapi_document(server_url: str) -> dict:
                 "get": {
                     "summary": "Комунальні підприємства та їхні ключові показники",
                     "operationId": "enterprises",
-                    "responses": {"200": _ok("Перелік підприємств", ENTERPRISES)},
+                    "responses": {
+                        "200": {
+                            **_ok("Перелік підприємств", ENTERPRISES),
+                            "links": {
+                                "FirstEnterprise": {
+                                    "operationId": "enterprise",
+                                    "parameters": {
+                                        "edrpou": "$response.body#/enterprises/0/edrpou"
+                                    },
+                                    "description": "Звітність першого підприємства з переліку",
+                                }
+                            },
+                        }
+                    },
                 }
             },
             "/api/v1/enterprises/{edrpou}": {

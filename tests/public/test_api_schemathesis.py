@@ -56,3 +56,16 @@ def test_every_operation_passes_schemathesis(api_schema):
         assert sum(statuses[label].values()) >= 8, (label, statuses[label])
     assert statuses["GET /api/v1/pb/{slug}/results"][404] >= 1
     assert statuses["GET /api/v1/enterprises/{edrpou}"][404] >= 1
+
+
+def test_links_between_operations_pass_schemathesis(api_schema):
+    """The stateful phase follows the document's links (enterprise list → first enterprise)."""
+    calls = []
+
+    class Machine(api_schema.as_state_machine()):
+        def after_call(self, response, case):
+            calls.append((case.operation.label, response.status_code))
+            super().after_call(response, case)
+
+    Machine.run(settings=settings(SETTINGS, max_examples=15, stateful_step_count=4))
+    assert ("GET /api/v1/enterprises/{edrpou}", 200) in calls
