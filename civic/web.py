@@ -58,6 +58,14 @@ def render_error(code: int, message: str | None = None):
         return body, code, {"Content-Type": "text/html; charset=utf-8"}
 
 
+def _with_error_headers(response, error: HTTPException):
+    """Keep the headers the exception carries (``Allow`` on 405, ``Retry-After`` on 429...)."""
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
+
+
 def init_app(app: Flask) -> None:
     @app.after_request
     def security_headers(response):
@@ -86,10 +94,12 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):
         code = error.code or 500
         if code == 410 and error.description and error.description != ERROR_TEXTS.get(410):
-            return render_error(code, error.description)
-        if code in (403, 404, 400) and getattr(error, "ukrainian", None):
-            return render_error(code, error.ukrainian)
-        return render_error(code)
+            response = render_error(code, error.description)
+        elif code in (403, 404, 400) and getattr(error, "ukrainian", None):
+            response = render_error(code, error.ukrainian)
+        else:
+            response = render_error(code)
+        return _with_error_headers(current_app.make_response(response), error)
 
     @app.errorhandler(Exception)
     def unhandled(error: Exception):

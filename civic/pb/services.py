@@ -101,6 +101,8 @@ def retention_days() -> int:
 
 
 def get_edition(slug: str) -> Edition | None:
+    if "\x00" in slug:  # no slug has one (e.g. %00 in a URL), and PostgreSQL refuses it outright
+        return None
     return db.session.scalar(select(Edition).where(Edition.slug == slug))
 
 

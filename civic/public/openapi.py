@@ -1,44 +1,272 @@
-"""The OpenAPI 3.1 document of civic's read-only open-data API (``/api/v1/...``)."""
+"""The OpenAPI 3.1 document of civic's read-only open-data API (``/api/v1/...``).
+
+The test suite checks it three ways: every ``/api/v1`` route is described, live answers on the
+demo data validate against it, and schemathesis runs every operation (examples, boundary cases
+and generated input) against the app on SQLite and PostgreSQL.
+"""
 
 from __future__ import annotations
 
-ERROR = {
-    "description": "Не знайдено",
-    "content": {
-        "application/json": {
-            "schema": {
-                "type": "object",
-                "required": ["error", "message", "status"],
-                "properties": {
-                    "error": {"type": "string"},
-                    "message": {"type": "string"},
-                    "status": {"type": "integer"},
-                },
-            }
-        }
+# Demo objects the examples point at (``civic demo`` creates them), so that generated test cases
+# and readers of the document reach real answers, not only 404s.
+DEMO_EDITION = "gb-2021"
+DEMO_EDRPOU = "99001039"
+
+JSON = "application/json"
+MONEY = {"type": "string", "pattern": r"^-?[0-9]+\.[0-9]{2}$", "examples": ["399500.00"]}
+COUNT = {"type": "integer", "minimum": 0}
+NUMBER_OR_NULL = {"type": ["number", "null"]}
+YEAR = {"type": "integer", "minimum": 1900, "maximum": 9999}
+DATE_OR_NULL = {"type": ["string", "null"], "format": "date"}
+TEXT_OR_NULL = {"type": ["string", "null"]}
+
+
+def _object(required: list[str], properties: dict, **extra) -> dict:
+    return {"type": "object", "required": required, "properties": properties, **extra}
+
+
+ERROR_SCHEMA = _object(
+    ["error", "message", "status"],
+    {
+        "error": {"type": "string", "description": "Назва помилки українською"},
+        "message": {"type": "string", "description": "Пояснення українською"},
+        "status": {"type": "integer", "minimum": 400, "maximum": 599},
     },
-}
+)
 
 
-def _ok(description: str, required: list[str], properties: dict) -> dict:
-    return {
-        "description": description,
-        "content": {
-            "application/json": {
-                "schema": {"type": "object", "required": required, "properties": properties}
-            }
-        },
-    }
+def _error(description: str) -> dict:
+    return {"description": description, "content": {JSON: {"schema": ERROR_SCHEMA}}}
 
 
-def _path_param(name: str, description: str) -> dict:
+def _ok(description: str, schema: dict) -> dict:
+    return {"description": description, "content": {JSON: {"schema": schema}}}
+
+
+def _path_param(name: str, description: str, schema: dict, example: str) -> dict:
     return {
         "name": name,
         "in": "path",
         "required": True,
         "description": description,
-        "schema": {"type": "string"},
+        "schema": schema,
+        "example": example,
     }
+
+
+CATEGORY_BUDGET = _object(
+    ["budget", "spent", "left"], {"budget": MONEY, "spent": MONEY, "left": MONEY}
+)
+POOL_BUDGET = _object(
+    ["available", "spent", "left", "selected"],
+    {
+        "available": MONEY,
+        "spent": MONEY,
+        "left": MONEY,
+        "selected": {"type": "array", "items": {"type": "string"}},
+    },
+)
+CHANNEL = _object(
+    ["received", "valid", "invalid"], {"received": COUNT, "valid": COUNT, "invalid": COUNT}
+)
+
+PB_RESULTS = _object(
+    ["edition", "ballots", "projects", "selected", "budget", "digest"],
+    {
+        "edition": {"type": "string", "description": "Ідентифікатор видання"},
+        "ballots": _object(
+            ["received", "valid", "invalid", "invalid_by_reason", "by_channel"],
+            {
+                "received": COUNT,
+                "valid": COUNT,
+                "invalid": COUNT,
+                "invalid_by_reason": {"type": "object", "additionalProperties": COUNT},
+                "by_channel": {"type": "object", "additionalProperties": CHANNEL},
+            },
+        ),
+        "projects": {
+            "type": "array",
+            "items": _object(
+                [
+                    "code",
+                    "title",
+                    "category",
+                    "cost",
+                    "votes",
+                    "votes_paper",
+                    "votes_online",
+                    "rank",
+                    "selected",
+                    "funded_from",
+                ],
+                {
+                    "code": {"type": "string"},
+                    "title": {"type": "string"},
+                    "category": {"type": "string"},
+                    "cost": MONEY,
+                    "votes": COUNT,
+                    "votes_paper": COUNT,
+                    "votes_online": COUNT,
+                    "rank": {"type": "integer", "minimum": 1},
+                    "selected": {"type": "boolean"},
+                    "funded_from": {
+                        "type": ["string", "null"],
+                        "description": "category, pool або null, якщо не профінансовано",
+                    },
+                },
+            ),
+        },
+        "selected": {"type": "array", "items": {"type": "string"}},
+        "budget": {
+            "type": "object",
+            "description": "Бюджет кожної категорії; pool — спільний залишок, якщо є",
+            "properties": {"pool": POOL_BUDGET},
+            "additionalProperties": CATEGORY_BUDGET,
+        },
+        "ties": {
+            "type": "array",
+            "items": _object(
+                ["where", "votes", "order", "rule"],
+                {
+                    "where": {"type": "string"},
+                    "votes": COUNT,
+                    "order": {"type": "array", "items": {"type": "string"}},
+                    "rule": {"type": "string"},
+                    "rule_title": {"type": "string"},
+                },
+            ),
+        },
+        "digest": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+    },
+)
+
+PETITION_FIELDS = [
+    "uid",
+    "kind",
+    "title",
+    "url",
+    "text",
+    "authorityName",
+    "authorityId",
+    "authorityCattutc",
+    "startDate",
+    "count",
+    "creator",
+    "status",
+    "answerDate",
+    "answerUrl",
+    "answerText",
+]
+
+PETITIONS = _object(
+    ["count", "fields", "items"],
+    {
+        "count": COUNT,
+        "fields": {"type": "array", "items": {"type": "string", "enum": PETITION_FIELDS}},
+        "items": {
+            "type": "array",
+            "items": _object(
+                PETITION_FIELDS,
+                {
+                    "uid": {"type": "string"},
+                    "kind": {"type": "string"},
+                    "title": {"type": "string"},
+                    "url": {"type": "string", "format": "uri"},
+                    "text": {"type": "string"},
+                    "authorityName": {"type": "string"},
+                    "authorityId": {"type": "string"},
+                    "authorityCattutc": {"type": "string"},
+                    "startDate": DATE_OR_NULL,
+                    "count": COUNT,
+                    "creator": {"type": "string"},
+                    "status": {
+                        "type": "string",
+                        "enum": [
+                            "триває збір підписів",
+                            "на розгляді",
+                            "з відповіддю",
+                            "архів",
+                            "не підтримано",
+                        ],
+                    },
+                    "answerDate": DATE_OR_NULL,
+                    "answerUrl": TEXT_OR_NULL,
+                    "answerText": TEXT_OR_NULL,
+                },
+            ),
+        },
+    },
+)
+
+EDRPOU = {"type": "string", "pattern": "^[0-9]{8}$"}
+ENTERPRISE_SUMMARY = _object(
+    ["edrpou", "name", "short_name", "reporting_type", "sector", "website", "is_demo", "years"],
+    {
+        "edrpou": EDRPOU,
+        "name": {"type": "string"},
+        "short_name": {"type": "string"},
+        "reporting_type": {"type": "string"},
+        "sector": {"type": "string"},
+        "website": {"type": "string"},
+        "is_demo": {"type": "boolean"},
+        "years": {"type": "array", "items": YEAR},
+        "url": {"type": "string", "format": "uri"},
+    },
+)
+ENTERPRISES = _object(
+    ["enterprises"],
+    {
+        "enterprises": {"type": "array", "items": ENTERPRISE_SUMMARY},
+        "numbers": {"type": "string"},
+    },
+)
+
+LINE_VALUES = {
+    "type": "object",
+    "description": "Код рядка форми → сума, тис. грн",
+    "additionalProperties": NUMBER_OR_NULL,
+}
+ENTERPRISE = _object(
+    ["edrpou", "name", "years", "indicators", "unit", "is_demo", "sources"],
+    {
+        "edrpou": EDRPOU,
+        "name": {"type": "string"},
+        "unit": {"type": "string"},
+        "is_demo": {"type": "boolean"},
+        "years": {
+            "type": "object",
+            "description": "Рік → форма 1, форма 2 і фінплан (рядок → вид показника → сума)",
+            "additionalProperties": {
+                "type": "object",
+                "properties": {
+                    "form1": LINE_VALUES,
+                    "form2": LINE_VALUES,
+                    "plan": {"type": "object", "additionalProperties": LINE_VALUES},
+                },
+            },
+        },
+        "indicators": {
+            "type": "object",
+            "description": "Рік → показник → значення",
+            "additionalProperties": {"type": "object", "additionalProperties": {"type": "number"}},
+        },
+        "sources": {
+            "type": "array",
+            "items": _object(
+                ["upload_id", "year", "form", "file", "sha256", "unit", "uploaded_at"],
+                {
+                    "upload_id": {"type": "integer"},
+                    "year": YEAR,
+                    "form": {"type": "string"},
+                    "file": {"type": "string"},
+                    "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                    "unit": {"type": "string"},
+                    "uploaded_at": {"type": "string", "format": "date-time"},
+                },
+            ),
+        },
+    },
+)
 
 
 def openapi_document(server_url: str) -> dict:
@@ -50,7 +278,8 @@ def openapi_document(server_url: str) -> dict:
             "version": "1",
             "description": (
                 "Відкриті дані: результати громадського бюджету, електронні петиції "
-                "(національна схема), фінансова звітність комунальних підприємств."
+                "(національна схема), фінансова звітність комунальних підприємств. "
+                "Лише читання (GET), без автентифікації; помилки — JSON українською."
             ),
         },
         "servers": [{"url": server_url}],
@@ -59,21 +288,17 @@ def openapi_document(server_url: str) -> dict:
                 "get": {
                     "summary": "Результати голосування за громадський бюджет",
                     "operationId": "pbResults",
-                    "parameters": [_path_param("slug", "Ідентифікатор видання, напр. gb-2021")],
+                    "parameters": [
+                        _path_param(
+                            "slug",
+                            "Ідентифікатор видання: малі латинські літери, цифри, дефіс",
+                            {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$"},
+                            DEMO_EDITION,
+                        )
+                    ],
                     "responses": {
-                        "200": _ok(
-                            "Підсумки закритого підрахунку",
-                            ["edition", "ballots", "projects", "selected", "budget", "digest"],
-                            {
-                                "edition": {"type": "string"},
-                                "ballots": {"type": "object"},
-                                "projects": {"type": "array", "items": {"type": "object"}},
-                                "selected": {"type": "array", "items": {"type": "string"}},
-                                "budget": {"type": "object"},
-                                "digest": {"type": "string"},
-                            },
-                        ),
-                        "404": ERROR,
+                        "200": _ok("Підсумки закритого підрахунку", PB_RESULTS),
+                        "404": _error("Видання немає або підрахунок ще не закрито"),
                     },
                 }
             },
@@ -81,17 +306,7 @@ def openapi_document(server_url: str) -> dict:
                 "get": {
                     "summary": "Оприлюднені електронні петиції (національна схема)",
                     "operationId": "petitions",
-                    "responses": {
-                        "200": _ok(
-                            "Перелік петицій",
-                            ["count", "fields", "items"],
-                            {
-                                "count": {"type": "integer"},
-                                "fields": {"type": "array", "items": {"type": "string"}},
-                                "items": {"type": "array", "items": {"type": "object"}},
-                            },
-                        )
-                    },
+                    "responses": {"200": _ok("Перелік петицій", PETITIONS)},
                 }
             },
             "/api/v1/enterprises": {
@@ -99,11 +314,18 @@ def openapi_document(server_url: str) -> dict:
                     "summary": "Комунальні підприємства та їхні ключові показники",
                     "operationId": "enterprises",
                     "responses": {
-                        "200": _ok(
-                            "Перелік підприємств",
-                            ["enterprises"],
-                            {"enterprises": {"type": "array", "items": {"type": "object"}}},
-                        )
+                        "200": {
+                            **_ok("Перелік підприємств", ENTERPRISES),
+                            "links": {
+                                "FirstEnterprise": {
+                                    "operationId": "enterprise",
+                                    "parameters": {
+                                        "edrpou": "$response.body#/enterprises/0/edrpou"
+                                    },
+                                    "description": "Звітність першого підприємства з переліку",
+                                }
+                            },
+                        }
                     },
                 }
             },
@@ -111,19 +333,12 @@ def openapi_document(server_url: str) -> dict:
                 "get": {
                     "summary": "Звітність і показники одного підприємства",
                     "operationId": "enterprise",
-                    "parameters": [_path_param("edrpou", "Код ЄДРПОУ (8 цифр)")],
+                    "parameters": [
+                        _path_param("edrpou", "Код ЄДРПОУ (8 цифр)", EDRPOU, DEMO_EDRPOU)
+                    ],
                     "responses": {
-                        "200": _ok(
-                            "Підприємство",
-                            ["edrpou", "name", "years", "indicators"],
-                            {
-                                "edrpou": {"type": "string"},
-                                "name": {"type": "string"},
-                                "years": {"type": "object"},
-                                "indicators": {"type": "object"},
-                            },
-                        ),
-                        "404": ERROR,
+                        "200": _ok("Підприємство", ENTERPRISE),
+                        "404": _error("Підприємства з таким кодом немає"),
                     },
                 }
             },

@@ -64,6 +64,18 @@ def test_error_pages_in_ukrainian(client, path, code, title):
     assert '<html lang="uk">' in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize(
+    ("path", "method", "allowed"), [("/logout", "GET", "POST"), ("/api/v1/petitions", "PUT", "GET")]
+)
+def test_405_names_the_allowed_methods(client, path, method, allowed):
+    response = client.open(path, method=method)
+    assert response.status_code == 405
+    assert allowed in {m.strip() for m in response.headers["Allow"].split(",")}
+    if path.startswith("/api/"):
+        assert response.content_type == "application/json"
+        assert response.get_json()["status"] == 405
+
+
 def test_500_page_in_ukrainian_without_traceback(app_factory):
     app = app_factory(PROPAGATE_EXCEPTIONS=False)
 
