@@ -92,8 +92,9 @@ class Petition(db.Model):
     locked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     locked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
-    refusal_reason: Mapped[RefusalReasonRow | None] = relationship(lazy="joined")
-    locked_by = relationship("User", foreign_keys=[locked_by_id], lazy="joined")
+    # Loaded when used (refused petitions, the moderators' pages), not with every petition.
+    refusal_reason: Mapped[RefusalReasonRow | None] = relationship()
+    locked_by = relationship("User", foreign_keys=[locked_by_id])
     refusal_proposed_by = relationship("User", foreign_keys=[refusal_proposed_by_id])
 
     __mapper_args__ = {"version_id_col": version_id}

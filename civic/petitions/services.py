@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import and_, func, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from civic.audit.services import record_event
@@ -389,6 +390,7 @@ def moderation_queue(today: dt.date) -> dict[str, list[Petition]]:
     rows = db.session.scalars(
         select(Petition)
         .where(Petition.state.in_([s.value for s in lifecycle.IN_MODERATION]))
+        .options(selectinload(Petition.locked_by))
         .order_by(Petition.moderation_due_on, Petition.id)
     )
     buckets: dict[str, list[Petition]] = {b: [] for b in lifecycle.BUCKET_LABELS}
