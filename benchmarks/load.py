@@ -307,17 +307,17 @@ def _summary(name: str, stats: Stats, elapsed: float) -> dict:
 # --- CPU accounting ----------------------------------------------------------------------------
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU time of these processes (Linux /proc), 0 for those gone."""
+def cpu_by_pid(pids: list[int]) -> dict[int, float]:
+    """User + system CPU seconds of these processes (Linux /proc); those gone are left out."""
     tick = os.sysconf("SC_CLK_TCK")
-    total = 0
+    found = {}
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / tick
+        found[pid] = (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return found
 
 
 def children(pid: int) -> list[int]:
@@ -334,20 +334,31 @@ def children(pid: int) -> list[int]:
 
 
 class CpuMeter:
-    """CPU spent by the server (gunicorn and its workers) and by this load generator over a
-    scenario: the cost per request does not depend on what else the machine is doing."""
+    """CPU spent over a scenario by the server (gunicorn and its workers), by the database
+    server (the postmaster and its backends, for PostgreSQL) and by this load generator with
+    its SMTP catcher: the cost per request does not depend on what else the machine does."""
 
-    def __init__(self, server_pid: int) -> None:
-        self.pids = [server_pid, *children(server_pid)]
+    def __init__(self, server_pid: int, database_pid: int | None = None) -> None:
+        self.roots = {"server": server_pid, "database": database_pid}
+
+    def _snapshot(self) -> dict[str, dict[int, float]]:
+        return {
+            name: cpu_by_pid([root, *children(root)]) if root else {}
+            for name, root in self.roots.items()
+        }
 
     def __enter__(self):
-        self.server = cpu_seconds(self.pids)
-        self.client = sum(os.times()[:2])
+        self.start = self._snapshot()
+        self.client_start = sum(os.times()[:2])
         return self
 
     def __exit__(self, *exc) -> None:
-        self.server = cpu_seconds(self.pids) - self.server
-        self.client = sum(os.times()[:2]) - self.client
+        end = self._snapshot()
+        for name in self.roots:
+            before = self.start[name]
+            spent = sum(cpu - before.get(pid, 0.0) for pid, cpu in end[name].items())
+            setattr(self, name, spent)
+        self.client = sum(os.times()[:2]) - self.client_start
 
 
 # --- the instance ------------------------------------------------------------------------------
@@ -481,17 +492,18 @@ def run_backend(backend: str, args) -> dict:
         if not petitions:
             raise RuntimeError("the demo has no petition collecting signatures")
         print(f"[{backend}] public page views for {args.seconds:.0f} s…", file=sys.stderr)
-        with CpuMeter(gunicorn.pid) as cpu:
+        database_pid = pg.postmaster_pid() if pg is not None else None
+        with CpuMeter(gunicorn.pid, database_pid) as cpu:
             views = run_views(
                 port, f"/petitions/{petitions[0]}", args.threads, args.seconds, args.max_requests
             )
-        views["cpu"] = (cpu.server, cpu.client)
+        views["cpu"] = (cpu.server, cpu.database, cpu.client)
         print(f"[{backend}] petition signing for {args.seconds:.0f} s…", file=sys.stderr)
-        with CpuMeter(gunicorn.pid) as cpu:
+        with CpuMeter(gunicorn.pid, database_pid) as cpu:
             signing, accepted = run_signing(
                 port, petitions, mailbox, args.threads, args.seconds, args.max_signatures
             )
-        signing["cpu"] = (cpu.server, cpu.client)
+        signing["cpu"] = (cpu.server, cpu.database, cpu.client)
         ok, message = verify(database_url, accepted)
         return {"backend": backend, "views": views, "signing": signing, "verified": (ok, message)}
     finally:
@@ -521,15 +533,22 @@ def report(result: dict) -> bool:
             print(f"    {name:32} n={n:6} p50={p50:7.1f} ms p99={p99:7.1f} ms errors={errors}")
         for sample in s["samples"]:
             print(f"    error: {sample}")
-        server, client = s["cpu"]
+        server, database, client = s["cpu"]
+        per = 1000 / max(s["requests"], 1)
         print(
-            f"    CPU: server {server:.1f} s = {1000 * server / max(s['requests'], 1):.2f} ms "
-            f"per request ({server / s['seconds']:.2f} cores); load generator and SMTP "
-            f"{client:.1f} s ({client / s['seconds']:.2f} cores)"
+            f"    CPU: gunicorn {server:.1f} s = {server * per:.2f} ms per request "
+            f"({server / s['seconds']:.2f} cores)"
+            + (
+                f"; PostgreSQL {database:.1f} s = {database * per:.2f} ms per request "
+                f"({database / s['seconds']:.2f} cores)"
+                if database
+                else ""
+            )
+            + f"; load generator and SMTP {client:.1f} s ({client / s['seconds']:.2f} cores)"
         )
-    server_cpu = signing["cpu"][0]
+    server_cpu = signing["cpu"][0] + signing["cpu"][1]
     print(
-        f"server CPU per confirmed signature: "
+        f"server CPU (gunicorn + database server) per confirmed signature: "
         f"{1000 * server_cpu / max(signing['confirmed'], 1):.2f} ms"
     )
     print(

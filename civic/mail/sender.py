@@ -79,7 +79,7 @@ class Sender:
             try:
                 with self.app.app_context():
                     try:
-                        connection = services.deliver(batch, connection)
+                        connection = services.deliver(batch, connection, claim_first=False)
                     except Exception:
                         db.session.rollback()
                         raise

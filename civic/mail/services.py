@@ -157,14 +157,26 @@ def claim(ids: list[int]) -> list[int]:
     return claimed
 
 
-def deliver(ids: list[int], connection: smtplib.SMTP | None = None):
-    """Send the queued messages among ``ids`` (commits); returns the connection still open."""
+def deliver(ids: list[int], connection: smtplib.SMTP | None = None, *, claim_first: bool = True):
+    """Send the queued messages among ``ids`` (commits); returns the connection still open.
+
+    ``claim_first`` marks them as being sent in a transaction of its own before talking to the
+    server, so two senders never take the same message (``civic mail deliver``). The web
+    process's own thread skips it: it holds the only reference to the messages it was just
+    handed, and the cron job leaves messages younger than a minute alone — one write
+    transaction per batch instead of two, which matters to SQLite's single writer. In the
+    worst case (a thread stalled for over a minute) a message goes out twice, never zero times.
+    """
     cfg = current_app.config
-    claimed = claim(ids)
-    if not claimed:
+    if claim_first:
+        ids = claim(ids)
+        wanted = OutboxMessage.status == SENDING
+    else:
+        wanted = OutboxMessage.status == QUEUED
+    if not ids:
         return connection
     rows = db.session.scalars(
-        select(OutboxMessage).where(OutboxMessage.id.in_(claimed)).order_by(OutboxMessage.id)
+        select(OutboxMessage).where(OutboxMessage.id.in_(ids), wanted).order_by(OutboxMessage.id)
     )
     for row in rows:
         connection = _deliver_row(row, connection, cfg)

@@ -96,6 +96,9 @@ class PostgresServer:
         )
         return self
 
+    def postmaster_pid(self) -> int:
+        return int((self.base / "data" / "postmaster.pid").read_text().split()[0])
+
     def url(self, dbname: str = "postgres") -> str:
         return f"postgresql+psycopg://civic@127.0.0.1:{self.port}/{dbname}"
 
