@@ -7,6 +7,8 @@ and generated input) against the app on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+from civic.petitions.services import EXPORT_FIELDS
+
 # Demo objects the examples point at (``civic demo`` creates them), so that generated test cases
 # and readers of the document reach real answers, not only 404s.
 DEMO_EDITION = "gb-2021"
@@ -140,23 +142,7 @@ PB_RESULTS = _object(
     },
 )
 
-PETITION_FIELDS = [
-    "uid",
-    "kind",
-    "title",
-    "url",
-    "text",
-    "authorityName",
-    "authorityId",
-    "authorityCattutc",
-    "startDate",
-    "count",
-    "creator",
-    "status",
-    "answerDate",
-    "answerUrl",
-    "answerText",
-]
+PETITION_FIELDS = list(EXPORT_FIELDS)  # the national open-data schema, as exported
 
 PETITIONS = _object(
     ["count", "fields", "items"],
