@@ -28,7 +28,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from sqlalchemy import MetaData, func, text
+from sqlalchemy import func, text
 from sqlalchemy import select as sa_select
 from werkzeug.serving import make_server
 
@@ -36,24 +36,13 @@ from civic import create_app
 from civic.extensions import db
 from tests.conftest import BACKENDS, REPO_ROOT, _migrate, base_config, unavailable
 from tests.support.postgres import PostgresServer, PostgresUnavailable
+from tests.support.snapshot import snapshot
 
 EXAMPLES = REPO_ROOT / "docs" / "examples"
 BALLOTS = 100_000
 HEADER = (
     "Номер бюлетеня;Канал;Дата голосування;ПІБ;Дата народження;Документ;Населений пункт;Проєкти"
 )
-
-
-def snapshot() -> dict[str, list[tuple]]:
-    """Every table's rows, in primary-key order (as tests/test_backup.py compares them)."""
-    meta = MetaData()
-    meta.reflect(bind=db.engine)
-    out = {}
-    with db.engine.connect() as conn:
-        for name, table in sorted(meta.tables.items()):
-            order = list(table.primary_key.columns) or list(table.columns)
-            out[name] = [tuple(r) for r in conn.execute(sa_select(table).order_by(*order))]
-    return out
 
 
 def _ballots_file(path: Path) -> Path:

@@ -648,8 +648,8 @@ def import_pabulib(text: str, slug: str, filename: str, *, actor=None) -> Editio
         or " ".join(v for v in (meta.get("unit", ""), meta.get("instance", "")) if v)
         or slug
     )
-    max_length = election.meta_number("max_length")
-    threshold = election.meta_number("min_project_score_threshold")
+    max_length = _meta_number(election, "max_length", filename)
+    threshold = _meta_number(election, "min_project_score_threshold", filename)
     rule = election.rule if election.rule in ("greedy", "greedy-no-skip") else "greedy"
     config = EditionConfig(
         slug=slug,
@@ -739,6 +739,16 @@ def import_pabulib(text: str, slug: str, filename: str, *, actor=None) -> Editio
         actor=actor,
     )
     return edition
+
+
+def _meta_number(election: pabulib.Election, key: str, filename: str):
+    """A number from META, or :class:`PbError` naming the file and the line."""
+    try:
+        return election.meta_number(key)
+    except ValueError:
+        line = election.meta_lines.get(key)
+        where = f"Файл «{filename}»" + (f", рядок {line}" if line else "")
+        raise PbError(f"{where}: «{key}» — «{election.meta.get(key, '')}» не є числом") from None
 
 
 def counting_money(value) -> Decimal:

@@ -203,3 +203,17 @@ def test_example_projects_file_loads(app):
         edition, (EXAMPLES / "pb-projects.csv").read_bytes(), "pb-projects.csv"
     )
     assert n >= 3
+
+
+@pytest.mark.parametrize("key", ["max_length", "min_project_score_threshold"])
+def test_pabulib_meta_number_that_is_not_a_number_is_refused(app, key):
+    # Found by fuzzing: «max_length;-» raised a bare ValueError from the service.
+    text = (
+        "META\nkey;value\nnum_projects;1\nnum_votes;1\nbudget;1000\nvote_type;approval\n"
+        f"{key};-\nPROJECTS\nproject_id;cost\n1;400\nVOTES\nvoter_id;vote\na;1\n"
+    )
+    with pytest.raises(PbError) as err:
+        services.import_pabulib(text, "meta-test", "vote.pb")
+    assert str(err.value) == f"Файл «vote.pb», рядок 7: «{key}» — «-» не є числом"
+    db.session.rollback()
+    assert services.get_edition("meta-test") is None
