@@ -361,10 +361,9 @@ def parse_number(value: object) -> Decimal | None:
         return None
     if isinstance(value, bool):
         raise ValueError("очікувалося число")
-    if isinstance(value, int | Decimal):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(repr(value))
+    if isinstance(value, int | Decimal | float):
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        return _bounded(number, value)
     text = _NUMBER_SPACES.sub("", str(value)).replace("\u2212", "-").replace("\u2013", "-")
     if text in ("", "-", "—", "–"):
         return None
@@ -381,7 +380,20 @@ def parse_number(value: object) -> Decimal | None:
         number = Decimal(text)
     except InvalidOperation as exc:  # pragma: no cover - the regex already guards
         raise ValueError(f"«{value}» — не число") from exc
-    return -number if negative else number
+    return _bounded(-number if negative else number, value)
+
+
+# No amount in a council's table comes near this; larger numbers (or 1e300 from a spreadsheet)
+# would overflow decimal arithmetic and the database's NUMERIC columns.
+NUMBER_LIMIT = Decimal(10) ** 15
+
+
+def _bounded(number: Decimal, value: object) -> Decimal:
+    if not number.is_finite():
+        raise ValueError(f"«{value}» — не число")
+    if abs(number) >= NUMBER_LIMIT:
+        raise ValueError(f"«{value}» — завелике число (до 999 999 999 999 999)")
+    return number
 
 
 _DATE_DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")

@@ -234,6 +234,9 @@ def fuzz(payloads, call, errors, *, n: int, names_file: str | None = None):
                 assert f"«{names_file}»" in message or "Видання" in message, message
             assert snapshot(meta, session=True) == state["before"]
             state["refused"] += 1
+        except BaseException:
+            db.session.rollback()  # leave the session usable for hypothesis's replays
+            raise
         else:
             db.session.commit()
             state["before"] = snapshot(meta, session=True)
