@@ -305,3 +305,24 @@ def test_damaged_xlsx_is_a_clear_error(part, change, line):
     assert err.value.file == "book.xlsx" and "файл пошкоджено" in str(err.value)
     if line is not None:  # the sheet is read lazily: the error names where reading stopped
         assert err.value.line is not None and err.value.line >= line
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [
+        # Found by fuzzing: 10**20 or 1e300 from a spreadsheet broke Decimal.quantize
+        # (InvalidOperation) and overflowed the database's NUMERIC and INTEGER columns.
+        (10**20, "завелике число"),
+        (1e300, "завелике число"),
+        ("1 000 000 000 000 000", "завелике число"),
+        (float("nan"), "не число"),
+        (float("inf"), "не число"),
+    ],
+)
+def test_numbers_beyond_any_amount_are_refused(value, fragment):
+    with pytest.raises(ValueError, match=fragment):
+        parse_number(value)
+
+
+def test_the_largest_accepted_number():
+    assert parse_number("-999 999 999 999 999,99") == Decimal("-999999999999999.99")

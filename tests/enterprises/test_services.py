@@ -256,3 +256,16 @@ def test_concurrent_uploads_for_one_target_never_both_win(app_factory, database_
         facts = db.session.scalars(select(Fact)).all()
         assert len(current) == 1 and {f.upload_id for f in facts} == {current[0].id}
     assert sorted(outcomes) in (["accepted", "refused"], ["accepted", "accepted"])
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", "1 000 000 000 000 000"])
+def test_enormous_values_are_refused_with_their_line(app, enterprise, value):
+    # Found by fuzzing: such a value raised decimal.InvalidOperation out of the reader.
+    rows = dict(BALANCED, **{"1195": value})
+    with pytest.raises(services.UploadRefused) as info:
+        services.import_statement(
+            form1_csv(rows), "a.csv", edrpou=EDRPOU, year=2020, form="1", now=T1
+        )
+    db.session.rollback()
+    assert any(m.line == 3 and "завелике число" in m.text for m in info.value.messages)
+    assert count(Upload) == 0 and count(Fact) == 0
