@@ -172,12 +172,29 @@ def _money(value: object, where: str) -> Decimal:
     return amount.quantize(Decimal("0.01"))
 
 
+_TOML_AT = re.compile(
+    r"^(?P<what>.*) \((?:at line (?P<line>\d+), column (?P<col>\d+)|at end of document)\)$"
+)
+
+
+def _toml_problem(message: str, text: str) -> str:
+    """tomllib's English complaint → a Ukrainian message with the line (and column)."""
+    found = _TOML_AT.match(message)
+    if found is None:
+        return f"файл налаштувань не є коректним TOML ({message})"
+    if found["line"]:
+        where = f"рядок {found['line']}, позиція {found['col']}"
+    else:
+        where = f"рядок {text.count(chr(10)) + 1} (кінець файлу)"
+    return f"файл налаштувань не є коректним TOML: {where} — помилка синтаксису ({found['what']})"
+
+
 def parse_edition(text: str) -> EditionConfig:
     """Parse and check an edition's TOML; raises :class:`EditionError` (Ukrainian)."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise EditionError(f"файл налаштувань не є коректним TOML: {error}") from None
+        raise EditionError(_toml_problem(str(error), text)) from None
     unknown = sorted(set(data) - _KNOWN)
     if unknown:
         raise EditionError(f"невідомі параметри: {', '.join(f'«{k}»' for k in unknown)}")

@@ -54,3 +54,18 @@ def test_mistakes_are_named(change, message):
 )
 def test_budget_year_from_title(title, year):
     assert budget_year_from_title(title) == year
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        # Found while fuzzing: the TOML syntax errors came in English, with no Ukrainian line.
+        ('slug = "x"\n[[categories]\n', "рядок 2, позиція 13"),
+        ('slug = "x"\ntitle = "\\q"\n', "рядок 2, позиція 12"),
+        ('slug = "x"\nmin_age = ', "рядок 2 (кінець файлу)"),
+    ],
+)
+def test_toml_syntax_errors_name_the_line_in_ukrainian(text, where):
+    with pytest.raises(EditionError) as err:
+        parse_edition(text)
+    assert str(err.value).startswith(f"файл налаштувань не є коректним TOML: {where} — помилка")
