@@ -481,3 +481,5 @@ def test_edition_reader_never_crashes(text):
         parse_edition(text)
     except EditionError as error:
         assert CYRILLIC.search(str(error))
+        if "TOML" in str(error):  # a syntax error: the line is named
+            assert re.search(r"рядок \d+", str(error)), str(error)

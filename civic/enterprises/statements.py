@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from civic.enterprises.catalogue import Line, key_groups, normalise_code
+from civic.enterprises.catalogue import MAX_CODE, Line, key_groups, normalise_code
 from civic.enterprises.edrpou import is_valid_edrpou, normalise_edrpou
 from civic.tabular import Column, TabularError, open_table, parse_number
 
@@ -130,6 +130,11 @@ def parse_statement(
                         f"«{code}» у стовпці «Код рядка» — не код (очікувалися цифри)",
                         row.line,
                     )
+                )
+                continue
+            if len(code) > MAX_CODE:
+                result.messages.append(
+                    Message(ERROR, f"«{code}» — задовгий код рядка (до {MAX_CODE} цифр)", row.line)
                 )
                 continue
             if code not in lines:

@@ -26,8 +26,8 @@ from civic.database import utcnow
 from civic.extensions import db
 from civic.pb import ballots as judging
 from civic.pb import counting, pabulib
+from civic.pb.edition import MAX_INT, EditionConfig, EditionError, dump_edition, parse_edition
 from civic.pb.edition import Category as CategoryConfig
-from civic.pb.edition import EditionConfig, EditionError, dump_edition, parse_edition
 from civic.pb.models import (
     CLOSED,
     COUNTED,
@@ -660,6 +660,17 @@ def import_pabulib(text: str, slug: str, filename: str, *, actor=None) -> Editio
     )
     max_length = _meta_number(election, "max_length", filename)
     threshold = _meta_number(election, "min_project_score_threshold", filename)
+    for key, value, low in (
+        ("max_length", max_length, 0),
+        ("min_project_score_threshold", threshold, 0),
+    ):
+        if value is not None and not low <= value <= MAX_INT:
+            line = election.meta_lines.get(key)
+            raise PbError(
+                f"Файл «{filename}»"
+                + (f", рядок {line}" if line else "")
+                + f": «{key}» — «{election.meta.get(key)}» поза допустимими межами"
+            )
     rule = election.rule if election.rule in ("greedy", "greedy-no-skip") else "greedy"
     config = EditionConfig(
         slug=slug,

@@ -269,3 +269,35 @@ def test_enormous_values_are_refused_with_their_line(app, enterprise, value):
     db.session.rollback()
     assert any(m.line == 3 and "завелике число" in m.text for m in info.value.messages)
     assert count(Upload) == 0 and count(Fact) == 0
+
+
+def test_overlong_line_code_is_refused_with_its_line(app, enterprise):
+    # Found by fuzzing: an 11-digit code reached VARCHAR(10) (DataError on PostgreSQL).
+    rows = dict(BALANCED, **{"10000000000": "5"})
+    with pytest.raises(services.UploadRefused) as info:
+        services.import_statement(
+            form1_csv(rows), "a.csv", edrpou=EDRPOU, year=2020, form="1", now=T1
+        )
+    db.session.rollback()
+    assert any(m.line == 8 and "задовгий код рядка" in m.text for m in info.value.messages)
+    assert count(Upload) == 0 and count(Fact) == 0
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "fragment"),
+    [
+        # Found by fuzzing: overlong values reached VARCHAR columns (DataError on PostgreSQL).
+        ("10000000000;Назва;;тис. грн", "Код рядка", "«10000000000» — задовгий код рядка"),
+        ("1000;Назва;;" + "о" * 31, "Одиниці виміру", "задовгий текст (31 знаків; до 30)"),
+        ("1000;" + "Н" * 401 + ";;тис. грн", "Назва коду", "задовгий текст (401 знаків; до 400)"),
+    ],
+)
+def test_catalogue_values_the_database_cannot_hold_are_refused(app, row, column, fragment):
+    from civic.tabular import TabularError
+
+    data = f"Код рядка;Назва коду;Опис коду;Одиниці виміру\n{row}\n".encode()
+    with pytest.raises(TabularError) as info:
+        services.load_catalogue_file(data, "c.csv", "plan", "Нова редакція")
+    db.session.rollback()
+    assert str(info.value).startswith(f"Файл «c.csv», рядок 2, стовпець «{column}»: {fragment}")
+    assert count(CatalogueLine) == 0

@@ -267,3 +267,17 @@ def test_pabulib_files_the_database_cannot_hold_are_refused(app, values, message
     assert str(err.value) == f"Файл «vote.pb», {message}"
     db.session.rollback()
     assert services.get_edition("too-much") is None
+
+
+def test_pabulib_max_length_beyond_any_ballot_is_refused(app):
+    # Found by fuzzing: «max_length;99999999999» reached an INTEGER column (OverflowError).
+    text = PABULIB_HEAD.format(budget=1000, project="1", cost=400, first="a").replace(
+        "vote_type;approval\n", "vote_type;approval\nmax_length;99999999999\n"
+    )
+    with pytest.raises(PbError) as err:
+        services.import_pabulib(text, "too-long", "vote.pb")
+    assert str(err.value) == (
+        "Файл «vote.pb», рядок 7: «max_length» — «99999999999» поза допустимими межами"
+    )
+    db.session.rollback()
+    assert services.get_edition("too-long") is None
