@@ -305,6 +305,16 @@ def check_edrpou(value: object) -> tuple[str | None, list[str], list[str]]:
     return code, [], warnings
 
 
+# The registry's column lengths.
+LIST_LIMITS = (
+    ("name", "Назва підприємства", 400),
+    ("short_name", "Коротка назва", 200),
+    ("legal_form", "Організаційно-правова форма", 200),
+    ("sector", "Галузь", 200),
+    ("website", "Вебсайт", 300),
+)
+
+
 def parse_enterprise_list(
     data: bytes, filename: str
 ) -> tuple[list[EnterpriseEntry], list[Message]]:
@@ -336,7 +346,19 @@ def parse_enterprise_list(
                     Message(ERROR, f"код ЄДРПОУ {code} уже був у рядку {seen[code]}", row.line)
                 )
                 continue
-            if code is None or not name or rtype is None:
+            too_long = False
+            for field_name, label, limit in LIST_LIMITS:
+                length = len(str(row.get(field_name) or "").strip())
+                if length > limit:
+                    too_long = True
+                    messages.append(
+                        Message(
+                            ERROR,
+                            f"«{label}»: задовгий текст ({length} знаків; до {limit})",
+                            row.line,
+                        )
+                    )
+            if code is None or not name or rtype is None or too_long:
                 continue
             seen[code] = row.line
             entries.append(

@@ -301,3 +301,16 @@ def test_catalogue_values_the_database_cannot_hold_are_refused(app, row, column,
     db.session.rollback()
     assert str(info.value).startswith(f"Файл «c.csv», рядок 2, стовпець «{column}»: {fragment}")
     assert count(CatalogueLine) == 0
+
+
+def test_registry_values_the_database_cannot_hold_are_refused(app):
+    # Found while fuzzing: a 401-character name reached VARCHAR(400) (DataError on PostgreSQL).
+    data = (
+        "Код ЄДРПОУ;Назва підприємства;Тип звітності;Галузь\r\n"
+        f"09900113;{'Н' * 401};З;Водопостачання\r\n"
+    ).encode()
+    with pytest.raises(services.UploadRefused) as info:
+        services.import_enterprise_list(data, "l.csv")
+    db.session.rollback()
+    assert "Рядок 2: «Назва підприємства»: задовгий текст (401 знаків; до 400)" in str(info.value)
+    assert count(Enterprise) == 0
