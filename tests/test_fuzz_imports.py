@@ -183,12 +183,9 @@ def csv_payloads(seed: bytes, header: list[str]):
         mutated(seed),
         st.binary(max_size=300),
         random_xlsx(header),
-        st.binary(max_size=2000).map(lambda b: _xlsx_prefix() + b),
+        random_xlsx(header).flatmap(mutated),  # a damaged book
+        st.binary(max_size=2000).map(lambda b: b"PK\x03\x04" + b),  # junk behind a zip signature
     )
-
-
-def _xlsx_prefix() -> bytes:
-    return b"PK\x03\x04"
 
 
 def xlsx_payloads(seed: bytes, header: list[str]):
