@@ -68,7 +68,15 @@ def decode(data: bytes, *, file: str | None = None) -> tuple[str, str]:
             file=file,
         )
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        try:
+            return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            raise TabularError(
+                "файл позначено як UTF-8 (має BOM), але тут трапилися байти не в UTF-8; "
+                "збережіть файл як CSV UTF-8",
+                file=file,
+                line=data.count(b"\n", 0, 3 + exc.start) + 1,
+            ) from exc
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -77,7 +85,9 @@ def decode(data: bytes, *, file: str | None = None) -> tuple[str, str]:
         return data.decode("cp1251"), "cp1251"
     except UnicodeDecodeError as exc:
         raise TabularError(
-            "не вдалося прочитати кодування; збережіть файл як CSV UTF-8", file=file
+            "не вдалося прочитати кодування; збережіть файл як CSV UTF-8",
+            file=file,
+            line=data.count(b"\n", 0, exc.start) + 1,
         ) from exc
 
 
@@ -219,7 +229,7 @@ def _open_csv(data: bytes, filename: str, columns, header_search_rows: int) -> T
     # Lines are cut lazily from the decoded text: neither a list of every line nor a StringIO
     # copy (four bytes a character) of a 100 MB file is ever made.
     reader = csv.reader(_lines(text), delimiter=delimiter, quotechar='"')
-    rows = _numbered(reader)
+    rows = _numbered(reader, filename)
     scanned = []
     for line, raw in rows:
         scanned.append((line, raw))
@@ -256,33 +266,54 @@ def _lines(text: str) -> Iterator[str]:
         start = stop + 1
 
 
-def _numbered(reader) -> Iterator[tuple[int, list[str]]]:
+CSV_ERRORS = (
+    (
+        "new-line character seen in unquoted field",
+        "окремий символ повернення каретки (CR) "
+        "посеред рядка; збережіть файл зі звичайними кінцями рядків",
+    ),
+    ("line contains nul", "рядок містить нульовий байт; це не текстовий файл CSV"),
+    ("field larger than field limit", "завелике поле; імовірно, не закрито лапки"),
+    ("unexpected end of data", "файл закінчився всередині лапок; перевірте лапки"),
+)
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    """A Ukrainian explanation of the csv module's (English) complaint."""
+    text = str(exc).casefold()
+    for needle, message in CSV_ERRORS:
+        if needle in text:
+            return f"порушено структуру CSV: {message}"
+    return "порушено структуру CSV; перевірте лапки та роздільники"
+
+
+def _numbered(reader, filename: str | None = None) -> Iterator[tuple[int, list[str]]]:
     try:
         for raw in reader:
             yield reader.line_num, raw
     except csv.Error as exc:
-        raise TabularError(
-            f"порушено структуру CSV ({exc}); перевірте лапки", line=reader.line_num
-        ) from exc
+        raise TabularError(_csv_problem(exc), file=filename, line=max(reader.line_num, 1)) from exc
+
+
+DAMAGED_XLSX = "не вдалося відкрити книгу Excel (.xlsx); файл пошкоджено"
 
 
 def _open_xlsx(data: bytes, filename: str, columns, header_search_rows: int) -> Table:
     import warnings
-    import zipfile
 
     from openpyxl import load_workbook
 
+    # openpyxl parses untrusted bytes (zip, deflate, XML): whatever it raises on a damaged
+    # file (BadZipFile, zlib.error, ParseError, KeyError, ...) means "the file is damaged".
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about styles it does not know
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise TabularError(
-            "не вдалося відкрити книгу Excel (.xlsx); файл пошкоджено", file=filename
-        ) from exc
-    sheet = book.worksheets[0]
+            sheet = book.worksheets[0]
+    except Exception as exc:  # noqa: BLE001 - see above
+        raise TabularError(DAMAGED_XLSX, file=filename) from exc
 
-    it = enumerate(sheet.iter_rows(values_only=True), 1)
+    it = _xlsx_rows(sheet, filename)
     scanned = []
     for line, raw in it:
         scanned.append((line, raw))
@@ -296,6 +327,22 @@ def _open_xlsx(data: bytes, filename: str, columns, header_search_rows: int) -> 
     raise TabularError(
         _missing_message(headers, columns), file=filename, line=scanned[0][0] if scanned else 1
     )
+
+
+def _xlsx_rows(sheet, filename: str) -> Iterator[tuple[int, Sequence[object]]]:
+    """Numbered rows of a read-only sheet, which openpyxl decompresses and parses lazily: a
+    damaged part found midway is a :class:`TabularError` at the row it stopped on."""
+    line = 0
+    rows = sheet.iter_rows(values_only=True)
+    while True:
+        try:
+            raw = next(rows)
+        except StopIteration:
+            return
+        except Exception as exc:  # noqa: BLE001 - openpyxl reading a damaged file
+            raise TabularError(DAMAGED_XLSX, file=filename, line=line + 1) from exc
+        line += 1
+        yield line, raw
 
 
 # ---------------------------------------------------------------- values
@@ -314,10 +361,9 @@ def parse_number(value: object) -> Decimal | None:
         return None
     if isinstance(value, bool):
         raise ValueError("очікувалося число")
-    if isinstance(value, int | Decimal):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(repr(value))
+    if isinstance(value, int | Decimal | float):
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        return _bounded(number, value)
     text = _NUMBER_SPACES.sub("", str(value)).replace("\u2212", "-").replace("\u2013", "-")
     if text in ("", "-", "—", "–"):
         return None
@@ -334,7 +380,20 @@ def parse_number(value: object) -> Decimal | None:
         number = Decimal(text)
     except InvalidOperation as exc:  # pragma: no cover - the regex already guards
         raise ValueError(f"«{value}» — не число") from exc
-    return -number if negative else number
+    return _bounded(-number if negative else number, value)
+
+
+# No amount in a council's table comes near this; larger numbers (or 1e300 from a spreadsheet)
+# would overflow decimal arithmetic and the database's NUMERIC columns.
+NUMBER_LIMIT = Decimal(10) ** 15
+
+
+def _bounded(number: Decimal, value: object) -> Decimal:
+    if not number.is_finite():
+        raise ValueError(f"«{value}» — не число")
+    if abs(number) >= NUMBER_LIMIT:
+        raise ValueError(f"«{value}» — завелике число (до 999 999 999 999 999)")
+    return number
 
 
 _DATE_DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")

@@ -237,3 +237,92 @@ def test_parse_number_only_raises_value_error(text):
         parse_number(text)
     except ValueError as exc:
         assert "не число" in str(exc)
+
+
+@pytest.mark.parametrize(
+    ("data", "line", "fragment"),
+    [
+        # Found by fuzzing the imports: a lone CR mid-line and an unclosed quote gave the csv
+        # module's English text and no file name.
+        (b"\x41\r\xd0\x9a\xd0\xbe\xd0\xb4;x\n", 1, "повернення каретки"),
+        ("Код;Назва\nP1;А\nP2;Б\rВ\n".encode(), 3, "повернення каретки"),
+    ],
+)
+def test_broken_csv_structure_is_explained_in_ukrainian(data, line, fragment):
+    with pytest.raises(TabularError) as err:
+        for _ in open_table(data, "f.csv", COLUMNS, header_search_rows=3):
+            pass
+    message = str(err.value)
+    assert message.startswith(f"Файл «f.csv», рядок {line}: порушено структуру CSV")
+    assert fragment in message and "new-line" not in message
+
+
+def test_bom_with_bytes_that_are_not_utf8_is_a_clear_error():
+    # Found by fuzzing: a UTF-8 BOM followed by invalid UTF-8 raised UnicodeDecodeError.
+    data = "\ufeffКод;Назва\nP1;А\n".encode() + b"P2;\xc0\x9a\n"
+    with pytest.raises(TabularError) as err:
+        open_table(data, "f.csv", COLUMNS)
+    message = str(err.value)
+    assert message.startswith("Файл «f.csv», рядок 3: файл позначено як UTF-8")
+
+
+def _rezip(data: bytes, part: str, change) -> bytes:
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            body = src.read(item.filename)
+            dst.writestr(item, change(body) if item.filename == part else body)
+    return out.getvalue()
+
+
+def _book() -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Код", "Назва"])
+    for i in range(50):
+        ws.append([f"P{i}", "Назва"])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("part", "change", "line"),
+    [
+        # Found by fuzzing: damaged parts raised zlib.error, ParseError and others from openpyxl.
+        ("xl/workbook.xml", lambda body: body[: len(body) // 2], None),
+        ("docProps/core.xml", lambda body: b"<not xml", None),
+        ("xl/worksheets/sheet1.xml", lambda body: body[: len(body) * 2 // 3], 2),
+    ],
+)
+def test_damaged_xlsx_is_a_clear_error(part, change, line):
+    data = _rezip(_book(), part, change)
+    with pytest.raises(TabularError) as err:
+        for _ in open_table(data, "book.xlsx", COLUMNS[:2]):
+            pass
+    assert err.value.file == "book.xlsx" and "файл пошкоджено" in str(err.value)
+    if line is not None:  # the sheet is read lazily: the error names where reading stopped
+        assert err.value.line is not None and err.value.line >= line
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [
+        # Found by fuzzing: 10**20 or 1e300 from a spreadsheet broke Decimal.quantize
+        # (InvalidOperation) and overflowed the database's NUMERIC and INTEGER columns.
+        (10**20, "завелике число"),
+        (1e300, "завелике число"),
+        ("1 000 000 000 000 000", "завелике число"),
+        (float("nan"), "не число"),
+        (float("inf"), "не число"),
+    ],
+)
+def test_numbers_beyond_any_amount_are_refused(value, fragment):
+    with pytest.raises(ValueError, match=fragment):
+        parse_number(value)
+
+
+def test_the_largest_accepted_number():
+    assert parse_number("-999 999 999 999 999,99") == Decimal("-999999999999999.99")

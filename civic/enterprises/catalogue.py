@@ -57,6 +57,10 @@ def normalise_code(value: object) -> str:
     return str(value).strip().replace("\u00a0", "")
 
 
+MAX_CODE = 10  # the lengths of the catalogue's and the facts' columns
+LIMITS = (("title", "Назва коду", 400), ("unit", "Одиниці виміру", 30), ("key", "Ключовий", 30))
+
+
 def parse_catalogue(data: bytes, filename: str) -> list[Line]:
     """Parse a catalogue file; raises TabularError (Ukrainian, with the line) on bad rows."""
     table = open_table(data, filename, COLUMNS, header_search_rows=10)
@@ -72,8 +76,24 @@ def parse_catalogue(data: bytes, filename: str) -> list[Line]:
                 line=row.line,
                 column="Код рядка",
             )
+        if len(code) > MAX_CODE:
+            raise TabularError(
+                f"«{code}» — задовгий код рядка (до {MAX_CODE} цифр)",
+                file=filename,
+                line=row.line,
+                column="Код рядка",
+            )
         if code in lines:
             raise TabularError(f"код {code} повторюється", file=filename, line=row.line)
+        for name, column, limit in LIMITS:
+            text = str(row.get(name) or "").strip()
+            if len(text) > limit:
+                raise TabularError(
+                    f"задовгий текст ({len(text)} знаків; до {limit})",
+                    file=filename,
+                    line=row.line,
+                    column=column,
+                )
         title = str(row.get("title") or "").strip()
         if not title:
             raise TabularError(

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from civic.enterprises.catalogue import Line, normalise_code
+from civic.enterprises.catalogue import MAX_CODE, Line, normalise_code
 from civic.enterprises.statements import (
     ERROR,
     HEADER_SEARCH_ROWS,
@@ -196,6 +196,13 @@ def parse_plan(data: bytes, filename: str, catalogue: Iterable[Line] = ()) -> Pa
         for row, cells in all_rows():
             code = normalise_code(cells[code_pos])
             if not code or is_numbering_row(cells):
+                continue
+            if len(code) > MAX_CODE:
+                result.messages.append(
+                    Message(
+                        ERROR, f"«{code}» — задовгий код рядка (до {MAX_CODE} знаків)", row.line
+                    )
+                )
                 continue
             if code in seen:
                 result.messages.append(

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from civic.enterprises.catalogue import Line, key_groups, normalise_code
+from civic.enterprises.catalogue import MAX_CODE, Line, key_groups, normalise_code
 from civic.enterprises.edrpou import is_valid_edrpou, normalise_edrpou
 from civic.tabular import Column, TabularError, open_table, parse_number
 
@@ -130,6 +130,11 @@ def parse_statement(
                         f"«{code}» у стовпці «Код рядка» — не код (очікувалися цифри)",
                         row.line,
                     )
+                )
+                continue
+            if len(code) > MAX_CODE:
+                result.messages.append(
+                    Message(ERROR, f"«{code}» — задовгий код рядка (до {MAX_CODE} цифр)", row.line)
                 )
                 continue
             if code not in lines:
@@ -300,6 +305,16 @@ def check_edrpou(value: object) -> tuple[str | None, list[str], list[str]]:
     return code, [], warnings
 
 
+# The registry's column lengths.
+LIST_LIMITS = (
+    ("name", "Назва підприємства", 400),
+    ("short_name", "Коротка назва", 200),
+    ("legal_form", "Організаційно-правова форма", 200),
+    ("sector", "Галузь", 200),
+    ("website", "Вебсайт", 300),
+)
+
+
 def parse_enterprise_list(
     data: bytes, filename: str
 ) -> tuple[list[EnterpriseEntry], list[Message]]:
@@ -331,7 +346,19 @@ def parse_enterprise_list(
                     Message(ERROR, f"код ЄДРПОУ {code} уже був у рядку {seen[code]}", row.line)
                 )
                 continue
-            if code is None or not name or rtype is None:
+            too_long = False
+            for field_name, label, limit in LIST_LIMITS:
+                length = len(str(row.get(field_name) or "").strip())
+                if length > limit:
+                    too_long = True
+                    messages.append(
+                        Message(
+                            ERROR,
+                            f"«{label}»: задовгий текст ({length} знаків; до {limit})",
+                            row.line,
+                        )
+                    )
+            if code is None or not name or rtype is None or too_long:
                 continue
             seen[code] = row.line
             entries.append(

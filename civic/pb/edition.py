@@ -120,7 +120,9 @@ def budget_year_from_title(title: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _text(data: dict, key: str, *, required: bool = True, default: str = "") -> str:
+def _text(
+    data: dict, key: str, *, required: bool = True, default: str = "", max_length: int = 300
+) -> str:
     if key not in data:
         if required:
             raise EditionError(f"не вказано обов'язковий параметр «{key}»")
@@ -128,6 +130,10 @@ def _text(data: dict, key: str, *, required: bool = True, default: str = "") -> 
     value = data[key]
     if not isinstance(value, str) or (required and not value.strip()):
         raise EditionError(f"параметр «{key}» має бути непорожнім текстом")
+    if len(value.strip()) > max_length:
+        raise EditionError(
+            f"параметр «{key}» задовгий ({len(value.strip())} знаків; до {max_length})"
+        )
     return value.strip()
 
 
@@ -153,10 +159,16 @@ def _date(data: dict, key: str) -> date:
     return value
 
 
+MAX_INT = 1_000_000_000  # the INTEGER columns hold up to 2**31 - 1
+MAX_MONEY = Decimal(10) ** 12  # the NUMERIC(14, 2) columns
+
+
 def _int(data: dict, key: str, default: int, *, minimum: int = 0) -> int:
     value = data.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise EditionError(f"параметр «{key}» має бути цілим числом не менше {minimum}")
+    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= MAX_INT:
+        raise EditionError(
+            f"параметр «{key}» має бути цілим числом від {minimum} до {MAX_INT:,}".replace(",", " ")
+        )
     return value
 
 
@@ -167,9 +179,28 @@ def _money(value: object, where: str) -> Decimal:
         amount = Decimal(str(value).replace(" ", "").replace("\u00a0", "").replace(",", "."))
     except InvalidOperation:
         raise EditionError(f"{where}: «{value}» — не сума грошей") from None
-    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
+    if not amount.is_finite() or not 0 <= amount < MAX_MONEY:
+        raise EditionError(f"{where}: «{value}» — не сума в гривнях з копійками або завелика")
+    if amount != amount.quantize(Decimal("0.01")):
         raise EditionError(f"{where}: «{value}» — не сума в гривнях з копійками")
     return amount.quantize(Decimal("0.01"))
+
+
+_TOML_AT = re.compile(
+    r"^(?P<what>.*) \((?:at line (?P<line>\d+), column (?P<col>\d+)|at end of document)\)$"
+)
+
+
+def _toml_problem(message: str, text: str) -> str:
+    """tomllib's English complaint → a Ukrainian message with the line (and column)."""
+    found = _TOML_AT.match(message)
+    if found is None:
+        return f"файл налаштувань не є коректним TOML ({message})"
+    if found["line"]:
+        where = f"рядок {found['line']}, позиція {found['col']}"
+    else:
+        where = f"рядок {text.count(chr(10)) + 1} (кінець файлу)"
+    return f"файл налаштувань не є коректним TOML: {where} — помилка синтаксису ({found['what']})"
 
 
 def parse_edition(text: str) -> EditionConfig:
@@ -177,7 +208,7 @@ def parse_edition(text: str) -> EditionConfig:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise EditionError(f"файл налаштувань не є коректним TOML: {error}") from None
+        raise EditionError(_toml_problem(str(error), text)) from None
     unknown = sorted(set(data) - _KNOWN)
     if unknown:
         raise EditionError(f"невідомі параметри: {', '.join(f'«{k}»' for k in unknown)}")
@@ -198,6 +229,8 @@ def parse_edition(text: str) -> EditionConfig:
         budget_year = budget_year_from_title(title)
     elif isinstance(budget_year, bool) or not isinstance(budget_year, int):
         raise EditionError("параметр «budget_year» має бути роком, наприклад 2021")
+    elif not 1900 <= budget_year <= 2200:
+        raise EditionError(f"параметр «budget_year»: {budget_year} — не рік бюджету")
     raw_categories = data.get("categories")
     if not isinstance(raw_categories, list) or not raw_categories:
         raise EditionError("не вказано жодної категорії ([[categories]])")
@@ -218,7 +251,7 @@ def parse_edition(text: str) -> EditionConfig:
         categories.append(
             Category(
                 code=code,
-                title=_text(raw, "title", required=False, default=code) or code,
+                title=_text(raw, "title", required=False, default=code, max_length=200) or code,
                 budget=_money(raw["budget"], f"{where}, «budget»"),
                 max_choices=_int(raw, "max_choices", 1, minimum=1),
             )

@@ -167,9 +167,14 @@ def format_amount(value: Amount) -> str:
     return f"{sign}{whole}.{frac:0{digits}d}"
 
 
-def _split(line: str) -> list[str]:
+def _split(line: str, lineno: int) -> list[str]:
     if '"' in line:
-        return next(csv.reader([line], delimiter=";"))
+        try:
+            return next(csv.reader([line], delimiter=";"))
+        except csv.Error:
+            raise PabulibError(
+                lineno, "лапки не закрито або поле в лапках розірвано; перевірте лапки"
+            ) from None
     return line.split(";")
 
 
@@ -259,7 +264,7 @@ def _read(text: str, strict: bool) -> Election:
                     # A quoted field spanning several physical lines.
                     line += "\n" + lines[j]
                     j += 1
-                parts = _split(line)
+                parts = _split(line, first)
                 lineno = first
             else:
                 parts = line.split(";")
@@ -279,7 +284,7 @@ def _read(text: str, strict: bool) -> Election:
 
     # META
     h = expect_section(0, "meta")
-    meta_header = [c.strip() for c in _split(lines[h])]
+    meta_header = [c.strip() for c in _split(lines[h], h + 1)]
     if len(meta_header) < 2:
         raise PabulibError(h + 1, "очікувався заголовок META «key;value»")
     end = section_end(h + 1)
@@ -303,7 +308,7 @@ def _read(text: str, strict: bool) -> Election:
 
     # PROJECTS
     h = expect_section(end, "projects")
-    project_columns = tuple(c.strip() for c in _split(lines[h]))
+    project_columns = tuple(c.strip() for c in _split(lines[h], h + 1))
     for required in ("project_id", "cost"):
         if required not in project_columns:
             raise PabulibError(h + 1, f"у заголовку PROJECTS немає стовпця {required}")
@@ -331,7 +336,7 @@ def _read(text: str, strict: bool) -> Election:
 
     # VOTES
     h = expect_section(end, "votes")
-    vote_columns = tuple(c.strip() for c in _split(lines[h]))
+    vote_columns = tuple(c.strip() for c in _split(lines[h], h + 1))
     for required in ("voter_id", "vote"):
         if required not in vote_columns:
             raise PabulibError(h + 1, f"у заголовку VOTES немає стовпця {required}")

@@ -26,8 +26,8 @@ from civic.database import utcnow
 from civic.extensions import db
 from civic.pb import ballots as judging
 from civic.pb import counting, pabulib
+from civic.pb.edition import MAX_INT, EditionConfig, EditionError, dump_edition, parse_edition
 from civic.pb.edition import Category as CategoryConfig
-from civic.pb.edition import EditionConfig, EditionError, dump_edition, parse_edition
 from civic.pb.models import (
     CLOSED,
     COUNTED,
@@ -254,6 +254,8 @@ def _problem(filename: str, line: int, column: str | None, message: str) -> str:
 
 # ---------------------------------------------------------------- projects
 
+MAX_COST = Decimal(10) ** 12  # the NUMERIC(14, 2) columns of costs and budgets
+
 PROJECT_COLUMNS = [
     Column("code", ("Код", "Код проєкту", "project_id")),
     Column("title", ("Назва", "Назва проєкту", "name")),
@@ -311,9 +313,14 @@ def import_projects(edition: Edition, data: bytes, filename: str, *, actor=None)
             if code in rows:
                 fail("code", f"проєкт «{code}» повторюється у файлі")
                 continue
+            if len(code) > 40:
+                fail("code", "код проєкту задовгий (до 40 знаків)")
+                continue
             title = str(row.get("title") or "").strip()
             if not title:
                 fail("title", "назву не вказано")
+            elif len(title) > 400:
+                fail("title", f"назва задовга ({len(title)} знаків; до 400)")
             raw_category = str(row.get("category") or "").strip().casefold()
             category = categories.get(raw_category) or titles.get(raw_category)
             if category is None:
@@ -323,6 +330,8 @@ def import_projects(edition: Edition, data: bytes, filename: str, *, actor=None)
                 cost = parse_number(row.get("cost"))
                 if cost is None or cost <= 0:
                     raise ValueError("вартість має бути більшою за нуль")
+                if cost >= MAX_COST:
+                    raise ValueError(f"«{row.get('cost')}» — завелика вартість")
                 if cost != cost.quantize(Decimal("0.01")):
                     raise ValueError(f"«{row.get('cost')}» — більше двох знаків після коми")
             except ValueError as error:
@@ -639,6 +648,7 @@ def import_pabulib(text: str, slug: str, filename: str, *, actor=None) -> Editio
         )
     if get_edition(slug) is not None:
         raise PbError(f"Видання «{slug}» уже існує.")
+    _check_pabulib_fits(election, filename)
     meta = election.meta
     budget = Fraction(election.budget)
     if budget != Fraction(Decimal(budget.numerator) / Decimal(budget.denominator)):
@@ -650,8 +660,19 @@ def import_pabulib(text: str, slug: str, filename: str, *, actor=None) -> Editio
         or " ".join(v for v in (meta.get("unit", ""), meta.get("instance", "")) if v)
         or slug
     )
-    max_length = election.meta_number("max_length")
-    threshold = election.meta_number("min_project_score_threshold")
+    max_length = _meta_number(election, "max_length", filename)
+    threshold = _meta_number(election, "min_project_score_threshold", filename)
+    for key, value, low in (
+        ("max_length", max_length, 0),
+        ("min_project_score_threshold", threshold, 0),
+    ):
+        if value is not None and not low <= value <= MAX_INT:
+            line = election.meta_lines.get(key)
+            raise PbError(
+                f"Файл «{filename}»"
+                + (f", рядок {line}" if line else "")
+                + f": «{key}» — «{election.meta.get(key)}» поза допустимими межами"
+            )
     rule = election.rule if election.rule in ("greedy", "greedy-no-skip") else "greedy"
     config = EditionConfig(
         slug=slug,
@@ -741,6 +762,42 @@ def import_pabulib(text: str, slug: str, filename: str, *, actor=None) -> Editio
         actor=actor,
     )
     return edition
+
+
+def _check_pabulib_fits(election: pabulib.Election, filename: str) -> None:
+    """What a valid pabulib file may hold but an edition cannot store: :class:`PbError`."""
+
+    def refuse(line: int | None, message: str) -> None:
+        where = f"Файл «{filename}»" + (f", рядок {line}" if line else "")
+        raise PbError(f"{where}: {message}")
+
+    if not 0 <= election.budget < MAX_COST:
+        refuse(election.meta_lines.get("budget"), "бюджет поза допустимими межами")
+    for row in election.projects:
+        if len(row.id) > 40:
+            refuse(row.line, f"ідентифікатор проєкту задовгий ({len(row.id)} знаків; до 40)")
+        if not 0 <= row.cost < MAX_COST:
+            refuse(row.line, f"вартість проєкту «{row.id}» поза допустимими межами")
+    seen: dict[str, int] = {}
+    lines = election.vote_lines
+    for k, voter in enumerate(election.voter_ids):
+        key = voter[:60]
+        if key in seen:
+            refuse(
+                lines[k] if k < len(lines) else None,
+                f"виборець «{key}» повторюється (уперше — у голосі № {seen[key] + 1})",
+            )
+        seen[key] = k
+
+
+def _meta_number(election: pabulib.Election, key: str, filename: str):
+    """A number from META, or :class:`PbError` naming the file and the line."""
+    try:
+        return election.meta_number(key)
+    except ValueError:
+        line = election.meta_lines.get(key)
+        where = f"Файл «{filename}»" + (f", рядок {line}" if line else "")
+        raise PbError(f"{where}: «{key}» — «{election.meta.get(key, '')}» не є числом") from None
 
 
 def counting_money(value) -> Decimal:

@@ -363,6 +363,9 @@ class ImportResult:
     by_type: dict[str, int]
 
 
+MAX_COUNT = 100_000  # of one journal line (a count of acts, publications...)
+
+
 def import_journal(
     data: bytes, filename: str, *, default_type: str = "news", actor=None
 ) -> ImportResult:
@@ -407,15 +410,24 @@ def import_journal(
                 number = parse_number(raw_count)
             except ValueError:
                 number = None
-            if number is None or number != int(number) or number < 1:
+            if number is None or number != int(number) or not 1 <= number <= MAX_COUNT:
                 raise TabularError(
-                    f"кількість «{raw_count}» має бути цілим числом від 1",
+                    f"кількість «{raw_count}» має бути цілим числом від 1 до {MAX_COUNT:,}".replace(
+                        ",", " "
+                    ),
                     file=filename,
                     line=row.line,
                     column="Кількість",
                 )
             count = int(number)
         link = str(row.get("link") or "").strip() or None
+        if link is not None and len(link) > 1000:
+            raise TabularError(
+                f"посилання задовге ({len(link)} знаків; до 1000)",
+                file=filename,
+                line=row.line,
+                column="Посилання",
+            )
         parsed.append((on, entry_type.code, title, count, link))
     if not parsed:
         raise TabularError("у файлі немає жодного рядка з даними", file=filename)

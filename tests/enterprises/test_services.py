@@ -256,3 +256,61 @@ def test_concurrent_uploads_for_one_target_never_both_win(app_factory, database_
         facts = db.session.scalars(select(Fact)).all()
         assert len(current) == 1 and {f.upload_id for f in facts} == {current[0].id}
     assert sorted(outcomes) in (["accepted", "refused"], ["accepted", "accepted"])
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", "1 000 000 000 000 000"])
+def test_enormous_values_are_refused_with_their_line(app, enterprise, value):
+    # Found by fuzzing: such a value raised decimal.InvalidOperation out of the reader.
+    rows = dict(BALANCED, **{"1195": value})
+    with pytest.raises(services.UploadRefused) as info:
+        services.import_statement(
+            form1_csv(rows), "a.csv", edrpou=EDRPOU, year=2020, form="1", now=T1
+        )
+    db.session.rollback()
+    assert any(m.line == 3 and "завелике число" in m.text for m in info.value.messages)
+    assert count(Upload) == 0 and count(Fact) == 0
+
+
+def test_overlong_line_code_is_refused_with_its_line(app, enterprise):
+    # Found by fuzzing: an 11-digit code reached VARCHAR(10) (DataError on PostgreSQL).
+    rows = dict(BALANCED, **{"10000000000": "5"})
+    with pytest.raises(services.UploadRefused) as info:
+        services.import_statement(
+            form1_csv(rows), "a.csv", edrpou=EDRPOU, year=2020, form="1", now=T1
+        )
+    db.session.rollback()
+    assert any(m.line == 8 and "задовгий код рядка" in m.text for m in info.value.messages)
+    assert count(Upload) == 0 and count(Fact) == 0
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "fragment"),
+    [
+        # Found by fuzzing: overlong values reached VARCHAR columns (DataError on PostgreSQL).
+        ("10000000000;Назва;;тис. грн", "Код рядка", "«10000000000» — задовгий код рядка"),
+        ("1000;Назва;;" + "о" * 31, "Одиниці виміру", "задовгий текст (31 знаків; до 30)"),
+        ("1000;" + "Н" * 401 + ";;тис. грн", "Назва коду", "задовгий текст (401 знаків; до 400)"),
+    ],
+)
+def test_catalogue_values_the_database_cannot_hold_are_refused(app, row, column, fragment):
+    from civic.tabular import TabularError
+
+    data = f"Код рядка;Назва коду;Опис коду;Одиниці виміру\n{row}\n".encode()
+    with pytest.raises(TabularError) as info:
+        services.load_catalogue_file(data, "c.csv", "plan", "Нова редакція")
+    db.session.rollback()
+    assert str(info.value).startswith(f"Файл «c.csv», рядок 2, стовпець «{column}»: {fragment}")
+    assert count(CatalogueLine) == 0
+
+
+def test_registry_values_the_database_cannot_hold_are_refused(app):
+    # Found while fuzzing: a 401-character name reached VARCHAR(400) (DataError on PostgreSQL).
+    data = (
+        "Код ЄДРПОУ;Назва підприємства;Тип звітності;Галузь\r\n"
+        f"09900113;{'Н' * 401};З;Водопостачання\r\n"
+    ).encode()
+    with pytest.raises(services.UploadRefused) as info:
+        services.import_enterprise_list(data, "l.csv")
+    db.session.rollback()
+    assert "Рядок 2: «Назва підприємства»: задовгий текст (401 знаків; до 400)" in str(info.value)
+    assert count(Enterprise) == 0

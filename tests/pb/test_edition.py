@@ -54,3 +54,40 @@ def test_mistakes_are_named(change, message):
 )
 def test_budget_year_from_title(title, year):
     assert budget_year_from_title(title) == year
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        # Found while fuzzing: the TOML syntax errors came in English, with no Ukrainian line.
+        ('slug = "x"\n[[categories]\n', "рядок 2, позиція 13"),
+        ('slug = "x"\ntitle = "\\q"\n', "рядок 2, позиція 12"),
+        ('slug = "x"\nmin_age = ', "рядок 2 (кінець файлу)"),
+    ],
+)
+def test_toml_syntax_errors_name_the_line_in_ukrainian(text, where):
+    with pytest.raises(EditionError) as err:
+        parse_edition(text)
+    assert str(err.value).startswith(f"файл налаштувань не є коректним TOML: {where} — помилка")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        # Found by fuzzing: values beyond the database's columns raised OverflowError (SQLite),
+        # DataError (PostgreSQL) or decimal.InvalidOperation instead of an EditionError.
+        (("min_age = 16", "min_age = 100000000000"), "«min_age» має бути цілим числом від 0"),
+        (("min_votes = 0", "min_votes = 99999999999999"), "«min_votes» має бути цілим числом"),
+        (("max_choices = 1", "max_choices = 10000000000"), "«max_choices» має бути цілим"),
+        (("min_age = 16", "min_age = 16\nbudget_year = 99999999999"), "не рік бюджету"),
+        (('budget = "1159863.30"', 'budget = "1e30"'), "завелика"),
+        (('budget = "1159863.30"', 'budget = "1000000000000"'), "завелика"),
+        (('рік"', "рік" + "ь" * 300 + '"'), "«title» задовгий"),
+        (('title = "Малі проєкти"', 'title = "' + "М" * 201 + '"'), "«title» задовгий"),
+    ],
+)
+def test_values_the_database_cannot_hold_are_named(change, message):
+    text = EXAMPLE.read_text(encoding="utf-8").replace(*change, 1)
+    assert text != EXAMPLE.read_text(encoding="utf-8")
+    with pytest.raises(EditionError, match=message):
+        parse_edition(text)

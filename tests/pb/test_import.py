@@ -203,3 +203,81 @@ def test_example_projects_file_loads(app):
         edition, (EXAMPLES / "pb-projects.csv").read_bytes(), "pb-projects.csv"
     )
     assert n >= 3
+
+
+@pytest.mark.parametrize("key", ["max_length", "min_project_score_threshold"])
+def test_pabulib_meta_number_that_is_not_a_number_is_refused(app, key):
+    # Found by fuzzing: «max_length;-» raised a bare ValueError from the service.
+    text = (
+        "META\nkey;value\nnum_projects;1\nnum_votes;1\nbudget;1000\nvote_type;approval\n"
+        f"{key};-\nPROJECTS\nproject_id;cost\n1;400\nVOTES\nvoter_id;vote\na;1\n"
+    )
+    with pytest.raises(PbError) as err:
+        services.import_pabulib(text, "meta-test", "vote.pb")
+    assert str(err.value) == f"Файл «vote.pb», рядок 7: «{key}» — «-» не є числом"
+    db.session.rollback()
+    assert services.get_edition("meta-test") is None
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        # Found by fuzzing: an overlong code or title and an enormous cost reached the database
+        # (a DataError on PostgreSQL) or broke Decimal arithmetic.
+        ("К" * 41 + ";Назва;small;100", "«Код»: код проєкту задовгий (до 40 знаків)"),
+        ("М-99;" + "Н" * 401 + ";small;100", "«Назва»: назва задовга (401 знаків; до 400)"),
+        ("М-99;Назва;small;1 000 000 000 000", "«Вартість»: «1 000 000 000 000» — завелика"),
+        ("М-99;Назва;small;99999999999999999999", "«Вартість»: «99999999999999999999» — завелике"),
+    ],
+)
+def test_projects_the_database_cannot_hold_are_refused(edition, row, message):
+    data = f"Код;Назва;Категорія;Вартість\n{row}\n".encode()
+    with pytest.raises(PbError) as err:
+        services.import_projects(edition, data, "p.csv")
+    assert err.value.problems and err.value.problems[0].startswith("Файл «p.csv», рядок 2")
+    assert message in err.value.problems[0]
+    db.session.rollback()
+    assert count(Project) == 4
+
+
+PABULIB_HEAD = (
+    "META\nkey;value\nnum_projects;1\nnum_votes;2\nbudget;{budget}\nvote_type;approval\n"
+    "PROJECTS\nproject_id;cost\n{project};{cost}\nVOTES\nvoter_id;vote\n{first};{project}\n"
+    "b;{project}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        # Found by fuzzing: a repeated voter id broke the unique index (IntegrityError); an
+        # overlong project id or an enormous cost or budget overflowed PostgreSQL's columns.
+        ({"first": "b"}, "рядок 13: виборець «b» повторюється (уперше — у голосі № 1)"),
+        ({"project": "P" * 41}, "рядок 9: ідентифікатор проєкту задовгий (41 знаків; до 40)"),
+        ({"cost": "10" + "0" * 12}, "рядок 9: вартість проєкту «1» поза допустимими межами"),
+        ({"budget": "10" + "0" * 12}, "рядок 5: бюджет поза допустимими межами"),
+    ],
+)
+def test_pabulib_files_the_database_cannot_hold_are_refused(app, values, message):
+    text = PABULIB_HEAD.format(
+        **{"budget": 1000, "project": "1", "cost": 400, "first": "a", **values}
+    )
+    with pytest.raises(PbError) as err:
+        services.import_pabulib(text, "too-much", "vote.pb")
+    assert str(err.value) == f"Файл «vote.pb», {message}"
+    db.session.rollback()
+    assert services.get_edition("too-much") is None
+
+
+def test_pabulib_max_length_beyond_any_ballot_is_refused(app):
+    # Found by fuzzing: «max_length;99999999999» reached an INTEGER column (OverflowError).
+    text = PABULIB_HEAD.format(budget=1000, project="1", cost=400, first="a").replace(
+        "vote_type;approval\n", "vote_type;approval\nmax_length;99999999999\n"
+    )
+    with pytest.raises(PbError) as err:
+        services.import_pabulib(text, "too-long", "vote.pb")
+    assert str(err.value) == (
+        "Файл «vote.pb», рядок 7: «max_length» — «99999999999» поза допустимими межами"
+    )
+    db.session.rollback()
+    assert services.get_edition("too-long") is None

@@ -194,3 +194,13 @@ def test_round_trip_on_every_shared_file(path):
     assert again == original
     assert pabulib.write(again) == written
     assert len(original.ballots) == len(original.voter_ids) > 0
+
+
+def test_broken_quotes_spanning_lines_are_a_pabulib_error():
+    # Found by fuzzing: an unclosed quote joined the next lines and csv raised its own Error.
+    text = SMALL.replace('"Park; benches"', '"')
+    line = text.splitlines().index('1;400.0;3;";green;kids;all;1') + 1
+    with pytest.raises(PabulibError) as err:
+        pabulib.read(text)
+    assert err.value.line == line
+    assert str(err.value).startswith(f"Рядок {line}: лапки не закрито")

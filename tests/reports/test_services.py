@@ -217,3 +217,29 @@ def test_concurrent_generation_numbers_versions_uniquely(app_factory):
         numbers = [v.number for v in services.list_versions(NOV)]
         assert sorted(numbers) == list(range(1, len(numbers) + 1))
         assert len(numbers) == outcomes.count("ok")
+
+
+@pytest.mark.parametrize(
+    ("cells", "column", "fragment"),
+    [
+        # Found by fuzzing: an enormous count overflowed the INTEGER column (OverflowError on
+        # SQLite, DataError on PostgreSQL) and an overlong link the VARCHAR(1000) column.
+        ("Назва;;news;10000000000", "Кількість", "від 1 до 100 000"),
+        ("Назва;;news;100001", "Кількість", "від 1 до 100 000"),
+        ("Назва;https://x/" + "a" * 1000 + ";news;1", "Посилання", "посилання задовге"),
+    ],
+)
+def test_journal_values_the_database_cannot_hold_are_refused(app, cells, column, fragment):
+    from civic.reports.models import JournalEntry, JournalImport
+    from civic.tabular import TabularError
+
+    services.ensure_defaults()
+    db.session.commit()
+    data = f"Дата;Заголовок;Посилання;Тип;Кількість\n01.12.2020;{cells}\n".encode()
+    with pytest.raises(TabularError) as info:
+        services.import_journal(data, "j.csv")
+    db.session.rollback()
+    assert str(info.value).startswith(f"Файл «j.csv», рядок 2, стовпець «{column}»")
+    assert fragment in str(info.value)
+    for model in (JournalEntry, JournalImport):
+        assert db.session.scalar(db.select(db.func.count()).select_from(model)) == 0

@@ -77,6 +77,11 @@ class PostgresServer:
             "--no-locale",
             "--no-sync",
         )
+        self.resume()
+        return self
+
+    def resume(self) -> None:
+        """Start the server on its existing data folder and port (after :meth:`pause`)."""
         options = (
             f"-p {self.port} -k {self.base} -c listen_addresses=127.0.0.1 -c fsync=off "
             "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
@@ -84,7 +89,7 @@ class PostgresServer:
         self._run(
             "pg_ctl",
             "-D",
-            str(data),
+            str(self.base / "data"),
             "-o",
             options,
             "-l",
@@ -94,7 +99,10 @@ class PostgresServer:
             "60",
             "start",
         )
-        return self
+
+    def pause(self) -> None:
+        """Stop the server (closing every connection) but keep its data for :meth:`resume`."""
+        self._run("pg_ctl", "-D", str(self.base / "data"), "-m", "fast", "-w", "stop")
 
     def postmaster_pid(self) -> int:
         return int((self.base / "data" / "postmaster.pid").read_text().split()[0])
