@@ -570,10 +570,15 @@ def report(result: dict) -> bool:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.load", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="3 s per scenario, fewer threads")
+    parser.add_argument("--quick", action="store_true", help="3 s per scenario, 8 threads")
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--seconds", type=float, default=None, help="per scenario (default 20)")
-    parser.add_argument("--threads", type=int, default=None, help="client threads (default 16)")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="client threads (default 48: each citizen waits for a mail)",
+    )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument(
         "--gunicorn-threads", type=int, default=1, help="threads per worker (>1: gthread workers)"
@@ -584,7 +589,7 @@ def main(argv=None) -> int:
     if args.seconds is None:
         args.seconds = 3.0 if args.quick else 20.0
     if args.threads is None:
-        args.threads = 4 if args.quick else 16
+        args.threads = 8 if args.quick else 48
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     good = True
     for backend in backends:
