@@ -67,6 +67,10 @@ def close(connection: smtplib.SMTP | None) -> None:
         connection.close()
 
 
+class ServerUnreachable(OSError):
+    """Connecting to the mail server failed: the rest of a batch would fail the same way."""
+
+
 def _send(message: EmailMessage, connection: smtplib.SMTP | None, config) -> smtplib.SMTP:
     """Send over ``connection`` (opened if None, reopened once if the server dropped it)."""
     if connection is not None:
@@ -75,7 +79,10 @@ def _send(message: EmailMessage, connection: smtplib.SMTP | None, config) -> smt
             return connection
         except smtplib.SMTPServerDisconnected:
             connection.close()
-    connection = connect(config)
+    try:
+        connection = connect(config)
+    except (OSError, smtplib.SMTPException) as exc:
+        raise ServerUnreachable(str(exc)) from exc
     try:
         connection.send_message(message)
     except BaseException:
@@ -128,17 +135,23 @@ def send_mail(to: str, subject: str, body: str, *, category: str = "") -> Outbox
 
 
 def _deliver_row(row: OutboxMessage, connection, cfg, *, close_after: bool = False):
+    """Send one outbox message and record the outcome; returns the connection to go on with
+    (None after a failure) and, when the server could not even be reached, the error."""
+    unreachable = None
     try:
         connection = _send(_message_of(row), connection, cfg)
         row.status, row.error = SENT, ""
     except (OSError, smtplib.SMTPException) as exc:
         log.warning("SMTP delivery of outbox message %s failed: %s", row.id, exc)
         row.status, row.error = FAILED, str(exc)[:500]
+        if isinstance(exc, ServerUnreachable):
+            unreachable = row.error
+        close(connection)
         connection = None
     if close_after:
         close(connection)
         connection = None
-    return connection
+    return connection, unreachable
 
 
 def claim(ids: list[int]) -> list[int]:
@@ -178,8 +191,12 @@ def deliver(ids: list[int], connection: smtplib.SMTP | None = None, *, claim_fir
     rows = db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.id.in_(ids), wanted).order_by(OutboxMessage.id)
     )
+    unreachable = None
     for row in rows:
-        connection = _deliver_row(row, connection, cfg)
+        if unreachable:  # one failed connection per batch, not one per message
+            row.status, row.error = FAILED, unreachable
+            continue
+        connection, unreachable = _deliver_row(row, connection, cfg)
     db.session.commit()
     return connection
 

@@ -13,6 +13,12 @@ class Inbox:
         self.messages = []
         self.sessions = 0  # SMTP connections that sent at least one message
 
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if address.startswith("refused"):
+            return "550 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_MAIL(self, server, session, envelope, address, mail_options):  # noqa: N802
         if not getattr(session, "counted", False):
             session.counted = True

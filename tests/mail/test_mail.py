@@ -103,6 +103,37 @@ def test_deliver_command_sends_what_a_dead_process_left(app_factory, smtp_server
     assert sorted(m["Subject"] for m in inbox.messages) == ["Давно в черзі", "Покинуто", "Щойно"]
 
 
+def test_one_refused_recipient_fails_alone(app_factory, smtp_server):
+    controller, inbox = smtp_server
+    app = app_factory(MAIL_SERVER=controller.hostname, MAIL_PORT=controller.port)
+    with app.app_context():
+        rows = [send_mail(to, "Лист", "Текст") for to in ("a@x.ua", "refused@x.ua", "b@x.ua")]
+        db.session.commit()
+        assert wait_for_delivery(app)
+        assert [_status(r.id)[0] for r in rows] == ["sent", "failed", "sent"]
+        assert "No such user" in _status(rows[1].id)[1]
+    assert inbox.sessions == 2  # the refusal ends its connection; the next message opens one
+
+
+def test_unreachable_server_is_tried_once_per_batch(app_factory, monkeypatch):
+    from civic.mail import services
+
+    attempts = []
+
+    def refuse(config):
+        attempts.append(config["MAIL_PORT"])
+        raise ConnectionRefusedError("Connection refused")
+
+    app = app_factory(MAIL_SERVER="127.0.0.1", MAIL_PORT=25, MAIL_DELIVERY="queue")
+    monkeypatch.setattr(services, "connect", refuse)
+    with app.app_context():
+        rows = [send_mail(f"c{i}@example.com", "Тема", "Текст") for i in range(5)]
+        db.session.commit()
+        assert services.deliver([r.id for r in rows]) is None
+        assert {_status(r.id) for r in rows} == {("failed", "Connection refused")}
+    assert len(attempts) == 1
+
+
 def test_deliver_command_needs_a_server(runner):
     result = runner.invoke(args=["mail", "deliver"])
     assert result.exit_code != 0 and "Поштовий сервер не налаштовано" in result.output
