@@ -184,6 +184,50 @@ def test_import_killed_midway_changes_nothing_and_can_be_rerun(app, database_url
     assert changed == {"pb_ballots", "pb_imported_files", "audit_events"}
 
 
+def _pabulib_file(path: Path) -> Path:
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write(
+            "META\nkey;value\ndescription;Згенерований файл\ncountry;Ukraine\nunit;Ніжин\n"
+            f"instance;2021\nnum_projects;3\nnum_votes;{BALLOTS}\nbudget;1000000\n"
+            "vote_type;approval\nrule;greedy\nmin_length;1\nmax_length;2\n"
+            "PROJECTS\nproject_id;cost;name\n1;400000;Сквер\n2;300000;Стадіон\n3;500000;Парк\n"
+            "VOTES\nvoter_id;vote\n"
+        )
+        for i in range(1, BALLOTS + 1):
+            handle.write(f"{i};{1 + i % 3},{1 + (i + 1) % 3}\n")
+    return path
+
+
+def test_pabulib_import_killed_midway_changes_nothing_and_can_be_rerun(app, database_url, tmp_path):
+    """`civic pb import-pb` creates a whole edition in one transaction: killed while its votes
+    go in, it leaves no edition, no project, no vote, and the same command then succeeds."""
+    from civic.pb.models import Ballot, Edition
+
+    db.session.remove()
+    before = snapshot()
+    db.engine.dispose()
+
+    source = _pabulib_file(tmp_path / "generated.pb")
+    env = _cli_env(database_url, tmp_path / "instance")
+    command = [sys.executable, "-m", "civic", "pb", "import-pb", "--edition", "gen-2021"]
+    printed = _kill_when_progressing([*command, str(source)], env)
+    assert "Імпорт голосів" in printed
+
+    if database_url.startswith("sqlite"):
+        _sqlite_sound(database_url)
+    else:
+        _no_other_sessions(database_url)
+    assert snapshot() == before
+
+    rerun = subprocess.run(
+        [*command, str(source)], cwd=REPO_ROOT, env=env, capture_output=True, timeout=300
+    )
+    assert rerun.returncode == 0, rerun.stderr.decode()[-2000:]
+    db.session.remove()
+    assert db.session.scalar(sa_select(func.count()).select_from(Edition)) == 1
+    assert db.session.scalar(sa_select(func.count()).select_from(Ballot)) == BALLOTS
+
+
 # ---------------------------------------------------------------- the database going away
 
 

@@ -61,6 +61,13 @@ def _operation(func):
     return with_appcontext(wrapper)
 
 
+def _pabulib_votes(text: str) -> int:
+    """Roughly how many votes a pabulib file holds (for a progress bar): lines of its VOTES
+    section after the header."""
+    at = text.find("\nVOTES")
+    return max(0, text.count("\n", at + 1) - 1) if at >= 0 else 0
+
+
 def _edition(slug: str):
     from civic.pb.services import PbError, get_edition
 
@@ -139,7 +146,9 @@ def register(cli: click.Group) -> None:
             text = _read(file).decode("utf-8-sig")
         except UnicodeDecodeError:
             raise click.ClickException(f"Файл «{file}» не в кодуванні UTF-8.") from None
-        edition = import_pabulib(text, slug, Path(file).name)
+        votes = _pabulib_votes(text)
+        with click.progressbar(length=votes, label="Імпорт голосів", file=sys.stderr) as bar:
+            edition = import_pabulib(text, slug, Path(file).name, progress=bar.update)
         click.echo(f"Видання «{edition.slug}» створено з файлу «{Path(file).name}».")
 
     @cli.command("tally")

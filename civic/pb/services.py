@@ -635,8 +635,17 @@ def _mark_dirty(edition: Edition) -> None:
 # ---------------------------------------------------------------- pabulib
 
 
-def import_pabulib(text: str, slug: str, filename: str, *, actor=None) -> Edition:
-    """Create a whole edition from a pabulib file: settings from META, projects, votes."""
+def import_pabulib(
+    text: str,
+    slug: str,
+    filename: str,
+    *,
+    actor=None,
+    progress: Callable[[int], None] | None = None,
+) -> Edition:
+    """Create a whole edition from a pabulib file: settings from META, projects, votes.
+
+    ``progress`` is called with the number of votes written since its last call."""
     try:
         election = pabulib.read(text)
     except pabulib.PabulibError as error:
@@ -751,9 +760,13 @@ def import_pabulib(text: str, slug: str, filename: str, *, actor=None) -> Editio
         )
         if len(chunk) >= CHUNK:
             db.session.execute(table_insert, chunk)
+            if progress is not None:
+                progress(len(chunk))
             chunk = []
     if chunk:
         db.session.execute(table_insert, chunk)
+        if progress is not None:
+            progress(len(chunk))
     record_event(
         "pb.pabulib_imported",
         object_type="pb_edition",
