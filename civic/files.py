@@ -13,6 +13,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import click
+
 ERRNO_TEXT = {
     errno.ENOSPC: "на диску закінчилося місце",
     errno.EDQUOT: "перевищено дискову квоту",
@@ -25,8 +27,9 @@ ERRNO_TEXT = {
 }
 
 
-class OutputError(RuntimeError):
-    """The output file could not be written; nothing was left behind."""
+class OutputError(click.ClickException):
+    """The output file could not be written; nothing was left behind. A command that lets it
+    through ends with its Ukrainian message (exit code 1), no traceback."""
 
 
 def describe(exc: OSError) -> str:

@@ -13,7 +13,7 @@ from civic.database import utcnow
 from civic.enterprises import exports, services
 from civic.enterprises.catalogue import DEFAULT_EDITIONS, FORMS
 from civic.extensions import db
-from civic.files import OutputError, write_output
+from civic.files import write_output
 from civic.tabular import TabularError
 
 cli = AppGroup("enterprises", help="Комунальні підприємства: звітність, плани, відкриті дані.")
@@ -155,7 +155,7 @@ def export_command(fmt, out):
         files = exports.datapackage_files(now)
         with click.progressbar(files.items(), label="Запис пакета даних", file=sys.stderr) as bar:
             for name, data in bar:
-                _write(target / name, data)
+                write_output(target / name, data)
         click.echo(f"Пакет даних записано в {target} ({len(files)} файли).")
         return
     data = {
@@ -164,15 +164,8 @@ def export_command(fmt, out):
         "json": lambda: exports.export_json(now),
         "openbudget": exports.openbudget_zip,
     }[fmt]()
-    _write(target, data)
+    write_output(target, data)
     click.echo(f"Записано {target} ({len(data)} байтів).")
-
-
-def _write(path, data: bytes) -> None:
-    try:
-        write_output(path, data)
-    except OutputError as exc:
-        raise click.ClickException(str(exc)) from exc
 
 
 @catalogue_cli.command("load")

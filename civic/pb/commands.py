@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from civic.files import OutputError, write_output
+from civic.files import write_output
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -220,10 +220,7 @@ def register(cli: click.Group) -> None:
         if out == "-":
             sys.stdout.buffer.write(data)
         else:
-            try:
-                write_output(out, data)
-            except OutputError as exc:
-                raise click.ClickException(str(exc)) from exc
+            write_output(out, data)
             click.echo(f"Записано {out} ({len(data)} байт).", err=True)
 
     @cli.command("purge-personal-data")

@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 
 from civic import tabular
 from civic.extensions import db
-from civic.files import OutputError, write_output
+from civic.files import write_output
 from civic.petitions import services, stats
 
 cli = AppGroup("petitions", help="Електронні петиції.")
@@ -18,10 +18,7 @@ cli = AppGroup("petitions", help="Електронні петиції.")
 
 def _write(data: bytes, out: str | None) -> None:
     if out:
-        try:
-            write_output(out, data)
-        except OutputError as exc:
-            raise click.ClickException(str(exc)) from exc
+        write_output(out, data)
         click.echo(f"Записано: {out}", err=True)
     else:
         sys.stdout.buffer.write(data)

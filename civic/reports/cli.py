@@ -10,7 +10,7 @@ import click
 from flask.cli import AppGroup
 
 from civic.extensions import db
-from civic.files import OutputError, write_output
+from civic.files import write_output
 from civic.reports import services
 from civic.reports.monthly import MonthError, parse_month
 from civic.tabular import TabularError
@@ -70,7 +70,7 @@ def pdf_command(month_text: str, out: Path, final: bool, by_login: str | None) -
         )
         db.session.commit()  # the default template and calendar, created on first use
         data = services.render_pdf(report)
-    _write(out, data)
+    write_output(out, data)
     click.echo(f"Записано {out} ({len(data)} байт).", err=True)
 
 
@@ -85,7 +85,7 @@ def json_command(month_text: str, out: Path | None) -> None:
     if out is None:
         click.echo(text)
     else:
-        _write(out, (text + "\n").encode("utf-8"))
+        write_output(out, (text + "\n").encode("utf-8"))
         click.echo(f"Записано {out}.", err=True)
 
 
@@ -113,10 +113,3 @@ def journal_import(file: Path, type_code: str) -> None:
     db.session.commit()
     summary = ", ".join(f"{code}: {n}" for code, n in sorted(result.by_type.items()))
     click.echo(f"Імпортовано {result.rows} записів ({summary}).")
-
-
-def _write(path, data: bytes) -> None:
-    try:
-        write_output(path, data)
-    except OutputError as exc:
-        raise click.ClickException(str(exc)) from exc
