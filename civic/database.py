@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from flask import Flask
 from flask_sqlalchemy.pagination import SelectPagination
@@ -59,6 +60,9 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=dt.UTC)
         return value.astimezone(dt.UTC)
+
+
+KYIV = ZoneInfo("Europe/Kyiv")  # the council's time: legal dates and what people read
 
 
 def utcnow() -> dt.datetime:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
+from civic.database import KYIV
+
 LOCALE = "uk_UA"
-KYIV = ZoneInfo("Europe/Kyiv")  # stored times are UTC; people read the council's local time
 
 
 def local(value):

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from civic.database import KYIV
 from civic.enterprises.models import Enterprise, Upload
 from civic.extensions import db
-
-KYIV = ZoneInfo("Europe/Kyiv")
 
 
 def _kyiv_midnight(day: dt.date) -> dt.datetime:

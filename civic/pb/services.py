@@ -245,8 +245,8 @@ def _refuse_known_file(edition: Edition, kind: str, digest: str, filename: str) 
         )
 
 
-def _problem(filename: str, line: int, column: str | None, message: str) -> str:
-    where = f"Файл «{filename}», рядок {line}"
+def _problem(filename: str, line: int | None, column: str | None, message: str) -> str:
+    where = f"Файл «{filename}»" + (f", рядок {line}" if line else "")
     if column:
         where += f", «{column}»"
     return f"{where}: {message}"
@@ -676,12 +676,8 @@ def import_pabulib(
         ("min_project_score_threshold", threshold, 0),
     ):
         if value is not None and not low <= value <= MAX_INT:
-            line = election.meta_lines.get(key)
-            raise PbError(
-                f"Файл «{filename}»"
-                + (f", рядок {line}" if line else "")
-                + f": «{key}» — «{election.meta.get(key)}» поза допустимими межами"
-            )
+            message = f"«{key}» — «{election.meta.get(key)}» поза допустимими межами"
+            raise PbError(_problem(filename, election.meta_lines.get(key), None, message))
     rule = election.rule if election.rule in ("greedy", "greedy-no-skip") else "greedy"
     config = EditionConfig(
         slug=slug,
@@ -781,8 +777,7 @@ def _check_pabulib_fits(election: pabulib.Election, filename: str) -> None:
     """What a valid pabulib file may hold but an edition cannot store: :class:`PbError`."""
 
     def refuse(line: int | None, message: str) -> None:
-        where = f"Файл «{filename}»" + (f", рядок {line}" if line else "")
-        raise PbError(f"{where}: {message}")
+        raise PbError(_problem(filename, line, None, message))
 
     if not 0 <= election.budget < MAX_COST:
         refuse(election.meta_lines.get("budget"), "бюджет поза допустимими межами")
@@ -808,9 +803,8 @@ def _meta_number(election: pabulib.Election, key: str, filename: str):
     try:
         return election.meta_number(key)
     except ValueError:
-        line = election.meta_lines.get(key)
-        where = f"Файл «{filename}»" + (f", рядок {line}" if line else "")
-        raise PbError(f"{where}: «{key}» — «{election.meta.get(key, '')}» не є числом") from None
+        message = f"«{key}» — «{election.meta.get(key, '')}» не є числом"
+        raise PbError(_problem(filename, election.meta_lines.get(key), None, message)) from None
 
 
 def counting_money(value) -> Decimal:

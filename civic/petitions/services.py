@@ -12,7 +12,6 @@ import hmac
 import ipaddress
 import secrets
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import and_, func, or_, select, true, update
@@ -21,7 +20,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from civic.audit.services import record_event
-from civic.database import paginate_rows, utcnow
+from civic.database import KYIV, paginate_rows, utcnow
 from civic.extensions import db
 from civic.mail.services import send_mail
 from civic.petitions import lifecycle, screening
@@ -29,7 +28,6 @@ from civic.petitions.lifecycle import Action, State
 from civic.petitions.models import Invalidation, Petition, RefusalReasonRow, Signature
 from civic.workcalendar.services import get_calendar
 
-KYIV = ZoneInfo("Europe/Kyiv")
 LOCK_MINUTES = 30
 SIGNERS_PER_PAGE = 100  # the public list of signers
 SIGNERS_ON_PETITION = 20  # the first of them, on the petition's page
