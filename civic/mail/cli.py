@@ -35,8 +35,8 @@ def deliver_command(older_than: int, failed: bool) -> None:
     counts = {"sent": 0, "failed": 0}
     connection = None
     with click.progressbar(length=len(ids), label="Надсилання", file=sys.stderr) as bar:
-        for start in range(0, len(ids), 50):
-            batch = ids[start : start + 50]
+        for start in range(0, len(ids), services.BATCH):
+            batch = ids[start : start + services.BATCH]
             connection = services.deliver(batch, connection)
             for status in services.statuses(batch):
                 counts[status] = counts.get(status, 0) + 1

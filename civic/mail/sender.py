@@ -25,7 +25,6 @@ from civic.mail import services
 log = logging.getLogger(__name__)
 
 IDLE_SECONDS = 5.0  # close the SMTP connection after this long without work
-BATCH = 50
 # After the first message, wait this long for others: one database round and one wake-up per
 # batch instead of per message (a busy web process queues dozens a second); mail is not urgent.
 BATCH_WINDOW = 0.05
@@ -65,7 +64,7 @@ class Sender:
             return None
         batch = [first]
         deadline = time.monotonic() + BATCH_WINDOW
-        while len(batch) < BATCH:
+        while len(batch) < services.BATCH:
             left = deadline - time.monotonic()
             if left <= 0:
                 break

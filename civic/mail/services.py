@@ -26,6 +26,7 @@ from civic.mail.models import FAILED, QUEUED, SENDING, SENT, STORED, OutboxMessa
 log = logging.getLogger(__name__)
 
 DELIVERY_MODES = ("background", "inline", "queue")
+BATCH = 50  # messages per database round and per progress step
 PENDING_KEY = "civic.mail.pending"  # ids queued in a session, handed to the sender on commit
 STALE_SENDING = dt.timedelta(minutes=10)  # a claim older than this was a process that died
 
@@ -105,6 +106,7 @@ def send_mail(to: str, subject: str, body: str, *, category: str = "") -> Outbox
     error, for an administrator to see and for ``civic mail deliver --failed`` to resend.
     """
     cfg = current_app.config
+    mode = delivery_mode(cfg) if cfg.get("MAIL_SERVER") else None
     row = OutboxMessage(
         created_at=utcnow(),
         sender=cfg.get("MAIL_SENDER") or "civic@localhost",
@@ -112,25 +114,21 @@ def send_mail(to: str, subject: str, body: str, *, category: str = "") -> Outbox
         subject=subject,
         body=body,
         category=category,
+        status=QUEUED if mode in ("background", "queue") else STORED,
     )
     db.session.add(row)
-    if not cfg.get("MAIL_SERVER"):
-        db.session.flush()
+    db.session.flush()  # the id names the .eml file and goes to the sender
+    if mode is None:
         folder = Path(current_app.instance_path) / "outbox"
         folder.mkdir(parents=True, exist_ok=True)
-        name = f"{row.created_at:%Y%m%dT%H%M%S}-{row.id:06d}.eml"
-        (folder / name).write_bytes(_message_of(row).as_bytes())
-        row.status = STORED
-        row.eml_name = name
-    elif delivery_mode(cfg) == "inline":
+        row.eml_name = f"{row.created_at:%Y%m%dT%H%M%S}-{row.id:06d}.eml"
+        (folder / row.eml_name).write_bytes(_message_of(row).as_bytes())
         db.session.flush()
+    elif mode == "inline":
         _deliver_row(row, None, cfg, close_after=True)
-    else:
-        row.status = QUEUED
         db.session.flush()
-        if delivery_mode(cfg) == "background":
-            db.session.info.setdefault(PENDING_KEY, []).append(row.id)
-    db.session.flush()
+    elif mode == "background":
+        db.session.info.setdefault(PENDING_KEY, []).append(row.id)
     return row
 
 
