@@ -270,11 +270,6 @@ def signers_page(petition: Petition, *, page: int = 1, per_page: int | None = No
     )
 
 
-def count_signers(petition: Petition) -> int:
-    query = _counted_signatures(petition.id).with_only_columns(func.count(Signature.id))
-    return db.session.scalar(query) or 0
-
-
 def suggest_similar(
     title: str, *, today: dt.date, exclude: int | None = None, include_moderation: bool = False
 ):

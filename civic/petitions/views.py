@@ -400,7 +400,6 @@ def staff_detail(petition_id: int):
         similar=services.suggest_similar(
             petition.title, today=today, exclude=petition.id, include_moderation=True
         ),
-        signers_count=services.count_signers(petition),
         today=today,
         outcomes=services.ANSWER_OUTCOMES,
     )
@@ -415,13 +414,9 @@ def _run(petition_id: int, action, form_class=VersionedForm, success: str = "Ð—Ð
             for error in errors:
                 flash(error, "error")
         return redirect(url_for("petitions.staff_detail", petition_id=petition_id))
-    version = form.version.data
+    version = str(form.version.data or "")
     try:
-        action(
-            petition,
-            form,
-            int(version) if str(version or "").isascii() and str(version or "").isdigit() else None,
-        )
+        action(petition, form, int(version) if version.isascii() and version.isdigit() else None)
         db.session.commit()
     except services.PetitionError as exc:
         db.session.rollback()
