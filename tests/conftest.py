@@ -72,12 +72,17 @@ def shared_dir() -> Path:
     return SHARED
 
 
-@pytest.fixture(scope="session")
-def pg_server():
+def start_postgres() -> PostgresServer:
+    """A throwaway PostgreSQL server, or a failed test saying why it could not start."""
     try:
-        server = PostgresServer().start()
+        return PostgresServer().start()
     except PostgresUnavailable as exc:
         unavailable(f"PostgreSQL could not start: {exc}")
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    server = start_postgres()
     yield server
     server.stop()
 

@@ -34,8 +34,7 @@ from werkzeug.serving import make_server
 
 from civic import create_app
 from civic.extensions import db
-from tests.conftest import BACKENDS, REPO_ROOT, _migrate, base_config, unavailable
-from tests.support.postgres import PostgresServer, PostgresUnavailable
+from tests.conftest import BACKENDS, REPO_ROOT, _migrate, base_config, start_postgres
 from tests.support.snapshot import snapshot
 
 EXAMPLES = REPO_ROOT / "docs" / "examples"
@@ -145,6 +144,26 @@ def _sqlite_sound(database_url: str) -> None:
         conn.close()
 
 
+def _kill_check_rerun(command: list[str], env: dict[str, str], database_url: str, label: str):
+    """SIGKILL ``command`` while its progress bar moves; the database must then be exactly as
+    ``before`` (taken by the caller), hold no lock, and the same command must succeed. Returns
+    the re-run's stdout and the snapshot taken before."""
+    db.session.remove()
+    before = snapshot()
+    db.engine.dispose()
+    printed = _kill_when_progressing(command, env)
+    assert label in printed
+    if database_url.startswith("sqlite"):
+        _sqlite_sound(database_url)
+    else:
+        _no_other_sessions(database_url)
+    assert snapshot() == before
+    rerun = subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr.decode()[-2000:]
+    db.session.remove()
+    return rerun.stdout.decode(), before
+
+
 def test_import_killed_midway_changes_nothing_and_can_be_rerun(app, database_url, tmp_path):
     from civic.pb import services
     from civic.pb.models import Ballot, ImportedFile
@@ -155,28 +174,14 @@ def test_import_killed_midway_changes_nothing_and_can_be_rerun(app, database_url
         edition, (EXAMPLES / "pb-projects.csv").read_bytes(), "pb-projects.csv"
     )
     db.session.commit()
-    db.session.remove()
-    before = snapshot()
-    db.engine.dispose()
 
     ballots = _ballots_file(tmp_path / "ballots.csv")
     env = _cli_env(database_url, tmp_path / "instance")
     command = [sys.executable, "-m", "civic", "pb", "ballots", "import", "--edition", "gb-2021"]
-    printed = _kill_when_progressing([*command, str(ballots)], env)
-    assert "Імпорт бюлетенів" in printed
-
-    if database_url.startswith("sqlite"):
-        _sqlite_sound(database_url)
-    else:
-        _no_other_sessions(database_url)
-    assert snapshot() == before
-
-    rerun = subprocess.run(
-        [*command, str(ballots)], cwd=REPO_ROOT, env=env, capture_output=True, timeout=300
+    output, before = _kill_check_rerun(
+        [*command, str(ballots)], env, database_url, "Імпорт бюлетенів"
     )
-    assert rerun.returncode == 0, rerun.stderr.decode()[-2000:]
-    assert f"Бюлетенів імпортовано: {BALLOTS}" in rerun.stdout.decode()
-    db.session.remove()
+    assert f"Бюлетенів імпортовано: {BALLOTS}" in output
     assert db.session.scalar(sa_select(func.count()).select_from(Ballot)) == BALLOTS
     assert db.session.scalar(sa_select(func.count()).select_from(ImportedFile)) == 2
     after = snapshot()
@@ -203,27 +208,10 @@ def test_pabulib_import_killed_midway_changes_nothing_and_can_be_rerun(app, data
     go in, it leaves no edition, no project, no vote, and the same command then succeeds."""
     from civic.pb.models import Ballot, Edition
 
-    db.session.remove()
-    before = snapshot()
-    db.engine.dispose()
-
     source = _pabulib_file(tmp_path / "generated.pb")
     env = _cli_env(database_url, tmp_path / "instance")
     command = [sys.executable, "-m", "civic", "pb", "import-pb", "--edition", "gen-2021"]
-    printed = _kill_when_progressing([*command, str(source)], env)
-    assert "Імпорт голосів" in printed
-
-    if database_url.startswith("sqlite"):
-        _sqlite_sound(database_url)
-    else:
-        _no_other_sessions(database_url)
-    assert snapshot() == before
-
-    rerun = subprocess.run(
-        [*command, str(source)], cwd=REPO_ROOT, env=env, capture_output=True, timeout=300
-    )
-    assert rerun.returncode == 0, rerun.stderr.decode()[-2000:]
-    db.session.remove()
+    _kill_check_rerun([*command, str(source)], env, database_url, "Імпорт голосів")
     assert db.session.scalar(sa_select(func.count()).select_from(Edition)) == 1
     assert db.session.scalar(sa_select(func.count()).select_from(Ballot)) == BALLOTS
 
@@ -282,10 +270,7 @@ def _assert_down(served: Served) -> None:
 @pytest.fixture
 def own_pg_server():
     """A PostgreSQL server of this test alone: the test stops and restarts it."""
-    try:
-        server = PostgresServer().start()
-    except PostgresUnavailable as exc:
-        unavailable(f"PostgreSQL could not start: {exc}")
+    server = start_postgres()
     yield server
     server.stop()
 
