@@ -1000,6 +1000,27 @@ def entries_of(discrepancy: Discrepancy) -> list[Entry]:
     )
 
 
+def copy_typed_by(entries: Iterable[Entry], member) -> int | None:
+    """Which copy of the paper form ``member`` typed (1 or 2), or ``None``.
+
+    The entries record their own operators; whoever typed either copy is a party to the
+    discrepancy and may not decide it (a third member looks at the paper).
+    """
+    member_id = getattr(member, "id", None)
+    for entry in entries:
+        if member_id is not None and entry.operator_id == member_id:
+            return entry.copy
+    return None
+
+
+def operator_may_not_resolve(copy: int) -> str:
+    """Why the operator of copy ``copy`` cannot resolve its discrepancy (Ukrainian)."""
+    return (
+        f"Ви вводили копію {copy} цього бюлетеня, тож не можете вирішувати розбіжність між "
+        "введеннями: її розглядає інший член комісії, який не вводив жодної з копій."
+    )
+
+
 def resolve_discrepancy(
     edition: Edition,
     discrepancy: Discrepancy,
@@ -1009,7 +1030,10 @@ def resolve_discrepancy(
     *,
     now: dt.datetime | None = None,
 ) -> Ballot:
-    """A commission member, looking at the paper, says which copy is right for each field."""
+    """A commission member, looking at the paper, says which copy is right for each field.
+
+    The member must be neither of the two operators who typed the copies.
+    """
     assert_open(edition)
     if discrepancy.is_resolved:
         raise PbError("Розбіжність уже розглянуто.")
@@ -1018,6 +1042,9 @@ def resolve_discrepancy(
     entries = entries_of(discrepancy)
     if len(entries) != 2:
         raise PbError("Для розбіжності немає двох введень.")
+    typed = copy_typed_by(entries, member)
+    if typed is not None:
+        raise PbError(operator_may_not_resolve(typed))
     by_copy = {e.copy: e for e in entries}
     overrides = {}
     for name in discrepancy.fields:
