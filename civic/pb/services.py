@@ -21,8 +21,8 @@ from flask import current_app
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from civic import database, kyiv
 from civic.audit.services import record_event
-from civic.database import utcnow
 from civic.extensions import db
 from civic.pb import ballots as judging
 from civic.pb import counting, pabulib
@@ -1055,7 +1055,7 @@ def resolve_discrepancy(
     ballot = _ballot_from_entry(edition, by_copy[1], overrides)
     discrepancy.is_resolved = True
     discrepancy.resolved_by_id = member.id
-    discrepancy.resolved_at = now or utcnow()
+    discrepancy.resolved_at = now or database.utcnow()
     discrepancy.note = note.strip()
     db.session.flush()
     record_event(
@@ -1200,7 +1200,7 @@ def tally(
     edition.result = stored_json
     edition.digest = result.digest
     edition.status = COUNTED
-    edition.counted_on = counted_on or edition.counted_on or utcnow().date()
+    edition.counted_on = counted_on or edition.counted_on or kyiv.today(database.utcnow())
     db.session.flush()
     record_event(
         "pb.tallied",
@@ -1229,7 +1229,7 @@ def close_edition(edition: Edition, *, on: dt.date, actor=None, now: dt.datetime
         )
     result = tally(edition, counted_on=on, actor=actor)
     edition.status = CLOSED
-    edition.closed_at = now or utcnow()
+    edition.closed_at = now or database.utcnow()
     edition.closed_by_id = getattr(actor, "id", None)
     db.session.flush()
     record_event(
@@ -1272,7 +1272,7 @@ def purge_personal_data(today: dt.date, *, actor=None) -> list[str]:
     for edition in db.session.scalars(
         select(Edition).where(Edition.status == CLOSED, Edition.personal_data_purged_at.is_(None))
     ):
-        if edition.closed_at is None or edition.closed_at.date() > limit:
+        if edition.closed_at is None or kyiv.date_of(edition.closed_at) > limit:
             continue
         db.session.execute(
             update(Ballot.__table__)
@@ -1284,7 +1284,7 @@ def purge_personal_data(today: dt.date, *, actor=None) -> list[str]:
             .where(Entry.__table__.c.edition_id == edition.id)
             .values(full_name=None, birth_date=None, address=None)
         )
-        edition.personal_data_purged_at = utcnow()
+        edition.personal_data_purged_at = database.utcnow()
         purged.append(edition.slug)
         record_event(
             "pb.personal_data_purged",

@@ -18,10 +18,10 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
+from civic import database, kyiv
 from civic.audit.services import record_event
 from civic.auth.permissions import role_required
 from civic.charts import Bar, bar_chart
-from civic.database import utcnow
 from civic.extensions import db
 from civic.pb import services
 from civic.pb.ballots import REASON_TITLES
@@ -366,7 +366,7 @@ def staff_ballots(slug: str):
 
 def _action_date(form: ActionForm):
     if not form.on.data:
-        return utcnow().date()
+        return kyiv.today(database.utcnow())
     try:
         return parse_date(form.on.data)
     except ValueError as error:
