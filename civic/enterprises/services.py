@@ -309,12 +309,12 @@ def _store_upload(
         )
     )
     if previous is not None:
-        when = previous.uploaded_at.strftime("%d.%m.%Y %H:%M")
+        when = kyiv.local(previous.uploaded_at).strftime("%d.%m.%Y %H:%M")
         raise UploadRefused(
             [
                 Message(
                     ERROR,
-                    f"цей самий файл уже завантажено {when} UTC ({previous.filename}) для "
+                    f"цей самий файл уже завантажено {when} за київським часом ({previous.filename}) для "
                     f"{enterprise.display_name}, {year} рік; повторне завантаження відхилено",
                 )
             ]
