@@ -67,7 +67,11 @@ KYIV = kyiv.ZONE  # the council's time: legal dates and what people read (civic.
 
 
 def utcnow() -> dt.datetime:
-    """The current time, aware UTC. Only shells (views, CLI, services) read the clock."""
+    """The current time, aware UTC. Only shells (views, CLI, services) read the clock.
+
+    Legal dates are ``civic.kyiv.today(database.utcnow())``; called through the module like
+    that, a test can freeze the clock with ``monkeypatch.setattr("civic.database.utcnow", ...)``.
+    """
     return dt.datetime.now(dt.UTC)
 
 
