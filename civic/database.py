@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from flask import Flask
 from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
+
+from civic import kyiv
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -62,11 +63,15 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(dt.UTC)
 
 
-KYIV = ZoneInfo("Europe/Kyiv")  # the council's time: legal dates and what people read
+KYIV = kyiv.ZONE  # the council's time: legal dates and what people read (civic.kyiv)
 
 
 def utcnow() -> dt.datetime:
-    """The current time, aware UTC. Only shells (views, CLI, services) read the clock."""
+    """The current time, aware UTC. Only shells (views, CLI, services) read the clock.
+
+    Legal dates are ``civic.kyiv.today(database.utcnow())``; called through the module like
+    that, a test can freeze the clock with ``monkeypatch.setattr("civic.database.utcnow", ...)``.
+    """
     return dt.datetime.now(dt.UTC)
 
 

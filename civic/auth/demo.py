@@ -8,6 +8,7 @@ DEMO_ACCOUNTS = (
     ("head", "demo-head", ("editor", "admin"), "Гук Олена Олександрівна"),
     ("commission", "demo-commission", ("commission",), "Коваленко Ірина Петрівна"),
     ("commission2", "demo-commission2", ("commission",), "Бондар Андрій Іванович"),
+    ("commission3", "demo-commission3", ("commission",), "Лисенко Тетяна Григорівна"),
     ("moderator", "demo-moderator", ("moderator",), "Шевченко Марія Василівна"),
     ("moderator2", "demo-moderator2", ("moderator",), "Ткаченко Олег Миколайович"),
     ("editor", "demo-editor", ("editor",), "Мельник Наталія Сергіївна"),

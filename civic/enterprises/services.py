@@ -14,6 +14,7 @@ from importlib import resources
 from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from civic import kyiv
 from civic.audit.services import record_event
 from civic.database import utcnow
 from civic.enterprises import catalogue as cat
@@ -282,10 +283,9 @@ def import_plan(
 
 
 def _check_year(year: int, now: dt.datetime) -> None:
-    if not 1991 <= year <= now.year + 1:
-        raise UploadRefused(
-            [Message(ERROR, f"рік {year} поза допустимими межами (1991–{now.year + 1})")]
-        )
+    latest = kyiv.today(now).year + 1
+    if not 1991 <= year <= latest:
+        raise UploadRefused([Message(ERROR, f"рік {year} поза допустимими межами (1991–{latest})")])
 
 
 def _store_upload(
@@ -309,12 +309,12 @@ def _store_upload(
         )
     )
     if previous is not None:
-        when = previous.uploaded_at.strftime("%d.%m.%Y %H:%M")
+        when = kyiv.local(previous.uploaded_at).strftime("%d.%m.%Y %H:%M")
         raise UploadRefused(
             [
                 Message(
                     ERROR,
-                    f"цей самий файл уже завантажено {when} UTC ({previous.filename}) для "
+                    f"цей самий файл уже завантажено {when} за київським часом ({previous.filename}) для "
                     f"{enterprise.display_name}, {year} рік; повторне завантаження відхилено",
                 )
             ]

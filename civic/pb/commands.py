@@ -188,10 +188,11 @@ def register(cli: click.Group) -> None:
     @_operation
     def close_command(slug: str, on: str | None) -> None:
         """Закрити підрахунок: остаточний результат, далі змін немає."""
-        from civic.database import utcnow
+        from civic import database, kyiv
         from civic.pb.services import close_edition
 
-        result = close_edition(_edition(slug), on=_date(on) or utcnow().date())
+        on_date = _date(on) or kyiv.today(database.utcnow())
+        result = close_edition(_edition(slug), on=on_date)
         click.echo(f"Підрахунок закрито. Контрольна сума: {result.digest}")
 
     @cli.command("reopen")
@@ -228,10 +229,10 @@ def register(cli: click.Group) -> None:
     @_operation
     def purge_command(today: str | None) -> None:
         """Знищити ПІБ, дати народження й адреси після строку зберігання (після закриття)."""
-        from civic.database import utcnow
+        from civic import database, kyiv
         from civic.pb.services import purge_personal_data, retention_days
 
-        purged = purge_personal_data(_date(today) or utcnow().date())
+        purged = purge_personal_data(_date(today) or kyiv.today(database.utcnow()))
         if purged:
             click.echo(f"Персональні дані знищено: {', '.join(purged)}.")
         else:

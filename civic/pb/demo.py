@@ -4,7 +4,7 @@ Synthetic but shaped like the real edition (DOMAIN.md): paper forms only, one sm
 large project per form, voters 16+, budget 3 866 211 UAH; the categories leave 417 031 UAH,
 which the pool gives to «WORKOUT – смуга перешкод» (399 500 UAH), as the working group did.
 Every ballot is entered twice by the demo operators ``commission`` and ``commission2``; two
-typing differences are resolved by the commission.  Deterministic (seeded) and idempotent.
+typing differences are resolved by ``commission3``, who typed neither copy.  Deterministic (seeded) and idempotent.
 """
 
 from __future__ import annotations
@@ -219,12 +219,13 @@ def load_demo(echo) -> None:
     for login, name in (
         ("commission", "Коваленко Ірина Петрівна"),
         ("commission2", "Бондар Андрій Іванович"),
+        ("commission3", "Лисенко Тетяна Григорівна"),
     ):
         user = auth.get_user_by_login(login)
         if user is None:
             user = auth.create_user(login, f"demo-{login}", ("commission",), full_name=name)
         operators.append(user)
-    first, second = operators
+    first, second, resolver = operators
     edition = services.save_edition(EDITION_TOML.read_text(encoding="utf-8"), actor=first)
     services.import_projects(edition, _projects_csv(), "проєкти-гб-2021.csv", actor=first)
     rng = random.Random(2021)
@@ -258,7 +259,7 @@ def load_demo(echo) -> None:
         services.resolve_discrepancy(
             edition,
             discrepancy,
-            first,
+            resolver,
             choices,
             "На бланку видно значення першого введення; друге — помилка набору.",
             now=now,

@@ -21,8 +21,8 @@ from flask import current_app
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from civic import database, kyiv
 from civic.audit.services import record_event
-from civic.database import utcnow
 from civic.extensions import db
 from civic.pb import ballots as judging
 from civic.pb import counting, pabulib
@@ -1000,6 +1000,27 @@ def entries_of(discrepancy: Discrepancy) -> list[Entry]:
     )
 
 
+def copy_typed_by(entries: Iterable[Entry], member) -> int | None:
+    """Which copy of the paper form ``member`` typed (1 or 2), or ``None``.
+
+    The entries record their own operators; whoever typed either copy is a party to the
+    discrepancy and may not decide it (a third member looks at the paper).
+    """
+    member_id = getattr(member, "id", None)
+    for entry in entries:
+        if member_id is not None and entry.operator_id == member_id:
+            return entry.copy
+    return None
+
+
+def operator_may_not_resolve(copy: int) -> str:
+    """Why the operator of copy ``copy`` cannot resolve its discrepancy (Ukrainian)."""
+    return (
+        f"Ви вводили копію {copy} цього бюлетеня, тож не можете вирішувати розбіжність між "
+        "введеннями: її розглядає інший член комісії, який не вводив жодної з копій."
+    )
+
+
 def resolve_discrepancy(
     edition: Edition,
     discrepancy: Discrepancy,
@@ -1009,7 +1030,10 @@ def resolve_discrepancy(
     *,
     now: dt.datetime | None = None,
 ) -> Ballot:
-    """A commission member, looking at the paper, says which copy is right for each field."""
+    """A commission member, looking at the paper, says which copy is right for each field.
+
+    The member must be neither of the two operators who typed the copies.
+    """
     assert_open(edition)
     if discrepancy.is_resolved:
         raise PbError("Розбіжність уже розглянуто.")
@@ -1018,6 +1042,9 @@ def resolve_discrepancy(
     entries = entries_of(discrepancy)
     if len(entries) != 2:
         raise PbError("Для розбіжності немає двох введень.")
+    typed = copy_typed_by(entries, member)
+    if typed is not None:
+        raise PbError(operator_may_not_resolve(typed))
     by_copy = {e.copy: e for e in entries}
     overrides = {}
     for name in discrepancy.fields:
@@ -1028,7 +1055,7 @@ def resolve_discrepancy(
     ballot = _ballot_from_entry(edition, by_copy[1], overrides)
     discrepancy.is_resolved = True
     discrepancy.resolved_by_id = member.id
-    discrepancy.resolved_at = now or utcnow()
+    discrepancy.resolved_at = now or database.utcnow()
     discrepancy.note = note.strip()
     db.session.flush()
     record_event(
@@ -1173,7 +1200,7 @@ def tally(
     edition.result = stored_json
     edition.digest = result.digest
     edition.status = COUNTED
-    edition.counted_on = counted_on or edition.counted_on or utcnow().date()
+    edition.counted_on = counted_on or edition.counted_on or kyiv.today(database.utcnow())
     db.session.flush()
     record_event(
         "pb.tallied",
@@ -1202,7 +1229,7 @@ def close_edition(edition: Edition, *, on: dt.date, actor=None, now: dt.datetime
         )
     result = tally(edition, counted_on=on, actor=actor)
     edition.status = CLOSED
-    edition.closed_at = now or utcnow()
+    edition.closed_at = now or database.utcnow()
     edition.closed_by_id = getattr(actor, "id", None)
     db.session.flush()
     record_event(
@@ -1245,7 +1272,7 @@ def purge_personal_data(today: dt.date, *, actor=None) -> list[str]:
     for edition in db.session.scalars(
         select(Edition).where(Edition.status == CLOSED, Edition.personal_data_purged_at.is_(None))
     ):
-        if edition.closed_at is None or edition.closed_at.date() > limit:
+        if edition.closed_at is None or kyiv.date_of(edition.closed_at) > limit:
             continue
         db.session.execute(
             update(Ballot.__table__)
@@ -1257,7 +1284,7 @@ def purge_personal_data(today: dt.date, *, actor=None) -> list[str]:
             .where(Entry.__table__.c.edition_id == edition.id)
             .values(full_name=None, birth_date=None, address=None)
         )
-        edition.personal_data_purged_at = utcnow()
+        edition.personal_data_purged_at = database.utcnow()
         purged.append(edition.slug)
         record_event(
             "pb.personal_data_purged",

@@ -18,10 +18,10 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
+from civic import database, kyiv
 from civic.audit.services import record_event
 from civic.auth.permissions import role_required
 from civic.charts import Bar, bar_chart
-from civic.database import utcnow
 from civic.extensions import db
 from civic.pb import services
 from civic.pb.ballots import REASON_TITLES
@@ -310,8 +310,11 @@ def staff_resolve(slug: str, discrepancy_id: int):
     if discrepancy is None or discrepancy.edition_id != edition.id:
         abort(404)
     entries = services.entries_of(discrepancy)
+    typed = services.copy_typed_by(entries, current_user)
     form = ResolveForm()
-    if form.validate_on_submit():
+    # An operator who typed either copy gets the reason instead of the buttons; the service
+    # refuses them too, so a hand-made POST changes nothing.
+    if typed is None and form.validate_on_submit():
         choices = {}
         for name in discrepancy.fields:
             value = request.form.get(f"choice_{name}", "")
@@ -343,7 +346,8 @@ def staff_resolve(slug: str, discrepancy_id: int):
         form=form,
         titles=services.ENTRY_FIELD_TITLES,
         mask=services.mask_hash,
-    )
+        refusal=services.operator_may_not_resolve(typed) if typed else None,
+    ), (403 if typed and request.method == "POST" else 200)
 
 
 @bp.route("/staff/pb/<slug>/ballots")
@@ -362,7 +366,7 @@ def staff_ballots(slug: str):
 
 def _action_date(form: ActionForm):
     if not form.on.data:
-        return utcnow().date()
+        return kyiv.today(database.utcnow())
     try:
         return parse_date(form.on.data)
     except ValueError as error:

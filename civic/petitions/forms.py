@@ -166,8 +166,12 @@ class AnswerForm(VersionedForm):
 class InvalidateForm(FlaskForm):
     email_domain = StringField("Домен пошти", validators=[Optional(), Length(max=254)])
     ip_network = StringField("IP-адреса або мережа", validators=[Optional(), Length(max=50)])
-    signed_from = StringField("Підписано з (РРРР-ММ-ДД ГГ:ХХ, UTC)", validators=[Optional()])
-    signed_to = StringField("Підписано до (РРРР-ММ-ДД ГГ:ХХ, UTC)", validators=[Optional()])
+    signed_from = StringField(
+        "Підписано з (ДД.ММ.РРРР ГГ:ХХ, київський час)", validators=[Optional()]
+    )
+    signed_to = StringField(
+        "Підписано до (ДД.ММ.РРРР ГГ:ХХ, київський час)", validators=[Optional()]
+    )
     reason = TextAreaField(
         "Причина анулювання", validators=[Optional(), Length(max=2000), no_markup]
     )

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice
 
-from civic import tabular
+from civic import kyiv, tabular
 from civic.audit.models import AuditEvent
 from civic.audit.services import record_event
 from civic.auth.permissions import role_required
@@ -569,16 +569,19 @@ def archive(petition_id: int):
     )
 
 
-def _parse_moment(value: str | None, field: str) -> dt.datetime | None:
-    if not value:
+def _parse_moment(value: str | None, field: str, *, fold: int = 0) -> dt.datetime | None:
+    """A moment typed in Kyiv time, as the pages show them, → aware UTC (``civic.kyiv``).
+
+    In the autumn hour that happens twice, ``fold`` picks the occurrence: the window's start
+    takes the first, its end the second, so the window covers the whole typed hour.
+    """
+    if not value or not value.strip():
         return None
     try:
-        moment = dt.datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise services.PetitionError(
-            f"«{value}» — очікувано дату й час РРРР-ММ-ДД ГГ:ХХ.", field
-        ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+        return kyiv.parse_local(value, fold=fold)
+    except kyiv.KyivTimeError as error:
+        title = {"signed_from": "Підписано з", "signed_to": "Підписано до"}.get(field, field)
+        raise services.PetitionError(f"Поле «{title}»: {error}", field) from None
 
 
 @bp.route("/staff/petitions/<int:petition_id>/invalidate", methods=["GET", "POST"])
@@ -594,7 +597,7 @@ def invalidate(petition_id: int):
                 email_domain=(form.email_domain.data or "").strip().lower().lstrip("@"),
                 ip_network=(form.ip_network.data or "").strip(),
                 signed_from=_parse_moment(form.signed_from.data, "signed_from"),
-                signed_to=_parse_moment(form.signed_to.data, "signed_to"),
+                signed_to=_parse_moment(form.signed_to.data, "signed_to", fold=1),
             )
             if request.form.get("step") == "apply":
                 record = services.invalidate_signatures(

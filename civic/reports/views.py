@@ -41,9 +41,10 @@ bp = Blueprint("reports", __name__)
 
 
 def _today() -> dt.date:
-    from civic.database import utcnow
+    """Today's Kyiv date (the report's months and the journal's days are Kyiv days)."""
+    from civic import database, kyiv
 
-    return utcnow().date()
+    return kyiv.today(database.utcnow())
 
 
 def _month_arg(value: str | None, default: dt.date | None = None) -> dt.date | None:

@@ -1,6 +1,7 @@
 """Participatory budget counting in a real headless Chromium: two commission members type the same
-paper ballot, one difference goes to the discrepancy queue and is resolved, the count is tallied
-and closed, and the protocol PDF is downloaded."""
+paper ballot, one difference goes to the discrepancy queue, where the typists are shown why they
+may not decide it, and a third member resolves it; the count is tallied and closed, and the
+protocol PDF is downloaded."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ SLUG = "gb-2021"
 def _seed():
     auth_services.create_user("op1", "op1-password", ["commission"], full_name="Ірина Коваль")
     auth_services.create_user("op2", "op2-password", ["commission"], full_name="Петро Бондар")
+    auth_services.create_user("chair", "chair-password", ["commission"], full_name="Олена Лисенко")
     edition = services.save_edition((EXAMPLES / "pb-edition.toml").read_text(encoding="utf-8"))
     services.import_projects(edition, (EXAMPLES / "pb-projects.csv").read_bytes(), "p.csv")
 
@@ -66,6 +68,14 @@ def test_double_entry_discrepancy_close_and_protocol(live_app, live_server, page
     assert page.get_by_role("cell", name="3/42").is_visible()
     page.get_by_role("link", name="Розглянути").click()
     page.wait_for_url(re.compile(rf".*/staff/pb/{SLUG}/discrepancies/\d+$"))
+    # op2 typed copy 2: the reason instead of the buttons.
+    assert page.get_by_text(re.compile("Ви вводили копію 2 цього бюлетеня")).is_visible()
+    assert page.get_by_role("button", name="Записати рішення").count() == 0
+    resolve_url = page.url
+    _log_out(page, "op2")
+
+    log_in(page, base, "chair", "chair-password")
+    page.goto(resolve_url)
     page.locator("input[name='choice_document_hash'][value='1']").check()
     page.get_by_label("Що видно на паперовому бланку").fill("На бланку НК 123456.")
     page.get_by_role("button", name="Записати рішення").click()

@@ -74,7 +74,9 @@ def test_same_file_for_the_same_target_is_refused(app, enterprise):
         services.import_statement(
             form1_csv(BALANCED), "copy.csv", edrpou=EDRPOU, year=2020, form="1", now=T2
         )
-    assert "цей самий файл уже завантажено 10.11.2020 09:00 UTC (a.csv)" in str(info.value)
+    assert "цей самий файл уже завантажено 10.11.2020 11:00 за київським часом (a.csv)" in str(
+        info.value
+    )
     # The same bytes for another year are a different target and are accepted.
     services.import_statement(
         form1_csv(BALANCED), "a.csv", edrpou=EDRPOU, year=2019, form="1", now=T2

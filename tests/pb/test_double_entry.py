@@ -83,8 +83,11 @@ def test_a_third_entry_is_refused(edition, operators, create_user):
         services.record_entry(edition, create_user("op3", "commission"), form())
 
 
-def test_discrepancy_goes_to_the_queue_and_is_resolved_with_an_audit_event(edition, operators):
+def test_discrepancy_goes_to_the_queue_and_is_resolved_with_an_audit_event(
+    edition, operators, create_user
+):
     op1, op2 = operators
+    member = create_user("member", "commission")
     services.record_entry(edition, op1, form())
     outcome = services.record_entry(
         edition, op2, form(projects="М-04, В-01", birth_date=dt.date(1990, 2, 7))
@@ -98,10 +101,10 @@ def test_discrepancy_goes_to_the_queue_and_is_resolved_with_an_audit_event(editi
         services.close_edition(edition, on=dt.date(2020, 11, 23))
     with pytest.raises(PbError, match="чому"):
         services.resolve_discrepancy(
-            edition, discrepancy, op1, {"birth_date": 1, "projects": 2}, " "
+            edition, discrepancy, member, {"birth_date": 1, "projects": 2}, " "
         )
     ballot = services.resolve_discrepancy(
-        edition, discrepancy, op1, {"birth_date": 1, "projects": 2}, "На бланку позначено М-04"
+        edition, discrepancy, member, {"birth_date": 1, "projects": 2}, "На бланку позначено М-04"
     )
     db.session.commit()
     assert ballot.projects == "М-04,В-01" and ballot.birth_date == dt.date(1990, 2, 1)
@@ -109,11 +112,39 @@ def test_discrepancy_goes_to_the_queue_and_is_resolved_with_an_audit_event(editi
     event = db.session.scalar(
         select(AuditEvent).where(AuditEvent.action == "pb.discrepancy_resolved")
     )
-    assert event.actor_login == "op1" and event.details["note"] == "На бланку позначено М-04"
+    assert event.actor_login == "member" and event.details["note"] == "На бланку позначено М-04"
     with pytest.raises(PbError, match="уже розглянуто"):
         services.resolve_discrepancy(
-            edition, discrepancy, op2, {"birth_date": 1, "projects": 1}, "x"
+            edition, discrepancy, member, {"birth_date": 1, "projects": 1}, "x"
         )
+
+
+@pytest.mark.parametrize(("resolver", "copy"), [("op1", 1), ("op2", 2)])
+def test_an_operator_cannot_resolve_the_discrepancy_of_a_form_they_typed(
+    edition, operators, resolver, copy
+):
+    """Issue 12, point 11: the typist of copy 1 must not decide in favour of copy 1."""
+    op1, op2 = operators
+    services.record_entry(edition, op1, form())
+    services.record_entry(edition, op2, form(projects="М-04, В-01"))
+    db.session.commit()
+    (discrepancy,) = services.list_discrepancies(edition)
+    operator = {"op1": op1, "op2": op2}[resolver]
+    with pytest.raises(PbError, match=f"Ви вводили копію {copy} цього бюлетеня"):
+        services.resolve_discrepancy(
+            edition, discrepancy, operator, {"projects": copy}, "Моя копія правильна"
+        )
+    db.session.rollback()
+    assert not db.session.get(Discrepancy, discrepancy.id).is_resolved
+    assert count(Ballot) == 0
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.action == "pb.discrepancy_resolved")
+        )
+        == 0
+    )
 
 
 def test_entries_after_closing_are_refused(edition, operators):
@@ -179,6 +210,7 @@ def test_two_members_resolving_the_same_discrepancy(app_factory, database_url, c
     from sqlalchemy.orm.exc import StaleDataError
 
     op1, op2 = create_user("op1", "commission"), create_user("op2", "commission")
+    m1, m2 = create_user("m1", "commission"), create_user("m2", "commission")
     edition = services.save_edition((EXAMPLES / "pb-edition.toml").read_text(encoding="utf-8"))
     services.import_projects(edition, (EXAMPLES / "pb-projects.csv").read_bytes(), "p.csv")
     services.record_entry(edition, op1, form())
@@ -191,12 +223,12 @@ def test_two_members_resolving_the_same_discrepancy(app_factory, database_url, c
 
         rival = db.session.get(Discrepancy, discrepancy.id)
         rival_edition = services.get_edition("gb-2021")
-        member = db.session.get(User, op2.id)
+        member = db.session.get(User, m2.id)
         services.resolve_discrepancy(rival_edition, rival, member, {"projects": 2}, "М-04")
         db.session.commit()
         db.session.remove()
     with pytest.raises((StaleDataError, PbError, IntegrityError)):
-        services.resolve_discrepancy(edition, discrepancy, op1, {"projects": 1}, "М-01")
+        services.resolve_discrepancy(edition, discrepancy, m1, {"projects": 1}, "М-01")
         db.session.flush()
     db.session.rollback()
     assert count(Ballot) == 1

@@ -94,6 +94,7 @@ def test_entry_page_two_operators_and_the_discrepancy_queue(
 ):
     create_user("op1", "commission")
     create_user("op2", "commission")
+    create_user("chair", "commission")
     fields = {
         "batch": "3",
         "number": "5",
@@ -134,11 +135,82 @@ def test_entry_page_two_operators_and_the_discrepancy_queue(
         select(AuditEvent).where(AuditEvent.action == "pb.personal_data_viewed")
     )
     assert viewed.actor_login == "op2"
+    client.post("/logout")
+    login("chair")  # typed neither copy
     done = client.post(
         url, data={"choice_projects": "2", "note": "На бланку М-04"}, follow_redirects=True
     )
     assert "рішення записано" in done.get_data(as_text=True)
-    assert services.list_discrepancies(edition, resolved=True)[0].resolved_by.login == "op2"
+    assert services.list_discrepancies(edition, resolved=True)[0].resolved_by.login == "chair"
+
+
+def _typed_twice_differently(edition, create_user):
+    """Batch 4, form 9: op1 typed copy 1 with М-01, op2 copy 2 with М-04."""
+    import datetime as dt
+
+    op1, op2 = create_user("op1", "commission"), create_user("op2", "commission")
+    data = {
+        "batch": "4",
+        "number": "9",
+        "cast_on": dt.date(2020, 11, 10),
+        "full_name": "Бондар Олег",
+        "birth_date": dt.date(1975, 5, 5),
+        "document": "ВК 778899",
+        "settlement": "Ніжин",
+        "address": "вул. Шевченка, 2",
+        "projects": "М-01, В-01",
+    }
+    services.record_entry(edition, op1, services.EntryData(**data))
+    services.record_entry(edition, op2, services.EntryData(**{**data, "projects": "М-04, В-01"}))
+    db.session.commit()
+    (discrepancy,) = services.list_discrepancies(edition)
+    return f"/staff/pb/{SLUG}/discrepancies/{discrepancy.id}"
+
+
+@pytest.mark.parametrize(("operator", "copy"), [("op1", 1), ("op2", 2)])
+def test_an_operator_gets_no_resolve_buttons_and_a_forged_post_is_refused(
+    client, edition, create_user, login, operator, copy
+):
+    """Issue 12, point 11: neither typist may decide their own discrepancy, even by hand."""
+    from sqlalchemy import func, select
+
+    from civic.audit.models import AuditEvent
+    from civic.pb.models import Ballot
+
+    url = _typed_twice_differently(edition, create_user)
+    login(operator)
+    page = client.get(url)
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert f"Ви вводили копію {copy} цього бюлетеня" in body
+    assert "інший член комісії, який не вводив жодної з копій" in body
+    assert 'type="radio"' not in body and "Записати рішення" not in body
+    forged = client.post(url, data={"choice_projects": str(copy), "note": "Моя копія правильна"})
+    assert forged.status_code == 403
+    assert f"Ви вводили копію {copy} цього бюлетеня" in forged.get_data(as_text=True)
+    (pending,) = services.list_discrepancies(edition)
+    assert not pending.is_resolved and pending.resolved_by_id is None
+    assert db.session.scalar(select(func.count()).select_from(Ballot)) == 6  # the imported ones
+    resolved = db.session.scalar(
+        select(func.count())
+        .select_from(AuditEvent)
+        .where(AuditEvent.action == "pb.discrepancy_resolved")
+    )
+    assert resolved == 0
+
+
+def test_a_third_member_sees_the_buttons_and_resolves(client, edition, create_user, login):
+    url = _typed_twice_differently(edition, create_user)
+    create_user("chair", "commission")
+    login("chair")
+    body = client.get(url).get_data(as_text=True)
+    assert 'type="radio"' in body and "Записати рішення" in body and "Ви вводили" not in body
+    done = client.post(
+        url, data={"choice_projects": "2", "note": "На бланку М-04"}, follow_redirects=True
+    )
+    assert "рішення записано" in done.get_data(as_text=True)
+    (resolved,) = services.list_discrepancies(edition, resolved=True)
+    assert resolved.resolved_by.login == "chair"
 
 
 def test_upload_ballots_and_projects_and_tally_and_close(client, app, create_user, login):
