@@ -70,7 +70,9 @@ def gunicorn_workers(argv: list[str], environ) -> int | None:
         shlex.split(environ.get("GUNICORN_CMD_ARGS", "")) + list(argv[1:])
     )
     workers = getattr(args, "workers", None)
-    return int(workers if workers is not None else config.workers)
+    if workers is None:
+        workers = environ.get("WEB_CONCURRENCY") or config.workers
+    return int(workers)
 
 
 def warn_per_worker_limits(app) -> None:
