@@ -145,5 +145,5 @@ def test_gmail_dots_and_tags_never_make_a_new_signer(name, domain, tag):
 @given(addresses)
 def test_canonical_keeps_the_domain_of_non_alias_providers(address):
     domain = address.rpartition("@")[2]
-    if domain.lower() not in {"googlemail.com"}:
-        assert canonical(address).rpartition("@")[2] == mailboxes.clean_domain(domain)
+    assume(domain.lower() != "googlemail.com")
+    assert canonical(address).rpartition("@")[2] == mailboxes.clean_domain(domain)
