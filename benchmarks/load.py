@@ -448,6 +448,9 @@ def run_backend(backend: str, args) -> dict:
         **os.environ,
         "CIVIC_INSTANCE_PATH": str(base / "instance"),
         "CIVIC_RATELIMIT_ENABLED": "false",
+        # Every simulated citizen comes from 127.0.0.1: no per-petition block/domain limits.
+        "CIVIC_PETITION_SIGN_LIMIT_PER_BLOCK": "",
+        "CIVIC_PETITION_SIGN_LIMIT_PER_DOMAIN": "",
         "CIVIC_MAIL_SERVER": "127.0.0.1",
         "CIVIC_MAIL_PORT": str(smtp_port),
         "CIVIC_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",

@@ -74,7 +74,16 @@ def main() -> None:
     from civic.extensions import db
 
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app({"MAIL_SERVER": None, "RATELIMIT_ENABLED": False}, instance_path=tmp)
+        app = create_app(
+            {
+                "MAIL_SERVER": None,
+                "RATELIMIT_ENABLED": False,
+                # One simulated block and domain sign thousands of times.
+                "PETITION_SIGN_LIMIT_PER_DOMAIN": "",
+                "PETITION_SIGN_LIMIT_PER_BLOCK": "",
+            },
+            instance_path=tmp,
+        )
         with app.app_context():
             from flask_migrate import upgrade
 

@@ -74,7 +74,15 @@ def create_app(test_config: dict | None = None, *, instance_path: str | os.PathL
 
 def _init_extensions(app: Flask) -> None:
     from civic import database
-    from civic.extensions import csrf, db, limiter, login_manager, migrate
+    from civic.extensions import (
+        csrf,
+        db,
+        init_proxy_fix,
+        limiter,
+        login_manager,
+        migrate,
+        warn_per_worker_limits,
+    )
 
     db.init_app(app)
     migrate.init_app(
@@ -82,6 +90,8 @@ def _init_extensions(app: Flask) -> None:
     )
     csrf.init_app(app)
     limiter.init_app(app)
+    warn_per_worker_limits(app)
+    init_proxy_fix(app)
     login_manager.init_app(app)
     database.init_app(app)
 

@@ -39,10 +39,51 @@ class DefaultConfig:
     LOGIN_LOCKOUT_MINUTES = 15
     LOGIN_RATE_LIMIT = "30 per minute"
     # Rate-limit storage: memory:// suits one process; use redis:// or memcached:// for
-    # several gunicorn workers.
+    # several gunicorn workers (with memory:// each worker counts alone; civic warns at start).
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
     RATELIMIT_ENABLED = True
+
+    # Behind a reverse proxy (nginx): how many proxies to trust for each X-Forwarded-* header
+    # (werkzeug ProxyFix). 0 — the header is ignored; behind one nginx set X_FOR and X_PROTO to 1.
+    PROXY_FIX_X_FOR = 0
+    PROXY_FIX_X_PROTO = 0
+    PROXY_FIX_X_HOST = 0
+    PROXY_FIX_X_PORT = 0
+    PROXY_FIX_X_PREFIX = 0
+
+    # Petition signatures: one per mailbox. Addresses are compared in their canonical form
+    # (civic/petitions/mailboxes.py): PETITION_MAIL_ALIASES maps a domain to the one it delivers
+    # to, PETITION_MAIL_DOTLESS ignore dots in the name, PETITION_MAIL_PLUS_TAGS ignore "+tag".
+    # None means the defaults of mailboxes.py.
+    PETITION_MAIL_ALIASES: dict | None = None
+    PETITION_MAIL_DOTLESS: list | None = None
+    PETITION_MAIL_PLUS_TAGS: list | None = None
+    # Throwaway mailboxes are refused: the disposable-email-domains list plus these, less the
+    # allowed ones.
+    PETITION_DISPOSABLE_DOMAINS: list = []
+    PETITION_DISPOSABLE_ALLOWED: list = []
+    # Signings per petition (each a burst and a sustained window, Flask-Limiter syntax), counted
+    # in the database so every worker agrees: per canonical address (repeated confirmation
+    # mails), per mail domain (large free providers exempt) and per address block (IPv4 /24,
+    # IPv6 /64 by default). An empty string switches that limit off.
+    PETITION_SIGN_LIMIT_PER_ADDRESS = "3 per 10 minutes; 10 per day"
+    PETITION_SIGN_LIMIT_PER_DOMAIN = "20 per 10 minutes; 200 per day"
+    PETITION_SIGN_LIMIT_PER_BLOCK = "20 per 10 minutes; 200 per day"
+    PETITION_SIGN_DOMAIN_LIMIT_EXEMPT = [
+        "gmail.com",
+        "ukr.net",
+        "i.ua",
+        "meta.ua",
+        "outlook.com",
+        "hotmail.com",
+        "yahoo.com",
+        "icloud.com",
+        "proton.me",
+        "protonmail.com",
+    ]
+    PETITION_SIGN_IPV4_PREFIX = 24
+    PETITION_SIGN_IPV6_PREFIX = 64
 
     # The council (Nizhyn defaults; ЄДРПОУ to be confirmed by the council).
     COUNCIL_NAME = "Ніжинська міська рада"

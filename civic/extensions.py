@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shlex
+import sys
+
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -29,3 +33,59 @@ migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+PROXY_FIX_SETTINGS = ("x_for", "x_proto", "x_host", "x_port", "x_prefix")
+
+
+def init_proxy_fix(app) -> None:
+    """Trust ``PROXY_FIX_X_*`` proxies' X-Forwarded-* headers (werkzeug ProxyFix); 0 = ignore.
+
+    Behind one nginx, ``PROXY_FIX_X_FOR=1`` makes ``request.remote_addr`` the citizen's address
+    (what rate limits and signatures record) instead of 127.0.0.1.
+    """
+    counts = {
+        name: int(app.config.get(f"PROXY_FIX_{name.upper()}") or 0) for name in PROXY_FIX_SETTINGS
+    }
+    if any(counts.values()):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, **counts)
+
+
+def gunicorn_workers(argv: list[str], environ) -> int | None:
+    """How many workers the gunicorn running this process starts (None if not gunicorn).
+
+    Read as gunicorn reads it: GUNICORN_CMD_ARGS, then the command line, then WEB_CONCURRENCY.
+    (Workers set only in a gunicorn config file are not seen.)
+    """
+    if not str(environ.get("SERVER_SOFTWARE", "")).startswith("gunicorn"):
+        return None
+    try:
+        from gunicorn.config import Config
+    except ImportError:
+        return None
+    config = Config()
+    args, _ = config.parser().parse_known_args(
+        shlex.split(environ.get("GUNICORN_CMD_ARGS", "")) + list(argv[1:])
+    )
+    workers = getattr(args, "workers", None)
+    if workers is None:
+        workers = environ.get("WEB_CONCURRENCY") or config.workers
+    return int(workers)
+
+
+def warn_per_worker_limits(app) -> None:
+    """memory:// rate-limit storage with several workers: each worker counts alone."""
+    storage = str(app.config.get("RATELIMIT_STORAGE_URI") or "memory://")
+    if not app.config.get("RATELIMIT_ENABLED", True) or not storage.startswith("memory://"):
+        return
+    workers = gunicorn_workers(sys.argv, os.environ)
+    if workers and workers > 1:
+        app.logger.warning(
+            "RATELIMIT_STORAGE_URI is memory:// with %d gunicorn workers: every worker keeps "
+            "its own rate-limit counters, so each limit is %d times looser. Set "
+            "CIVIC_RATELIMIT_STORAGE_URI=redis://... (docs/deployment.md).",
+            workers,
+            workers,
+        )

@@ -9,6 +9,13 @@
 # Several gunicorn workers share rate limits through redis or memcached:
 # RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/0"
 
+# Behind one nginx: take the client's address and scheme from X-Forwarded-For/-Proto.
+# PROXY_FIX_X_FOR = 1
+# PROXY_FIX_X_PROTO = 1
+
+# Petition signing limits per petition (docs/petitions.md), e.g. for a mobile operator's CGNAT:
+# PETITION_SIGN_LIMIT_PER_BLOCK = "50 per 10 minutes; 500 per day"
+
 # The council (Nizhyn defaults):
 # COUNCIL_NAME = "Ніжинська міська рада"
 # COUNCIL_EDRPOU = "34644120"

@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 from civic import tabular
 from civic.extensions import db
 from civic.files import write_output
-from civic.petitions import services, stats
+from civic.petitions import services, signing, stats
 
 cli = AppGroup("petitions", help="Електронні петиції.")
 
@@ -87,10 +87,26 @@ def kpi_command(month: str, as_json: bool) -> None:
 def tick_command() -> None:
     """Record the state changes the clock has made due (for cron; pages compute the same)."""
     changed = services.tick(today=services.today_kyiv())
+    signing.prune_counters(services.utcnow())
     db.session.commit()
     for petition in changed:
         click.echo(f"№ {petition.id}: {petition.state}")
     click.echo(f"Змінено станів: {len(changed)}")
+
+
+@cli.command("rehash")
+def rehash_command() -> None:
+    """Recompute signers' keyed e-mail hashes in the canonical form (once, after upgrading)."""
+    changed, clashes = services.rehash_signatures()
+    db.session.commit()
+    click.echo(f"Перераховано відбитків адрес: {changed}")
+    for signature in clashes:
+        click.echo(
+            f"№ {signature.petition_id}: підпис {signature.id} ({signature.email_domain}) — та сама "
+            "скринька, що й раніший підпис; перевірте й за потреби анулюйте"
+        )
+    if clashes:
+        click.echo(f"Збігів з раніше поданими підписами: {len(clashes)}")
 
 
 @cli.command("purge-personal-data")

@@ -8,6 +8,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    PrimaryKeyConstraint,
     String,
     Text,
     UniqueConstraint,
@@ -141,4 +142,26 @@ class Invalidation(db.Model):
     signed_from: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     signed_to: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     reason: Mapped[str] = mapped_column(Text, default="")
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SignCounter(db.Model):
+    """Signings of one petition in one fixed window, per canonical address, domain or IP block.
+
+    ``kind`` is "address" (``key`` the keyed hash of the canonical address), "domain" or
+    "block" (``203.0.113.0/24``); ``window_start`` is Unix seconds. The row is incremented with
+    one upsert inside the signing transaction, so parallel workers queue on it and a refused
+    signing (rolled back) does not count. ``civic petitions tick`` deletes windows that ended.
+    """
+
+    __tablename__ = "petition_sign_counters"
+    __table_args__ = (
+        PrimaryKeyConstraint("petition_id", "kind", "key", "seconds", "window_start"),
+    )
+
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10))
+    key: Mapped[str] = mapped_column(String(254))
+    seconds: Mapped[int] = mapped_column(Integer)
+    window_start: Mapped[int] = mapped_column(Integer)
     count: Mapped[int] = mapped_column(Integer, default=0)

@@ -23,7 +23,7 @@ from civic.audit.services import record_event
 from civic.database import KYIV, paginate_rows, utcnow
 from civic.extensions import db
 from civic.mail.services import send_mail
-from civic.petitions import lifecycle, screening
+from civic.petitions import lifecycle, screening, signing
 from civic.petitions.lifecycle import Action, State
 from civic.petitions.models import Invalidation, Petition, RefusalReasonRow, Signature
 from civic.workcalendar.services import get_calendar
@@ -81,8 +81,10 @@ def normalise_email(email: str) -> str:
 
 
 def email_hash(email: str) -> str:
+    """Keyed hash of the canonical mailbox (gmail dots and ``+tag`` folded, see mailboxes.py)."""
     key = current_app.config["PERSONAL_DATA_KEY"].encode("utf-8")
-    return hmac.new(key, normalise_email(email).encode("utf-8"), hashlib.sha256).hexdigest()
+    canonical = signing.canonical_address(normalise_email(email))
+    return hmac.new(key, canonical.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def _token() -> tuple[str, str]:
@@ -736,6 +738,9 @@ def sign_petition(
     if not lifecycle.can_sign(petition.state_enum, petition.collection_ends_on, today):
         raise PetitionError("Збір підписів під цією петицією не триває.")
     hashed_email = email_hash(email)
+    problem = signing.refusal(petition, email, hashed_email, ip=ip, now=now)
+    if problem:
+        raise PetitionError(problem, "email")
     raw, token_hash = _token()
     existing = db.session.scalar(
         select(Signature).where(
@@ -979,6 +984,48 @@ def purge_personal_data(*, today: dt.date, actor=None) -> tuple[int, int]:
         db.session.flush()
         _audit("personal_data_purged", petition, actor=actor, signatures=result.rowcount)
     return len(petitions), signatures
+
+
+def rehash_signatures() -> tuple[int, list[Signature]]:
+    """Recompute every stored ``email_hash`` from the kept address (after the canonical form
+    changed); returns how many changed and the signatures left alone because an earlier
+    signature of the same petition has the same canonical mailbox (for moderators to review).
+
+    Signatures whose address was purged keep their hash: it can no longer be recomputed.
+    """
+    changed, clashes = 0, []
+    rows = db.session.scalars(
+        select(Signature)
+        .where(Signature.email.is_not(None))
+        .order_by(
+            Signature.petition_id,
+            Signature.confirmed_at.is_(None),
+            Signature.confirmed_at,
+            Signature.id,
+        )
+    )
+    taken = {
+        (row.petition_id, row.email_hash)
+        for row in db.session.execute(select(Signature.petition_id, Signature.email_hash))
+    }
+    for signature in list(rows):
+        new = email_hash(signature.email)
+        if new == signature.email_hash:
+            continue
+        if (signature.petition_id, new) in taken:
+            clashes.append(signature)
+            continue
+        taken.discard((signature.petition_id, signature.email_hash))
+        taken.add((signature.petition_id, new))
+        signature.email_hash = new
+        changed += 1
+        db.session.flush()
+    if changed or clashes:
+        record_event(
+            "petition.signatures_rehashed",
+            details={"changed": changed, "clashes": [s.id for s in clashes]},
+        )
+    return changed, clashes
 
 
 # --- open data ------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from civic.auth.permissions import role_required
 from civic.auth.roles import ADMIN, MODERATOR
 from civic.database import utcnow
 from civic.extensions import db, limiter
-from civic.petitions import lifecycle, services, stats
+from civic.petitions import lifecycle, services, signing, stats
 from civic.petitions.forms import (
     AnswerForm,
     ConsiderationForm,
@@ -588,7 +588,8 @@ def _parse_moment(value: str | None, field: str, *, fold: int = 0) -> dt.datetim
 @role_required(MODERATOR)
 def invalidate(petition_id: int):
     petition = _petition_or_404(petition_id)
-    form = InvalidateForm()
+    # GET: prefilled from the query string (links from the trending page).
+    form = InvalidateForm() if request.method == "POST" else InvalidateForm(data=request.args)
     count = None
     status = 200
     if request.method == "POST" and form.validate():
@@ -620,6 +621,20 @@ def invalidate(petition_id: int):
     return render_template(
         "petitions/invalidate.html", petition=petition, form=form, count=count
     ), status
+
+
+@bp.route("/staff/petitions/trending")
+@role_required(MODERATOR)
+def trending():
+    """Where the last hour's signatures came from, per petition (mail domains, IP blocks)."""
+    now = utcnow()
+    since = now - dt.timedelta(hours=1)
+    return render_template(
+        "petitions/trending.html",
+        groups=signing.trending(now=now, hours=1),
+        since=since,
+        since_field=f"{since:%Y-%m-%d %H:%M}",
+    )
 
 
 @bp.route("/staff/petitions/kpi")
