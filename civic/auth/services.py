@@ -203,7 +203,7 @@ def _token_hash(token: str) -> str:
 
 
 def _session_lifetime() -> dt.timedelta:
-    return dt.timedelta(seconds=current_app.config["PERMANENT_SESSION_LIFETIME"])
+    return current_app.permanent_session_lifetime
 
 
 def start_session(user: User, *, now: dt.datetime | None = None) -> str:
