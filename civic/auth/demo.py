@@ -25,4 +25,4 @@ def load_demo(echo) -> None:
             services.create_user(login, password, roles, full_name=name)
     echo("Демо-облікові записи (логін / пароль / ролі):")
     for login, password, roles, _ in DEMO_ACCOUNTS:
-        echo(f"  {login:<12} {password:<18} {', '.join(roles)}")
+        echo(f"  {login:<12} {password:<20} {', '.join(roles)}")

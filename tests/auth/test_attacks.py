@@ -289,3 +289,33 @@ def test_shipped_list_holds_thousands_including_keyboard_favourites():
     common = services.common_passwords()
     assert len(common) > 3000
     assert {"qwerty123", "йцукен", "пароль", "1q2w3e4r5t"} <= common
+
+
+def test_a_session_older_than_its_lifetime_no_longer_opens_staff_pages(
+    app, client, create_user, login
+):
+    import datetime as dt
+
+    from civic.auth.models import StaffSession
+
+    create_user("ira", "editor")
+    login("ira")
+    assert client.get("/staff/").status_code == 200
+    row = db.session.scalar(select(StaffSession))
+    row.created_at -= app.permanent_session_lifetime + dt.timedelta(seconds=1)
+    db.session.commit()
+    assert client.get("/staff/").status_code == 302
+
+
+def test_failures_spread_wider_than_the_lockout_window_do_not_add_up(app, create_user):
+    import datetime as dt
+
+    create_user("ira", "editor")
+    start = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
+    window = dt.timedelta(minutes=app.config["LOGIN_LOCKOUT_MINUTES"], seconds=1)
+    for _ in range(4):
+        services.authenticate("ira", "wrong-guess", now=start)
+    db.session.commit()
+    later = services.authenticate("ira", "wrong-guess", now=start + window)
+    assert later.error == services.BAD_CREDENTIALS
+    assert db.session.get(LoginThrottle, "ira").failures == 1

@@ -33,7 +33,9 @@ def test_citizen_submits_and_moderator_publishes(live, chromium):
     with app.app_context():
         from civic.auth.services import create_user
 
-        moderator = create_user("mod", "petitions-desk-2026", ["moderator"], full_name="Марія Шевченко")
+        moderator = create_user(
+            "mod", "petitions-desk-2026", ["moderator"], full_name="Марія Шевченко"
+        )
         existing, _ = services.submit_petition(
             "Встановити світлофор біля школи № 5",
             "Текст " * 20,
