@@ -92,7 +92,7 @@ def main() -> None:
             from civic.petitions import services
 
             upgrade()
-            moderator = create_user("bench", "bench-password", ("moderator",))
+            moderator = create_user("bench", "measure-secret-2026", ("moderator",))
             petition, _ = services.submit_petition(
                 "Бенчмарк петиція про парк",
                 "Текст " * 20,

@@ -172,14 +172,19 @@ def runner(app):
     return app.test_cli_runner()
 
 
+# Obeys the password rules (12+ characters, no Latin login inside, not a common password).
+STAFF_PASSWORD = "Ніжин-рада-тест-2026"
+
+
 @pytest.fixture
 def create_user(app):
-    """Create a staff account: ``create_user("op1", "commission")`` → User (password = login*2)."""
+    """Create a staff account: ``create_user("op1", "commission")`` → User (password
+    ``STAFF_PASSWORD`` unless given)."""
     from civic.auth import services
 
     def make(login: str, *roles: str, password: str | None = None, full_name: str = ""):
         user = services.create_user(
-            login, password or f"{login}-{login}-pw", roles or ("editor",), full_name=full_name
+            login, password or STAFF_PASSWORD, roles or ("editor",), full_name=full_name
         )
         db.session.commit()
         return user
@@ -188,9 +193,7 @@ def create_user(app):
 
 
 def login_as(client, login: str, password: str | None = None):
-    response = client.post(
-        "/login", data={"login": login, "password": password or f"{login}-{login}-pw"}
-    )
+    response = client.post("/login", data={"login": login, "password": password or STAFF_PASSWORD})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     return response
 

@@ -10,7 +10,7 @@ from civic.extensions import db
 def test_demo_is_idempotent_and_prints_accounts(runner):
     first = runner.invoke(args=["demo"])
     assert first.exit_code == 0, first.output
-    assert "commission2" in first.output and "demo-commission2" in first.output
+    assert "commission2" in first.output and "demo-count2-2026" in first.output
     count = db.session.scalar(db.select(db.func.count(User.id)))
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0, second.output

@@ -3,16 +3,21 @@
 from civic.auth import services
 
 # Demo passwords are public by design (README); never load the demo on a production database.
+# They obey the password rules (civic.auth.passwords): no login inside, 12+ characters for admins.
 DEMO_ACCOUNTS = (
-    ("admin", "demo-admin", ("admin",), "Адміністратор системи"),
-    ("head", "demo-head", ("editor", "admin"), "Гук Олена Олександрівна"),
-    ("commission", "demo-commission", ("commission",), "Коваленко Ірина Петрівна"),
-    ("commission2", "demo-commission2", ("commission",), "Бондар Андрій Іванович"),
-    ("commission3", "demo-commission3", ("commission",), "Лисенко Тетяна Григорівна"),
-    ("moderator", "demo-moderator", ("moderator",), "Шевченко Марія Василівна"),
-    ("moderator2", "demo-moderator2", ("moderator",), "Ткаченко Олег Миколайович"),
-    ("editor", "demo-editor", ("editor",), "Мельник Наталія Сергіївна"),
+    ("admin", "demo-root-2026", ("admin",), "Адміністратор системи"),
+    ("head", "demo-chief-2026", ("editor", "admin"), "Гук Олена Олександрівна"),
+    ("commission", "demo-count-2026", ("commission",), "Коваленко Ірина Петрівна"),
+    ("commission2", "demo-count2-2026", ("commission",), "Бондар Андрій Іванович"),
+    ("commission3", "demo-resolve-2026", ("commission",), "Лисенко Тетяна Григорівна"),
+    ("moderator", "demo-petition-2026", ("moderator",), "Шевченко Марія Василівна"),
+    ("moderator2", "demo-petition2-2026", ("moderator",), "Ткаченко Олег Миколайович"),
+    ("editor", "demo-report-2026", ("editor",), "Мельник Наталія Сергіївна"),
 )
+
+
+def demo_password(login: str) -> str:
+    return next(password for name, password, *_ in DEMO_ACCOUNTS if name == login)
 
 
 def load_demo(echo) -> None:
@@ -21,4 +26,4 @@ def load_demo(echo) -> None:
             services.create_user(login, password, roles, full_name=name)
     echo("Демо-облікові записи (логін / пароль / ролі):")
     for login, password, roles, _ in DEMO_ACCOUNTS:
-        echo(f"  {login:<12} {password:<18} {', '.join(roles)}")
+        echo(f"  {login:<12} {password:<20} {', '.join(roles)}")

@@ -23,8 +23,7 @@ class UserForm(FlaskForm):
         validators=[DataRequired("Вкажіть логін."), Length(max=80, message="Задовгий логін.")],
     )
     full_name = StringField("Повне ім'я", validators=[Optional(), Length(max=200)])
-    password = PasswordField(
-        "Пароль", validators=[Optional(), Length(min=8, message="Щонайменше 8 символів.")]
-    )
+    # The rules (length by role, common passwords, the login) live in services.
+    password = PasswordField("Пароль", validators=[Optional()])
     roles = MultiCheckboxField("Ролі", choices=[SelectChoice(k, v) for k, v in ROLES.items()])
     is_active = BooleanField("Активний", default=True)

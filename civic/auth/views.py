@@ -30,9 +30,9 @@ login_manager.login_message_category = "info"
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id)) if user_id.isascii() and user_id.isdigit() else None
-    return user if user is not None and user.is_active else None
+def load_user(session_token: str) -> User | None:
+    """The cookie names a server-side session (``User.get_id``), checked on every request."""
+    return services.load_session_user(session_token)
 
 
 def _safe_next(target: str | None) -> str:
@@ -53,9 +53,15 @@ def login():
     form = LoginForm()
     error = None
     if form.validate_on_submit():
-        result = services.authenticate(form.login.data, form.password.data)
+        # Count the attempt and commit before the slow password check, so that parallel
+        # requests see each other's count (see services.begin_login).
+        attempt = services.begin_login(form.login.data)
+        db.session.commit()
+        result = services.finish_login(attempt, form.password.data)
         db.session.commit()
         if result.user is not None:
+            services.start_session(result.user)
+            db.session.commit()
             login_user(result.user)
             return redirect(_safe_next(request.args.get("next")))
         error = result.error
@@ -67,6 +73,7 @@ def login():
 @staff_required
 def logout():
     record_event("auth.logout", object_type="user", object_id=current_user.id)
+    services.end_session(current_user.session_token)
     db.session.commit()
     logout_user()
     flash("Ви вийшли з системи.", "info")
@@ -92,7 +99,9 @@ def user_create():
     if form.validate_on_submit():
         try:
             if not form.password.data:
-                raise services.AccountError("Для нового користувача потрібен пароль.")
+                raise services.AccountError(
+                    "Для нового користувача потрібен пароль.", field="password"
+                )
             user = services.create_user(
                 form.login.data,
                 form.password.data,
@@ -104,7 +113,7 @@ def user_create():
                 services.update_user(user, is_active=False, actor=current_user)
         except services.AccountError as exc:
             db.session.rollback()
-            form.login.errors.append(str(exc))
+            getattr(form, exc.field).errors.append(str(exc))
         else:
             db.session.commit()
             flash(f"Користувача «{user.login}» створено.", "success")
@@ -126,6 +135,7 @@ def user_edit(user_id: int):
             )
         else:
             try:
+                own_password = user.id == current_user.id and bool(form.password.data)
                 services.update_user(
                     user,
                     roles=form.roles.data,
@@ -136,8 +146,12 @@ def user_edit(user_id: int):
                 )
             except services.AccountError as exc:
                 db.session.rollback()
-                form.password.errors.append(str(exc))
+                getattr(form, exc.field).errors.append(str(exc))
             else:
+                if own_password:
+                    # Every other session of this admin ends; this one goes on under a new id.
+                    services.start_session(user)
+                    login_user(user)
                 db.session.commit()
                 flash(f"Зміни для «{user.login}» збережено.", "success")
                 return redirect(url_for("auth.users"))

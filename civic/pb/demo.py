@@ -210,6 +210,7 @@ def _forms(rng: random.Random) -> list[dict]:
 
 def load_demo(echo) -> None:
     from civic.auth import services as auth
+    from civic.auth.demo import demo_password
     from civic.pb.services import EntryData
 
     if services.get_edition(SLUG) is not None:
@@ -223,7 +224,8 @@ def load_demo(echo) -> None:
     ):
         user = auth.get_user_by_login(login)
         if user is None:
-            user = auth.create_user(login, f"demo-{login}", ("commission",), full_name=name)
+            password = demo_password(login)
+            user = auth.create_user(login, password, ("commission",), full_name=name)
         operators.append(user)
     first, second, resolver = operators
     edition = services.save_edition(EDITION_TOML.read_text(encoding="utf-8"), actor=first)

@@ -29,7 +29,7 @@ def test_users_create_refuses_bad_input(runner):
     short = runner.invoke(
         args=["users", "create", "x", "--role", "editor", "--password-stdin"], input="short\n"
     )
-    assert short.exit_code != 0 and "щонайменше 8 символів" in short.output
+    assert short.exit_code != 0 and "щонайменше 10 символів" in short.output
     bad_role = runner.invoke(args=["users", "create", "x", "--role", "king", "--password-stdin"])
     assert bad_role.exit_code != 0
 

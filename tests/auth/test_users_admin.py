@@ -34,7 +34,7 @@ def test_duplicate_login_and_short_password_are_explained(client, create_user, l
     dup = client.post("/staff/users/new", data={"login": "boss", "password": "long-password"})
     assert "уже існує" in dup.get_data(as_text=True)
     short = client.post("/staff/users/new", data={"login": "new", "password": "short"})
-    assert "Щонайменше 8 символів." in short.get_data(as_text=True)
+    assert "щонайменше 10 символів" in short.get_data(as_text=True)
     assert _user("new") is None
 
 

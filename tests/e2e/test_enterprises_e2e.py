@@ -15,7 +15,7 @@ def enterprise_server(live_app, live_server):
     with live_app.app_context():
         from civic.auth import services as auth
 
-        auth.create_user("ed", "ed-ed-pw", ("editor",))
+        auth.create_user("ed", "ed-secret-pw-2026", ("editor",))
         services.save_enterprise(
             EnterpriseEntry(EDRPOU, "КП «Тестовий водоканал»", "З", "КП «Тест»")
         )
@@ -27,7 +27,7 @@ def test_editor_uploads_and_citizen_reads(enterprise_server, browser, page):
     live_server = enterprise_server
     page.goto(f"{live_server}/login?next=/staff/enterprises/upload")
     page.fill("input[name=login]", "ed")
-    page.fill("input[name=password]", "ed-ed-pw")
+    page.fill("input[name=password]", "ed-secret-pw-2026")
     page.click("main button[type=submit]")
     page.wait_for_url("**/staff/enterprises/upload")
     page.fill("input[name=year]", "2020")

@@ -24,9 +24,15 @@ SLUG = "gb-2021"
 
 
 def _seed():
-    auth_services.create_user("op1", "op1-password", ["commission"], full_name="Ірина Коваль")
-    auth_services.create_user("op2", "op2-password", ["commission"], full_name="Петро Бондар")
-    auth_services.create_user("chair", "chair-password", ["commission"], full_name="Олена Лисенко")
+    auth_services.create_user(
+        "op1", "first-operator-2026", ["commission"], full_name="Ірина Коваль"
+    )
+    auth_services.create_user(
+        "op2", "second-operator-2026", ["commission"], full_name="Петро Бондар"
+    )
+    auth_services.create_user(
+        "chair", "third-member-2026", ["commission"], full_name="Олена Лисенко"
+    )
     edition = services.save_edition((EXAMPLES / "pb-edition.toml").read_text(encoding="utf-8"))
     services.import_projects(edition, (EXAMPLES / "pb-projects.csv").read_bytes(), "p.csv")
 
@@ -55,12 +61,12 @@ def test_double_entry_discrepancy_close_and_protocol(live_app, live_server, page
     base = live_server.url
     seed(live_app, _seed)
 
-    log_in(page, base, "op1", "op1-password")
+    log_in(page, base, "op1", "first-operator-2026")
     _enter_ballot(page, base, document="НК 123456")
     assert page.get_by_text("Пачка (скринька)").first.is_visible()  # back on the entry form
     _log_out(page, "op1")
 
-    log_in(page, base, "op2", "op2-password")
+    log_in(page, base, "op2", "second-operator-2026")
     _enter_ballot(page, base, document="НК 654321")  # one typo: the document number
 
     page.get_by_role("link", name="Розбіжності").click()
@@ -74,7 +80,7 @@ def test_double_entry_discrepancy_close_and_protocol(live_app, live_server, page
     resolve_url = page.url
     _log_out(page, "op2")
 
-    log_in(page, base, "chair", "chair-password")
+    log_in(page, base, "chair", "third-member-2026")
     page.goto(resolve_url)
     page.locator("input[name='choice_document_hash'][value='1']").check()
     page.get_by_label("Що видно на паперовому бланку").fill("На бланку НК 123456.")

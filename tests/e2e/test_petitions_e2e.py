@@ -33,7 +33,9 @@ def test_citizen_submits_and_moderator_publishes(live, chromium):
     with app.app_context():
         from civic.auth.services import create_user
 
-        moderator = create_user("mod", "mod-password", ["moderator"], full_name="Марія Шевченко")
+        moderator = create_user(
+            "mod", "petitions-desk-2026", ["moderator"], full_name="Марія Шевченко"
+        )
         existing, _ = services.submit_petition(
             "Встановити світлофор біля школи № 5",
             "Текст " * 20,
@@ -78,7 +80,7 @@ def test_citizen_submits_and_moderator_publishes(live, chromium):
 
     page.goto(f"{url}/login")
     page.get_by_label("Логін").fill("mod")
-    page.get_by_label("Пароль").fill("mod-password")
+    page.get_by_label("Пароль").fill("petitions-desk-2026")
     page.get_by_role("button", name="Увійти").click()
     page.goto(f"{url}/staff/petitions")
     page.get_by_role("link", name="Встановити світлофор біля школи № 7").click()

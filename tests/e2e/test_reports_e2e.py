@@ -15,7 +15,7 @@ def report_server(live_app, live_server):
         from civic.auth import services as auth
         from civic.reports.demo import load_demo
 
-        auth.create_user("head", "head-head-pw", ("editor", "admin"), full_name="Гук О.О.")
+        auth.create_user("head", "chief-secret-2026", ("editor", "admin"), full_name="Гук О.О.")
         load_demo(lambda *_: None)
         db.session.commit()
     return live_server.url
@@ -25,7 +25,7 @@ def test_head_drafts_edits_and_finalises_the_report(report_server, page):
     live_server = report_server
     page.goto(f"{live_server}/login")
     page.fill("#login", "head")
-    page.fill("#password", "head-head-pw")
+    page.fill("#password", "chief-secret-2026")
     page.click("button[type=submit]")
     page.goto(f"{live_server}/staff/journal/?month=2020-11")
     page.fill("#title", "Новина з браузера про ґанок")

@@ -11,9 +11,9 @@ pytestmark = pytest.mark.e2e
 def test_admin_logs_in_creates_user_and_logs_out(live_app, live_server, page):
     seed(
         live_app,
-        lambda: services.create_user("boss", "boss-password", ["admin"], full_name="Олена Гук"),
+        lambda: services.create_user("boss", "chief-secret-2026", ["admin"], full_name="Олена Гук"),
     )
-    log_in(page, live_server.url, "boss", "boss-password")
+    log_in(page, live_server.url, "boss", "chief-secret-2026")
     assert page.get_by_role("heading", name="Кабінет працівника").is_visible()
     assert page.get_by_text("Олена Гук").is_visible()
 

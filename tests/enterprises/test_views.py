@@ -289,14 +289,14 @@ def test_csrf_is_required(app_factory):
     with app.app_context():
         from civic.auth import services as auth
 
-        auth.create_user("ed", "ed-ed-pw", ("editor",))
+        auth.create_user("ed", "ed-secret-pw-2026", ("editor",))
         db.session.commit()
         client = app.test_client()
         page = client.get("/login").get_data(as_text=True)
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
         assert (
             client.post(
-                "/login", data={"login": "ed", "password": "ed-ed-pw", "csrf_token": token}
+                "/login", data={"login": "ed", "password": "ed-secret-pw-2026", "csrf_token": token}
             ).status_code
             == 302
         )

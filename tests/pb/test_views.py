@@ -7,6 +7,7 @@ import pytest
 
 from civic.extensions import db
 from civic.pb import services
+from tests.conftest import STAFF_PASSWORD
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 SLUG = "gb-2021"
@@ -259,6 +260,6 @@ def test_csrf_is_required(app_factory, create_user):
     client = app.test_client()
     with app.app_context():
         create_user("member", "commission")
-        client.post("/login", data={"login": "member", "password": "member-member-pw"})
+        client.post("/login", data={"login": "member", "password": STAFF_PASSWORD})
     response = client.post("/staff/pb/", data={"config": "x"})
     assert response.status_code == 400

@@ -11,6 +11,7 @@ from civic.mail.models import OutboxMessage
 from civic.mail.sender import wait_for_delivery
 from civic.petitions import services
 from civic.petitions.models import Petition, Signature
+from tests.conftest import STAFF_PASSWORD
 
 D = dt.date
 GOOD = {
@@ -401,8 +402,8 @@ def test_two_moderators_lock_and_stale_save(app, create_user, make_petition, mod
             response = getattr(client, method)(url, **kwargs)
             return response.status_code, page_text(response)
 
-    request(first, "post", "/login", data={"login": "mod1", "password": "mod1-mod1-pw"})
-    request(second, "post", "/login", data={"login": "mod2", "password": "mod2-mod2-pw"})
+    request(first, "post", "/login", data={"login": "mod1", "password": STAFF_PASSWORD})
+    request(second, "post", "/login", data={"login": "mod2", "password": STAFF_PASSWORD})
     request(first, "get", f"/staff/petitions/{petition.id}")
     _, page = request(second, "get", f"/staff/petitions/{petition.id}")
     assert "Зараз із цією петицією працює Шевченко Марія" in page

@@ -8,6 +8,7 @@ from civic.audit.models import AuditEvent
 from civic.extensions import db
 from civic.workcalendar import services
 from civic.workcalendar.models import DeclaredDay, MartialLawPeriod
+from tests.conftest import STAFF_PASSWORD
 
 D = dt.date
 
@@ -115,7 +116,7 @@ def test_calendar_form_needs_csrf(app_factory, create_user):
 
         token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.get_data(as_text=True))
         client.post(
-            "/login", data={"login": "boss", "password": "boss-boss-pw", "csrf_token": token[1]}
+            "/login", data={"login": "boss", "password": STAFF_PASSWORD, "csrf_token": token[1]}
         )
         response = client.post(
             "/staff/calendar/days", data={"day_on": "2025-05-02", "kind": "day_off"}
