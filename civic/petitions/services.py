@@ -10,6 +10,7 @@ import difflib
 import hashlib
 import hmac
 import ipaddress
+import logging
 import secrets
 from dataclasses import dataclass
 
@@ -27,6 +28,8 @@ from civic.petitions import lifecycle, screening
 from civic.petitions.lifecycle import Action, State
 from civic.petitions.models import Invalidation, Petition, RefusalReasonRow, Signature
 from civic.workcalendar.services import get_calendar
+
+log = logging.getLogger(__name__)
 
 LOCK_MINUTES = 30
 SIGNERS_PER_PAGE = 100  # the public list of signers
@@ -788,14 +791,36 @@ def signature_by_token(raw: str) -> Signature | None:
     return db.session.scalar(select(Signature).where(Signature.token_hash == _token_hash(raw)))
 
 
+class SignatureAlreadyCounted(PetitionError):
+    def __init__(self):
+        super().__init__("Цей підпис уже підтверджено й зараховано; повторно його не рахують.")
+
+
 def confirm_signature(signature: Signature, *, now: dt.datetime) -> Petition:
-    """Count the signature (one-time: the token is spent)."""
+    """Count the signature once (the token is spent).
+
+    The row is confirmed by one conditional UPDATE and the counter moves only if that UPDATE
+    changed the row: of many parallel requests with one link exactly one counts, the others
+    get ``SignatureAlreadyCounted`` (PostgreSQL re-checks the condition after the winner's row
+    lock is released; SQLite runs one writer at a time).
+    """
     petition = db.session.get(Petition, signature.petition_id)
     if not lifecycle.can_sign(petition.state_enum, petition.collection_ends_on, kyiv_date(now)):
         raise PetitionError("Збір підписів під цією петицією вже завершено.")
-    signature.confirmed_at = now
-    signature.token_hash = None
-    db.session.flush()
+    changed = db.session.execute(
+        update(Signature)
+        .where(
+            Signature.id == signature.id,
+            Signature.confirmed_at.is_(None),
+            Signature.invalidated_at.is_(None),
+        )
+        .values(confirmed_at=now, token_hash=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if changed != 1:
+        raise SignatureAlreadyCounted()
+    set_committed_value(signature, "confirmed_at", now)
+    set_committed_value(signature, "token_hash", None)
     count = db.session.execute(
         update(Petition)
         .where(Petition.id == petition.id)
@@ -807,21 +832,93 @@ def confirm_signature(signature: Signature, *, now: dt.datetime) -> Petition:
     return petition
 
 
-def _recount(petition_id: int) -> int:
-    count = db.session.scalar(
-        select(func.count(Signature.id)).where(
-            Signature.petition_id == petition_id,
-            Signature.confirmed_at.is_not(None),
-            Signature.invalidated_at.is_(None),
-        )
-    )
+def _count_clause():
+    return and_(Signature.confirmed_at.is_not(None), Signature.invalidated_at.is_(None))
+
+
+def _recount_locked(petition_id: int) -> tuple[int, int]:
+    """Set the petition's counter to its counted rows; returns (stored before, counted).
+
+    A no-op UPDATE first takes the petition's row lock (PostgreSQL) or the write lock
+    (SQLite), so the count below sees every confirmation committed before it, and a
+    confirmation still in flight adds its +1 after this transaction: none is lost.
+    """
     db.session.execute(
         update(Petition)
         .where(Petition.id == petition_id)
-        .values(signature_count=count)
+        .values(signature_count=Petition.signature_count)
         .execution_options(synchronize_session=False)
     )
-    return int(count or 0)
+    stored = db.session.scalar(select(Petition.signature_count).where(Petition.id == petition_id))
+    count = int(
+        db.session.scalar(
+            select(func.count(Signature.id)).where(
+                Signature.petition_id == petition_id, _count_clause()
+            )
+        )
+        or 0
+    )
+    if stored != count:
+        db.session.execute(
+            update(Petition)
+            .where(Petition.id == petition_id)
+            .values(signature_count=count)
+            .execution_options(synchronize_session=False)
+        )
+    return int(stored or 0), count
+
+
+def _recount(petition_id: int) -> int:
+    return _recount_locked(petition_id)[1]
+
+
+@dataclass(frozen=True)
+class CounterCorrection:
+    petition_id: int
+    stored: int
+    counted: int
+
+
+def recount_signatures(*, actor=None) -> list[CounterCorrection]:
+    """Recount every collecting petition's counter from its rows; audit and log each correction.
+
+    One grouped count finds the suspects; each is recounted under its row lock, and only a
+    difference that is still there then is corrected (a confirmation in between is no error).
+    """
+    collecting = select(Petition.id).where(Petition.state == State.COLLECTING.value)
+    counts = dict(
+        db.session.execute(
+            select(Signature.petition_id, func.count(Signature.id))
+            .where(Signature.petition_id.in_(collecting), _count_clause())
+            .group_by(Signature.petition_id)
+        ).all()
+    )
+    stored = db.session.execute(
+        select(Petition.id, Petition.signature_count).where(Petition.id.in_(collecting))
+    ).all()
+    corrections = []
+    for petition_id, count in sorted(stored):
+        if count == counts.get(petition_id, 0):
+            continue
+        before, after = _recount_locked(petition_id)
+        if before == after:
+            continue
+        corrections.append(CounterCorrection(petition_id, before, after))
+        log.warning(
+            "petition %s: signature counter %s corrected to %s counted signatures",
+            petition_id,
+            before,
+            after,
+        )
+        record_event(
+            "petition.signature_count_corrected",
+            object_type="petition",
+            object_id=petition_id,
+            details={"stored": before, "counted": after},
+            actor=actor,
+        )
+    db.session.expire_all()  # counters changed behind the identity map
+    return corrections
 
 
 # --- bulk invalidation --------------------------------------------------------------------
