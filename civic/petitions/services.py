@@ -755,6 +755,7 @@ def sign_petition(
             ip=ip,
             created_at=now,
             token_hash=token_hash,
+            confirmation_mailed_at=now,
         )
         try:
             with db.session.begin_nested():
@@ -770,19 +771,77 @@ def sign_petition(
         if existing.confirmed_at is not None or existing.invalidated_at is not None:
             raise PetitionError("З цієї адреси петицію вже підписано.", "email")
         signature = existing
-        signature.full_name = full_name.strip()
-        signature.token_hash = token_hash
-        db.session.flush()
+        _renew_confirmation(signature, full_name.strip(), token_hash, now=now)
+    _mail_confirmation_link(signature, petition, raw)
+    return signature
+
+
+def confirmation_mail_minutes_setting() -> int:
+    return int(current_app.config.get("PETITION_CONFIRMATION_MAIL_MINUTES", 15))
+
+
+def _renew_confirmation(signature: Signature, full_name: str, token_hash: str, *, now) -> None:
+    """A repeated signing with an unconfirmed address: a fresh link, at most one mail per
+    address and petition per ``PETITION_CONFIRMATION_MAIL_MINUTES``.
+
+    One conditional UPDATE claims the right to mail, so of parallel repeats at most one wins;
+    inside the window nothing changes and the link already mailed stays valid.
+    """
+    minutes = confirmation_mail_minutes_setting()
+    changed = db.session.execute(
+        update(Signature)
+        .where(
+            Signature.id == signature.id,
+            Signature.confirmed_at.is_(None),
+            Signature.invalidated_at.is_(None),
+            or_(
+                Signature.confirmation_mailed_at.is_(None),
+                Signature.confirmation_mailed_at <= now - dt.timedelta(minutes=minutes),
+            ),
+        )
+        .values(full_name=full_name, token_hash=token_hash, confirmation_mailed_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if changed == 1:
+        for key, value in (
+            ("full_name", full_name),
+            ("token_hash", token_hash),
+            ("confirmation_mailed_at", now),
+        ):
+            set_committed_value(signature, key, value)
+        return
+    db.session.refresh(signature)
+    if signature.confirmed_at is not None or signature.invalidated_at is not None:
+        raise PetitionError("З цієї адреси петицію вже підписано.", "email")
+    mailed = signature.confirmation_mailed_at.astimezone(KYIV)
+    again = mailed + dt.timedelta(minutes=minutes)
+    raise PetitionError(
+        f"Лист із посиланням для підтвердження вже надіслано на цю адресу "
+        f"{mailed:%d.%m.%Y о %H:%M}. Перевірте пошту (і теку «Спам»); новий лист можна "
+        f"надіслати не раніше ніж через {minutes} хв після попереднього — о {again:%H:%M}.",
+        "email",
+    )
+
+
+def _mail_confirmation_link(signature: Signature, petition: Petition, raw: str) -> None:
+    """The confirmation mail carries nothing the signer typed.
+
+    It goes to an address nobody has proven yet, so whatever the form let through (the name)
+    would be text a stranger makes the council's server deliver: the name is shown on the
+    confirmation page behind the link instead, where the owner of the address checks it.
+    """
     send_mail(
         signature.email,
         f"Підтвердьте підпис під петицією № {petition.id}",
-        f"Шановний(а) {signature.full_name}!\n\n"
-        f"Щоб ваш підпис під петицією «{petition.title}» було зараховано, відкрийте посилання "
-        f"і натисніть «Підтвердити підпис»:\n{_url(f'/petitions/signatures/{raw}')}\n\n"
-        "Якщо ви не підписували петицію, проігноруйте цей лист.\n",
+        "Добрий день!\n\n"
+        f"На цю адресу надійшов запит підписати електронну петицію № {petition.id} "
+        f"«{petition.title}».\n"
+        "Щоб підпис було зараховано, відкрийте посилання, перевірте ім'я підписанта і "
+        f"натисніть «Підтвердити підпис»:\n{_url(f'/petitions/signatures/{raw}')}\n\n"
+        "Якщо ви не підписували петицію, проігноруйте цей лист: без підтвердження підпис не "
+        "зараховують.\n",
         category="petition.signature",
     )
-    return signature
 
 
 def signature_by_token(raw: str) -> Signature | None:

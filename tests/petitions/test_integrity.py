@@ -43,6 +43,10 @@ def last_link_token(recipient: str) -> str:
     return LINK.search(body).group(1)
 
 
+def text_of(response) -> str:
+    return response.get_data(as_text=True).replace("&#39;", "'").replace("&#34;", '"')
+
+
 def events(action: str) -> list[AuditEvent]:
     return list(
         db.session.scalars(
@@ -111,3 +115,119 @@ def test_tick_corrects_a_tampered_counter_and_records_the_correction(make_petiti
     again = runner.invoke(args=["petitions", "tick"])
     assert "лічильник" not in again.output
     assert len(events("petition.signature_count_corrected")) == 1
+
+
+# --- point 4: one pending confirmation mail per address and petition -----------------------
+
+
+def signature_mails(recipient: str) -> list[OutboxMessage]:
+    return list(
+        db.session.scalars(
+            select(OutboxMessage).where(
+                OutboxMessage.recipient == recipient, OutboxMessage.category == "petition.signature"
+            )
+        )
+    )
+
+
+def test_20_parallel_signings_with_one_address_send_one_mail(database_url, tmp_path, make_petition):
+    petition_id = make_petition("collecting", on=services.today_kyiv()).id
+    db.session.remove()
+    settings = {"CIVIC_PETITION_SIGN_RATE_LIMIT": "1000 per hour"}
+    with Gunicorn(database_url, tmp_path / "served", settings=settings) as server:
+        visitors = [Browser(server.url) for _ in range(20)]
+        csrf = [visitor.get(f"/petitions/{petition_id}").csrf() for visitor in visitors]
+
+        def sign(i):
+            form = {
+                "csrf_token": csrf[i],
+                "full_name": "Коваль Ірина Петрівна",
+                "email": "victim@example.com",
+            }
+            return visitors[i].post(f"/petitions/{petition_id}/sign", form)
+
+        results = at_once(20, sign)
+        log = server.output()
+
+    assert all(isinstance(r, Response) for r in results), results
+    statuses = sorted(r.status for r in results)
+    assert all(status < 500 for status in statuses), (statuses, log[-3000:])
+    assert statuses.count(201) == 1, statuses
+    refused = [r for r in results if r.status != 201]
+    assert all("вже" in r.text for r in refused), [r.text[:300] for r in refused]
+    assert len(signature_mails("victim@example.com")) == 1
+    rows = db.session.scalars(select(Signature).where(Signature.petition_id == petition_id))
+    assert len(list(rows)) == 1
+
+
+def test_a_second_signing_within_the_window_keeps_the_first_link_and_sends_nothing(
+    app, make_petition
+):
+    app.config["PETITION_CONFIRMATION_MAIL_MINUTES"] = 15
+    petition = make_petition("collecting", on=services.today_kyiv())
+    now = services.utcnow()
+    services.sign_petition(petition, "Коваль Ірина", "koval@example.com", ip=None, now=now)
+    db.session.commit()
+    first_link = last_link_token("koval@example.com")
+
+    later = now + services.dt.timedelta(minutes=14)
+    try:
+        services.sign_petition(petition, "Коваль Ірина", "Koval@Example.com", ip=None, now=later)
+    except services.PetitionError as exc:
+        message = exc.message
+    db.session.rollback()
+    assert "вже надіслано" in message and "15 хв" in message
+    assert len(signature_mails("koval@example.com")) == 1
+    assert services.signature_by_token(first_link) is not None  # the mailed link still works
+
+    much_later = now + services.dt.timedelta(minutes=16)
+    services.sign_petition(petition, "Коваль Ірина", "koval@example.com", ip=None, now=much_later)
+    db.session.commit()
+    assert len(signature_mails("koval@example.com")) == 2
+    assert services.signature_by_token(last_link_token("koval@example.com")) is not None
+
+
+SPAM_NAMES = [
+    "Виграйте iPhone http://spam.example/win",
+    "Іван Петренко\r\nBcc: everyone@example.com",
+    "Іван\u202eоканретеП",  # right-to-left override: the name reads backwards
+    "Іван\u200bПетренко",  # zero-width space
+    "Іван Петренко <a href=x>",
+    "Олег 0800 123 456 дзвоніть",
+]
+
+
+def test_spam_and_control_characters_in_the_name_are_refused(client, make_petition):
+    petition = make_petition("collecting", on=services.today_kyiv())
+    for name in SPAM_NAMES:
+        response = client.post(
+            f"/petitions/{petition.id}/sign", data={"full_name": name, "email": "v@example.com"}
+        )
+        body = text_of(response)
+        assert response.status_code == 400, name
+        assert "Ім'я може містити лише літери, пробіли, апостроф, дефіс і крапку" in body, name
+        assert "Traceback" not in body, name
+    assert db.session.scalar(select(func.count(Signature.id))) == 0
+    assert (
+        db.session.scalar(
+            select(func.count(OutboxMessage.id)).where(
+                OutboxMessage.category == "petition.signature"
+            )
+        )
+        == 0
+    )
+
+
+def test_the_signers_name_never_reaches_the_mail(client, make_petition):
+    petition = make_petition("collecting", on=services.today_kyiv())
+    name = "Мар'яна Ґудзь-Бойко"
+    response = client.post(
+        f"/petitions/{petition.id}/sign", data={"full_name": name, "email": "m@example.com"}
+    )
+    assert response.status_code == 201
+    (mail,) = signature_mails("m@example.com")
+    assert "Ґудзь" not in mail.body and "Ґудзь" not in mail.subject
+    assert LINK.search(mail.body)
+    # the owner of the address sees the name on the confirmation page, before confirming
+    page = client.get(f"/petitions/signatures/{LINK.search(mail.body).group(1)}")
+    assert name in text_of(page)

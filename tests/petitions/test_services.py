@@ -217,9 +217,9 @@ def test_signing_confirms_once_and_refuses_duplicates(make_petition):
     )
     assert signature.email == "iryna@example.com" and signature.token_hash
     assert petition.signature_count == 0
-    # A second unconfirmed attempt re-sends a link instead of adding a row.
+    # A second unconfirmed attempt (after the mail window) re-sends a link instead of adding a row.
     again = services.sign_petition(
-        petition, "Коваль Ірина", "IRYNA@example.com", ip=None, now=at(D(2020, 11, 6))
+        petition, "Коваль Ірина", "IRYNA@example.com", ip=None, now=at(D(2020, 11, 6), 11)
     )
     assert again.id == signature.id
     mails = [m for m in db.session.scalars(db.select(OutboxMessage)) if "підпис" in m.subject]
