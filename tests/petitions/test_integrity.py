@@ -231,3 +231,104 @@ def test_the_signers_name_never_reaches_the_mail(client, make_petition):
     # the owner of the address sees the name on the confirmation page, before confirming
     page = client.get(f"/petitions/signatures/{LINK.search(mail.body).group(1)}")
     assert name in text_of(page)
+
+
+# --- point 5: wiping signatures needs a second moderator ------------------------------------
+
+
+def staff(app, login: str):
+    from tests.conftest import login_as
+
+    browser = app.test_client()
+    login_as(browser, login)
+    return browser
+
+
+def yesterday():  # signatures confirmed in the past, before any proposal made now
+    return services.today_kyiv() - services.dt.timedelta(days=1)
+
+
+WIPE = {"ip_network": "0.0.0.0/0", "reason": "Накрутка ботами", "step": "apply"}
+
+
+def test_one_moderator_cannot_wipe_every_signature_a_second_one_confirms(
+    app, make_petition, moderators
+):
+    petition = make_petition("collecting", on=yesterday(), signatures=4)
+    first, second = staff(app, "mod1"), staff(app, "mod2")
+    page = f"/staff/petitions/{petition.id}"
+
+    proposed = first.post(f"{page}/invalidate", data=WIPE, follow_redirects=True)
+    body = text_of(proposed)
+    assert "потрібне підтвердження іншого модератора" in body
+    assert stored_count(petition.id) == counted(petition.id) == 4
+    (record,) = db.session.scalars(select(Invalidation))
+    assert (record.status, record.count) == ("proposed", 4)
+    assert "Шевченко Марія" in text_of(second.get(page))  # who proposed, on the other's page
+    assert "Анулювання 4 підписів чекає другого модератора" in text_of(second.get(page))
+
+    own = first.post(f"{page}/invalidations/{record.id}/confirm", follow_redirects=True)
+    assert "має підтвердити або відхилити інший модератор" in text_of(own)
+    assert stored_count(petition.id) == 4
+
+    done = second.post(f"{page}/invalidations/{record.id}/confirm", follow_redirects=True)
+    assert "Анульовано підписів: 4" in text_of(done)
+    assert stored_count(petition.id) == counted(petition.id) == 0
+    db.session.expire_all()
+    assert db.session.get(Invalidation, record.id).status == "applied"
+    (proposal_event,) = events("petition.invalidation_proposed")
+    (applied_event,) = events("petition.signatures_invalidated")
+    assert proposal_event.actor_login == "mod1" and applied_event.actor_login == "mod2"
+    assert applied_event.details["proposed_by"] == "mod1"
+    again = second.post(f"{page}/invalidations/{record.id}/confirm", follow_redirects=True)
+    assert "вже" in text_of(again) and len(events("petition.signatures_invalidated")) == 1
+
+
+def test_a_second_moderator_rejects_a_proposed_invalidation(app, make_petition, moderators):
+    petition = make_petition("collecting", on=yesterday(), signatures=3)
+    first, second = staff(app, "mod1"), staff(app, "mod2")
+    page = f"/staff/petitions/{petition.id}"
+    first.post(f"{page}/invalidate", data=WIPE)
+    (record,) = db.session.scalars(select(Invalidation))
+    own = first.post(f"{page}/invalidations/{record.id}/reject", follow_redirects=True)
+    assert "має підтвердити або відхилити інший модератор" in text_of(own)
+    rejected = second.post(f"{page}/invalidations/{record.id}/reject", follow_redirects=True)
+    assert "Пропозицію анулювання відхилено" in text_of(rejected)
+    assert stored_count(petition.id) == counted(petition.id) == 3
+    db.session.expire_all()
+    assert db.session.get(Invalidation, record.id).status == "rejected"
+    (event,) = events("petition.invalidation_rejected")
+    assert event.actor_login == "mod2"
+    assert "чекає другого модератора" not in text_of(second.get(page))
+
+
+def test_small_invalidations_stay_with_one_moderator_until_they_add_up(
+    app, make_petition, moderators
+):
+    app.config["PETITION_INVALIDATION_SOLO_COUNT"] = 2
+    app.config["PETITION_INVALIDATION_SOLO_SHARE"] = 0.5
+    petition = make_petition("collecting", on=yesterday(), signatures=6)
+    for n, domain in enumerate(["a.test", "b.test", "c.test"]):
+        signature = services.sign_petition(
+            petition, "Бот Ботович", f"bot{n}@{domain}", ip=None, now=services.utcnow()
+        )
+        services.confirm_signature(signature, now=services.utcnow())
+    db.session.commit()
+    first = staff(app, "mod1")
+    page = f"/staff/petitions/{petition.id}"
+    for domain in ["a.test", "b.test"]:
+        done = first.post(
+            f"{page}/invalidate",
+            data={"email_domain": domain, "reason": "Одноразова пошта", "step": "apply"},
+            follow_redirects=True,
+        )
+        assert "Анульовано підписів: 1" in text_of(done)
+    assert stored_count(petition.id) == counted(petition.id) == 7
+    # the third would make 3 > 2 invalidated on this petition: split or not, a second moderator
+    third = first.post(
+        f"{page}/invalidate",
+        data={"email_domain": "c.test", "reason": "Одноразова пошта", "step": "apply"},
+        follow_redirects=True,
+    )
+    assert "потрібне підтвердження іншого модератора" in text_of(third)
+    assert stored_count(petition.id) == 7

@@ -335,7 +335,8 @@ def test_take_down_keeps_reason(make_petition, moderators):
     assert events("petition.taken_down")[0].details["reason"] == "Автор не подавав петицію."
 
 
-def test_bulk_invalidation_preview_and_apply(make_petition, moderators):
+def test_bulk_invalidation_preview_and_apply(app, make_petition, moderators):
+    app.config["PETITION_INVALIDATION_SOLO_SHARE"] = 1.0  # one moderator may (test_integrity)
     petition = make_petition("collecting", on=D(2020, 11, 5))
     for i, (domain, ip) in enumerate(
         [
