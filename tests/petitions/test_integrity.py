@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import func, select, update
 
 from civic.audit.models import AuditEvent
 from civic.extensions import db
 from civic.mail.models import OutboxMessage
-from civic.petitions import services
+from civic.petitions import lifecycle, services
 from civic.petitions.models import Invalidation, Petition, Signature
 from tests.support.served import Browser, Gunicorn, Response, at_once
 
@@ -332,3 +333,28 @@ def test_small_invalidations_stay_with_one_moderator_until_they_add_up(
     )
     assert "потрібне підтвердження іншого модератора" in text_of(third)
     assert stored_count(petition.id) == 7
+
+
+@pytest.mark.parametrize(
+    ("already", "matched", "ever_counted", "needs_second"),
+    [
+        (0, 0, 1000, False),  # nothing to invalidate
+        (0, 20, 1000, False),  # at the count limit, 2 % of the petition
+        (0, 21, 1000, True),  # above the count limit
+        (0, 3, 40, True),  # 7.5 % of a small petition
+        (0, 2, 40, False),  # 5 %
+        (19, 2, 1000, True),  # split into small ones: the total counts
+        (0, 4, 4, True),  # every signature (ip_network=0.0.0.0/0)
+    ],
+)
+def test_which_invalidations_need_a_second_moderator(already, matched, ever_counted, needs_second):
+    assert (
+        lifecycle.invalidation_needs_second_moderator(
+            already=already,
+            matched=matched,
+            ever_counted=ever_counted,
+            solo_count=lifecycle.DEFAULT_INVALIDATION_SOLO_COUNT,
+            solo_share=lifecycle.DEFAULT_INVALIDATION_SOLO_SHARE,
+        )
+        is needs_second
+    )
