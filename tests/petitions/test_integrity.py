@@ -358,3 +358,39 @@ def test_which_invalidations_need_a_second_moderator(already, matched, ever_coun
         )
         is needs_second
     )
+
+
+def test_two_moderators_confirming_one_proposal_at_once_apply_it_once(
+    database_url, tmp_path, make_petition, moderators, create_user
+):
+    create_user("mod3", "moderator", full_name="Бондар Петро")
+    petition = make_petition("collecting", on=yesterday(), signatures=4)
+    record = services.invalidate_signatures(
+        petition,
+        services.InvalidationCriteria(ip_network="0.0.0.0/0"),
+        actor=moderators[0],
+        reason="Накрутка ботами",
+        now=services.utcnow(),
+    )
+    db.session.commit()
+    petition_id, record_id = petition.id, record.id
+    assert record.status == "proposed"
+    db.session.remove()
+
+    with Gunicorn(database_url, tmp_path / "served") as server:
+        deciders = []
+        for login in ("mod2", "mod3"):
+            browser = Browser(server.url)
+            signed_in = browser.submit(
+                "/login", {"login": login, "password": f"{login}-{login}-pw"}
+            )
+            assert signed_in.status == 302, signed_in.text[:500]
+            deciders.append((browser, browser.get(f"/staff/petitions/{petition_id}").csrf()))
+        path = f"/staff/petitions/{petition_id}/invalidations/{record_id}/confirm"
+        results = at_once(2, lambda i: deciders[i][0].post(path, {"csrf_token": deciders[i][1]}))
+        log = server.output()
+
+    assert [getattr(r, "status", r) for r in results] == [302, 302], log[-3000:]
+    assert stored_count(petition_id) == counted(petition_id) == 0
+    assert len(events("petition.signatures_invalidated")) == 1
+    assert db.session.get(Invalidation, record_id).status == "applied"
