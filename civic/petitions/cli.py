@@ -85,7 +85,11 @@ def kpi_command(month: str, as_json: bool) -> None:
 
 @cli.command("tick")
 def tick_command() -> None:
-    """Record the state changes the clock has made due (for cron; pages compute the same)."""
+    """Recount open petitions' signature counters, then record the state changes the clock has
+    made due (for cron; pages compute the same)."""
+    corrections = services.recount_signatures()
+    for c in corrections:
+        click.echo(f"№ {c.petition_id}: лічильник підписів {c.stored} → {c.counted} (виправлено)")
     changed = services.tick(today=services.today_kyiv())
     signing.prune_counters(services.utcnow())
     db.session.commit()

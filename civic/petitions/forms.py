@@ -1,6 +1,7 @@
 """Forms check shape (required, lengths, formats, no markup); rules live in lifecycle.py."""
 
 import re
+import unicodedata
 
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -35,6 +36,25 @@ def no_markup(_form, field) -> None:
         )
     if _CONTROL.search(value):
         raise ValidationError("Текст містить недопустимі керівні символи.")
+
+
+_NAME_PUNCTUATION = frozenset(" '’ʼ‘-‐‑.")
+
+
+def person_name(_form, field) -> None:
+    """A signer's name is letters (any script, with combining marks), spaces, apostrophes,
+    hyphens and dots: no digits, links, line breaks or invisible formatting characters."""
+    for char in field.data or "":
+        if unicodedata.category(char)[0] in "LM" or char in _NAME_PUNCTUATION:
+            continue
+        shown = (
+            f"«{char}»"
+            if char.isprintable() and not char.isspace()
+            else f"невидимий символ U+{ord(char):04X}"
+        )
+        raise ValidationError(
+            f"Ім'я може містити лише літери, пробіли, апостроф, дефіс і крапку; приберіть {shown}."
+        )
 
 
 def _required(message):
@@ -86,6 +106,7 @@ class SignForm(FlaskForm):
             _required("Вкажіть прізвище, ім'я та по батькові."),
             Length(min=5, max=200, message="Ім'я — від 5 до 200 символів."),
             no_markup,
+            person_name,
         ],
     )
     email = StringField(

@@ -402,3 +402,32 @@ def check_second_moderator(proposed_by: int | None, confirming: int) -> str | No
     if proposed_by is not None and proposed_by == confirming:
         return "Відмову має підтвердити інший модератор, не той, хто її запропонував."
     return None
+
+
+# --- bulk invalidation of signatures ------------------------------------------------------
+
+DEFAULT_INVALIDATION_SOLO_COUNT = 20
+DEFAULT_INVALIDATION_SOLO_SHARE = 0.05
+
+
+def invalidation_needs_second_moderator(
+    *, already: int, matched: int, ever_counted: int, solo_count: int, solo_share: float
+) -> bool:
+    """One moderator may invalidate signatures only while the petition's invalidated total
+    (``already`` + ``matched``) stays within both ``solo_count`` and ``solo_share`` of every
+    signature ever counted; above either, a second moderator must confirm. The total is
+    cumulative, so splitting a large invalidation into small ones does not get around it."""
+    total = already + matched
+    if matched == 0:
+        return False
+    return total > solo_count or total > solo_share * max(ever_counted, 1)
+
+
+def check_invalidation_decider(proposed_by: int | None, deciding: int) -> str | None:
+    """A proposed invalidation is confirmed or rejected by a *different* moderator."""
+    if proposed_by is not None and proposed_by == deciding:
+        return (
+            "Анулювання має підтвердити або відхилити інший модератор, не той, хто його "
+            "запропонував."
+        )
+    return None

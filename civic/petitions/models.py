@@ -123,13 +123,19 @@ class Signature(db.Model):
     ip: Mapped[str | None] = mapped_column(String(45))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # When the last confirmation link was mailed: at most one per PETITION_CONFIRMATION_MAIL_MINUTES.
+    confirmation_mailed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     invalidated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     invalidation_id: Mapped[int | None] = mapped_column(ForeignKey("petition_invalidations.id"))
 
 
 class Invalidation(db.Model):
-    """One bulk invalidation of fraudulent signatures, with its criteria."""
+    """One bulk invalidation of fraudulent signatures, with its criteria.
+
+    Large ones are first ``proposed`` by one moderator and ``applied`` or ``rejected`` by
+    another (``decided_by``); small ones are ``applied`` at once.
+    """
 
     __tablename__ = "petition_invalidations"
 
@@ -143,6 +149,12 @@ class Invalidation(db.Model):
     signed_to: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     reason: Mapped[str] = mapped_column(Text, default="")
     count: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(20), default="applied", server_default="applied")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    created_by = relationship("User", foreign_keys=[created_by_id])
+    decided_by = relationship("User", foreign_keys=[decided_by_id])
 
 
 class SignCounter(db.Model):

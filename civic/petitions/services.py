@@ -10,6 +10,7 @@ import difflib
 import hashlib
 import hmac
 import ipaddress
+import logging
 import secrets
 from dataclasses import dataclass
 
@@ -27,6 +28,8 @@ from civic.petitions import lifecycle, screening, signing
 from civic.petitions.lifecycle import Action, State
 from civic.petitions.models import Invalidation, Petition, RefusalReasonRow, Signature
 from civic.workcalendar.services import get_calendar
+
+log = logging.getLogger(__name__)
 
 LOCK_MINUTES = 30
 SIGNERS_PER_PAGE = 100  # the public list of signers
@@ -757,6 +760,7 @@ def sign_petition(
             ip=ip,
             created_at=now,
             token_hash=token_hash,
+            confirmation_mailed_at=now,
         )
         try:
             with db.session.begin_nested():
@@ -772,19 +776,77 @@ def sign_petition(
         if existing.confirmed_at is not None or existing.invalidated_at is not None:
             raise PetitionError("З цієї адреси петицію вже підписано.", "email")
         signature = existing
-        signature.full_name = full_name.strip()
-        signature.token_hash = token_hash
-        db.session.flush()
+        _renew_confirmation(signature, full_name.strip(), token_hash, now=now)
+    _mail_confirmation_link(signature, petition, raw)
+    return signature
+
+
+def confirmation_mail_minutes_setting() -> int:
+    return int(current_app.config.get("PETITION_CONFIRMATION_MAIL_MINUTES", 15))
+
+
+def _renew_confirmation(signature: Signature, full_name: str, token_hash: str, *, now) -> None:
+    """A repeated signing with an unconfirmed address: a fresh link, at most one mail per
+    address and petition per ``PETITION_CONFIRMATION_MAIL_MINUTES``.
+
+    One conditional UPDATE claims the right to mail, so of parallel repeats at most one wins;
+    inside the window nothing changes and the link already mailed stays valid.
+    """
+    minutes = confirmation_mail_minutes_setting()
+    changed = db.session.execute(
+        update(Signature)
+        .where(
+            Signature.id == signature.id,
+            Signature.confirmed_at.is_(None),
+            Signature.invalidated_at.is_(None),
+            or_(
+                Signature.confirmation_mailed_at.is_(None),
+                Signature.confirmation_mailed_at <= now - dt.timedelta(minutes=minutes),
+            ),
+        )
+        .values(full_name=full_name, token_hash=token_hash, confirmation_mailed_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if changed == 1:
+        for key, value in (
+            ("full_name", full_name),
+            ("token_hash", token_hash),
+            ("confirmation_mailed_at", now),
+        ):
+            set_committed_value(signature, key, value)
+        return
+    db.session.refresh(signature)
+    if signature.confirmed_at is not None or signature.invalidated_at is not None:
+        raise PetitionError("З цієї адреси петицію вже підписано.", "email")
+    mailed = signature.confirmation_mailed_at.astimezone(KYIV)
+    again = mailed + dt.timedelta(minutes=minutes)
+    raise PetitionError(
+        f"Лист із посиланням для підтвердження вже надіслано на цю адресу "
+        f"{mailed:%d.%m.%Y о %H:%M}. Перевірте пошту (і теку «Спам»); новий лист можна "
+        f"надіслати не раніше ніж через {minutes} хв після попереднього — о {again:%H:%M}.",
+        "email",
+    )
+
+
+def _mail_confirmation_link(signature: Signature, petition: Petition, raw: str) -> None:
+    """The confirmation mail carries nothing the signer typed.
+
+    It goes to an address nobody has proven yet, so whatever the form let through (the name)
+    would be text a stranger makes the council's server deliver: the name is shown on the
+    confirmation page behind the link instead, where the owner of the address checks it.
+    """
     send_mail(
         signature.email,
         f"Підтвердьте підпис під петицією № {petition.id}",
-        f"Шановний(а) {signature.full_name}!\n\n"
-        f"Щоб ваш підпис під петицією «{petition.title}» було зараховано, відкрийте посилання "
-        f"і натисніть «Підтвердити підпис»:\n{_url(f'/petitions/signatures/{raw}')}\n\n"
-        "Якщо ви не підписували петицію, проігноруйте цей лист.\n",
+        "Добрий день!\n\n"
+        f"На цю адресу надійшов запит підписати електронну петицію № {petition.id} "
+        f"«{petition.title}».\n"
+        "Щоб підпис було зараховано, відкрийте посилання, перевірте ім'я підписанта і "
+        f"натисніть «Підтвердити підпис»:\n{_url(f'/petitions/signatures/{raw}')}\n\n"
+        "Якщо ви не підписували петицію, проігноруйте цей лист: без підтвердження підпис не "
+        "зараховують.\n",
         category="petition.signature",
     )
-    return signature
 
 
 def signature_by_token(raw: str) -> Signature | None:
@@ -793,14 +855,36 @@ def signature_by_token(raw: str) -> Signature | None:
     return db.session.scalar(select(Signature).where(Signature.token_hash == _token_hash(raw)))
 
 
+class SignatureAlreadyCounted(PetitionError):
+    def __init__(self):
+        super().__init__("Цей підпис уже підтверджено й зараховано; повторно його не рахують.")
+
+
 def confirm_signature(signature: Signature, *, now: dt.datetime) -> Petition:
-    """Count the signature (one-time: the token is spent)."""
+    """Count the signature once (the token is spent).
+
+    The row is confirmed by one conditional UPDATE and the counter moves only if that UPDATE
+    changed the row: of many parallel requests with one link exactly one counts, the others
+    get ``SignatureAlreadyCounted`` (PostgreSQL re-checks the condition after the winner's row
+    lock is released; SQLite runs one writer at a time).
+    """
     petition = db.session.get(Petition, signature.petition_id)
     if not lifecycle.can_sign(petition.state_enum, petition.collection_ends_on, kyiv_date(now)):
         raise PetitionError("Збір підписів під цією петицією вже завершено.")
-    signature.confirmed_at = now
-    signature.token_hash = None
-    db.session.flush()
+    changed = db.session.execute(
+        update(Signature)
+        .where(
+            Signature.id == signature.id,
+            Signature.confirmed_at.is_(None),
+            Signature.invalidated_at.is_(None),
+        )
+        .values(confirmed_at=now, token_hash=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if changed != 1:
+        raise SignatureAlreadyCounted()
+    set_committed_value(signature, "confirmed_at", now)
+    set_committed_value(signature, "token_hash", None)
     count = db.session.execute(
         update(Petition)
         .where(Petition.id == petition.id)
@@ -812,21 +896,93 @@ def confirm_signature(signature: Signature, *, now: dt.datetime) -> Petition:
     return petition
 
 
-def _recount(petition_id: int) -> int:
-    count = db.session.scalar(
-        select(func.count(Signature.id)).where(
-            Signature.petition_id == petition_id,
-            Signature.confirmed_at.is_not(None),
-            Signature.invalidated_at.is_(None),
-        )
-    )
+def _count_clause():
+    return and_(Signature.confirmed_at.is_not(None), Signature.invalidated_at.is_(None))
+
+
+def _recount_locked(petition_id: int) -> tuple[int, int]:
+    """Set the petition's counter to its counted rows; returns (stored before, counted).
+
+    A no-op UPDATE first takes the petition's row lock (PostgreSQL) or the write lock
+    (SQLite), so the count below sees every confirmation committed before it, and a
+    confirmation still in flight adds its +1 after this transaction: none is lost.
+    """
     db.session.execute(
         update(Petition)
         .where(Petition.id == petition_id)
-        .values(signature_count=count)
+        .values(signature_count=Petition.signature_count)
         .execution_options(synchronize_session=False)
     )
-    return int(count or 0)
+    stored = db.session.scalar(select(Petition.signature_count).where(Petition.id == petition_id))
+    count = int(
+        db.session.scalar(
+            select(func.count(Signature.id)).where(
+                Signature.petition_id == petition_id, _count_clause()
+            )
+        )
+        or 0
+    )
+    if stored != count:
+        db.session.execute(
+            update(Petition)
+            .where(Petition.id == petition_id)
+            .values(signature_count=count)
+            .execution_options(synchronize_session=False)
+        )
+    return int(stored or 0), count
+
+
+def _recount(petition_id: int) -> int:
+    return _recount_locked(petition_id)[1]
+
+
+@dataclass(frozen=True)
+class CounterCorrection:
+    petition_id: int
+    stored: int
+    counted: int
+
+
+def recount_signatures(*, actor=None) -> list[CounterCorrection]:
+    """Recount every collecting petition's counter from its rows; audit and log each correction.
+
+    One grouped count finds the suspects; each is recounted under its row lock, and only a
+    difference that is still there then is corrected (a confirmation in between is no error).
+    """
+    collecting = select(Petition.id).where(Petition.state == State.COLLECTING.value)
+    counts = dict(
+        db.session.execute(
+            select(Signature.petition_id, func.count(Signature.id))
+            .where(Signature.petition_id.in_(collecting), _count_clause())
+            .group_by(Signature.petition_id)
+        ).all()
+    )
+    stored = db.session.execute(
+        select(Petition.id, Petition.signature_count).where(Petition.id.in_(collecting))
+    ).all()
+    corrections = []
+    for petition_id, count in sorted(stored):
+        if count == counts.get(petition_id, 0):
+            continue
+        before, after = _recount_locked(petition_id)
+        if before == after:
+            continue
+        corrections.append(CounterCorrection(petition_id, before, after))
+        log.warning(
+            "petition %s: signature counter %s corrected to %s counted signatures",
+            petition_id,
+            before,
+            after,
+        )
+        record_event(
+            "petition.signature_count_corrected",
+            object_type="petition",
+            object_id=petition_id,
+            details={"stored": before, "counted": after},
+            actor=actor,
+        )
+    db.session.expire_all()  # counters changed behind the identity map
+    return corrections
 
 
 # --- bulk invalidation --------------------------------------------------------------------
@@ -852,7 +1008,13 @@ def parse_network(value: str):
         ) from None
 
 
-def _matching(petition: Petition, criteria: InvalidationCriteria) -> list[Signature]:
+def _matching(
+    petition: Petition,
+    criteria: InvalidationCriteria,
+    *,
+    confirmed_before: dt.datetime | None = None,
+) -> list[Signature]:
+    """Counted signatures matching ``criteria`` (confirmed by ``confirmed_before`` if given)."""
     if criteria.is_empty():
         raise PetitionError("Вкажіть хоча б одну умову: домен, мережу або проміжок часу.")
     network = parse_network(criteria.ip_network) if criteria.ip_network else None
@@ -869,6 +1031,8 @@ def _matching(petition: Petition, criteria: InvalidationCriteria) -> list[Signat
         query = query.where(Signature.created_at >= criteria.signed_from)
     if criteria.signed_to:
         query = query.where(Signature.created_at <= criteria.signed_to)
+    if confirmed_before:
+        query = query.where(Signature.confirmed_at <= confirmed_before)
     rows = list(db.session.scalars(query))
     if network is not None:
         rows = [s for s in rows if s.ip and _ip_in(s.ip, network)]
@@ -886,12 +1050,78 @@ def preview_invalidation(petition: Petition, criteria: InvalidationCriteria) -> 
     return len(_matching(petition, criteria))
 
 
+def invalidation_limits() -> tuple[int, float]:
+    """(signatures, share) one moderator may invalidate on a petition without a second one."""
+    cfg = current_app.config
+    return (
+        int(cfg.get("PETITION_INVALIDATION_SOLO_COUNT", lifecycle.DEFAULT_INVALIDATION_SOLO_COUNT)),
+        float(
+            cfg.get("PETITION_INVALIDATION_SOLO_SHARE", lifecycle.DEFAULT_INVALIDATION_SOLO_SHARE)
+        ),
+    )
+
+
+PROPOSED, APPLIED, REJECTED = "proposed", "applied", "rejected"
+
+
+def criteria_of(record: Invalidation) -> InvalidationCriteria:
+    return InvalidationCriteria(
+        email_domain=record.email_domain or "",
+        ip_network=record.ip_network or "",
+        signed_from=record.signed_from,
+        signed_to=record.signed_to,
+    )
+
+
+def _criteria_details(criteria: InvalidationCriteria) -> dict:
+    return {
+        "email_domain": criteria.email_domain,
+        "ip_network": criteria.ip_network,
+        "signed_from": criteria.signed_from,
+        "signed_to": criteria.signed_to,
+    }
+
+
+def pending_invalidations(petition: Petition) -> list[Invalidation]:
+    return list(
+        db.session.scalars(
+            select(Invalidation)
+            .where(Invalidation.petition_id == petition.id, Invalidation.status == PROPOSED)
+            .options(selectinload(Invalidation.created_by))
+            .order_by(Invalidation.id)
+        )
+    )
+
+
 def invalidate_signatures(
     petition: Petition, criteria: InvalidationCriteria, *, actor, reason: str, now: dt.datetime
 ) -> Invalidation:
+    """Invalidate the matching signatures, or only propose it when, with what this petition
+    has already lost, that is more than one moderator may do (``invalidation_limits``): then
+    a different moderator confirms or rejects the proposal (the record's ``status``)."""
     rows = _matching(petition, criteria)
     if not reason.strip():
         raise PetitionError("Вкажіть причину анулювання.", "reason")
+    pending = next(iter(pending_invalidations(petition)), None)
+    if pending is not None:
+        raise PetitionError(
+            f"Пропозиція анулювання № {pending.id} ({pending.count} підписів) ще чекає "
+            "другого модератора: спершу її мають підтвердити або відхилити."
+        )
+    already, ever_counted = db.session.execute(
+        select(
+            func.count(Signature.id).filter(Signature.invalidated_at.is_not(None)),
+            func.count(Signature.id),
+        ).where(Signature.petition_id == petition.id, Signature.confirmed_at.is_not(None))
+    ).one()
+    solo_count, solo_share = invalidation_limits()
+    proposal = lifecycle.invalidation_needs_second_moderator(
+        already=already,
+        matched=len(rows),
+        ever_counted=ever_counted,
+        solo_count=solo_count,
+        solo_share=solo_share,
+    )
     record = Invalidation(
         petition_id=petition.id,
         created_at=now,
@@ -902,13 +1132,42 @@ def invalidate_signatures(
         signed_to=criteria.signed_to,
         reason=reason.strip(),
         count=len(rows),
+        status=PROPOSED if proposal else APPLIED,
+        decided_by_id=None if proposal else getattr(actor, "id", None),
+        decided_at=None if proposal else now,
     )
     db.session.add(record)
     db.session.flush()
+    if proposal:
+        _audit(
+            "invalidation_proposed",
+            petition,
+            actor=actor,
+            invalidation=record.id,
+            count=len(rows),
+            already_invalidated=already,
+            solo_count=solo_count,
+            solo_share=solo_share,
+            reason=record.reason,
+            **_criteria_details(criteria),
+        )
+        return record
+    _apply_invalidation(petition, record, rows, actor=actor, now=now)
+    return record
+
+
+def _apply_invalidation(petition, record: Invalidation, rows, *, actor, now, **details) -> None:
+    ids = [s.id for s in rows]
+    if ids:
+        db.session.execute(
+            update(Signature)
+            .where(Signature.id.in_(ids), Signature.invalidated_at.is_(None))
+            .values(invalidated_at=now, invalidation_id=record.id)
+            .execution_options(synchronize_session=False)
+        )
     for signature in rows:
-        signature.invalidated_at = now
-        signature.invalidation_id = record.id
-    db.session.flush()
+        set_committed_value(signature, "invalidated_at", now)
+        set_committed_value(signature, "invalidation_id", record.id)
     remaining = _recount(petition.id)
     db.session.refresh(petition)
     _audit(
@@ -918,11 +1177,69 @@ def invalidate_signatures(
         invalidation=record.id,
         count=len(rows),
         remaining=remaining,
-        email_domain=criteria.email_domain,
-        ip_network=criteria.ip_network,
-        signed_from=criteria.signed_from,
-        signed_to=criteria.signed_to,
         reason=record.reason,
+        **_criteria_details(criteria_of(record)),
+        **details,
+    )
+
+
+def _decide_invalidation(petition: Petition, invalidation_id: int, actor, status: str, now):
+    """Claim a proposal for ``status`` (one conditional UPDATE: one decision wins)."""
+    record = db.session.get(Invalidation, invalidation_id)
+    if record is None or record.petition_id != petition.id:
+        raise PetitionError(f"Пропозиції анулювання № {invalidation_id} немає.")
+    problem = lifecycle.check_invalidation_decider(record.created_by_id, actor.id)
+    if problem:
+        raise PetitionError(problem)
+    claimed = db.session.execute(
+        update(Invalidation)
+        .where(Invalidation.id == record.id, Invalidation.status == PROPOSED)
+        .values(status=status, decided_by_id=actor.id, decided_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        raise PetitionError(
+            f"Пропозицію анулювання № {record.id} вже розглянув інший модератор; оновіть сторінку."
+        )
+    db.session.refresh(record)
+    return record
+
+
+def confirm_invalidation(
+    petition: Petition, invalidation_id: int, *, actor, now: dt.datetime
+) -> Invalidation:
+    """A second moderator confirms: exactly the signatures the proposal matched (confirmed
+    before it was made, still counted) are invalidated."""
+    record = _decide_invalidation(petition, invalidation_id, actor, APPLIED, now)
+    rows = _matching(petition, criteria_of(record), confirmed_before=record.created_at)
+    proposed_count = record.count
+    record.count = len(rows)
+    db.session.flush()
+    proposer = record.created_by
+    _apply_invalidation(
+        petition,
+        record,
+        rows,
+        actor=actor,
+        now=now,
+        proposed_by=proposer.login if proposer else None,
+        proposed_count=proposed_count,
+    )
+    return record
+
+
+def reject_invalidation(
+    petition: Petition, invalidation_id: int, *, actor, now: dt.datetime
+) -> Invalidation:
+    record = _decide_invalidation(petition, invalidation_id, actor, REJECTED, now)
+    proposer = record.created_by
+    _audit(
+        "invalidation_rejected",
+        petition,
+        actor=actor,
+        invalidation=record.id,
+        count=record.count,
+        proposed_by=proposer.login if proposer else None,
     )
     return record
 

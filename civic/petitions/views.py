@@ -402,6 +402,7 @@ def staff_detail(petition_id: int):
         ),
         today=today,
         outcomes=services.ANSWER_OUTCOMES,
+        invalidations=services.pending_invalidations(petition),
     )
 
 
@@ -609,7 +610,15 @@ def invalidate(petition_id: int):
                     now=utcnow(),
                 )
                 db.session.commit()
-                flash(f"Анульовано підписів: {record.count}.", "success")
+                if record.status == services.PROPOSED:
+                    flash(
+                        f"Анулювання {record.count} підписів більше, ніж може вирішити один "
+                        "модератор: пропозицію записано, потрібне підтвердження іншого "
+                        "модератора.",
+                        "warning",
+                    )
+                else:
+                    flash(f"Анульовано підписів: {record.count}.", "success")
                 return redirect(url_for("petitions.staff_detail", petition_id=petition_id))
             count = services.preview_invalidation(petition, criteria)
         except services.PetitionError as exc:
@@ -618,8 +627,14 @@ def invalidate(petition_id: int):
             status = 400
     elif request.method == "POST":
         status = 400
+    solo_count, solo_share = services.invalidation_limits()
     return render_template(
-        "petitions/invalidate.html", petition=petition, form=form, count=count
+        "petitions/invalidate.html",
+        petition=petition,
+        form=form,
+        count=count,
+        solo_count=solo_count,
+        solo_share=solo_share,
     ), status
 
 
@@ -633,7 +648,50 @@ def trending():
         "petitions/trending.html",
         groups=signing.trending(now=now, hours=1),
         since=since,
-        since_field=f"{since:%Y-%m-%d %H:%M}",
+        since_field=f"{kyiv.local(since):%d.%m.%Y %H:%M}",
+    )
+
+
+def _decide_invalidation(petition_id: int, invalidation_id: int, decide, success: str):
+    petition = _petition_or_404(petition_id)
+    if not VersionedForm().validate_on_submit():
+        abort(400)
+    try:
+        record = decide(petition, invalidation_id, actor=current_user, now=utcnow())
+        db.session.commit()
+    except services.PetitionError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        flash(success.format(count=record.count), "success")
+    return redirect(url_for("petitions.staff_detail", petition_id=petition_id))
+
+
+@bp.route(
+    "/staff/petitions/<int:petition_id>/invalidations/<int:invalidation_id>/confirm",
+    methods=["POST"],
+)
+@role_required(MODERATOR)
+def confirm_invalidation(petition_id: int, invalidation_id: int):
+    return _decide_invalidation(
+        petition_id,
+        invalidation_id,
+        services.confirm_invalidation,
+        "Анулювання підтверджено. Анульовано підписів: {count}.",
+    )
+
+
+@bp.route(
+    "/staff/petitions/<int:petition_id>/invalidations/<int:invalidation_id>/reject",
+    methods=["POST"],
+)
+@role_required(MODERATOR)
+def reject_invalidation(petition_id: int, invalidation_id: int):
+    return _decide_invalidation(
+        petition_id,
+        invalidation_id,
+        services.reject_invalidation,
+        "Пропозицію анулювання відхилено; підписи лишаються зарахованими.",
     )
 
 

@@ -89,6 +89,7 @@ def test_signers_list_leaves_out_invalidated(client, make_petition):
     db.session.commit()
     assert "Підтверджених підписів: 3" in page_text(client.get(f"/petitions/{petition.id}/signers"))
     criteria = services.InvalidationCriteria(email_domain="spam.example")
+    client.application.config["PETITION_INVALIDATION_SOLO_SHARE"] = 1.0  # see test_integrity
     services.invalidate_signatures(petition, criteria, actor=None, reason="Бот", now=now)
     db.session.commit()
     body = page_text(client.get(f"/petitions/{petition.id}/signers"))
@@ -468,6 +469,7 @@ def test_answer_and_consideration_over_http(client, login, make_petition, modera
 
 def test_invalidation_over_http(client, login, make_petition):
     petition = live(make_petition, signatures=2)
+    client.application.config["PETITION_INVALIDATION_SOLO_SHARE"] = 1.0  # see test_integrity
     login("mod1")
     preview = client.post(
         f"/staff/petitions/{petition.id}/invalidate",
