@@ -2,7 +2,6 @@
 
 import re
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     HiddenField,
@@ -21,10 +20,10 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from civic.forms import Form
 from civic.petitions.services import ANSWER_OUTCOMES
 
 _MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>|javascript:", re.IGNORECASE)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def no_markup(_form, field) -> None:
@@ -33,15 +32,13 @@ def no_markup(_form, field) -> None:
         raise ValidationError(
             "HTML-розмітка і скрипти не допускаються: приберіть теги на кшталт <script> чи <a>."
         )
-    if _CONTROL.search(value):
-        raise ValidationError("Текст містить недопустимі керівні символи.")
 
 
 def _required(message):
     return DataRequired(message)
 
 
-class PetitionForm(FlaskForm):
+class PetitionForm(Form):
     title = StringField(
         "Назва петиції",
         validators=[
@@ -79,7 +76,7 @@ class PetitionForm(FlaskForm):
     )
 
 
-class SignForm(FlaskForm):
+class SignForm(Form):
     full_name = StringField(
         "Прізвище, ім'я, по батькові",
         validators=[
@@ -101,7 +98,7 @@ class SignForm(FlaskForm):
     )
 
 
-class VersionedForm(FlaskForm):
+class VersionedForm(Form):
     version = HiddenField()
 
 
@@ -163,7 +160,7 @@ class AnswerForm(VersionedForm):
     answered_on = DateField("Дата відповіді", validators=[_required("Вкажіть дату відповіді.")])
 
 
-class InvalidateForm(FlaskForm):
+class InvalidateForm(Form):
     email_domain = StringField("Домен пошти", validators=[Optional(), Length(max=254)])
     ip_network = StringField("IP-адреса або мережа", validators=[Optional(), Length(max=50)])
     signed_from = StringField("Підписано з (РРРР-ММ-ДД ГГ:ХХ, UTC)", validators=[Optional()])
