@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civic.database import UTCDateTime, utcnow
 from civic.extensions import db
+from civic.mail.services import forget_when_replaced
 from civic.petitions.lifecycle import State
 
 
@@ -142,3 +143,8 @@ class Invalidation(db.Model):
     signed_to: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     reason: Mapped[str] = mapped_column(Text, default="")
     count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# A mailed confirmation link stops being kept in the outbox once its token is spent or replaced.
+forget_when_replaced(Petition.author_token_hash)
+forget_when_replaced(Signature.token_hash)

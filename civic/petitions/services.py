@@ -317,6 +317,7 @@ def submit_petition(
         "За цим же посиланням ви можете відкликати петицію до її оприлюднення.\n"
         "Якщо ви не подавали петицію, просто проігноруйте цей лист.\n",
         category="petition.confirm",
+        secret=raw,
     )
     return petition, raw
 
@@ -778,6 +779,7 @@ def sign_petition(
         f"і натисніть «Підтвердити підпис»:\n{_url(f'/petitions/signatures/{raw}')}\n\n"
         "Якщо ви не підписували петицію, проігноруйте цей лист.\n",
         category="petition.signature",
+        secret=raw,
     )
     return signature
 
