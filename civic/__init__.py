@@ -15,6 +15,8 @@ from civic.config import (
     default_instance_path,
     env_overrides,
     load_or_create_secret,
+    private_folder,
+    private_sqlite_files,
     resolve_database_url,
 )
 
@@ -48,7 +50,10 @@ def create_app(test_config: dict | None = None, *, instance_path: str | os.PathL
     if test_config:
         app.config.update(test_config)
 
-    instance.mkdir(parents=True, exist_ok=True)
+    # Files civic creates (the SQLite database and its -wal/-shm, secrets, .eml, backups,
+    # exports) are readable by the owner only: they hold personal data and keys.
+    os.umask(0o077)
+    private_folder(instance)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = load_or_create_secret(instance)
     if not app.config.get("PERSONAL_DATA_KEY"):
@@ -57,6 +62,7 @@ def create_app(test_config: dict | None = None, *, instance_path: str | os.PathL
     app.config["SQLALCHEMY_DATABASE_URI"] = resolve_database_url(
         app.config.get("SQLALCHEMY_DATABASE_URI"), instance
     )
+    private_sqlite_files(app.config["SQLALCHEMY_DATABASE_URI"])
 
     _init_extensions(app)
     _register_domains(app)

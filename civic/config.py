@@ -150,12 +150,40 @@ def resolve_database_url(url: str | None, instance_path: Path) -> str:
     return f"sqlite:///{instance_path / 'civic.sqlite'}"
 
 
+def private_folder(path: Path) -> Path:
+    """Create ``path`` (and parents) for the owner only, and narrow it to 0700 if it exists
+    wider (the repository's ``instance/`` comes from git as 0755)."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _narrow(path, 0o700)
+    return path
+
+
+def private_sqlite_files(url: str) -> None:
+    """An SQLite database created by an earlier, laxer civic: narrow it and its journals to
+    0600 (new ones get it from the umask; SQLite gives -wal/-shm the database's mode)."""
+    if not url.startswith("sqlite:///"):
+        return
+    database = Path(url.removeprefix("sqlite:///").partition("?")[0])
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        candidate = database.with_name(database.name + suffix)
+        if candidate.is_file():
+            _narrow(candidate, 0o600)
+
+
+def _narrow(path: Path, mode: int) -> None:
+    try:
+        if path.stat().st_mode & 0o777 & ~mode:
+            path.chmod(mode)
+    except OSError:  # not ours (a folder prepared by root): its owner decides
+        pass
+
+
 def load_or_create_secret(instance_path: Path, name: str = "secret_key") -> str:
     """Read a secret kept in the instance folder, creating it once (mode 0600)."""
     path = instance_path / name
     if path.exists():
         return path.read_text(encoding="ascii").strip()
-    instance_path.mkdir(parents=True, exist_ok=True)
+    private_folder(instance_path)
     value = secrets.token_hex(32)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:

@@ -66,7 +66,23 @@ def _with_error_headers(response, error: HTTPException):
     return response
 
 
+def refuse_control_characters():
+    """Before any view: a path with a control character names no page (404); a query-string
+    parameter with one is refused with its name (400), before it reaches a database query."""
+    from civic.forms import bad_character, parameter_message
+
+    if bad_character(request.path):
+        return render_error(404)
+    for name, value in request.args.items(multi=True):
+        found = bad_character(name) or bad_character(value)
+        if found:
+            return render_error(400, parameter_message(name, *found))
+    return None
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(refuse_control_characters)
+
     @app.after_request
     def security_headers(response):
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)

@@ -1,13 +1,13 @@
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from civic.auth.roles import ROLES
+from civic.forms import Form
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     login = StringField("Логін", validators=[DataRequired("Вкажіть логін."), Length(max=80)])
     password = PasswordField("Пароль", validators=[DataRequired("Вкажіть пароль.")])
 
@@ -17,7 +17,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     login = StringField(
         "Логін",
         validators=[DataRequired("Вкажіть логін."), Length(max=80, message="Задовгий логін.")],

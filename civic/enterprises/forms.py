@@ -1,4 +1,3 @@
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -6,6 +5,7 @@ from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional,
 
 from civic.enterprises.catalogue import FORMS, SIGN_LABELS
 from civic.enterprises.statements import REPORTING_TYPES
+from civic.forms import Form
 
 KINDS = [
     SelectChoice("1", "Форма 1 «Баланс»"),
@@ -14,7 +14,7 @@ KINDS = [
 ]
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     edrpou = SelectField("Підприємство", validators=[DataRequired("Оберіть підприємство.")])
     year = IntegerField(
         "Звітний рік",
@@ -27,7 +27,7 @@ class UploadForm(FlaskForm):
     file = FileField("Файл (CSV або XLSX)", validators=[FileRequired("Оберіть файл.")])
 
 
-class FileForm(FlaskForm):
+class FileForm(Form):
     file = FileField("Файл (CSV або XLSX)", validators=[FileRequired("Оберіть файл.")])
 
 
@@ -37,7 +37,7 @@ class CatalogueFileForm(FileForm):
     )
 
 
-class EnterpriseForm(FlaskForm):
+class EnterpriseForm(Form):
     edrpou = StringField(
         "Код ЄДРПОУ",
         validators=[
@@ -60,7 +60,7 @@ class EnterpriseForm(FlaskForm):
     )
 
 
-class CatalogueLineForm(FlaskForm):
+class CatalogueLineForm(Form):
     code = StringField(
         "Код рядка",
         validators=[DataRequired("Вкажіть код."), Regexp(r"^\d{1,10}$", message="Код — цифри.")],

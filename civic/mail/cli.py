@@ -1,4 +1,5 @@
-"""``civic mail deliver``: send what the web processes left in the queue (run it from cron)."""
+"""``civic mail deliver``: send what the web processes left in the queue (run it from cron);
+``civic mail purge-personal-data``: delete the outbox after the retention period."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from civic import kyiv
 from civic.database import utcnow
+from civic.extensions import db
 from civic.mail import services
 
 cli = AppGroup("mail", help="Вихідна пошта.")
@@ -48,3 +51,31 @@ def deliver_command(older_than: int, failed: bool) -> None:
     )
     if counts.get("failed"):
         raise SystemExit(1)
+
+
+def purge_outbox(today: dt.date | None = None) -> None:
+    """Delete outbox messages (rows and .eml files) older than RETENTION_DAYS (flushes); every
+    personal-data purge command calls it, so the outbox never outlives the data it mailed."""
+    days = int(current_app.config.get("RETENTION_DAYS", 90))
+    now = kyiv.day_bounds(today)[0] if today else utcnow()  # the Kyiv day's start
+    messages, files = services.purge(now=now, retention_days=days)
+    click.echo(f"Вихідна пошта старша за {days} днів: видалено листів {messages}, файлів {files}.")
+
+
+def parse_today(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"«{value}» — не дата; очікується РРРР-ММ-ДД.", param_hint="--today"
+        ) from None
+
+
+@cli.command("purge-personal-data")
+@click.option("--today", default=None, help="Дата РРРР-ММ-ДД (типово сьогодні).")
+def purge_command(today: str | None) -> None:
+    """Видалити листи й файли .eml, старші за строк зберігання (RETENTION_DAYS)."""
+    purge_outbox(parse_today(today))
+    db.session.commit()

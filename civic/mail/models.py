@@ -38,3 +38,6 @@ class OutboxMessage(db.Model):
     error: Mapped[str] = mapped_column(String(500), default="")
     eml_name: Mapped[str] = mapped_column(String(200), default="")
     claimed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # SHA-256 of the one-time token the body carries (a confirmation link), while it does: the
+    # link is cut out of the stored copy once the message left over SMTP or the token was spent.
+    secret_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)

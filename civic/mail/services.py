@@ -5,20 +5,32 @@ Every message is a row of the outbox first (a transactional outbox): with the de
 transaction commits, a thread of the same process sends it over a kept-open SMTP connection. A
 rolled-back request therefore sends nothing, a slow or dead mail server never holds a request,
 and what a killed process left queued is sent by ``civic mail deliver``.
+
+The outbox is not an archive of personal data: a one-time link (``secret=``) is cut out of the
+stored copy as soon as the message left over SMTP or its token was spent or replaced
+(``forget_when_replaced``), and ``purge`` deletes messages and their .eml files after the
+retention period.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import email
+import email.policy
+import hashlib
 import logging
+import os
+import re
 import smtplib
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
-from flask import current_app
-from sqlalchemy import or_, select, update
+from flask import current_app, has_app_context
+from sqlalchemy import delete, event, or_, select, update
+from sqlalchemy.orm import Session, object_session
 
+from civic.config import private_folder
 from civic.database import utcnow
 from civic.extensions import db
 from civic.mail.models import FAILED, QUEUED, SENDING, SENT, STORED, OutboxMessage
@@ -29,6 +41,25 @@ DELIVERY_MODES = ("background", "inline", "queue")
 BATCH = 50  # messages per database round and per progress step
 PENDING_KEY = "civic.mail.pending"  # ids queued in a session, handed to the sender on commit
 STALE_SENDING = dt.timedelta(minutes=10)  # a claim older than this was a process that died
+SPENT_KEY = "civic.mail.spent"  # hashes of tokens spent in a session, cut out on commit
+REDACTED = "[посилання вилучено з копії листа: лист надіслано або посилання вже використано]"
+# A link (or a bare token) whose last path part may be the message's one-time token.
+_LINK = re.compile(r"(?:https?://[^\s/]+(?:/[^\s/]*)*/)?([A-Za-z0-9_-]{16,})")
+_EML_NAME = re.compile(r"^(\d{8}T\d{6})-\d+\.eml$")
+
+
+def secret_hash(secret: str) -> str:
+    """The hash under which a token is known here (and to the petitions: plain SHA-256)."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def cut_secret(body: str, hashed: str) -> str:
+    """``body`` with every link ending in the token of hash ``hashed`` replaced by a note."""
+
+    def replace(match: re.Match) -> str:
+        return REDACTED if secret_hash(match.group(1)) == hashed else match.group(0)
+
+    return _LINK.sub(replace, body)
 
 
 def build_message(sender: str, to: str, subject: str, body: str, created_at) -> EmailMessage:
@@ -99,11 +130,15 @@ def delivery_mode(config) -> str:
     return mode
 
 
-def send_mail(to: str, subject: str, body: str, *, category: str = "") -> OutboxMessage:
+def send_mail(
+    to: str, subject: str, body: str, *, category: str = "", secret: str | None = None
+) -> OutboxMessage:
     """Send (or queue, or keep) one plain-text message; always a row of the outbox (flushes).
 
-    A failing SMTP server does not fail the caller: the message stays in the outbox with the
-    error, for an administrator to see and for ``civic mail deliver --failed`` to resend.
+    ``secret`` is the one-time token the body carries (in a link): the stored copy keeps it only
+    until the message left over SMTP or the token was spent. A failing SMTP server does not
+    fail the caller: the message stays in the outbox with the error, for an administrator to
+    see and for ``civic mail deliver --failed`` to resend.
     """
     cfg = current_app.config
     mode = delivery_mode(cfg) if cfg.get("MAIL_SERVER") else None
@@ -115,14 +150,13 @@ def send_mail(to: str, subject: str, body: str, *, category: str = "") -> Outbox
         body=body,
         category=category,
         status=QUEUED if mode in ("background", "queue") else STORED,
+        secret_hash=secret_hash(secret) if secret and secret in body else None,
     )
     db.session.add(row)
     db.session.flush()  # the id names the .eml file and goes to the sender
     if mode is None:
-        folder = Path(current_app.instance_path) / "outbox"
-        folder.mkdir(parents=True, exist_ok=True)
         row.eml_name = f"{row.created_at:%Y%m%dT%H%M%S}-{row.id:06d}.eml"
-        (folder / row.eml_name).write_bytes(_message_of(row).as_bytes())
+        _write_private(outbox_folder() / row.eml_name, _message_of(row).as_bytes())
         db.session.flush()
     elif mode == "inline":
         _deliver_row(row, None, cfg, close_after=True)
@@ -132,6 +166,87 @@ def send_mail(to: str, subject: str, body: str, *, category: str = "") -> Outbox
     return row
 
 
+def outbox_folder() -> Path:
+    return private_folder(Path(current_app.instance_path) / "outbox")
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Write a file only its owner can read (it holds an address and maybe a live link)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+
+
+def _redact(row: OutboxMessage) -> None:
+    """Cut the one-time link out of the stored copy (the row and its .eml file)."""
+    if not row.secret_hash:
+        return
+    row.body = cut_secret(row.body, row.secret_hash)
+    row.secret_hash = None
+    path = outbox_folder() / row.eml_name if row.eml_name else None
+    if path is not None and path.is_file():
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        message.set_content(row.body)
+        _write_private(path, message.as_bytes())
+
+
+def forget_when_replaced(attribute) -> None:
+    """Treat a token-hash column of another domain as the owner of mailed links: when a value
+    is replaced or cleared (the token was spent, withdrawn, superseded), the stored copies of
+    the messages carrying that token lose the link when the session commits."""
+
+    def spent(target, value, oldvalue, initiator):
+        if isinstance(oldvalue, str) and oldvalue and oldvalue != value:
+            session = object_session(target) or db.session
+            session.info.setdefault(SPENT_KEY, set()).add(oldvalue)
+
+    event.listen(attribute, "set", spent, active_history=True)
+
+
+@event.listens_for(Session, "before_commit")
+def _cut_spent_links(session: Session) -> None:
+    hashes = session.info.pop(SPENT_KEY, None)
+    if not hashes or not has_app_context():
+        return
+    rows = session.scalars(
+        select(OutboxMessage).where(OutboxMessage.secret_hash.in_(sorted(hashes)))
+    )
+    for row in rows:
+        _redact(row)
+    session.flush()
+
+
+@event.listens_for(Session, "after_rollback")
+def _keep_links(session: Session) -> None:
+    session.info.pop(SPENT_KEY, None)
+
+
+def purge(*, now: dt.datetime, retention_days: int) -> tuple[int, int]:
+    """Delete outbox messages older than the retention period and their .eml files (flushes).
+
+    Files are judged by the time in their name, so a file whose row never committed (a request
+    rolled back after writing it) goes too. Returns (messages, files) deleted.
+    """
+    cutoff = now - dt.timedelta(days=retention_days)
+    result = db.session.execute(
+        delete(OutboxMessage)
+        .where(OutboxMessage.created_at < cutoff)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.flush()
+    files = 0
+    folder = Path(current_app.instance_path) / "outbox"
+    for path in sorted(folder.glob("*.eml")) if folder.is_dir() else ():
+        match = _EML_NAME.match(path.name)
+        if match is None:
+            continue
+        written = dt.datetime.strptime(match.group(1), "%Y%m%dT%H%M%S").replace(tzinfo=dt.UTC)
+        if written < cutoff:
+            path.unlink(missing_ok=True)
+            files += 1
+    return result.rowcount or 0, files
+
+
 def _deliver_row(row: OutboxMessage, connection, cfg, *, close_after: bool = False):
     """Send one outbox message and record the outcome; returns the connection to go on with
     (None after a failure) and, when the server could not even be reached, the error."""
@@ -139,6 +254,7 @@ def _deliver_row(row: OutboxMessage, connection, cfg, *, close_after: bool = Fal
     try:
         connection = _send(_message_of(row), connection, cfg)
         row.status, row.error = SENT, ""
+        _redact(row)  # the recipient has the link; the copy kept here needs none
     except (OSError, smtplib.SMTPException) as exc:
         log.warning("SMTP delivery of outbox message %s failed: %s", row.id, exc)
         row.status, row.error = FAILED, str(exc)[:500]

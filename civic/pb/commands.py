@@ -230,6 +230,7 @@ def register(cli: click.Group) -> None:
     def purge_command(today: str | None) -> None:
         """Знищити ПІБ, дати народження й адреси після строку зберігання (після закриття)."""
         from civic import database, kyiv
+        from civic.mail.cli import purge_outbox
         from civic.pb.services import purge_personal_data, retention_days
 
         purged = purge_personal_data(_date(today) or kyiv.today(database.utcnow()))
@@ -237,3 +238,4 @@ def register(cli: click.Group) -> None:
             click.echo(f"Персональні дані знищено: {', '.join(purged)}.")
         else:
             click.echo(f"Немає видань, закритих понад {retention_days()} днів тому.")
+        purge_outbox(_date(today))

@@ -1,33 +1,34 @@
 """Forms of the participatory-budget pages (shape only; the rules live in the pure core)."""
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from civic.forms import Form
 
-class EditionForm(FlaskForm):
+
+class EditionForm(Form):
     config = TextAreaField(
         "Налаштування (TOML)",
         validators=[DataRequired("Вставте налаштування видання."), Length(max=20000)],
     )
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     file = FileField("Файл (CSV або XLSX)", validators=[FileRequired("Оберіть файл.")])
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A button that changes state (tally, close): CSRF plus an optional date."""
 
     on = StringField("Дата підрахунку", validators=[Optional(), Length(max=10)])
 
 
-class ReopenForm(FlaskForm):
+class ReopenForm(Form):
     reason = StringField("Причина", validators=[DataRequired("Вкажіть причину."), Length(max=500)])
 
 
-class EntryForm(FlaskForm):
+class EntryForm(Form):
     batch = StringField(
         "Пачка (скринька)", validators=[DataRequired("Вкажіть пачку."), Length(max=20)]
     )
@@ -43,7 +44,7 @@ class EntryForm(FlaskForm):
     projects = StringField("Коди проєктів", validators=[Optional(), Length(max=300)])
 
 
-class ResolveForm(FlaskForm):
+class ResolveForm(Form):
     note = TextAreaField(
         "Що видно на паперовому бланку",
         validators=[DataRequired("Вкажіть підставу рішення."), Length(max=2000)],

@@ -114,8 +114,14 @@ def rehash_command() -> None:
 
 
 @cli.command("purge-personal-data")
-def purge_command() -> None:
-    """Anonymise signers' e-mails of petitions closed more than the retention period ago."""
-    petitions, signatures = services.purge_personal_data(today=services.today_kyiv())
-    db.session.commit()
+@click.option("--today", default=None, help="Дата РРРР-ММ-ДД (типово сьогодні).")
+def purge_command(today: str | None) -> None:
+    """Anonymise signers' e-mails of petitions closed more than the retention period ago
+    (and delete the outbox older than it: the confirmation mails carry names and links)."""
+    from civic.mail.cli import parse_today, purge_outbox
+
+    day = parse_today(today)
+    petitions, signatures = services.purge_personal_data(today=day or services.today_kyiv())
     click.echo(f"Знеособлено петицій: {petitions}, підписів: {signatures}")
+    purge_outbox(day)
+    db.session.commit()

@@ -3,7 +3,6 @@
 import re
 import unicodedata
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     HiddenField,
@@ -22,10 +21,10 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from civic.forms import Form
 from civic.petitions.services import ANSWER_OUTCOMES
 
 _MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>|javascript:", re.IGNORECASE)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def no_markup(_form, field) -> None:
@@ -34,8 +33,6 @@ def no_markup(_form, field) -> None:
         raise ValidationError(
             "HTML-розмітка і скрипти не допускаються: приберіть теги на кшталт <script> чи <a>."
         )
-    if _CONTROL.search(value):
-        raise ValidationError("Текст містить недопустимі керівні символи.")
 
 
 _NAME_PUNCTUATION = frozenset(" '’ʼ‘-‐‑.")
@@ -61,7 +58,7 @@ def _required(message):
     return DataRequired(message)
 
 
-class PetitionForm(FlaskForm):
+class PetitionForm(Form):
     title = StringField(
         "Назва петиції",
         validators=[
@@ -99,7 +96,7 @@ class PetitionForm(FlaskForm):
     )
 
 
-class SignForm(FlaskForm):
+class SignForm(Form):
     full_name = StringField(
         "Прізвище, ім'я, по батькові",
         validators=[
@@ -122,7 +119,7 @@ class SignForm(FlaskForm):
     )
 
 
-class VersionedForm(FlaskForm):
+class VersionedForm(Form):
     version = HiddenField()
 
 
@@ -184,7 +181,7 @@ class AnswerForm(VersionedForm):
     answered_on = DateField("Дата відповіді", validators=[_required("Вкажіть дату відповіді.")])
 
 
-class InvalidateForm(FlaskForm):
+class InvalidateForm(Form):
     email_domain = StringField("Домен пошти", validators=[Optional(), Length(max=254)])
     ip_network = StringField("IP-адреса або мережа", validators=[Optional(), Length(max=50)])
     signed_from = StringField(

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civic.database import UTCDateTime, utcnow
 from civic.extensions import db
+from civic.mail.services import forget_when_replaced
 from civic.petitions.lifecycle import State
 
 
@@ -177,3 +178,8 @@ class SignCounter(db.Model):
     seconds: Mapped[int] = mapped_column(Integer)
     window_start: Mapped[int] = mapped_column(Integer)
     count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# A mailed confirmation link stops being kept in the outbox once its token is spent or replaced.
+forget_when_replaced(Petition.author_token_hash)
+forget_when_replaced(Signature.token_hash)

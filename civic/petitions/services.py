@@ -322,6 +322,7 @@ def submit_petition(
         "За цим же посиланням ви можете відкликати петицію до її оприлюднення.\n"
         "Якщо ви не подавали петицію, просто проігноруйте цей лист.\n",
         category="petition.confirm",
+        secret=raw,
     )
     return petition, raw
 
@@ -846,6 +847,7 @@ def _mail_confirmation_link(signature: Signature, petition: Petition, raw: str) 
         "Якщо ви не підписували петицію, проігноруйте цей лист: без підтвердження підпис не "
         "зараховують.\n",
         category="petition.signature",
+        secret=raw,
     )
 
 

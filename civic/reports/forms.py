@@ -1,4 +1,3 @@
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -13,6 +12,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, Regexp
 
+from civic.forms import Form
 from civic.reports.occasions import CATEGORIES
 
 MONTH = Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", message="Місяць у форматі РРРР-ММ, напр. 2020-11.")
@@ -22,7 +22,7 @@ def _coerce_optional_int(value):
     return int(value) if value not in (None, "", "0", 0) else None
 
 
-class EntryForm(FlaskForm):
+class EntryForm(Form):
     occurred_on = DateField("Дата", validators=[DataRequired("Вкажіть дату.")])
     type_code = SelectField("Тип запису", validators=[DataRequired("Оберіть тип.")])
     title = StringField("Назва", validators=[Optional(), Length(max=1000)])
@@ -45,16 +45,16 @@ class EntryForm(FlaskForm):
         ]
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField("Файл CSV або XLSX", validators=[FileRequired("Оберіть файл.")])
     type_code = SelectField("Тип для рядків без стовпця «Тип»")
 
 
-class MonthForm(FlaskForm):
+class MonthForm(Form):
     month = StringField("Місяць", validators=[DataRequired("Вкажіть місяць."), MONTH])
 
 
-class DraftForm(FlaskForm):
+class DraftForm(Form):
     """The draft's text; the paragraphs come as repeated ``paragraph`` fields."""
 
     title = TextAreaField(
@@ -65,13 +65,13 @@ class DraftForm(FlaskForm):
     version = HiddenField()
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """Only CSRF and the version seen (finalise, delete)."""
 
     version = HiddenField()
 
 
-class OccasionForm(FlaskForm):
+class OccasionForm(Form):
     name = StringField("Назва", validators=[DataRequired("Вкажіть назву."), Length(max=300)])
     rule = StringField(
         "Коли",
@@ -83,7 +83,7 @@ class OccasionForm(FlaskForm):
     is_active = BooleanField("Показувати в календарі", default=True)
 
 
-class EntryTypeForm(FlaskForm):
+class EntryTypeForm(Form):
     code = StringField(
         "Код",
         validators=[
@@ -100,7 +100,7 @@ class EntryTypeForm(FlaskForm):
     is_active = BooleanField("Активний", default=True)
 
 
-class TemplateForm(FlaskForm):
+class TemplateForm(Form):
     """Title and signer; the paragraphs come as repeated ``key``/``text``/``requires`` fields."""
 
     title = TextAreaField("Заголовок", validators=[DataRequired("Вкажіть заголовок.")])

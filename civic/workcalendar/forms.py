@@ -1,12 +1,12 @@
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from civic.forms import Form
 from civic.workcalendar.models import DAY_KINDS
 
 
-class DeclaredDayForm(FlaskForm):
+class DeclaredDayForm(Form):
     day_on = DateField("Дата", validators=[DataRequired("Вкажіть дату (РРРР-ММ-ДД).")])
     kind = SelectField("Вид", choices=[SelectChoice(k, v) for k, v in DAY_KINDS.items()])
     note = StringField(
@@ -14,7 +14,7 @@ class DeclaredDayForm(FlaskForm):
     )
 
 
-class MartialLawForm(FlaskForm):
+class MartialLawForm(Form):
     starts_on = DateField("Початок", validators=[DataRequired("Вкажіть дату початку.")])
     ends_on = DateField("Кінець (порожньо — триває)", validators=[Optional()])
     holidays_working_from = DateField(
@@ -25,5 +25,5 @@ class MartialLawForm(FlaskForm):
     )
 
 
-class EndPeriodForm(FlaskForm):
+class EndPeriodForm(Form):
     ends_on = DateField("Кінець", validators=[DataRequired("Вкажіть дату кінця.")])

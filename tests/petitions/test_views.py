@@ -146,7 +146,7 @@ def test_refused_page_hides_text_for_hidden_reasons(client, make_petition, moder
         ({"title": "Петиція <b>жирним</b> шрифтом"}, "HTML-розмітка"),
         ({"author_email": "not-an-email"}, "Перевірте адресу електронної пошти"),
         ({"author_name": ""}, "Вкажіть прізвище"),
-        ({"text": "Текст\x00" + "а" * 60}, "керівні символи"),
+        ({"text": "Текст\x00" + "а" * 60}, "Поле «Текст петиції» містить недопустимий керівний"),
     ],
 )
 def test_bad_submission_is_explained_and_changes_nothing(client, changes, message):

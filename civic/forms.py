@@ -1,0 +1,103 @@
+"""The one base form of civic: every submitted value is plain text or it is refused.
+
+A NUL byte is stored by SQLite and refused by PostgreSQL with an error (a 500); other control
+characters end up in e-mail headers, CSV exports and PDFs; bidi overrides (U+202E) make a name
+or an address read differently from what it is. ``Form`` refuses them in every field of every
+form, with a Ukrainian message that names the field and the character; ``bad_character`` is the
+same rule for values that do not come through a form (query-string parameters, path parts).
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import flash
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import TextAreaField
+
+# Controls refused everywhere: C0 (tab and line breaks are decided per field), DEL, C1, the
+# Unicode line and paragraph separators, lone surrogates, and the bidi embeddings, overrides
+# and isolates (U+202A–U+202E, U+2066–U+2069).
+_ALWAYS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\u202a-\u202e\u2066-\u2069"
+_MULTILINE = re.compile(f"[{_ALWAYS}]")
+_SINGLE_LINE = re.compile(f"[{_ALWAYS}\t\n\r]")
+
+
+def bad_character(text: str, *, multiline: bool = False) -> tuple[int, str] | None:
+    """The first refused character of ``text`` and its 1-based position, or None."""
+    match = (_MULTILINE if multiline else _SINGLE_LINE).search(text)
+    return None if match is None else (match.start() + 1, match.group())
+
+
+def describe(char: str) -> str:
+    """The character as a user can look it up: its kind and its code point."""
+    code = ord(char)
+    if 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069:
+        kind = "символ керування напрямком тексту"
+    elif code in (0x2028, 0x2029):
+        kind = "роздільник рядків Unicode"
+    elif 0xD800 <= code <= 0xDFFF:
+        kind = "половинку сурогатної пари UTF-16"
+    elif code in (0x09, 0x0A, 0x0D):
+        kind = "табуляцію або розрив рядка"
+    else:
+        kind = "керівний символ"
+    return f"{kind} U+{code:04X}"
+
+
+def field_message(label: str, position: int, char: str) -> str:
+    return (
+        f"Поле «{label}» містить недопустимий {describe(char)} (позиція {position}). "
+        "Очікується звичайний текст: приберіть цей символ і надішліть форму ще раз."
+    )
+
+
+def parameter_message(name: str, position: int, char: str) -> str:
+    return (
+        f"Параметр «{name}» в адресі містить недопустимий {describe(char)} (позиція {position}). "
+        "Виправте адресу або скористайтеся формою на сторінці."
+    )
+
+
+class Form(FlaskForm):
+    """Base of every form in civic (instead of ``FlaskForm``): refuses control characters.
+
+    Every field is checked, and so is every other value posted with the form: a few views read
+    repeated inputs (report paragraphs, discrepancy choices) from ``request.form`` once the form
+    validated, so a refused character there fails the form too.
+    """
+
+    _formdata = None
+
+    def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
+        self._formdata = formdata = self.meta.wrap_formdata(self, formdata)
+        super().process(formdata, obj, data=data, extra_filters=extra_filters, **kwargs)
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        names = {field.name for field in self._fields.values()}
+        for key, value in self._formdata.items(multi=True) if self._formdata else ():
+            if key in names or not isinstance(value, str):
+                continue
+            found = bad_character(key) or bad_character(value, multiline=True)
+            if found:
+                message = field_message(key, *found)
+                self.form_errors.append(message)
+                flash(message, "error")
+                valid = False
+                break
+        for field in self._fields.values():
+            if isinstance(field, FileField):
+                continue
+            multiline = isinstance(field, TextAreaField)
+            for value in getattr(field, "raw_data", None) or ():
+                found = isinstance(value, str) and bad_character(value, multiline=multiline)
+                if found:
+                    # Other messages about the same value (an English "Not a valid choice")
+                    # would only confuse: this one says what to fix.
+                    field.errors = [field_message(field.label.text, *found)]
+                    valid = False
+                    break
+        self._errors = None  # recomputed from the fields on next access
+        return valid
