@@ -203,6 +203,13 @@ def forget_when_replaced(attribute) -> None:
     event.listen(attribute, "set", spent, active_history=True)
 
 
+def forget_secret(token_hash: str | None) -> None:
+    """The same for a token spent by a Core UPDATE (no ORM attribute event fires): the stored
+    copies of the messages carrying it lose the link when the session commits."""
+    if token_hash:
+        db.session.info.setdefault(SPENT_KEY, set()).add(token_hash)
+
+
 @event.listens_for(Session, "before_commit")
 def _cut_spent_links(session: Session) -> None:
     hashes = session.info.pop(SPENT_KEY, None)

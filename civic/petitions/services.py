@@ -23,6 +23,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from civic.audit.services import record_event
 from civic.database import KYIV, paginate_rows, utcnow
 from civic.extensions import db
+from civic.mail import services as mail_services
 from civic.mail.services import send_mail
 from civic.petitions import lifecycle, screening, signing
 from civic.petitions.lifecycle import Action, State
@@ -809,6 +810,7 @@ def _renew_confirmation(signature: Signature, full_name: str, token_hash: str, *
         .execution_options(synchronize_session=False)
     ).rowcount
     if changed == 1:
+        mail_services.forget_secret(signature.token_hash)  # the earlier link is replaced
         for key, value in (
             ("full_name", full_name),
             ("token_hash", token_hash),
@@ -885,6 +887,7 @@ def confirm_signature(signature: Signature, *, now: dt.datetime) -> Petition:
     ).rowcount
     if changed != 1:
         raise SignatureAlreadyCounted()
+    mail_services.forget_secret(signature.token_hash)  # the mailed link is spent
     set_committed_value(signature, "confirmed_at", now)
     set_committed_value(signature, "token_hash", None)
     count = db.session.execute(

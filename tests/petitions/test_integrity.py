@@ -206,7 +206,12 @@ def test_spam_and_control_characters_in_the_name_are_refused(client, make_petiti
         )
         body = text_of(response)
         assert response.status_code == 400, name
-        assert "Ім'я може містити лише літери, пробіли, апостроф, дефіс і крапку" in body, name
+        # Control and bidi characters are refused by every form (civic.forms.Form) before the
+        # name rule looks at the letters; either way the field is named in Ukrainian.
+        assert (
+            "Ім'я може містити лише літери, пробіли, апостроф, дефіс і крапку" in body
+            or "Очікується звичайний текст" in body
+        ), name
         assert "Traceback" not in body, name
     assert db.session.scalar(select(func.count(Signature.id))) == 0
     assert (

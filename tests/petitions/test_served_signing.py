@@ -33,7 +33,8 @@ def _sign_all(browsers, petition_id, tag):
             f"/petitions/{petition_id}/sign",
             {
                 "csrf_token": browser.token,
-                "full_name": f"Підписант Мережі {tag}-{i}",
+                # Names hold letters only (digits are refused): the index spelled in letters.
+                "full_name": f"Підписант Мережі {tag}-{''.join('абвгдежзик'[int(d)] for d in str(i))}",
                 "email": f"citizen-{tag}-{i}@ukr.net",
             },
         )
