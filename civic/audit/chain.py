@@ -123,6 +123,8 @@ class Break:
             else f"записи id {self.seq}–{self.last_seq}"
         )
         if self.kind == GAP:
+            if not self.last_seq or self.last_seq == self.seq:
+                return f"запис id {self.seq} відсутній: його видалено з середини журналу"
             return f"{rows} відсутні: їх видалено з середини журналу"
         if self.kind == INSERTED:
             return f"{rows}: такого номера в журналі бути не може — запис вставлено в обхід civic"
