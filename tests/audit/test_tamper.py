@@ -108,13 +108,13 @@ def test_edited_note(runner, raw, events):
     assert code == 1 and "запис id 2: змінено поле note" in out
 
 
-def _recompute_unkeyed(raw, start: int) -> None:
+def _recompute_unkeyed(raw, start: int, end: int | None = None) -> None:
     """What the old `civic audit verify` accepted: edit a row, then re-hash it and every later
     row with plain SHA-256 (all an intruder without the key can compute)."""
     rows = raw(ALL_ROWS)
     prev = GENESIS
     for row in rows:
-        if row.id >= start:
+        if row.id >= start and (end is None or row.id <= end):
             payload = event_payload(row)
             if row.id == start:
                 payload["action"] = "auth.nothing_happened"
@@ -241,3 +241,70 @@ def test_a_rolled_back_append_is_not_anchored(app, runner, events):
     db.session.commit()
     assert json.loads(anchor_file(app).read_text())["count"] == events
     assert verify(runner) == (0, f"OK {events} events\n")
+
+
+# A database made before the key existed: unkeyed rows, no anchor.
+
+
+def _make_legacy(app, raw) -> None:
+    """Turn the events into what the old code wrote: plain SHA-256 links, no anchor."""
+    prev = GENESIS
+    for row in raw(ALL_ROWS):
+        new = legacy_hash(prev, event_payload(row))
+        raw(
+            "UPDATE audit_events SET prev_hash = :p, hash = :h WHERE id = :i",
+            p=prev,
+            h=new,
+            i=row.id,
+        )
+        prev = new
+    anchor_file(app).unlink()
+
+
+def test_upgrade_from_an_unkeyed_chain(app, runner, raw, events):
+    _make_legacy(app, raw)
+    code, out = verify(runner)
+    assert code == 1 and "виконайте `civic audit adopt`" in out
+
+    adopted = runner.invoke(args=["audit", "adopt"])
+    assert adopted.exit_code == 0, adopted.output
+    assert f"Журнал прийнято: {events} записів, з них {events} — до ключа" in adopted.output
+    assert json.loads(anchor_file(app).read_text())["keyed_from"] == events + 1
+
+    record_event("test.after_upgrade")
+    db.session.commit()
+    code, out = verify(runner)
+    assert code == 0
+    assert out.startswith(f"OK {events + 2} events (перші {events} записано до ключа")
+
+    # The legacy part cannot be rewritten now: the first keyed row covers its last hash.
+    _recompute_unkeyed(raw, 2, events)
+    code, out = verify(runner)
+    assert code == 1 and f"запис id {events + 1}: посилання на попередній запис" in out
+
+
+def test_upgrade_refuses_a_legacy_row_hashed_after_the_switch(app, runner, raw, events):
+    _make_legacy(app, raw)
+    assert runner.invoke(args=["audit", "adopt"]).exit_code == 0
+    # An intruder replaces the adoption event by an unkeyed one.
+    row = raw(ALL_ROWS.where(AuditEvent.__table__.c.id == events + 1))[0]
+    payload = event_payload(row) | {"details": {"count": 0}}
+    raw(
+        "UPDATE audit_events SET details = :d, hash = :h WHERE id = :i",
+        d=json.dumps(payload["details"]),
+        h=legacy_hash(row.prev_hash, payload),
+        i=row.id,
+    )
+    code, out = verify(runner)
+    assert code == 1 and f"запис id {events + 1}: хеш обчислено без ключа" in out
+
+
+def test_adopt_refuses_a_broken_chain(app, runner, raw, events):
+    raw("UPDATE audit_events SET action = 'x' WHERE id = 2")
+    anchor = anchor_file(app).read_text()
+    result = runner.invoke(args=["audit", "adopt"])
+    assert result.exit_code == 1
+    assert "Журнал не прийнято, у ньому є розриви" in result.output
+    assert "запис id 2: вміст не відповідає хешу" in result.output
+    assert anchor_file(app).read_text() == anchor  # nothing changed
+    assert db.session.scalar(sa.select(sa.func.max(AuditEvent.id))) == events
