@@ -46,6 +46,11 @@ def events(app, client, create_user):
 def raw(database_url):
     """A connection of its own to the same database: what an intruder would use."""
     engine = sa.create_engine(database_url.replace("postgresql://", "postgresql+psycopg://"))
+    if engine.dialect.name == "postgresql":
+        # The table's owner can switch off the append-only trigger; so can an intruder who
+        # holds that role. Everything below is what the chain and the anchor must still catch.
+        with engine.begin() as conn:
+            conn.execute(sa.text("ALTER TABLE audit_events DISABLE TRIGGER USER"))
 
     def run(sql, **params):
         with engine.begin() as conn:
@@ -308,3 +313,23 @@ def test_adopt_refuses_a_broken_chain(app, runner, raw, events):
     assert "запис id 2: вміст не відповідає хешу" in result.output
     assert anchor_file(app).read_text() == anchor  # nothing changed
     assert db.session.scalar(sa.select(sa.func.max(AuditEvent.id))) == events
+
+
+@pytest.mark.postgresql_only
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE audit_events SET note = 'x' WHERE id = 1",
+        "DELETE FROM audit_events WHERE id = 2",
+        "TRUNCATE audit_events",
+    ],
+)
+def test_postgresql_refuses_to_change_the_log(database_url, runner, events, sql):
+    engine = sa.create_engine(database_url)
+    try:
+        refused = pytest.raises(sa.exc.DBAPIError, match="audit_events is append-only")
+        with refused, engine.begin() as conn:
+            conn.execute(sa.text(sql))
+    finally:
+        engine.dispose()
+    assert verify(runner) == (0, f"OK {events} events\n")
