@@ -53,7 +53,7 @@ def verify_command(anchor_file):
 
 @cli.command("adopt")
 def adopt_command():
-    """Accept the chain as it stands and anchor it (after an upgrade, a restore or a key change)."""
+    """Accept the chain as it stands and anchor it (after an upgrade from an unkeyed chain)."""
     try:
         check = adopt_audit_chain()
     except AuditError as exc:

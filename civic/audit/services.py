@@ -168,7 +168,7 @@ def verify_audit_chain(anchor_file: Path | None = None) -> ChainCheck:
 
 def adopt_audit_chain(actor=None) -> ChainCheck:
     """Accept the chain as it stands and anchor it: after an upgrade from an unkeyed chain or
-    with no anchor yet, after restoring a backup, or after a deliberate key change.
+    with no anchor yet, or after restoring a backup.
 
     The chain itself must hold (legacy rows by the old rule, later ones by the key); the
     previous anchor, if any, is recorded in an ``audit.adopted`` event, so a rollback stays in
