@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -135,7 +136,9 @@ def _write_anchor(session) -> None:
     except OSError:
         # The rows are committed; the anchor lags behind them, which `civic audit verify`
         # accepts (the rows beyond it are keyed). Say so in the log, never fail the request.
-        current_app.logger.exception("audit anchor %s could not be written", pending["path"])
+        logging.getLogger("civic.audit").exception(
+            "audit anchor %s could not be written", pending["path"]
+        )
 
 
 @sa_event.listens_for(Session, "after_rollback")

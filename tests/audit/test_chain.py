@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from civic.audit.chain import (
@@ -242,6 +242,7 @@ def test_note_on_a_legacy_row_is_an_edit():
 sizes = st.integers(min_value=2, max_value=25)
 
 
+@settings(deadline=None)  # no timing in tests: a busy machine must not fail them
 @given(n=sizes, data=st.data())
 def test_property_deleted_tail(n, data):
     events = keyed_chain(n)
@@ -250,12 +251,14 @@ def test_property_deleted_tail(n, data):
     assert kinds(result) == [(DELETED_TAIL, keep + 1)]
 
 
+@settings(deadline=None)
 @given(n=sizes)
 def test_property_deleted_all(n):
     events = keyed_chain(n)
     assert kinds(verify_chain([], KEY, anchor_of(events))) == [(DELETED_ALL, 1)]
 
 
+@settings(deadline=None)
 @given(n=sizes, data=st.data(), value=st.text(min_size=1, max_size=20))
 def test_property_edited_row(n, data, value):
     events = keyed_chain(n)
@@ -265,6 +268,7 @@ def test_property_edited_row(n, data, value):
     assert kinds(result) == [(EDITED, i)]
 
 
+@settings(deadline=None)
 @given(n=sizes, data=st.data(), value=st.text(min_size=1, max_size=20))
 def test_property_edited_note(n, data, value):
     events = keyed_chain(n)
@@ -274,6 +278,7 @@ def test_property_edited_note(n, data, value):
     ]
 
 
+@settings(deadline=None)
 @given(n=sizes, data=st.data(), other_key=st.binary(min_size=1, max_size=40))
 def test_property_recomputed_chain_without_the_key(n, data, other_key):
     """Re-hashing by the old rule, or by HMAC under any key but the real one, is found."""
@@ -293,6 +298,7 @@ def test_property_recomputed_chain_without_the_key(n, data, other_key):
         assert not result.ok and result.breaks[0].seq == i
 
 
+@settings(deadline=None)
 @given(n=st.integers(3, 25), data=st.data())
 def test_property_inserted_row(n, data):
     events = keyed_chain(n)
@@ -301,6 +307,7 @@ def test_property_inserted_row(n, data):
     assert kinds(result)[:2] == [(EDITED, i + 1), (LINK, i + 2)]
 
 
+@settings(deadline=None)
 @given(n=st.integers(3, 25), data=st.data())
 def test_property_reordered_rows(n, data):
     events = keyed_chain(n)
@@ -310,6 +317,7 @@ def test_property_reordered_rows(n, data):
     assert not result.ok and result.breaks[0].kind == LINK and result.breaks[0].seq == i
 
 
+@settings(deadline=None)
 @given(n=sizes, data=st.data())
 def test_property_deleted_middle_rows(n, data):
     events = keyed_chain(n + 1)
@@ -322,6 +330,7 @@ def test_property_deleted_middle_rows(n, data):
     )
 
 
+@settings(deadline=None)
 @given(counts=st.lists(st.integers(0, 1000), min_size=1, max_size=30))
 def test_property_anchor_never_goes_backwards(counts):
     current = None
