@@ -133,7 +133,7 @@ def _write_anchor(session) -> None:
             reset_anchor(Path(pending["path"]), Anchor(count, head, keyed_from), replacing)
         else:
             advance_anchor(Path(pending["path"]), Anchor(count, head), create=pending["create"])
-    except OSError:
+    except Exception:  # noqa: BLE001 (the commit has happened; it must not look failed)
         # The rows are committed; the anchor lags behind them, which `civic audit verify`
         # accepts (the rows beyond it are keyed). Say so in the log, never fail the request.
         logging.getLogger("civic.audit").exception(
@@ -148,11 +148,12 @@ def _forget_pending(session) -> None:
 
 def _iter_chained(batch: int = 5000) -> Iterator[ChainedEvent]:
     table = AuditEvent.__table__
-    last_id = 0
+    last_id = None  # not 0: a row slipped in with id 0 or below must be read too
     while True:
-        rows = db.session.execute(
-            select(table).where(table.c.id > last_id).order_by(table.c.id).limit(batch)
-        ).all()
+        query = select(table).order_by(table.c.id).limit(batch)
+        if last_id is not None:
+            query = query.where(table.c.id > last_id)
+        rows = db.session.execute(query).all()
         if not rows:
             return
         for row in rows:

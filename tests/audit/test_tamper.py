@@ -333,3 +333,16 @@ def test_postgresql_refuses_to_change_the_log(database_url, runner, events, sql)
     finally:
         engine.dispose()
     assert verify(runner) == (0, f"OK {events} events\n")
+
+
+def test_row_slipped_in_before_the_first(runner, raw, events):
+    first = raw(ALL_ROWS.limit(1))[0]
+    raw(
+        "INSERT INTO audit_events (id, created_at, action, details, prev_hash, hash) "
+        "VALUES (0, :c, 'auth.login', '{}', :p, :h)",
+        c=first.created_at,
+        p="1" * 64,
+        h="2" * 64,
+    )
+    code, out = verify(runner)
+    assert code == 1 and "запис id 0: такого номера в журналі бути не може" in out
