@@ -53,7 +53,12 @@ def test_parallel_requests_on_two_workers_chain_and_anchor(database_url, tmp_pat
     """20 failed logins at once on `gunicorn -w 2 --threads 4`: 20 events, one unbroken
     chain, and the anchor (written by two processes) at the last one."""
     instance = tmp_path / "instance"
-    with Gunicorn(database_url, instance) as server:
+    # The limiter is off here: its memory:// storage (limits 5.8.0) can start one expiry timer
+    # twice under parallel requests ("threads can only be started once", a 500; fixed upstream
+    # in alisaifee/limits#352, not released yet). Production uses redis://. The chain is what
+    # this test is about.
+    settings = {"CIVIC_RATELIMIT_ENABLED": "false"}
+    with Gunicorn(database_url, instance, settings=settings) as server:
         visitors = [Browser(server.url, forwarded_for=f"10.0.0.{i}") for i in range(20)]
         tokens = [v.get("/login").csrf() for v in visitors]
 
