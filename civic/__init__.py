@@ -59,6 +59,9 @@ def create_app(test_config: dict | None = None, *, instance_path: str | os.PathL
     if not app.config.get("PERSONAL_DATA_KEY"):
         # A separate key for keyed hashes of personal data (document numbers, e-mails).
         app.config["PERSONAL_DATA_KEY"] = load_or_create_secret(instance, "personal_data_key")
+    if not app.config.get("AUDIT_KEY"):
+        # The audit chain's HMAC key: outside the database, so rows cannot be re-hashed there.
+        app.config["AUDIT_KEY"] = load_or_create_secret(instance, "audit_key")
     app.config["SQLALCHEMY_DATABASE_URI"] = resolve_database_url(
         app.config.get("SQLALCHEMY_DATABASE_URI"), instance
     )

@@ -93,3 +93,14 @@ def restore_command(source, yes):
     except BackupError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Базу відновлено з {source}")
+    # The audit log went back with the data: accept the restored chain and rewind its anchor,
+    # recording the rollback (the anchor it replaces) as an `audit.adopted` event.
+    from civic.audit.services import AuditError, adopt_audit_chain
+
+    try:
+        check = adopt_audit_chain()
+    except AuditError as exc:
+        db.session.rollback()
+        raise click.ClickException(f"журнал аудиту в копії не прийнято. {exc}") from exc
+    db.session.commit()
+    click.echo(f"Журнал аудиту з копії прийнято: {check.count} записів, відкат записано в журнал")

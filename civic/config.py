@@ -5,9 +5,11 @@ Every value below can be overridden; the council's details default to Nizhyn (th
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -110,6 +112,12 @@ class DefaultConfig:
     # process leaves queued (it was killed), `civic mail deliver` sends.
     MAIL_DELIVERY = "background"
 
+    # Audit log: AUDIT_KEY (HMAC key of the chain) defaults to the instance folder's
+    # ``audit_key`` file; AUDIT_ANCHOR (the file with the chain's count and last hash) to
+    # ``audit_anchor.json`` there — point it at another volume to keep it off-box.
+    AUDIT_KEY: str | None = None
+    AUDIT_ANCHOR: str | None = None
+
     # Personal data retention (days after a count or a petition is closed).
     RETENTION_DAYS = 90
 
@@ -179,15 +187,27 @@ def _narrow(path: Path, mode: int) -> None:
 
 
 def load_or_create_secret(instance_path: Path, name: str = "secret_key") -> str:
-    """Read a secret kept in the instance folder, creating it once (mode 0600)."""
+    """Read a secret kept in the instance folder, creating it once (mode 0600).
+
+    Several processes may start at once on a fresh folder (gunicorn workers): the secret is
+    written to a temporary file and linked into place, so whoever loses the race reads the
+    winner's complete value, never an empty or half-written file.
+    """
     path = instance_path / name
-    if path.exists():
-        return path.read_text(encoding="ascii").strip()
-    private_folder(instance_path)
-    value = secrets.token_hex(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        os.write(fd, value.encode("ascii"))
-    finally:
-        os.close(fd)
+    if not path.exists():
+        private_folder(instance_path)
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=instance_path)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(secrets.token_hex(32).encode("ascii"))
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(tmp, 0o600)
+            with contextlib.suppress(FileExistsError):
+                os.link(tmp, path)
+        finally:
+            os.unlink(tmp)
+    value = path.read_text(encoding="ascii").strip()
+    if not value:
+        raise RuntimeError(f"{path} is empty: delete it or put the secret back")
     return value

@@ -2,6 +2,7 @@
 
 from sqlalchemy import MetaData, select
 
+from civic.audit.models import AuditEvent
 from civic.audit.services import record_event
 from civic.extensions import db
 
@@ -38,9 +39,19 @@ def test_backup_and_restore_round_trip(runner, create_user, tmp_path):
     restored = runner.invoke(args=["restore", str(out), "--yes"])
     assert restored.exit_code == 0, restored.output
     db.session.remove()
-    assert _snapshot() == before
+    after = _snapshot()
+    assert {k: v for k, v in after.items() if k != "audit_events"} == {
+        k: v for k, v in before.items() if k != "audit_events"
+    }
+    assert "Журнал аудиту з копії прийнято: 4 записів" in restored.output
     verify = runner.invoke(args=["audit", "verify"])
-    assert verify.exit_code == 0 and "OK 4 events" in verify.output  # 3 events + user.created
+    # 3 events + user.created from the copy, then the rollback itself, recorded with the
+    # anchor it rewound (6 events: + late's user.created, test.after).
+    assert verify.exit_code == 0 and "OK 5 events" in verify.output, verify.output
+    adopted = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    assert adopted.action == "audit.adopted"
+    assert adopted.details["previous_anchor"]["count"] == 6
+    assert after["audit_events"][:4] == before["audit_events"]
 
 
 def test_restore_refuses_other_files(runner, tmp_path):

@@ -32,7 +32,8 @@ class AuditEvent(db.Model):
 
 
 def event_payload(row) -> dict:
-    """The hashed contents of an event (a model or a table row with the same attributes)."""
+    """Every column of an event but its hashes (a model or a table row with the same
+    attributes): what the keyed hash covers. The legacy rule leaves ``note`` out."""
     created = row.created_at
     if created.tzinfo is None:  # SQLite keeps no offset; values are written in UTC
         created = created.replace(tzinfo=dt.UTC)
@@ -46,4 +47,5 @@ def event_payload(row) -> dict:
         "object_id": row.object_id,
         "details": row.details or {},
         "ip": row.ip,
+        "note": row.note,
     }

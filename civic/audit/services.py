@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from collections.abc import Iterator
+from pathlib import Path
 
-from flask import has_request_context, request
+from flask import current_app, has_request_context, request
 from flask_login import current_user
+from sqlalchemy import event as sa_event
 from sqlalchemy import select, text
+from sqlalchemy.orm import Session
 
+from civic.audit.anchor import AnchorError, advance_anchor, read_anchor, reset_anchor
 from civic.audit.chain import (
+    ANCHOR_MISSING,
     GENESIS,
+    Anchor,
     ChainCheck,
     ChainedEvent,
     canonical_json,
-    event_hash,
+    keyed_hash,
     verify_chain,
 )
 from civic.audit.models import AuditEvent, event_payload
@@ -68,19 +75,85 @@ def record_event(
         ip=request.remote_addr if has_request_context() else None,
         prev_hash=prev_hash,
     )
-    event.hash = event_hash(prev_hash, event.payload())
+    event.hash = keyed_hash(audit_key(), prev_hash, event.payload())
     session.add(event)
     session.flush()
+    pending = session.info.setdefault(_PENDING, {"path": str(anchor_path()), "create": False})
+    pending["create"] = pending["create"] or prev_hash == GENESIS
     return event
+
+
+class AuditError(Exception):
+    """A refusal with a Ukrainian message for the CLI."""
+
+
+_PENDING = "civic.audit.pending_anchor"
+
+
+def audit_key() -> bytes:
+    """The chain's HMAC key: ``AUDIT_KEY`` (set from the instance folder's ``audit_key``)."""
+    key = str(current_app.config.get("AUDIT_KEY") or "")
+    if not key:
+        raise RuntimeError("AUDIT_KEY is empty")
+    return key.encode("utf-8")
+
+
+def anchor_path() -> Path:
+    """``AUDIT_ANCHOR`` if set (e.g. a file on another volume), else the instance folder's."""
+    configured = current_app.config.get("AUDIT_ANCHOR")
+    return Path(configured) if configured else Path(current_app.instance_path) / "audit_anchor.json"
+
+
+# The anchor follows every commit that appended events. The head is read inside the
+# transaction, just before it commits (on PostgreSQL still under the chain's advisory lock), so
+# a savepoint rolled back or rows appended by someone else can never be anchored by mistake;
+# it is written once the commit has succeeded.
+
+
+@sa_event.listens_for(Session, "before_commit")
+def _read_head(session) -> None:
+    pending = session.info.get(_PENDING)
+    if pending is None:
+        return
+    last = session.execute(
+        select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
+    ).first()
+    pending["head"] = (last.id, last.hash) if last else None
+
+
+@sa_event.listens_for(Session, "after_commit")
+def _write_anchor(session) -> None:
+    pending = session.info.pop(_PENDING, None)
+    if not pending or not pending.get("head"):
+        return
+    count, head = pending["head"]
+    try:
+        if pending.get("reset") is not None:
+            keyed_from, replacing = pending["reset"]
+            reset_anchor(Path(pending["path"]), Anchor(count, head, keyed_from), replacing)
+        else:
+            advance_anchor(Path(pending["path"]), Anchor(count, head), create=pending["create"])
+    except Exception:  # noqa: BLE001 (the commit has happened; it must not look failed)
+        # The rows are committed; the anchor lags behind them, which `civic audit verify`
+        # accepts (the rows beyond it are keyed). Say so in the log, never fail the request.
+        logging.getLogger("civic.audit").exception(
+            "audit anchor %s could not be written", pending["path"]
+        )
+
+
+@sa_event.listens_for(Session, "after_rollback")
+def _forget_pending(session) -> None:
+    session.info.pop(_PENDING, None)
 
 
 def _iter_chained(batch: int = 5000) -> Iterator[ChainedEvent]:
     table = AuditEvent.__table__
-    last_id = 0
+    last_id = None  # not 0: a row slipped in with id 0 or below must be read too
     while True:
-        rows = db.session.execute(
-            select(table).where(table.c.id > last_id).order_by(table.c.id).limit(batch)
-        ).all()
+        query = select(table).order_by(table.c.id).limit(batch)
+        if last_id is not None:
+            query = query.where(table.c.id > last_id)
+        rows = db.session.execute(query).all()
         if not rows:
             return
         for row in rows:
@@ -88,8 +161,49 @@ def _iter_chained(batch: int = 5000) -> Iterator[ChainedEvent]:
         last_id = rows[-1].id
 
 
-def verify_audit_chain() -> ChainCheck:
-    return verify_chain(_iter_chained())
+def verify_audit_chain(anchor_file: Path | None = None) -> ChainCheck:
+    """Check every row and the anchor (read first, so rows appended meanwhile are fine).
+
+    Raises ``AnchorError`` if the anchor file is there but unreadable.
+    """
+    anchor = read_anchor(anchor_file or anchor_path())
+    return verify_chain(_iter_chained(), audit_key(), anchor)
+
+
+def adopt_audit_chain(actor=None) -> ChainCheck:
+    """Accept the chain as it stands and anchor it: after an upgrade from an unkeyed chain or
+    with no anchor yet, or after restoring a backup.
+
+    The chain itself must hold (legacy rows by the old rule, later ones by the key); the
+    previous anchor, if any, is recorded in an ``audit.adopted`` event, so a rollback stays in
+    the log. Flushes; once the caller commits, the anchor is replaced with the new head.
+    """
+    path = anchor_path()
+    try:
+        previous = read_anchor(path)
+        damaged = False
+    except AnchorError:
+        previous, damaged = None, True
+    check = verify_chain(_iter_chained(), audit_key(), None)
+    breaks = [b for b in check.breaks if b.kind != ANCHOR_MISSING]
+    if breaks:
+        raise AuditError(
+            "Журнал не прийнято, у ньому є розриви:\n" + "\n".join(f"  {b.message}" for b in breaks)
+        )
+    record_event(
+        "audit.adopted",
+        object_type="audit",
+        details={
+            "count": check.count,
+            "head": check.head,
+            "legacy_count": check.legacy_count,
+            "previous_anchor": previous.to_json() if previous else None,
+            "previous_anchor_damaged": damaged,
+        },
+        actor=actor,
+    )
+    db.session.info[_PENDING]["reset"] = (check.keyed_from, previous)
+    return check
 
 
 def list_events(*, page: int = 1, per_page: int = 50, action: str | None = None):
