@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, appcontext_pushed, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -66,7 +66,17 @@ def _with_error_headers(response, error: HTTPException):
     return response
 
 
+def _install_upload_limits(sender: Flask, **_) -> None:
+    """Each request and CLI command reads uploads under the app's ``UPLOAD_XLSX_*`` limits."""
+    from civic.archives import XlsxLimits
+    from civic.tabular import XLSX_LIMITS
+
+    XLSX_LIMITS.set(XlsxLimits.from_settings(sender.config))
+
+
 def init_app(app: Flask) -> None:
+    appcontext_pushed.connect(_install_upload_limits, app)
+
     @app.after_request
     def security_headers(response):
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
