@@ -74,8 +74,17 @@ def _install_upload_limits(sender: Flask, **_) -> None:
     XLSX_LIMITS.set(XlsxLimits.from_settings(sender.config))
 
 
+def http_href(value: object) -> str:
+    """Jinja filter, the last line of defence: a stored link as an ``href`` only if it is
+    http(s); anything else (``javascript:``, ``data:``...) becomes "" and is not linked."""
+    from civic.urls import http_url
+
+    return http_url(value) or ""
+
+
 def init_app(app: Flask) -> None:
     appcontext_pushed.connect(_install_upload_limits, app)
+    app.add_template_filter(http_href, "http_href")
 
     @app.after_request
     def security_headers(response):

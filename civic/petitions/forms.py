@@ -13,7 +13,6 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
-    URL,
     DataRequired,
     Length,
     Optional,
@@ -22,6 +21,7 @@ from wtforms.validators import (
 )
 
 from civic.petitions.services import ANSWER_OUTCOMES
+from civic.urls import HttpUrl
 
 _MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>|javascript:", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -156,7 +156,7 @@ class AnswerForm(VersionedForm):
         "Посилання на документ",
         validators=[
             Optional(),
-            URL(message="Посилання має починатися з http:// або https://."),
+            HttpUrl("Посилання має починатися з http:// або https://."),
             Length(max=500),
         ],
     )
