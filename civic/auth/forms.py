@@ -1,10 +1,10 @@
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from civic.auth.roles import ROLES
+from civic.forms import Form as FlaskForm
 
 
 class LoginForm(FlaskForm):

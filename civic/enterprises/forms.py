@@ -1,4 +1,3 @@
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -6,6 +5,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 
 from civic.enterprises.catalogue import FORMS, SIGN_LABELS
 from civic.enterprises.statements import REPORTING_TYPES
+from civic.forms import Form as FlaskForm
 from civic.urls import HttpUrl
 
 KINDS = [

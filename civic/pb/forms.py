@@ -1,9 +1,10 @@
 """Forms of the participatory-budget pages (shape only; the rules live in the pure core)."""
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
+
+from civic.forms import Form as FlaskForm
 
 
 class EditionForm(FlaskForm):

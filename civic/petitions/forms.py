@@ -2,7 +2,6 @@
 
 import re
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     HiddenField,
@@ -20,6 +19,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from civic.forms import Form as FlaskForm
 from civic.petitions.services import ANSWER_OUTCOMES
 from civic.urls import HttpUrl
 

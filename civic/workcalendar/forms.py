@@ -1,8 +1,8 @@
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from civic.forms import Form as FlaskForm
 from civic.workcalendar.models import DAY_KINDS
 
 
