@@ -23,6 +23,7 @@ Inflating costs at most ``max_uncompressed`` bytes of CPU and one chunk of memor
 
 from __future__ import annotations
 
+import itertools
 import re
 import zipfile
 from dataclasses import dataclass
@@ -87,11 +88,14 @@ _MACRO_CONTENT = re.compile(
 # One relationship element (the attribute values are quoted with " or ').
 _RELATIONSHIP = re.compile(rb"<(?:\w{1,20}:)?Relationship\b([^>]*)>", re.IGNORECASE)
 _ATTRIBUTE = re.compile(rb"""(\w+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-# Row elements of a worksheet (``<row`` followed by a space, ``>`` or ``/``; not ``<rowBreaks``).
-_ROW = re.compile(rb"<(?:\w{1,20}:)?row[\s>/]")
+# Row elements of a worksheet: ``<row`` not followed by ``Breaks`` (``<rowBreaks>``), counted
+# with bytes.count; a namespace-prefixed ``<x:row`` (rare) with a regular expression.
+_ROW_PREFIXED = re.compile(rb"<\w{1,20}:row[\s>/]")
 # A DDE formula: ``<f>cmd|' /C calc'!A0</f>`` — an application name, ``|``, a topic, ``!``.
-_DDE = re.compile(rb"<(?:\w{1,20}:)?f(?:\s[^>]{0,200})?>[^<|]{0,500}\|[^<]{0,500}!")
-_TAIL = 2048  # longer than any match above, so a match cut by a chunk edge is still seen
+_FORMULA = re.compile(rb"<f[\s>][^<]{0,1200}")
+_FORMULA_PREFIXED = re.compile(rb"<\w{1,20}:f[\s>][^<]{0,1200}")
+_DDE = re.compile(rb">[^<|]*\|[^<]*!")
+_CARRY = 2048  # longer than any match above: a match cut by a chunk edge is seen whole
 _NESTED_ZIP = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 _CFB = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an OLE compound file (a .bin, a .doc inside)
 
@@ -196,7 +200,7 @@ def _inflate(
     is_types = info.filename == "[Content_Types].xml"
     keep = is_rels or is_types  # small XML read whole (bounded by the cap)
     kept: list[bytes] = []
-    rows, size, tail, first = 0, 0, b"", True
+    rows, size, carry, first = 0, 0, b"", True
     try:
         with archive.open(info) as stream:
             while True:
@@ -217,12 +221,12 @@ def _inflate(
                 if keep:
                     kept.append(chunk)
                 if is_sheet:
-                    buffer = tail + chunk
-                    seen = len(tail)
-                    rows += sum(1 for m in _ROW.finditer(buffer) if m.end() > seen)
-                    if any(m.end() > seen for m in _DDE.finditer(buffer)):
-                        _refuse_part(info.filename, "формули DDE (запуск інших програм)")
-                    tail = buffer[-_TAIL:]
+                    buffer = carry + chunk
+                    cut = max(len(buffer) - _CARRY, 0)
+                    rows += _scan_sheet(info.filename, buffer, cut)
+                    carry = buffer[cut:]
+            if is_sheet:
+                rows += _scan_sheet(info.filename, carry, len(carry))
     except ArchiveError:
         raise
     except Exception as exc:  # noqa: BLE001 - zlib.error, "Bad CRC-32", EOFError, struct.error
@@ -239,6 +243,20 @@ def _inflate(
     if keep:
         _check_xml_part(info.filename, b"".join(kept), is_types)
     return total, rows
+
+
+def _scan_sheet(name: str, buffer: bytes, cut: int) -> int:
+    """Rows starting before ``cut`` in a piece of worksheet XML; refuses a DDE formula."""
+    rows = buffer.count(b"<row", 0, cut + 3) - buffer.count(b"<rowBreaks", 0, cut + 9)
+    if b":row" in buffer:
+        rows += sum(1 for m in _ROW_PREFIXED.finditer(buffer) if m.start() < cut)
+    if b"|" in buffer:
+        formulas = _FORMULA.finditer(buffer)
+        if b":f" in buffer:
+            formulas = itertools.chain(formulas, _FORMULA_PREFIXED.finditer(buffer))
+        if any(_DDE.match(m.group(), m.group().find(b">")) for m in formulas):
+            _refuse_part(name, "формули DDE (запуск інших програм)")
+    return rows
 
 
 def _check_xml_part(name: str, text: bytes, is_types: bool) -> None:

@@ -231,3 +231,47 @@ def test_a_plain_book_still_imports(editor, openpyxl_calls):
     )
     assert response.status_code == 302
     assert count(JournalEntry) == 1 and len(openpyxl_calls) == 1
+
+
+def sheet_xml(rows: int, *, dde_at: int | None = None) -> bytes:
+    head = (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n<worksheet xmlns="http://schemas.'
+        b'openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+    )
+    body = bytearray(head)
+    for n in range(1, rows + 1):
+        body += b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (n, n, n)
+    if dde_at is not None:
+        # a formula that straddles the inflater's chunk edge at dde_at
+        cell = b'<row r="0"><c r="B1"><f>cmd|\' /C calc\'!A0</f><v>0</v></c></row>'
+        pad = dde_at - len(body) - 8
+        body += b"<!--" + b"p" * max(pad, 0) + b"-->" + cell
+    body += b'</sheetData><rowBreaks count="1"><brk id="2"/></rowBreaks></worksheet>'
+    return bytes(body)
+
+
+def with_sheet(xml: bytes) -> bytes:
+    members = [m for m in hostile.members_of(hostile.workbook(JOURNAL))]
+    members = [
+        hostile.Member.deflated(m.name, xml) if m.name == "xl/worksheets/sheet1.xml" else m
+        for m in members
+    ]
+    return hostile.zip_archive(members)
+
+
+def test_rows_are_counted_exactly_across_chunk_edges():
+    from civic.archives import CHUNK
+
+    book = with_sheet(sheet_xml(40_000))
+    assert len(sheet_xml(40_000)) > 4 * CHUNK
+    inspect_xlsx(book, XlsxLimits(max_rows=40_000))
+    with pytest.raises(ArchiveError, match="понад 39 999 рядків"):
+        inspect_xlsx(book, XlsxLimits(max_rows=39_999))
+
+
+def test_a_dde_formula_cut_by_a_chunk_edge_is_still_found():
+    from civic.archives import CHUNK
+
+    for offset in (CHUNK - 30, CHUNK - 12, CHUNK - 3, 2 * CHUNK - 20):
+        with pytest.raises(ArchiveError, match="формули DDE"):
+            inspect_xlsx(with_sheet(sheet_xml(10, dde_at=offset)))
