@@ -275,3 +275,42 @@ def test_a_dde_formula_cut_by_a_chunk_edge_is_still_found():
     for offset in (CHUNK - 30, CHUNK - 12, CHUNK - 3, 2 * CHUNK - 20):
         with pytest.raises(ArchiveError, match="формули DDE"):
             inspect_xlsx(with_sheet(sheet_xml(10, dde_at=offset)))
+
+
+def test_parallel_bombs_against_gunicorn_are_all_refused(database_url, tmp_path, app_factory):
+    """Four editors upload the 1 GB bomb at once to the app as deployed: each gets the
+    Ukrainian refusal, the workers stay up, and nothing is stored."""
+    from tests.support.served import Browser, Gunicorn, at_once
+
+    app = app_factory()
+    with app.app_context():
+        from civic.auth import services as auth
+
+        for n in range(4):
+            auth.create_user(f"ed{n}", f"ed{n}-ed{n}-pw", ("editor",))
+        db.session.commit()
+    bomb = build("zip-bomb-1GB", "journal")
+    with Gunicorn(database_url, tmp_path / "served") as server:
+        editors = []
+        for n in range(4):
+            browser = Browser(server.url)
+            login = browser.submit("/login", {"login": f"ed{n}", "password": f"ed{n}-ed{n}-pw"})
+            assert login.status == 302
+            editors.append((browser, browser.get("/staff/journal/import").csrf()))
+        answers = at_once(
+            4,
+            lambda i: editors[i][0].upload(
+                "/staff/journal/import",
+                "новини.xlsx",
+                bomb,
+                {"type_code": "news"},
+                token=editors[i][1],
+            ),
+        )
+        for answer in answers:
+            assert not isinstance(answer, BaseException), answer
+            assert answer.status == 400 and "zip-бомбу" in answer.text
+        assert Browser(server.url).get("/healthz").status == 200
+        assert "Traceback" not in server.output()
+    with app.app_context():
+        assert count(JournalEntry) == 0
