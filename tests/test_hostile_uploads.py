@@ -19,6 +19,10 @@ from tests.support import hostile
 
 JOURNAL = [["Дата", "Заголовок", "Посилання"], ["01.12.2020", "Новина", "https://x.ua/1"]]
 REGISTRY = [["Код ЄДРПОУ", "Назва підприємства", "Тип звітності"], ["00032128", "КП «Нове»", "З"]]
+PROJECTS = [
+    ["Код", "Назва", "Категорія", "Вартість", "Дата подання", "Статус"],
+    ["М-01", "Сенсорна кімната", "small", "398 000,00", "03.08.2020", "допущено"],
+]
 STATEMENT = [["Код рядка", "На кінець звітного періоду"], ["1095", "800"], ["1195", "200"]]
 EDRPOU = "99001016"
 
@@ -42,7 +46,9 @@ KINDS = list(HOSTILE)
 
 @functools.cache
 def build(kind: str, rows: str) -> bytes:
-    base = hostile.workbook({"journal": JOURNAL, "registry": REGISTRY, "form1": STATEMENT}[rows])
+    base = hostile.workbook(
+        {"journal": JOURNAL, "registry": REGISTRY, "form1": STATEMENT, "projects": PROJECTS}[rows]
+    )
     return HOSTILE[kind][0](base)
 
 
@@ -172,6 +178,29 @@ def test_statement_upload_stores_and_serves_no_hostile_original(editor, openpyxl
     assert response.status_code == 422, text[:500]
     assert HOSTILE[kind][1] in text
     assert count(Upload) == 0
+    assert openpyxl_calls == []
+
+
+@pytest.mark.parametrize(
+    "kind", ["zip-bomb-1GB", "xlsm-vbaProject", "externalLinks", "dde-formula"]
+)
+def test_pb_projects_upload_refuses_hostile_xlsx(client, create_user, login, openpyxl_calls, kind):
+    from pathlib import Path
+
+    from civic.pb import services as pb
+    from civic.pb.models import Project
+
+    example = Path(__file__).resolve().parent.parent / "docs" / "examples" / "pb-edition.toml"
+    pb.save_edition(example.read_text(encoding="utf-8"))
+    create_user("c1", "commission")
+    db.session.commit()
+    login("c1")
+    response = post_file(
+        client, "/staff/pb/gb-2021/projects", build(kind, "projects"), "проєкти.xlsx"
+    )
+    text = response.get_data(as_text=True)
+    assert "проєкти.xlsx" in text and HOSTILE[kind][1] in text
+    assert count(Project) == 0
     assert openpyxl_calls == []
 
 
