@@ -30,6 +30,13 @@ class DefaultConfig:
 
     # Uploads: the largest request body accepted (bytes).
     MAX_CONTENT_LENGTH = 64 * 1024 * 1024
+    # Every uploaded XLSX is inspected before it is read (civic/archives.py): the most bytes
+    # its parts may inflate to (declared and actually inflated), the most worksheet rows, the
+    # highest compression ratio of a part over 1 MB, the most parts in the ZIP.
+    UPLOAD_XLSX_MAX_UNCOMPRESSED = 256 * 1024 * 1024
+    UPLOAD_XLSX_MAX_ROWS = 1_048_576
+    UPLOAD_XLSX_MAX_RATIO = 200
+    UPLOAD_XLSX_MAX_MEMBERS = 1000
 
     # Forms.
     WTF_CSRF_TIME_LIMIT = 8 * 60 * 60

@@ -1,4 +1,5 @@
-"""The one base form of civic: every submitted value is plain text or it is refused.
+"""The one base form of civic: every submitted value is plain text or it is refused, and every
+default message is Ukrainian.
 
 A NUL byte is stored by SQLite and refused by PostgreSQL with an error (a 500); other control
 characters end up in e-mail headers, CSV exports and PDFs; bidi overrides (U+202E) make a name
@@ -15,6 +16,12 @@ from flask import flash
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import TextAreaField
+from wtforms.i18n import get_translations
+
+# Validators given no ``message=`` fall back to WTForms' built-in messages, English unless a
+# translation is chosen: every form takes WTForms' own Ukrainian catalogue, whatever the
+# browser's language («Значення поля має містити не більше ніж 300 символів.»).
+LOCALES = ("uk_UA", "uk")
 
 # Controls refused everywhere: C0 (tab and line breaks are decided per field), DEL, C1, the
 # Unicode line and paragraph separators, lone surrogates, and the bidi embeddings, overrides
@@ -67,6 +74,12 @@ class Form(FlaskForm):
     repeated inputs (report paragraphs, discrepancy choices) from ``request.form`` once the form
     validated, so a refused character there fails the form too.
     """
+
+    class Meta:
+        locales = LOCALES
+
+        def get_translations(self, form):
+            return get_translations(LOCALES)
 
     _formdata = None
 

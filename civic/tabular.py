@@ -17,10 +17,17 @@ import io
 import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from civic.archives import ArchiveError, XlsxLimits, inspect_xlsx
+
 MAX_BYTES = 200 * 1024 * 1024
+# The limits every XLSX is inspected against before openpyxl reads it. The application sets
+# them from its ``UPLOAD_XLSX_*`` settings for each request and CLI command (an app context);
+# ``open_table(..., xlsx_limits=...)`` overrides them for one call.
+XLSX_LIMITS: ContextVar[XlsxLimits | None] = ContextVar("XLSX_LIMITS", default=None)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -194,10 +201,13 @@ def open_table(
     *,
     header_search_rows: int = 1,
     max_bytes: int = MAX_BYTES,
+    xlsx_limits: XlsxLimits | None = None,
 ) -> Table:
     """Open a CSV or XLSX file and locate its header among the first ``header_search_rows``.
 
-    Rows are read lazily (a million-row file is never held as objects at once).
+    Rows are read lazily (a million-row file is never held as objects at once). An XLSX is
+    inspected first (:func:`civic.archives.inspect_xlsx`): a zip bomb, a macro-enabled book or
+    one with external links is refused before openpyxl sees a byte of it.
     """
     if not data or not data.strip():
         raise TabularError("файл порожній", file=filename)
@@ -208,6 +218,10 @@ def open_table(
             file=filename,
         )
     if data[:4] == b"PK\x03\x04":
+        try:
+            inspect_xlsx(data, xlsx_limits or XLSX_LIMITS.get() or XlsxLimits())
+        except ArchiveError as exc:
+            raise TabularError(str(exc), file=filename) from exc
         return _open_xlsx(data, filename, columns, header_search_rows)
     if filename.lower().endswith((".xlsx", ".xlsm")):
         raise TabularError("файл має розширення .xlsx, але не є книгою Excel", file=filename)

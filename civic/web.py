@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 import logging
+import re
+import unicodedata
+from urllib.parse import quote
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import (
+    Flask,
+    Response,
+    appcontext_pushed,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+)
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -39,6 +50,35 @@ ERROR_TEXTS = {
     500: "Сталася помилка на сервері. Її зафіксовано; спробуйте пізніше.",
     503: "Сервіс тимчасово недоступний. Спробуйте за кілька хвилин.",
 }
+
+
+def content_disposition(filename: str, *, inline: bool = False) -> str:
+    """``attachment; filename="ascii.csv"; filename*=UTF-8''%D0%97.csv`` (RFC 6266 / 5987).
+
+    The header stays ASCII (gunicorn refuses anything else with a 500), old clients get a
+    transliteration-free ASCII fallback, and every current browser saves the real Ukrainian
+    name from ``filename*``.
+    """
+    name = filename.replace("\\", "_").replace("/", "_").strip() or "download"
+    name = re.sub(r"[\x00-\x1f\x7f]", "", name) or "download"
+    suffix = re.search(r"\.[A-Za-z0-9]{1,8}$", name)
+    stem = name[: suffix.start()] if suffix else name
+    ascii_stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode("ascii")
+    ascii_stem = re.sub(r"[^A-Za-z0-9._-]+", "_", ascii_stem).strip("._-") or "download"
+    ascii_name = ascii_stem + (suffix.group() if suffix else "")
+    value = f'{"inline" if inline else "attachment"}; filename="{ascii_name}"'
+    if ascii_name != name:
+        value += f"; filename*=UTF-8''{quote(name, safe='')}"
+    return value
+
+
+def download(data: bytes, filename: str, mimetype: str, *, inline: bool = False) -> Response:
+    """Every file civic hands out goes through here (one Content-Disposition rule)."""
+    return Response(
+        data,
+        mimetype=mimetype,
+        headers={"Content-Disposition": content_disposition(filename, inline=inline)},
+    )
 
 
 def wants_json() -> bool:
@@ -80,7 +120,25 @@ def refuse_control_characters():
     return None
 
 
+def _install_upload_limits(sender: Flask, **_) -> None:
+    """Each request and CLI command reads uploads under the app's ``UPLOAD_XLSX_*`` limits."""
+    from civic.archives import XlsxLimits
+    from civic.tabular import XLSX_LIMITS
+
+    XLSX_LIMITS.set(XlsxLimits.from_settings(sender.config))
+
+
+def http_href(value: object) -> str:
+    """Jinja filter, the last line of defence: a stored link as an ``href`` only if it is
+    http(s); anything else (``javascript:``, ``data:``...) becomes "" and is not linked."""
+    from civic.urls import http_url
+
+    return http_url(value) or ""
+
+
 def init_app(app: Flask) -> None:
+    appcontext_pushed.connect(_install_upload_limits, app)
+    app.add_template_filter(http_href, "http_href")
     app.before_request(refuse_control_characters)
 
     @app.after_request

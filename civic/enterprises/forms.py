@@ -1,11 +1,12 @@
 from flask_wtf.file import FileField, FileRequired
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from civic.enterprises.catalogue import FORMS, SIGN_LABELS
 from civic.enterprises.statements import REPORTING_TYPES
 from civic.forms import Form
+from civic.urls import HttpUrl
 
 KINDS = [
     SelectChoice("1", "Форма 1 «Баланс»"),
@@ -56,7 +57,11 @@ class EnterpriseForm(Form):
     )
     website = StringField(
         "Вебсайт",
-        validators=[Optional(), URL(message="Вкажіть адресу з https://."), Length(max=300)],
+        validators=[
+            Optional(),
+            HttpUrl("Вкажіть адресу сайту з http:// або https://."),
+            Length(max=300),
+        ],
     )
 
 

@@ -19,6 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from civic.enterprises.catalogue import MAX_CODE, Line, key_groups, normalise_code
 from civic.enterprises.edrpou import is_valid_edrpou, normalise_edrpou
 from civic.tabular import Column, TabularError, open_table, parse_number
+from civic.urls import url_problem
 
 ERROR, WARNING = "error", "warning"
 REPORTING_TYPES = {"З": "повна звітність", "М": "мале підприємство", "МС": "мікропідприємство"}
@@ -358,7 +359,11 @@ def parse_enterprise_list(
                             row.line,
                         )
                     )
-            if code is None or not name or rtype is None or too_long:
+            website = str(row.get("website") or "").strip()
+            bad_link = url_problem(website)
+            if bad_link:
+                messages.append(Message(ERROR, f"«Вебсайт»: {bad_link}", row.line))
+            if code is None or not name or rtype is None or too_long or bad_link:
                 continue
             seen[code] = row.line
             entries.append(
@@ -369,7 +374,7 @@ def parse_enterprise_list(
                     short_name=str(row.get("short_name") or "").strip(),
                     legal_form=str(row.get("legal_form") or "").strip(),
                     sector=str(row.get("sector") or "").strip(),
-                    website=str(row.get("website") or "").strip(),
+                    website=website,
                     line=row.line,
                 )
             )

@@ -37,6 +37,7 @@ from civic.enterprises.statements import REPORTING_TYPES, EnterpriseEntry, check
 from civic.extensions import db
 from civic.formatting import uk_number
 from civic.tabular import TabularError, write_csv
+from civic.web import download
 
 bp = Blueprint("enterprises", __name__)
 EDITOR = "editor"
@@ -44,11 +45,7 @@ COMPARE_INDICATORS = ("current_ratio", "equity_to_assets", "return_on_sales", "r
 
 
 def _csv(filename: str, headers, rows) -> Response:
-    return Response(
-        write_csv(headers, rows),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return download(write_csv(headers, rows), filename, "text/csv; charset=utf-8")
 
 
 def _fmt(value) -> str:
@@ -410,16 +407,12 @@ def compare_csv():
 def open_data(name):
     now = utcnow()
     if name == "facts.csv":
-        return Response(
-            exports.export_csv(),
-            mimetype="text/csv",
-            headers={"Content-Disposition": 'attachment; filename="enterprise-facts.csv"'},
-        )
+        return download(exports.export_csv(), "enterprise-facts.csv", "text/csv; charset=utf-8")
     if name == "facts.xlsx":
-        return Response(
+        return download(
             exports.export_xlsx(),
-            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            headers={"Content-Disposition": 'attachment; filename="enterprise-facts.xlsx"'},
+            "enterprise-facts.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     if name == "enterprises.json":
         return Response(exports.export_json(now), mimetype="application/json")
@@ -428,11 +421,7 @@ def open_data(name):
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for filename, data in exports.datapackage_files(now).items():
                 archive.writestr(filename, data)
-        return Response(
-            buffer.getvalue(),
-            mimetype="application/zip",
-            headers={"Content-Disposition": 'attachment; filename="enterprises-datapackage.zip"'},
-        )
+        return download(buffer.getvalue(), "enterprises-datapackage.zip", "application/zip")
     abort(404)
 
 
@@ -637,12 +626,7 @@ def staff_upload_detail(upload_id):
 @role_required(EDITOR)
 def staff_upload_file(upload_id):
     upload = services.get_upload(upload_id) or abort(404)
-    safe = re.sub(r"[^\w.\-]", "_", upload.filename, flags=re.ASCII) or "upload"
-    return Response(
-        upload.content,
-        mimetype="application/octet-stream",
-        headers={"Content-Disposition": f'attachment; filename="{safe}"'},
-    )
+    return download(upload.content, upload.filename or "upload", "application/octet-stream")
 
 
 @bp.route("/staff/enterprises/catalogue", methods=["GET", "POST"])

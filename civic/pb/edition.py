@@ -203,12 +203,70 @@ def _toml_problem(message: str, text: str) -> str:
     return f"файл налаштувань не є коректним TOML: {where} — помилка синтаксису ({found['what']})"
 
 
+# An edition's settings are a page of text; tomllib recurses once per nesting level (9 000
+# nested arrays exhaust the interpreter's stack), so the text is bounded before it is parsed.
+MAX_TOML_CHARS = 100_000
+MAX_TOML_DEPTH = 16
+
+
+def toml_depth(text: str) -> tuple[int, int]:
+    """The deepest nesting of ``[`` / ``{`` outside strings and comments, and the line where it
+    is first reached (a table header ``[[categories]]`` counts 2)."""
+    depth = deepest = 0
+    line = deepest_line = 1
+    i, end = 0, len(text)
+    while i < end:
+        char = text[i]
+        if char == "\n":
+            line += 1
+        elif char == "#":
+            stop = text.find("\n", i)
+            i = end if stop < 0 else stop
+            continue
+        elif char in "\"'":
+            quote = text[i : i + 3] if text[i : i + 3] in ('"""', "'''") else char
+            i += len(quote)
+            while i < end and not text.startswith(quote, i):
+                if text[i] == "\n":
+                    line += 1
+                    if len(quote) == 1:
+                        break  # an unclosed one-line string: tomllib will say so
+                elif text[i] == "\\" and quote[0] == '"':
+                    i += 1
+                i += 1
+            i += len(quote)
+            continue
+        elif char in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest, deepest_line = depth, line
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+        i += 1
+    return deepest, deepest_line
+
+
 def parse_edition(text: str) -> EditionConfig:
     """Parse and check an edition's TOML; raises :class:`EditionError` (Ukrainian)."""
+    if len(text) > MAX_TOML_CHARS:
+        raise EditionError(
+            f"файл налаштувань завеликий ({len(text):,} знаків; найбільше — "
+            f"{MAX_TOML_CHARS:,})".replace(",", " ")
+        )
+    depth, line = toml_depth(text)
+    if depth > MAX_TOML_DEPTH:
+        raise EditionError(
+            f"файл налаштувань не є коректним TOML: рядок {line} — вкладеність масивів і "
+            f"таблиць глибша за {MAX_TOML_DEPTH} рівнів"
+        )
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise EditionError(_toml_problem(str(error), text)) from None
+    except RecursionError:  # the depth bound above comes first; kept as a last guard
+        raise EditionError(
+            f"файл налаштувань не є коректним TOML: вкладеність глибша за {MAX_TOML_DEPTH} рівнів"
+        ) from None
     unknown = sorted(set(data) - _KNOWN)
     if unknown:
         raise EditionError(f"невідомі параметри: {', '.join(f'«{k}»' for k in unknown)}")

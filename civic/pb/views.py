@@ -18,7 +18,7 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
-from civic import database, kyiv
+from civic import database, kyiv, web
 from civic.audit.services import record_event
 from civic.auth.permissions import role_required
 from civic.charts import Bar, bar_chart
@@ -116,9 +116,7 @@ def _file(edition, fmt: str) -> Response:
     mimetype, ext = EXPORT_TYPES[fmt]
     data = services.export_edition(edition, fmt)
     name = f"{edition.slug}-results.{ext}" if fmt != "pdf" else f"{edition.slug}-protocol.pdf"
-    return Response(
-        data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
+    return web.download(data, name, mimetype)
 
 
 # ---------------------------------------------------------------- staff

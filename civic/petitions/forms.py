@@ -13,7 +13,6 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
-    URL,
     DataRequired,
     Length,
     Optional,
@@ -23,6 +22,7 @@ from wtforms.validators import (
 
 from civic.forms import Form
 from civic.petitions.services import ANSWER_OUTCOMES
+from civic.urls import HttpUrl
 
 _MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>|javascript:", re.IGNORECASE)
 
@@ -174,7 +174,7 @@ class AnswerForm(VersionedForm):
         "Посилання на документ",
         validators=[
             Optional(),
-            URL(message="Посилання має починатися з http:// або https://."),
+            HttpUrl("Посилання має починатися з http:// або https://."),
             Length(max=500),
         ],
     )

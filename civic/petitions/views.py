@@ -4,7 +4,6 @@ import datetime as dt
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -40,6 +39,7 @@ from civic.petitions.forms import (
 )
 from civic.petitions.lifecycle import State
 from civic.petitions.models import Petition
+from civic.web import download
 
 bp = Blueprint("petitions", __name__)
 
@@ -306,11 +306,7 @@ def open_data(fmt: str):
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
         abort(404)
-    return Response(
-        data,
-        mimetype=mimetype,
-        headers={"Content-Disposition": f"attachment; filename=petitions.{fmt}"},
-    )
+    return download(data, f"petitions.{fmt}", mimetype)
 
 
 # --- staff: moderation --------------------------------------------------------------------------

@@ -10,10 +10,11 @@ from wtforms import (
     URLField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from civic.forms import Form
 from civic.reports.occasions import CATEGORIES
+from civic.urls import HttpUrl
 
 MONTH = Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", message="Місяць у форматі РРРР-ММ, напр. 2020-11.")
 
@@ -27,7 +28,8 @@ class EntryForm(Form):
     type_code = SelectField("Тип запису", validators=[DataRequired("Оберіть тип.")])
     title = StringField("Назва", validators=[Optional(), Length(max=1000)])
     link = URLField(
-        "Посилання", validators=[Optional(), URL(message="Посилання має починатися з http(s)://.")]
+        "Посилання",
+        validators=[Optional(), HttpUrl("Посилання має починатися з http:// або https://.")],
     )
     count = IntegerField(
         "Кількість",

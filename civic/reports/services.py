@@ -32,6 +32,7 @@ from civic.reports.models import (
 from civic.reports.plural import Forms
 from civic.reports.rendering import render_report_pdf
 from civic.tabular import Column, TabularError, open_table, parse_date, parse_number
+from civic.urls import url_problem
 
 
 class ReportError(ValueError):
@@ -428,6 +429,9 @@ def import_journal(
                 line=row.line,
                 column="Посилання",
             )
+        bad_link = url_problem(link)
+        if bad_link:
+            raise TabularError(bad_link, file=filename, line=row.line, column="Посилання")
         parsed.append((on, entry_type.code, title, count, link))
     if not parsed:
         raise TabularError("у файлі немає жодного рядка з даними", file=filename)

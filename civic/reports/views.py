@@ -7,7 +7,6 @@ import datetime as dt
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     redirect,
@@ -36,6 +35,7 @@ from civic.reports.models import EntryType, JournalEntry, Occasion, ReportVersio
 from civic.reports.monthly import MonthError, month_bounds, month_name, parse_month
 from civic.reports.occasions import CATEGORIES, WEEKDAYS
 from civic.tabular import TabularError
+from civic.web import download
 
 bp = Blueprint("reports", __name__)
 
@@ -347,11 +347,7 @@ def pdf(version_id: int):
     )
     kind = "" if version.is_final else "-chernetka"
     name = f"zvit-{version.month_on:%Y-%m}-v{version.number}{kind}.pdf"
-    return Response(
-        data,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{name}"'},
-    )
+    return download(data, name, "application/pdf", inline=True)
 
 
 # ---------------------------------------------------------------- admin: calendar, types, template
