@@ -14,6 +14,7 @@ import pytest
 from werkzeug.http import parse_options_header
 
 from civic.web import content_disposition
+from tests.conftest import STAFF_PASSWORD
 from tests.support.served import Browser, Gunicorn
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "docs" / "examples"
@@ -35,7 +36,7 @@ def seed(app_factory) -> tuple[int, int]:
 
     app = app_factory()
     with app.app_context():
-        auth.create_user("ed", "ed-ed-pw", ("editor", "admin"))
+        auth.create_user("ed", STAFF_PASSWORD, ("editor", "admin"))
         enterprises.seed_catalogue()
         enterprises.save_enterprise(
             EnterpriseEntry(EDRPOU, "Комунальне підприємство «Тестовий водоканал»", "З")
@@ -112,7 +113,7 @@ def test_every_download_through_gunicorn(database_url, tmp_path, app_factory):
     with Gunicorn(database_url, tmp_path / "served") as server:
         visitor = Browser(server.url)
         staff_member = Browser(server.url)
-        login = staff_member.submit("/login", {"login": "ed", "password": "ed-ed-pw"})
+        login = staff_member.submit("/login", {"login": "ed", "password": STAFF_PASSWORD})
         assert login.status == 302
         seen = {}
         for path, expected in [*public.items(), *staff.items()]:

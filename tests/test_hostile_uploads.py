@@ -15,6 +15,7 @@ from civic.enterprises.models import Enterprise, Upload
 from civic.enterprises.statements import EnterpriseEntry
 from civic.extensions import db
 from civic.reports.models import JournalEntry
+from tests.conftest import STAFF_PASSWORD
 from tests.support import hostile
 
 JOURNAL = [["Дата", "Заголовок", "Посилання"], ["01.12.2020", "Новина", "https://x.ua/1"]]
@@ -210,10 +211,10 @@ def test_row_limit_comes_from_the_settings(app_factory, openpyxl_calls):
     with app.app_context():
         from civic.auth import services as auth
 
-        auth.create_user("ed", "ed-ed-pw", ("editor",))
+        auth.create_user("ed", STAFF_PASSWORD, ("editor",))
         db.session.commit()
     client = app.test_client()
-    client.post("/login", data={"login": "ed", "password": "ed-ed-pw"})
+    client.post("/login", data={"login": "ed", "password": STAFF_PASSWORD})
     response = client.post(
         "/staff/journal/import",
         data={"file": (io.BytesIO(hostile.workbook(rows)), "news.xlsx"), "type_code": "news"},
@@ -316,14 +317,14 @@ def test_parallel_bombs_against_gunicorn_are_all_refused(database_url, tmp_path,
         from civic.auth import services as auth
 
         for n in range(4):
-            auth.create_user(f"ed{n}", f"ed{n}-ed{n}-pw", ("editor",))
+            auth.create_user(f"ed{n}", STAFF_PASSWORD, ("editor",))
         db.session.commit()
     bomb = build("zip-bomb-1GB", "journal")
     with Gunicorn(database_url, tmp_path / "served") as server:
         editors = []
         for n in range(4):
             browser = Browser(server.url)
-            login = browser.submit("/login", {"login": f"ed{n}", "password": f"ed{n}-ed{n}-pw"})
+            login = browser.submit("/login", {"login": f"ed{n}", "password": STAFF_PASSWORD})
             assert login.status == 302
             editors.append((browser, browser.get("/staff/journal/import").csrf()))
         answers = at_once(

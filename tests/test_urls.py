@@ -18,7 +18,7 @@ from civic.extensions import db
 from civic.reports import services as reports
 from civic.reports.models import JournalEntry
 from civic.urls import http_url, url_problem
-from tests.conftest import login_as
+from tests.conftest import STAFF_PASSWORD, login_as
 
 HOSTILE = [
     "javascript:alert(1)",
@@ -205,8 +205,8 @@ def test_stored_hostile_links_are_never_emitted_as_href(client, app):
     page = client.get("/enterprises/00032128").get_data(as_text=True)
     assert "<dd>JaVaScRiPt:alert(1)</dd>" in page and 'href="JaVaScRiPt' not in page
 
-    auth.create_user("ed", "ed-ed-pw", ("editor",))
+    auth.create_user("ed", STAFF_PASSWORD, ("editor",))
     db.session.commit()
-    login_as(client, "ed", "ed-ed-pw")
+    login_as(client, "ed", STAFF_PASSWORD)
     journal = client.get("/staff/journal/?month=2020-12").get_data(as_text=True)
     assert "Стара новина" in journal and 'href="data:' not in journal

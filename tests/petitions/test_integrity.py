@@ -15,6 +15,7 @@ from civic.extensions import db
 from civic.mail.models import OutboxMessage
 from civic.petitions import lifecycle, services
 from civic.petitions.models import Invalidation, Petition, Signature
+from tests.conftest import STAFF_PASSWORD
 from tests.support.served import Browser, Gunicorn, Response, at_once
 
 LINK = re.compile(r"/petitions/signatures/([A-Za-z0-9_-]+)")
@@ -386,9 +387,7 @@ def test_two_moderators_confirming_one_proposal_at_once_apply_it_once(
         deciders = []
         for login in ("mod2", "mod3"):
             browser = Browser(server.url)
-            signed_in = browser.submit(
-                "/login", {"login": login, "password": f"{login}-{login}-pw"}
-            )
+            signed_in = browser.submit("/login", {"login": login, "password": STAFF_PASSWORD})
             assert signed_in.status == 302, signed_in.text[:500]
             deciders.append((browser, browser.get(f"/staff/petitions/{petition_id}").csrf()))
         path = f"/staff/petitions/{petition_id}/invalidations/{record_id}/confirm"

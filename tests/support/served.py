@@ -24,7 +24,8 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+INPUT = re.compile(r"<input\b[^>]*>")
+VALUE = re.compile(r'\bvalue="([^"]+)"')
 
 
 def free_port() -> int:
@@ -128,9 +129,12 @@ class Response:
         return self.body.decode("utf-8", "replace")
 
     def csrf(self) -> str:
-        found = CSRF.search(self.text)
-        assert found, f"no CSRF token in {self.url}: {self.text[:500]}"
-        return found.group(1)
+        """The first form's CSRF token, whatever the order of the input's attributes."""
+        for tag in INPUT.findall(self.text):
+            value = VALUE.search(tag)
+            if 'name="csrf_token"' in tag and value:
+                return value.group(1)
+        raise AssertionError(f"no CSRF token in {self.url}: {self.text[:500]}")
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
