@@ -166,8 +166,6 @@ def test_console_script_builds_the_app_for_commands_that_need_it(database_url, t
     listed = civic("users", "list")
     assert listed.returncode == 0, listed.stderr
     assert listed.stdout.split("\t")[:2] == ["olena", "admin"]
-    editions = civic("pb", "edition", "list")
-    assert editions.returncode == 0 and editions.stdout == "", editions.stderr
     missing = civic("pb", "tally", "--edition", "nemaie")
     assert missing.returncode == 1 and "Видання «nemaie» не знайдено." in missing.stderr
 
