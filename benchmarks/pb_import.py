@@ -144,8 +144,9 @@ def _run(args: list[str]) -> tuple[dict, float, int]:
     return json.loads(out.strip().splitlines()[-1]), wall, usage.ru_maxrss * 1024
 
 
-def _civic(args: list[str], env: dict, out: Path) -> tuple[str, float, int]:
-    """Run the console script once: its stdout, wall time and peak RSS (bytes)."""
+def _civic(args: list[str], env: dict, out: Path) -> tuple[str, float, int, float]:
+    """Run the console script once: its stdout, wall time, peak RSS (bytes) and CPU time
+    (user + system, which a busy machine inflates far less than wall time)."""
     with open(out, "wb") as stdout, open(out.with_suffix(".err"), "wb") as stderr:
         start = time.perf_counter()
         process = subprocess.Popen([str(CIVIC), *args], env=env, stdout=stdout, stderr=stderr)
@@ -154,7 +155,7 @@ def _civic(args: list[str], env: dict, out: Path) -> tuple[str, float, int]:
     if status != 0:
         error = out.with_suffix(".err").read_text("utf-8", "replace")[-2000:]
         raise SystemExit(f"benchmark: civic {' '.join(args[:3])} failed (status {status}): {error}")
-    return out.read_text("utf-8"), wall, usage.ru_maxrss * 1024
+    return out.read_text("utf-8"), wall, usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime
 
 
 def run_commands(url: str, instance: Path, projects: Path, ballots: Path) -> dict:
@@ -171,16 +172,18 @@ def run_commands(url: str, instance: Path, projects: Path, ballots: Path) -> dic
     _civic(["db", "upgrade"], env, log)
     _civic(["pb", "edition", "create", "--config", str(EDITION)], env, log)
     _civic(["pb", "projects", "import", "--edition", "gb-2021", str(projects)], env, log)
-    text, import_wall, import_peak = _civic(
+    text, import_wall, import_peak, import_cpu = _civic(
         ["pb", "ballots", "import", "--edition", "gb-2021", str(ballots)], env, log
     )
-    text, tally_wall, tally_peak = _civic(
+    text, tally_wall, tally_peak, tally_cpu = _civic(
         ["pb", "tally", "--edition", "gb-2021", "--json"], env, log
     )
     result = json.loads(text)["ballots"]
     return {
         "import_s": import_wall,
         "import_peak": import_peak,
+        "import_cpu": import_cpu,
+        "tally_cpu": tally_cpu,
         "tally_s": tally_wall,
         "tally_peak": tally_peak,
         "received": result.get("received"),
@@ -247,11 +250,12 @@ def run_pb_import(args) -> None:
                 cli = run_commands(cli_url, tmp_path / f"cli-{backend}", projects, ballots)
                 print(
                     f"{backend:<10} civic pb ballots import: {cli['import_s']:.1f} s whole process"
-                    f" ({n / cli['import_s']:,.0f} ballots/s), peak RSS "
+                    f" ({n / cli['import_s']:,.0f} ballots/s; CPU {cli['import_cpu']:.1f} s), peak RSS "
                     f"{cli['import_peak'] / 2**20:.0f} MiB"
                 )
                 print(
                     f"{backend:<10} civic pb tally --json: {cli['tally_s']:.2f} s whole process "
+                    f"(CPU {cli['tally_cpu']:.2f} s) "
                     f"({cli['received']:,} received, {cli['valid']:,} valid), peak RSS "
                     f"{cli['tally_peak'] / 2**20:.0f} MiB",
                     flush=True,
