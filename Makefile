@@ -27,9 +27,12 @@ run: $(VENV)/.installed
 	@echo "civic: http://$(HOST):$(PORT)/  (staff: http://$(HOST):$(PORT)/login)"
 	$(BIN)/civic run --host $(HOST) --port $(PORT)
 
-## make test: install the test extra and run the whole suite (SQLite and PostgreSQL).
+## make test: install the test extra and run the whole suite (SQLite and PostgreSQL) on
+## TEST_WORKERS processes (pytest-xdist; each with its own PostgreSQL server and Chromium),
+## listing the 15 slowest tests.
+TEST_WORKERS ?= 2
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --durations=15
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check civic tests benchmarks

@@ -1,7 +1,9 @@
 """PB rules engine: whole-process `civic pb outcome` against pabutools on the same files.
 
-Each measurement is a fresh Python process (interpreter start, imports, reading the file,
-counting), timed by wall clock, with its peak resident memory from ``os.wait4``.  pabutools runs
+Ours is the command a user types, as the README writes it: the installed ``civic`` console script
+(``civic pb outcome FILE --rule RULE --json``, the script beside this Python, i.e. ``.venv/bin``).
+Each measurement is a fresh process (interpreter start, imports, reading the file, counting),
+timed by wall clock, with its peak resident memory from ``os.wait4``.  pabutools runs
 the same way on the same file: ``parse_pabulib`` and then its rule (greedy: its utilitarian
 greedy, which is the closest it has; MES with cost utilities; MES with ``voter_budget_increment=1``
 for Add1; sequential Phragmén).
@@ -31,7 +33,15 @@ QUICK = (
 )
 APPROVAL = ("approval", "choose-1")
 
-OURS = "from civic.pb.cli import cli; cli()"
+# The console script the user runs (pip puts it beside the interpreter).
+CIVIC = Path(sys.executable).with_name("civic")
+
+
+def ours_command(path: Path, rule: str) -> list[str]:
+    """`civic pb outcome FILE --rule RULE --json`, exactly as the README writes it."""
+    return [str(CIVIC), "pb", "outcome", str(path), "--rule", rule, "--json"]
+
+
 # The count alone is timed best of several runs (up to 5, or 1 s) inside one process.
 BEST_OF = """
 best, total, runs = None, 0.0, 0
@@ -98,10 +108,14 @@ def add_arguments(parser):
     group.add_argument("--pb-json", help="also write the measurements to this JSON file")
 
 
-def measure(argv, timeout=None):
-    """Wall time, peak RSS (MB), exit status and the time the process reports (ELAPSED) of one
-    fresh process; Nones on timeout."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+def measure(argv, timeout=None, *, installed=False):
+    """Wall time, peak RSS (MB), exit status, the time the process reports (ELAPSED) and the CPU
+    time (user + system, which a busy machine inflates far less than wall time) of one fresh
+    process; Nones on timeout. ``installed``: run as the user does, with the installed
+    package and no PYTHONPATH of ours."""
+    env = dict(os.environ)
+    if not installed:
+        env["PYTHONPATH"] = str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")
     start = time.perf_counter()
     child = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
     deadline = None if timeout is None else start + timeout
@@ -112,7 +126,7 @@ def measure(argv, timeout=None):
         if deadline is not None and time.perf_counter() > deadline:
             child.kill()
             os.wait4(child.pid, 0)
-            return None, None, None, None
+            return None, None, None, None, None
         time.sleep(0.002)
     elapsed = time.perf_counter() - start
     child.returncode = os.waitstatus_to_exitcode(status)
@@ -121,7 +135,8 @@ def measure(argv, timeout=None):
         if line.startswith("ELAPSED "):
             reported = float(line.split()[1])
     child.stdout.close()
-    return elapsed, usage.ru_maxrss / 1024, child.returncode, reported
+    cpu = usage.ru_utime + usage.ru_stime
+    return elapsed, usage.ru_maxrss / 1024, child.returncode, reported, cpu
 
 
 def meta(path):
@@ -152,6 +167,13 @@ def machine():
     return f"{cpu}; {os.cpu_count()} cores; {ram} RAM; Python {platform.python_version()}"
 
 
+def load():
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"
+
+
 def run_pb_rules(args):
     if args.pb_files:
         files = [Path(f) for f in args.pb_files]
@@ -163,10 +185,16 @@ def run_pb_rules(args):
     else:
         print(f"pb-rules: no files given and {PABULIB} is absent; nothing to do")
         return []
-    print(f"# PB rules engine vs pabutools — {machine()}")
+    if not CIVIC.exists():
+        raise SystemExit(
+            f"pb-rules: {CIVIC} is absent; install civic first (make .venv/.installed)"
+        )
+    print(f"# PB rules engine vs pabutools — {machine()}; load average {load()}")
+    print(f"# ours: {' '.join(ours_command(Path('FILE'), 'RULE'))}")
     print(
         f"{'file':44} {'rule':17} {'ballots':>7} | {'ours s':>6} {'MB':>4} {'pabutools s':>11}"
-        f" {'MB':>5} {'ratio':>6} | count: {'ours s':>6} {'pabutools s':>11} {'ratio':>6}"
+        f" {'MB':>5} {'ratio':>6} | cpu: {'ours s':>6} {'pabutools s':>11} {'ratio':>6}"
+        f" | count: {'ours s':>6} {'pabutools s':>11} {'ratio':>6}"
     )
     results = []
     for path in files:
@@ -183,9 +211,7 @@ def run_pb_rules(args):
             ):
                 continue
             ours = [
-                measure(
-                    [sys.executable, "-c", OURS, "outcome", "--json", "--rule", rule, str(path)]
-                )
+                measure(ours_command(path, rule), installed=True)
                 for _ in range(max(1, args.pb_repeat))
             ]
             if any(run[2] != 0 for run in ours):
@@ -193,8 +219,9 @@ def run_pb_rules(args):
                 continue
             ours_time = min(run[0] for run in ours)
             ours_mb = max(run[1] for run in ours)
+            ours_cpu = min(run[4] for run in ours)
             ours_count = measure([sys.executable, "-c", OURS_COUNT, str(path), rule, "best"])[3]
-            theirs_time, theirs_mb, _, theirs_count = measure(
+            theirs_time, theirs_mb, _, theirs_count, theirs_cpu = measure(
                 [sys.executable, "-c", THEIRS, str(path), actual, "once"], timeout=args.pb_timeout
             )
             if theirs_count is not None and theirs_count < 1:
@@ -208,6 +235,9 @@ def run_pb_rules(args):
                 "pabutools_s": None if theirs_time is None else round(theirs_time, 2),
                 "pabutools_peak_mb": None if theirs_mb is None else round(theirs_mb, 1),
                 "ratio": None if theirs_time is None else round(theirs_time / ours_time, 1),
+                "ours_cpu_s": round(ours_cpu, 3),
+                "pabutools_cpu_s": None if theirs_cpu is None else round(theirs_cpu, 2),
+                "cpu_ratio": None if theirs_cpu is None else round(theirs_cpu / ours_cpu, 1),
                 "ours_count_s": round(ours_count, 4),
                 "pabutools_count_s": None if theirs_count is None else round(theirs_count, 3),
                 "count_ratio": None
@@ -218,6 +248,7 @@ def run_pb_rules(args):
             if theirs_time is None:
                 limit = f">{args.pb_timeout:.0f}"
                 theirs = (limit, "?", f">{args.pb_timeout / ours_time:.0f}x", limit)
+                cpu = f"{ours_cpu:>6.3f} {limit:>11} {'?':>6}"
                 count_ratio = f">{args.pb_timeout / ours_count:.0f}x"
             else:
                 theirs = (
@@ -227,14 +258,16 @@ def run_pb_rules(args):
                     f"{theirs_count:.3f}",
                 )
                 count_ratio = f"{row['count_ratio']}x"
+                cpu = f"{ours_cpu:>6.3f} {theirs_cpu:>11.2f} {str(row['cpu_ratio']) + 'x':>6}"
             print(
                 f"{path.name[:44]:44} {actual:17} {row['ballots']:>7} | {ours_time:>6.3f}"
-                f" {ours_mb:>4.0f} {theirs[0]:>11} {theirs[1]:>5} {theirs[2]:>6} |"
+                f" {ours_mb:>4.0f} {theirs[0]:>11} {theirs[1]:>5} {theirs[2]:>6} | cpu: {cpu} |"
                 f" count: {ours_count:>6.3f} {theirs[3]:>11} {count_ratio:>6}",
                 flush=True,
             )
     if args.pb_json:
         Path(args.pb_json).write_text(
-            json.dumps({"machine": machine(), "results": results}, indent=1), encoding="utf-8"
+            json.dumps({"machine": machine(), "load": load(), "results": results}, indent=1),
+            encoding="utf-8",
         )
     return results

@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flask import Flask
-
-from civic.config import (
-    REPO_ROOT,
-    DefaultConfig,
-    default_instance_path,
-    env_overrides,
-    load_or_create_secret,
-    private_folder,
-    private_sqlite_files,
-    resolve_database_url,
-)
+if TYPE_CHECKING:
+    from flask import Flask
 
 # Domain packages, in the order their blueprints, CLI groups and demo data are loaded.
 # Each may have ``views.py`` (``bp``), ``cli.py`` (``cli``) and ``demo.py`` (``load_demo``).
@@ -37,6 +26,21 @@ DOMAINS = (
 
 def create_app(test_config: dict | None = None, *, instance_path: str | os.PathLike | None = None):
     """Build the application: defaults → instance/config.py → CIVIC_* → ``test_config``."""
+    # Imported here, not at the top: `import civic` (e.g. by the console script for
+    # `civic pb outcome`) must not cost Flask's import.
+    from flask import Flask
+
+    from civic.config import (
+        REPO_ROOT,
+        DefaultConfig,
+        default_instance_path,
+        env_overrides,
+        load_or_create_secret,
+        private_folder,
+        private_sqlite_files,
+        resolve_database_url,
+    )
+
     instance = Path(instance_path).resolve() if instance_path else default_instance_path(os.environ)
     app = Flask(
         __name__,
@@ -71,7 +75,7 @@ def create_app(test_config: dict | None = None, *, instance_path: str | os.PathL
     _register_domains(app)
 
     from civic import formatting, web
-    from civic.cli import backup_command, demo_command, restore_command
+    from civic.admin import backup_command, demo_command, restore_command
 
     for command in (demo_command, backup_command, restore_command):
         app.cli.add_command(command)
@@ -83,6 +87,7 @@ def create_app(test_config: dict | None = None, *, instance_path: str | os.PathL
 
 def _init_extensions(app: Flask) -> None:
     from civic import database
+    from civic.config import REPO_ROOT
     from civic.extensions import (
         csrf,
         db,
@@ -107,6 +112,8 @@ def _init_extensions(app: Flask) -> None:
 
 def _domain_module(domain: str, name: str):
     """Import ``civic.<domain>.<name>`` if that module exists (errors inside it still raise)."""
+    import importlib.util
+
     if importlib.util.find_spec(f"civic.{domain}") is None:
         return None
     module = f"civic.{domain}.{name}"

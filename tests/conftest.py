@@ -3,6 +3,10 @@
 Every test that takes ``app`` (or anything built on it) runs twice: on SQLite and on a
 throwaway PostgreSQL server started here. ``CIVIC_TEST_BACKENDS=sqlite`` narrows a local run;
 in CI (``CI`` set) PostgreSQL failing to start fails the run instead of skipping.
+
+Under pytest-xdist (``make test`` runs ``-n 2``) the session fixtures belong to each worker
+process: every worker starts its own PostgreSQL server on its own port, its own SQLite template
+in its own temporary folder and its own Chromium, so workers share nothing but the machine.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """`civic pb ...` commands: check pabulib files and compute their outcomes.
 
-``cli`` is a plain ``click.Group`` (not Flask's ``AppGroup``): these commands need no app
-context, and not importing Flask keeps a whole `civic pb outcome` process fast.  The app
-registers it with ``app.cli.add_command(cli)``; commands that need the database can be added
-here with ``@cli.command()`` plus ``flask.cli.with_appcontext``.
+``cli`` is a :class:`civic.cli.LazyGroup` (not Flask's ``AppGroup``): ``check`` and ``outcome``
+need no app context, and not importing Flask keeps a whole `civic pb outcome` process fast.  The
+commission's commands (editions, imports, tally, ...) live in :mod:`civic.pb.commands`, which
+imports Flask; they are listed in ``COUNT_COMMANDS`` and imported only when one of them runs.
+The app registers this group with ``app.cli.add_command(cli)``.
 
 `outcome --json` prints one JSON object per file and line::
 
@@ -23,10 +24,35 @@ from pathlib import Path
 
 import click
 
+from civic.cli import Lazy, LazyGroup
 from civic.pb import pabulib, rules
 from civic.pb.pabulib import Election, PabulibError, format_amount
 
-cli = click.Group("pb", help="Громадський бюджет")
+_COUNT = "civic.pb.commands:group"
+#: The commission's count (editions, imports, tally, close, exports): commands that need the app
+#: and its database, from :mod:`civic.pb.commands`.
+COUNT_COMMANDS = {
+    "edition": Lazy(_COUNT, "Видання громадського бюджету."),
+    "projects": Lazy(_COUNT, "Проєкти видання."),
+    "ballots": Lazy(_COUNT, "Бюлетені видання."),
+    "import-pb": Lazy(
+        _COUNT, "Створити видання з файлу pabulib (.pb): налаштування, проєкти, голоси."
+    ),
+    "tally": Lazy(
+        _COUNT,
+        "Перевірити бюлетені та підрахувати голоси (закритий підрахунок лише перераховується).",
+    ),
+    "close": Lazy(_COUNT, "Закрити підрахунок: остаточний результат, далі змін немає."),
+    "reopen": Lazy(_COUNT, "Відкрити закритий підрахунок знову (з причиною в журналі аудиту)."),
+    "export": Lazy(
+        _COUNT, "Експортувати результат: csv, xlsx, json, pb (pabulib) або pdf (протокол)."
+    ),
+    "purge-personal-data": Lazy(
+        _COUNT, "Знищити ПІБ, дати народження й адреси після строку зберігання (після закриття)."
+    ),
+}
+
+cli = LazyGroup("pb", help="Громадський бюджет", lazy=COUNT_COMMANDS)
 
 STATUS_UK = {
     rules.FUNDED: "так",
@@ -173,10 +199,3 @@ def _table(path: str, election: Election, result: rules.Outcome) -> str:
         "",
     ]
     return "\n".join(out)
-
-
-# The commission's count (editions, imports, tally, close, exports) lives in its own module; its
-# commands need the app context and join this same group.
-from civic.pb import commands as _commands  # noqa: E402
-
-_commands.register(cli)

@@ -1,6 +1,7 @@
 """`civic pb ...` commands of the commission's count (they need the app and its database).
 
-Registered on the ``pb`` group of :mod:`civic.pb.cli` by :func:`register`.  Each command calls
+Registered by :func:`register` on :data:`group`, from which the ``pb`` group of
+:mod:`civic.pb.cli` imports each command on first use.  Each command calls
 one service and commits once; a :class:`~civic.pb.services.PbError` rolls back, prints the
 Ukrainian message on stderr and exits with status 1.
 """
@@ -239,3 +240,9 @@ def register(cli: click.Group) -> None:
         else:
             click.echo(f"Немає видань, закритих понад {retention_days()} днів тому.")
         purge_outbox(_date(today))
+
+
+#: The commands above; :mod:`civic.pb.cli` lists them in ``COUNT_COMMANDS`` and takes them from
+#: here when one runs.
+group = click.Group("pb-count")
+register(group)

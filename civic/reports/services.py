@@ -30,7 +30,6 @@ from civic.reports.models import (
     ReportVersion,
 )
 from civic.reports.plural import Forms
-from civic.reports.rendering import render_report_pdf
 from civic.tabular import Column, TabularError, open_table, parse_date, parse_number
 from civic.urls import url_problem
 
@@ -643,6 +642,9 @@ def report_author() -> str:
 
 
 def render_pdf(report: monthly.MonthlyReport) -> bytes:
+    # reportlab (and PIL beneath it) is imported when a PDF is made, not with the app.
+    from civic.reports.rendering import render_report_pdf
+
     return render_report_pdf(report, author=report_author())
 
 

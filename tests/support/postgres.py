@@ -77,7 +77,16 @@ class PostgresServer:
             "--no-locale",
             "--no-sync",
         )
-        self.resume()
+        # Under pytest-xdist each worker starts its own server: should another process take the
+        # free port before this server binds it, start again on another one.
+        for attempt in range(3):
+            try:
+                self.resume()
+                return self
+            except PostgresUnavailable:
+                if attempt == 2:
+                    raise
+                self.port = _free_port()
         return self
 
     def resume(self) -> None:

@@ -1,0 +1,79 @@
+"""Top-level commands that need the app: ``civic demo``, ``civic backup``, ``civic restore``.
+
+``create_app`` registers them on ``app.cli``; the console script (:mod:`civic.cli`) imports this
+module only when one of them runs.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+
+import click
+from flask.cli import with_appcontext
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command():
+    """Load the demo data set (idempotent): accounts and each module's examples."""
+    from civic import DOMAINS
+    from civic.extensions import db
+
+    for domain in DOMAINS:
+        if importlib.util.find_spec(f"civic.{domain}") is None:
+            continue
+        name = f"civic.{domain}.demo"
+        if importlib.util.find_spec(name) is None:
+            continue
+        importlib.import_module(name).load_demo(click.echo)
+        db.session.commit()
+
+
+@click.command("backup")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="Файл копії.")
+@with_appcontext
+def backup_command(out):
+    """Back up the whole database (SQLite online backup, or pg_dump for PostgreSQL)."""
+    from flask import current_app
+
+    from civic.backup import BackupError, backup_database
+
+    try:
+        size = backup_database(current_app.config["SQLALCHEMY_DATABASE_URI"], out)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Резервну копію записано: {out} ({size} байт)")
+
+
+@click.command("restore")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Не питати підтвердження.")
+@with_appcontext
+def restore_command(source, yes):
+    """Replace the database with a backup made by ``civic backup``."""
+    from flask import current_app
+
+    from civic.backup import BackupError, restore_database
+    from civic.extensions import db
+
+    if not yes:
+        click.confirm("Поточні дані буде замінено копією. Продовжити?", abort=True)
+    db.session.remove()
+    db.engine.dispose()
+    try:
+        restore_database(current_app.config["SQLALCHEMY_DATABASE_URI"], source)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Базу відновлено з {source}")
+    # The audit log went back with the data: accept the restored chain and rewind its anchor,
+    # recording the rollback (the anchor it replaces) as an `audit.adopted` event.
+    from civic.audit.services import AuditError, adopt_audit_chain
+
+    try:
+        check = adopt_audit_chain()
+    except AuditError as exc:
+        db.session.rollback()
+        raise click.ClickException(f"журнал аудиту в копії не прийнято. {exc}") from exc
+    db.session.commit()
+    click.echo(f"Журнал аудиту з копії прийнято: {check.count} записів, відкат записано в журнал")
