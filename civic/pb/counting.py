@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -417,6 +418,27 @@ def _project_inputs(projects: Sequence[ProjectIn]) -> list[dict]:
     ]
 
 
+_NEEDS_ESCAPE = re.compile(r"[\\\x01-\x1f]")  # and '"', counted apart
+_NULL = "\x00"
+
+
+def _json_strings(values: list[str | None]) -> str:
+    """``canonical_json(values)`` for a list of strings and Nones, the same text several times
+    faster when no string needs escaping (hashes, ids, ISO dates, codes): the strings are
+    joined in one step, a None written as ``null``.  Anything else goes through ``json``."""
+    try:
+        text = '","'.join(map({None: _NULL}.get, values, values))
+    except TypeError:  # not all strings
+        return canonical_json(values)
+    if (
+        _NEEDS_ESCAPE.search(text) is None
+        and text.count('"') == 2 * max(len(values) - 1, 0)  # only the separators' quotes
+        and text.count(_NULL) == values.count(None)
+    ):
+        return ('["' + text + '"]').replace(f'"{_NULL}"', "null") if values else "[]"
+    return canonical_json(values)
+
+
 def _digest(config, projects, ballots, verdicts, result: CountResult) -> tuple[str, str]:
     """SHA-256 of :func:`canonical_document` written canonically, streamed column by column
     so the whole document never becomes one string."""
@@ -431,7 +453,7 @@ def _digest(config, projects, ballots, verdicts, result: CountResult) -> tuple[s
     feed('{"inputs":{"ballots":{')
     columns = _ballot_columns(ballots, verdicts)
     for k, name in enumerate(sorted(columns)):
-        feed(("," if k else "") + canonical_json(name) + ":" + canonical_json(columns.pop(name)))
+        feed(("," if k else "") + canonical_json(name) + ":" + _json_strings(columns.pop(name)))
     feed('},"edition":' + canonical_json(edition_inputs(config)))
     feed(',"projects":' + canonical_json(_project_inputs(projects)) + "}")
     total.update((',"results":' + canonical_json(result._results_json()) + "}").encode())
