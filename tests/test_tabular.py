@@ -326,3 +326,33 @@ def test_numbers_beyond_any_amount_are_refused(value, fragment):
 
 def test_the_largest_accepted_number():
     assert parse_number("-999 999 999 999 999,99") == Decimal("-999999999999999.99")
+
+
+_CELL = st.text(alphabet=st.sampled_from(' \t\x01\x1f\x7f;"Аaї1-,'), max_size=5)
+
+
+@given(st.lists(st.lists(_CELL, max_size=5), max_size=6), st.booleans())
+def test_values_give_the_rows_iteration_gives(rows, as_xlsx):
+    """``Table.values`` (the million-line reader) yields exactly what iterating the table does:
+    cleaned cells, blank lines skipped, short rows padded with None, control characters
+    dropped — on CSV and on XLSX (numbers and empty cells)."""
+    names = ["code", "title", "cost", "absent"]
+    if as_xlsx:
+        book = Workbook()
+        sheet = book.active
+        sheet.append(["Код", "Назва", "Вартість"])
+        for k, row in enumerate(rows):
+            cleaned = [c.translate({1: None, 0x1F: None, 0x7F: None}) or None for c in row]
+            sheet.append([*cleaned, k] if k % 2 else cleaned)
+        out = io.BytesIO()
+        book.save(out)
+        data, name = out.getvalue(), "t.xlsx"
+    else:
+        text = "Код;Назва;Вартість\n" + "".join(
+            ";".join('"' + c.replace('"', '""') + '"' for c in row) + "\n" for row in rows
+        )
+        data, name = text.encode("utf-8"), "t.csv"
+    expected = [
+        (row.line, tuple(row.get(n) for n in names)) for row in open_table(data, name, COLUMNS)
+    ]
+    assert list(open_table(data, name, COLUMNS).values(names)) == expected

@@ -173,6 +173,7 @@ class Verdict(NamedTuple):
 
 
 _DIGITS = re.compile(r"(\d+)")
+_MEMO_LIMIT = 200_000  # distinct typed lists remembered (a hostile file cannot grow it further)
 
 
 def ballot_order_key(ballot_id: str) -> tuple:
@@ -227,6 +228,12 @@ def judge(ballots: Iterable[BallotIn], rules: VotingRules) -> list[Verdict]:
     # (test_judge_agrees_with_judge_one keeps the two in step.)
     fast = _FastRules(rules, allowed, codes)
     adult_from, resident, choices_of = fast.adult_from, fast.resident, fast.choices
+    # Their memos, read directly: a dict lookup per check instead of a call per ballot.
+    adult_get, resident_get, choices_get = (
+        fast._adult_from.get,
+        fast._settlements.get,
+        fast._choices.get,
+    )
     require_identity, min_age = rules.require_identity, rules.min_age
     starts, ends = rules.voting_starts_on, rules.voting_ends_on
     out = []
@@ -239,12 +246,18 @@ def judge(ballots: Iterable[BallotIn], rules: VotingRules) -> list[Verdict]:
             append(Verdict(ballot_id, MISSING_DATA))
         elif cast is not None and not (starts <= cast <= ends):
             append(Verdict(ballot_id, OUTSIDE_VOTING_PERIOD))
-        elif birth is not None and min_age and (cast or ends) < adult_from(birth):
+        elif (
+            birth is not None
+            and min_age
+            and (cast or ends) < (adult_get(birth) or adult_from(birth))
+        ):
             append(Verdict(ballot_id, UNDERAGE))
-        elif allowed and not resident(settlement):
+        elif allowed and not (
+            known if (known := resident_get(settlement)) is not None else resident(settlement)
+        ):
             append(Verdict(ballot_id, NOT_RESIDENT))
         else:
-            reason, choices = choices_of(typed)
+            reason, choices = choices_get(typed) or choices_of(typed)
             append(Verdict(ballot_id, reason, choices))
     return out
 
@@ -257,7 +270,16 @@ class _FastRules:
     which gives the same decisions as the straightforward checks, several times faster.
     """
 
-    __slots__ = ("rules", "allowed", "codes", "_settlements", "_adult_from", "_choices")
+    __slots__ = (
+        "rules",
+        "allowed",
+        "codes",
+        "_settlements",
+        "_adult_from",
+        "_choices",
+        "_codes",
+        "_resolved",
+    )
 
     def __init__(self, rules: VotingRules, allowed: frozenset[str], codes: Mapping[str, str]):
         self.rules = rules
@@ -266,6 +288,8 @@ class _FastRules:
         self._settlements: dict[str | None, bool] = {}
         self._adult_from: dict[date, date] = {}
         self._choices: dict[tuple[str, ...], tuple[str | None, tuple[str, ...]]] = {}
+        self._codes: dict[str, str | None] = {}
+        self._resolved: dict[tuple[str | None, ...], tuple[str | None, tuple[str, ...]]] = {}
 
     def adult_from(self, birth: date) -> date:
         """The first day on which a person born on ``birth`` has ``min_age`` full years."""
@@ -290,11 +314,34 @@ class _FastRules:
         known = self._choices.get(typed_codes)
         if known is not None:
             return known
+        # Look-alike and lower-case spellings make many distinct typed lists of the same few
+        # projects: each typed code is resolved once, and each resolved list judged once.
+        resolve = self._codes
+        resolved = tuple(
+            resolve[typed] if typed in resolve else self._resolve(typed) for typed in typed_codes
+        )
+        known = self._resolved.get(resolved)
+        if known is None:
+            known = self._judge_choices(resolved)
+            if len(self._resolved) < _MEMO_LIMIT:
+                self._resolved[resolved] = known
+        if len(self._choices) < _MEMO_LIMIT:
+            self._choices[typed_codes] = known
+        return known
+
+    def _resolve(self, typed: str) -> str | None:
         codes = self.codes
+        code = codes.get(typed) or codes.get(normalise_code(typed))
+        if len(self._codes) < _MEMO_LIMIT:
+            self._codes[typed] = code
+        return code
+
+    def _judge_choices(
+        self, resolved: tuple[str | None, ...]
+    ) -> tuple[str | None, tuple[str, ...]]:
         choices: list[str] = []
         reason = None
-        for typed in typed_codes:
-            code = codes.get(typed) or codes.get(normalise_code(typed))
+        for code in resolved:
             if code is None:
                 reason = UNKNOWN_PROJECT
                 break
@@ -309,8 +356,7 @@ class _FastRules:
                 per_category[category] = per_category.get(category, 0) + 1
             if any(n > self.rules.max_choices.get(c, 0) for c, n in per_category.items()):
                 reason = TOO_MANY_CHOICES
-        known = self._choices[typed_codes] = (reason, () if reason else tuple(choices))
-        return known
+        return (reason, () if reason else tuple(choices))
 
     def judge(self, ballot: BallotIn) -> Verdict:
         rules = self.rules

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -417,6 +418,37 @@ def _project_inputs(projects: Sequence[ProjectIn]) -> list[dict]:
     ]
 
 
+_NEEDS_ESCAPE = re.compile(r"[\\\x01-\x1f]")  # and '"', counted apart
+_NULL = "\x00"
+
+
+def _json_pieces(values: list[str | None]) -> list[str]:
+    """``canonical_json(values)`` for a list of strings and Nones, in pieces to hash one after
+    the other, several times faster when no string needs escaping (hashes, ids, ISO dates,
+    codes): the strings are joined in one step, a None written as ``null``, and the big text
+    is not copied again.  Anything else goes through ``json``."""
+    try:
+        text = '","'.join(map({None: _NULL}.get, values, values))
+    except TypeError:  # not all strings
+        return [canonical_json(values)]
+    nulls = values.count(None)
+    if (
+        _NEEDS_ESCAPE.search(text) is None
+        and text.count('"') == 2 * max(len(values) - 1, 0)  # only the separators' quotes
+        and text.count(_NULL) == nulls
+    ):
+        if not values:
+            return ["[]"]
+        if nulls:
+            return [('["' + text + '"]').replace(f'"{_NULL}"', "null")]
+        return ['["', text, '"]']
+    return [canonical_json(values)]
+
+
+def _json_strings(values: list[str | None]) -> str:
+    return "".join(_json_pieces(values))
+
+
 def _digest(config, projects, ballots, verdicts, result: CountResult) -> tuple[str, str]:
     """SHA-256 of :func:`canonical_document` written canonically, streamed column by column
     so the whole document never becomes one string."""
@@ -431,7 +463,9 @@ def _digest(config, projects, ballots, verdicts, result: CountResult) -> tuple[s
     feed('{"inputs":{"ballots":{')
     columns = _ballot_columns(ballots, verdicts)
     for k, name in enumerate(sorted(columns)):
-        feed(("," if k else "") + canonical_json(name) + ":" + canonical_json(columns.pop(name)))
+        feed(("," if k else "") + canonical_json(name) + ":")
+        for piece in _json_pieces(columns.pop(name)):
+            feed(piece)
     feed('},"edition":' + canonical_json(edition_inputs(config)))
     feed(',"projects":' + canonical_json(_project_inputs(projects)) + "}")
     total.update((',"results":' + canonical_json(result._results_json()) + "}").encode())

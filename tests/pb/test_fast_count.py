@@ -1,0 +1,205 @@
+"""The fast import and count agree with a straightforward recount from the stored rows.
+
+Generated files have the shape of the held-out million-ballot edition: cp1251, `;`, Ukrainian
+headers, spaces around values, Latin look-alike letters in documents and project codes, dates
+as ДД.ММ.РРРР, repeat voters, and every reason a ballot can be invalid for.
+"""
+
+import hashlib
+import itertools
+from datetime import date
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+from civic.extensions import db
+from civic.pb import services
+from civic.pb.ballots import age_on, normalise_code, normalise_settlement
+from civic.pb.counting import _project_inputs, canonical_json, edition_inputs
+from civic.pb.models import Ballot
+
+EDITION = """slug = "{slug}"
+title = "Громадський бюджет міста Ніжина на 2021 рік"
+voting_starts_on = 2020-11-09
+voting_ends_on = 2020-11-22
+min_age = 16
+settlements = ["Ніжин", "Кунашівка"]
+duplicates = "{duplicates}"
+leftover = "pool"
+
+[[categories]]
+code = "small"
+title = "Малі проєкти"
+budget = "700000.00"
+max_choices = 2
+
+[[categories]]
+code = "large"
+title = "Великі проєкти"
+budget = "1500000.00"
+max_choices = 1
+"""
+PROJECTS = (
+    "Код;Назва;Категорія;Вартість;Дата подання;Статус\n"
+    "М-01;Сенсорна кімната;small;398 000,00;03.08.2020;допущено\n"
+    "М-02;Сквер;small;300 000,00;04.08.2020;допущено\n"
+    "М-03;Бібліотека;small;250 000,00;04.08.2020;допущено\n"
+    "М-04;Фонтан;small;100 000,00;05.08.2020;не допущено\n"
+    "В-01;Майданчик;large;1 000 000,00;01.08.2020;допущено\n"
+    "В-02;Стадіон;large;900 000,00;02.08.2020;допущено\n"
+)
+ADMITTED = {"М-01": "small", "М-02": "small", "М-03": "small", "В-01": "large", "В-02": "large"}
+MAX_CHOICES = {"small": 2, "large": 1}
+HEADER = " Номер бюлетеня ; Канал ; Дата голосування ; ПІБ ; Дата народження ; Документ ; \
+Населений пункт ; Проєкти \r\n"
+LATIN = str.maketrans("АВСЕНІКМОРТХ", "ABCEHIKMOPTX")
+CHANNELS = {"онлайн": "online", "паперовий": "paper", "ONLINE": "online", "Папір": "paper"}
+
+
+def typed(text: str, latin: list[bool], style: int) -> str:
+    """A text as an operator may type it: some letters Latin, lower case, spaces, dashes."""
+    text = "".join(
+        c.translate(LATIN) if flag else c for c, flag in zip(text, latin * 2, strict=False)
+    )
+    return [text, text.lower(), text[:2] + " " + text[2:], text[:2] + "-" + text[2:]][style]
+
+
+documents = st.sampled_from(["НК123456", "АВ000111", "ТТ555444", "ОР909090", "012345678", ""])
+ballot_rows = st.lists(
+    st.tuples(
+        documents,
+        st.lists(st.booleans(), min_size=5, max_size=5),
+        st.integers(0, 3),
+        st.sampled_from(list(CHANNELS)),
+        st.dates(date(2020, 11, 7), date(2020, 11, 24)),
+        st.dates(date(1950, 1, 1), date(2006, 12, 31)) | st.none(),
+        st.sampled_from(["Іван Петренко", ""]),
+        st.sampled_from(["м. Ніжин", "НІЖИН", "с. Кунашівка", "Переяслівка", ""]),
+        st.lists(st.sampled_from([*ADMITTED, "М-04", "М-99"]), max_size=4),
+        st.lists(st.booleans(), max_size=4),
+    ),
+    min_size=1,
+    max_size=60,
+)
+SLUGS = itertools.count(1)
+
+
+def build_file(rows) -> bytes:
+    lines = [HEADER]
+    for k, (doc, latin, style, channel, cast, birth, name, place, codes, lat) in enumerate(rows):
+        codes_text = " , ".join(
+            c.translate(LATIN) if k < len(lat) and lat[k] else c for k, c in enumerate(codes)
+        )
+        birth_text = f"{birth:%d.%m.%Y}" if birth else ""
+        lines.append(
+            f" {k + 1} ; {channel} ; {cast:%d.%m.%Y} ; {name} ; {birth_text} ; "
+            f"{typed(doc, latin, style) if doc else ''} ; {place} ; {codes_text} \r\n"
+        )
+    return "".join(lines).encode("cp1251")
+
+
+def reference_reason(row: Ballot, first: dict) -> str | None:
+    """The rules of civic/pb/ballots.py, written out plainly for one stored row."""
+    if row.voter_hash and first[row.voter_hash] is not row:
+        return "duplicate_voter"
+    if not (row.has_name and row.birth_date and row.voter_hash):
+        return "missing_data"
+    if not date(2020, 11, 9) <= row.cast_on <= date(2020, 11, 22):
+        return "outside_voting_period"
+    if age_on(row.birth_date, row.cast_on) < 16:
+        return "underage"
+    if normalise_settlement(row.settlement) not in {"ніжин", "кунашівка"}:
+        return "not_resident"
+    chosen = []
+    for code in (c for c in row.projects.split(",") if c):
+        code = normalise_code(code)
+        if code not in ADMITTED:
+            return "unknown_project"
+        if code not in chosen:
+            chosen.append(code)
+    if not chosen:
+        return "no_choices"
+    for category, limit in MAX_CHOICES.items():
+        if sum(ADMITTED[c] == category for c in chosen) > limit:
+            return "too_many_choices"
+    return None
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(rows=ballot_rows, online_first=st.booleans())
+def test_fast_import_and_tally_equal_a_plain_recount(app, rows, online_first):
+    slug = f"gb-{next(SLUGS)}"
+    duplicates = "online_first" if online_first else "first_cast"
+    edition = services.save_edition(EDITION.format(slug=slug, duplicates=duplicates))
+    services.import_projects(edition, PROJECTS.encode("cp1251"), "projects.csv")
+    services.import_ballots(edition, build_file(rows), "ballots.csv")
+    result = services.tally(edition)
+    db.session.commit()
+
+    stored = list(db.session.scalars(select(Ballot).where(Ballot.edition_id == edition.id)))
+    assert len(stored) == len(rows)
+    for k, row in enumerate(sorted(stored, key=lambda b: int(b.ballot_id))):
+        doc, _latin, _style, channel, cast, birth, name, place, _codes, _lat = rows[k]
+        assert (row.channel, row.cast_on, row.birth_date) == (CHANNELS[channel], cast, birth)
+        assert (row.has_name, row.settlement) == (bool(name), place or None)
+        assert (row.voter_hash is None) == (not doc)
+        assert row.voter_hash == services.personal_hash(doc)  # look-alikes folded
+
+    first: dict[str, Ballot] = {}
+    for row in sorted(
+        stored,
+        key=lambda b: (
+            b.channel != "online" if online_first else False,
+            b.cast_on,
+            int(b.ballot_id),
+        ),
+    ):
+        first.setdefault(row.voter_hash, row)
+    reasons = {row.ballot_id: reference_reason(row, first) for row in stored}
+    assert {row.ballot_id: row.reason for row in stored} == reasons
+
+    votes = dict.fromkeys(ADMITTED, 0)
+    paper = dict.fromkeys(ADMITTED, 0)
+    for row in stored:
+        if reasons[row.ballot_id] is None:
+            for code in dict.fromkeys(normalise_code(c) for c in row.projects.split(",") if c):
+                votes[code] += 1
+                paper[code] += row.channel == "paper"
+    assert {p.code: p.votes for p in result.projects} == votes
+    assert {p.code: p.votes_paper for p in result.projects} == paper
+    by_reason = {r: list(reasons.values()).count(r) for r in result.invalid_by_reason}
+    assert result.invalid_by_reason == by_reason
+    assert result.valid == list(reasons.values()).count(None)
+
+    ordered = sorted(stored, key=lambda b: b.ballot_id)  # code point order
+    document = {
+        "inputs": {
+            "ballots": {
+                "ballot_id": [b.ballot_id for b in ordered],
+                "channel": [b.channel for b in ordered],
+                "cast_on": [b.cast_on.isoformat() for b in ordered],
+                "voter": [b.voter_hash for b in ordered],
+                "codes": [b.projects for b in ordered],
+                "reason": [reasons[b.ballot_id] for b in ordered],
+            },
+            "edition": edition_inputs(services.config_of(edition)),
+            "projects": _project_inputs(services._project_inputs(edition)),
+        },
+        "results": result._results_json(),
+    }
+    assert result.digest == hashlib.sha256(canonical_json(document).encode()).hexdigest()
+
+
+@settings(max_examples=300)
+@given(st.lists(st.text(max_size=6) | st.none(), max_size=8))
+def test_joined_json_column_is_the_canonical_json(values):
+    """The digest's fast column writer gives json's text byte for byte (quotes, backslashes,
+    control characters, NUL, None and non-ASCII included)."""
+    from civic.pb.counting import _json_strings
+
+    assert _json_strings(values) == canonical_json(values)
