@@ -16,7 +16,7 @@ from flask.cli import with_appcontext
 @click.command("demo")
 @with_appcontext
 def demo_command():
-    """Load the demo data set (idempotent): accounts and each module's examples."""
+    """Завантажити демонстраційні дані (повторний запуск нічого не дублює): облікові записи й приклади кожного модуля."""
     from civic import DOMAINS
     from civic.extensions import db
 
@@ -34,7 +34,7 @@ def demo_command():
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="Файл копії.")
 @with_appcontext
 def backup_command(out):
-    """Back up the whole database (SQLite online backup, or pg_dump for PostgreSQL)."""
+    """Зробити резервну копію всієї бази (SQLite — онлайн-копія, PostgreSQL — pg_dump)."""
     from flask import current_app
 
     from civic.backup import BackupError, backup_database
@@ -51,7 +51,7 @@ def backup_command(out):
 @click.option("--yes", is_flag=True, help="Не питати підтвердження.")
 @with_appcontext
 def restore_command(source, yes):
-    """Replace the database with a backup made by ``civic backup``."""
+    """Замінити базу резервною копією, зробленою командою «civic backup»."""
     from flask import current_app
 
     from civic.backup import BackupError, restore_database

@@ -166,15 +166,15 @@ COMMANDS = {
     ),
     "demo": Lazy(
         "civic.admin:demo_command",
-        "Load the demo data set (idempotent): accounts and each module's examples.",
+        "Завантажити демонстраційні дані (повторний запуск нічого не дублює): облікові записи й приклади кожного модуля.",
     ),
     "backup": Lazy(
         "civic.admin:backup_command",
-        "Back up the whole database (SQLite online backup, or pg_dump for PostgreSQL).",
+        "Зробити резервну копію всієї бази (SQLite — онлайн-копія, PostgreSQL — pg_dump).",
     ),
     "restore": Lazy(
         "civic.admin:restore_command",
-        "Replace the database with a backup made by ``civic backup``.",
+        "Замінити базу резервною копією, зробленою командою «civic backup».",
     ),
     "db": Lazy("flask_migrate.cli:db", "Perform database migrations."),
     "run": Lazy("flask.cli:run_command", "Run a development server."),

@@ -160,7 +160,13 @@ def test_console_script_builds_the_app_for_commands_that_need_it(database_url, t
         )
 
     created = civic(
-        "users", "create", "olena", "--role", "admin", "--password-stdin", stdin="olena-olena-pw\n"
+        "users",
+        "create",
+        "olena",
+        "--role",
+        "admin",
+        "--password-stdin",
+        stdin="Ніжин-рада-адмін-2026\n",
     )
     assert created.returncode == 0, created.stderr
     listed = civic("users", "list")
