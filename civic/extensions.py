@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shlex
 import sys
+import threading
 
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -32,6 +33,37 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
+
+
+def serialise_memory_expiry() -> bool:
+    """Let one thread at a time restart limits' in-memory expiry timer.
+
+    limits 5.8's ``MemoryStorage`` checks ``timer.is_alive()`` and starts a new timer without a
+    lock: two requests of one worker that race there both replace the timer and one of them
+    starts it twice, ``RuntimeError: threads can only be started once`` — a 500 for a citizen
+    signing or a staff member logging in (seen under ``gunicorn --threads 4``; alisaifee/limits
+    #352, fixed upstream after 5.8.0). Returns whether the guard is in place.
+    """
+    from limits.storage import memory
+
+    cls = memory.MemoryStorage
+    original = getattr(cls, "_MemoryStorage__schedule_expiry", None)
+    if original is None:  # a limits release that no longer has the unguarded method
+        return False
+    if getattr(original, "civic_serialised", False):
+        return True
+    lock = threading.Lock()
+
+    def schedule_expiry(self) -> None:
+        with lock:
+            original(self)
+
+    schedule_expiry.civic_serialised = True
+    cls._MemoryStorage__schedule_expiry = schedule_expiry
+    return True
+
+
+serialise_memory_expiry()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
