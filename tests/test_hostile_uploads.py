@@ -39,7 +39,7 @@ HOSTILE = {
     "dde-formula": (hostile.dde_formula, "формули DDE"),
     "nested-zip": (hostile.nested_zip, "вкладений архів"),
     "encrypted-member": (hostile.encrypted_member, "зашифровано"),
-    "path-traversal": (hostile.traversal, "«../../../../tmp/civic-owned.txt»"),
+    "path-traversal": (hostile.traversal, "«../../../../var/lib/civic-owned.txt»"),
     "5000-members": (hostile.many_members, "забагато внутрішніх файлів"),
 }
 KINDS = list(HOSTILE)

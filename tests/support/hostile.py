@@ -343,7 +343,7 @@ def encrypted_member(base: bytes) -> bytes:
 
 
 def traversal(base: bytes) -> bytes:
-    return _edit_named(base, [Member.deflated("../../../../tmp/civic-owned.txt", b"owned")], {})
+    return _edit_named(base, [Member.deflated("../../../../var/lib/civic-owned.txt", b"owned")], {})
 
 
 def many_members(base: bytes, count: int = 5000) -> bytes:
