@@ -787,6 +787,16 @@ def confirmation_mail_minutes_setting() -> int:
     return int(current_app.config.get("PETITION_CONFIRMATION_MAIL_MINUTES", 15))
 
 
+def _still_pending(signature_id: int):
+    """The row's condition for a conditional UPDATE: neither confirmed nor invalidated yet, so
+    of parallel requests only the first to change it wins."""
+    return and_(
+        Signature.id == signature_id,
+        Signature.confirmed_at.is_(None),
+        Signature.invalidated_at.is_(None),
+    )
+
+
 def _renew_confirmation(signature: Signature, full_name: str, token_hash: str, *, now) -> None:
     """A repeated signing with an unconfirmed address: a fresh link, at most one mail per
     address and petition per ``PETITION_CONFIRMATION_MAIL_MINUTES``.
@@ -798,9 +808,7 @@ def _renew_confirmation(signature: Signature, full_name: str, token_hash: str, *
     changed = db.session.execute(
         update(Signature)
         .where(
-            Signature.id == signature.id,
-            Signature.confirmed_at.is_(None),
-            Signature.invalidated_at.is_(None),
+            _still_pending(signature.id),
             or_(
                 Signature.confirmation_mailed_at.is_(None),
                 Signature.confirmation_mailed_at <= now - dt.timedelta(minutes=minutes),
@@ -877,11 +885,7 @@ def confirm_signature(signature: Signature, *, now: dt.datetime) -> Petition:
         raise PetitionError("Збір підписів під цією петицією вже завершено.")
     changed = db.session.execute(
         update(Signature)
-        .where(
-            Signature.id == signature.id,
-            Signature.confirmed_at.is_(None),
-            Signature.invalidated_at.is_(None),
-        )
+        .where(_still_pending(signature.id))
         .values(confirmed_at=now, token_hash=None)
         .execution_options(synchronize_session=False)
     ).rowcount
