@@ -26,6 +26,7 @@ from civic.extensions import db
 from civic.pb import services
 from civic.pb.ballots import REASON_TITLES
 from civic.pb.counting import WHAT_IF_RULES
+from civic.pb.edition_form import EditionSettingsForm, explain, form_data, form_toml
 from civic.pb.forms import ActionForm, EditionForm, EntryForm, ReopenForm, ResolveForm, UploadForm
 from civic.pb.models import Discrepancy
 from civic.pb.services import PbError
@@ -127,25 +128,45 @@ def _fail(error: PbError) -> None:
     flash(error.message, "error")
 
 
+def _save_settings(expected_slug: str | None = None):
+    """Save the settings posted by either form on the page: the edition, or (None, forms)."""
+    toml_form, settings = EditionForm(), EditionSettingsForm()
+    if request.method != "POST":
+        return None, toml_form, settings
+    by_toml = "config" in request.form or "toml_file" in request.files
+    try:
+        if by_toml and toml_form.validate_on_submit():
+            text = toml_form.text()
+        elif not by_toml and not settings.adding() and settings.validate_on_submit():
+            text = form_toml(settings)
+        else:
+            return None, toml_form, settings
+        edition = services.save_edition(text, actor=current_user, expected_slug=expected_slug)
+        db.session.commit()
+        return edition, toml_form, settings
+    except ValueError as error:  # a TOML file not in UTF-8
+        flash(str(error), "error")
+    except PbError as error:
+        if by_toml:
+            _fail(error)
+        else:  # said above the form, in the words of its labels
+            db.session.rollback()
+            settings.form_errors.append(explain(error.message, settings))
+    return None, toml_form, settings
+
+
 @bp.route("/staff/pb/", methods=["GET", "POST"])
 @role_required("commission")
 def staff_editions():
-    form = EditionForm()
-    problems: list[str] = []
-    if form.validate_on_submit():
-        try:
-            edition = services.save_edition(form.config.data, actor=current_user)
-            db.session.commit()
-            flash(f"Видання «{edition.slug}» створено.", "success")
-            return redirect(url_for("pb.staff_edition", slug=edition.slug))
-        except PbError as error:
-            _fail(error)
-            problems = error.problems
+    edition, toml_form, settings = _save_settings()
+    if edition is not None:
+        flash(f"Видання «{edition.slug}» створено.", "success")
+        return redirect(url_for("pb.staff_edition", slug=edition.slug))
     return render_template(
         "pb/staff_editions.html",
         editions=services.list_editions(),
-        form=form,
-        problems=problems,
+        form=toml_form,
+        settings=settings,
         count_ballots=services.count_ballots,
     )
 
@@ -171,18 +192,23 @@ def staff_edition(slug: str):
 @role_required("commission")
 def staff_settings(slug: str):
     edition = _staff_edition(slug)
-    form = EditionForm()
+    saved, toml_form, settings = _save_settings(expected_slug=slug)
+    if saved is not None:
+        flash("Налаштування збережено.", "success")
+        return redirect(url_for("pb.staff_edition", slug=slug))
     if request.method == "GET":
-        form.config.data = services.edition_toml(edition)
-    elif form.validate_on_submit():
-        try:
-            services.save_edition(form.config.data, actor=current_user, expected_slug=slug)
-            db.session.commit()
-            flash("Налаштування збережено.", "success")
-            return redirect(url_for("pb.staff_edition", slug=slug))
-        except PbError as error:
-            _fail(error)
-    return render_template("pb/staff_settings.html", edition=edition, form=form)
+        settings = EditionSettingsForm(data=form_data(services.config_of(edition)))
+    return render_template(
+        "pb/staff_settings.html", edition=edition, form=toml_form, settings=settings
+    )
+
+
+@bp.route("/staff/pb/<slug>/settings.toml")
+@role_required("commission")
+def staff_settings_toml(slug: str):
+    edition = _staff_edition(slug)
+    text = services.edition_toml(edition)
+    return web.download(text.encode(), f"{edition.slug}.toml", "application/toml; charset=utf-8")
 
 
 @bp.route("/staff/pb/<slug>/projects", methods=["GET", "POST"])
