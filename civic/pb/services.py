@@ -1578,15 +1578,7 @@ def export_pabulib(edition: Edition) -> str:
 
 def protocol_data(edition: Edition) -> dict:
     """Everything the protocol PDF shows, as plain data (the PDF module stays pure)."""
-    from civic.auth.models import User
-
     result = _require_result(edition)
-    members = list(
-        db.session.scalars(
-            select(User).where(User.is_active.is_(True)).order_by(User.full_name, User.login)
-        )
-    )
-    commission = [u.full_name or u.login for u in members if "commission" in u.roles]
     return {
         "council": current_app.config.get("COUNCIL_NAME", ""),
         "edition": {
@@ -1607,5 +1599,7 @@ def protocol_data(edition: Edition) -> dict:
             for c in edition.categories
         ],
         "result": result,
-        "commission": commission,
+        "commission": list(edition.commission or ()),
+        "protocol_number": edition.protocol_number or "",
+        "protocol_on": edition.protocol_on or edition.counted_on,
     }
