@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
@@ -400,14 +401,39 @@ def petitions_sentence(stats: PetitionStats | None, labels: Mapping[str, str]) -
     return sentence
 
 
-def pb_sentence(edition: PbEdition, labels: Mapping[str, str] | None = None) -> str:
-    """«Посадові особи відділу провели підрахунок голосів за проєкти громадського бюджету на
-    2021 рік: опрацьовано …» — the seed's sentence with the count's numbers."""
-    subject = (
-        f"громадського бюджету на {edition.budget_year} рік"
-        if edition.budget_year
-        else f"громадського бюджету «{edition.title}»"
+def pb_sentences(editions: Sequence[PbEdition], labels: Mapping[str, str] | None = None) -> str:
+    """One :func:`pb_sentence` per edition; an edition whose year another one shares is named
+    by its title (and its code, if the titles are the same too), so no two sentences are alike."""
+    years = Counter(e.budget_year for e in editions)
+    titles = Counter(e.title for e in editions)
+    return " ".join(
+        pb_sentence(
+            e,
+            labels,
+            name=(e.budget_year is None or years[e.budget_year] > 1),
+            code=titles[e.title] > 1,
+        )
+        for e in editions
     )
+
+
+def pb_sentence(
+    edition: PbEdition,
+    labels: Mapping[str, str] | None = None,
+    *,
+    name: bool = False,
+    code: bool = False,
+) -> str:
+    """«Посадові особи відділу провели підрахунок голосів за проєкти громадського бюджету на
+    2021 рік: опрацьовано …» — the seed's sentence with the count's numbers; ``name`` adds the
+    edition's title, ``code`` its code."""
+    named = f"«{edition.title}»" + (f" ({edition.slug})" if code else "")
+    if edition.budget_year and not name:
+        subject = f"громадського бюджету на {edition.budget_year} рік"
+    elif edition.budget_year:
+        subject = f"громадського бюджету на {edition.budget_year} рік — {named}"
+    else:
+        subject = f"громадського бюджету {named}"
     sentence = f"Посадові особи відділу провели підрахунок голосів за проєкти {subject}"
     details = []
     if edition.received:
@@ -678,7 +704,7 @@ def build_monthly_report(
             by_type.setdefault(item.type_code, []).append(item)
     modules = {
         "petitions": petitions_sentence(stats.petitions, settings.refusal_labels),
-        "pb": " ".join(pb_sentence(e, settings.pb_reason_labels) for e in stats.pb_editions or ()),
+        "pb": pb_sentences(stats.pb_editions or (), settings.pb_reason_labels),
         "enterprises": enterprises_sentence(stats.enterprises),
     }
     values = {
