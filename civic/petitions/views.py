@@ -19,6 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice
 
 from civic import kyiv, tabular
+from civic.audit.history import sentences_of
 from civic.audit.models import AuditEvent
 from civic.audit.services import record_event
 from civic.auth.permissions import role_required
@@ -341,13 +342,13 @@ def queue():
     )
 
 
-def _history(petition: Petition) -> list[AuditEvent]:
-    return list(
+def _history(petition: Petition) -> list:
+    return sentences_of(
         db.session.scalars(
             select(AuditEvent)
             .where(AuditEvent.object_type == "petition", AuditEvent.object_id == str(petition.id))
             .order_by(AuditEvent.id)
-        )
+        ).all()
     )
 
 

@@ -1,4 +1,5 @@
-"""staff ux: the counting commission and protocol number of an edition; withdrawn uploads
+"""staff ux: the counting commission and protocol number of an edition; withdrawn uploads;
+the gender of a staff account's verbs in the audit log
 
 Revision ID: 0014_staff_ux
 Revises: 0011_audit
@@ -18,6 +19,8 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('gender', sa.String(length=1), nullable=False, server_default=''))
     with op.batch_alter_table('pb_editions', schema=None) as batch_op:
         batch_op.add_column(sa.Column('commission', sa.JSON(), nullable=False, server_default='[]'))
         batch_op.add_column(sa.Column('protocol_number', sa.String(length=40), nullable=False, server_default=''))
@@ -37,3 +40,5 @@ def downgrade():
         batch_op.drop_column('protocol_on')
         batch_op.drop_column('protocol_number')
         batch_op.drop_column('commission')
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('gender')
