@@ -256,7 +256,8 @@ def _refuse_known_file(edition: Edition, kind: str, digest: str, filename: str) 
     )
     if known is not None:
         raise PbError(
-            f"Файл «{filename}» уже імпортовано {known.imported_at:%d.%m.%Y %H:%M} UTC "
+            f"Файл «{filename}» уже імпортовано {kyiv.local(known.imported_at):%d.%m.%Y о %H:%M} "
+            "(за київським часом) "
             f"(як «{known.filename}»): той самий вміст не враховується двічі."
         )
 
@@ -1436,12 +1437,15 @@ def project_titles(edition: Edition) -> dict[str, str]:
 
 
 def list_invalid_ballots(edition: Edition, *, page: int = 1, per_page: int = 50):
-    query = (
-        select(Ballot)
-        .where(Ballot.edition_id == edition.id, Ballot.reason.is_not(None))
-        .order_by(Ballot.ballot_id)
-    )
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    """Invalid ballots in natural order of their numbers (2 before 10, batch by batch)."""
+    from civic.pb.batches import natural_page
+
+    ids = db.session.execute(
+        select(Ballot.ballot_id, Ballot.id).where(
+            Ballot.edition_id == edition.id, Ballot.reason.is_not(None)
+        )
+    ).all()
+    return natural_page(ids, Ballot, page=page, per_page=per_page)
 
 
 EXPORT_FORMATS = ("csv", "xlsx", "json", "pb", "pdf")

@@ -25,14 +25,23 @@ from civic.charts import Bar, bar_chart
 from civic.extensions import db
 from civic.pb import services
 from civic.pb.ballots import REASON_TITLES
+from civic.pb.batches import count_batch_entries
 from civic.pb.counting import WHAT_IF_RULES
 from civic.pb.edition_form import EditionSettingsForm, explain, form_data, form_toml
 from civic.pb.forms import ActionForm, EditionForm, EntryForm, ReopenForm, ResolveForm, UploadForm
 from civic.pb.models import Discrepancy
 from civic.pb.services import PbError
+from civic.reports.plural import agree
 from civic.tabular import parse_date
 
 bp = Blueprint("pb", __name__)
+
+
+@bp.app_template_filter("uk_plural")
+def uk_plural(n: int, one: str, few: str, many: str) -> str:
+    """``{{ 3|uk_plural("бланк", "бланки", "бланків") }}`` → «3 бланки»."""
+    return agree(n, (one, few, many))
+
 
 EXPORT_TYPES = {
     "csv": ("text/csv; charset=utf-8", "csv"),
@@ -310,7 +319,10 @@ def staff_entry(slug: str):
                 )
             except PbError as error:
                 _fail(error)
-    return render_template("pb/staff_entry.html", edition=edition, form=form)
+    mine, forms = count_batch_entries(edition, (form.batch.data or "").strip(), current_user)
+    return render_template(
+        "pb/staff_entry.html", edition=edition, form=form, typed_by_me=mine, batch_forms=forms
+    )
 
 
 @bp.route("/staff/pb/<slug>/discrepancies")
