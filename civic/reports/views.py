@@ -21,6 +21,7 @@ from civic.auth.permissions import role_required
 from civic.auth.roles import ADMIN, EDITOR
 from civic.extensions import db
 from civic.reports import services
+from civic.reports.editor import moved_to, paragraph_label, paragraph_order
 from civic.reports.forms import (
     ActionForm,
     DraftForm,
@@ -284,6 +285,7 @@ def edit(version_id: int):
                 signer_name=form.signer_name.data or "",
                 expected_version=int(form.version.data or 0) or None,
                 added=request.form.getlist("paragraph_new"),
+                order=paragraph_order(len(texts), request.form.get("move", "")),
                 actor=current_user,
             )
         except services.ReportError as exc:
@@ -292,8 +294,10 @@ def edit(version_id: int):
             status = 409
         else:
             db.session.commit()
-            flash("Зміни збережено.", "success")
-            return redirect(url_for("reports.edit", version_id=version.id))
+            moved = request.form.get("move", "")
+            flash("Абзац переміщено; зміни збережено." if moved else "Зміни збережено.", "success")
+            anchor = f"paragraph-{moved_to(len(texts), moved) + 1}" if moved else None
+            return redirect(url_for("reports.edit", version_id=version.id, _anchor=anchor))
     elif request.method == "POST":
         status = 400
     return render_template(
@@ -303,6 +307,7 @@ def edit(version_id: int):
         report=report,
         finalise_form=ActionForm(version=str(version.version_id)),
         month_label=month_name(version.month_on),
+        paragraph_label=paragraph_label,
     ), status
 
 

@@ -72,7 +72,7 @@ def test_closing_publishing_and_finalising_ask_first(client, edition, create_use
     login("op1")
     page = client.get(f"/staff/pb/{SLUG}").get_data(as_text=True)
     assert re.search(r'action="/staff/pb/gb-2021/close"\s+data-confirm="Закрити підрахунок', page)
-    assert "js/confirm.js" in page
+    assert "js/staff.js" in page
 
 
 def test_a_file_imported_twice_is_dated_in_kyiv_time(client, edition, create_user, login):
