@@ -61,7 +61,7 @@ def sentences_of(events) -> list[tuple[AuditEvent, Sentence, str | None]]:
                 actor=actors.get(e.actor_id),
                 actor_login=e.actor_login,
             ),
-            object_url(e.object_type, e.object_id),
+            None if e.action.startswith("auth.") else object_url(e.object_type, e.object_id),
         )
         for e in events
     ]

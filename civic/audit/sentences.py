@@ -441,6 +441,9 @@ def _value(key: str, value: object) -> str:
         return next((label for state, label in STATE_LABELS.items() if state == value), value)
     if key == "reason" and isinstance(value, str) and value in REFUSAL_BY_CODE:
         return REFUSAL_BY_CODE[value].title
+    if key == "budget" and isinstance(value, str) and re.fullmatch(r"\d+(\.\d\d)?", value):
+        whole, _, cents = value.partition(".")
+        return f"{int(whole):,}".replace(",", "\u00a0") + f",{cents or '00'}"
     if key == "roles" and isinstance(value, list):
         return ", ".join(ROLE_WORDS.get(str(r), str(r)).lower() for r in value)
     if key == "digest" and isinstance(value, str) and len(value) > 16:

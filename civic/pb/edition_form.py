@@ -88,11 +88,11 @@ class _Part(SubForm):
 
 class CategoryForm(_Part):
     code = StringField(
-        "Код",
+        "Код категорії",
         description="Латинські літери, цифри, _ або -: так категорію позначено у файлі проєктів.",
         validators=[Optional(), Length(max=20)],
     )
-    title = StringField("Назва", validators=[Optional(), Length(max=200)])
+    title = StringField("Назва категорії", validators=[Optional(), Length(max=200)])
     budget = StringField(
         "Бюджет, грн",
         description="Наприклад, 1 159 863,30.",
@@ -334,7 +334,7 @@ def explain(message: str, form: EditionSettingsForm) -> str:
     labels = {name: field.label.text for name, field in form._fields.items()}
     labels.update(
         {
-            "code": "Код",
+            "code": "Код категорії",
             "budget": "Бюджет, грн",
             "max_choices": "Скільки проєктів можна обрати",
             "full_name": "Прізвище, ім'я, по батькові",

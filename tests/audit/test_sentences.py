@@ -108,3 +108,14 @@ def test_views_of_personal_data_are_marked():
         assert describe_event(
             action, object_type=None, object_id=None, details={}, actor=None
         ).is_personal_data_view
+
+
+def test_an_amount_is_grouped_with_a_comma():
+    sentence = describe_event(
+        "pb.edition_created",
+        object_type="pb_edition",
+        object_id="gb-2022",
+        details={"budget": "3479589.90"},
+        actor=None,
+    )
+    assert dict(sentence.details)["бюджет, грн"] == "3\u00a0479\u00a0589,90"

@@ -40,6 +40,7 @@ def test_head_drafts_edits_and_finalises_the_report(report_server, page):
     page.fill("#paragraph-1", "Абзац, змінений у браузері.")
     page.click("text=Зберегти зміни")
     assert page.input_value("#paragraph-1") == "Абзац, змінений у браузері."
+    page.once("dialog", lambda dialog: dialog.accept())  # «Затвердити версію 1? …»
     page.click("text=Затвердити версію 1")
     assert "затверджено" in page.content()
     assert page.locator("code.details").first.inner_text().strip() != ""
