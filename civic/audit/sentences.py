@@ -382,6 +382,16 @@ DETAIL_LABELS = {
     "full_name": "ПІБ",
     "is_active": "активний",
     "due_on": "строк",
+    "values_removed": "вилучено значень",
+    "was_current": "було чинним",
+    "file": "файл",
+    "edrpou": "ЄДРПОУ",
+    "sha256": "SHA-256",
+    "values": "значень",
+    "warnings": "попереджень",
+    "replaced_upload": "замінене завантаження №",
+    "paragraphs": "абзаців",
+    "month": "місяць",
     "calendar": "версія календаря",
 }
 _ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
@@ -446,7 +456,7 @@ def _value(key: str, value: object) -> str:
         return f"{int(whole):,}".replace(",", "\u00a0") + f",{cents or '00'}"
     if key == "roles" and isinstance(value, list):
         return ", ".join(ROLE_WORDS.get(str(r), str(r)).lower() for r in value)
-    if key == "digest" and isinstance(value, str) and len(value) > 16:
+    if key in ("digest", "sha256") and isinstance(value, str) and len(value) > 16:
         return f"{value[:12]}…"
     if isinstance(value, bool):
         return "так" if value else "ні"

@@ -31,9 +31,11 @@ from civic.enterprises.forms import (
     EnterpriseForm,
     FileForm,
     UploadForm,
+    WithdrawForm,
 )
 from civic.enterprises.indicators import SPEC_BY_KEY, net_result
 from civic.enterprises.statements import REPORTING_TYPES, EnterpriseEntry, check_edrpou
+from civic.enterprises.withdrawal import WithdrawalRefused, withdraw_upload
 from civic.extensions import db
 from civic.formatting import uk_number
 from civic.tabular import TabularError, write_csv
@@ -619,7 +621,32 @@ def staff_uploads():
 @role_required(EDITOR)
 def staff_upload_detail(upload_id):
     upload = services.get_upload(upload_id) or abort(404)
-    return render_template("enterprises/staff_upload_detail.html", upload=upload, forms=cat.FORMS)
+    return render_template(
+        "enterprises/staff_upload_detail.html",
+        upload=upload,
+        forms=cat.FORMS,
+        withdraw_form=WithdrawForm(),
+    )
+
+
+@bp.route("/staff/enterprises/uploads/<int:upload_id>/withdraw", methods=["POST"])
+@role_required(EDITOR)
+def staff_upload_withdraw(upload_id):
+    upload = services.get_upload(upload_id) or abort(404)
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            withdraw_upload(upload, reason=form.reason.data, actor=current_user)
+            db.session.commit()
+            flash(
+                f"Завантаження №{upload.id} відкликано; його дані більше не показуються.", "success"
+            )
+        except WithdrawalRefused as error:
+            db.session.rollback()
+            flash(str(error), "error")
+    else:
+        flash("Вкажіть, чому завантаження відкликається.", "error")
+    return redirect(url_for("enterprises.staff_upload_detail", upload_id=upload_id))
 
 
 @bp.route("/staff/enterprises/uploads/<int:upload_id>/file")
