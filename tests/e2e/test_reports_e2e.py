@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from civic.extensions import db
@@ -43,4 +45,8 @@ def test_head_drafts_edits_and_finalises_the_report(report_server, page):
     page.once("dialog", lambda dialog: dialog.accept())  # «Затвердити версію 1? …»
     page.click("text=Затвердити версію 1")
     assert "затверджено" in page.content()
-    assert page.locator("code.details").first.inner_text().strip() != ""
+    # The PDF's SHA-256 in short, the full value behind the copy button.
+    assert re.fullmatch(r"[0-9a-f]{12}…", page.locator(".digest code").first.inner_text().strip())
+    assert re.fullmatch(
+        r"[0-9a-f]{64}", page.locator("[data-copy]").first.get_attribute("data-copy")
+    )
