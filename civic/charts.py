@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from xml.sax.saxutils import escape as _xml_escape
 
+from civic.formatting import uk_number
+
 Number = int | Decimal | float
 
 _ids = itertools.count(1)
@@ -43,8 +45,7 @@ def escape(text: str) -> str:
 
 def _fmt(value: Number) -> str:
     d = Decimal(str(value))
-    text = f"{d:,.0f}" if d == d.to_integral_value() else f"{d:,.2f}"
-    return text.replace(",", "\u00a0").replace(".", ",")
+    return uk_number(d, 0 if d == d.to_integral_value() else 2)
 
 
 def _header(width: float, height: float, title: str, desc: str, chart_id: str) -> list[str]:

@@ -21,6 +21,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from civic import kyiv
 from civic.archives import ArchiveError, XlsxLimits, inspect_xlsx
 
 MAX_BYTES = 200 * 1024 * 1024
@@ -443,12 +444,8 @@ def _bounded(number: Decimal, value: object) -> Decimal:
     return number
 
 
-_DATE_DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
-_DATE_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-
-
 def parse_date(value: object) -> dt.date:
-    """``ДД.ММ.РРРР`` or ISO ``РРРР-ММ-ДД`` (or an Excel date cell) → date.
+    """``ДД.ММ.РРРР`` or ISO ``РРРР-ММ-ДД`` (or an Excel date cell) → date (:func:`kyiv.parse_date`).
 
     Raises ValueError with a Ukrainian message: «31.02.2004 — такої дати не існує».
     """
@@ -456,20 +453,7 @@ def parse_date(value: object) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    text = clean_cell(str(value or ""))
-    if not text:
-        raise ValueError("дату не вказано")
-    text = text.split(" ")[0].split("T")[0]
-    if m := _DATE_DOTTED.fullmatch(text):
-        day, month, year = (int(g) for g in m.groups())
-    elif m := _DATE_ISO.fullmatch(text):
-        year, month, day = (int(g) for g in m.groups())
-    else:
-        raise ValueError(f"«{text}» — не дата (очікувалося ДД.ММ.РРРР або РРРР-ММ-ДД)")
-    try:
-        return dt.date(year, month, day)
-    except ValueError as exc:
-        raise ValueError(f"{text} — такої дати не існує") from exc
+    return kyiv.parse_date(clean_cell(str(value or "")).split(" ")[0].split("T")[0])
 
 
 # ---------------------------------------------------------------- safe exports

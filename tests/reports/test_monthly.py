@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from civic.formatting import group_digits
 from civic.reports import demo_data
 from civic.reports.monthly import (
     JournalItem,
@@ -124,8 +125,9 @@ def test_module_sentences_with_numbers():
     text = _report(stats).text()
     assert (
         "Посадові особи відділу провели підрахунок голосів за проєкти громадського бюджету на "
-        "2021 рік: опрацьовано 2853 бланки для голосування, з них дійсних — 2801, недійсних — 52 "
-        "(позначено забагато проєктів — 31; немає підпису — 21); за проєкти віддано 5120 голосів; "
+        "2021 рік: опрацьовано 2\u00a0853 бланки для голосування, з них дійсних — 2\u00a0801, "
+        "недійсних — 52 (позначено забагато проєктів — 31; немає підпису — 21); за проєкти віддано "
+        "5\u00a0120 голосів; "
         "переможцями визначено 2 проєкти: «Сквер на Овдіївській», «Спортивний майданчик»."
     ) in text
     assert (
@@ -324,5 +326,5 @@ def test_default_template_never_leaves_placeholders_and_counts_agree(rows):
     totals = dict(report.counts)
     for code in ("news", "act", "meeting"):
         if totals.get(code) and any(e.title.strip() for e in entries if e.type_code == code):
-            assert f"{totals[code]} " in body
+            assert f"{group_digits(totals[code])} " in body
     assert not report.warnings
