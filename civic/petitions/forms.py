@@ -4,7 +4,6 @@ import re
 import unicodedata
 
 from wtforms import (
-    DateField,
     HiddenField,
     IntegerField,
     SelectField,
@@ -20,7 +19,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from civic.forms import Form
+from civic.forms import DayField, Form
 from civic.petitions.services import ANSWER_OUTCOMES
 from civic.urls import HttpUrl
 
@@ -152,9 +151,9 @@ class ReasonForm(VersionedForm):
 
 
 class ConsiderationForm(VersionedForm):
-    notice_on = DateField(
+    notice_on = DayField(
         "Дата оприлюднення повідомлення про початок розгляду",
-        validators=[_required("Вкажіть дату (РРРР-ММ-ДД).")],
+        validators=[_required("Вкажіть дату (ДД.ММ.РРРР).")],
     )
 
 
@@ -178,7 +177,7 @@ class AnswerForm(VersionedForm):
             Length(max=500),
         ],
     )
-    answered_on = DateField("Дата відповіді", validators=[_required("Вкажіть дату відповіді.")])
+    answered_on = DayField("Дата відповіді", validators=[_required("Вкажіть дату відповіді.")])
 
 
 class InvalidateForm(Form):
