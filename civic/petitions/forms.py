@@ -57,6 +57,25 @@ def _required(message):
     return DataRequired(message)
 
 
+def _name_validators() -> list:
+    return [
+        _required("Вкажіть прізвище, ім'я та по батькові."),
+        Length(min=5, max=200, message="Ім'я — від 5 до 200 символів."),
+        no_markup,
+    ]
+
+
+def _email_validators() -> list:
+    return [
+        _required("Вкажіть електронну пошту."),
+        Length(max=254, message="Задовга адреса."),
+        Regexp(
+            r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]{2,}$",
+            message="Перевірте адресу електронної пошти (напр., name@example.com).",
+        ),
+    ]
+
+
 class PetitionForm(Form):
     title = StringField(
         "Назва петиції",
@@ -74,47 +93,20 @@ class PetitionForm(Form):
             no_markup,
         ],
     )
-    author_name = StringField(
-        "Прізвище, ім'я, по батькові автора",
-        validators=[
-            _required("Вкажіть прізвище, ім'я та по батькові."),
-            Length(min=5, max=200, message="Ім'я — від 5 до 200 символів."),
-            no_markup,
-        ],
-    )
+    author_name = StringField("Прізвище, ім'я, по батькові автора", validators=_name_validators())
     author_email = StringField(
         "Електронна пошта",
-        validators=[
-            _required("Вкажіть електронну пошту."),
-            Length(max=254, message="Задовга адреса."),
-            Regexp(
-                r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]{2,}$",
-                message="Перевірте адресу електронної пошти (напр., name@example.com).",
-            ),
-        ],
+        validators=_email_validators(),
     )
 
 
 class SignForm(Form):
     full_name = StringField(
-        "Прізвище, ім'я, по батькові",
-        validators=[
-            _required("Вкажіть прізвище, ім'я та по батькові."),
-            Length(min=5, max=200, message="Ім'я — від 5 до 200 символів."),
-            no_markup,
-            person_name,
-        ],
+        "Прізвище, ім'я, по батькові", validators=[*_name_validators(), person_name]
     )
     email = StringField(
         "Електронна пошта",
-        validators=[
-            _required("Вкажіть електронну пошту."),
-            Length(max=254, message="Задовга адреса."),
-            Regexp(
-                r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]{2,}$",
-                message="Перевірте адресу електронної пошти (напр., name@example.com).",
-            ),
-        ],
+        validators=_email_validators(),
     )
 
 
