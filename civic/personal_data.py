@@ -15,7 +15,6 @@ config mapping in.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import hmac
 from collections.abc import Mapping
 
@@ -34,7 +33,7 @@ def keyed_hash(key: str | bytes, value: str, *, purpose: str = "") -> str:
     """HMAC-SHA-256 of ``value`` (already normalised by the caller) under ``key``, as hex."""
     secret = key.encode() if isinstance(key, str) else key
     message = f"{purpose}:{value}" if purpose else value
-    return hmac.new(secret, message.encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(secret, message.encode(), "sha256").hex()
 
 
 def mask(digest: str | None) -> str:
