@@ -57,12 +57,15 @@ def _required(message):
     return DataRequired(message)
 
 
+def _plain_text(missing: str, length: str, *, high: int, low: int = -1) -> list:
+    """Validators of a required plain text (no markup) of ``low``–``high`` characters."""
+    return [_required(missing), Length(min=low, max=high, message=length), no_markup]
+
+
 def _name_validators() -> list:
-    return [
-        _required("Вкажіть прізвище, ім'я та по батькові."),
-        Length(min=5, max=200, message="Ім'я — від 5 до 200 символів."),
-        no_markup,
-    ]
+    return _plain_text(
+        "Вкажіть прізвище, ім'я та по батькові.", "Ім'я — від 5 до 200 символів.", low=5, high=200
+    )
 
 
 def _email_validators() -> list:
@@ -79,25 +82,18 @@ def _email_validators() -> list:
 class PetitionForm(Form):
     title = StringField(
         "Назва петиції",
-        validators=[
-            _required("Вкажіть назву петиції."),
-            Length(min=10, max=200, message="Назва — від 10 до 200 символів."),
-            no_markup,
-        ],
+        validators=_plain_text(
+            "Вкажіть назву петиції.", "Назва — від 10 до 200 символів.", low=10, high=200
+        ),
     )
     text = TextAreaField(
         "Текст петиції",
-        validators=[
-            _required("Викладіть суть звернення."),
-            Length(min=50, max=10000, message="Текст — від 50 до 10 000 символів."),
-            no_markup,
-        ],
+        validators=_plain_text(
+            "Викладіть суть звернення.", "Текст — від 50 до 10 000 символів.", low=50, high=10000
+        ),
     )
     author_name = StringField("Прізвище, ім'я, по батькові автора", validators=_name_validators())
-    author_email = StringField(
-        "Електронна пошта",
-        validators=_email_validators(),
-    )
+    author_email = StringField("Електронна пошта", validators=_email_validators())
 
 
 class SignForm(Form):
@@ -134,11 +130,7 @@ class RefuseForm(VersionedForm):
 class ReasonForm(VersionedForm):
     reason = TextAreaField(
         "Причина",
-        validators=[
-            _required("Вкажіть причину."),
-            Length(max=2000, message="Не більше 2000 символів."),
-            no_markup,
-        ],
+        validators=_plain_text("Вкажіть причину.", "Не більше 2000 символів.", high=2000),
     )
 
 
@@ -155,11 +147,9 @@ class AnswerForm(VersionedForm):
     )
     text = TextAreaField(
         "Текст відповіді",
-        validators=[
-            _required("Введіть текст відповіді."),
-            Length(max=20000, message="Не більше 20 000 символів."),
-            no_markup,
-        ],
+        validators=_plain_text(
+            "Введіть текст відповіді.", "Не більше 20 000 символів.", high=20000
+        ),
     )
     url = StringField(
         "Посилання на документ",
