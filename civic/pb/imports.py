@@ -26,8 +26,7 @@ from civic.pb.bulk import BallotWriter, import_cache
 from civic.pb.edition import MAX_INT, EditionConfig, EditionError, dump_edition, parse_edition
 from civic.pb.edition import Category as CategoryConfig
 from civic.pb.models import Ballot, Edition, ImportedFile, Project
-from civic.pb.projects import MAX_COST, PROJECT_COLUMNS, check_projects
-from civic.pb.projects import problem as _problem
+from civic.pb.projects import MAX_COST, PROJECT_COLUMNS, check_projects, problem
 from civic.pb.services import (
     CHUNK,
     MAX_LISTED_PROBLEMS,
@@ -251,7 +250,7 @@ def _import_ballots(
             )
 
             def fail(column: str, message: str, line=line) -> None:
-                problems.append(_problem(filename, line, BALLOT_HEADERS[column], message))
+                problems.append(problem(filename, line, BALLOT_HEADERS[column], message))
 
             if not ballot_id:
                 fail("ballot_id", "номер бюлетеня не вказано")
@@ -409,7 +408,7 @@ def import_pabulib(
     ):
         if value is not None and not low <= value <= MAX_INT:
             message = f"«{key}» — «{election.meta.get(key)}» поза допустимими межами"
-            raise PbError(_problem(filename, election.meta_lines.get(key), None, message))
+            raise PbError(problem(filename, election.meta_lines.get(key), None, message))
     rule = election.rule if election.rule in ("greedy", "greedy-no-skip") else "greedy"
     config = EditionConfig(
         slug=slug,
@@ -509,7 +508,7 @@ def _check_pabulib_fits(election: pabulib.Election, filename: str) -> None:
     """What a valid pabulib file may hold but an edition cannot store: :class:`PbError`."""
 
     def refuse(line: int | None, message: str) -> None:
-        raise PbError(_problem(filename, line, None, message))
+        raise PbError(problem(filename, line, None, message))
 
     if not 0 <= election.budget < MAX_COST:
         refuse(election.meta_lines.get("budget"), "бюджет поза допустимими межами")
@@ -536,7 +535,7 @@ def _meta_number(election: pabulib.Election, key: str, filename: str):
         return election.meta_number(key)
     except ValueError:
         message = f"«{key}» — «{election.meta.get(key, '')}» не є числом"
-        raise PbError(_problem(filename, election.meta_lines.get(key), None, message)) from None
+        raise PbError(problem(filename, election.meta_lines.get(key), None, message)) from None
 
 
 def counting_money(value) -> Decimal:
