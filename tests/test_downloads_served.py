@@ -32,6 +32,7 @@ def seed(app_factory) -> tuple[int, int]:
     from civic.extensions import db
     from civic.pb import services as pb
     from civic.reports import services as reports
+    from civic.reports import versions as report_versions
     from tests.enterprises.conftest import BALANCED, form1_csv
 
     app = app_factory()
@@ -49,7 +50,7 @@ def seed(app_factory) -> tuple[int, int]:
         pb.import_ballots(edition, (EXAMPLES / "pb-ballots.csv").read_bytes(), "b.csv")
         pb.close_edition(edition, on=dt.date(2020, 11, 23))
         reports.ensure_defaults()
-        version = reports.generate_draft(dt.date(2020, 11, 1))
+        version = report_versions.generate_draft(dt.date(2020, 11, 1))
         db.session.commit()
         return outcome.upload.id, version.id
 
