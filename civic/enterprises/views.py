@@ -213,8 +213,10 @@ def open_data(name):
 @bp.route("/api/v1/enterprises")
 def api_list():
     items = []
-    for enterprise in services.list_enterprises():
-        data = services.load_enterprise_data(enterprise)
+    enterprises = services.list_enterprises()
+    loaded = services.load_enterprises_data(enterprises, uploads=False)
+    for enterprise in enterprises:
+        data = loaded[enterprise.id]
         items.append(
             {
                 "edrpou": enterprise.edrpou,

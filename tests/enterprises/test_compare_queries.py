@@ -1,4 +1,4 @@
-"""The comparison page reads every enterprise of a type in a fixed number of queries."""
+"""The comparison page and the API list read every enterprise in a fixed number of queries."""
 
 import pytest
 from sqlalchemy import event
@@ -41,14 +41,19 @@ def _add_enterprises(n: int, first_code: int) -> None:
     db.session.commit()
 
 
-@pytest.mark.parametrize("path", ["/enterprises/compare?type=З", "/enterprises/compare.csv?type=З"])
-def test_compare_costs_the_same_for_three_or_ten_enterprises(client, app, count_statements, path):
+@pytest.mark.parametrize(
+    "path",
+    ["/enterprises/compare?type=З", "/enterprises/compare.csv?type=З", "/api/v1/enterprises"],
+)
+def test_the_same_number_of_queries_for_three_or_ten_enterprises(
+    client, app, count_statements, path
+):
     load_demo(lambda _: None)
     db.session.commit()
     few = count_statements(lambda: client.get(path))
     _add_enterprises(7, 90000001)
     page = client.get(path)
     many = count_statements(lambda: client.get(path))
-    assert page.status_code == 200 and "Порівняння 6" in page.get_data(as_text=True)
-    print(f"{path}: {few} statements for 3 enterprises, {many} for 10")
+    shown = page.get_data(as_text=True) if page.is_json is False else str(page.get_json())
+    assert page.status_code == 200 and "Порівняння 6" in shown
     assert many == few
