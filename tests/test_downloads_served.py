@@ -33,6 +33,7 @@ def seed(app_factory) -> tuple[int, int]:
     from civic.pb import imports as pb_imports
     from civic.pb import services as pb
     from civic.reports import services as reports
+    from civic.reports import versions as report_versions
     from tests.enterprises.conftest import BALANCED, form1_csv
 
     app = app_factory()
@@ -50,7 +51,7 @@ def seed(app_factory) -> tuple[int, int]:
         pb_imports.import_ballots(edition, (EXAMPLES / "pb-ballots.csv").read_bytes(), "b.csv")
         pb.close_edition(edition, on=dt.date(2020, 11, 23))
         reports.ensure_defaults()
-        version = reports.generate_draft(dt.date(2020, 11, 1))
+        version = report_versions.generate_draft(dt.date(2020, 11, 1))
         db.session.commit()
         return outcome.upload.id, version.id
 

@@ -470,7 +470,7 @@ def test_fuzz_enterprise_catalogue_import(registry):
 
 
 def test_fuzz_report_journal_import(app):
-    from civic.reports import services
+    from civic.reports import journal, services
 
     services.ensure_defaults()
     db.session.commit()
@@ -478,7 +478,7 @@ def test_fuzz_report_journal_import(app):
     header = ["Дата", "Заголовок", "Посилання", "Тип", "Кількість"]
     fuzz(
         csv_payloads(seed, header),
-        lambda data: services.import_journal(data, "журнал.csv"),
+        lambda data: journal.import_journal(data, "журнал.csv"),
         (TabularError, services.ReportError),
         n=150,
         names_file="журнал.csv",
