@@ -114,7 +114,7 @@ def register(cli: click.Group) -> None:
     @_operation
     def projects_import(slug: str, file: str) -> None:
         """Імпортувати проєкти з CSV або XLSX."""
-        from civic.pb.services import import_projects
+        from civic.pb.imports import import_projects
 
         n = import_projects(_edition(slug), _read(file), Path(file).name)
         click.echo(f"Проєктів імпортовано: {n}.")
@@ -125,7 +125,7 @@ def register(cli: click.Group) -> None:
     @_operation
     def ballots_import(slug: str, file: str) -> None:
         """Імпортувати бюлетені (CSV або XLSX) однією транзакцією."""
-        from civic.pb.services import import_ballots, table_lines
+        from civic.pb.imports import import_ballots, table_lines
 
         data = _read(file)
         edition = _edition(slug)
@@ -141,7 +141,7 @@ def register(cli: click.Group) -> None:
     @_operation
     def import_pb(file: str, slug: str) -> None:
         """Створити видання з файлу pabulib (.pb): налаштування, проєкти, голоси."""
-        from civic.pb.services import import_pabulib
+        from civic.pb.imports import import_pabulib
 
         try:
             text = _read(file).decode("utf-8-sig")
@@ -216,7 +216,7 @@ def register(cli: click.Group) -> None:
     @_operation
     def export_command(slug: str, fmt: str, out: str) -> None:
         """Експортувати результат: csv, xlsx, json, pb (pabulib) або pdf (протокол)."""
-        from civic.pb.services import export_edition
+        from civic.pb.exports import export_edition
 
         data = export_edition(_edition(slug), fmt)
         if out == "-":

@@ -23,7 +23,7 @@ from civic.audit.services import record_event
 from civic.auth.permissions import role_required
 from civic.charts import Bar, bar_chart
 from civic.extensions import db
-from civic.pb import services
+from civic.pb import double_entry, exports, imports, services
 from civic.pb.ballots import REASON_TITLES
 from civic.pb.counting import WHAT_IF_RULES
 from civic.pb.forms import ActionForm, EditionForm, EntryForm, ReopenForm, ResolveForm, UploadForm
@@ -114,7 +114,7 @@ def api_results(slug: str):
 
 def _file(edition, fmt: str) -> Response:
     mimetype, ext = EXPORT_TYPES[fmt]
-    data = services.export_edition(edition, fmt)
+    data = exports.export_edition(edition, fmt)
     name = f"{edition.slug}-results.{ext}" if fmt != "pdf" else f"{edition.slug}-protocol.pdf"
     return web.download(data, name, mimetype)
 
@@ -194,7 +194,7 @@ def staff_projects(slug: str):
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            n = services.import_projects(
+            n = imports.import_projects(
                 edition, upload.read(), upload.filename or "projects.csv", actor=current_user
             )
             db.session.commit()
@@ -221,7 +221,7 @@ def staff_upload(slug: str):
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            report = services.import_ballots(
+            report = imports.import_ballots(
                 edition, upload.read(), upload.filename or "ballots.csv", actor=current_user
             )
             db.session.commit()
@@ -256,7 +256,7 @@ def staff_entry(slug: str):
         cast_on = _entry_date(form, "cast_on")
         birth_date = _entry_date(form, "birth_date")
         if cast_on is not False and birth_date is not False:
-            data = services.EntryData(
+            data = double_entry.EntryData(
                 batch=form.batch.data,
                 number=form.number.data,
                 cast_on=cast_on,
@@ -268,7 +268,7 @@ def staff_entry(slug: str):
                 projects=form.projects.data or "",
             )
             try:
-                outcome = services.record_entry(edition, current_user, data)
+                outcome = double_entry.record_entry(edition, current_user, data)
                 db.session.commit()
                 category = {"discrepancy": "warning", "agreed": "success"}.get(
                     outcome.status, "success"
@@ -296,7 +296,7 @@ def staff_discrepancies(slug: str):
         edition=edition,
         pending=services.list_discrepancies(edition),
         resolved=services.list_discrepancies(edition, resolved=True),
-        titles=services.ENTRY_FIELD_TITLES,
+        titles=double_entry.ENTRY_FIELD_TITLES,
     )
 
 
@@ -307,8 +307,8 @@ def staff_resolve(slug: str, discrepancy_id: int):
     discrepancy = db.session.get(Discrepancy, discrepancy_id)
     if discrepancy is None or discrepancy.edition_id != edition.id:
         abort(404)
-    entries = services.entries_of(discrepancy)
-    typed = services.copy_typed_by(entries, current_user)
+    entries = double_entry.entries_of(discrepancy)
+    typed = double_entry.copy_typed_by(entries, current_user)
     form = ResolveForm()
     # An operator who typed either copy gets the reason instead of the buttons; the service
     # refuses them too, so a hand-made POST changes nothing.
@@ -318,7 +318,7 @@ def staff_resolve(slug: str, discrepancy_id: int):
             value = request.form.get(f"choice_{name}", "")
             choices[name] = int(value) if value in ("1", "2") else 0
         try:
-            services.resolve_discrepancy(
+            double_entry.resolve_discrepancy(
                 edition, discrepancy, current_user, choices, form.note.data
             )
             db.session.commit()
@@ -342,9 +342,9 @@ def staff_resolve(slug: str, discrepancy_id: int):
         discrepancy=discrepancy,
         entries=entries,
         form=form,
-        titles=services.ENTRY_FIELD_TITLES,
+        titles=double_entry.ENTRY_FIELD_TITLES,
         mask=services.mask_hash,
-        refusal=services.operator_may_not_resolve(typed) if typed else None,
+        refusal=double_entry.operator_may_not_resolve(typed) if typed else None,
     ), (403 if typed and request.method == "POST" else 200)
 
 
@@ -352,7 +352,7 @@ def staff_resolve(slug: str, discrepancy_id: int):
 @role_required("commission")
 def staff_ballots(slug: str):
     edition = _staff_edition(slug)
-    page = services.list_invalid_ballots(edition, page=request.args.get("page", 1, type=int))
+    page = exports.list_invalid_ballots(edition, page=request.args.get("page", 1, type=int))
     return render_template(
         "pb/staff_ballots.html",
         edition=edition,

@@ -20,7 +20,9 @@ from wtforms.fields.choices import SelectChoice
 from civic.auth.permissions import role_required
 from civic.auth.roles import ADMIN, EDITOR
 from civic.extensions import db
-from civic.reports import services
+from civic.reports import journal as activity_journal
+from civic.reports import occasion_calendar, services
+from civic.reports import versions as report_versions
 from civic.reports.forms import (
     ActionForm,
     DraftForm,
@@ -62,7 +64,7 @@ def _version(version_id: int) -> ReportVersion:
 
 @bp.app_context_processor
 def _staff_home_helpers():
-    return {"reports_upcoming_occasions": lambda: services.upcoming_occasions(_today())}
+    return {"reports_upcoming_occasions": lambda: occasion_calendar.upcoming_occasions(_today())}
 
 
 # ---------------------------------------------------------------- journal
@@ -77,12 +79,13 @@ def journal():
     form = EntryForm(occurred_on=_today() if month == _today().replace(day=1) else month)
     first, last = month_bounds(month)
     form.set_choices(
-        [t for t in types if t.is_active], [o for _, o in services.occasions_in(first, last)]
+        [t for t in types if t.is_active],
+        [o for _, o in occasion_calendar.occasions_in(first, last)],
     )
-    page = services.list_entries(
+    page = activity_journal.list_entries(
         month=month, type_code=type_code, page=request.args.get("page", 1, type=int)
     )
-    totals = services.month_totals(month)
+    totals = activity_journal.month_totals(month)
     db.session.commit()  # defaults created on first use
     return render_template(
         "reports/journal.html",
@@ -101,10 +104,12 @@ def journal():
 @role_required(EDITOR)
 def journal_add():
     form = EntryForm()
-    form.set_choices(services.list_entry_types(active_only=True), services.list_occasions())
+    form.set_choices(
+        services.list_entry_types(active_only=True), occasion_calendar.list_occasions()
+    )
     if form.validate_on_submit():
         try:
-            entry = services.add_entry(
+            entry = activity_journal.add_entry(
                 occurred_on=form.occurred_on.data,
                 type_code=form.type_code.data,
                 title=form.title.data or "",
@@ -134,10 +139,10 @@ def journal_edit(entry_id: int):
     form = EntryForm(obj=entry)
     if request.method == "GET":
         form.type_code.data = entry.entry_type.code
-    form.set_choices(services.list_entry_types(), services.list_occasions())
+    form.set_choices(services.list_entry_types(), occasion_calendar.list_occasions())
     if form.validate_on_submit():
         try:
-            services.update_entry(
+            activity_journal.update_entry(
                 entry,
                 occurred_on=form.occurred_on.data,
                 type_code=form.type_code.data,
@@ -166,7 +171,7 @@ def journal_delete(entry_id: int):
     if not form.validate_on_submit():
         abort(400)
     month = f"{entry.occurred_on:%Y-%m}"
-    services.delete_entry(entry, actor=current_user)
+    activity_journal.delete_entry(entry, actor=current_user)
     db.session.commit()
     flash("Запис вилучено.", "success")
     return redirect(url_for("reports.journal", month=month))
@@ -183,7 +188,7 @@ def journal_import():
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            result = services.import_journal(
+            result = activity_journal.import_journal(
                 upload.read(),
                 upload.filename or "файл",
                 default_type=form.type_code.data,
@@ -209,7 +214,7 @@ def index():
     today = _today()
     previous = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     form = MonthForm(month=f"{previous:%Y-%m}")
-    versions = services.list_versions()
+    versions = report_versions.list_versions()
     months: dict[dt.date, list[ReportVersion]] = {}
     for v in versions:
         months.setdefault(v.month_on, []).append(v)
@@ -225,7 +230,7 @@ def generate():
             flash(error, "error")
         return redirect(url_for("reports.index"))
     try:
-        version = services.generate_draft(parse_month(form.month.data), actor=current_user)
+        version = report_versions.generate_draft(parse_month(form.month.data), actor=current_user)
     except services.ReportError as exc:
         db.session.rollback()
         flash(str(exc), "error")
@@ -243,7 +248,7 @@ def history(month: str):
         "reports/history.html",
         month=month_on,
         month_label=month_name(month_on),
-        versions=services.list_versions(month_on),
+        versions=report_versions.list_versions(month_on),
         form=MonthForm(month=month),
     )
 
@@ -252,7 +257,7 @@ def history(month: str):
 @role_required(EDITOR)
 def preview_month(month: str):
     month_on = _month_arg(month)
-    report = services.build_report(month_on)
+    report = report_versions.build_report(month_on)
     db.session.commit()
     return render_template("reports/preview.html", report=report, version=None, month=month_on)
 
@@ -261,7 +266,7 @@ def preview_month(month: str):
 @role_required(EDITOR)
 def edit(version_id: int):
     version = _version(version_id)
-    report = services.version_report(version)
+    report = report_versions.version_report(version)
     if version.is_final:
         return redirect(url_for("reports.preview", version_id=version.id))
     form = DraftForm(
@@ -276,7 +281,7 @@ def edit(version_id: int):
         try:
             if len(texts) != len(report.paragraphs):
                 raise services.ReportError("Форма не відповідає чернетці; оновіть сторінку.")
-            services.update_draft(
+            report_versions.update_draft(
                 version,
                 texts=texts,
                 title=form.title.data,
@@ -312,7 +317,7 @@ def preview(version_id: int):
     version = _version(version_id)
     return render_template(
         "reports/preview.html",
-        report=services.version_report(version),
+        report=report_versions.version_report(version),
         version=version,
         month=version.month_on,
     )
@@ -326,7 +331,7 @@ def finalise(version_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        services.finalise(
+        report_versions.finalise(
             version, actor=current_user, expected_version=int(form.version.data or 0) or None
         )
     except services.ReportError as exc:
@@ -343,7 +348,9 @@ def finalise(version_id: int):
 def pdf(version_id: int):
     version = _version(version_id)
     data = (
-        version.pdf if version.is_final else services.render_pdf(services.version_report(version))
+        version.pdf
+        if version.is_final
+        else report_versions.render_pdf(report_versions.version_report(version))
     )
     kind = "" if version.is_final else "-chernetka"
     name = f"zvit-{version.month_on:%Y-%m}-v{version.number}{kind}.pdf"
@@ -363,7 +370,7 @@ def occasions():
             abort(403)
         if form.validate_on_submit():
             try:
-                services.save_occasion(
+                occasion_calendar.save_occasion(
                     None,
                     name=form.name.data,
                     rule=form.rule.data,
@@ -380,7 +387,7 @@ def occasions():
                 db.session.commit()
                 flash("Нагоду додано до календаря.", "success")
                 return redirect(url_for("reports.occasions", year=year))
-    listing = services.occasions_of_year(year)
+    listing = occasion_calendar.occasions_of_year(year)
     db.session.commit()
     return render_template(
         "reports/occasions.html",
@@ -399,7 +406,7 @@ def occasion_edit(occasion_id: int):
     form = OccasionForm(obj=occasion)
     if form.validate_on_submit():
         try:
-            services.save_occasion(
+            occasion_calendar.save_occasion(
                 occasion,
                 name=form.name.data,
                 rule=form.rule.data,

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from civic.formatting import group_digits
 from civic.reports import demo_data
+from civic.reports.defaults import default_settings
 from civic.reports.monthly import (
     JournalItem,
     ModuleStats,
@@ -17,7 +18,6 @@ from civic.reports.monthly import (
     ParagraphTemplate,
     ReportSettings,
     build_monthly_report,
-    default_settings,
     month_bounds,
     parse_month,
 )
