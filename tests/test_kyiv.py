@@ -195,3 +195,16 @@ def test_parse_date_reads_what_the_pages_print(day):
     from civic.formatting import uk_date
 
     assert kyiv.parse_date(uk_date(day)) == day == kyiv.parse_date(day.isoformat())
+
+
+@pytest.mark.parametrize("bad", ["2020-13", "20-11", "листопад", "", "2020-00"])
+def test_a_month_that_cannot_be_read(bad):
+    with pytest.raises(KyivTimeError, match="РРРР-ММ"):
+        kyiv.parse_month(bad)
+
+
+@given(st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2100, 12, 31)))
+def test_month_days_contain_the_day(day):
+    first, last = kyiv.month_days(day)
+    assert first.day == 1 and first <= day <= last and (last + dt.timedelta(days=1)).day == 1
+    assert kyiv.parse_month(f"{day:%Y-%m}") == first

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from civic.audit.services import record_event
 from civic.database import utcnow
 from civic.extensions import db
+from civic.formatting import Forms
 from civic.reports import module_stats, monthly
 from civic.reports.defaults import load_defaults
 from civic.reports.models import (
@@ -20,7 +21,6 @@ from civic.reports.models import (
     ReportParagraphTemplate,
     ReportTemplate,
 )
-from civic.reports.plural import Forms
 
 
 class ReportError(ValueError):

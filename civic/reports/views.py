@@ -20,6 +20,10 @@ from wtforms.fields.choices import SelectChoice
 from civic.auth.permissions import role_required
 from civic.auth.roles import ADMIN, EDITOR
 from civic.extensions import db
+from civic.formatting import uk_month as month_name
+from civic.kyiv import KyivTimeError as MonthError
+from civic.kyiv import month_days as month_bounds
+from civic.kyiv import parse_month
 from civic.reports import journal as activity_journal
 from civic.reports import occasion_calendar, services
 from civic.reports import versions as report_versions
@@ -34,7 +38,6 @@ from civic.reports.forms import (
     TemplateForm,
 )
 from civic.reports.models import EntryType, JournalEntry, Occasion, ReportVersion
-from civic.reports.monthly import MonthError, month_bounds, month_name, parse_month
 from civic.reports.occasions import CATEGORIES, WEEKDAYS
 from civic.tabular import TabularError
 from civic.web import download

@@ -13,13 +13,10 @@ from civic.reports.defaults import default_settings
 from civic.reports.monthly import (
     JournalItem,
     ModuleStats,
-    MonthError,
     MonthlyReport,
     ParagraphTemplate,
     ReportSettings,
     build_monthly_report,
-    month_bounds,
-    parse_month,
 )
 
 NOV = dt.date(2020, 11, 1)
@@ -282,18 +279,6 @@ def test_json_round_trip_and_edits():
     assert edited.paragraphs[0].text == "Новий перший абзац."
     assert len(edited.paragraphs) == len(report.paragraphs) - 1
     assert edited.signer_name == "О. ГУК"
-
-
-@pytest.mark.parametrize("bad", ["2020-13", "20-11", "листопад", ""])
-def test_bad_month(bad):
-    with pytest.raises(MonthError, match="РРРР-ММ"):
-        parse_month(bad)
-
-
-@given(st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2100, 12, 31)))
-def test_month_bounds_contain_the_day(day):
-    first, last = month_bounds(day)
-    assert first.day == 1 and first <= day <= last and (last + dt.timedelta(days=1)).day == 1
 
 
 @given(st.lists(st.integers(min_value=0, max_value=5000), max_size=8))
