@@ -22,6 +22,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from civic.audit.services import record_event
 from civic.database import KYIV, paginate_rows, utcnow
+from civic.errors import DomainError
 from civic.extensions import db
 from civic.mail import services as mail_services
 from civic.mail.services import send_mail
@@ -37,7 +38,7 @@ SIGNERS_PER_PAGE = 100  # the public list of signers
 SIGNERS_ON_PETITION = 20  # the first of them, on the petition's page
 
 
-class PetitionError(ValueError):
+class PetitionError(DomainError, ValueError):
     """A refused action; ``message`` is Ukrainian, ``field`` names the form field if any."""
 
     def __init__(self, message: str, field: str | None = None):

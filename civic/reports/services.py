@@ -18,6 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from civic.audit.services import record_event
 from civic.database import utcnow
+from civic.errors import DomainError
 from civic.extensions import db
 from civic.reports import monthly, occasions
 from civic.reports.models import (
@@ -34,7 +35,7 @@ from civic.tabular import Column, TabularError, open_table, parse_date, parse_nu
 from civic.urls import url_problem
 
 
-class ReportError(ValueError):
+class ReportError(DomainError, ValueError):
     """A domain refusal with a Ukrainian message for the user."""
 
 
