@@ -135,7 +135,9 @@ def refusal(error: DomainError, *, redirect_to: str | None = None, view_args=Non
     flash(error.message, "error")
     for problem in error.problems:
         flash(problem, "error")
-    return redirect(url_for(redirect_to, **(view_args or {})))
+    rule = next(current_app.url_map.iter_rules(redirect_to))
+    values = {k: v for k, v in (view_args or {}).items() if k in rule.arguments}
+    return redirect(url_for(redirect_to, **values))
 
 
 def transaction(view=None, *, redirect_to: str | None = None):
@@ -180,29 +182,35 @@ class attempt:
         return render_template(..., form=form, problems=attempt.problems)
 
     A ``DomainError`` raised in the block rolls back what it wrote; its message goes under
-    the form field it names (or ``field``), else into a flash, and the view goes on.
+    the form field it names (or ``field``), else into a flash (unless ``quiet``), and the view
+    goes on. ``catch`` adds other refusals (a ``TabularError`` the view shows whole).
     """
 
-    def __init__(self, form=None, *, field: str | None = None) -> None:
-        self.form, self.field = form, field
-        self.error: DomainError | None = None
+    def __init__(
+        self, form=None, *, field: str | None = None, quiet: bool = False, catch: tuple = ()
+    ) -> None:
+        self.form, self.field, self.quiet = form, field, quiet
+        self.catch = (DomainError, *catch)
+        self.error: Exception | None = None
         self.problems: list[str] = []
 
     def __enter__(self) -> attempt:
         return self
 
     def __exit__(self, kind, error, _traceback) -> bool:
-        if not isinstance(error, DomainError):
+        if not isinstance(error, self.catch):
             return False
         from civic.extensions import db
 
         db.session.rollback()
-        self.error, self.problems = error, list(error.problems)
-        target = getattr(self.form, error.field or self.field or "", None)
+        self.error = error
+        self.problems = list(getattr(error, "problems", ()))
+        message = getattr(error, "message", None) or str(error)
+        target = getattr(self.form, getattr(error, "field", None) or self.field or "", None)
         if target is not None and hasattr(target, "errors"):
-            target.errors = [*target.errors, error.message]
-        else:
-            flash(error.message, "error")
+            target.errors = [*target.errors, message]
+        elif not self.quiet:  # the view shows ``attempt.error`` itself
+            flash(message, "error")
         return True
 
 

@@ -20,7 +20,7 @@ from flask import (
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from civic import charts
+from civic import charts, web
 from civic.auth.permissions import role_required
 from civic.database import utcnow
 from civic.enterprises import catalogue as cat
@@ -34,7 +34,6 @@ from civic.enterprises.forms import (
 )
 from civic.enterprises.indicators import SPEC_BY_KEY, net_result
 from civic.enterprises.statements import REPORTING_TYPES, EnterpriseEntry, check_edrpou
-from civic.extensions import db
 from civic.formatting import uk_number
 from civic.tabular import TabularError, write_csv
 from civic.web import download
@@ -489,39 +488,38 @@ def staff_index():
 
 @bp.route("/staff/enterprises/import-list", methods=["POST"])
 @role_required(EDITOR)
+@web.transaction
 def staff_import_list():
     form = FileForm()
     if not form.validate_on_submit():
         flash("Оберіть файл зі списком підприємств.", "error")
         return redirect(url_for("enterprises.staff_index"))
     upload = form.file.data
-    try:
+    with web.attempt(quiet=True) as attempt:
         created, updated, messages = services.import_enterprise_list(
             upload.read(), upload.filename or "file"
         )
-    except services.UploadRefused as exc:
-        db.session.rollback()
-        return render_template(
-            "enterprises/report.html",
-            accepted=False,
-            messages=exc.messages,
-            title="Список підприємств не прийнято",
-        ), 422
-    db.session.commit()
-    flash(f"Підприємств додано: {created}, оновлено: {updated}.", "success")
-    if messages:
-        return render_template(
-            "enterprises/report.html",
-            accepted=True,
-            messages=messages,
-            title="Список підприємств прийнято",
-        )
-    return redirect(url_for("enterprises.staff_index"))
+        flash(f"Підприємств додано: {created}, оновлено: {updated}.", "success")
+        if messages:
+            return render_template(
+                "enterprises/report.html",
+                accepted=True,
+                messages=messages,
+                title="Список підприємств прийнято",
+            )
+        return redirect(url_for("enterprises.staff_index"))
+    return render_template(
+        "enterprises/report.html",
+        accepted=False,
+        messages=attempt.error.messages,
+        title="Список підприємств не прийнято",
+    ), 422
 
 
 @bp.route("/staff/enterprises/new", methods=["GET", "POST"])
 @bp.route("/staff/enterprises/<edrpou>/edit", methods=["GET", "POST"])
 @role_required(EDITOR)
+@web.transaction
 def staff_edit(edrpou=None):
     enterprise = _enterprise_or_404(edrpou) if edrpou else None
     form = EnterpriseForm(obj=enterprise)
@@ -544,7 +542,6 @@ def staff_edit(edrpou=None):
                 form.website.data or "",
             )
             services.save_enterprise(entry, actor=_actor())
-            db.session.commit()
             for warning in warnings:
                 flash(f"Попередження: {warning}.", "warning")
             flash("Дані підприємства збережено.", "success")
@@ -554,6 +551,7 @@ def staff_edit(edrpou=None):
 
 @bp.route("/staff/enterprises/upload", methods=["GET", "POST"])
 @role_required(EDITOR)
+@web.transaction
 def staff_upload():
     form = UploadForm()
     form.edrpou.choices = [
@@ -565,7 +563,7 @@ def staff_upload():
     if form.validate_on_submit():
         upload = form.file.data
         data, filename = upload.read(), upload.filename or "file"
-        try:
+        with web.attempt(quiet=True) as attempt:
             if form.kind.data == "plan":
                 outcome = services.import_plan(
                     data,
@@ -585,25 +583,22 @@ def staff_upload():
                     unit=form.unit.data,
                     actor=_actor(),
                 )
-        except services.UploadRefused as exc:
-            db.session.rollback()
             return render_template(
                 "enterprises/report.html",
-                accepted=False,
-                messages=exc.messages,
-                title="Файл не прийнято",
+                accepted=True,
+                messages=outcome.messages,
+                title="Файл прийнято",
                 filename=filename,
-            ), 422
-        db.session.commit()
+                upload=outcome.upload,
+                replaced=outcome.replaced,
+            )
         return render_template(
             "enterprises/report.html",
-            accepted=True,
-            messages=outcome.messages,
-            title="Файл прийнято",
+            accepted=False,
+            messages=attempt.error.messages,
+            title="Файл не прийнято",
             filename=filename,
-            upload=outcome.upload,
-            replaced=outcome.replaced,
-        )
+        ), 422
     return render_template("enterprises/staff_upload.html", form=form)
 
 
@@ -631,6 +626,7 @@ def staff_upload_file(upload_id):
 
 @bp.route("/staff/enterprises/catalogue", methods=["GET", "POST"])
 @role_required(EDITOR)
+@web.transaction
 def staff_catalogue():
     form_key = request.args.get("form", "1")
     if form_key not in cat.FORMS:
@@ -654,12 +650,11 @@ def staff_catalogue():
                 ),
                 actor=_actor(),
             )
-            db.session.commit()
             flash(f"Рядок {line_form.code.data} збережено.", "success")
             return redirect(url_for("enterprises.staff_catalogue", form=form_key, edition=edition))
         if action == "file" and file_form.validate_on_submit():
             upload = file_form.file.data
-            try:
+            with web.attempt(quiet=True, catch=(TabularError,)) as attempt:
                 count = services.load_catalogue_file(
                     upload.read(),
                     upload.filename or "file",
@@ -667,11 +662,6 @@ def staff_catalogue():
                     file_form.edition.data.strip(),
                     actor=_actor(),
                 )
-            except TabularError as exc:
-                db.session.rollback()
-                flash(f"Каталог не завантажено: {exc}", "error")
-            else:
-                db.session.commit()
                 flash(f"Завантажено рядків: {count}.", "success")
                 return redirect(
                     url_for(
@@ -680,6 +670,7 @@ def staff_catalogue():
                         edition=file_form.edition.data.strip(),
                     )
                 )
+            flash(f"Каталог не завантажено: {attempt.error}", "error")
         if action == "seed":
             if services.list_catalogue_lines(form_key, edition):
                 flash("Цю редакцію вже збережено; базовий каталог не змінює її.", "warning")
@@ -691,7 +682,6 @@ def staff_catalogue():
                     source="seed",
                     actor=_actor(),
                 )
-                db.session.commit()
                 flash(f"Базовий каталог збережено: {count} рядків.", "success")
             return redirect(url_for("enterprises.staff_catalogue", form=form_key))
     stored = services.list_catalogue_lines(form_key, edition)

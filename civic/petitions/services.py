@@ -138,7 +138,9 @@ def _release_lock(petition: Petition) -> None:
 
 
 def ensure_refusal_reasons() -> int:
-    """Insert the catalogue's reasons that are missing (idempotent); returns how many."""
+    """Insert the catalogue's reasons that are missing (idempotent); returns how many.
+
+    Migration ``0012_seed_defaults`` does it at ``civic db upgrade``; reads never call this."""
     have = set(db.session.scalars(select(RefusalReasonRow.code)))
     added = 0
     for order, reason in enumerate(lifecycle.REFUSAL_REASONS):
@@ -163,7 +165,6 @@ def ensure_refusal_reasons() -> int:
 
 
 def list_refusal_reasons() -> list[RefusalReasonRow]:
-    ensure_refusal_reasons()
     return list(db.session.scalars(select(RefusalReasonRow).order_by(RefusalReasonRow.sort_order)))
 
 

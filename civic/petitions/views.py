@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice
 
-from civic import kyiv, tabular
+from civic import kyiv, tabular, web
 from civic.audit.models import AuditEvent
 from civic.audit.services import record_event
 from civic.auth.permissions import role_required
@@ -54,6 +54,17 @@ def _sign_limit() -> str:
 
 def _petition_or_404(petition_id: int) -> Petition:
     return services.get_petition(petition_id) or abort(404)
+
+
+@bp.errorhandler(StaleDataError)
+def stale_data(_error):
+    """Optimistic locking: another moderator saved the petition meanwhile."""
+    db.session.rollback()
+    flash(services.StaleEdit().message, "error")
+    petition_id = (request.view_args or {}).get("petition_id")
+    if petition_id is None:
+        return redirect(url_for("petitions.queue"))
+    return redirect(url_for("petitions.staff_detail", petition_id=petition_id))
 
 
 def _progress(petition: Petition) -> int:
@@ -135,6 +146,7 @@ def signers(petition_id: int):
 
 @bp.route("/petitions/new", methods=["GET", "POST"])
 @limiter.limit(_submit_limit, methods=["POST"])
+@web.transaction
 def create():
     form = PetitionForm()
     today = services.today_kyiv()
@@ -151,7 +163,6 @@ def create():
             ip=request.remote_addr,
             now=utcnow(),
         )
-        db.session.commit()
         return render_template("petitions/submitted.html", petition=petition), 201
     status = 400 if request.method == "POST" and step != "edit" else 200
     return render_template(
@@ -188,49 +199,39 @@ def author(token: str):
 
 
 @bp.route("/petitions/author/<token>/confirm", methods=["POST"])
+@web.transaction(redirect_to="petitions.author")
 def author_confirm(token: str):
     petition = services.petition_by_author_token(token) or abort(404)
     VersionedForm().validate_on_submit() or abort(400)
-    try:
-        services.confirm_petition(petition, now=utcnow())
-    except services.PetitionError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    else:
-        db.session.commit()
-        flash(
-            f"Петицію підтверджено і надіслано на модерацію. Рішення — до "
-            f"{petition.moderation_due_on:%d.%m.%Y}.",
-            "success",
-        )
+    services.confirm_petition(petition, now=utcnow())
+    flash(
+        f"Петицію підтверджено і надіслано на модерацію. Рішення — до "
+        f"{petition.moderation_due_on:%d.%m.%Y}.",
+        "success",
+    )
     return redirect(url_for("petitions.author", token=token))
 
 
 @bp.route("/petitions/author/<token>/withdraw", methods=["POST"])
+@web.transaction(redirect_to="petitions.author")
 def author_withdraw(token: str):
     petition = services.petition_by_author_token(token) or abort(404)
     VersionedForm().validate_on_submit() or abort(400)
-    try:
-        services.withdraw_petition(petition, today=services.today_kyiv())
-    except services.PetitionError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("petitions.author", token=token))
-    db.session.commit()
+    services.withdraw_petition(petition, today=services.today_kyiv())
     flash("Петицію відкликано.", "success")
     return redirect(url_for("petitions.index"))
 
 
 @bp.route("/petitions/<int:petition_id>/sign", methods=["POST"])
 @limiter.limit(_sign_limit)
+@web.transaction
 def sign(petition_id: int):
     petition = _petition_or_404(petition_id)
     today = services.today_kyiv()
     state = services.effective_state(petition, today)
     form = SignForm()
-    error = None
-    if form.validate():
-        try:
+    with web.attempt(quiet=True) as attempt:
+        if form.validate():
             signature = services.sign_petition(
                 petition,
                 form.full_name.data,
@@ -238,14 +239,9 @@ def sign(petition_id: int):
                 ip=request.remote_addr,
                 now=utcnow(),
             )
-        except services.PetitionError as exc:
-            db.session.rollback()
-            error = exc.message
-        else:
             page = render_template(
                 "petitions/sign_sent.html", petition=petition, email=signature.email
             )
-            db.session.commit()  # rendered first: nothing has to be read again after it
             return page, 201
     if state not in lifecycle.PUBLIC_STATES:
         abort(404)
@@ -257,7 +253,7 @@ def sign(petition_id: int):
         signers=services.signers_page(petition, per_page=services.SIGNERS_ON_PETITION),
         can_sign=lifecycle.can_sign(state, petition.collection_ends_on, today),
         form=form,
-        sign_error=error,
+        sign_error=attempt.error and attempt.error.message,
         progress=_progress(petition),
         threshold=petition.threshold or services.threshold_setting(),
         outcomes=services.ANSWER_OUTCOMES,
@@ -265,6 +261,7 @@ def sign(petition_id: int):
 
 
 @bp.route("/petitions/signatures/<token>", methods=["GET", "POST"])
+@web.transaction
 def confirm_signature(token: str):
     signature = services.signature_by_token(token)
     if signature is None:
@@ -272,15 +269,10 @@ def confirm_signature(token: str):
     petition = services.get_petition(signature.petition_id)
     form = VersionedForm()
     if request.method == "POST" and form.validate_on_submit():
-        try:
+        with web.attempt():
             services.confirm_signature(signature, now=utcnow())
-        except services.PetitionError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-            return redirect(url_for("petitions.detail", petition_id=petition.id))
-        page = render_template("petitions/signature_done.html", petition=petition)
-        db.session.commit()
-        return page
+            return render_template("petitions/signature_done.html", petition=petition)
+        return redirect(url_for("petitions.detail", petition_id=petition.id))
     return render_template(
         "petitions/signature_confirm.html", petition=petition, signature=signature, form=form
     )
@@ -316,8 +308,6 @@ def open_data(fmt: str):
 @role_required(MODERATOR)
 def queue():
     today = services.today_kyiv()
-    services.ensure_refusal_reasons()
-    db.session.commit()
     q = (request.args.get("q") or "").strip()
     found = []
     if q:
@@ -367,14 +357,13 @@ def _refuse_form(petition: Petition, formdata=None) -> RefuseForm:
 
 @bp.route("/staff/petitions/<int:petition_id>")
 @role_required(MODERATOR)
+@web.transaction
 def staff_detail(petition_id: int):
     petition = _petition_or_404(petition_id)
     today = services.today_kyiv()
     lock = services.open_for_moderation(petition, current_user, now=utcnow())
     # The page shows the author's e-mail: staff access to personal data is logged.
     record_event("petition.opened", object_type="petition", object_id=petition.id)
-    db.session.commit()
-    petition = _petition_or_404(petition_id)
     state = services.effective_state(petition, today)
     version = {"version": petition.version_id}
     return render_template(
@@ -403,7 +392,7 @@ def staff_detail(petition_id: int):
 
 
 def _run(petition_id: int, action, form_class=VersionedForm, success: str = "Збережено."):
-    """Validate the form, run the service, commit once; explain refusals and stale saves."""
+    """Validate the form and run the service (the boundary commits, or explains a refusal)."""
     petition = _petition_or_404(petition_id)
     form = _refuse_form(petition, request.form) if form_class is RefuseForm else form_class()
     if not form.validate_on_submit():
@@ -412,22 +401,14 @@ def _run(petition_id: int, action, form_class=VersionedForm, success: str = "З�
                 flash(error, "error")
         return redirect(url_for("petitions.staff_detail", petition_id=petition_id))
     version = str(form.version.data or "")
-    try:
-        action(petition, form, int(version) if version.isascii() and version.isdigit() else None)
-        db.session.commit()
-    except services.PetitionError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    except StaleDataError:
-        db.session.rollback()
-        flash(services.StaleEdit().message, "error")
-    else:
-        flash(success, "success")
+    action(petition, form, int(version) if version.isascii() and version.isdigit() else None)
+    flash(success, "success")
     return redirect(url_for("petitions.staff_detail", petition_id=petition_id))
 
 
 @bp.route("/staff/petitions/<int:petition_id>/publish", methods=["POST"])
 @role_required(MODERATOR)
+@web.transaction(redirect_to="petitions.staff_detail")
 def publish(petition_id: int):
     return _run(
         petition_id,
@@ -440,6 +421,7 @@ def publish(petition_id: int):
 
 @bp.route("/staff/petitions/<int:petition_id>/refuse", methods=["POST"])
 @role_required(MODERATOR)
+@web.transaction(redirect_to="petitions.staff_detail")
 def refuse(petition_id: int):
     return _run(
         petition_id,
@@ -459,6 +441,7 @@ def refuse(petition_id: int):
 
 @bp.route("/staff/petitions/<int:petition_id>/confirm-refusal", methods=["POST"])
 @role_required(MODERATOR)
+@web.transaction(redirect_to="petitions.staff_detail")
 def confirm_refusal(petition_id: int):
     return _run(
         petition_id,
@@ -471,6 +454,7 @@ def confirm_refusal(petition_id: int):
 
 @bp.route("/staff/petitions/<int:petition_id>/reject-refusal", methods=["POST"])
 @role_required(MODERATOR)
+@web.transaction(redirect_to="petitions.staff_detail")
 def reject_refusal(petition_id: int):
     return _run(
         petition_id,
@@ -481,6 +465,7 @@ def reject_refusal(petition_id: int):
 
 @bp.route("/staff/petitions/<int:petition_id>/restore", methods=["POST"])
 @role_required(ADMIN)
+@web.transaction(redirect_to="petitions.staff_detail")
 def restore(petition_id: int):
     return _run(
         petition_id,
@@ -493,6 +478,7 @@ def restore(petition_id: int):
 
 @bp.route("/staff/petitions/<int:petition_id>/take-down", methods=["POST"])
 @role_required(MODERATOR)
+@web.transaction(redirect_to="petitions.staff_detail")
 def take_down(petition_id: int):
     return _run(
         petition_id,
@@ -506,6 +492,7 @@ def take_down(petition_id: int):
 
 @bp.route("/staff/petitions/<int:petition_id>/correct", methods=["POST"])
 @role_required(MODERATOR)
+@web.transaction(redirect_to="petitions.staff_detail")
 def correct(petition_id: int):
     return _run(
         petition_id,
@@ -519,6 +506,7 @@ def correct(petition_id: int):
 
 @bp.route("/staff/petitions/<int:petition_id>/consideration", methods=["POST"])
 @role_required(MODERATOR)
+@web.transaction(redirect_to="petitions.staff_detail")
 def consideration(petition_id: int):
     return _run(
         petition_id,
@@ -536,6 +524,7 @@ def consideration(petition_id: int):
 
 @bp.route("/staff/petitions/<int:petition_id>/answer", methods=["POST"])
 @role_required(MODERATOR)
+@web.transaction(redirect_to="petitions.staff_detail")
 def answer(petition_id: int):
     return _run(
         petition_id,
@@ -556,6 +545,7 @@ def answer(petition_id: int):
 
 @bp.route("/staff/petitions/<int:petition_id>/archive", methods=["POST"])
 @role_required(MODERATOR)
+@web.transaction(redirect_to="petitions.staff_detail")
 def archive(petition_id: int):
     return _run(
         petition_id,
@@ -583,6 +573,7 @@ def _parse_moment(value: str | None, field: str, *, fold: int = 0) -> dt.datetim
 
 @bp.route("/staff/petitions/<int:petition_id>/invalidate", methods=["GET", "POST"])
 @role_required(MODERATOR)
+@web.transaction
 def invalidate(petition_id: int):
     petition = _petition_or_404(petition_id)
     # GET: prefilled from the query string (links from the trending page).
@@ -590,7 +581,7 @@ def invalidate(petition_id: int):
     count = None
     status = 200
     if request.method == "POST" and form.validate():
-        try:
+        with web.attempt() as attempt:
             criteria = services.InvalidationCriteria(
                 email_domain=(form.email_domain.data or "").strip().lower().lstrip("@"),
                 ip_network=(form.ip_network.data or "").strip(),
@@ -605,7 +596,6 @@ def invalidate(petition_id: int):
                     reason=form.reason.data or "",
                     now=utcnow(),
                 )
-                db.session.commit()
                 if record.status == services.PROPOSED:
                     flash(
                         f"Анулювання {record.count} підписів більше, ніж може вирішити один "
@@ -617,10 +607,7 @@ def invalidate(petition_id: int):
                     flash(f"Анульовано підписів: {record.count}.", "success")
                 return redirect(url_for("petitions.staff_detail", petition_id=petition_id))
             count = services.preview_invalidation(petition, criteria)
-        except services.PetitionError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-            status = 400
+        status = 400 if attempt.error else 200
     elif request.method == "POST":
         status = 400
     solo_count, solo_share = services.invalidation_limits()
@@ -652,14 +639,8 @@ def _decide_invalidation(petition_id: int, invalidation_id: int, decide, success
     petition = _petition_or_404(petition_id)
     if not VersionedForm().validate_on_submit():
         abort(400)
-    try:
-        record = decide(petition, invalidation_id, actor=current_user, now=utcnow())
-        db.session.commit()
-    except services.PetitionError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    else:
-        flash(success.format(count=record.count), "success")
+    record = decide(petition, invalidation_id, actor=current_user, now=utcnow())
+    flash(success.format(count=record.count), "success")
     return redirect(url_for("petitions.staff_detail", petition_id=petition_id))
 
 
@@ -668,6 +649,7 @@ def _decide_invalidation(petition_id: int, invalidation_id: int, decide, success
     methods=["POST"],
 )
 @role_required(MODERATOR)
+@web.transaction(redirect_to="petitions.staff_detail")
 def confirm_invalidation(petition_id: int, invalidation_id: int):
     return _decide_invalidation(
         petition_id,
@@ -682,6 +664,7 @@ def confirm_invalidation(petition_id: int, invalidation_id: int):
     methods=["POST"],
 )
 @role_required(MODERATOR)
+@web.transaction(redirect_to="petitions.staff_detail")
 def reject_invalidation(petition_id: int, invalidation_id: int):
     return _decide_invalidation(
         petition_id,

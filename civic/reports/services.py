@@ -47,7 +47,10 @@ def setting(name: str, default):
 
 
 def ensure_defaults() -> None:
-    """Create the default entry types, the official occasions and the template once."""
+    """Create the default entry types, the official occasions and the template once.
+
+    Migration ``0012_seed_defaults`` creates them at ``civic db upgrade``; this is for the
+    demo and for databases emptied by hand (reads never call it)."""
     if db.session.scalar(select(func.count(EntryType.id))) == 0:
         for position, spec in enumerate(monthly.DEFAULT_ENTRY_TYPES, start=1):
             forms = spec.forms
@@ -84,12 +87,10 @@ def ensure_defaults() -> None:
 
 
 def get_template() -> ReportTemplate:
-    ensure_defaults()
     return db.session.scalar(select(ReportTemplate).order_by(ReportTemplate.id).limit(1))
 
 
 def list_entry_types(*, active_only: bool = False) -> list[EntryType]:
-    ensure_defaults()
     query = select(EntryType).order_by(EntryType.position, EntryType.id)
     if active_only:
         query = query.where(EntryType.is_active.is_(True))
@@ -97,7 +98,6 @@ def list_entry_types(*, active_only: bool = False) -> list[EntryType]:
 
 
 def get_entry_type(code: str) -> EntryType | None:
-    ensure_defaults()
     return db.session.scalar(select(EntryType).where(EntryType.code == code))
 
 
@@ -479,7 +479,6 @@ def import_journal(
 
 
 def list_occasions() -> list[Occasion]:
-    ensure_defaults()
     return list(db.session.scalars(select(Occasion).order_by(Occasion.rule, Occasion.name)))
 
 
