@@ -17,6 +17,7 @@ from sqlalchemy import event, func, select
 from civic.auth.roles import ROLES
 from civic.extensions import db
 from tests.conftest import login_as
+from tests.mail.smtp import smtp_server  # noqa: F401 (fixture)
 
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 # The one write a GET may make: the audit of a staff member reading personal data.
@@ -224,3 +225,81 @@ def test_enterprise_refusal_keeps_nothing(app, client, create_user):
         status=422,
         content_type="multipart/form-data",
     )
+
+
+# ---------------------------------------------------------------- mail and flashes after a failed commit
+
+PETITION = {
+    "title": "Встановити світлофор біля школи № 7",
+    "text": "Просимо встановити світлофор біля школи № 7, бо діти щодня переходять жваву дорогу.",
+    "author_name": "Савчук Ірина Петрівна",
+    "author_email": "savchuk@example.com",
+    "step": "submit",
+}
+
+
+@contextmanager
+def failing_commits():
+    """Every commit inside the block fails (as a lost database connection would)."""
+    from sqlalchemy.orm import Session
+
+    def fail(_session):
+        raise RuntimeError("the commit failed")
+
+    event.listen(Session, "before_commit", fail)
+    try:
+        yield
+    finally:
+        event.remove(Session, "before_commit", fail)
+
+
+def test_mail_of_a_request_whose_commit_fails_is_not_sent(app_factory, smtp_server):  # noqa: F811
+    from civic.mail.models import OutboxMessage
+    from civic.mail.sender import wait_for_delivery
+
+    controller, inbox = smtp_server
+    app = app_factory(MAIL_SERVER=controller.hostname, MAIL_PORT=controller.port)
+    client = app.test_client()
+    with app.app_context():
+        with failing_commits(), pytest.raises(RuntimeError, match="the commit failed"):
+            client.post("/petitions/new", data=PETITION)
+        assert wait_for_delivery(app)
+        assert inbox.messages == []
+        assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
+        # The same request with a working commit sends the author's confirmation link.
+        assert client.post("/petitions/new", data=PETITION).status_code == 201
+        assert wait_for_delivery(app)
+    assert [m["To"] for m in inbox.messages] == [PETITION["author_email"]]
+
+
+def test_a_failed_commit_takes_back_the_success_message(app_factory, create_user):
+    app = app_factory(PROPAGATE_EXCEPTIONS=False)
+    with app.app_context():
+        create_user("root1", "admin")
+        db.session.commit()
+        client = app.test_client()
+        login_as(client, "root1")
+        day = {"day_on": "2026-05-09", "kind": "day_off", "note": "вихідний"}
+        with failing_commits():
+            response = client.post("/staff/calendar/days", data=day)
+        assert response.status_code == 500
+        assert "Внутрішня помилка сервера" in response.get_data(as_text=True)
+        page = client.get("/staff/calendar").get_data(as_text=True)
+        assert "День додано до календаря." not in page
+        assert "09.05.2026" not in page and "2026-05-09" not in page
+
+
+def test_an_api_refusal_is_json_422(app):
+    from civic.pb.services import PbError
+    from civic.web import transaction
+
+    @transaction
+    def refused():
+        raise PbError("Видання «x» не знайдено.", ["рядок 2: порожньо"])
+
+    app.add_url_rule("/api/v1/test-refusal", "test_refusal", refused, methods=["POST"])
+    app.config["WTF_CSRF_ENABLED"] = False
+    response = app.test_client().post("/api/v1/test-refusal")
+    assert response.status_code == 422
+    assert response.get_json()["message"] == "Видання «x» не знайдено."
+    assert response.get_json()["problems"] == ["рядок 2: порожньо"]

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from civic.errors import DomainError
 from civic.extensions import db
 from civic.files import write_output
 from civic.reports import services
@@ -56,9 +57,9 @@ def pdf_command(month_text: str, out: Path, final: bool, by_login: str | None) -
                     actor=actor,
                     actor_name=None if actor else "civic report pdf --final",
                 )
-            except services.ReportError as exc:
+            except DomainError as exc:
                 db.session.rollback()
-                raise click.ClickException(str(exc)) from None
+                raise click.ClickException(exc.message) from None
             db.session.commit()
         data = version.pdf
         click.echo(f"Версія {version.number}, SHA-256 {version.pdf_sha256}", err=True)
@@ -68,7 +69,6 @@ def pdf_command(month_text: str, out: Path, final: bool, by_login: str | None) -
             if latest is not None and not latest.is_final
             else services.build_report(month)
         )
-        db.session.commit()  # the default template and calendar, created on first use
         data = services.render_pdf(report)
     write_output(out, data)
     click.echo(f"Записано {out} ({len(data)} байт).", err=True)
@@ -80,7 +80,6 @@ def pdf_command(month_text: str, out: Path, final: bool, by_login: str | None) -
 def json_command(month_text: str, out: Path | None) -> None:
     """Print (or write to --out) the month's report model as JSON, from current data."""
     report = services.build_report(_month(month_text))
-    db.session.commit()
     text = json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
     if out is None:
         click.echo(text)
@@ -106,7 +105,7 @@ def journal_import(file: Path, type_code: str) -> None:
     """Import a CSV/XLSX list (columns: Дата, Заголовок, [Посилання], [Тип], [Кількість])."""
     try:
         result = services.import_journal(file.read_bytes(), file.name, default_type=type_code)
-    except (TabularError, services.ReportError) as exc:
+    except (TabularError, DomainError) as exc:
         db.session.rollback()
         click.echo(str(exc), err=True)
         sys.exit(1)
