@@ -18,6 +18,7 @@ from civic.auth.roles import ROLES
 from civic.extensions import db
 from tests.conftest import login_as
 from tests.mail.smtp import smtp_server  # noqa: F401 (fixture)
+from tests.petitions.test_views import GOOD as GOOD_PETITION
 
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 # The one write a GET may make: the audit of a staff member reading personal data.
@@ -229,13 +230,7 @@ def test_enterprise_refusal_keeps_nothing(app, client, create_user):
 
 # ---------------------------------------------------------------- mail and flashes after a failed commit
 
-PETITION = {
-    "title": "Встановити світлофор біля школи № 7",
-    "text": "Просимо встановити світлофор біля школи № 7, бо діти щодня переходять жваву дорогу.",
-    "author_name": "Савчук Ірина Петрівна",
-    "author_email": "savchuk@example.com",
-    "step": "submit",
-}
+PETITION = {**GOOD_PETITION, "step": "submit"}
 
 
 @contextmanager

@@ -3,14 +3,7 @@
 
 from __future__ import annotations
 
-from flask import (
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -127,41 +120,27 @@ def staff_upload():
         upload = form.file.data
         data, filename = upload.read(), upload.filename or "file"
         with web.attempt(quiet=True) as attempt:
-            if form.kind.data == "plan":
-                outcome = services.import_plan(
-                    data,
-                    filename,
-                    edrpou=form.edrpou.data,
-                    year=form.year.data,
-                    unit=form.unit.data,
-                    actor=_actor(),
-                )
-            else:
-                outcome = services.import_statement(
-                    data,
-                    filename,
-                    edrpou=form.edrpou.data,
-                    year=form.year.data,
-                    form=form.kind.data,
-                    unit=form.unit.data,
-                    actor=_actor(),
-                )
-            return render_template(
-                "enterprises/report.html",
-                accepted=True,
-                messages=outcome.messages,
-                title="Файл прийнято",
-                filename=filename,
-                upload=outcome.upload,
-                replaced=outcome.replaced,
+            kind = {} if form.kind.data == "plan" else {"form": form.kind.data}
+            importer = services.import_statement if kind else services.import_plan
+            outcome = importer(
+                data,
+                filename,
+                edrpou=form.edrpou.data,
+                year=form.year.data,
+                unit=form.unit.data,
+                actor=_actor(),
+                **kind,
             )
+        refused = attempt.error
         return render_template(
             "enterprises/report.html",
-            accepted=False,
-            messages=attempt.error.messages,
-            title="Файл не прийнято",
+            accepted=refused is None,
+            messages=refused.messages if refused else outcome.messages,
+            title="Файл не прийнято" if refused else "Файл прийнято",
             filename=filename,
-        ), 422
+            upload=None if refused else outcome.upload,
+            replaced=None if refused else outcome.replaced,
+        ), (422 if refused else 200)
     return render_template("enterprises/staff_upload.html", form=form)
 
 
