@@ -42,13 +42,13 @@ def _petition_or_404(petition_id: int) -> Petition:
 
 
 @bp.errorhandler(StaleDataError)
-def stale_data(_error):
+def stale_data(error):
     """Optimistic locking: another moderator saved the petition meanwhile."""
+    petition_id = (request.view_args or {}).get("petition_id")
+    if petition_id is None or not request.path.startswith("/staff/"):
+        raise error  # not a moderator's save: the 500 page, as before
     db.session.rollback()
     flash(services.StaleEdit().message, "error")
-    petition_id = (request.view_args or {}).get("petition_id")
-    if petition_id is None:
-        return redirect(url_for("petitions.queue"))
     return redirect(url_for("petitions.staff_detail", petition_id=petition_id))
 
 
