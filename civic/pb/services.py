@@ -22,6 +22,7 @@ from sqlalchemy import bindparam, delete, func, select, update
 
 from civic import database, kyiv
 from civic.audit.services import record_event
+from civic.errors import DomainError
 from civic.extensions import db
 from civic.pb import ballots as judging
 from civic.pb import counting
@@ -58,7 +59,7 @@ def _gc_paused():
 CHUNK = 5000
 
 
-class PbError(Exception):
+class PbError(DomainError):
     """A user-facing problem (Ukrainian), optionally with a list of per-line problems."""
 
     def __init__(self, message: str, problems: Iterable[str] = ()) -> None:
