@@ -30,13 +30,14 @@ from civic.enterprises.statements import (
     parse_enterprise_list,
     parse_statement,
 )
+from civic.errors import DomainError
 from civic.extensions import db
 
 DEFAULT_UNIT = "тис. грн"
 FORM_KEYS = {"1": "form1", "2": "form2", "plan": "plan"}
 
 
-class UploadRefused(Exception):
+class UploadRefused(DomainError):
     """An upload that changed nothing; ``messages`` explain why (Ukrainian, with lines)."""
 
     def __init__(self, messages: list[Message]):

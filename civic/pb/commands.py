@@ -2,8 +2,8 @@
 
 Registered by :func:`register` on :data:`group`, from which the ``pb`` group of
 :mod:`civic.pb.cli` imports each command on first use.  Each command calls
-one service and commits once; a :class:`~civic.pb.services.PbError` rolls back, prints the
-Ukrainian message on stderr and exits with status 1.
+one service and commits once; a :class:`~civic.errors.DomainError` (``PbError`` and every
+other refusal) rolls back, prints the Ukrainian message on stderr and exits with status 1.
 """
 
 from __future__ import annotations
@@ -43,18 +43,19 @@ def _read(path: str) -> bytes:
 
 
 def _operation(func):
-    """Commit once on success; on PbError roll back and exit 1 with the Ukrainian message."""
+    """Commit once on success; on a DomainError roll back and exit 1 with the Ukrainian message
+    (and the per-line problems under it) — the CLI's side of the request boundary."""
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
+        from civic.errors import DomainError
         from civic.extensions import db
-        from civic.pb.services import PbError
 
         try:
             value = func(*args, **kwargs)
             db.session.commit()
             return value
-        except PbError as error:
+        except DomainError as error:
             db.session.rollback()
             click.echo(f"Помилка: {error}", err=True)
             sys.exit(1)

@@ -18,6 +18,7 @@ from sqlalchemy import bindparam, delete, func, select, update
 
 from civic import database, kyiv, personal_data
 from civic.audit.services import record_event
+from civic.errors import DomainError
 from civic.extensions import db
 from civic.gc_pause import gc_paused
 from civic.pb import ballots as judging
@@ -42,7 +43,7 @@ MAX_LISTED_PROBLEMS = 50
 CHUNK = 5000
 
 
-class PbError(Exception):
+class PbError(DomainError):
     """A user-facing problem (Ukrainian), optionally with a list of per-line problems."""
 
     def __init__(self, message: str, problems: Iterable[str] = ()) -> None:

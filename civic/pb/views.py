@@ -122,30 +122,21 @@ def _file(edition, fmt: str) -> Response:
 # ---------------------------------------------------------------- staff
 
 
-def _fail(error: PbError) -> None:
-    db.session.rollback()
-    flash(error.message, "error")
-
-
 @bp.route("/staff/pb/", methods=["GET", "POST"])
 @role_required("commission")
+@web.transaction
 def staff_editions():
     form = EditionForm()
-    problems: list[str] = []
-    if form.validate_on_submit():
-        try:
+    with web.attempt() as attempt:
+        if form.validate_on_submit():
             edition = services.save_edition(form.config.data, actor=current_user)
-            db.session.commit()
             flash(f"Видання «{edition.slug}» створено.", "success")
             return redirect(url_for("pb.staff_edition", slug=edition.slug))
-        except PbError as error:
-            _fail(error)
-            problems = error.problems
     return render_template(
         "pb/staff_editions.html",
         editions=services.list_editions(),
         form=form,
-        problems=problems,
+        problems=attempt.problems,
         count_ballots=services.count_ballots,
     )
 
@@ -169,68 +160,60 @@ def staff_edition(slug: str):
 
 @bp.route("/staff/pb/<slug>/settings", methods=["GET", "POST"])
 @role_required("commission")
+@web.transaction
 def staff_settings(slug: str):
     edition = _staff_edition(slug)
     form = EditionForm()
     if request.method == "GET":
         form.config.data = services.edition_toml(edition)
     elif form.validate_on_submit():
-        try:
+        with web.attempt():
             services.save_edition(form.config.data, actor=current_user, expected_slug=slug)
-            db.session.commit()
             flash("Налаштування збережено.", "success")
             return redirect(url_for("pb.staff_edition", slug=slug))
-        except PbError as error:
-            _fail(error)
     return render_template("pb/staff_settings.html", edition=edition, form=form)
 
 
 @bp.route("/staff/pb/<slug>/projects", methods=["GET", "POST"])
 @role_required("commission")
+@web.transaction
 def staff_projects(slug: str):
     edition = _staff_edition(slug)
     form = UploadForm()
-    problems: list[str] = []
-    if form.validate_on_submit():
-        upload = form.file.data
-        try:
+    with web.attempt() as attempt:
+        if form.validate_on_submit():
+            upload = form.file.data
             n = imports.import_projects(
                 edition, upload.read(), upload.filename or "projects.csv", actor=current_user
             )
-            db.session.commit()
             flash(f"Проєктів імпортовано: {n}.", "success")
             return redirect(url_for("pb.staff_projects", slug=slug))
-        except PbError as error:
-            _fail(error)
-            problems = error.problems
     return render_template(
         "pb/staff_projects.html",
         edition=edition,
         projects=services.list_projects(edition),
         form=form,
-        problems=problems,
+        problems=attempt.problems,
     )
 
 
 @bp.route("/staff/pb/<slug>/ballots/import", methods=["GET", "POST"])
 @role_required("commission")
+@web.transaction
 def staff_upload(slug: str):
     edition = _staff_edition(slug)
     form = UploadForm()
-    problems: list[str] = []
-    if form.validate_on_submit():
-        upload = form.file.data
-        try:
+    with web.attempt() as attempt:
+        if form.validate_on_submit():
+            upload = form.file.data
             report = imports.import_ballots(
                 edition, upload.read(), upload.filename or "ballots.csv", actor=current_user
             )
-            db.session.commit()
             flash(f"Бюлетенів імпортовано: {report.rows}.", "success")
             return redirect(url_for("pb.staff_edition", slug=slug))
-        except PbError as error:
-            _fail(error)
-            problems = error.problems
-    return render_template("pb/staff_upload.html", edition=edition, form=form, problems=problems)
+    return render_template(
+        "pb/staff_upload.html", edition=edition, form=form, problems=attempt.problems
+    )
 
 
 def _entry_date(form: EntryForm, name: str):
@@ -246,6 +229,7 @@ def _entry_date(form: EntryForm, name: str):
 
 @bp.route("/staff/pb/<slug>/entry", methods=["GET", "POST"])
 @role_required("commission")
+@web.transaction
 def staff_entry(slug: str):
     edition = _staff_edition(slug)
     form = EntryForm()
@@ -267,9 +251,8 @@ def staff_entry(slug: str):
                 address=form.address.data or "",
                 projects=form.projects.data or "",
             )
-            try:
+            with web.attempt():
                 outcome = double_entry.record_entry(edition, current_user, data)
-                db.session.commit()
                 category = {"discrepancy": "warning", "agreed": "success"}.get(
                     outcome.status, "success"
                 )
@@ -282,8 +265,6 @@ def staff_entry(slug: str):
                         cast_on=form.cast_on.data or "",
                     )
                 )
-            except PbError as error:
-                _fail(error)
     return render_template("pb/staff_entry.html", edition=edition, form=form)
 
 
@@ -302,6 +283,7 @@ def staff_discrepancies(slug: str):
 
 @bp.route("/staff/pb/<slug>/discrepancies/<int:discrepancy_id>", methods=["GET", "POST"])
 @role_required("commission")
+@web.transaction
 def staff_resolve(slug: str, discrepancy_id: int):
     edition = _staff_edition(slug)
     discrepancy = db.session.get(Discrepancy, discrepancy_id)
@@ -317,17 +299,14 @@ def staff_resolve(slug: str, discrepancy_id: int):
         for name in discrepancy.fields:
             value = request.form.get(f"choice_{name}", "")
             choices[name] = int(value) if value in ("1", "2") else 0
-        try:
+        with web.attempt():
             double_entry.resolve_discrepancy(
                 edition, discrepancy, current_user, choices, form.note.data
             )
-            db.session.commit()
             flash(
                 f"Бюлетень {discrepancy.batch}/{discrepancy.number}: рішення записано.", "success"
             )
             return redirect(url_for("pb.staff_discrepancies", slug=slug))
-        except PbError as error:
-            _fail(error)
     if request.method == "GET":
         # The page shows voters' names and birth dates: staff access to personal data is logged.
         record_event(
@@ -335,7 +314,6 @@ def staff_resolve(slug: str, discrepancy_id: int):
             object_type="pb_discrepancy",
             object_id=f"{edition.slug}:{discrepancy.batch}/{discrepancy.number}",
         )
-        db.session.commit()
     return render_template(
         "pb/staff_resolve.html",
         edition=edition,
@@ -373,56 +351,47 @@ def _action_date(form: ActionForm):
 
 @bp.route("/staff/pb/<slug>/tally", methods=["POST"])
 @role_required("commission")
+@web.transaction(redirect_to="pb.staff_edition")
 def staff_tally(slug: str):
     edition = _staff_edition(slug)
     form = ActionForm()
     if form.validate_on_submit():
-        try:
-            if edition.is_closed:
-                stored = edition.digest
-                result = services.tally(edition)
-                same = "збігається" if result.digest == stored else "НЕ збігається"
-                flash(f"Перерахунок {same} з протоколом ({result.digest[:16]}…).", "success")
-            else:
-                result = services.tally(edition, counted_on=_action_date(form), actor=current_user)
-                db.session.commit()
-                flash(
-                    f"Підраховано: дійсних {result.valid} з {result.received}. "
-                    f"Контрольна сума {result.digest[:16]}…",
-                    "success",
-                )
-        except PbError as error:
-            _fail(error)
+        if edition.is_closed:
+            stored = edition.digest
+            result = services.tally(edition)
+            same = "збігається" if result.digest == stored else "НЕ збігається"
+            flash(f"Перерахунок {same} з протоколом ({result.digest[:16]}…).", "success")
+        else:
+            result = services.tally(edition, counted_on=_action_date(form), actor=current_user)
+            flash(
+                f"Підраховано: дійсних {result.valid} з {result.received}. "
+                f"Контрольна сума {result.digest[:16]}…",
+                "success",
+            )
     return redirect(url_for("pb.staff_edition", slug=slug))
 
 
 @bp.route("/staff/pb/<slug>/close", methods=["POST"])
 @role_required("commission")
+@web.transaction(redirect_to="pb.staff_edition")
 def staff_close(slug: str):
     edition = _staff_edition(slug)
     form = ActionForm()
     if form.validate_on_submit():
-        try:
-            services.close_edition(edition, on=_action_date(form), actor=current_user)
-            db.session.commit()
-            flash("Підрахунок закрито; протокол доступний для завантаження.", "success")
-        except PbError as error:
-            _fail(error)
+        services.close_edition(edition, on=_action_date(form), actor=current_user)
+        flash("Підрахунок закрито; протокол доступний для завантаження.", "success")
     return redirect(url_for("pb.staff_edition", slug=slug))
 
 
 @bp.route("/staff/pb/<slug>/reopen", methods=["POST"])
 @role_required("commission")
+@web.transaction(redirect_to="pb.staff_edition")
 def staff_reopen(slug: str):
     edition = _staff_edition(slug)
     form = ReopenForm()
     if form.validate_on_submit():
-        try:
-            services.reopen_edition(edition, reason=form.reason.data, actor=current_user)
-            db.session.commit()
-            flash("Підрахунок відкрито знову; подію записано до журналу аудиту.", "warning")
-        except PbError as error:
-            _fail(error)
+        services.reopen_edition(edition, reason=form.reason.data, actor=current_user)
+        flash("Підрахунок відкрито знову; подію записано до журналу аудиту.", "warning")
     else:
         flash("Вкажіть причину.", "error")
     return redirect(url_for("pb.staff_edition", slug=slug))
@@ -430,12 +399,9 @@ def staff_reopen(slug: str):
 
 @bp.route("/staff/pb/<slug>/export/<fmt>")
 @role_required("commission")
+@web.transaction(redirect_to="pb.staff_edition")
 def staff_export(slug: str, fmt: str):
     edition = _staff_edition(slug)
     if fmt not in EXPORT_TYPES:
         abort(404)
-    try:
-        return _file(edition, fmt)
-    except PbError as error:
-        flash(error.message, "error")
-        return redirect(url_for("pb.staff_edition", slug=slug))
+    return _file(edition, fmt)

@@ -22,6 +22,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from civic.audit.services import record_event
 from civic.database import KYIV, paginate_rows, utcnow
+from civic.errors import DomainError
 from civic.extensions import db
 from civic.mail import services as mail_services
 from civic.mail.services import send_mail
@@ -37,7 +38,7 @@ SIGNERS_PER_PAGE = 100  # the public list of signers
 SIGNERS_ON_PETITION = 20  # the first of them, on the petition's page
 
 
-class PetitionError(ValueError):
+class PetitionError(DomainError, ValueError):
     """A refused action; ``message`` is Ukrainian, ``field`` names the form field if any."""
 
     def __init__(self, message: str, field: str | None = None):
@@ -137,7 +138,9 @@ def _release_lock(petition: Petition) -> None:
 
 
 def ensure_refusal_reasons() -> int:
-    """Insert the catalogue's reasons that are missing (idempotent); returns how many."""
+    """Insert the catalogue's reasons that are missing (idempotent); returns how many.
+
+    Migration ``0012_seed_defaults`` does it at ``civic db upgrade``; reads never call this."""
     have = set(db.session.scalars(select(RefusalReasonRow.code)))
     added = 0
     for order, reason in enumerate(lifecycle.REFUSAL_REASONS):
@@ -162,7 +165,6 @@ def ensure_refusal_reasons() -> int:
 
 
 def list_refusal_reasons() -> list[RefusalReasonRow]:
-    ensure_refusal_reasons()
     return list(db.session.scalars(select(RefusalReasonRow).order_by(RefusalReasonRow.sort_order)))
 
 

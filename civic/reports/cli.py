@@ -10,10 +10,11 @@ import click
 from flask.cli import AppGroup
 
 from civic import kyiv
+from civic.errors import DomainError
 from civic.extensions import db
 from civic.files import write_output
 from civic.reports import journal as activity_journal
-from civic.reports import services, versions
+from civic.reports import versions
 from civic.tabular import TabularError
 
 cli = AppGroup("report", help="Щомісячний звіт відділу: PDF, JSON, журнал діяльності.")
@@ -57,9 +58,9 @@ def pdf_command(month_text: str, out: Path, final: bool, by_login: str | None) -
                     actor=actor,
                     actor_name=None if actor else "civic report pdf --final",
                 )
-            except services.ReportError as exc:
+            except DomainError as exc:
                 db.session.rollback()
-                raise click.ClickException(str(exc)) from None
+                raise click.ClickException(exc.message) from None
             db.session.commit()
         data = version.pdf
         click.echo(f"Версія {version.number}, SHA-256 {version.pdf_sha256}", err=True)
@@ -69,7 +70,6 @@ def pdf_command(month_text: str, out: Path, final: bool, by_login: str | None) -
             if latest is not None and not latest.is_final
             else versions.build_report(month)
         )
-        db.session.commit()  # the default template and calendar, created on first use
         data = versions.render_pdf(report)
     write_output(out, data)
     click.echo(f"Записано {out} ({len(data)} байт).", err=True)
@@ -81,7 +81,6 @@ def pdf_command(month_text: str, out: Path, final: bool, by_login: str | None) -
 def json_command(month_text: str, out: Path | None) -> None:
     """Print (or write to --out) the month's report model as JSON, from current data."""
     report = versions.build_report(_month(month_text))
-    db.session.commit()
     text = json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
     if out is None:
         click.echo(text)
@@ -109,7 +108,7 @@ def journal_import(file: Path, type_code: str) -> None:
         result = activity_journal.import_journal(
             file.read_bytes(), file.name, default_type=type_code
         )
-    except (TabularError, services.ReportError) as exc:
+    except (TabularError, DomainError) as exc:
         db.session.rollback()
         click.echo(str(exc), err=True)
         sys.exit(1)

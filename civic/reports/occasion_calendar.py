@@ -14,11 +14,10 @@ from civic.extensions import db
 from civic.reports import occasions
 from civic.reports.defaults import load_defaults
 from civic.reports.models import Occasion
-from civic.reports.services import ReportError, ensure_defaults, setting
+from civic.reports.services import ReportError, setting
 
 
 def list_occasions() -> list[Occasion]:
-    ensure_defaults()
     return list(db.session.scalars(select(Occasion).order_by(Occasion.rule, Occasion.name)))
 
 

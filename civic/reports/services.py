@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from civic.audit.services import record_event
 from civic.database import utcnow
+from civic.errors import DomainError
 from civic.extensions import db
 from civic.formatting import Forms
 from civic.reports import module_stats, monthly
@@ -23,7 +24,7 @@ from civic.reports.models import (
 )
 
 
-class ReportError(ValueError):
+class ReportError(DomainError, ValueError):
     """A domain refusal with a Ukrainian message for the user."""
 
 
@@ -35,7 +36,10 @@ def setting(name: str, default):
 
 
 def ensure_defaults() -> None:
-    """Create the default entry types, the official occasions and the template once."""
+    """Create the default entry types, the official occasions and the template once.
+
+    Migration ``0012_seed_defaults`` creates them at ``civic db upgrade``; this is for the
+    demo and for databases emptied by hand (reads never call it)."""
     defaults = load_defaults()
     if db.session.scalar(select(func.count(EntryType.id))) == 0:
         for position, spec in enumerate(defaults.entry_types, start=1):
@@ -73,12 +77,10 @@ def ensure_defaults() -> None:
 
 
 def get_template() -> ReportTemplate:
-    ensure_defaults()
     return db.session.scalar(select(ReportTemplate).order_by(ReportTemplate.id).limit(1))
 
 
 def list_entry_types(*, active_only: bool = False) -> list[EntryType]:
-    ensure_defaults()
     query = select(EntryType).order_by(EntryType.position, EntryType.id)
     if active_only:
         query = query.where(EntryType.is_active.is_(True))
@@ -86,7 +88,6 @@ def list_entry_types(*, active_only: bool = False) -> list[EntryType]:
 
 
 def get_entry_type(code: str) -> EntryType | None:
-    ensure_defaults()
     return db.session.scalar(select(EntryType).where(EntryType.code == code))
 
 
