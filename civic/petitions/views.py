@@ -25,7 +25,17 @@ from civic.auth.permissions import role_required
 from civic.auth.roles import ADMIN, MODERATOR
 from civic.database import utcnow
 from civic.extensions import db, limiter
-from civic.petitions import lifecycle, services, signing, stats
+from civic.petitions import (
+    invalidation,
+    lifecycle,
+    opendata,
+    queries,
+    refusal_reasons,
+    services,
+    signatures,
+    signing,
+    stats,
+)
 from civic.petitions.forms import (
     AnswerForm,
     ConsiderationForm,
@@ -57,7 +67,7 @@ def _petition_or_404(petition_id: int) -> Petition:
 
 
 def _progress(petition: Petition) -> int:
-    threshold = petition.threshold or services.threshold_setting()
+    threshold = services.petition_threshold(petition)
     return min(100, round(100 * petition.signature_count / threshold)) if threshold else 0
 
 
@@ -79,7 +89,7 @@ def index():
     if status not in {s.value for s in PUBLIC_FILTERS}:
         status = None
     q = (request.args.get("q") or "").strip()[:200] or None
-    page = services.list_public(
+    page = queries.list_public(
         today=today, status=status, q=q, page=request.args.get("page", 1, type=int)
     )
     return render_template(
@@ -89,7 +99,7 @@ def index():
         q=q,
         filters=PUBLIC_FILTERS,
         labels=lifecycle.STATE_LABELS,
-        state_of=lambda p: services.effective_state(p, today),
+        state_of=lambda p: queries.effective_state(p, today),
         progress=_progress,
     )
 
@@ -98,7 +108,7 @@ def index():
 def detail(petition_id: int):
     petition = _petition_or_404(petition_id)
     today = services.today_kyiv()
-    state = services.effective_state(petition, today)
+    state = queries.effective_state(petition, today)
     if state == State.TAKEN_DOWN:
         abort(
             410,
@@ -112,13 +122,13 @@ def detail(petition_id: int):
         petition=petition,
         state=state,
         labels=lifecycle.STATE_LABELS,
-        signers=services.signers_page(petition, per_page=services.SIGNERS_ON_PETITION)
+        signers=queries.signers_page(petition, per_page=queries.SIGNERS_ON_PETITION)
         if state != State.REFUSED
         else None,
         can_sign=lifecycle.can_sign(state, petition.collection_ends_on, today),
         form=SignForm(formdata=None),
         progress=_progress(petition),
-        threshold=petition.threshold or services.threshold_setting(),
+        threshold=services.petition_threshold(petition),
         outcomes=services.ANSWER_OUTCOMES,
     )
 
@@ -126,10 +136,10 @@ def detail(petition_id: int):
 @bp.route("/petitions/<int:petition_id>/signers")
 def signers(petition_id: int):
     petition = _petition_or_404(petition_id)
-    state = services.effective_state(petition, services.today_kyiv())
+    state = queries.effective_state(petition, services.today_kyiv())
     if state not in lifecycle.PUBLIC_STATES:
         abort(404)
-    page = services.signers_page(petition, page=request.args.get("page", 1, type=int))
+    page = queries.signers_page(petition, page=request.args.get("page", 1, type=int))
     return render_template("petitions/signers.html", petition=petition, signers=page)
 
 
@@ -141,7 +151,7 @@ def create():
     step = request.form.get("step")
     if request.method == "POST" and step != "edit" and form.validate():
         if step != "submit":
-            similar = services.suggest_similar(form.title.data, today=today)
+            similar = queries.suggest_similar(form.title.data, today=today)
             return render_template("petitions/preview.html", form=form, similar=similar)
         petition, _token = services.submit_petition(
             form.title.data,
@@ -166,7 +176,7 @@ def create():
 def similar():
     """Suggestions while typing a title (used by static/js/petitions.js)."""
     title = (request.args.get("title") or "")[:200]
-    matches = services.suggest_similar(title, today=services.today_kyiv())
+    matches = queries.suggest_similar(title, today=services.today_kyiv())
     return jsonify(
         [
             {"id": m.id, "title": m.title, "url": url_for("petitions.detail", petition_id=m.id)}
@@ -226,12 +236,12 @@ def author_withdraw(token: str):
 def sign(petition_id: int):
     petition = _petition_or_404(petition_id)
     today = services.today_kyiv()
-    state = services.effective_state(petition, today)
+    state = queries.effective_state(petition, today)
     form = SignForm()
     error = None
     if form.validate():
         try:
-            signature = services.sign_petition(
+            signature = signatures.sign_petition(
                 petition,
                 form.full_name.data,
                 form.email.data,
@@ -254,26 +264,26 @@ def sign(petition_id: int):
         petition=petition,
         state=state,
         labels=lifecycle.STATE_LABELS,
-        signers=services.signers_page(petition, per_page=services.SIGNERS_ON_PETITION),
+        signers=queries.signers_page(petition, per_page=queries.SIGNERS_ON_PETITION),
         can_sign=lifecycle.can_sign(state, petition.collection_ends_on, today),
         form=form,
         sign_error=error,
         progress=_progress(petition),
-        threshold=petition.threshold or services.threshold_setting(),
+        threshold=services.petition_threshold(petition),
         outcomes=services.ANSWER_OUTCOMES,
     ), 400
 
 
 @bp.route("/petitions/signatures/<token>", methods=["GET", "POST"])
 def confirm_signature(token: str):
-    signature = services.signature_by_token(token)
+    signature = signatures.signature_by_token(token)
     if signature is None:
         return render_template("petitions/signature_done.html", petition=None), 404
     petition = services.get_petition(signature.petition_id)
     form = VersionedForm()
     if request.method == "POST" and form.validate_on_submit():
         try:
-            services.confirm_signature(signature, now=utcnow())
+            signatures.confirm_signature(signature, now=utcnow())
         except services.PetitionError as exc:
             db.session.rollback()
             flash(exc.message, "error")
@@ -291,18 +301,18 @@ def confirm_signature(token: str):
 
 @bp.route("/api/v1/petitions")
 def api_list():
-    rows = services.export_rows(today=services.today_kyiv())
-    return jsonify({"fields": list(services.EXPORT_FIELDS), "count": len(rows), "items": rows})
+    rows = opendata.export_rows(today=services.today_kyiv())
+    return jsonify({"fields": list(opendata.EXPORT_FIELDS), "count": len(rows), "items": rows})
 
 
 @bp.route("/petitions/open-data.<fmt>")
 def open_data(fmt: str):
-    rows = services.export_rows(today=services.today_kyiv())
-    table = [[row[f] for f in services.EXPORT_FIELDS] for row in rows]
+    rows = opendata.export_rows(today=services.today_kyiv())
+    table = [[row[f] for f in opendata.EXPORT_FIELDS] for row in rows]
     if fmt == "csv":
-        data, mimetype = tabular.write_csv(services.EXPORT_FIELDS, table), "text/csv; charset=utf-8"
+        data, mimetype = tabular.write_csv(opendata.EXPORT_FIELDS, table), "text/csv; charset=utf-8"
     elif fmt == "xlsx":
-        data = tabular.write_xlsx(services.EXPORT_FIELDS, table, sheet_title="Петиції")
+        data = tabular.write_xlsx(opendata.EXPORT_FIELDS, table, sheet_title="Петиції")
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
         abort(404)
@@ -316,7 +326,7 @@ def open_data(fmt: str):
 @role_required(MODERATOR)
 def queue():
     today = services.today_kyiv()
-    services.ensure_refusal_reasons()
+    refusal_reasons.ensure_refusal_reasons()
     db.session.commit()
     q = (request.args.get("q") or "").strip()
     found = []
@@ -325,16 +335,16 @@ def queue():
         query = (
             query.where(Petition.id == int(q))
             if q.isascii() and q.isdigit()
-            else query.where(services.search_clause(q))
+            else query.where(queries.search_clause(q))
         )
         found = list(db.session.scalars(query))
     return render_template(
         "petitions/staff_queue.html",
-        buckets=services.moderation_queue(today),
+        buckets=queries.moderation_queue(today),
         bucket_labels=lifecycle.BUCKET_LABELS,
-        consideration=services.consideration_queue(today),
+        consideration=queries.consideration_queue(today),
         labels=lifecycle.STATE_LABELS,
-        state_of=lambda p: services.effective_state(p, today),
+        state_of=lambda p: queries.effective_state(p, today),
         today=today,
         q=q,
         found=found,
@@ -360,7 +370,7 @@ def _refuse_form(petition: Petition, formdata=None) -> RefuseForm:
             + (" · приховує текст" if r.is_hidden else "")
             + (" · потрібен другий модератор" if r.needs_second_moderator else ""),
         )
-        for r in services.list_refusal_reasons()
+        for r in refusal_reasons.list_refusal_reasons()
     ]
     return form
 
@@ -375,7 +385,7 @@ def staff_detail(petition_id: int):
     record_event("petition.opened", object_type="petition", object_id=petition.id)
     db.session.commit()
     petition = _petition_or_404(petition_id)
-    state = services.effective_state(petition, today)
+    state = queries.effective_state(petition, today)
     version = {"version": petition.version_id}
     return render_template(
         "petitions/staff_detail.html",
@@ -393,12 +403,12 @@ def staff_detail(petition_id: int):
         consideration_form=ConsiderationForm(formdata=None, data={**version, "notice_on": today}),
         answer_form=AnswerForm(formdata=None, data={**version, "answered_on": today}),
         version_form=VersionedForm(formdata=None, data=version),
-        similar=services.suggest_similar(
+        similar=queries.suggest_similar(
             petition.title, today=today, exclude=petition.id, include_moderation=True
         ),
         today=today,
         outcomes=services.ANSWER_OUTCOMES,
-        invalidations=services.pending_invalidations(petition),
+        invalidations=invalidation.pending_invalidations(petition),
     )
 
 
@@ -591,14 +601,14 @@ def invalidate(petition_id: int):
     status = 200
     if request.method == "POST" and form.validate():
         try:
-            criteria = services.InvalidationCriteria(
+            criteria = invalidation.InvalidationCriteria(
                 email_domain=(form.email_domain.data or "").strip().lower().lstrip("@"),
                 ip_network=(form.ip_network.data or "").strip(),
                 signed_from=_parse_moment(form.signed_from.data, "signed_from"),
                 signed_to=_parse_moment(form.signed_to.data, "signed_to", fold=1),
             )
             if request.form.get("step") == "apply":
-                record = services.invalidate_signatures(
+                record = invalidation.invalidate_signatures(
                     petition,
                     criteria,
                     actor=current_user,
@@ -606,7 +616,7 @@ def invalidate(petition_id: int):
                     now=utcnow(),
                 )
                 db.session.commit()
-                if record.status == services.PROPOSED:
+                if record.status == invalidation.PROPOSED:
                     flash(
                         f"Анулювання {record.count} підписів більше, ніж може вирішити один "
                         "модератор: пропозицію записано, потрібне підтвердження іншого "
@@ -616,14 +626,14 @@ def invalidate(petition_id: int):
                 else:
                     flash(f"Анульовано підписів: {record.count}.", "success")
                 return redirect(url_for("petitions.staff_detail", petition_id=petition_id))
-            count = services.preview_invalidation(petition, criteria)
+            count = invalidation.preview_invalidation(petition, criteria)
         except services.PetitionError as exc:
             db.session.rollback()
             flash(exc.message, "error")
             status = 400
     elif request.method == "POST":
         status = 400
-    solo_count, solo_share = services.invalidation_limits()
+    solo_count, solo_share = invalidation.invalidation_limits()
     return render_template(
         "petitions/invalidate.html",
         petition=petition,
@@ -672,7 +682,7 @@ def confirm_invalidation(petition_id: int, invalidation_id: int):
     return _decide_invalidation(
         petition_id,
         invalidation_id,
-        services.confirm_invalidation,
+        invalidation.confirm_invalidation,
         "Анулювання підтверджено. Анульовано підписів: {count}.",
     )
 
@@ -686,7 +696,7 @@ def reject_invalidation(petition_id: int, invalidation_id: int):
     return _decide_invalidation(
         petition_id,
         invalidation_id,
-        services.reject_invalidation,
+        invalidation.reject_invalidation,
         "Пропозицію анулювання відхилено; підписи лишаються зарахованими.",
     )
 
@@ -708,5 +718,5 @@ def kpi():
         first=first,
         last=last,
         figures=stats.monthly_statistics(first, last),
-        reasons={r.code: r.title for r in services.list_refusal_reasons()},
+        reasons={r.code: r.title for r in refusal_reasons.list_refusal_reasons()},
     )
