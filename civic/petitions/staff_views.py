@@ -16,7 +16,15 @@ from civic.auth.permissions import role_required
 from civic.auth.roles import ADMIN, MODERATOR
 from civic.database import utcnow
 from civic.extensions import db
-from civic.petitions import lifecycle, services, signing, stats
+from civic.petitions import (
+    invalidation,
+    lifecycle,
+    queries,
+    refusal_reasons,
+    services,
+    signing,
+    stats,
+)
 from civic.petitions.forms import (
     AnswerForm,
     ConsiderationForm,
@@ -43,16 +51,16 @@ def queue():
         query = (
             query.where(Petition.id == int(q))
             if q.isascii() and q.isdigit()
-            else query.where(services.search_clause(q))
+            else query.where(queries.search_clause(q))
         )
         found = list(db.session.scalars(query))
     return render_template(
         "petitions/staff_queue.html",
-        buckets=services.moderation_queue(today),
+        buckets=queries.moderation_queue(today),
         bucket_labels=lifecycle.BUCKET_LABELS,
-        consideration=services.consideration_queue(today),
+        consideration=queries.consideration_queue(today),
         labels=lifecycle.STATE_LABELS,
-        state_of=lambda p: services.effective_state(p, today),
+        state_of=lambda p: queries.effective_state(p, today),
         today=today,
         q=q,
         found=found,
@@ -78,7 +86,7 @@ def _refuse_form(petition: Petition, formdata=None) -> RefuseForm:
             + (" · приховує текст" if r.is_hidden else "")
             + (" · потрібен другий модератор" if r.needs_second_moderator else ""),
         )
-        for r in services.list_refusal_reasons()
+        for r in refusal_reasons.list_refusal_reasons()
     ]
     return form
 
@@ -92,7 +100,7 @@ def staff_detail(petition_id: int):
     lock = services.open_for_moderation(petition, current_user, now=utcnow())
     # The page shows the author's e-mail: staff access to personal data is logged.
     record_event("petition.opened", object_type="petition", object_id=petition.id)
-    state = services.effective_state(petition, today)
+    state = queries.effective_state(petition, today)
     version = {"version": petition.version_id}
     return render_template(
         "petitions/staff_detail.html",
@@ -110,12 +118,12 @@ def staff_detail(petition_id: int):
         consideration_form=ConsiderationForm(formdata=None, data={**version, "notice_on": today}),
         answer_form=AnswerForm(formdata=None, data={**version, "answered_on": today}),
         version_form=VersionedForm(formdata=None, data=version),
-        similar=services.suggest_similar(
+        similar=queries.suggest_similar(
             petition.title, today=today, exclude=petition.id, include_moderation=True
         ),
         today=today,
         outcomes=services.ANSWER_OUTCOMES,
-        invalidations=services.pending_invalidations(petition),
+        invalidations=invalidation.pending_invalidations(petition),
     )
 
 
@@ -310,21 +318,21 @@ def invalidate(petition_id: int):
     status = 200
     if request.method == "POST" and form.validate():
         with web.attempt() as attempt:
-            criteria = services.InvalidationCriteria(
+            criteria = invalidation.InvalidationCriteria(
                 email_domain=(form.email_domain.data or "").strip().lower().lstrip("@"),
                 ip_network=(form.ip_network.data or "").strip(),
                 signed_from=_parse_moment(form.signed_from.data, "signed_from"),
                 signed_to=_parse_moment(form.signed_to.data, "signed_to", fold=1),
             )
             if request.form.get("step") == "apply":
-                record = services.invalidate_signatures(
+                record = invalidation.invalidate_signatures(
                     petition,
                     criteria,
                     actor=current_user,
                     reason=form.reason.data or "",
                     now=utcnow(),
                 )
-                if record.status == services.PROPOSED:
+                if record.status == invalidation.PROPOSED:
                     flash(
                         f"Анулювання {record.count} підписів більше, ніж може вирішити один "
                         "модератор: пропозицію записано, потрібне підтвердження іншого "
@@ -334,11 +342,11 @@ def invalidate(petition_id: int):
                 else:
                     flash(f"Анульовано підписів: {record.count}.", "success")
                 return redirect(url_for("petitions.staff_detail", petition_id=petition_id))
-            count = services.preview_invalidation(petition, criteria)
+            count = invalidation.preview_invalidation(petition, criteria)
         status = 400 if attempt.error else 200
     elif request.method == "POST":
         status = 400
-    solo_count, solo_share = services.invalidation_limits()
+    solo_count, solo_share = invalidation.invalidation_limits()
     return render_template(
         "petitions/invalidate.html",
         petition=petition,
@@ -382,7 +390,7 @@ def confirm_invalidation(petition_id: int, invalidation_id: int):
     return _decide_invalidation(
         petition_id,
         invalidation_id,
-        services.confirm_invalidation,
+        invalidation.confirm_invalidation,
         "Анулювання підтверджено. Анульовано підписів: {count}.",
     )
 
@@ -397,7 +405,7 @@ def reject_invalidation(petition_id: int, invalidation_id: int):
     return _decide_invalidation(
         petition_id,
         invalidation_id,
-        services.reject_invalidation,
+        invalidation.reject_invalidation,
         "Пропозицію анулювання відхилено; підписи лишаються зарахованими.",
     )
 
@@ -419,5 +427,5 @@ def kpi():
         first=first,
         last=last,
         figures=stats.monthly_statistics(first, last),
-        reasons={r.code: r.title for r in services.list_refusal_reasons()},
+        reasons={r.code: r.title for r in refusal_reasons.list_refusal_reasons()},
     )

@@ -16,7 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from civic import tabular, web
 from civic.database import utcnow
 from civic.extensions import db, limiter
-from civic.petitions import lifecycle, services
+from civic.petitions import lifecycle, opendata, queries, services, signatures
 from civic.petitions.forms import (
     PetitionForm,
     SignForm,
@@ -53,7 +53,7 @@ def stale_data(error):
 
 
 def _progress(petition: Petition) -> int:
-    threshold = petition.threshold or services.threshold_setting()
+    threshold = services.petition_threshold(petition)
     return min(100, round(100 * petition.signature_count / threshold)) if threshold else 0
 
 
@@ -75,7 +75,7 @@ def index():
     if status not in {s.value for s in PUBLIC_FILTERS}:
         status = None
     q = (request.args.get("q") or "").strip()[:200] or None
-    page = services.list_public(
+    page = queries.list_public(
         today=today, status=status, q=q, page=request.args.get("page", 1, type=int)
     )
     return render_template(
@@ -85,7 +85,7 @@ def index():
         q=q,
         filters=PUBLIC_FILTERS,
         labels=lifecycle.STATE_LABELS,
-        state_of=lambda p: services.effective_state(p, today),
+        state_of=lambda p: queries.effective_state(p, today),
         progress=_progress,
     )
 
@@ -94,7 +94,7 @@ def index():
 def detail(petition_id: int):
     petition = _petition_or_404(petition_id)
     today = services.today_kyiv()
-    state = services.effective_state(petition, today)
+    state = queries.effective_state(petition, today)
     if state == State.TAKEN_DOWN:
         abort(
             410,
@@ -108,13 +108,13 @@ def detail(petition_id: int):
         petition=petition,
         state=state,
         labels=lifecycle.STATE_LABELS,
-        signers=services.signers_page(petition, per_page=services.SIGNERS_ON_PETITION)
+        signers=queries.signers_page(petition, per_page=queries.SIGNERS_ON_PETITION)
         if state != State.REFUSED
         else None,
         can_sign=lifecycle.can_sign(state, petition.collection_ends_on, today),
         form=SignForm(formdata=None),
         progress=_progress(petition),
-        threshold=petition.threshold or services.threshold_setting(),
+        threshold=services.petition_threshold(petition),
         outcomes=services.ANSWER_OUTCOMES,
     )
 
@@ -122,10 +122,10 @@ def detail(petition_id: int):
 @bp.route("/petitions/<int:petition_id>/signers")
 def signers(petition_id: int):
     petition = _petition_or_404(petition_id)
-    state = services.effective_state(petition, services.today_kyiv())
+    state = queries.effective_state(petition, services.today_kyiv())
     if state not in lifecycle.PUBLIC_STATES:
         abort(404)
-    page = services.signers_page(petition, page=request.args.get("page", 1, type=int))
+    page = queries.signers_page(petition, page=request.args.get("page", 1, type=int))
     return render_template("petitions/signers.html", petition=petition, signers=page)
 
 
@@ -138,7 +138,7 @@ def create():
     step = request.form.get("step")
     if request.method == "POST" and step != "edit" and form.validate():
         if step != "submit":
-            similar = services.suggest_similar(form.title.data, today=today)
+            similar = queries.suggest_similar(form.title.data, today=today)
             return render_template("petitions/preview.html", form=form, similar=similar)
         petition, _token = services.submit_petition(
             form.title.data,
@@ -162,7 +162,7 @@ def create():
 def similar():
     """Suggestions while typing a title (used by static/js/petitions.js)."""
     title = (request.args.get("title") or "")[:200]
-    matches = services.suggest_similar(title, today=services.today_kyiv())
+    matches = queries.suggest_similar(title, today=services.today_kyiv())
     return jsonify(
         [
             {"id": m.id, "title": m.title, "url": url_for("petitions.detail", petition_id=m.id)}
@@ -213,11 +213,11 @@ def author_withdraw(token: str):
 def sign(petition_id: int):
     petition = _petition_or_404(petition_id)
     today = services.today_kyiv()
-    state = services.effective_state(petition, today)
+    state = queries.effective_state(petition, today)
     form = SignForm()
     with web.attempt(quiet=True) as attempt:
         if form.validate():
-            signature = services.sign_petition(
+            signature = signatures.sign_petition(
                 petition,
                 form.full_name.data,
                 form.email.data,
@@ -235,12 +235,12 @@ def sign(petition_id: int):
         petition=petition,
         state=state,
         labels=lifecycle.STATE_LABELS,
-        signers=services.signers_page(petition, per_page=services.SIGNERS_ON_PETITION),
+        signers=queries.signers_page(petition, per_page=queries.SIGNERS_ON_PETITION),
         can_sign=lifecycle.can_sign(state, petition.collection_ends_on, today),
         form=form,
         sign_error=attempt.error and attempt.error.message,
         progress=_progress(petition),
-        threshold=petition.threshold or services.threshold_setting(),
+        threshold=services.petition_threshold(petition),
         outcomes=services.ANSWER_OUTCOMES,
     ), 400
 
@@ -248,14 +248,14 @@ def sign(petition_id: int):
 @bp.route("/petitions/signatures/<token>", methods=["GET", "POST"])
 @web.transaction
 def confirm_signature(token: str):
-    signature = services.signature_by_token(token)
+    signature = signatures.signature_by_token(token)
     if signature is None:
         return render_template("petitions/signature_done.html", petition=None), 404
     petition = services.get_petition(signature.petition_id)
     form = VersionedForm()
     if request.method == "POST" and form.validate_on_submit():
         with web.attempt():
-            services.confirm_signature(signature, now=utcnow())
+            signatures.confirm_signature(signature, now=utcnow())
             return render_template("petitions/signature_done.html", petition=petition)
         return redirect(url_for("petitions.detail", petition_id=petition.id))
     return render_template(
@@ -268,18 +268,18 @@ def confirm_signature(token: str):
 
 @bp.route("/api/v1/petitions")
 def api_list():
-    rows = services.export_rows(today=services.today_kyiv())
-    return jsonify({"fields": list(services.EXPORT_FIELDS), "count": len(rows), "items": rows})
+    rows = opendata.export_rows(today=services.today_kyiv())
+    return jsonify({"fields": list(opendata.EXPORT_FIELDS), "count": len(rows), "items": rows})
 
 
 @bp.route("/petitions/open-data.<fmt>")
 def open_data(fmt: str):
-    rows = services.export_rows(today=services.today_kyiv())
-    table = [[row[f] for f in services.EXPORT_FIELDS] for row in rows]
+    rows = opendata.export_rows(today=services.today_kyiv())
+    table = [[row[f] for f in opendata.EXPORT_FIELDS] for row in rows]
     if fmt == "csv":
-        data, mimetype = tabular.write_csv(services.EXPORT_FIELDS, table), "text/csv; charset=utf-8"
+        data, mimetype = tabular.write_csv(opendata.EXPORT_FIELDS, table), "text/csv; charset=utf-8"
     elif fmt == "xlsx":
-        data = tabular.write_xlsx(services.EXPORT_FIELDS, table, sheet_title="Петиції")
+        data = tabular.write_xlsx(opendata.EXPORT_FIELDS, table, sheet_title="Петиції")
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
         abort(404)

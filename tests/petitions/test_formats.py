@@ -5,7 +5,7 @@ import io
 import json
 from pathlib import Path
 
-from civic.petitions import lifecycle, services
+from civic.petitions import lifecycle, opendata, services
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 
@@ -50,7 +50,7 @@ def test_csv_example_is_utf8_bom_with_the_same_header():
 def test_export_of_a_live_petition_matches_the_example_shape(make_petition):
     make_petition("collecting", on=services.today_kyiv(), signatures=1)
     example = json.loads((EXAMPLES / "petitions.json").read_text(encoding="utf-8"))[0]
-    row = services.export_rows(today=services.today_kyiv())[0]
+    row = opendata.export_rows(today=services.today_kyiv())[0]
     assert list(row) == list(example)
     assert {k: type(v) for k, v in row.items() if v is not None and example[k] is not None} == {
         k: type(v) for k, v in example.items() if v is not None and row[k] is not None

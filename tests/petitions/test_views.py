@@ -9,7 +9,7 @@ from civic.audit.models import AuditEvent
 from civic.extensions import db
 from civic.mail.models import OutboxMessage
 from civic.mail.sender import wait_for_delivery
-from civic.petitions import services
+from civic.petitions import invalidation, queries, services, signatures
 from civic.petitions.models import Petition, Signature
 from tests.conftest import STAFF_PASSWORD
 from tests.petitions.test_formats import NATIONAL_HEADER
@@ -63,8 +63,8 @@ def test_detail_shows_what_the_law_requires(client, make_petition):
 
 
 def test_long_list_of_signers_is_paged(client, make_petition, monkeypatch):
-    monkeypatch.setattr(services, "SIGNERS_ON_PETITION", 2)
-    monkeypatch.setattr(services, "SIGNERS_PER_PAGE", 3)
+    monkeypatch.setattr(queries, "SIGNERS_ON_PETITION", 2)
+    monkeypatch.setattr(queries, "SIGNERS_PER_PAGE", 3)
     petition = live(make_petition, signatures=7)
     detail = client.get(f"/petitions/{petition.id}")
     text = page_text(detail)
@@ -85,13 +85,13 @@ def test_long_list_of_signers_is_paged(client, make_petition, monkeypatch):
 def test_signers_list_leaves_out_invalidated(client, make_petition):
     petition = live(make_petition, signatures=2)
     now = services.utcnow()
-    bot = services.sign_petition(petition, "Бот Ботович", "x@spam.example", ip=None, now=now)
-    services.confirm_signature(bot, now=now)
+    bot = signatures.sign_petition(petition, "Бот Ботович", "x@spam.example", ip=None, now=now)
+    signatures.confirm_signature(bot, now=now)
     db.session.commit()
     assert "Підтверджених підписів: 3" in page_text(client.get(f"/petitions/{petition.id}/signers"))
-    criteria = services.InvalidationCriteria(email_domain="spam.example")
+    criteria = invalidation.InvalidationCriteria(email_domain="spam.example")
     client.application.config["PETITION_INVALIDATION_SOLO_SHARE"] = 1.0  # see test_integrity
-    services.invalidate_signatures(petition, criteria, actor=None, reason="Бот", now=now)
+    invalidation.invalidate_signatures(petition, criteria, actor=None, reason="Бот", now=now)
     db.session.commit()
     body = page_text(client.get(f"/petitions/{petition.id}/signers"))
     assert "Підтверджених підписів: 2" in body
