@@ -98,8 +98,3 @@ def monthly_statistics(first_day: dt.date, last_day: dt.date) -> dict:
         "decided_within_2_days_share": _share(decided),
         "answered_within_10_days_share": _share(answered_flags),
     }
-
-
-def month_bounds(month: str) -> tuple[dt.date, dt.date]:
-    """``"2020-11"`` → (2020-11-01, 2020-11-30); :class:`kyiv.KyivTimeError` (a ValueError)."""
-    return kyiv.month_days(kyiv.parse_month(month))

@@ -75,7 +75,6 @@ def test_monthly_statistics_counts_each_step_in_its_month(make_petition, moderat
     assert figures["refused_by_reason"] == {"obscene": 1}
     assert figures["decided_within_2_days_share"] == 0.5
     assert figures["answered_within_10_days_share"] is None
-    assert stats.month_bounds("2020-12") == (D(2020, 12, 1), D(2020, 12, 31))
 
 
 def test_demo_is_idempotent_and_fills_november_2020(runner):
