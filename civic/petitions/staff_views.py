@@ -416,10 +416,10 @@ def kpi():
     today = services.today_kyiv()
     month = request.args.get("month") or f"{today:%Y-%m}"
     try:
-        first, last = stats.month_bounds(month)
-    except ValueError as exc:
+        first, last = kyiv.month_days(kyiv.parse_month(month))
+    except kyiv.KyivTimeError as exc:
         flash(str(exc), "error")
-        first, last = stats.month_bounds(f"{today:%Y-%m}")
+        first, last = kyiv.month_days(today)
         month = f"{today:%Y-%m}"
     return render_template(
         "petitions/kpi.html",
