@@ -1,6 +1,6 @@
 """The counting commission's protocol (PDF, Ukrainian, ДСТУ 4163:2020 look) from plain data.
 
-Takes the dict of :func:`civic.pb.services.protocol_data` and returns PDF bytes; the same data
+Takes the dict of :func:`civic.pb.exports.protocol_data` and returns PDF bytes; the same data
 gives byte-identical PDFs (``civic.pdf.build_pdf`` is invariant).
 """
 
@@ -11,9 +11,9 @@ from decimal import Decimal
 from reportlab.lib.units import cm
 from reportlab.platypus import Spacer
 
+from civic.formatting import agree, uk_date, uk_number
 from civic.pb.ballots import REASON_TITLES
 from civic.pdf import build_pdf, paragraph, signature_block, styles, table
-from civic.reports.plural import agree
 
 TIE_BREAK_TITLES = {
     "earlier_submission": "вище місце отримує раніше поданий проєкт, далі — за кодом",
@@ -35,15 +35,7 @@ YEARS_GENITIVE = ("року", "років", "років")
 
 
 def _money(value) -> str:
-    d = Decimal(value).quantize(Decimal("0.01"))
-    whole, _, frac = f"{d:.2f}".partition(".")
-    sign = "-" if whole.startswith("-") else ""
-    whole = whole.lstrip("-")
-    groups = []
-    while whole:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    return f"{sign}{NBSP.join(groups) or '0'},{frac}"
+    return uk_number(Decimal(value), 2)
 
 
 def _uah(value) -> str:
@@ -55,7 +47,7 @@ def _n(n: int, forms: tuple[str, str, str]) -> str:
 
 
 def _date(value) -> str:
-    return value.strftime("%d.%m.%Y") if value else "—"
+    return uk_date(value) or "—"
 
 
 def build_protocol(data: dict) -> bytes:

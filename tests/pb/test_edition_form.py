@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
 from civic.extensions import db
-from civic.pb import services
+from civic.pb import imports, services
 from civic.pb.edition import (
     COMMISSION_ROLES,
     DUPLICATES,
@@ -207,8 +207,8 @@ def test_the_commission_can_change_after_ballots_but_the_rules_cannot(client, cr
     create_user("member", "commission")
     login("member")
     edition = services.save_edition((EXAMPLES / "pb-edition.toml").read_text(encoding="utf-8"))
-    services.import_projects(edition, (EXAMPLES / "pb-projects.csv").read_bytes(), "p.csv")
-    services.import_ballots(edition, (EXAMPLES / "pb-ballots.csv").read_bytes(), "b.csv")
+    imports.import_projects(edition, (EXAMPLES / "pb-projects.csv").read_bytes(), "p.csv")
+    imports.import_ballots(edition, (EXAMPLES / "pb-ballots.csv").read_bytes(), "b.csv")
     db.session.commit()
     fields = posted(form_data(services.config_of(edition)))
     fields.update(

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from civic.extensions import db
-from civic.pb import services
+from civic.pb import imports, services
 from civic.pb.models import Ballot
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
@@ -28,7 +28,7 @@ FIELDS = {
 @pytest.fixture
 def edition(app):
     edition = services.save_edition((EXAMPLES / "pb-edition.toml").read_text(encoding="utf-8"))
-    services.import_projects(edition, (EXAMPLES / "pb-projects.csv").read_bytes(), "p.csv")
+    imports.import_projects(edition, (EXAMPLES / "pb-projects.csv").read_bytes(), "p.csv")
     db.session.commit()
     return edition
 
@@ -78,10 +78,10 @@ def test_closing_publishing_and_finalising_ask_first(client, edition, create_use
 def test_a_file_imported_twice_is_dated_in_kyiv_time(client, edition, create_user, login):
     create_user("op1", "commission")
     data = (EXAMPLES / "pb-ballots.csv").read_bytes()
-    services.import_ballots(edition, data, "b.csv")
+    imports.import_ballots(edition, data, "b.csv")
     db.session.commit()
     with pytest.raises(services.PbError) as refused:
-        services.import_ballots(edition, data, "again.csv")
+        imports.import_ballots(edition, data, "again.csv")
     message = refused.value.message
     assert "UTC" not in message and "(за київським часом)" in message
 
@@ -93,7 +93,7 @@ def test_invalid_ballots_are_listed_in_numeric_order(client, edition, create_use
     ]
     for n in (10, 2, 1, 21, 3):
         rows.append(f"{n};онлайн;12.11.2020;Особа {n};01.02.2015;НК {n:06};Ніжин;М-01")
-    services.import_ballots(edition, "\n".join(rows).encode(), "young.csv")
+    imports.import_ballots(edition, "\n".join(rows).encode(), "young.csv")
     services.tally(edition, counted_on=dt.date(2020, 11, 23))
     db.session.commit()
     login("op1")
