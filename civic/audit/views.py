@@ -6,7 +6,7 @@ from flask import Blueprint, render_template, request
 from sqlalchemy import select
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms.validators import Length, Optional
 
 from civic import kyiv
 from civic.audit.history import sentences_of
@@ -16,8 +16,7 @@ from civic.auth.models import User
 from civic.auth.permissions import role_required
 from civic.auth.roles import ADMIN
 from civic.extensions import db
-from civic.forms import Form
-from civic.tabular import parse_date
+from civic.forms import DayField, Form
 
 bp = Blueprint("audit", __name__)
 
@@ -38,14 +37,6 @@ OBJECT_TYPES = {
 }
 
 
-def _day(_form, field) -> None:
-    if field.data:
-        try:
-            parse_date(field.data)
-        except ValueError as error:
-            raise ValidationError(f"{str(error)[:1].upper()}{str(error)[1:]}.") from None
-
-
 class AuditFilterForm(Form):
     class Meta:
         csrf = False  # a GET form: it changes nothing
@@ -62,8 +53,8 @@ class AuditFilterForm(Form):
         default="",
     )
     object_id = StringField("Номер чи код об'єкта", validators=[Optional(), Length(max=120)])
-    since = StringField("З дати", validators=[Optional(), Length(max=10), _day])
-    until = StringField("По дату", validators=[Optional(), Length(max=10), _day])
+    since = DayField("З дати", validators=[Optional()], format="%d.%m.%Y")
+    until = DayField("По дату", validators=[Optional()], format="%d.%m.%Y")
 
 
 @bp.route("/staff/audit")
@@ -87,9 +78,9 @@ def index():
         filters["object_type"] = form.object_type.data or None
         filters["object_id"] = (form.object_id.data or "").strip() or None
         if form.since.data:
-            filters["since"] = kyiv.day_bounds(parse_date(form.since.data))[0]
+            filters["since"] = kyiv.day_bounds(form.since.data)[0]
         if form.until.data:
-            filters["until"] = kyiv.day_bounds(parse_date(form.until.data))[1]
+            filters["until"] = kyiv.day_bounds(form.until.data)[1]
     page = list_events(page=request.args.get("page", 1, type=int), **filters)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template(
