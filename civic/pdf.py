@@ -226,13 +226,15 @@ def table(
     return t
 
 
-def signature_block(position: str, name: str, *, width: float | None = None) -> Table:
+def signature_block(
+    position: str, name: str, *, width: float | None = None, split: float = 0.6
+) -> Table:
     """Position on the left, the name on the right, as ДСТУ 4163:2020 lays out a signature."""
     st = styles()
     width = width or (A4[0] - 4 * cm)
     t = Table(
         [[Paragraph(escape(position), st.body_left), Paragraph(escape(name), st.right)]],
-        colWidths=[width * 0.6, width * 0.4],
+        colWidths=[width * split, width * (1 - split)],
     )
     t.setStyle(
         TableStyle(

@@ -108,6 +108,7 @@ def user_create():
                 form.password.data,
                 form.roles.data,
                 full_name=form.full_name.data or "",
+                gender=form.gender.data or "",
                 actor=current_user,
             )
             if not form.is_active.data:
@@ -137,6 +138,7 @@ def user_edit(user_id: int):
                     user,
                     roles=form.roles.data,
                     full_name=form.full_name.data or "",
+                    gender=form.gender.data or "",
                     is_active=form.is_active.data,
                     password=form.password.data or None,
                     actor=current_user,

@@ -5,6 +5,7 @@ The view or CLI command that calls them commits once; an error leaves nothing wr
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
@@ -261,6 +262,7 @@ def import_statement(
     enterprise = _require_enterprise(edrpou)
     edition = cat.DEFAULT_EDITIONS[form]
     result = parse_statement(data, filename, form, get_catalogue(form))
+    _check_against_itself(enterprise, data, filename, year, form, result)
     return _store_upload(enterprise, data, filename, year, form, edition, unit, result, actor, now)
 
 
@@ -278,9 +280,42 @@ def import_plan(
     enterprise = _require_enterprise(edrpou)
     edition = cat.DEFAULT_EDITIONS["plan"]
     result = parse_plan(data, filename, get_catalogue("plan"))
+    _check_against_itself(enterprise, data, filename, year, "plan", result)
     return _store_upload(
         enterprise, data, filename, year, "plan", edition, unit, result, actor, now
     )
+
+
+def _check_against_itself(enterprise, data, filename, year, form, result) -> None:
+    """Add the title's mismatches (errors) and year-on-year jumps (warnings) to ``result``."""
+    from flask import current_app
+
+    from civic.enterprises import selfcheck
+
+    # A title that cannot be read (a damaged book the parser refused or half-read) is no
+    # title: the parse has already said what is wrong with the file.
+    with contextlib.suppress(Exception):
+        result.messages.extend(
+            selfcheck.identity_problems(
+                data,
+                filename,
+                edrpou=enterprise.edrpou,
+                enterprise=enterprise.display_name,
+                year=year,
+            )
+        )
+    previous = {
+        (f.code, f.kind): f.value
+        for f in db.session.scalars(
+            select(Fact).where(
+                Fact.enterprise_id == enterprise.id, Fact.year == year - 1, Fact.form == form
+            )
+        )
+    }
+    if previous:
+        factor = Decimal(str(current_app.config.get("ENTERPRISE_JUMP_FACTOR", 10)))
+        values = {(f.code, f.kind): (f.value, f.line) for f in result.facts}
+        result.messages.extend(selfcheck.jump_warnings(values, previous, year=year, factor=factor))
 
 
 def _check_year(year: int, now: dt.datetime) -> None:

@@ -17,9 +17,11 @@ from civic.enterprises.forms import (
     EnterpriseForm,
     FileForm,
     UploadForm,
+    WithdrawForm,
 )
 from civic.enterprises.statements import REPORTING_TYPES, EnterpriseEntry, check_edrpou
 from civic.enterprises.views import EDITOR, _enterprise_or_404, bp
+from civic.enterprises.withdrawal import WithdrawalRefused, withdraw_upload
 from civic.tabular import TabularError
 from civic.web import download
 
@@ -156,7 +158,29 @@ def staff_uploads():
 @role_required(EDITOR)
 def staff_upload_detail(upload_id):
     upload = services.get_upload(upload_id) or abort(404)
-    return render_template("enterprises/staff_upload_detail.html", upload=upload, forms=cat.FORMS)
+    return render_template(
+        "enterprises/staff_upload_detail.html",
+        upload=upload,
+        forms=cat.FORMS,
+        withdraw_form=WithdrawForm(),
+    )
+
+
+@bp.route("/staff/enterprises/uploads/<int:upload_id>/withdraw", methods=["POST"])
+@role_required(EDITOR)
+@web.transaction
+def staff_upload_withdraw(upload_id):
+    upload = services.get_upload(upload_id) or abort(404)
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        with web.attempt(catch=(WithdrawalRefused,)):
+            withdraw_upload(upload, reason=form.reason.data, actor=current_user)
+            flash(
+                f"Завантаження №{upload.id} відкликано; його дані більше не показуються.", "success"
+            )
+    else:
+        flash("Вкажіть, чому завантаження відкликається.", "error")
+    return redirect(url_for("enterprises.staff_upload_detail", upload_id=upload_id))
 
 
 @bp.route("/staff/enterprises/uploads/<int:upload_id>/file")

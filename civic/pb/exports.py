@@ -27,12 +27,15 @@ def project_titles(edition: Edition) -> dict[str, str]:
 
 
 def list_invalid_ballots(edition: Edition, *, page: int = 1, per_page: int = 50):
-    query = (
-        select(Ballot)
-        .where(Ballot.edition_id == edition.id, Ballot.reason.is_not(None))
-        .order_by(Ballot.ballot_id)
-    )
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    """Invalid ballots in natural order of their numbers (2 before 10, batch by batch)."""
+    from civic.pb.batches import natural_page
+
+    ids = db.session.execute(
+        select(Ballot.ballot_id, Ballot.id).where(
+            Ballot.edition_id == edition.id, Ballot.reason.is_not(None)
+        )
+    ).all()
+    return natural_page(ids, Ballot, page=page, per_page=per_page)
 
 
 EXPORT_FORMATS = ("csv", "xlsx", "json", "pb", "pdf")
@@ -169,15 +172,7 @@ def export_pabulib(edition: Edition) -> str:
 
 def protocol_data(edition: Edition) -> dict:
     """Everything the protocol PDF shows, as plain data (the PDF module stays pure)."""
-    from civic.auth.models import User
-
     result = _require_result(edition)
-    members = list(
-        db.session.scalars(
-            select(User).where(User.is_active.is_(True)).order_by(User.full_name, User.login)
-        )
-    )
-    commission = [u.full_name or u.login for u in members if "commission" in u.roles]
     return {
         "council": current_app.config.get("COUNCIL_NAME", ""),
         "edition": {
@@ -198,5 +193,7 @@ def protocol_data(edition: Edition) -> dict:
             for c in edition.categories
         ],
         "result": result,
-        "commission": commission,
+        "commission": list(edition.commission or ()),
+        "protocol_number": edition.protocol_number or "",
+        "protocol_on": edition.protocol_on or edition.counted_on,
     }

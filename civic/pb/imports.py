@@ -17,7 +17,7 @@ from fractions import Fraction
 from flask import current_app
 from sqlalchemy import insert, select
 
-from civic import personal_data
+from civic import kyiv, personal_data
 from civic.audit.services import record_event
 from civic.extensions import db
 from civic.gc_pause import gc_paused
@@ -57,7 +57,8 @@ def _refuse_known_file(edition: Edition, kind: str, digest: str, filename: str) 
     )
     if known is not None:
         raise PbError(
-            f"Файл «{filename}» уже імпортовано {known.imported_at:%d.%m.%Y %H:%M} UTC "
+            f"Файл «{filename}» уже імпортовано {kyiv.local(known.imported_at):%d.%m.%Y о %H:%M} "
+            "(за київським часом) "
             f"(як «{known.filename}»): той самий вміст не враховується двічі."
         )
 

@@ -24,7 +24,14 @@ from civic.gc_pause import gc_paused
 from civic.pb import ballots as judging
 from civic.pb import counting
 from civic.pb.edition import Category as CategoryConfig
-from civic.pb.edition import EditionConfig, EditionError, dump_edition, parse_edition
+from civic.pb.edition import (
+    EditionConfig,
+    EditionError,
+    Member,
+    dump_edition,
+    parse_edition,
+    protocol_settings_only,
+)
 from civic.pb.models import (
     CLOSED,
     COUNTED,
@@ -109,6 +116,9 @@ def config_of(edition: Edition) -> EditionConfig:
         budget_year=edition.budget_year,
         lot_order=tuple(edition.lot_order or ()),
         require_identity=edition.require_identity,
+        commission=tuple(Member(**m) for m in edition.commission or ()),
+        protocol_number=edition.protocol_number or "",
+        protocol_on=edition.protocol_on,
     )
 
 
@@ -150,7 +160,9 @@ def save_edition(text: str, *, actor=None, expected_slug: str | None = None) -> 
         db.session.add(edition)
     else:
         assert_open(edition)
-        if count_ballots(edition) or count_entries(edition):
+        # Who signs the protocol may change until the count is closed; the counting rules not.
+        changes_rules = not protocol_settings_only(config_of(edition), config)
+        if changes_rules and (count_ballots(edition) or count_entries(edition)):
             raise PbError(
                 f"Видання «{config.slug}» уже має бюлетені: налаштування підрахунку змінювати "
                 "не можна."
@@ -181,6 +193,9 @@ def _apply_config(edition: Edition, config: EditionConfig, text: str) -> None:
     edition.leftover = config.leftover
     edition.lot_order = list(config.lot_order)
     edition.require_identity = config.require_identity
+    edition.commission = [dict(vars(m)) for m in config.commission]
+    edition.protocol_number = config.protocol_number
+    edition.protocol_on = config.protocol_on
     edition.config_toml = text
     existing = {c.code: c for c in edition.categories}
     keep = []

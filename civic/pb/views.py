@@ -23,15 +23,25 @@ from civic.audit.services import record_event
 from civic.auth.permissions import role_required
 from civic.charts import Bar, bar_chart
 from civic.extensions import db
+from civic.formatting import agree
 from civic.pb import double_entry, exports, imports, services
 from civic.pb.ballots import REASON_TITLES
+from civic.pb.batches import count_batch_entries
 from civic.pb.counting import WHAT_IF_RULES
+from civic.pb.edition_form import EditionSettingsForm, explain, form_data, form_toml
 from civic.pb.forms import ActionForm, EditionForm, EntryForm, ReopenForm, ResolveForm, UploadForm
 from civic.pb.models import Discrepancy
 from civic.pb.services import PbError
 from civic.tabular import parse_date
 
 bp = Blueprint("pb", __name__)
+
+
+@bp.app_template_filter("uk_plural")
+def uk_plural(n: int, one: str, few: str, many: str) -> str:
+    """``{{ 3|uk_plural("бланк", "бланки", "бланків") }}`` → «3 бланки»."""
+    return agree(n, (one, few, many))
+
 
 EXPORT_TYPES = {
     "csv": ("text/csv; charset=utf-8", "csv"),
@@ -122,21 +132,41 @@ def _file(edition, fmt: str) -> Response:
 # ---------------------------------------------------------------- staff
 
 
+def _save_settings(expected_slug: str | None = None):
+    """Save the settings posted by either form on the page (inside :func:`web.transaction`):
+    the edition, or None and the two forms to show again."""
+    toml_form, settings = EditionForm(), EditionSettingsForm()
+    if request.method != "POST":
+        return None, toml_form, settings
+    by_toml = "config" in request.form or "toml_file" in request.files
+    # catch: a TOML file not in UTF-8 (``EditionForm.text``) is said like a refusal.
+    with web.attempt(quiet=not by_toml, catch=(ValueError,)) as attempt:
+        if by_toml and toml_form.validate_on_submit():
+            text = toml_form.text()
+        elif not by_toml and not settings.adding() and settings.validate_on_submit():
+            text = form_toml(settings)
+        else:
+            return None, toml_form, settings
+        edition = services.save_edition(text, actor=current_user, expected_slug=expected_slug)
+        return edition, toml_form, settings
+    if not by_toml and attempt.error is not None:  # above the form, in the words of its labels
+        settings.form_errors.append(explain(str(attempt.error), settings))
+    return None, toml_form, settings
+
+
 @bp.route("/staff/pb/", methods=["GET", "POST"])
 @role_required("commission")
 @web.transaction
 def staff_editions():
-    form = EditionForm()
-    with web.attempt() as attempt:
-        if form.validate_on_submit():
-            edition = services.save_edition(form.config.data, actor=current_user)
-            flash(f"Видання «{edition.slug}» створено.", "success")
-            return redirect(url_for("pb.staff_edition", slug=edition.slug))
+    edition, toml_form, settings = _save_settings()
+    if edition is not None:
+        flash(f"Видання «{edition.slug}» створено.", "success")
+        return redirect(url_for("pb.staff_edition", slug=edition.slug))
     return render_template(
         "pb/staff_editions.html",
         editions=services.list_editions(),
-        form=form,
-        problems=attempt.problems,
+        form=toml_form,
+        settings=settings,
         count_ballots=services.count_ballots,
     )
 
@@ -163,15 +193,23 @@ def staff_edition(slug: str):
 @web.transaction
 def staff_settings(slug: str):
     edition = _staff_edition(slug)
-    form = EditionForm()
+    saved, toml_form, settings = _save_settings(expected_slug=slug)
+    if saved is not None:
+        flash("Налаштування збережено.", "success")
+        return redirect(url_for("pb.staff_edition", slug=slug))
     if request.method == "GET":
-        form.config.data = services.edition_toml(edition)
-    elif form.validate_on_submit():
-        with web.attempt():
-            services.save_edition(form.config.data, actor=current_user, expected_slug=slug)
-            flash("Налаштування збережено.", "success")
-            return redirect(url_for("pb.staff_edition", slug=slug))
-    return render_template("pb/staff_settings.html", edition=edition, form=form)
+        settings = EditionSettingsForm(data=form_data(services.config_of(edition)))
+    return render_template(
+        "pb/staff_settings.html", edition=edition, form=toml_form, settings=settings
+    )
+
+
+@bp.route("/staff/pb/<slug>/settings.toml")
+@role_required("commission")
+def staff_settings_toml(slug: str):
+    edition = _staff_edition(slug)
+    text = services.edition_toml(edition)
+    return web.download(text.encode(), f"{edition.slug}.toml", "application/toml; charset=utf-8")
 
 
 @bp.route("/staff/pb/<slug>/projects", methods=["GET", "POST"])
@@ -265,7 +303,10 @@ def staff_entry(slug: str):
                         cast_on=form.cast_on.data or "",
                     )
                 )
-    return render_template("pb/staff_entry.html", edition=edition, form=form)
+    mine, forms = count_batch_entries(edition, (form.batch.data or "").strip(), current_user)
+    return render_template(
+        "pb/staff_entry.html", edition=edition, form=form, typed_by_me=mine, batch_forms=forms
+    )
 
 
 @bp.route("/staff/pb/<slug>/discrepancies")

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from civic import kyiv, web
+from civic.audit.history import sentences_of
 from civic.audit.models import AuditEvent
 from civic.audit.services import record_event
 from civic.auth.permissions import role_required
@@ -67,13 +68,14 @@ def queue():
     )
 
 
-def _history(petition: Petition) -> list[AuditEvent]:
-    return list(
+def _history(petition: Petition) -> list:
+    """The petition's audit events as sentences (the same rows as the audit log)."""
+    return sentences_of(
         db.session.scalars(
             select(AuditEvent)
             .where(AuditEvent.object_type == "petition", AuditEvent.object_id == str(petition.id))
             .order_by(AuditEvent.id)
-        )
+        ).all()
     )
 
 

@@ -37,7 +37,7 @@ from civic.reports.sentences import (
     PetitionStats,
     enterprises_sentence,
     join_list,
-    pb_sentence,
+    pb_sentences,
     petitions_sentence,
     quote,
     squash,
@@ -147,15 +147,20 @@ class MonthlyReport:
         signer_position: str | None = None,
         signer_name: str | None = None,
         added: Sequence[str] = (),
+        order: Sequence[int] | None = None,
     ) -> MonthlyReport:
         """The report with its paragraphs' texts replaced; an emptied paragraph is dropped and
-        each non-empty text of ``added`` becomes a new paragraph at the end."""
+        each non-empty text of ``added`` becomes a new paragraph at the end. ``order`` (a
+        permutation of the paragraphs' positions) moves them."""
         if len(texts) != len(self.paragraphs):
             raise ValueError("one text per paragraph expected")
+        positions = list(range(len(texts))) if order is None else list(order)
+        if sorted(positions) != list(range(len(texts))):
+            raise ValueError("order must be a permutation of the paragraphs")
         paragraphs = [
-            ReportParagraph(p.key, squash(t))
-            for p, t in zip(self.paragraphs, texts, strict=True)
-            if t.strip()
+            ReportParagraph(self.paragraphs[i].key, squash(texts[i]))
+            for i in positions
+            if texts[i].strip()
         ]
         taken = {p.key for p in paragraphs}
         for text in added:
@@ -279,7 +284,7 @@ def build_monthly_report(
             by_type.setdefault(item.type_code, []).append(item)
     modules = {
         "petitions": petitions_sentence(stats.petitions, settings.refusal_labels),
-        "pb": " ".join(pb_sentence(e, settings.pb_reason_labels) for e in stats.pb_editions or ()),
+        "pb": pb_sentences(stats.pb_editions or (), settings.pb_reason_labels),
         "enterprises": enterprises_sentence(stats.enterprises),
     }
     values = {

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -217,14 +218,39 @@ def petitions_sentence(stats: PetitionStats | None, labels: Mapping[str, str]) -
     return sentence
 
 
-def pb_sentence(edition: PbEdition, labels: Mapping[str, str] | None = None) -> str:
-    """«Посадові особи відділу провели підрахунок голосів за проєкти громадського бюджету на
-    2021 рік: опрацьовано …» — the seed's sentence with the count's numbers."""
-    subject = (
-        f"громадського бюджету на {edition.budget_year} рік"
-        if edition.budget_year
-        else f"громадського бюджету «{edition.title}»"
+def pb_sentences(editions: Sequence[PbEdition], labels: Mapping[str, str] | None = None) -> str:
+    """One :func:`pb_sentence` per edition; an edition whose year another one shares is named
+    by its title (and its code, if the titles are the same too), so no two sentences are alike."""
+    years = Counter(e.budget_year for e in editions)
+    titles = Counter(e.title for e in editions)
+    return " ".join(
+        pb_sentence(
+            e,
+            labels,
+            name=(e.budget_year is None or years[e.budget_year] > 1),
+            code=titles[e.title] > 1,
+        )
+        for e in editions
     )
+
+
+def pb_sentence(
+    edition: PbEdition,
+    labels: Mapping[str, str] | None = None,
+    *,
+    name: bool = False,
+    code: bool = False,
+) -> str:
+    """«Посадові особи відділу провели підрахунок голосів за проєкти громадського бюджету на
+    2021 рік: опрацьовано …» — the seed's sentence with the count's numbers; ``name`` adds the
+    edition's title, ``code`` its code."""
+    named = f"«{edition.title}»" + (f" ({edition.slug})" if code else "")
+    if edition.budget_year and not name:
+        subject = f"громадського бюджету на {edition.budget_year} рік"
+    elif edition.budget_year:
+        subject = f"громадського бюджету на {edition.budget_year} рік — {named}"
+    else:
+        subject = f"громадського бюджету {named}"
     sentence = f"Посадові особи відділу провели підрахунок голосів за проєкти {subject}"
     details = []
     if edition.received:

@@ -103,6 +103,7 @@ def update_draft(
     signer_name: str,
     expected_version: int | None = None,
     added: list[str] | None = None,
+    order: list[int] | None = None,
     actor=None,
 ) -> ReportVersion:
     if version.is_final:
@@ -117,6 +118,7 @@ def update_draft(
         signer_position=signer_position,
         signer_name=signer_name,
         added=added or (),
+        order=order,
     )
     if not report.title:
         raise ReportError("Заголовок звіту не може бути порожнім.")

@@ -26,6 +26,7 @@ from civic.kyiv import KyivTimeError, month_days, parse_month
 from civic.reports import journal as activity_journal
 from civic.reports import occasion_calendar, services
 from civic.reports import versions as report_versions
+from civic.reports.editor import moved_to, paragraph_label, paragraph_order
 from civic.reports.forms import (
     ActionForm,
     DraftForm,
@@ -272,10 +273,13 @@ def edit(version_id: int):
                 signer_name=form.signer_name.data or "",
                 expected_version=int(form.version.data or 0) or None,
                 added=request.form.getlist("paragraph_new"),
+                order=paragraph_order(len(texts), request.form.get("move", "")),
                 actor=current_user,
             )
-            flash("Зміни збережено.", "success")
-            return redirect(url_for("reports.edit", version_id=version.id))
+            moved = request.form.get("move", "")
+            flash("Абзац переміщено; зміни збережено." if moved else "Зміни збережено.", "success")
+            anchor = f"paragraph-{moved_to(len(texts), moved) + 1}" if moved else None
+            return redirect(url_for("reports.edit", version_id=version.id, _anchor=anchor))
         status = 409
     elif request.method == "POST":
         status = 400
@@ -286,6 +290,7 @@ def edit(version_id: int):
         report=report,
         finalise_form=ActionForm(version=str(version.version_id)),
         month_label=uk_month(version.month_on),
+        paragraph_label=paragraph_label,
     ), status
 
 

@@ -97,11 +97,14 @@ def test_double_entry_discrepancy_close_and_protocol(live_app, live_server, page
     expect(page.get_by_text(re.compile(r"Підраховано: дійсних 1 з 1"))).to_be_visible()
 
     page.get_by_label(re.compile("Дата підрахунку")).fill("23.11.2020")
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
     page.get_by_role("button", name="Закрити підрахунок").click()
     page.wait_for_url(f"{base}/staff/pb/{SLUG}")
     expect(
         page.get_by_text("Підрахунок закрито; протокол доступний для завантаження.")
     ).to_be_visible()
+    assert questions and questions[0].startswith("Закрити підрахунок")
 
     with page.expect_download() as info:
         page.get_by_role("link", name="pdf", exact=True).click()

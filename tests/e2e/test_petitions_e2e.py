@@ -85,6 +85,7 @@ def test_citizen_submits_and_moderator_publishes(live, chromium):
     page.get_by_role("button", name="Увійти").click()
     page.goto(f"{url}/staff/petitions")
     page.get_by_role("link", name="Встановити світлофор біля школи № 7").click()
+    page.once("dialog", lambda dialog: dialog.accept())  # «Оприлюднити петицію № …?»
     page.get_by_role("button", name="Оприлюднити").click()
     expect(page.get_by_text("Петицію оприлюднено; збір підписів розпочато.")).to_be_visible()
     page.goto(f"{url}/petitions")

@@ -43,6 +43,11 @@ def test_head_drafts_edits_and_finalises_the_report(report_server, page):
     page.fill("#paragraph-1", "Абзац, змінений у браузері.")
     page.click("text=Зберегти зміни")
     expect(page.locator("#paragraph-1")).to_have_value("Абзац, змінений у браузері.")
+    page.once("dialog", lambda dialog: dialog.accept())  # «Затвердити версію 1? …»
     page.click("text=Затвердити версію 1")
     expect(page.locator("body")).to_contain_text("затверджено")
-    expect(page.locator("code.details").first).to_have_text(re.compile(r"\S"))
+    # The PDF's SHA-256 in short, the full value behind the copy button.
+    expect(page.locator(".digest code").first).to_have_text(re.compile(r"^[0-9a-f]{12}…$"))
+    assert re.fullmatch(
+        r"[0-9a-f]{64}", page.locator("[data-copy]").first.get_attribute("data-copy")
+    )

@@ -244,7 +244,9 @@ def test_upload_ballots_and_projects_and_tally_and_close(client, app, create_use
     )
     assert "Бюлетенів імпортовано: 6" in upload.get_data(as_text=True)
     settings = client.post(
-        f"/staff/pb/{SLUG}/settings", data={"config": toml}, follow_redirects=True
+        f"/staff/pb/{SLUG}/settings",
+        data={"config": toml.replace("min_age = 16", "min_age = 18")},
+        follow_redirects=True,
     )
     assert "уже має бюлетені" in settings.get_data(as_text=True)
     tally = client.post(f"/staff/pb/{SLUG}/tally", data={"on": "23.11.2020"}, follow_redirects=True)

@@ -313,3 +313,19 @@ def test_default_template_never_leaves_placeholders_and_counts_agree(rows):
         if totals.get(code) and any(e.title.strip() for e in entries if e.type_code == code):
             assert f"{group_digits(totals[code])} " in body
     assert not report.warnings
+
+
+def test_two_editions_of_one_year_are_each_named_and_never_read_alike():
+    first = PB_2021["editions"][0]
+    school = {**first, "slug": "sb-2021", "title": "Шкільний громадський бюджет на 2021 рік"}
+    twin = {**first, "slug": "gb-2021-2"}
+    stats = ModuleStats.from_dicts(
+        petitions=None, pb={"editions": [first, school, twin]}, enterprises=None
+    )
+    text = _report(stats).text()
+    sentences = [s for s in re.split(r"(?<=\.) ", text) if "підрахунок голосів" in s]
+    assert len(sentences) == 3 and len(set(sentences)) == 3
+    assert "на 2021 рік — «Шкільний громадський бюджет на 2021 рік»:" in text
+    assert "на 2021 рік — «Громадський бюджет Ніжина на 2021 рік» (gb-2021-2):" in text
+    alone = ModuleStats.from_dicts(petitions=None, pb={"editions": [school]}, enterprises=None)
+    assert "громадського бюджету на 2021 рік: опрацьовано" in _report(alone).text()
