@@ -4,6 +4,7 @@ import re
 import unicodedata
 
 from wtforms import (
+    BooleanField,
     DateField,
     HiddenField,
     IntegerField,
@@ -117,6 +118,7 @@ class SignForm(Form):
             ),
         ],
     )
+    notify_on_answer = BooleanField("Повідомити мене, коли петиція отримає відповідь")
 
 
 class VersionedForm(Form):

@@ -715,7 +715,35 @@ def record_answer(
         f"{_url(f'/petitions/{petition.id}')}\n",
         "petition.answered",
     )
+    _notify_signers(petition)
     return petition
+
+
+def _notify_signers(petition: Petition) -> None:
+    """Mail the answer to every confirmed, still valid signer who asked for it at signing."""
+    addresses = db.session.scalars(
+        select(Signature.email)
+        .where(
+            Signature.petition_id == petition.id,
+            Signature.notify_on_answer.is_(True),
+            Signature.confirmed_at.is_not(None),
+            Signature.invalidated_at.is_(None),
+            Signature.email.is_not(None),
+        )
+        .order_by(Signature.id)
+    )
+    for address in addresses:
+        send_mail(
+            address,
+            f"Відповідь на петицію № {petition.id}, яку ви підписали",
+            "Добрий день!\n\n"
+            f"На електронну петицію № {petition.id} «{petition.title}», яку ви підписали, "
+            f"надано відповідь ({ANSWER_OUTCOMES[petition.answer_outcome]}):\n\n"
+            f"{petition.answer_text}\n\n{_url(f'/petitions/{petition.id}')}\n\n"
+            "Ви отримали цей лист, бо під час підписання попросили повідомити вас про "
+            "відповідь.\n",
+            category="petition.answered_signer",
+        )
 
 
 def archive_petition(petition: Petition, *, actor, version: int | None, today: dt.date) -> Petition:
@@ -732,12 +760,19 @@ def archive_petition(petition: Petition, *, actor, version: int | None, today: d
 
 
 def sign_petition(
-    petition: Petition, full_name: str, email: str, *, ip: str | None, now: dt.datetime
+    petition: Petition,
+    full_name: str,
+    email: str,
+    *,
+    ip: str | None,
+    now: dt.datetime,
+    notify_on_answer: bool = False,
 ) -> Signature:
     """Record an unconfirmed signature and mail its confirmation link.
 
     One signature per normalised e-mail per petition is enforced by a unique constraint; a
-    second unconfirmed attempt gets a fresh link, a confirmed one is refused.
+    second unconfirmed attempt gets a fresh link (and the latest answer-mail choice), a
+    confirmed one is refused.
     """
     today = kyiv_date(now)
     if not lifecycle.can_sign(petition.state_enum, petition.collection_ends_on, today):
@@ -763,6 +798,7 @@ def sign_petition(
             created_at=now,
             token_hash=token_hash,
             confirmation_mailed_at=now,
+            notify_on_answer=notify_on_answer,
         )
         try:
             with db.session.begin_nested():
@@ -779,6 +815,7 @@ def sign_petition(
             raise PetitionError("З цієї адреси петицію вже підписано.", "email")
         signature = existing
         _renew_confirmation(signature, full_name.strip(), token_hash, now=now)
+        signature.notify_on_answer = notify_on_answer
     _mail_confirmation_link(signature, petition, raw)
     return signature
 
@@ -1299,7 +1336,7 @@ def purge_personal_data(*, today: dt.date, actor=None) -> tuple[int, int]:
         result = db.session.execute(
             update(Signature)
             .where(Signature.petition_id == petition.id)
-            .values(email=None, token_hash=None, ip=None)
+            .values(email=None, token_hash=None, ip=None, notify_on_answer=False)
             .execution_options(synchronize_session=False)
         )
         signatures += result.rowcount or 0

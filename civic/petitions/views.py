@@ -237,6 +237,7 @@ def sign(petition_id: int):
                 form.email.data,
                 ip=request.remote_addr,
                 now=utcnow(),
+                notify_on_answer=bool(form.notify_on_answer.data),
             )
         except services.PetitionError as exc:
             db.session.rollback()
