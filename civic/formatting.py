@@ -75,6 +75,14 @@ def uk_month_name(month: int, case: str = "nominative") -> str:
     return uk_month(dt.date(2000, month, 1), case).rsplit(" ", 1)[0]
 
 
+def uk_plural(n, one: str, few: str, many: str) -> str:
+    """``84|uk_plural("значення", "значення", "значень")`` → ``84 значення``: the number and
+    the noun form it takes (the one rule of ``civic.reports.plural``)."""
+    from civic.reports.plural import agree
+
+    return agree(int(n or 0), (one, few, many))
+
+
 def init_app(app) -> None:
     app.jinja_env.filters.update(
         uk_number=uk_number,
@@ -83,4 +91,5 @@ def init_app(app) -> None:
         uk_datetime=uk_datetime,
         uk_date_long=uk_date_long,
         uk_month=uk_month,
+        uk_plural=uk_plural,
     )

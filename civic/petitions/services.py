@@ -316,7 +316,7 @@ def submit_petition(
     send_mail(
         petition.author_email,
         f"Підтвердьте петицію № {petition.id}",
-        f"Шановний(а) {petition.author_name}!\n\n"
+        f"Добрий день, {petition.author_name}!\n\n"
         f"Ви подали електронну петицію «{petition.title}».\n"
         f"Щоб надіслати її на модерацію, відкрийте посилання і натисніть «Підтвердити»:\n"
         f"{_url(f'/petitions/author/{raw}')}\n\n"
