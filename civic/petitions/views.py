@@ -79,14 +79,19 @@ def index():
     if status not in {s.value for s in PUBLIC_FILTERS}:
         status = None
     q = (request.args.get("q") or "").strip()[:200] or None
+    sort = request.args.get("sort")
+    sort = sort if sort in services.PUBLIC_SORTS else "newest"
     page = services.list_public(
-        today=today, status=status, q=q, page=request.args.get("page", 1, type=int)
+        today=today, status=status, q=q, sort=sort, page=request.args.get("page", 1, type=int)
     )
     return render_template(
         "petitions/index.html",
         page=page,
         status=status,
         q=q,
+        sort=sort,
+        sorts=services.PUBLIC_SORTS,
+        days_left=lambda p: lifecycle.days_left(p.collection_ends_on, today),
         filters=PUBLIC_FILTERS,
         labels=lifecycle.STATE_LABELS,
         state_of=lambda p: services.effective_state(p, today),
