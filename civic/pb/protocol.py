@@ -12,18 +12,13 @@ from reportlab.lib.units import cm
 from reportlab.platypus import Spacer
 
 from civic.pb.ballots import REASON_TITLES
+from civic.pb.rule_names import rule_name
 from civic.pdf import build_pdf, paragraph, signature_block, styles, table
 
 TIE_BREAK_TITLES = {
     "earlier_submission": "вище місце отримує раніше поданий проєкт, далі — за кодом",
     "cheaper": "вище місце отримує дешевший проєкт, далі — за кодом",
     "lot": "порядок визначено жеребкуванням (записаним у налаштуваннях), далі — за кодом",
-}
-RULE_TITLES = {
-    "greedy": "проєкти фінансуються за кількістю голосів, поки вистачає коштів категорії; "
-    "проєкт, що не вміщується, пропускається",
-    "greedy-no-skip": "проєкти фінансуються за кількістю голосів; підрахунок у категорії "
-    "зупиняється на першому проєкті, що не вміщується",
 }
 CHANNEL_TITLES = {"paper": "паперові бланки", "online": "онлайн"}
 
@@ -86,9 +81,8 @@ def build_protocol(data: dict) -> bytes:
     story.append(table(reason_rows, [12 * cm, 3 * cm], numeric_columns=(1,)))
 
     story.append(paragraph("2. Результати за категоріями", st.heading))
-    story.append(
-        paragraph(f"Правило: {RULE_TITLES.get(edition['rule'], edition['rule'])}.", st.body)
-    )
+    rule = rule_name(edition["rule"])
+    story.append(paragraph(f"Правило підрахунку: «{rule.title}». {rule.explanation}", st.body))
     if edition["min_votes"]:
         story.append(
             paragraph(

@@ -21,13 +21,13 @@ from sqlalchemy.orm.exc import StaleDataError
 from civic import database, kyiv, web
 from civic.audit.services import record_event
 from civic.auth.permissions import role_required
-from civic.charts import Bar, bar_chart
+from civic.charts import Bar, fluid_bar_chart
 from civic.extensions import db
 from civic.pb import services
 from civic.pb.ballots import REASON_TITLES
-from civic.pb.counting import WHAT_IF_RULES
 from civic.pb.forms import ActionForm, EditionForm, EntryForm, ReopenForm, ResolveForm, UploadForm
 from civic.pb.models import Discrepancy
+from civic.pb.rule_names import rule_name
 from civic.pb.services import PbError
 from civic.tabular import parse_date
 
@@ -58,12 +58,8 @@ def _staff_edition(slug: str):
 
 def _chart(result: dict) -> str:
     bars = [Bar(f"{p['code']} {p['title']}", p["votes"], p["selected"]) for p in result["projects"]]
-    return bar_chart(
-        bars,
-        title="Голоси за проєкти (зелені — фінансуються)",
-        chart_id="pb-votes",
-        width=860,
-        label_width=340,
+    return fluid_bar_chart(
+        bars, title="Голоси за проєкти (зелені — фінансуються)", chart_id="pb-votes"
     )
 
 
@@ -94,7 +90,7 @@ def results(slug: str):
         chart=_chart(result),
         reasons=REASON_TITLES,
         money=Decimal,
-        what_if_titles=WHAT_IF_RULES,
+        rule_name=rule_name,
     )
 
 
