@@ -8,13 +8,14 @@ from wtforms import (
     DateField,
     HiddenField,
     IntegerField,
-    SelectField,
+    RadioField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
+    InputRequired,
     Length,
     Optional,
     Regexp,
@@ -131,7 +132,13 @@ class CorrectForm(VersionedForm):
 
 
 class RefuseForm(VersionedForm):
-    reason = SelectField("Підстава відмови", validators=[_required("Оберіть підставу.")])
+    # Radio buttons, not a list: each reason is read whole (title, law, what the public sees).
+    # The service checks the code against the catalogue.
+    reason = RadioField(
+        "Підстава відмови",
+        validators=[InputRequired("Оберіть підставу відмови.")],
+        validate_choice=False,
+    )
     explanation = TextAreaField(
         "Пояснення модератора",
         validators=[Optional(), Length(max=5000, message="Не більше 5000 символів."), no_markup],
@@ -161,8 +168,12 @@ class ConsiderationForm(VersionedForm):
 
 
 class AnswerForm(VersionedForm):
-    outcome = SelectField(
-        "Результат", choices=[SelectChoice(k, v) for k, v in ANSWER_OUTCOMES.items()]
+    # Nothing is chosen in advance: the moderator picks the outcome (the service checks it).
+    outcome = RadioField(
+        "Результат розгляду",
+        choices=[SelectChoice(k, v) for k, v in ANSWER_OUTCOMES.items()],
+        validators=[InputRequired("Оберіть результат розгляду.")],
+        validate_choice=False,
     )
     text = TextAreaField(
         "Текст відповіді",

@@ -20,15 +20,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from civic.audit.models import AuditEvent
 from civic.audit.services import record_event
 from civic.database import KYIV, paginate_rows, utcnow
 from civic.extensions import db
+from civic.formatting import short_name
 from civic.mail import services as mail_services
 from civic.mail.services import send_mail
 from civic.petitions import lifecycle, screening, signing
 from civic.petitions.lifecycle import Action, State
 from civic.petitions.models import Invalidation, Petition, RefusalReasonRow, Signature
-from civic.workcalendar.services import get_calendar
+from civic.workcalendar.services import calendar_changed, get_calendar
 
 log = logging.getLogger(__name__)
 
@@ -403,7 +405,9 @@ def open_for_moderation(petition: Petition, user, *, now: dt.datetime) -> LockIn
     )
     if fresh and petition.locked_by_id not in (None, user.id):
         holder = petition.locked_by
-        return LockInfo(holder.full_name or holder.login if holder else "інший модератор")
+        return LockInfo(
+            short_name(holder.full_name) or holder.login if holder else "інший модератор"
+        )
     db.session.execute(
         update(Petition)
         .where(Petition.id == petition.id)
@@ -411,6 +415,88 @@ def open_for_moderation(petition: Petition, user, *, now: dt.datetime) -> LockIn
         .execution_options(synchronize_session=False)
     )
     return LockInfo(None)
+
+
+def _moderation_started_on(petition: Petition) -> dt.date | None:
+    """The day the 2-working-day clock started: confirmation, or the latest restoration."""
+    restored = db.session.scalar(
+        select(AuditEvent.created_at)
+        .where(
+            AuditEvent.object_type == "petition",
+            AuditEvent.object_id == str(petition.id),
+            AuditEvent.action == "petition.restored",
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    )
+    return kyiv_date(restored) if restored is not None else petition.confirmed_on
+
+
+@calendar_changed.connect
+def recompute_deadlines(_sender=None, **_) -> int:
+    """After a day off (or a working day, a martial-law period) is declared or removed, the
+    open clocks follow the calendar in force: a moderation deadline counts its 2 working days
+    and an answer deadline its 10 again from their start. Returns how many moved (flushes)."""
+    calendar = get_calendar()
+    moderation = [s.value for s in lifecycle.IN_MODERATION]
+    open_clocks = db.session.scalars(
+        select(Petition).where(
+            or_(
+                Petition.state.in_(moderation) & Petition.moderation_due_on.is_not(None),
+                (Petition.state == State.CONSIDERATION.value)
+                & Petition.consideration_started_on.is_not(None),
+            ),
+            or_(Petition.calendar_version.is_(None), Petition.calendar_version != calendar.version),
+        )
+    )
+    moved = 0
+    for petition in open_clocks:
+        if petition.state in moderation:
+            start = _moderation_started_on(petition)
+            field = "moderation_due_on"
+            due = lifecycle.moderation_due_on(calendar, start) if start else None
+        else:
+            field = "answer_due_on"
+            due = lifecycle.answer_due_on(calendar, petition.consideration_started_on)
+        petition.calendar_version = calendar.version
+        old = getattr(petition, field)
+        if due is not None and due != old:
+            setattr(petition, field, due)
+            _audit(
+                "deadline_moved",
+                petition,
+                deadline=field,
+                old=old,
+                new=due,
+                calendar=calendar.version,
+            )
+            moved += 1
+    db.session.flush()
+    return moved
+
+
+def leave_moderation(petition: Petition, user) -> bool:
+    """The moderator closed the petition's page: their soft lock goes (another's stays).
+
+    A plain UPDATE like the lock itself, so the optimistic version does not move. True if a
+    lock was released.
+    """
+    result = db.session.execute(
+        update(Petition)
+        .where(Petition.id == petition.id, Petition.locked_by_id == user.id)
+        .values(locked_by_id=None, locked_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)
+
+
+def lock_holder(petition: Petition, *, now: dt.datetime) -> str | None:
+    """Who is working on the petition now (a lock younger than LOCK_MINUTES), for lists."""
+    if petition.locked_at is None or petition.locked_by is None:
+        return None
+    if now - petition.locked_at >= dt.timedelta(minutes=LOCK_MINUTES):
+        return None
+    return short_name(petition.locked_by.full_name) or petition.locked_by.login
 
 
 def moderation_queue(today: dt.date) -> dict[str, list[Petition]]:

@@ -344,6 +344,8 @@ def queue():
         today=today,
         q=q,
         found=found,
+        holder=lambda p: services.lock_holder(p, now=utcnow()),
+        overdue=lambda due: lifecycle.days_overdue(due, today),
     )
 
 
@@ -359,12 +361,13 @@ def _history(petition: Petition) -> list[AuditEvent]:
 
 def _refuse_form(petition: Petition, formdata=None) -> RefuseForm:
     form = RefuseForm(formdata=formdata)
-    form.reason.choices = [SelectChoice("", "— оберіть —")] + [
+    form.reason.choices = [
         SelectChoice(
             r.code,
             f"{r.title} ({r.legal_basis})"
             + (" · приховує текст" if r.is_hidden else "")
-            + (" · потрібен другий модератор" if r.needs_second_moderator else ""),
+            + (" · потрібен другий модератор" if r.needs_second_moderator else "")
+            + f". Громадяни побачать: «{r.public_explanation}»",
         )
         for r in services.list_refusal_reasons()
     ]
@@ -405,6 +408,7 @@ def staff_detail(petition_id: int):
         today=today,
         outcomes=services.ANSWER_OUTCOMES,
         invalidations=services.pending_invalidations(petition),
+        lock_minutes=services.LOCK_MINUTES,
     )
 
 
@@ -430,6 +434,15 @@ def _run(petition_id: int, action, form_class=VersionedForm, success: str = "З�
     else:
         flash(success, "success")
     return redirect(url_for("petitions.staff_detail", petition_id=petition_id))
+
+
+@bp.route("/staff/petitions/<int:petition_id>/leave", methods=["POST"])
+@role_required(MODERATOR)
+def leave(petition_id: int):
+    """«Закрити» (and the page's unload beacon): the moderator's soft lock goes at once."""
+    services.leave_moderation(_petition_or_404(petition_id), current_user)
+    db.session.commit()
+    return redirect(url_for("petitions.queue"))
 
 
 @bp.route("/staff/petitions/<int:petition_id>/publish", methods=["POST"])
