@@ -36,6 +36,7 @@ from civic.enterprises.indicators import SPEC_BY_KEY, net_result
 from civic.enterprises.statements import REPORTING_TYPES, EnterpriseEntry, check_edrpou
 from civic.extensions import db
 from civic.formatting import uk_number
+from civic.reports.plural import agree
 from civic.tabular import TabularError, write_csv
 from civic.web import download
 
@@ -692,7 +693,10 @@ def staff_catalogue():
                     actor=_actor(),
                 )
                 db.session.commit()
-                flash(f"Базовий каталог збережено: {count} рядків.", "success")
+                flash(
+                    f"Базовий каталог збережено: {agree(count, ('рядок', 'рядки', 'рядків'))}.",
+                    "success",
+                )
             return redirect(url_for("enterprises.staff_catalogue", form=form_key))
     stored = services.list_catalogue_lines(form_key, edition)
     edit_code = request.args.get("code")

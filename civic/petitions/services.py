@@ -30,6 +30,7 @@ from civic.mail.services import send_mail
 from civic.petitions import lifecycle, screening, signing
 from civic.petitions.lifecycle import Action, State
 from civic.petitions.models import Invalidation, Petition, RefusalReasonRow, Signature
+from civic.reports.plural import agree
 from civic.workcalendar.services import calendar_changed, get_calendar
 
 log = logging.getLogger(__name__)
@@ -237,6 +238,7 @@ def search_clause(q: str):
     return and_(*(Petition.search_text.like(f"%{word}%") for word in words[:10]))
 
 
+SIGNATURE = ("підпис", "підписи", "підписів")
 # The public list's orders: the query parameter ``sort`` → its label.
 PUBLIC_SORTS = {
     "newest": "спершу нові",
@@ -585,7 +587,7 @@ def publish_petition(petition: Petition, *, actor, version: int | None, today: d
         f"Петицію № {petition.id} оприлюднено",
         f"Вашу петицію «{petition.title}» оприлюднено {today:%d.%m.%Y}.\n"
         f"Збір підписів триває до {petition.collection_ends_on:%d.%m.%Y}; "
-        f"потрібно {petition.threshold} підписів.\n{_url(f'/petitions/{petition.id}')}\n",
+        f"потрібно {agree(petition.threshold, SIGNATURE)}.\n{_url(f'/petitions/{petition.id}')}\n",
         "petition.published",
     )
     return petition
@@ -1264,7 +1266,7 @@ def invalidate_signatures(
     pending = next(iter(pending_invalidations(petition)), None)
     if pending is not None:
         raise PetitionError(
-            f"Пропозиція анулювання № {pending.id} ({pending.count} підписів) ще чекає "
+            f"Пропозиція анулювання № {pending.id} ({agree(pending.count, SIGNATURE)}) ще чекає "
             "другого модератора: спершу її мають підтвердити або відхилити."
         )
     already, ever_counted = db.session.execute(

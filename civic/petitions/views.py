@@ -39,6 +39,7 @@ from civic.petitions.forms import (
 )
 from civic.petitions.lifecycle import State
 from civic.petitions.models import Petition
+from civic.reports.plural import agree
 from civic.web import download
 
 bp = Blueprint("petitions", __name__)
@@ -627,7 +628,7 @@ def invalidate(petition_id: int):
                 db.session.commit()
                 if record.status == services.PROPOSED:
                     flash(
-                        f"Анулювання {record.count} підписів більше, ніж може вирішити один "
+                        f"Анулювання {agree(record.count, ('підпису', 'підписів', 'підписів'))} більше, ніж може вирішити один "
                         "модератор: пропозицію записано, потрібне підтвердження іншого "
                         "модератора.",
                         "warning",

@@ -13,6 +13,7 @@ from civic.extensions import db
 from civic.files import write_output
 from civic.reports import services
 from civic.reports.monthly import MonthError, parse_month
+from civic.reports.plural import agree
 from civic.tabular import TabularError
 
 cli = AppGroup("report", help="Щомісячний звіт відділу: PDF, JSON, журнал діяльності.")
@@ -112,4 +113,4 @@ def journal_import(file: Path, type_code: str) -> None:
         sys.exit(1)
     db.session.commit()
     summary = ", ".join(f"{code}: {n}" for code, n in sorted(result.by_type.items()))
-    click.echo(f"Імпортовано {result.rows} записів ({summary}).")
+    click.echo(f"Імпортовано {agree(result.rows, ('запис', 'записи', 'записів'))} ({summary}).")

@@ -34,6 +34,7 @@ from civic.reports.forms import (
 from civic.reports.models import EntryType, JournalEntry, Occasion, ReportVersion
 from civic.reports.monthly import MonthError, month_bounds, month_name, parse_month
 from civic.reports.occasions import CATEGORIES, WEEKDAYS
+from civic.reports.plural import agree
 from civic.tabular import TabularError
 from civic.web import download
 
@@ -194,7 +195,10 @@ def journal_import():
             error = str(exc)
         else:
             db.session.commit()
-            flash(f"Імпортовано {result.rows} записів із «{result.filename}».", "success")
+            flash(
+                f"Імпортовано {agree(result.rows, ('запис', 'записи', 'записів'))} із «{result.filename}».",
+                "success",
+            )
             return redirect(url_for("reports.journal"))
     db.session.commit()
     return render_template("reports/import.html", form=form, error=error), (400 if error else 200)
