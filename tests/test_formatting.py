@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 
 from civic.formatting import (
+    short_name,
     uk_date,
     uk_date_long,
     uk_datetime,
@@ -128,3 +129,19 @@ def test_uk_plural_filter_agrees_the_noun(tmp_path, n, expected):
         days.render(n=n).split()[1]
         == {"one": "день", "few": "дні", "many": "днів"}[plural_category(n or 0)]
     )
+
+
+@pytest.mark.parametrize(
+    ("full", "short"),
+    [
+        ("Шевченко Марія Василівна", "Шевченко М. В."),
+        ("Шевченко Марія", "Шевченко М."),
+        ("Адміністратор системи", "Адміністратор системи"),
+        ("mod1", "mod1"),
+        ("", ""),
+        (None, ""),
+        ("Лук'яненко  Оксана   Миколаївна", "Лук'яненко О. М."),
+    ],
+)
+def test_short_name_names_a_colleague_without_gender(full, short):
+    assert short_name(full) == short
