@@ -34,7 +34,12 @@ def _drive_every_mail(moderator, today: dt.date) -> None:
     services.publish_petition(petition, actor=moderator, version=None, today=on)
     db.session.commit()
     refused, _ = services.submit_petition(
-        LONG_TITLE + " 2", TEXT, "Бондар Олег Іванович", "other@example.com", ip=None, now=at(on)
+        LONG_TITLE[:190] + " 2",
+        TEXT,
+        "Бондар Олег Іванович",
+        "other@example.com",
+        ip=None,
+        now=at(on),
     )
     services.confirm_petition(refused, now=at(on))
     services.refuse_petition(
