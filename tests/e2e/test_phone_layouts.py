@@ -7,17 +7,14 @@ really see, with real lengths of titles and tables.
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from civic import create_app
 from civic.extensions import db
 from civic.pb.rule_names import RULE_NAMES
 from civic.pb.services import list_public_editions
 from civic.petitions import lifecycle
 from civic.petitions.models import Petition
-from tests.support.browser import LiveServer
+from tests.support.browser import LiveServer, make_live_app
 
 pytestmark = pytest.mark.e2e
 
@@ -34,20 +31,8 @@ INTERNAL_CODES = ("greedy", "equalshares", "phragmen", "MES", "Add1", "add1")
 
 @pytest.fixture(scope="module")
 def demo_site(sqlite_template, tmp_path_factory):
-    from tests.conftest import base_config
-
     folder = tmp_path_factory.mktemp("phones")
-    path = folder / "civic.sqlite"
-    shutil.copyfile(sqlite_template, path)
-    app = create_app(
-        base_config(
-            SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}",
-            TESTING=False,
-            WTF_CSRF_ENABLED=True,
-            RATELIMIT_ENABLED=False,
-        ),
-        instance_path=folder / "instance",
-    )
+    app = make_live_app(sqlite_template, folder)
     result = app.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code == 0, result.output
     server = LiveServer(app, folder).start()

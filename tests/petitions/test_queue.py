@@ -25,17 +25,23 @@ def row_of(page: str, petition: Petition) -> str:
     return next(r for r in re.findall(r"<tr>.*?</tr>", page, re.S) if link in r)
 
 
+def under_consideration(make_petition, moderator) -> Petition:
+    """A petition that reached its threshold in 2020 and whose consideration started 2.11.2020."""
+    petition = make_petition("collecting", on=D(2020, 9, 1), signatures=1)
+    petition.threshold = 1
+    db.session.commit()
+    services.start_consideration(
+        petition, actor=moderator, version=None, notice_on=D(2020, 11, 2), today=D(2020, 11, 2)
+    )
+    db.session.commit()
+    return petition
+
+
 def test_overdue_items_are_marked_with_how_late(client, login, make_petition, moderators):
     today = services.today_kyiv()
     old = make_petition("moderation", on=D(2020, 11, 5))  # due six years ago
     fresh = make_petition("moderation", on=today)
-    answering = make_petition("collecting", on=D(2020, 9, 1), signatures=1)
-    answering.threshold = 1
-    db.session.commit()
-    services.start_consideration(
-        answering, actor=moderators[0], version=None, notice_on=D(2020, 11, 2), today=D(2020, 11, 2)
-    )
-    db.session.commit()
+    answering = under_consideration(make_petition, moderators[0])
     login("mod1")
     queue = text(client.get("/staff/petitions"))
     for late in (old, answering):
@@ -118,13 +124,7 @@ def test_a_stale_lock_is_not_shown_in_the_queue(client, login, make_petition, mo
 
 
 def test_answer_form_has_no_outcome_chosen_in_advance(client, login, make_petition, moderators):
-    petition = make_petition("collecting", on=D(2020, 9, 1), signatures=1)
-    petition.threshold = 1
-    db.session.commit()
-    services.start_consideration(
-        petition, actor=moderators[0], version=None, notice_on=D(2020, 11, 2), today=D(2020, 11, 2)
-    )
-    db.session.commit()
+    petition = under_consideration(make_petition, moderators[0])
     login("mod1")
     page = text(client.get(f"/staff/petitions/{petition.id}"))
     radios = re.findall(r'<input[^>]*name="outcome"[^>]*>', page)
