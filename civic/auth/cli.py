@@ -5,6 +5,7 @@ from flask.cli import AppGroup
 
 from civic.auth import services
 from civic.auth.roles import ROLES
+from civic.errors import DomainError
 from civic.extensions import db
 
 cli = AppGroup("users", help="Облікові записи працівників.")
@@ -23,7 +24,7 @@ def create_command(login, roles, full_name, password_stdin):
         password = click.prompt("Пароль", hide_input=True, confirmation_prompt=True)
     try:
         user = services.create_user(login, password, roles, full_name=full_name)
-    except services.AccountError as exc:
+    except DomainError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from exc
     db.session.commit()

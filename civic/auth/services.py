@@ -18,10 +18,11 @@ from civic.auth import passwords
 from civic.auth.models import LoginThrottle, StaffSession, User
 from civic.auth.roles import ADMIN, ROLES
 from civic.database import UTCDateTime, utcnow
+from civic.errors import DomainError
 from civic.extensions import db
 
 
-class AccountError(ValueError):
+class AccountError(DomainError, ValueError):
     """A user-facing problem with an account operation (message in Ukrainian).
 
     ``field`` names the form field the message belongs to.

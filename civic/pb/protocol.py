@@ -1,6 +1,6 @@
 """The counting commission's protocol (PDF, Ukrainian, ДСТУ 4163:2020 look) from plain data.
 
-Takes the dict of :func:`civic.pb.services.protocol_data` and returns PDF bytes; the same data
+Takes the dict of :func:`civic.pb.exports.protocol_data` and returns PDF bytes; the same data
 gives byte-identical PDFs (``civic.pdf.build_pdf`` is invariant).
 """
 

@@ -23,7 +23,7 @@ from civic.audit.services import record_event
 from civic.auth.permissions import role_required
 from civic.charts import Bar, fluid_bar_chart
 from civic.extensions import db
-from civic.pb import services
+from civic.pb import double_entry, exports, imports, services
 from civic.pb.ballots import REASON_TITLES
 from civic.pb.forms import ActionForm, EditionForm, EntryForm, ReopenForm, ResolveForm, UploadForm
 from civic.pb.models import Discrepancy
@@ -110,7 +110,7 @@ def api_results(slug: str):
 
 def _file(edition, fmt: str) -> Response:
     mimetype, ext = EXPORT_TYPES[fmt]
-    data = services.export_edition(edition, fmt)
+    data = exports.export_edition(edition, fmt)
     name = f"{edition.slug}-results.{ext}" if fmt != "pdf" else f"{edition.slug}-protocol.pdf"
     return web.download(data, name, mimetype)
 
@@ -118,30 +118,21 @@ def _file(edition, fmt: str) -> Response:
 # ---------------------------------------------------------------- staff
 
 
-def _fail(error: PbError) -> None:
-    db.session.rollback()
-    flash(error.message, "error")
-
-
 @bp.route("/staff/pb/", methods=["GET", "POST"])
 @role_required("commission")
+@web.transaction
 def staff_editions():
     form = EditionForm()
-    problems: list[str] = []
-    if form.validate_on_submit():
-        try:
+    with web.attempt() as attempt:
+        if form.validate_on_submit():
             edition = services.save_edition(form.config.data, actor=current_user)
-            db.session.commit()
             flash(f"Видання «{edition.slug}» створено.", "success")
             return redirect(url_for("pb.staff_edition", slug=edition.slug))
-        except PbError as error:
-            _fail(error)
-            problems = error.problems
     return render_template(
         "pb/staff_editions.html",
         editions=services.list_editions(),
         form=form,
-        problems=problems,
+        problems=attempt.problems,
         count_ballots=services.count_ballots,
     )
 
@@ -165,68 +156,60 @@ def staff_edition(slug: str):
 
 @bp.route("/staff/pb/<slug>/settings", methods=["GET", "POST"])
 @role_required("commission")
+@web.transaction
 def staff_settings(slug: str):
     edition = _staff_edition(slug)
     form = EditionForm()
     if request.method == "GET":
         form.config.data = services.edition_toml(edition)
     elif form.validate_on_submit():
-        try:
+        with web.attempt():
             services.save_edition(form.config.data, actor=current_user, expected_slug=slug)
-            db.session.commit()
             flash("Налаштування збережено.", "success")
             return redirect(url_for("pb.staff_edition", slug=slug))
-        except PbError as error:
-            _fail(error)
     return render_template("pb/staff_settings.html", edition=edition, form=form)
 
 
 @bp.route("/staff/pb/<slug>/projects", methods=["GET", "POST"])
 @role_required("commission")
+@web.transaction
 def staff_projects(slug: str):
     edition = _staff_edition(slug)
     form = UploadForm()
-    problems: list[str] = []
-    if form.validate_on_submit():
-        upload = form.file.data
-        try:
-            n = services.import_projects(
+    with web.attempt() as attempt:
+        if form.validate_on_submit():
+            upload = form.file.data
+            n = imports.import_projects(
                 edition, upload.read(), upload.filename or "projects.csv", actor=current_user
             )
-            db.session.commit()
             flash(f"Проєктів імпортовано: {n}.", "success")
             return redirect(url_for("pb.staff_projects", slug=slug))
-        except PbError as error:
-            _fail(error)
-            problems = error.problems
     return render_template(
         "pb/staff_projects.html",
         edition=edition,
         projects=services.list_projects(edition),
         form=form,
-        problems=problems,
+        problems=attempt.problems,
     )
 
 
 @bp.route("/staff/pb/<slug>/ballots/import", methods=["GET", "POST"])
 @role_required("commission")
+@web.transaction
 def staff_upload(slug: str):
     edition = _staff_edition(slug)
     form = UploadForm()
-    problems: list[str] = []
-    if form.validate_on_submit():
-        upload = form.file.data
-        try:
-            report = services.import_ballots(
+    with web.attempt() as attempt:
+        if form.validate_on_submit():
+            upload = form.file.data
+            report = imports.import_ballots(
                 edition, upload.read(), upload.filename or "ballots.csv", actor=current_user
             )
-            db.session.commit()
             flash(f"Бюлетенів імпортовано: {report.rows}.", "success")
             return redirect(url_for("pb.staff_edition", slug=slug))
-        except PbError as error:
-            _fail(error)
-            problems = error.problems
-    return render_template("pb/staff_upload.html", edition=edition, form=form, problems=problems)
+    return render_template(
+        "pb/staff_upload.html", edition=edition, form=form, problems=attempt.problems
+    )
 
 
 def _entry_date(form: EntryForm, name: str):
@@ -242,6 +225,7 @@ def _entry_date(form: EntryForm, name: str):
 
 @bp.route("/staff/pb/<slug>/entry", methods=["GET", "POST"])
 @role_required("commission")
+@web.transaction
 def staff_entry(slug: str):
     edition = _staff_edition(slug)
     form = EntryForm()
@@ -252,7 +236,7 @@ def staff_entry(slug: str):
         cast_on = _entry_date(form, "cast_on")
         birth_date = _entry_date(form, "birth_date")
         if cast_on is not False and birth_date is not False:
-            data = services.EntryData(
+            data = double_entry.EntryData(
                 batch=form.batch.data,
                 number=form.number.data,
                 cast_on=cast_on,
@@ -263,9 +247,8 @@ def staff_entry(slug: str):
                 address=form.address.data or "",
                 projects=form.projects.data or "",
             )
-            try:
-                outcome = services.record_entry(edition, current_user, data)
-                db.session.commit()
+            with web.attempt():
+                outcome = double_entry.record_entry(edition, current_user, data)
                 category = {"discrepancy": "warning", "agreed": "success"}.get(
                     outcome.status, "success"
                 )
@@ -278,8 +261,6 @@ def staff_entry(slug: str):
                         cast_on=form.cast_on.data or "",
                     )
                 )
-            except PbError as error:
-                _fail(error)
     return render_template("pb/staff_entry.html", edition=edition, form=form)
 
 
@@ -292,19 +273,20 @@ def staff_discrepancies(slug: str):
         edition=edition,
         pending=services.list_discrepancies(edition),
         resolved=services.list_discrepancies(edition, resolved=True),
-        titles=services.ENTRY_FIELD_TITLES,
+        titles=double_entry.ENTRY_FIELD_TITLES,
     )
 
 
 @bp.route("/staff/pb/<slug>/discrepancies/<int:discrepancy_id>", methods=["GET", "POST"])
 @role_required("commission")
+@web.transaction
 def staff_resolve(slug: str, discrepancy_id: int):
     edition = _staff_edition(slug)
     discrepancy = db.session.get(Discrepancy, discrepancy_id)
     if discrepancy is None or discrepancy.edition_id != edition.id:
         abort(404)
-    entries = services.entries_of(discrepancy)
-    typed = services.copy_typed_by(entries, current_user)
+    entries = double_entry.entries_of(discrepancy)
+    typed = double_entry.copy_typed_by(entries, current_user)
     form = ResolveForm()
     # An operator who typed either copy gets the reason instead of the buttons; the service
     # refuses them too, so a hand-made POST changes nothing.
@@ -313,17 +295,14 @@ def staff_resolve(slug: str, discrepancy_id: int):
         for name in discrepancy.fields:
             value = request.form.get(f"choice_{name}", "")
             choices[name] = int(value) if value in ("1", "2") else 0
-        try:
-            services.resolve_discrepancy(
+        with web.attempt():
+            double_entry.resolve_discrepancy(
                 edition, discrepancy, current_user, choices, form.note.data
             )
-            db.session.commit()
             flash(
                 f"Бюлетень {discrepancy.batch}/{discrepancy.number}: рішення записано.", "success"
             )
             return redirect(url_for("pb.staff_discrepancies", slug=slug))
-        except PbError as error:
-            _fail(error)
     if request.method == "GET":
         # The page shows voters' names and birth dates: staff access to personal data is logged.
         record_event(
@@ -331,16 +310,15 @@ def staff_resolve(slug: str, discrepancy_id: int):
             object_type="pb_discrepancy",
             object_id=f"{edition.slug}:{discrepancy.batch}/{discrepancy.number}",
         )
-        db.session.commit()
     return render_template(
         "pb/staff_resolve.html",
         edition=edition,
         discrepancy=discrepancy,
         entries=entries,
         form=form,
-        titles=services.ENTRY_FIELD_TITLES,
+        titles=double_entry.ENTRY_FIELD_TITLES,
         mask=services.mask_hash,
-        refusal=services.operator_may_not_resolve(typed) if typed else None,
+        refusal=double_entry.operator_may_not_resolve(typed) if typed else None,
     ), (403 if typed and request.method == "POST" else 200)
 
 
@@ -348,7 +326,7 @@ def staff_resolve(slug: str, discrepancy_id: int):
 @role_required("commission")
 def staff_ballots(slug: str):
     edition = _staff_edition(slug)
-    page = services.list_invalid_ballots(edition, page=request.args.get("page", 1, type=int))
+    page = exports.list_invalid_ballots(edition, page=request.args.get("page", 1, type=int))
     return render_template(
         "pb/staff_ballots.html",
         edition=edition,
@@ -369,56 +347,47 @@ def _action_date(form: ActionForm):
 
 @bp.route("/staff/pb/<slug>/tally", methods=["POST"])
 @role_required("commission")
+@web.transaction(redirect_to="pb.staff_edition")
 def staff_tally(slug: str):
     edition = _staff_edition(slug)
     form = ActionForm()
     if form.validate_on_submit():
-        try:
-            if edition.is_closed:
-                stored = edition.digest
-                result = services.tally(edition)
-                same = "збігається" if result.digest == stored else "НЕ збігається"
-                flash(f"Перерахунок {same} з протоколом ({result.digest[:16]}…).", "success")
-            else:
-                result = services.tally(edition, counted_on=_action_date(form), actor=current_user)
-                db.session.commit()
-                flash(
-                    f"Підраховано: дійсних {result.valid} з {result.received}. "
-                    f"Контрольна сума {result.digest[:16]}…",
-                    "success",
-                )
-        except PbError as error:
-            _fail(error)
+        if edition.is_closed:
+            stored = edition.digest
+            result = services.tally(edition)
+            same = "збігається" if result.digest == stored else "НЕ збігається"
+            flash(f"Перерахунок {same} з протоколом ({result.digest[:16]}…).", "success")
+        else:
+            result = services.tally(edition, counted_on=_action_date(form), actor=current_user)
+            flash(
+                f"Підраховано: дійсних {result.valid} з {result.received}. "
+                f"Контрольна сума {result.digest[:16]}…",
+                "success",
+            )
     return redirect(url_for("pb.staff_edition", slug=slug))
 
 
 @bp.route("/staff/pb/<slug>/close", methods=["POST"])
 @role_required("commission")
+@web.transaction(redirect_to="pb.staff_edition")
 def staff_close(slug: str):
     edition = _staff_edition(slug)
     form = ActionForm()
     if form.validate_on_submit():
-        try:
-            services.close_edition(edition, on=_action_date(form), actor=current_user)
-            db.session.commit()
-            flash("Підрахунок закрито; протокол доступний для завантаження.", "success")
-        except PbError as error:
-            _fail(error)
+        services.close_edition(edition, on=_action_date(form), actor=current_user)
+        flash("Підрахунок закрито; протокол доступний для завантаження.", "success")
     return redirect(url_for("pb.staff_edition", slug=slug))
 
 
 @bp.route("/staff/pb/<slug>/reopen", methods=["POST"])
 @role_required("commission")
+@web.transaction(redirect_to="pb.staff_edition")
 def staff_reopen(slug: str):
     edition = _staff_edition(slug)
     form = ReopenForm()
     if form.validate_on_submit():
-        try:
-            services.reopen_edition(edition, reason=form.reason.data, actor=current_user)
-            db.session.commit()
-            flash("Підрахунок відкрито знову; подію записано до журналу аудиту.", "warning")
-        except PbError as error:
-            _fail(error)
+        services.reopen_edition(edition, reason=form.reason.data, actor=current_user)
+        flash("Підрахунок відкрито знову; подію записано до журналу аудиту.", "warning")
     else:
         flash("Вкажіть причину.", "error")
     return redirect(url_for("pb.staff_edition", slug=slug))
@@ -426,12 +395,9 @@ def staff_reopen(slug: str):
 
 @bp.route("/staff/pb/<slug>/export/<fmt>")
 @role_required("commission")
+@web.transaction(redirect_to="pb.staff_edition")
 def staff_export(slug: str, fmt: str):
     edition = _staff_edition(slug)
     if fmt not in EXPORT_TYPES:
         abort(404)
-    try:
-        return _file(edition, fmt)
-    except PbError as error:
-        flash(error.message, "error")
-        return redirect(url_for("pb.staff_edition", slug=slug))
+    return _file(edition, fmt)

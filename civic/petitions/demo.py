@@ -13,7 +13,7 @@ from sqlalchemy import select
 from civic.auth.services import get_user_by_login
 from civic.database import utcnow
 from civic.extensions import db
-from civic.petitions import services
+from civic.petitions import refusal_reasons, services, signatures
 from civic.petitions.models import Petition, Signature
 from civic.petitions.services import KYIV
 
@@ -133,7 +133,7 @@ def _add_signatures(
             )
         )
     db.session.flush()
-    services._recount(petition.id)
+    signatures.recount(petition.id)
     db.session.refresh(petition)
 
 
@@ -161,7 +161,7 @@ def load_demo(echo) -> None:
     if db.session.scalar(select(Petition.id).where(Petition.title == FIRST_TITLE)):
         echo("Петиції: демо-дані вже завантажено.")
         return
-    services.ensure_refusal_reasons()
+    refusal_reasons.ensure_refusal_reasons()
     rng = random.Random(2020)
     mod = get_user_by_login("moderator")
     mod2 = get_user_by_login("moderator2")

@@ -8,13 +8,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from flask import current_app
 from sqlalchemy import func, select
 
 from civic.extensions import db
 from civic.petitions import lifecycle
 from civic.petitions.models import Petition, Signature
-from civic.petitions.services import KYIV
+from civic.petitions.services import KYIV, petition_threshold
 
 
 def _between(column, first_day: dt.date, last_day: dt.date):
@@ -56,9 +55,6 @@ def monthly_statistics(first_day: dt.date, last_day: dt.date) -> dict:
         session.scalars(select(Petition).where(_between(Petition.answered_on, first_day, last_day)))
     )
     # Collections whose last day fell before the period's end: closed on read as on tick.
-    default_threshold = int(
-        current_app.config.get("PETITION_SIGNATURE_THRESHOLD", lifecycle.DEFAULT_THRESHOLD)
-    )
     reached = 0
     for petition in session.scalars(
         select(Petition).where(
@@ -72,7 +68,9 @@ def monthly_statistics(first_day: dt.date, last_day: dt.date) -> dict:
         if petition.reached_threshold is not None:
             reached += bool(petition.reached_threshold)
         elif petition.state == lifecycle.State.COLLECTING.value:
-            reached += petition.signature_count >= (petition.threshold or default_threshold)
+            reached += lifecycle.threshold_reached(
+                petition.signature_count, petition_threshold(petition)
+            )
     start, end = _utc_bounds(first_day, last_day)
     signatures = session.scalar(
         select(func.count(Signature.id)).where(

@@ -10,11 +10,12 @@ from flask import g, has_app_context
 
 from civic import workdays
 from civic.audit.services import record_event
+from civic.errors import DomainError
 from civic.extensions import db
 from civic.workcalendar.models import DAY_KINDS, DAY_OFF, DeclaredDay, MartialLawPeriod
 
 
-class CalendarError(ValueError):
+class CalendarError(DomainError, ValueError):
     """A Ukrainian message about a calendar edit that was refused."""
 
 

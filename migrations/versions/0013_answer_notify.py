@@ -1,7 +1,7 @@
 """petitions: a signer may ask to be told by mail when the petition is answered
 
 Revision ID: 0013_answer_notify
-Revises: 0011_audit
+Revises: 0012_seed_defaults
 Create Date: 2026-12-03 12:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0013_answer_notify'
-down_revision = '0011_audit'
+down_revision = '0012_seed_defaults'
 branch_labels = None
 depends_on = None
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from civic.auth import services as auth_services
 from civic.extensions import db
-from civic.pb import services
+from civic.pb import imports, services
 from civic.pb.models import Ballot
 from tests.support.browser import log_in, seed
 
@@ -34,7 +34,7 @@ def _seed():
         "chair", "third-member-2026", ["commission"], full_name="Олена Лисенко"
     )
     edition = services.save_edition((EXAMPLES / "pb-edition.toml").read_text(encoding="utf-8"))
-    services.import_projects(edition, (EXAMPLES / "pb-projects.csv").read_bytes(), "p.csv")
+    imports.import_projects(edition, (EXAMPLES / "pb-projects.csv").read_bytes(), "p.csv")
 
 
 def _enter_ballot(page, base: str, *, document: str) -> None:

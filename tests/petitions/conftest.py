@@ -7,6 +7,7 @@ import pytest
 from civic.extensions import db
 from civic.petitions import services
 from civic.petitions.services import KYIV
+from civic.petitions.signatures import confirm_signature, sign_petition
 from tests.mail.smtp import smtp_server  # noqa: F401 (fixture)
 
 
@@ -55,14 +56,14 @@ def make_petition(app, moderators):
         if state in ("collecting", "consideration", "not_supported", "answered"):
             services.publish_petition(petition, actor=moderators[0], version=None, today=on)
             for i in range(signatures):
-                signature = services.sign_petition(
+                signature = sign_petition(
                     petition,
                     f"Підписант Номер {i}",
                     f"s{i}@example.com",
                     ip="10.0.0.1",
                     now=at(on, 12),
                 )
-                services.confirm_signature(signature, now=at(on, 13))
+                confirm_signature(signature, now=at(on, 13))
         db.session.commit()
         return petition
 

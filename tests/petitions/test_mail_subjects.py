@@ -9,6 +9,7 @@ from civic.mail.sender import wait_for_delivery
 from civic.mail.services import encode_subject
 from civic.petitions import services
 from civic.petitions.models import Signature
+from civic.petitions.signatures import confirm_signature, sign_petition
 from tests.petitions.conftest import TEXT, at
 
 # The longest title the form accepts, in words long enough to make every subject fold.
@@ -48,7 +49,7 @@ def _drive_every_mail(moderator, today: dt.date) -> None:
     db.session.commit()
     signatures = []
     for i, notify in enumerate((True, False, True)):
-        signature = services.sign_petition(
+        signature = sign_petition(
             petition,
             f"Підписант Номер {i}",
             f"s{i}@example.com",
@@ -56,10 +57,10 @@ def _drive_every_mail(moderator, today: dt.date) -> None:
             now=at(on, 12),
             notify_on_answer=notify,
         )
-        services.confirm_signature(signature, now=at(on, 13))
+        confirm_signature(signature, now=at(on, 13))
         db.session.commit()
         signatures.append(signature)
-    unconfirmed = services.sign_petition(
+    unconfirmed = sign_petition(
         petition,
         "Непідтверджений Підписант",
         "u@example.com",

@@ -6,7 +6,7 @@ import html
 import re
 
 from civic.extensions import db
-from civic.petitions import lifecycle, services
+from civic.petitions import lifecycle, refusal_reasons, services
 from civic.petitions.models import Petition
 from civic.reports.plural import plural_category
 from tests.conftest import STAFF_PASSWORD
@@ -147,7 +147,7 @@ def test_refusal_reasons_are_shown_whole(client, login, make_petition, moderator
     radios = re.findall(
         r'<input[^>]*name="reason"[^>]*type="radio"|type="radio"[^>]*name="reason"', page
     )
-    reasons = services.list_refusal_reasons()
+    reasons = refusal_reasons.list_refusal_reasons()
     assert len(radios) == len(reasons)
     for reason in reasons:
         for part in (reason.title, reason.legal_basis, reason.public_explanation):

@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from civic.reports import demo_data
+from civic.reports.defaults import default_settings
 from civic.reports.monthly import (
     JournalItem,
     ModuleStats,
@@ -16,7 +17,6 @@ from civic.reports.monthly import (
     ParagraphTemplate,
     ReportSettings,
     build_monthly_report,
-    default_settings,
     month_bounds,
     parse_month,
 )
