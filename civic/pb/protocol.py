@@ -12,7 +12,7 @@ from reportlab.lib.units import cm
 from reportlab.platypus import Spacer
 
 from civic.pb.ballots import REASON_TITLES
-from civic.pb.rule_names import rule_name
+from civic.pb.rule_names import RULE_NAMES, rule_name
 from civic.pdf import build_pdf, paragraph, signature_block, styles, table
 
 TIE_BREAK_TITLES = {
@@ -20,6 +20,15 @@ TIE_BREAK_TITLES = {
     "cheaper": "вище місце отримує дешевший проєкт, далі — за кодом",
     "lot": "порядок визначено жеребкуванням (записаним у налаштуваннях), далі — за кодом",
 }
+
+
+def rule_title(code: str) -> str:
+    """The rule as the protocol states it: its Ukrainian name and what it does."""
+    name = rule_name(code)
+    return f"«{name.title}». {name.explanation}"
+
+
+RULE_TITLES = {code: rule_title(code) for code in RULE_NAMES}
 CHANNEL_TITLES = {"paper": "паперові бланки", "online": "онлайн"}
 
 
@@ -81,8 +90,7 @@ def build_protocol(data: dict) -> bytes:
     story.append(table(reason_rows, [12 * cm, 3 * cm], numeric_columns=(1,)))
 
     story.append(paragraph("2. Результати за категоріями", st.heading))
-    rule = rule_name(edition["rule"])
-    story.append(paragraph(f"Правило підрахунку: «{rule.title}». {rule.explanation}", st.body))
+    story.append(paragraph(f"Правило підрахунку: {rule_title(edition['rule'])}", st.body))
     if edition["min_votes"]:
         story.append(
             paragraph(
