@@ -70,7 +70,7 @@ def restore_command(source, yes):
     # recording the rollback (the anchor it replaces) as an `audit.adopted` event.
     from civic.audit.chain import RECORDS
     from civic.audit.services import AuditError, adopt_audit_chain
-    from civic.reports.plural import agree
+    from civic.formatting import agree
 
     try:
         check = adopt_audit_chain()

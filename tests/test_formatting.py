@@ -2,8 +2,11 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from civic.formatting import (
+    plural_category,
     short_name,
     uk_date,
     uk_date_long,
@@ -13,7 +16,6 @@ from civic.formatting import (
     uk_month_name,
     uk_number,
 )
-from civic.reports.plural import plural_category
 
 NBSP = "\u00a0"
 
@@ -145,3 +147,16 @@ def test_uk_plural_filter_agrees_the_noun(tmp_path, n, expected):
 )
 def test_short_name_names_a_colleague_without_gender(full, short):
     assert short_name(full) == short
+
+
+@given(st.integers(min_value=-(10**12), max_value=10**12))
+def test_web_report_and_chart_group_digits_alike(n):
+    """The web filter, the report's number agreement and the charts print one «1 234»."""
+    from civic.charts import Bar, bar_chart
+    from civic.formatting import agree, group_digits
+
+    web = uk_number(n)
+    assert group_digits(n) == web
+    assert agree(n, ("новину", "новини", "новин")).startswith(f"{web} ")
+    assert f"Кількість: {web}<" in bar_chart([Bar("Кількість", n)], title="Т", chart_id="c")
+    assert web.replace(NBSP, "").lstrip("-") == str(abs(n))

@@ -25,7 +25,7 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from civic.reports.plural import agree
+from civic.formatting import agree
 
 RECORDS = ("запис", "записи", "записів")
 

@@ -5,7 +5,7 @@ from civic.audit.anchor import AnchorError
 from civic.audit.chain import ANCHOR_MISSING, RECORDS
 from civic.audit.services import AuditError, adopt_audit_chain, anchor_path, verify_audit_chain
 from civic.extensions import db
-from civic.reports.plural import agree
+from civic.formatting import agree
 
 cli = AppGroup("audit", help="Журнал аудиту.")
 

@@ -14,7 +14,7 @@ from civic.enterprises import exports, services
 from civic.enterprises.catalogue import DEFAULT_EDITIONS, FORMS
 from civic.extensions import db
 from civic.files import write_output
-from civic.reports.plural import agree
+from civic.formatting import agree
 from civic.tabular import TabularError
 
 cli = AppGroup("enterprises", help="Комунальні підприємства: звітність, плани, відкриті дані.")

@@ -20,7 +20,7 @@ from civic.enterprises.forms import (
 )
 from civic.enterprises.statements import REPORTING_TYPES, EnterpriseEntry, check_edrpou
 from civic.enterprises.views import EDITOR, _enterprise_or_404, bp
-from civic.reports.plural import agree
+from civic.formatting import agree
 from civic.tabular import TabularError
 from civic.web import download
 

@@ -37,6 +37,8 @@ from decimal import Decimal, InvalidOperation
 
 import tomli_w
 
+from civic import kyiv
+
 __all__ = [
     "DUPLICATES",
     "LEFTOVERS",
@@ -151,9 +153,9 @@ def _date(data: dict, key: str) -> date:
         raise EditionError(f"не вказано обов'язковий параметр «{key}» (дата РРРР-ММ-ДД)")
     if isinstance(value, str):
         try:
-            value = date.fromisoformat(value.strip())
-        except ValueError:
-            raise EditionError(f"параметр «{key}»: «{value}» — не дата РРРР-ММ-ДД") from None
+            value = kyiv.parse_date(value)
+        except kyiv.KyivTimeError as exc:
+            raise EditionError(f"параметр «{key}»: {exc}") from None
     if not isinstance(value, date) or hasattr(value, "hour"):
         raise EditionError(f"параметр «{key}» має бути датою РРРР-ММ-ДД")
     return value

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -18,8 +17,10 @@ from fractions import Fraction
 from flask import current_app
 from sqlalchemy import insert, select
 
+from civic import personal_data
 from civic.audit.services import record_event
 from civic.extensions import db
+from civic.gc_pause import gc_paused
 from civic.pb import ballots as judging
 from civic.pb import pabulib
 from civic.pb.bulk import BallotWriter, import_cache
@@ -31,7 +32,6 @@ from civic.pb.services import (
     CHUNK,
     MAX_LISTED_PROBLEMS,
     PbError,
-    _gc_paused,
     assert_open,
     get_edition,
     list_projects,
@@ -169,7 +169,7 @@ def import_ballots(
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Import a CSV/XLSX export of ballots (see :func:`_import_ballots`)."""
-    with _gc_paused(), import_cache():
+    with gc_paused(), import_cache():
         return _import_ballots(edition, data, filename, actor=actor, progress=progress)
 
 
@@ -212,7 +212,7 @@ def _import_ballots(
     )
     key = current_app.config["PERSONAL_DATA_KEY"].encode()
     normalise = judging.normalise_document
-    hmac_digest = hmac.digest
+    keyed_hash = personal_data.keyed_hash
     problems: list[str] = []
     chunk: list[tuple] = []
     rows = 0
@@ -300,7 +300,7 @@ def _import_ballots(
                     name[:200] or None,
                     bool(name),
                     birth_date,
-                    hmac_digest(key, document.encode(), "sha256").hex() if document else None,
+                    keyed_hash(key, document) if document else None,
                     settlement[:120] or None,
                     None,
                     codes,
@@ -477,7 +477,7 @@ def import_pabulib(
                 "full_name": None,
                 "has_name": False,
                 "birth_date": None,
-                "voter_hash": hmac.digest(key, f"pabulib:{voter}".encode(), "sha256").hex(),
+                "voter_hash": personal_data.keyed_hash(key, voter, purpose="pabulib"),
                 "settlement": None,
                 "address": None,
                 "projects": ",".join(ballot),

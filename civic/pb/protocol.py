@@ -11,6 +11,7 @@ from decimal import Decimal
 from reportlab.lib.units import cm
 from reportlab.platypus import Spacer
 
+from civic.formatting import uk_date, uk_number
 from civic.pb.ballots import REASON_TITLES
 from civic.pb.rule_names import RULE_NAMES, rule_name
 from civic.pdf import build_pdf, paragraph, signature_block, styles, table
@@ -33,19 +34,11 @@ CHANNEL_TITLES = {"paper": "паперові бланки", "online": "онла�
 
 
 def _money(value) -> str:
-    d = Decimal(value).quantize(Decimal("0.01"))
-    whole, _, frac = f"{d:.2f}".partition(".")
-    sign = "-" if whole.startswith("-") else ""
-    whole = whole.lstrip("-")
-    groups = []
-    while whole:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    return f"{sign}{' '.join(groups) or '0'},{frac}"
+    return uk_number(Decimal(value), 2)
 
 
 def _date(value) -> str:
-    return value.strftime("%d.%m.%Y") if value else "—"
+    return uk_date(value) or "—"
 
 
 def build_protocol(data: dict) -> bytes:

@@ -9,21 +9,18 @@ changes nothing.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
-import hashlib
-import hmac
 from collections.abc import Iterable
 from decimal import Decimal
 
 from flask import current_app
 from sqlalchemy import bindparam, delete, func, select, update
 
-from civic import database, kyiv
+from civic import database, kyiv, personal_data
 from civic.audit.services import record_event
 from civic.errors import DomainError
 from civic.extensions import db
+from civic.gc_pause import gc_paused
 from civic.pb import ballots as judging
 from civic.pb import counting
 from civic.pb.edition import Category as CategoryConfig
@@ -41,19 +38,6 @@ from civic.pb.models import (
 )
 
 MAX_LISTED_PROBLEMS = 50
-
-
-@contextlib.contextmanager
-def _gc_paused():
-    """Pause the cyclic garbage collector while a million small acyclic objects are made: its
-    repeated full scans would otherwise make imports and counts several times slower."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 CHUNK = 5000
@@ -77,22 +61,15 @@ class PbError(DomainError):
 
 
 def personal_hash(document: str | None) -> str | None:
-    """The keyed hash (HMAC-SHA-256 with the instance's secret) of a normalised document."""
+    """The keyed hash (:func:`civic.personal_data.keyed_hash`) of a normalised document."""
     normalised = judging.normalise_document(document)
     if not normalised:
         return None
-    key = current_app.config["PERSONAL_DATA_KEY"].encode()
-    return hmac.new(key, normalised.encode(), hashlib.sha256).hexdigest()
-
-
-def mask_hash(value: str | None) -> str:
-    """What staff pages show instead of a document: a short, non-reversible tag."""
-    return f"••••{value[:6]}" if value else "—"
+    return personal_data.keyed_hash(current_app.config["PERSONAL_DATA_KEY"], normalised)
 
 
 def retention_days() -> int:
-    config = current_app.config
-    return int(config.get("PB_RETENTION_DAYS") or config.get("RETENTION_DAYS", 90))
+    return personal_data.retention_days(current_app.config, "PB_RETENTION_DAYS")
 
 
 # ---------------------------------------------------------------- editions
@@ -346,7 +323,7 @@ def compute_tally(edition: Edition) -> tuple[counting.CountResult, list[int], li
         duplicates=config.duplicates,
         require_identity=config.require_identity,
     )
-    with _gc_paused():
+    with gc_paused():
         ids, ballots, stored = load_ballots(edition)
         verdicts = judging.judge(ballots, rules)
         return counting.count(config, projects, ballots, verdicts), ids, verdicts, stored
@@ -453,7 +430,7 @@ def purge_personal_data(today: dt.date, *, actor=None) -> list[str]:
 
     Results, verdicts and the keyed hashes stay (de-duplication and the digest need only those).
     """
-    limit = today - dt.timedelta(days=retention_days())
+    limit = personal_data.retention_cutoff(today, retention_days())
     purged = []
     for edition in db.session.scalars(
         select(Edition).where(Edition.status == CLOSED, Edition.personal_data_purged_at.is_(None))

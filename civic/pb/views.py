@@ -18,7 +18,7 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
-from civic import database, kyiv, web
+from civic import database, kyiv, personal_data, web
 from civic.audit.services import record_event
 from civic.auth.permissions import role_required
 from civic.charts import Bar, fluid_bar_chart
@@ -317,7 +317,7 @@ def staff_resolve(slug: str, discrepancy_id: int):
         entries=entries,
         form=form,
         titles=double_entry.ENTRY_FIELD_TITLES,
-        mask=services.mask_hash,
+        mask=personal_data.mask,
         refusal=double_entry.operator_may_not_resolve(typed) if typed else None,
     ), (403 if typed and request.method == "POST" else 200)
 
@@ -332,7 +332,7 @@ def staff_ballots(slug: str):
         edition=edition,
         page=page,
         reasons=REASON_TITLES,
-        mask=services.mask_hash,
+        mask=personal_data.mask,
     )
 
 

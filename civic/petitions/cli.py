@@ -8,7 +8,7 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from civic import tabular
+from civic import kyiv, tabular
 from civic.extensions import db
 from civic.files import write_output
 from civic.petitions import opendata, retention, services, signatures, signing, stats
@@ -57,7 +57,7 @@ def export_command(fmt: str, out: str | None) -> None:
 def kpi_command(month: str, as_json: bool) -> None:
     """Petition statistics for a month (the same figures the monthly report uses)."""
     try:
-        first, last = stats.month_bounds(month)
+        first, last = kyiv.month_days(kyiv.parse_month(month))
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--month") from None
     figures = stats.monthly_statistics(first, last)

@@ -11,6 +11,7 @@ import datetime as dt
 
 from sqlalchemy import or_, select
 
+from civic import kyiv
 from civic.audit.models import AuditEvent
 from civic.extensions import db
 from civic.petitions import lifecycle
@@ -32,7 +33,7 @@ def moderation_started_on(petition: Petition) -> dt.date | None:
         .order_by(AuditEvent.id.desc())
         .limit(1)
     )
-    return _services.kyiv_date(restored) if restored is not None else petition.confirmed_on
+    return kyiv.date_of(restored) if restored is not None else petition.confirmed_on
 
 
 @calendar_changed.connect

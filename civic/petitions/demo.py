@@ -10,12 +10,12 @@ import random
 
 from sqlalchemy import select
 
+from civic import kyiv
 from civic.auth.services import get_user_by_login
 from civic.database import utcnow
 from civic.extensions import db
 from civic.petitions import refusal_reasons, services, signatures
 from civic.petitions.models import Petition, Signature
-from civic.petitions.services import KYIV
 
 FIRST_TITLE = "Облаштувати велодоріжку вулицею Шевченка"
 
@@ -97,7 +97,7 @@ TEXT = (
 
 
 def _at(day: dt.date, hour: int = 10) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(hour), KYIV).astimezone(dt.UTC)
+    return kyiv.to_utc(dt.datetime.combine(day, dt.time(hour)))
 
 
 def _add_signatures(
@@ -346,7 +346,7 @@ def load_demo(echo) -> None:
     )
 
     # The live set: relative to the day the demo is loaded.
-    today = services.kyiv_date(utcnow())
+    today = services.today_kyiv()
     _submit(
         "Встановити лавки вздовж набережної Остра",
         "Літнім людям немає де відпочити під час прогулянки набережною.",

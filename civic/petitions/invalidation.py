@@ -14,11 +14,11 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from civic.extensions import db
+from civic.formatting import agree
 from civic.petitions import lifecycle
 from civic.petitions.models import Invalidation, Petition, Signature
 from civic.petitions.services import SIGNATURE, PetitionError, _audit
 from civic.petitions.signatures import counted_clause, recount
-from civic.reports.plural import agree
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import datetime as dt
 
 from sqlalchemy import func, select, update
 
+from civic import personal_data
 from civic.extensions import db
 from civic.petitions import lifecycle
 from civic.petitions.lifecycle import State
@@ -30,7 +31,7 @@ def purge_personal_data(*, today: dt.date, actor=None) -> tuple[int, int]:
     Names stay public (the law requires the list of signers); e-mails go, their keyed hash
     stays so a second signature from the same address is still refused.
     """
-    cutoff = today - dt.timedelta(days=retention_days_setting())
+    cutoff = personal_data.retention_cutoff(today, retention_days_setting())
     closed = [s.value for s in lifecycle.CLOSED_STATES | {State.CONSIDERATION}]
     petitions = list(
         db.session.scalars(

@@ -10,24 +10,23 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import hashlib
-import hmac
 import secrets
 from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import select, update
 
+from civic import kyiv, personal_data
 from civic.audit.services import record_event
-from civic.database import KYIV, utcnow
+from civic.database import utcnow
 from civic.errors import DomainError
 from civic.extensions import db
-from civic.formatting import short_name
+from civic.formatting import agree, short_name
 from civic.mail.services import send_mail
 from civic.petitions import lifecycle, screening, signing
 from civic.petitions.lifecycle import Action, State
 from civic.petitions.models import Petition, RefusalReasonRow, Signature
 from civic.petitions.refusal_reasons import ensure_refusal_reasons, reason_of
-from civic.reports.plural import agree
 from civic.workcalendar.services import get_calendar
 
 LOCK_MINUTES = 30
@@ -74,17 +73,11 @@ def collection_days_setting() -> int:
 
 
 def retention_days_setting() -> int:
-    cfg = current_app.config
-    return int(cfg.get("PETITION_RETENTION_DAYS") or cfg.get("RETENTION_DAYS", 90))
-
-
-def kyiv_date(moment: dt.datetime) -> dt.date:
-    """The legal date (Europe/Kyiv) of an aware timestamp."""
-    return moment.astimezone(KYIV).date()
+    return personal_data.retention_days(current_app.config, "PETITION_RETENTION_DAYS")
 
 
 def today_kyiv() -> dt.date:
-    return kyiv_date(utcnow())
+    return kyiv.today(utcnow())
 
 
 def normalise_email(email: str) -> str:
@@ -93,9 +86,8 @@ def normalise_email(email: str) -> str:
 
 def email_hash(email: str) -> str:
     """Keyed hash of the canonical mailbox (gmail dots and ``+tag`` folded, see mailboxes.py)."""
-    key = current_app.config["PERSONAL_DATA_KEY"].encode("utf-8")
     canonical = signing.canonical_address(normalise_email(email))
-    return hmac.new(key, canonical.encode("utf-8"), hashlib.sha256).hexdigest()
+    return personal_data.keyed_hash(current_app.config["PERSONAL_DATA_KEY"], canonical)
 
 
 def _token() -> tuple[str, str]:
@@ -199,7 +191,7 @@ def confirm_petition(petition: Petition, *, now: dt.datetime) -> Petition:
     _apply(petition, Action.CONFIRM)
     calendar = get_calendar()
     petition.confirmed_at = now
-    petition.confirmed_on = kyiv_date(now)
+    petition.confirmed_on = kyiv.date_of(now)
     petition.moderation_due_on = lifecycle.moderation_due_on(calendar, petition.confirmed_on)
     petition.calendar_version = calendar.version
     db.session.flush()

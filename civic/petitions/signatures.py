@@ -16,8 +16,8 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
+from civic import kyiv
 from civic.audit.services import record_event
-from civic.database import KYIV
 from civic.extensions import db
 from civic.mail import services as mail_services
 from civic.mail.services import send_mail
@@ -31,7 +31,6 @@ from civic.petitions.services import (
     _token_hash,
     _url,
     email_hash,
-    kyiv_date,
     normalise_email,
 )
 
@@ -52,7 +51,7 @@ def sign_petition(
     One signature per normalised e-mail per petition is enforced by a unique constraint; a
     second unconfirmed attempt gets a fresh link, a confirmed one is refused.
     """
-    today = kyiv_date(now)
+    today = kyiv.date_of(now)
     if not lifecycle.can_sign(petition.state_enum, petition.collection_ends_on, today):
         raise PetitionError("Збір підписів під цією петицією не триває.")
     hashed_email = email_hash(email)
@@ -144,7 +143,7 @@ def _renew_confirmation(signature: Signature, full_name: str, token_hash: str, *
     db.session.refresh(signature)
     if signature.confirmed_at is not None or signature.invalidated_at is not None:
         raise PetitionError("З цієї адреси петицію вже підписано.", "email")
-    mailed = signature.confirmation_mailed_at.astimezone(KYIV)
+    mailed = kyiv.local(signature.confirmation_mailed_at)
     again = mailed + dt.timedelta(minutes=minutes)
     raise PetitionError(
         f"Лист із посиланням для підтвердження вже надіслано на цю адресу "
@@ -191,7 +190,7 @@ def confirm_signature(signature: Signature, *, now: dt.datetime) -> Petition:
     lock is released; SQLite runs one writer at a time).
     """
     petition = db.session.get(Petition, signature.petition_id)
-    if not lifecycle.can_sign(petition.state_enum, petition.collection_ends_on, kyiv_date(now)):
+    if not lifecycle.can_sign(petition.state_enum, petition.collection_ends_on, kyiv.date_of(now)):
         raise PetitionError("Збір підписів під цією петицією вже завершено.")
     changed = db.session.execute(
         update(Signature)

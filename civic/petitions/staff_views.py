@@ -16,6 +16,7 @@ from civic.auth.permissions import role_required
 from civic.auth.roles import ADMIN, MODERATOR
 from civic.database import utcnow
 from civic.extensions import db
+from civic.formatting import agree
 from civic.petitions import (
     invalidation,
     lifecycle,
@@ -36,7 +37,6 @@ from civic.petitions.forms import (
 )
 from civic.petitions.models import Petition
 from civic.petitions.views import _petition_or_404, bp
-from civic.reports.plural import agree
 
 # --- staff: moderation --------------------------------------------------------------------------
 
@@ -431,10 +431,10 @@ def kpi():
     today = services.today_kyiv()
     month = request.args.get("month") or f"{today:%Y-%m}"
     try:
-        first, last = stats.month_bounds(month)
-    except ValueError as exc:
+        first, last = kyiv.month_days(kyiv.parse_month(month))
+    except kyiv.KyivTimeError as exc:
         flash(str(exc), "error")
-        first, last = stats.month_bounds(f"{today:%Y-%m}")
+        first, last = kyiv.month_days(today)
         month = f"{today:%Y-%m}"
     return render_template(
         "petitions/kpi.html",

@@ -9,13 +9,13 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from civic import kyiv
 from civic.errors import DomainError
 from civic.extensions import db
 from civic.files import write_output
+from civic.formatting import agree
 from civic.reports import journal as activity_journal
 from civic.reports import versions
-from civic.reports.monthly import MonthError, parse_month
-from civic.reports.plural import agree
 from civic.tabular import TabularError
 
 cli = AppGroup("report", help="Щомісячний звіт відділу: PDF, JSON, журнал діяльності.")
@@ -23,8 +23,8 @@ cli = AppGroup("report", help="Щомісячний звіт відділу: PDF
 
 def _month(value: str):
     try:
-        return parse_month(value)
-    except MonthError as exc:
+        return kyiv.parse_month(value)
+    except kyiv.KyivTimeError as exc:
         raise click.BadParameter(str(exc)) from None
 
 

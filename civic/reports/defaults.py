@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from civic.formatting import Forms
 from civic.reports.monthly import EntryTypeSpec, ParagraphTemplate, ReportSettings
 from civic.reports.occasions import Occasion
-from civic.reports.plural import Forms
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from civic import kyiv
 from civic.audit.services import record_event
 from civic.extensions import db
 from civic.reports import monthly
@@ -22,7 +23,7 @@ from civic.urls import url_problem
 
 
 def journal_items(month: dt.date) -> list[monthly.JournalItem]:
-    first, last = monthly.month_bounds(month)
+    first, last = kyiv.month_days(month)
     rows = db.session.execute(
         select(
             JournalEntry.occurred_on,
@@ -154,7 +155,7 @@ def list_entries(
 ):
     query = select(JournalEntry).order_by(JournalEntry.occurred_on.desc(), JournalEntry.id.desc())
     if month is not None:
-        first, last = monthly.month_bounds(month)
+        first, last = kyiv.month_days(month)
         query = query.where(JournalEntry.occurred_on.between(first, last))
     if type_code:
         query = query.join(EntryType).where(EntryType.code == type_code)
@@ -163,7 +164,7 @@ def list_entries(
 
 def month_totals(month: dt.date) -> list[tuple[EntryType, int, int]]:
     """(type, entries, items counted) for the month, for the journal's summary."""
-    first, last = monthly.month_bounds(month)
+    first, last = kyiv.month_days(month)
     rows = db.session.execute(
         select(
             EntryType, func.count(JournalEntry.id), func.coalesce(func.sum(JournalEntry.count), 0)

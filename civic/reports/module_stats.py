@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
+from civic import kyiv
 from civic.enterprises import stats as enterprise_stats
 from civic.pb import stats as pb_stats
 from civic.pb.ballots import REASON_TITLES
@@ -22,7 +23,7 @@ STATISTICS = {"petitions": petition_stats, "pb": pb_stats, "enterprises": enterp
 
 def gather_module_stats(month: dt.date) -> monthly.ModuleStats:
     """Every module's figures for the month containing ``month``."""
-    first, last = monthly.month_bounds(month)
+    first, last = kyiv.month_days(month)
     return monthly.ModuleStats.from_dicts(
         **{name: module.monthly_statistics(first, last) for name, module in STATISTICS.items()}
     )

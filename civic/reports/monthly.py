@@ -28,7 +28,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
-from civic.reports.plural import Forms, agree, group_digits, plural_category
+from civic import kyiv
+from civic.formatting import Forms, agree, group_digits, uk_month
 from civic.reports.sentences import (
     EnterpriseStats,
     ModuleStats,
@@ -42,41 +43,8 @@ from civic.reports.sentences import (
     squash,
 )
 
-MONTHS = (
-    "січень", "лютий", "березень", "квітень", "травень", "червень",
-    "липень", "серпень", "вересень", "жовтень", "листопад", "грудень",
-)  # fmt: skip
-MONTHS_GENITIVE = (
-    "січня", "лютого", "березня", "квітня", "травня", "червня",
-    "липня", "серпня", "вересня", "жовтня", "листопада", "грудня",
-)  # fmt: skip
 MODULES = ("petitions", "pb", "enterprises")
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)(?::([a-z0-9_]+))?(?::([^{}]*))?\}")
-
-
-class MonthError(ValueError):
-    """A month that is not ``YYYY-MM``; the message is Ukrainian."""
-
-
-def parse_month(text: str) -> dt.date:
-    """``"2020-11"`` → ``date(2020, 11, 1)``."""
-    match = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text or "")
-    if not match or not 1 <= int(match[2]) <= 12:
-        raise MonthError(f"місяць «{text}» не розпізнано: очікується РРРР-ММ, напр. 2020-11")
-    return dt.date(int(match[1]), int(match[2]), 1)
-
-
-def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
-    """The first and the last day of the month containing ``month``."""
-    first = month.replace(day=1)
-    following = (first + dt.timedelta(days=32)).replace(day=1)
-    return first, following - dt.timedelta(days=1)
-
-
-def month_name(month: dt.date, *, genitive: bool = False) -> str:
-    """«листопад 2020» or, in the genitive, «листопада 2020»."""
-    names = MONTHS_GENITIVE if genitive else MONTHS
-    return f"{names[month.month - 1]} {month.year}"
 
 
 # ---------------------------------------------------------------- inputs
@@ -304,7 +272,7 @@ def build_monthly_report(
     Every decision about what the report says lives here: which paragraphs have something to
     say, how numbers agree with nouns, how lists are joined and what the modules' sentences are.
     """
-    first, last = month_bounds(month)
+    first, last = kyiv.month_days(month)
     by_type: dict[str, list[JournalItem]] = {}
     for item in sorted(entries, key=lambda e: (e.occurred_on, e.type_code, e.title)):
         if first <= item.occurred_on <= last:
@@ -316,8 +284,8 @@ def build_monthly_report(
     }
     values = {
         **settings.values,
-        "month": month_name(first),
-        "month_genitive": month_name(first, genitive=True),
+        "month": uk_month(first),
+        "month_genitive": uk_month(first, "genitive"),
     }
     ctx = _Context(first, by_type, {t.code: t for t in settings.entry_types}, modules, values)
 
@@ -379,7 +347,4 @@ __all__ = [
     "ReportParagraph",
     "ReportSettings",
     "build_monthly_report",
-    "month_bounds",
-    "parse_month",
-    "plural_category",
 ]

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from civic.reports.plural import Forms, agree, group_digits
+from civic.formatting import Forms, agree, group_digits
 
 # ---------------------------------------------------------------- figures
 

@@ -13,6 +13,7 @@ from civic.audit.services import record_event
 from civic.database import utcnow
 from civic.errors import DomainError
 from civic.extensions import db
+from civic.formatting import Forms
 from civic.reports import module_stats, monthly
 from civic.reports.defaults import load_defaults
 from civic.reports.models import (
@@ -21,7 +22,6 @@ from civic.reports.models import (
     ReportParagraphTemplate,
     ReportTemplate,
 )
-from civic.reports.plural import Forms
 
 
 class ReportError(DomainError, ValueError):

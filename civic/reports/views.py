@@ -21,6 +21,8 @@ from civic import web
 from civic.auth.permissions import role_required
 from civic.auth.roles import ADMIN, EDITOR
 from civic.extensions import db
+from civic.formatting import agree, uk_month
+from civic.kyiv import KyivTimeError, month_days, parse_month
 from civic.reports import journal as activity_journal
 from civic.reports import occasion_calendar, services
 from civic.reports import versions as report_versions
@@ -35,9 +37,7 @@ from civic.reports.forms import (
     TemplateForm,
 )
 from civic.reports.models import EntryType, JournalEntry, Occasion, ReportVersion
-from civic.reports.monthly import MonthError, month_bounds, month_name, parse_month
 from civic.reports.occasions import CATEGORIES, WEEKDAYS
-from civic.reports.plural import agree
 from civic.tabular import TabularError
 from civic.web import download
 
@@ -56,7 +56,7 @@ def _month_arg(value: str | None, default: dt.date | None = None) -> dt.date | N
         return default
     try:
         return parse_month(value)
-    except MonthError:
+    except KyivTimeError:
         abort(404)
 
 
@@ -79,7 +79,7 @@ def journal():
     type_code = request.args.get("type") or None
     types = services.list_entry_types()
     form = EntryForm(occurred_on=_today() if month == _today().replace(day=1) else month)
-    first, last = month_bounds(month)
+    first, last = month_days(month)
     form.set_choices(
         [t for t in types if t.is_active],
         [o for _, o in occasion_calendar.occasions_in(first, last)],
@@ -95,7 +95,7 @@ def journal():
         types=types,
         type_code=type_code,
         month=month,
-        month_label=month_name(month),
+        month_label=uk_month(month),
         totals=totals,
         delete_form=ActionForm(),
     )
@@ -210,7 +210,7 @@ def index():
     months: dict[dt.date, list[ReportVersion]] = {}
     for v in versions:
         months.setdefault(v.month_on, []).append(v)
-    return render_template("reports/index.html", form=form, months=months, month_name=month_name)
+    return render_template("reports/index.html", form=form, months=months, month_name=uk_month)
 
 
 @bp.route("/staff/reports/generate", methods=["POST"])
@@ -234,7 +234,7 @@ def history(month: str):
     return render_template(
         "reports/history.html",
         month=month_on,
-        month_label=month_name(month_on),
+        month_label=uk_month(month_on),
         versions=report_versions.list_versions(month_on),
         form=MonthForm(month=month),
     )
@@ -289,7 +289,7 @@ def edit(version_id: int):
         version=version,
         report=report,
         finalise_form=ActionForm(version=str(version.version_id)),
-        month_label=month_name(version.month_on),
+        month_label=uk_month(version.month_on),
     ), status
 
 

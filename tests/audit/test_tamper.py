@@ -21,7 +21,7 @@ from civic.audit.chain import GENESIS, RECORDS, canonical_json, legacy_hash
 from civic.audit.models import AuditEvent, event_payload
 from civic.audit.services import record_event
 from civic.extensions import db
-from civic.reports.plural import agree
+from civic.formatting import agree
 
 REPO = Path(__file__).resolve().parents[2]
 ALL_ROWS = sa.select(AuditEvent.__table__).order_by(AuditEvent.__table__.c.id)

@@ -4,15 +4,15 @@ import datetime as dt
 
 import pytest
 
+from civic import kyiv
 from civic.extensions import db
 from civic.petitions import services
-from civic.petitions.services import KYIV
 from civic.petitions.signatures import confirm_signature, sign_petition
 from tests.mail.smtp import smtp_server  # noqa: F401 (fixture)
 
 
 def at(day: dt.date, hour: int = 10) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(hour), KYIV).astimezone(dt.UTC)
+    return kyiv.to_utc(dt.datetime.combine(day, dt.time(hour)))
 
 
 TEXT = (

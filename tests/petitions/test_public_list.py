@@ -6,8 +6,8 @@ import re
 import pytest
 
 from civic.extensions import db
+from civic.formatting import plural_category
 from civic.petitions import lifecycle, services
-from civic.reports.plural import plural_category
 
 
 def listed_ids(response) -> list[int]:

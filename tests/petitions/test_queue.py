@@ -6,9 +6,9 @@ import html
 import re
 
 from civic.extensions import db
+from civic.formatting import agree
 from civic.petitions import lifecycle, refusal_reasons, services
 from civic.petitions.models import Petition
-from civic.reports.plural import plural_category
 from tests.conftest import STAFF_PASSWORD
 
 D = dt.date
@@ -48,7 +48,7 @@ def test_overdue_items_are_marked_with_how_late(client, login, make_petition, mo
         due = late.moderation_due_on if late is old else late.answer_due_on
         days = lifecycle.days_overdue(due, today)
         assert days > 365 * 5
-        assert f"прострочено на {days} {DAYS[plural_category(days)]}" in row_of(queue, late)
+        assert f"прострочено на {agree(days, tuple(DAYS.values()))}" in row_of(queue, late)
     assert "прострочено" not in row_of(queue, fresh)
 
 
