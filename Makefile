@@ -4,6 +4,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Links in mail and open data name the address `make run` serves on (any HOST/PORT).
+CIVIC_PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test lint format bench load demo clean-venv
 
@@ -23,9 +25,9 @@ $(VENV)/.installed-test: $(VENV)/.installed
 ## make run: install, migrate the SQLite database in instance/, load the demo once, serve.
 run: $(VENV)/.installed
 	$(BIN)/civic db upgrade
-	$(BIN)/civic demo
+	CIVIC_PUBLIC_BASE_URL=$(CIVIC_PUBLIC_BASE_URL) $(BIN)/civic demo
 	@echo "civic: http://$(HOST):$(PORT)/  (staff: http://$(HOST):$(PORT)/login)"
-	$(BIN)/civic run --host $(HOST) --port $(PORT)
+	CIVIC_PUBLIC_BASE_URL=$(CIVIC_PUBLIC_BASE_URL) $(BIN)/civic run --host $(HOST) --port $(PORT)
 
 ## make test: install the test extra, check the machine (tests/support/preflight.py: as root on
 ## Debian it installs chromium and postgresql, otherwise it stops naming what to install), then

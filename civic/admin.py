@@ -68,7 +68,9 @@ def restore_command(source, yes):
     click.echo(f"Базу відновлено з {source}")
     # The audit log went back with the data: accept the restored chain and rewind its anchor,
     # recording the rollback (the anchor it replaces) as an `audit.adopted` event.
+    from civic.audit.chain import RECORDS
     from civic.audit.services import AuditError, adopt_audit_chain
+    from civic.formatting import agree
 
     try:
         check = adopt_audit_chain()
@@ -76,4 +78,6 @@ def restore_command(source, yes):
         db.session.rollback()
         raise click.ClickException(f"журнал аудиту в копії не прийнято. {exc}") from exc
     db.session.commit()
-    click.echo(f"Журнал аудиту з копії прийнято: {check.count} записів, відкат записано в журнал")
+    click.echo(
+        f"Журнал аудиту з копії прийнято: {agree(check.count, RECORDS)}, відкат записано в журнал"
+    )

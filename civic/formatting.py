@@ -117,6 +117,22 @@ def agree(n: int, forms: Forms | tuple[str, str, str]) -> str:
     return f"{group_digits(n)} {forms.pick(n)}"
 
 
+def uk_plural(n, one: str, few: str, many: str) -> str:
+    """``84|uk_plural("значення", "значення", "значень")`` → ``84 значення``: the number and
+    the noun form it takes (:func:`agree`)."""
+    return agree(int(n or 0), (one, few, many))
+
+
+def short_name(full_name: str | None) -> str:
+    """``Шевченко Марія Василівна`` → ``Шевченко М. В.``: surname and initials, the form
+    that names a colleague without a grammatical gender to agree with. Anything that is not
+    two or three capitalised words (``Адміністратор системи``) stays as it is."""
+    words = (full_name or "").split()
+    if not 2 <= len(words) <= 3 or not all(w[0].isupper() for w in words):
+        return " ".join(words)
+    return " ".join([words[0], *(f"{w[0]}." for w in words[1:])])
+
+
 def init_app(app) -> None:
     app.jinja_env.filters.update(
         uk_number=uk_number,
@@ -125,4 +141,6 @@ def init_app(app) -> None:
         uk_datetime=uk_datetime,
         uk_date_long=uk_date_long,
         uk_month=uk_month,
+        uk_plural=uk_plural,
+        short_name=short_name,
     )

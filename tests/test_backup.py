@@ -43,7 +43,7 @@ def test_backup_and_restore_round_trip(runner, create_user, tmp_path):
     assert {k: v for k, v in after.items() if k != "audit_events"} == {
         k: v for k, v in before.items() if k != "audit_events"
     }
-    assert "Журнал аудиту з копії прийнято: 4 записів" in restored.output
+    assert "Журнал аудиту з копії прийнято: 4 записи" in restored.output
     verify = runner.invoke(args=["audit", "verify"])
     # 3 events + user.created from the copy, then the rollback itself, recorded with the
     # anchor it rewound (6 events: + late's user.created, test.after).

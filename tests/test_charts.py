@@ -6,7 +6,15 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from civic.charts import Bar, Series, bar_chart, grouped_bar_chart, line_chart
+from civic.charts import (
+    _NOT_XML,
+    Bar,
+    Series,
+    bar_chart,
+    fluid_bar_chart,
+    grouped_bar_chart,
+    line_chart,
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -69,3 +77,23 @@ def test_bar_chart_always_well_formed(items):
 def test_line_chart_always_well_formed(values):
     cats = [str(2015 + i) for i in range(len(values))]
     _parse(line_chart(cats, [Series("s", values)], title="t"))
+
+
+@given(
+    st.lists(
+        st.tuples(st.text(min_size=1, max_size=120), st.integers(0, 10**6), st.booleans()),
+        max_size=30,
+    )
+)
+def test_fluid_bar_chart_keeps_every_label_whole_and_scales_nothing(items):
+    svg = fluid_bar_chart([Bar(label, value, hl) for label, value, hl in items], title="t")
+    root = _parse(svg)
+    assert root.get("viewBox") is None and root.get("width") == "100%"  # text is never scaled
+    texts = [t for t in root.findall(f"{SVG}text") if t.get("class") != "value"]
+    shown = "".join("".join(t.text or "" for t in texts).split())
+    for label, _value, _hl in items:
+        # Wrapped over lines, never cut: every character of every label is drawn.
+        assert "".join(_NOT_XML.sub("", label).split()) in shown
+    widths = [float(r.get("width").rstrip("%")) for r in root.findall(f"{SVG}rect")]
+    assert all(0 <= w <= 75 for w in widths)
+    assert "style=" not in svg

@@ -6,6 +6,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from civic.formatting import (
+    plural_category,
+    short_name,
     uk_date,
     uk_date_long,
     uk_datetime,
@@ -103,6 +105,48 @@ def test_filters_registered_for_templates(tmp_path):
         d=dt.date(2020, 11, 23)
     )
     assert rendered.replace(NBSP, " ") == "3 866 211,00 грн 23 листопада 2020 року"
+
+
+@pytest.mark.parametrize(
+    ("n", "expected"),
+    [
+        (1, "1 значення"),
+        (84, "84 значення"),
+        (85, "85 значень"),
+        (11, "11 значень"),
+        (12, "12 значень"),
+        (21, "21 значення"),
+        (0, "0 значень"),
+        (None, "0 значень"),
+    ],
+)
+def test_uk_plural_filter_agrees_the_noun(tmp_path, n, expected):
+    from civic import create_app
+
+    app = create_app({"TESTING": True}, instance_path=tmp_path)
+    template = app.jinja_env.from_string('{{ n|uk_plural("значення", "значення", "значень") }}')
+    assert template.render(n=n) == expected
+    days = app.jinja_env.from_string('{{ n|uk_plural("день", "дні", "днів") }}')
+    assert (
+        days.render(n=n).split()[1]
+        == {"one": "день", "few": "дні", "many": "днів"}[plural_category(n or 0)]
+    )
+
+
+@pytest.mark.parametrize(
+    ("full", "short"),
+    [
+        ("Шевченко Марія Василівна", "Шевченко М. В."),
+        ("Шевченко Марія", "Шевченко М."),
+        ("Адміністратор системи", "Адміністратор системи"),
+        ("mod1", "mod1"),
+        ("", ""),
+        (None, ""),
+        ("Лук'яненко  Оксана   Миколаївна", "Лук'яненко О. М."),
+    ],
+)
+def test_short_name_names_a_colleague_without_gender(full, short):
+    assert short_name(full) == short
 
 
 @given(st.integers(min_value=-(10**12), max_value=10**12))

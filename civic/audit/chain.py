@@ -25,6 +25,10 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from civic.formatting import agree
+
+RECORDS = ("запис", "записи", "записів")
+
 GENESIS = "0" * 64
 _KEYED_PREFIX = b"civic-audit-v2\n"
 
@@ -150,10 +154,10 @@ class Break:
         if self.kind == DELETED_TAIL:
             return (
                 f"видалено останні записи: журнал закінчується на id {self.seq - 1}, а якір "
-                f"зафіксував {self.expected} записів (відсутні id {self.seq}–{self.expected})"
+                f"зафіксував {agree(self.expected, RECORDS)} (відсутні id {self.seq}–{self.expected})"
             )
         if self.kind == DELETED_ALL:
-            return f"усі записи журналу видалено: якір зафіксував {self.expected} записів"
+            return f"усі записи журналу видалено: якір зафіксував {agree(self.expected, RECORDS)}"
         if self.kind == HEAD_MISMATCH:
             return f"{rows} не збігається з якорем — ланцюжок до нього замінено або перераховано"
         if self.kind == ANCHOR_MISSING:

@@ -2,9 +2,10 @@ import click
 from flask.cli import AppGroup
 
 from civic.audit.anchor import AnchorError
-from civic.audit.chain import ANCHOR_MISSING
+from civic.audit.chain import ANCHOR_MISSING, RECORDS
 from civic.audit.services import AuditError, adopt_audit_chain, anchor_path, verify_audit_chain
 from civic.extensions import db
+from civic.formatting import agree
 
 cli = AppGroup("audit", help="Журнал аудиту.")
 
@@ -64,6 +65,6 @@ def adopt_command():
         f", з них {check.legacy_count} — до ключа (старе правило)" if check.legacy_count else ""
     )
     click.echo(
-        f"Журнал прийнято: {check.count} записів{legacy}; подію audit.adopted додано, "
+        f"Журнал прийнято: {agree(check.count, RECORDS)}{legacy}; подію audit.adopted додано, "
         f"якір {anchor_path()} оновлено"
     )

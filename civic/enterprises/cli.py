@@ -14,6 +14,7 @@ from civic.enterprises import exports, services
 from civic.enterprises.catalogue import DEFAULT_EDITIONS, FORMS
 from civic.extensions import db
 from civic.files import write_output
+from civic.formatting import agree
 from civic.tabular import TabularError
 
 cli = AppGroup("enterprises", help="Комунальні підприємства: звітність, плани, відкриті дані.")
@@ -60,7 +61,8 @@ def _report_upload(outcome) -> None:
         f"; попередній файл №{outcome.replaced.id} збережено в історії" if outcome.replaced else ""
     )
     click.echo(
-        f"Прийнято завантаження №{upload.id}: {upload.value_count} значень, "
+        f"Прийнято завантаження №{upload.id}: "
+        f"{agree(upload.value_count, ('значення', 'значення', 'значень'))}, "
         f"попереджень: {sum(m.level == 'warning' for m in outcome.messages)}{note}."
     )
 

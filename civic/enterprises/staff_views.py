@@ -22,6 +22,7 @@ from civic.enterprises.forms import (
 from civic.enterprises.statements import REPORTING_TYPES, EnterpriseEntry, check_edrpou
 from civic.enterprises.views import EDITOR, _enterprise_or_404, bp
 from civic.enterprises.withdrawal import WithdrawalRefused, withdraw_upload
+from civic.formatting import agree
 from civic.tabular import TabularError
 from civic.web import download
 
@@ -248,7 +249,10 @@ def staff_catalogue():
                     source="seed",
                     actor=_actor(),
                 )
-                flash(f"Базовий каталог збережено: {count} рядків.", "success")
+                flash(
+                    f"Базовий каталог збережено: {agree(count, ('рядок', 'рядки', 'рядків'))}.",
+                    "success",
+                )
             return redirect(url_for("enterprises.staff_catalogue", form=form_key))
     stored = services.list_catalogue_lines(form_key, edition)
     edit_code = request.args.get("code")

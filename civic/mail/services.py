@@ -22,6 +22,7 @@ import logging
 import os
 import re
 import smtplib
+from email.header import Header
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
@@ -62,11 +63,22 @@ def cut_secret(body: str, hashed: str) -> str:
     return _LINK.sub(replace, body)
 
 
+def encode_subject(subject: str) -> str:
+    """The Subject header as RFC 2047 encoded words that keep every space inside a word.
+
+    The default policy of ``email`` folds a long Cyrillic subject between encoded words and
+    the space at the fold is lost when a client decodes it ("оприлюдненніпетиції");
+    ``Header`` splits inside the words instead. Line breaks of the text become spaces, so a
+    title can never start a header of its own.
+    """
+    return Header(" ".join(subject.split()), "utf-8", header_name="Subject").encode()
+
+
 def build_message(sender: str, to: str, subject: str, body: str, created_at) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
     message["To"] = to
-    message["Subject"] = subject
+    message.set_raw("Subject", encode_subject(subject))
     message["Date"] = format_datetime(created_at)
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or "civic.local")
     message.set_content(body)

@@ -472,10 +472,8 @@ def _digest(config, projects, ballots, verdicts, result: CountResult) -> tuple[s
     return total.hexdigest(), inputs.hexdigest()
 
 
-WHAT_IF_RULES = {
-    "equalshares/add1": "Метод рівних часток (MES) із доповненням Add1",
-    "phragmen": "Послідовний метод Фрагмена",
-}
+# The research rules (their public names: civic.pb.rule_names).
+WHAT_IF_RULES = ("equalshares/add1", "phragmen")
 
 
 def what_if(

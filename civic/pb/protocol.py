@@ -13,6 +13,7 @@ from reportlab.platypus import Spacer
 
 from civic.formatting import agree, uk_date, uk_number
 from civic.pb.ballots import REASON_TITLES
+from civic.pb.rule_names import RULE_NAMES, rule_name
 from civic.pdf import build_pdf, paragraph, signature_block, styles, table
 
 TIE_BREAK_TITLES = {
@@ -20,12 +21,15 @@ TIE_BREAK_TITLES = {
     "cheaper": "вище місце отримує дешевший проєкт, далі — за кодом",
     "lot": "порядок визначено жеребкуванням (записаним у налаштуваннях), далі — за кодом",
 }
-RULE_TITLES = {
-    "greedy": "проєкти фінансуються за кількістю голосів, поки вистачає коштів категорії; "
-    "проєкт, що не вміщується, пропускається",
-    "greedy-no-skip": "проєкти фінансуються за кількістю голосів; підрахунок у категорії "
-    "зупиняється на першому проєкті, що не вміщується",
-}
+
+
+def rule_title(code: str) -> str:
+    """The rule as the protocol states it: its Ukrainian name and what it does."""
+    name = rule_name(code)
+    return f"«{name.title}». {name.explanation}"
+
+
+RULE_TITLES = {code: rule_title(code) for code in RULE_NAMES}
 CHANNEL_TITLES = {"paper": "паперові бланки", "online": "онлайн"}
 ROLE_TITLES = {"chair": "Голова комісії", "secretary": "Секретар комісії", "member": "Член комісії"}
 NBSP = "\u00a0"  # inside an amount and between a number and its unit: never a line break there
@@ -94,9 +98,7 @@ def build_protocol(data: dict) -> bytes:
     story.append(table(reason_rows, [12 * cm, 3 * cm], numeric_columns=(1,)))
 
     story.append(paragraph("2. Результати за категоріями", st.heading))
-    story.append(
-        paragraph(f"Правило: {RULE_TITLES.get(edition['rule'], edition['rule'])}.", st.body)
-    )
+    story.append(paragraph(f"Правило підрахунку: {rule_title(edition['rule'])}", st.body))
     if edition["min_votes"]:
         story.append(
             paragraph(

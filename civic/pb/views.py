@@ -21,16 +21,16 @@ from sqlalchemy.orm.exc import StaleDataError
 from civic import database, kyiv, personal_data, web
 from civic.audit.services import record_event
 from civic.auth.permissions import role_required
-from civic.charts import Bar, bar_chart
+from civic.charts import Bar, fluid_bar_chart
 from civic.extensions import db
 from civic.formatting import agree
 from civic.pb import double_entry, exports, imports, services
 from civic.pb.ballots import REASON_TITLES
 from civic.pb.batches import count_batch_entries
-from civic.pb.counting import WHAT_IF_RULES
 from civic.pb.edition_form import EditionSettingsForm, explain, form_data, form_toml
 from civic.pb.forms import ActionForm, EditionForm, EntryForm, ReopenForm, ResolveForm, UploadForm
 from civic.pb.models import Discrepancy
+from civic.pb.rule_names import rule_name
 from civic.pb.services import PbError
 from civic.tabular import parse_date
 
@@ -68,12 +68,8 @@ def _staff_edition(slug: str):
 
 def _chart(result: dict) -> str:
     bars = [Bar(f"{p['code']} {p['title']}", p["votes"], p["selected"]) for p in result["projects"]]
-    return bar_chart(
-        bars,
-        title="Голоси за проєкти (зелені — фінансуються)",
-        chart_id="pb-votes",
-        width=860,
-        label_width=340,
+    return fluid_bar_chart(
+        bars, title="Голоси за проєкти (зелені — фінансуються)", chart_id="pb-votes"
     )
 
 
@@ -104,7 +100,7 @@ def results(slug: str):
         chart=_chart(result),
         reasons=REASON_TITLES,
         money=Decimal,
-        what_if_titles=WHAT_IF_RULES,
+        rule_name=rule_name,
     )
 
 

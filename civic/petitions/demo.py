@@ -63,7 +63,29 @@ NAMES = [
     "Людмила",
     "Ярослав",
 ]
-PATRONYMICS = ["Іванович", "Петрівна", "Миколайович", "Олександрівна", "Васильович", "Сергіївна"]
+WOMEN = frozenset(
+    {
+        "Олена",
+        "Марія",
+        "Наталія",
+        "Тетяна",
+        "Ірина",
+        "Оксана",
+        "Юлія",
+        "Світлана",
+        "Галина",
+        "Людмила",
+    }
+)
+# A patronymic agrees with the bearer's gender: (his, hers) from the father's name.
+PATRONYMICS = [
+    ("Іванович", "Іванівна"),
+    ("Петрович", "Петрівна"),
+    ("Миколайович", "Миколаївна"),
+    ("Олександрович", "Олександрівна"),
+    ("Васильович", "Василівна"),
+    ("Сергійович", "Сергіївна"),
+]
 DOMAINS = ("ukr.net", "gmail.com", "i.ua", "meta.ua", "nizhyn.net")
 
 TEXT = (
@@ -90,7 +112,12 @@ def _add_signatures(
 ) -> None:
     span = max(0, (end - start).days)
     for i in range(n):
-        name = f"{rng.choice(SURNAMES)} {rng.choice(NAMES)} {rng.choice(PATRONYMICS)}"
+        surname, first, (his, hers) = (
+            rng.choice(SURNAMES),
+            rng.choice(NAMES),
+            rng.choice(PATRONYMICS),
+        )
+        name = f"{surname} {first} {hers if first in WOMEN else his}"
         email = f"p{petition.id}s{i}@{domain or rng.choice(DOMAINS)}"
         moment = _at(start + dt.timedelta(days=rng.randint(0, span)), rng.randint(8, 21))
         db.session.add(

@@ -4,15 +4,17 @@ import re
 import unicodedata
 
 from wtforms import (
+    BooleanField,
     HiddenField,
     IntegerField,
-    SelectField,
+    RadioField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
+    InputRequired,
     Length,
     Optional,
     Regexp,
@@ -104,6 +106,7 @@ class SignForm(Form):
         "Електронна пошта",
         validators=_email_validators(),
     )
+    notify_on_answer = BooleanField("Повідомити мене, коли петиція отримає відповідь")
 
 
 class VersionedForm(Form):
@@ -116,7 +119,13 @@ class CorrectForm(VersionedForm):
 
 
 class RefuseForm(VersionedForm):
-    reason = SelectField("Підстава відмови", validators=[_required("Оберіть підставу.")])
+    # Radio buttons, not a list: each reason is read whole (title, law, what the public sees).
+    # The service checks the code against the catalogue.
+    reason = RadioField(
+        "Підстава відмови",
+        validators=[InputRequired("Оберіть підставу відмови.")],
+        validate_choice=False,
+    )
     explanation = TextAreaField(
         "Пояснення модератора",
         validators=[Optional(), Length(max=5000, message="Не більше 5000 символів."), no_markup],
@@ -142,8 +151,12 @@ class ConsiderationForm(VersionedForm):
 
 
 class AnswerForm(VersionedForm):
-    outcome = SelectField(
-        "Результат", choices=[SelectChoice(k, v) for k, v in ANSWER_OUTCOMES.items()]
+    # Nothing is chosen in advance: the moderator picks the outcome (the service checks it).
+    outcome = RadioField(
+        "Результат розгляду",
+        choices=[SelectChoice(k, v) for k, v in ANSWER_OUTCOMES.items()],
+        validators=[InputRequired("Оберіть результат розгляду.")],
+        validate_choice=False,
     )
     text = TextAreaField(
         "Текст відповіді",

@@ -14,9 +14,10 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from civic.extensions import db
+from civic.formatting import agree
 from civic.petitions import lifecycle
 from civic.petitions.models import Invalidation, Petition, Signature
-from civic.petitions.services import PetitionError, _audit
+from civic.petitions.services import SIGNATURE, PetitionError, _audit
 from civic.petitions.signatures import counted_clause, recount
 
 
@@ -133,7 +134,7 @@ def invalidate_signatures(
     pending = next(iter(pending_invalidations(petition)), None)
     if pending is not None:
         raise PetitionError(
-            f"Пропозиція анулювання № {pending.id} ({pending.count} підписів) ще чекає "
+            f"Пропозиція анулювання № {pending.id} ({agree(pending.count, SIGNATURE)}) ще чекає "
             "другого модератора: спершу її мають підтвердити або відхилити."
         )
     already, ever_counted = db.session.execute(

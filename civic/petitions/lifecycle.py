@@ -258,6 +258,18 @@ def can_sign(state: State, ends_on: dt.date | None, today: dt.date) -> bool:
     return State(state) == State.COLLECTING and ends_on is not None and today <= ends_on
 
 
+def days_left(ends_on: dt.date | None, today: dt.date) -> int | None:
+    """Days of collection left, today included (on the last day: 1); None once it is over."""
+    if ends_on is None or today > ends_on:
+        return None
+    return (ends_on - today).days + 1
+
+
+def days_overdue(due_on: dt.date | None, today: dt.date) -> int:
+    """Whole days a deadline has passed by (0 while it has not: the last day is still in time)."""
+    return max(0, (today - due_on).days) if due_on is not None else 0
+
+
 # --- the moderation queue ---------------------------------------------------------------
 
 OVERDUE, DUE_TODAY, DUE_TOMORROW, LATER = "overdue", "today", "tomorrow", "later"

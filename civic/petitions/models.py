@@ -12,6 +12,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -129,6 +130,9 @@ class Signature(db.Model):
     confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     invalidated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     invalidation_id: Mapped[int | None] = mapped_column(ForeignKey("petition_invalidations.id"))
+    # The signer asked (at signing) to be mailed when the answer is published; purged with
+    # the address.
+    notify_on_answer: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Invalidation(db.Model):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import and_, false, func, not_, or_, select, true
+from sqlalchemy import and_, case, false, func, not_, or_, select, true
 from sqlalchemy.orm import selectinload
 
 from civic.database import paginate_rows
@@ -68,13 +68,40 @@ def search_clause(q: str):
     return and_(*(Petition.search_text.like(f"%{word}%") for word in words[:10]))
 
 
-def list_public(*, today: dt.date, status: str | None = None, q: str | None = None, page=1):
+# The public list's orders: the query parameter ``sort`` → its label.
+PUBLIC_SORTS = {
+    "newest": "спершу нові",
+    "signatures": "за кількістю підписів",
+    "ending": "збір скоро завершиться",
+}
+
+
+def list_public(
+    *,
+    today: dt.date,
+    status: str | None = None,
+    q: str | None = None,
+    sort: str = "newest",
+    page=1,
+):
     query = select(Petition).where(public_clause())
     if status:
         query = query.where(state_clause(State(status), today))
     if q:
         query = query.where(search_clause(q))
-    query = query.order_by(Petition.published_on.desc(), Petition.id.desc())
+    newest = (Petition.published_on.desc(), Petition.id.desc())
+    if sort == "signatures":
+        query = query.order_by(Petition.signature_count.desc(), *newest)
+    elif sort == "ending":
+        # Petitions still collecting, the nearest end first; then the rest, newest first.
+        collecting = state_clause(State.COLLECTING, today)
+        query = query.order_by(
+            case((collecting, 0), else_=1),
+            case((collecting, Petition.collection_ends_on), else_=None),
+            *newest,
+        )
+    else:
+        query = query.order_by(*newest)
     return db.paginate(query, page=page, per_page=20, error_out=False)
 
 

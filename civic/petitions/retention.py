@@ -48,7 +48,7 @@ def purge_personal_data(*, today: dt.date, actor=None) -> tuple[int, int]:
         result = db.session.execute(
             update(Signature)
             .where(Signature.petition_id == petition.id)
-            .values(email=None, token_hash=None, ip=None)
+            .values(email=None, token_hash=None, ip=None, notify_on_answer=False)
             .execution_options(synchronize_session=False)
         )
         signatures += result.rowcount or 0

@@ -21,14 +21,16 @@ from civic.audit.services import record_event
 from civic.database import utcnow
 from civic.errors import DomainError
 from civic.extensions import db
+from civic.formatting import agree, short_name
 from civic.mail.services import send_mail
 from civic.petitions import lifecycle, screening, signing
 from civic.petitions.lifecycle import Action, State
-from civic.petitions.models import Petition, RefusalReasonRow
+from civic.petitions.models import Petition, RefusalReasonRow, Signature
 from civic.petitions.refusal_reasons import ensure_refusal_reasons, reason_of
 from civic.workcalendar.services import get_calendar
 
 LOCK_MINUTES = 30
+SIGNATURE = ("підпис", "підписи", "підписів")
 
 
 class PetitionError(DomainError, ValueError):
@@ -166,7 +168,7 @@ def submit_petition(
     send_mail(
         petition.author_email,
         f"Підтвердьте петицію № {petition.id}",
-        f"Шановний(а) {petition.author_name}!\n\n"
+        f"Добрий день, {petition.author_name}!\n\n"
         f"Ви подали електронну петицію «{petition.title}».\n"
         f"Щоб надіслати її на модерацію, відкрийте посилання і натисніть «Підтвердити»:\n"
         f"{_url(f'/petitions/author/{raw}')}\n\n"
@@ -226,7 +228,9 @@ def open_for_moderation(petition: Petition, user, *, now: dt.datetime) -> LockIn
     )
     if fresh and petition.locked_by_id not in (None, user.id):
         holder = petition.locked_by
-        return LockInfo(holder.full_name or holder.login if holder else "інший модератор")
+        return LockInfo(
+            short_name(holder.full_name) or holder.login if holder else "інший модератор"
+        )
     db.session.execute(
         update(Petition)
         .where(Petition.id == petition.id)
@@ -234,6 +238,30 @@ def open_for_moderation(petition: Petition, user, *, now: dt.datetime) -> LockIn
         .execution_options(synchronize_session=False)
     )
     return LockInfo(None)
+
+
+def leave_moderation(petition: Petition, user) -> bool:
+    """The moderator closed the petition's page: their soft lock goes (another's stays).
+
+    A plain UPDATE like the lock itself, so the optimistic version does not move. True if a
+    lock was released.
+    """
+    result = db.session.execute(
+        update(Petition)
+        .where(Petition.id == petition.id, Petition.locked_by_id == user.id)
+        .values(locked_by_id=None, locked_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)
+
+
+def lock_holder(petition: Petition, *, now: dt.datetime) -> str | None:
+    """Who is working on the petition now (a lock younger than LOCK_MINUTES), for lists."""
+    if petition.locked_at is None or petition.locked_by is None:
+        return None
+    if now - petition.locked_at >= dt.timedelta(minutes=LOCK_MINUTES):
+        return None
+    return short_name(petition.locked_by.full_name) or petition.locked_by.login
 
 
 def sync_state(petition: Petition, *, today: dt.date, actor=None) -> bool:
@@ -293,7 +321,7 @@ def publish_petition(petition: Petition, *, actor, version: int | None, today: d
         f"Петицію № {petition.id} оприлюднено",
         f"Вашу петицію «{petition.title}» оприлюднено {today:%d.%m.%Y}.\n"
         f"Збір підписів триває до {petition.collection_ends_on:%d.%m.%Y}; "
-        f"потрібно {petition.threshold} підписів.\n{_url(f'/petitions/{petition.id}')}\n",
+        f"потрібно {agree(petition.threshold, SIGNATURE)}.\n{_url(f'/petitions/{petition.id}')}\n",
         "petition.published",
     )
     return petition
@@ -536,7 +564,35 @@ def record_answer(
         f"{_url(f'/petitions/{petition.id}')}\n",
         "petition.answered",
     )
+    _notify_signers(petition)
     return petition
+
+
+def _notify_signers(petition: Petition) -> None:
+    """Mail the answer to every confirmed, still valid signer who asked for it at signing."""
+    addresses = db.session.scalars(
+        select(Signature.email)
+        .where(
+            Signature.petition_id == petition.id,
+            Signature.notify_on_answer.is_(True),
+            Signature.confirmed_at.is_not(None),
+            Signature.invalidated_at.is_(None),
+            Signature.email.is_not(None),
+        )
+        .order_by(Signature.id)
+    )
+    for address in addresses:
+        send_mail(
+            address,
+            f"Відповідь на петицію № {petition.id}, яку ви підписали",
+            "Добрий день!\n\n"
+            f"На електронну петицію № {petition.id} «{petition.title}», яку ви підписали, "
+            f"надано відповідь ({ANSWER_OUTCOMES[petition.answer_outcome]}):\n\n"
+            f"{petition.answer_text}\n\n{_url(f'/petitions/{petition.id}')}\n\n"
+            "Ви отримали цей лист, бо під час підписання попросили повідомити вас про "
+            "відповідь.\n",
+            category="petition.answered_signer",
+        )
 
 
 def archive_petition(petition: Petition, *, actor, version: int | None, today: dt.date) -> Petition:
@@ -562,3 +618,7 @@ def tick(*, today: dt.date, actor=None) -> list[Petition]:
         select(Petition).where(Petition.state == lifecycle.CLOSES_FROM.value).order_by(Petition.id)
     )
     return [p for p in due if sync_state(p, today=today, actor=actor)]
+
+
+# Deadlines follow the calendar: connects to workcalendar's calendar_changed signal.
+from civic.petitions import deadlines  # noqa: E402, F401

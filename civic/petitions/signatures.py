@@ -38,7 +38,13 @@ log = logging.getLogger(__name__)
 
 
 def sign_petition(
-    petition: Petition, full_name: str, email: str, *, ip: str | None, now: dt.datetime
+    petition: Petition,
+    full_name: str,
+    email: str,
+    *,
+    ip: str | None,
+    now: dt.datetime,
+    notify_on_answer: bool = False,
 ) -> Signature:
     """Record an unconfirmed signature and mail its confirmation link.
 
@@ -69,6 +75,7 @@ def sign_petition(
             created_at=now,
             token_hash=token_hash,
             confirmation_mailed_at=now,
+            notify_on_answer=notify_on_answer,
         )
         try:
             with db.session.begin_nested():
@@ -85,6 +92,7 @@ def sign_petition(
             raise PetitionError("З цієї адреси петицію вже підписано.", "email")
         signature = existing
         _renew_confirmation(signature, full_name.strip(), token_hash, now=now)
+        signature.notify_on_answer = notify_on_answer  # the latest choice counts
     _mail_confirmation_link(signature, petition, raw)
     return signature
 

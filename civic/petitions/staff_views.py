@@ -17,6 +17,7 @@ from civic.auth.permissions import role_required
 from civic.auth.roles import ADMIN, MODERATOR
 from civic.database import utcnow
 from civic.extensions import db
+from civic.formatting import agree
 from civic.petitions import (
     invalidation,
     lifecycle,
@@ -65,6 +66,8 @@ def queue():
         today=today,
         q=q,
         found=found,
+        holder=lambda p: services.lock_holder(p, now=utcnow()),
+        overdue=lambda due: lifecycle.days_overdue(due, today),
     )
 
 
@@ -81,12 +84,13 @@ def _history(petition: Petition) -> list:
 
 def _refuse_form(petition: Petition, formdata=None) -> RefuseForm:
     form = RefuseForm(formdata=formdata)
-    form.reason.choices = [SelectChoice("", "— оберіть —")] + [
+    form.reason.choices = [
         SelectChoice(
             r.code,
             f"{r.title} ({r.legal_basis})"
             + (" · приховує текст" if r.is_hidden else "")
-            + (" · потрібен другий модератор" if r.needs_second_moderator else ""),
+            + (" · потрібен другий модератор" if r.needs_second_moderator else "")
+            + f". Громадяни побачать: «{r.public_explanation}»",
         )
         for r in refusal_reasons.list_refusal_reasons()
     ]
@@ -126,6 +130,7 @@ def staff_detail(petition_id: int):
         today=today,
         outcomes=services.ANSWER_OUTCOMES,
         invalidations=invalidation.pending_invalidations(petition),
+        lock_minutes=services.LOCK_MINUTES,
     )
 
 
@@ -142,6 +147,15 @@ def _run(petition_id: int, action, form_class=VersionedForm, success: str = "З�
     action(petition, form, int(version) if version.isascii() and version.isdigit() else None)
     flash(success, "success")
     return redirect(url_for("petitions.staff_detail", petition_id=petition_id))
+
+
+@bp.route("/staff/petitions/<int:petition_id>/leave", methods=["POST"])
+@role_required(MODERATOR)
+@web.transaction
+def leave(petition_id: int):
+    """«Закрити» (and the page's unload beacon): the moderator's soft lock goes at once."""
+    services.leave_moderation(_petition_or_404(petition_id), current_user)
+    return redirect(url_for("petitions.queue"))
 
 
 @bp.route("/staff/petitions/<int:petition_id>/publish", methods=["POST"])
@@ -336,7 +350,8 @@ def invalidate(petition_id: int):
                 )
                 if record.status == invalidation.PROPOSED:
                     flash(
-                        f"Анулювання {record.count} підписів більше, ніж може вирішити один "
+                        f"Анулювання {agree(record.count, ('підпису', 'підписів', 'підписів'))} більше, "
+                        "ніж може вирішити один "
                         "модератор: пропозицію записано, потрібне підтвердження іншого "
                         "модератора.",
                         "warning",

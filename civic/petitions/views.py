@@ -75,14 +75,19 @@ def index():
     if status not in {s.value for s in PUBLIC_FILTERS}:
         status = None
     q = (request.args.get("q") or "").strip()[:200] or None
+    sort = request.args.get("sort")
+    sort = sort if sort in queries.PUBLIC_SORTS else "newest"
     page = queries.list_public(
-        today=today, status=status, q=q, page=request.args.get("page", 1, type=int)
+        today=today, status=status, q=q, sort=sort, page=request.args.get("page", 1, type=int)
     )
     return render_template(
         "petitions/index.html",
         page=page,
         status=status,
         q=q,
+        sort=sort,
+        sorts=queries.PUBLIC_SORTS,
+        days_left=lambda p: lifecycle.days_left(p.collection_ends_on, today),
         filters=PUBLIC_FILTERS,
         labels=lifecycle.STATE_LABELS,
         state_of=lambda p: queries.effective_state(p, today),
@@ -223,6 +228,7 @@ def sign(petition_id: int):
                 form.email.data,
                 ip=request.remote_addr,
                 now=utcnow(),
+                notify_on_answer=bool(form.notify_on_answer.data),
             )
             page = render_template(
                 "petitions/sign_sent.html", petition=petition, email=signature.email

@@ -13,6 +13,7 @@ from civic import kyiv
 from civic.errors import DomainError
 from civic.extensions import db
 from civic.files import write_output
+from civic.formatting import agree
 from civic.reports import journal as activity_journal
 from civic.reports import versions
 from civic.tabular import TabularError
@@ -114,4 +115,4 @@ def journal_import(file: Path, type_code: str) -> None:
         sys.exit(1)
     db.session.commit()
     summary = ", ".join(f"{code}: {n}" for code, n in sorted(result.by_type.items()))
-    click.echo(f"Імпортовано {result.rows} записів ({summary}).")
+    click.echo(f"Імпортовано {agree(result.rows, ('запис', 'записи', 'записів'))} ({summary}).")

@@ -21,7 +21,7 @@ from civic import web
 from civic.auth.permissions import role_required
 from civic.auth.roles import ADMIN, EDITOR
 from civic.extensions import db
-from civic.formatting import uk_month
+from civic.formatting import agree, uk_month
 from civic.kyiv import KyivTimeError, month_days, parse_month
 from civic.reports import journal as activity_journal
 from civic.reports import occasion_calendar, services
@@ -188,7 +188,11 @@ def journal_import():
                 default_type=form.type_code.data,
                 actor=current_user,
             )
-            flash(f"Імпортовано {result.rows} записів із «{result.filename}».", "success")
+            flash(
+                f"Імпортовано {agree(result.rows, ('запис', 'записи', 'записів'))} "
+                f"із «{result.filename}».",
+                "success",
+            )
             return redirect(url_for("reports.journal"))
     error = str(attempt.error) if attempt.error else None
     return render_template("reports/import.html", form=form, error=error), (400 if error else 200)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 
+from blinker import Namespace
 from flask import g, has_app_context
 
 from civic import workdays
@@ -57,9 +58,15 @@ def get_calendar() -> workdays.Calendar:
     return build_current_calendar()
 
 
+# Sent (with no arguments) after every edit of the calendar, once its rows are flushed:
+# domains that store deadlines computed from it recompute them (petitions do).
+calendar_changed = Namespace().signal("calendar-changed")
+
+
 def _forget() -> None:
     if has_app_context():
         g.pop("_civic_calendar", None)
+    calendar_changed.send()
 
 
 _OBJECT_TYPES = {DeclaredDay: "declared_day", MartialLawPeriod: "martial_law_period"}

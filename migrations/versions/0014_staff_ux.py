@@ -2,7 +2,7 @@
 the gender of a staff account's verbs in the audit log
 
 Revision ID: 0014_staff_ux
-Revises: 0012_seed_defaults
+Revises: 0013_answer_notify
 Create Date: 2026-12-03 11:50:00
 """
 import sqlalchemy as sa
@@ -13,7 +13,7 @@ import civic.database
 
 # revision identifiers, used by Alembic.
 revision = '0014_staff_ux'
-down_revision = '0012_seed_defaults'
+down_revision = '0013_answer_notify'
 branch_labels = None
 depends_on = None
 

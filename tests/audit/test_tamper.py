@@ -17,10 +17,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from civic.audit.chain import GENESIS, canonical_json, legacy_hash
+from civic.audit.chain import GENESIS, RECORDS, canonical_json, legacy_hash
 from civic.audit.models import AuditEvent, event_payload
 from civic.audit.services import record_event
 from civic.extensions import db
+from civic.formatting import agree
 
 REPO = Path(__file__).resolve().parents[2]
 ALL_ROWS = sa.select(AuditEvent.__table__).order_by(AuditEvent.__table__.c.id)
@@ -96,7 +97,10 @@ def test_deleted_tail(runner, raw, events):
 def test_deleted_all(runner, raw, events):
     raw("DELETE FROM audit_events")
     code, out = verify(runner)
-    assert code == 1 and f"усі записи журналу видалено: якір зафіксував {events} записів" in out
+    assert (
+        code == 1
+        and f"усі записи журналу видалено: якір зафіксував {agree(events, RECORDS)}" in out
+    )
 
 
 def test_edited_row(runner, raw, events):
@@ -217,7 +221,7 @@ def test_off_box_anchor_copy(app, runner, raw, events, tmp_path):
     anchor_file(app).unlink()
     db.session.remove()
     result = runner.invoke(args=["audit", "verify", "--anchor", str(copy)])
-    assert result.exit_code == 1 and f"а якір зафіксував {events} записів" in result.output
+    assert result.exit_code == 1 and f"а якір зафіксував {agree(events, RECORDS)}" in result.output
 
 
 def test_verify_in_a_subprocess(app, database_url, raw, events):
@@ -273,7 +277,7 @@ def test_upgrade_from_an_unkeyed_chain(app, runner, raw, events):
 
     adopted = runner.invoke(args=["audit", "adopt"])
     assert adopted.exit_code == 0, adopted.output
-    assert f"Журнал прийнято: {events} записів, з них {events} — до ключа" in adopted.output
+    assert f"Журнал прийнято: {agree(events, RECORDS)}, з них {events} — до ключа" in adopted.output
     assert json.loads(anchor_file(app).read_text())["keyed_from"] == events + 1
 
     record_event("test.after_upgrade")

@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 from civic.extensions import db
 from civic.mail.models import OutboxMessage
 from civic.petitions import services
+from civic.petitions.models import Petition
 
 pytestmark = pytest.mark.e2e
 
@@ -90,4 +91,50 @@ def test_citizen_submits_and_moderator_publishes(live, chromium):
     expect(page.get_by_text("Петицію оприлюднено; збір підписів розпочато.")).to_be_visible()
     page.goto(f"{url}/petitions")
     expect(page.get_by_role("link", name="Встановити світлофор біля школи № 7")).to_be_visible()
+    context.close()
+
+
+def test_leaving_the_moderation_page_releases_the_edit_lock(live, chromium):
+    app, url = live
+    with app.app_context():
+        from civic.auth.services import create_user
+
+        create_user("mod", "petitions-desk-2026", ["moderator"], full_name="Шевченко Марія")
+        petition, _ = services.submit_petition(
+            "Встановити лавки вздовж набережної Остра",
+            "Текст " * 20,
+            "Автор",
+            "a@example.com",
+            ip=None,
+            now=services.utcnow(),
+        )
+        services.confirm_petition(petition, now=services.utcnow())
+        db.session.commit()
+        petition_id = petition.id
+
+    def holder():
+        with app.app_context():
+            db.session.expire_all()
+            return db.session.get(Petition, petition_id).locked_by_id
+
+    context = chromium.new_context(locale="uk-UA")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{url}/login")
+    page.get_by_label("Логін").fill("mod")
+    page.get_by_label("Пароль").fill("petitions-desk-2026")
+    page.get_by_role("button", name="Увійти").click()
+    page.wait_for_url(f"{url}/staff/**")
+    page.goto(f"{url}/staff/petitions/{petition_id}")
+    assert holder() is not None
+    page.goto(f"{url}/petitions")  # leaving the page: the browser sends the release
+    for _ in range(40):  # the beacon is sent in the background: wait for it to land
+        if holder() is None:
+            break
+        page.wait_for_timeout(250)
+    assert holder() is None
+    page.goto(f"{url}/staff/petitions/{petition_id}")
+    page.get_by_role("button", name="← Закрити й повернутися до черги").click()
+    page.wait_for_url(f"{url}/staff/petitions")
+    assert holder() is None
     context.close()

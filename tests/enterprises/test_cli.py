@@ -37,7 +37,7 @@ def test_import_list_statement_plan_and_show_json(runner, app):
         "--year",
         "2020",
     )
-    assert result.exit_code == 0 and "Прийнято завантаження №3: 84 значень" in result.output
+    assert result.exit_code == 0 and "Прийнято завантаження №3: 84 значення" in result.output
     result = invoke(runner, "show", code, "--json")
     assert result.exit_code == 0
     payload = json.loads(result.output)

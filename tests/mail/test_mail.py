@@ -154,3 +154,18 @@ def test_outbox_page_permissions(client, create_user, login, role, status):
         detail = client.get(f"/staff/outbox/{message.id}")
         assert detail.status_code == 200 and "Текст" in detail.get_data(as_text=True)
         assert client.get("/staff/outbox/9999").status_code == 404
+
+
+def test_mail_queued_before_a_savepoint_goes_out_with_the_real_commit(app_factory, smtp_server):
+    controller, inbox = smtp_server
+    app = app_factory(MAIL_SERVER=controller.hostname, MAIL_PORT=controller.port)
+    with app.app_context():
+        first = send_mail("a@example.com", "Перший", "Текст")
+        with db.session.begin_nested():  # e.g. signing's race-safe insert
+            db.session.execute(db.select(OutboxMessage.id))
+        assert wait_for_delivery(app)  # a sender handed the id now would find no row yet
+        second = send_mail("b@example.com", "Другий", "Текст")
+        db.session.commit()
+        assert wait_for_delivery(app)
+        assert [_status(first.id), _status(second.id)] == [("sent", "")] * 2
+    assert sorted(m["Subject"] for m in inbox.messages) == ["Другий", "Перший"]

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from civic.extensions import db
 from civic.petitions import services, stats
-from civic.petitions.models import Petition
+from civic.petitions.models import Petition, Signature
 from tests.petitions.test_formats import NATIONAL_HEADER
 
 D = dt.date
@@ -94,6 +94,13 @@ def test_demo_is_idempotent_and_fills_november_2020(runner):
         "archived",
         "taken_down",
     } <= states
+    # Every signer's patronymic agrees with the first name's gender («Олена ... Петрівна»).
+    male_in_a = {"Микола", "Ілля", "Сава", "Кузьма", "Хома"}
+    names = [n.split() for n in db.session.scalars(db.select(Signature.full_name))]
+    assert len(names) > 100
+    for _surname, first, patronymic in names:
+        female = first.endswith(("а", "я")) and first not in male_in_a
+        assert patronymic.endswith("на") == female, (first, patronymic)
     second = runner.invoke(args=["demo"])
     assert "вже завантажено" in second.output
     assert db.session.scalar(db.select(db.func.count(Petition.id))) == count

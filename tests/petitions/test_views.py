@@ -408,7 +408,7 @@ def test_two_moderators_lock_and_stale_save(app, create_user, make_petition, mod
     request(second, "post", "/login", data={"login": "mod2", "password": STAFF_PASSWORD})
     request(first, "get", f"/staff/petitions/{petition.id}")
     _, page = request(second, "get", f"/staff/petitions/{petition.id}")
-    assert "Зараз із цією петицією працює Шевченко Марія" in page
+    assert "Петицію зараз редагує Шевченко М." in page
     status, _ = request(
         first,
         "post",

@@ -82,21 +82,26 @@ class LiveServer:
         self.thread.join(timeout=10)
 
 
-@pytest.fixture
-def live_app(sqlite_template, tmp_path):
+def make_live_app(sqlite_template, folder: Path):
+    """An app as a browser meets it (CSRF on, no test mode) on a copy of the migrated SQLite."""
     from tests.conftest import base_config
 
-    path = tmp_path / "civic.sqlite"
+    path = folder / "civic.sqlite"
     shutil.copyfile(sqlite_template, path)
-    app = create_app(
+    return create_app(
         base_config(
             SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}",
             TESTING=False,
             WTF_CSRF_ENABLED=True,
             RATELIMIT_ENABLED=False,
         ),
-        instance_path=tmp_path / "instance",
+        instance_path=folder / "instance",
     )
+
+
+@pytest.fixture
+def live_app(sqlite_template, tmp_path):
+    app = make_live_app(sqlite_template, tmp_path)
     yield app
     with app.app_context():
         db.session.remove()

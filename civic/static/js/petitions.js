@@ -32,3 +32,15 @@ document.addEventListener("DOMContentLoaded", function () {
     }, 300);
   });
 });
+
+// Leaving a petition's moderation page (closing the tab, going elsewhere) releases the soft
+// lock at once, so a colleague is not told it is being edited for the rest of the timeout.
+document.addEventListener("DOMContentLoaded", function () {
+  var form = document.querySelector("[data-leave-on-unload]");
+  if (!form || !navigator.sendBeacon) { return; }
+  var submitting = false;
+  document.addEventListener("submit", function (event) { submitting = event.target !== form; });
+  window.addEventListener("pagehide", function () {
+    if (!submitting) { navigator.sendBeacon(form.action, new FormData(form)); }
+  });
+});
