@@ -40,6 +40,12 @@ def _money(value) -> str:
     return f"{sign}{' '.join(groups) or '0'},{frac}"
 
 
+def _rule_sentence(edition: dict) -> str:
+    if edition.get("rule_text"):
+        return f"Правило підрахунку. {edition['rule_text']}"
+    return f"Правило: {RULE_TITLES.get(edition['rule'], edition['rule'])}."
+
+
 def _date(value) -> str:
     return value.strftime("%d.%m.%Y") if value else "—"
 
@@ -86,9 +92,7 @@ def build_protocol(data: dict) -> bytes:
     story.append(table(reason_rows, [12 * cm, 3 * cm], numeric_columns=(1,)))
 
     story.append(paragraph("2. Результати за категоріями", st.heading))
-    story.append(
-        paragraph(f"Правило: {RULE_TITLES.get(edition['rule'], edition['rule'])}.", st.body)
-    )
+    story.append(paragraph(_rule_sentence(edition), st.body))
     if edition["min_votes"]:
         story.append(
             paragraph(

@@ -134,7 +134,23 @@ def config_of(edition: Edition) -> EditionConfig:
         budget_year=edition.budget_year,
         lot_order=tuple(edition.lot_order or ()),
         require_identity=edition.require_identity,
+        **_rule_settings(edition.config_toml),
     )
+
+
+def _rule_settings(text: str | None) -> dict:
+    """Points, completion and exclusive groups live only in the stored TOML (no columns)."""
+    if not text:
+        return {}
+    try:
+        stored = parse_edition(text)
+    except EditionError:  # stored before a check that now refuses it: the columns still hold
+        return {}
+    return {
+        "points": stored.points,
+        "completion": stored.completion,
+        "exclusive": stored.exclusive,
+    }
 
 
 def count_ballots(edition: Edition) -> int:
@@ -1581,6 +1597,7 @@ def protocol_data(edition: Edition) -> dict:
             "counted_on": edition.counted_on,
             "status": edition.status,
             "rule": edition.rule,
+            "rule_text": counting.rule_text(config_of(edition)),
             "tie_break": edition.tie_break,
             "leftover": edition.leftover,
             "min_votes": edition.min_votes,

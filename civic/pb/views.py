@@ -25,7 +25,7 @@ from civic.charts import Bar, bar_chart
 from civic.extensions import db
 from civic.pb import services
 from civic.pb.ballots import REASON_TITLES
-from civic.pb.counting import WHAT_IF_RULES
+from civic.pb.counting import WHAT_IF_RULES, rule_text
 from civic.pb.forms import ActionForm, EditionForm, EntryForm, ReopenForm, ResolveForm, UploadForm
 from civic.pb.models import Discrepancy
 from civic.pb.services import PbError
@@ -95,6 +95,7 @@ def results(slug: str):
         reasons=REASON_TITLES,
         money=Decimal,
         what_if_titles=WHAT_IF_RULES,
+        rule_text=rule_text(services.config_of(edition)),
     )
 
 
