@@ -46,6 +46,7 @@ __all__ = [
 ]
 
 CENT = Decimal("0.01")
+_NEW_STATUSES = (rules.EXCLUDED, rules.FUNDED_FROM_RESERVE)
 FUNDED_IN_CATEGORY = "category"
 FUNDED_FROM_POOL = "pool"
 
@@ -153,6 +154,8 @@ class CountResult:
                     "rank": p.rank,
                     "selected": p.selected,
                     "funded_from": p.funded_from,
+                    # Only issue 19's statuses are written, so earlier digests stay the same.
+                    **({"status": p.status} if p.status in _NEW_STATUSES else {}),
                 }
                 for p in self.projects
             ],
@@ -268,6 +271,10 @@ def count(
         blocked = {
             code for group in config.exclusive if funded_from.keys() & set(group) for code in group
         }
+        for code in blocked - funded_from.keys():
+            if code in decisions:
+                d = decisions[code]
+                decisions[code] = rules.Decision(code, d.rank, d.score, d.cost, rules.EXCLUDED)
         rest = sorted(
             (p for p in admitted.values() if p.code not in funded_from and p.code not in blocked),
             key=lambda p: p.code,

@@ -87,6 +87,7 @@ def index():
 def results(slug: str):
     edition = _public_edition(slug)
     result = edition.result
+    config = services.config_of(edition)
     return render_template(
         "pb/results.html",
         edition=edition,
@@ -95,7 +96,8 @@ def results(slug: str):
         reasons=REASON_TITLES,
         money=Decimal,
         what_if_titles=WHAT_IF_RULES,
-        rule_text=rule_text(services.config_of(edition)),
+        rule_text=rule_text(config),
+        by_points=bool(config.points),
     )
 
 

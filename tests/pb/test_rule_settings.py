@@ -137,6 +137,7 @@ def test_results_page_and_protocol_say_the_rule_in_plain_ukrainian(client, app):
     assert "Правило підрахунку." in html
     assert "не можна реалізувати разом" in html
     assert "(greedy" not in html
+    assert "ні: не можна реалізувати разом з обраним проєктом" in html
     funded = {p["code"] for p in edition.result["projects"] if p["selected"]}
     assert not {"М-01", "М-04"} <= funded
     data = services.protocol_data(edition)
