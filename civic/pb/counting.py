@@ -251,6 +251,7 @@ def count(
             tie_break=tie,
             exclusive=config.exclusive,
             completion=config.completion,
+            excluded=_partners(config.exclusive, funded_from.keys()),
         )
         for d in outcome.decisions:
             decisions[d.project_id] = d
@@ -267,17 +268,13 @@ def count(
     pool = None
     if config.leftover == "pool":
         available = sum((c.left for c in category_results), Decimal(0))
-        # A project whose exclusive partner is already funded stays out of the pool too.
-        blocked = {
-            code for group in config.exclusive if funded_from.keys() & set(group) for code in group
-        }
-        for code in blocked - funded_from.keys():
+        blocked = _partners(config.exclusive, funded_from.keys())
+        for code in blocked:
             if code in decisions:
                 d = decisions[code]
                 decisions[code] = rules.Decision(code, d.rank, d.score, d.cost, rules.EXCLUDED)
         rest = sorted(
-            (p for p in admitted.values() if p.code not in funded_from and p.code not in blocked),
-            key=lambda p: p.code,
+            (p for p in admitted.values() if p.code not in funded_from), key=lambda p: p.code
         )
         candidates = [
             rules.Project(p.code, p.cost, p.category, p.submitted_on, p.title) for p in rest
@@ -290,6 +287,7 @@ def count(
             threshold=threshold,
             tie_break=tie,
             exclusive=config.exclusive,
+            excluded=blocked,
         )
         for code in outcome.selected:
             funded_from[code] = FUNDED_FROM_POOL
@@ -341,6 +339,12 @@ def count(
     )
     digest, inputs_digest = _digest(config, projects, ballots, verdicts, result)
     return CountResult(**{**result.__dict__, "digest": digest, "inputs_digest": inputs_digest})
+
+
+def _partners(groups, funded) -> set[str]:
+    """Projects an exclusive group keeps out because another of its members is funded."""
+    funded = set(funded)
+    return {code for g in groups if funded.intersection(g) for code in g} - funded
 
 
 def _add_points(chosen: Counter, admitted: dict, points, votes: dict, paper: dict) -> None:

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from civic.pb import pabulib, rules
 from civic.pb.rules import Project
 
-IDS = ["1", "2", "10", "11", "3", "a7", "B"]
+from .test_properties import IDS
 
 
 @st.composite

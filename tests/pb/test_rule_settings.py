@@ -142,3 +142,13 @@ def test_results_page_and_protocol_say_the_rule_in_plain_ukrainian(client, app):
     assert not {"М-01", "М-04"} <= funded
     data = services.protocol_data(edition)
     assert "не можна реалізувати разом" in data["edition"]["rule_text"]
+
+
+def test_an_exclusive_group_across_categories_funds_one_project_only():
+    config = replace(CONFIG, exclusive=(("S1", "L1"),))
+    typed = [("S1",)] * 5 + [("L1",)] * 4 + [("L2",)] * 3
+    result = run(config, typed)
+    status = {p.code: p.status for p in result.projects}
+    funded = {p.code for p in result.projects if p.selected}
+    assert "S1" in funded and "L1" not in funded and status["L1"] == "excluded"
+    assert "L2" in funded  # the large category's money goes to the next project

@@ -16,7 +16,7 @@ Pure: only the standard library.  Every variant is one walk down one ranking:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 
@@ -52,6 +52,7 @@ def greedy(
     rule: str | None = None,
     exclusive: Iterable[Iterable[str]] = (),
     completion: Number | None = None,
+    excluded: Collection[str] = (),
 ) -> Outcome:
     """Greedy selection by score, as most cities count participatory budgets.
 
@@ -63,7 +64,8 @@ def greedy(
     project ``excluded`` by an ``exclusive`` group one of whose members is already funded.  With
     ``completion`` the first project that does not fit is still funded when the money left is
     at least ``completion`` times its cost; the difference is the outcome's ``reserve`` and the
-    walk ends there.
+    walk ends there.  ``excluded`` projects are ``excluded`` from the start (an exclusive partner
+    was funded by an earlier walk, e.g. in another category).
     """
     budget = _exact(budget)
     limit = None if threshold is None else _exact(threshold)
@@ -93,7 +95,7 @@ def greedy(
             status = BELOW_THRESHOLD
         elif stopped:
             status = STOPPED
-        elif any(g in taken for g in groups):
+        elif project.id in excluded or any(g in taken for g in groups):
             status = EXCLUDED
         elif cost <= remaining:
             status = FUNDED
@@ -147,41 +149,31 @@ def greedy_by_category(
     chosen: list[str] = []
     spent: Amount = 0
     decision_of: dict[str, Decision] = {}
+
+    def walk(candidates: Sequence[Project], money: Amount, skips: bool) -> None:
+        # A group with a member funded by an earlier walk keeps its other members out.
+        nonlocal spent
+        funded = set(chosen)
+        outcome = greedy(
+            candidates,
+            scores,
+            money,
+            skip=skips,
+            threshold=threshold,
+            tie_break=tie_break,
+            exclusive=[g for g in groups if not funded.intersection(g)],
+            excluded={pid for g in groups if funded.intersection(g) for pid in g} - funded,
+        )
+        chosen.extend(outcome.selected)
+        spent += outcome.cost
+        decision_of.update((d.project_id, d) for d in outcome.decisions)
+
     for category, cap in caps.items():
         members = [p for p in projects if p.category == category]
-        outcome = greedy(
-            members,
-            scores,
-            min(_exact(cap), budget - spent),
-            skip=skip,
-            threshold=threshold,
-            tie_break=tie_break,
-            exclusive=groups,
-        )
-        chosen.extend(outcome.selected)
-        spent += outcome.cost
-        decision_of.update((d.project_id, d) for d in outcome.decisions)
+        walk(members, min(_exact(cap), budget - spent), skip)
     if pool:
         funded = set(chosen)
-        rest = [p for p in projects if p.id not in funded]
-        # A group with a member funded in its category keeps the others out of the pool too.
-        rest_groups = [g for g in groups if not funded.intersection(g)]
-        blocked = {pid for g in groups if funded.intersection(g) for pid in g} - funded
-        outcome = greedy(
-            [p for p in rest if p.id not in blocked],
-            scores,
-            budget - spent,
-            skip=True,
-            threshold=threshold,
-            tie_break=tie_break,
-            exclusive=rest_groups,
-        )
-        chosen.extend(outcome.selected)
-        spent += outcome.cost
-        decision_of.update((d.project_id, d) for d in outcome.decisions)
-        for pid in blocked:
-            old = decision_of[pid]
-            decision_of[pid] = Decision(pid, old.rank, old.score, old.cost, EXCLUDED)
+        walk([p for p in projects if p.id not in funded], budget - spent, True)
     for p in projects:
         if p.id not in decision_of:  # a category without a cap, and no pool
             decision_of[p.id] = Decision(
