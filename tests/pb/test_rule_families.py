@@ -307,3 +307,19 @@ def test_the_rule_in_words_is_one_ukrainian_sentence_without_codes(kwargs):
         assert "80 %" in text
     if "points" in kwargs:
         assert "3, 2, 1" in text
+
+
+def test_the_checker_recounts_ordinal_scores_as_points_per_rank():
+    from civic.pb.check import ERROR, check_text
+
+    def text(score_a):
+        return (
+            "META\nkey;value\ndescription;t\ncountry;Poland\nunit;Kraków\ninstance;2019\n"
+            "num_projects;2\nnum_votes;2\nbudget;100\nvote_type;ordinal\nrule;greedy\n"
+            "max_length;2\nPROJECTS\nproject_id;cost;votes;score;name;selected\n"
+            f"a;60;2;{score_a};A;1\nb;50;2;3;B;0\nVOTES\nvoter_id;vote\n1;a,b\n2;b,a\n"
+        )
+
+    assert [p for p in check_text(text(3)) if p.level == ERROR] == []
+    errors = [str(p) for p in check_text(text(2)) if p.level == ERROR]
+    assert any("score проєкту «a» = 2" in e for e in errors)
