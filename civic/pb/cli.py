@@ -276,7 +276,9 @@ def _table(path: str, election: Election, result: rules.Outcome) -> str:
         f"{path}",
         f"Правило: {result.rule}; бюджет: {format_amount(result.budget)}; "
         f"обрано проєктів: {len(result.selected)} на суму {format_amount(result.cost)}; "
-        f"залишок: {format_amount(result.leftover)}",
+        f"залишок: {format_amount(result.leftover)}"
+        + (f"; доплата з резерву: {format_amount(result.reserve)}" if result.reserve else ""),
+        rules.describe_declared(election, result.rule),
         line(header),
         *(line(r) for r in rows),
         "",

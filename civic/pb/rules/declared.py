@@ -35,6 +35,7 @@ from civic.pb.rules.core import (
 )
 from civic.pb.rules.greedy import greedy
 from civic.pb.rules.mes import method_of_equal_shares, sequential_phragmen
+from civic.pb.rules.wording import describe_rule
 
 if TYPE_CHECKING:
     from civic.pb.pabulib import Election
@@ -175,4 +176,17 @@ def outcome(
     increment = 1 if rule == "equalshares/add1" else None
     return method_of_equal_shares(
         projects, election.ballots, budget, voter_budget_increment=increment
+    )
+
+
+def describe_declared(election: Election, rule: str) -> str:
+    """The rule ``outcome(election, rule)`` counts by, in one plain Ukrainian sentence."""
+    if rule not in GREEDY_RULES:
+        return describe_rule(rule)
+    return describe_rule(
+        "greedy-no-skip" if rule == "greedy-no-skip" else "greedy",
+        points=declared_points(election),
+        exclusive=declared_exclusive(election) if rule == "greedy-exclusive" else (),
+        completion=declared_completion(election) if rule == "greedy-custom" else None,
+        threshold=election.meta_number("min_project_score_threshold"),
     )
