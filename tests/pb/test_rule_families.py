@@ -214,25 +214,29 @@ def _pb(meta: dict, projects: list[str], votes: list[str], vote_header="voter_id
 
 
 def test_ordinal_file_is_counted_by_points_per_rank_like_krakow():
-    # By approvals "b" (3 voters) beats "a" (2); by points 3-2-1 "a" (2 x 3 + 1 x 2 = 8) wins.
+    # By approvals "b" (4 voters) beats "a" (3); by points 3-2-1 "a" (3 x 3 = 9) beats "b"
+    # (4 x 2 = 8).
     text = _pb(
         {
             "description": "test",
             "num_projects": 3,
-            "num_votes": 3,
+            "num_votes": 4,
             "budget": 100,
             "vote_type": "ordinal",
             "rule": "greedy",
             "max_length": 3,
         },
-        ["a;100;3;A;1", "b;100;3;B;0", "c;10;1;C;0"],
-        ["1;a,b", "2;a,b", "3;b,a,c"],
+        ["a;100;3;A;1", "b;100;4;B;0", "c;10;1;C;0"],
+        ["1;a,b", "2;a,b", "3;a,b", "4;c,b"],
     )
     election = pabulib.read(text)
     assert rules.declared_points(election) == (3, 2, 1)
     outcome = rules.outcome(election)
     assert outcome.selected == ("a",)
     assert set(outcome.selected) == rules.official_selection(election)
+    assert rules.outcome(election, "equalshares").rule == "equalshares"  # sets, as before
+    approvals = rules.greedy(rules.projects_of(election), rules.count_scores(election.ballots), 100)
+    assert approvals.selected == ("b",)  # what civic did before issue 19
 
 
 def test_exclusive_groups_and_completion_are_read_from_the_meta_comment():
