@@ -27,11 +27,13 @@ run: $(VENV)/.installed
 	@echo "civic: http://$(HOST):$(PORT)/  (staff: http://$(HOST):$(PORT)/login)"
 	$(BIN)/civic run --host $(HOST) --port $(PORT)
 
-## make test: install the test extra and run the whole suite (SQLite and PostgreSQL) on
-## TEST_WORKERS processes (pytest-xdist; each with its own PostgreSQL server and Chromium),
-## listing the 15 slowest tests.
+## make test: install the test extra, check the machine (tests/support/preflight.py: as root on
+## Debian it installs chromium and postgresql, otherwise it stops naming what to install), then
+## run the whole suite (SQLite and PostgreSQL) on TEST_WORKERS processes (pytest-xdist; each
+## with its own PostgreSQL server and Chromium), listing the 15 slowest tests.
 TEST_WORKERS ?= 2
 test: $(VENV)/.installed-test
+	$(BIN)/python -m tests.support.preflight
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --durations=15
 
 lint: $(VENV)/.installed-test

@@ -13,8 +13,8 @@ database, with wall time and peak resident memory from ``os.wait4``:
   ``civic pb ballots import --edition gb-2021 ballots.csv`` and
   ``civic pb tally --edition gb-2021 --json``, timed as whole processes (start-up, building the
   app, reading the file, the one transaction);
-* **the services alone** (``civic.pb.services.import_ballots``, ``tally``, timed inside a Python
-  process after the app is built), to show where the time goes.
+* **the services alone** (``civic.pb.imports.import_ballots``, ``civic.pb.services.tally``,
+  timed inside a Python process after the app is built), to show where the time goes.
 
 PostgreSQL runs on a throwaway server (``tests/support/postgres.py``).
 Targets on 2 cores: import ≤ 60 s, peak memory ≤ 1 GB, tally ≤ 3 s.
@@ -100,7 +100,7 @@ from pathlib import Path
 from flask_migrate import upgrade
 from civic import create_app
 from civic.extensions import db
-from civic.pb import services
+from civic.pb import imports, services
 
 url, instance, phase, root, projects, ballots = sys.argv[1:7]
 app = create_app({"SQLALCHEMY_DATABASE_URI": url, "PERSONAL_DATA_KEY": "bench"}, instance_path=instance)
@@ -108,11 +108,11 @@ with app.app_context():
     if phase == "import":
         upgrade()
         edition = services.save_edition(Path(root, "docs/examples/pb-edition.toml").read_text("utf-8"))
-        services.import_projects(edition, Path(projects).read_bytes(), "projects.csv")
+        imports.import_projects(edition, Path(projects).read_bytes(), "projects.csv")
         db.session.commit()
         data = Path(ballots).read_bytes()
         start = time.perf_counter()
-        report = services.import_ballots(edition, data, "ballots.csv")
+        report = imports.import_ballots(edition, data, "ballots.csv")
         db.session.commit()
         elapsed = time.perf_counter() - start
         print(json.dumps({"rows": report.rows, "seconds": elapsed}))

@@ -63,11 +63,11 @@ def main() -> None:
         "майданчик",
     ]
     titles = [(i, " ".join(rng.sample(words, 5))) for i in range(args.petitions)]
-    queries = [" ".join(rng.sample(words, 4)) for _ in range(50)]
+    searches = [" ".join(rng.sample(words, 4)) for _ in range(50)]
     timed(
         f"similar_titles over {args.petitions} titles",
-        len(queries),
-        lambda: [screening.similar_titles(q, titles) for q in queries],
+        len(searches),
+        lambda: [screening.similar_titles(q, titles) for q in searches],
     )
 
     from civic import create_app
@@ -89,7 +89,7 @@ def main() -> None:
 
             from civic.auth.services import create_user
             from civic.database import utcnow
-            from civic.petitions import services
+            from civic.petitions import opendata, queries, services, signatures
 
             upgrade()
             moderator = create_user("bench", "measure-secret-2026", ("moderator",))
@@ -109,19 +109,19 @@ def main() -> None:
 
             def sign_all():
                 for i in range(args.signatures):
-                    signature = services.sign_petition(
+                    signature = signatures.sign_petition(
                         petition, f"Підписант {i}", f"s{i}@example.com", ip="10.0.0.1", now=utcnow()
                     )
-                    services.confirm_signature(signature, now=utcnow())
+                    signatures.confirm_signature(signature, now=utcnow())
                     db.session.commit()
 
             timed("sign + confirm (+ outbox .eml), commit each", args.signatures, sign_all)
             timed(
                 "export_rows (open data)",
                 1,
-                lambda: services.export_rows(today=services.today_kyiv()),
+                lambda: opendata.export_rows(today=services.today_kyiv()),
             )
-            timed("list_signers", 1, lambda: services.list_signers(petition))
+            timed("list_signers", 1, lambda: queries.list_signers(petition))
             db.engine.dispose()
 
 

@@ -16,12 +16,12 @@ import tracemalloc
 from pathlib import Path
 
 from civic.reports import demo_data
+from civic.reports.defaults import default_settings
 from civic.reports.monthly import (
     JournalItem,
     ModuleStats,
     ReportParagraph,
     build_monthly_report,
-    default_settings,
 )
 from civic.reports.rendering import render_report_pdf
 
@@ -108,7 +108,7 @@ def main() -> None:
     # The whole path: import the website's news export, build from the database, render.
     from civic import create_app
     from civic.extensions import db
-    from civic.reports import services
+    from civic.reports import journal, versions
 
     with tempfile.TemporaryDirectory() as folder:
         app = create_app({"TESTING": True, "SECRET_KEY": "bench"}, instance_path=Path(folder))
@@ -123,13 +123,13 @@ def main() -> None:
             payload = "\n".join(lines).encode("utf-8")
 
             def do_import():
-                services.import_journal(payload, "news.csv")
+                journal.import_journal(payload, "news.csv")
                 db.session.commit()
 
             _timed(f"service: import CSV of {args.entries:,} news lines (SQLite)", do_import, 1)
             _timed(
                 "service: build report from the database + PDF (SQLite)",
-                lambda: services.render_pdf(services.build_report(NOV)),
+                lambda: versions.render_pdf(versions.build_report(NOV)),
                 args.repeat,
             )
             db.session.remove()

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from xml.sax.saxutils import escape as _xml_escape
 
+from civic.formatting import uk_number
+
 Number = int | Decimal | float
 
 _ids = itertools.count(1)
@@ -43,8 +45,7 @@ def escape(text: str) -> str:
 
 def _fmt(value: Number) -> str:
     d = Decimal(str(value))
-    text = f"{d:,.0f}" if d == d.to_integral_value() else f"{d:,.2f}"
-    return text.replace(",", "\u00a0").replace(".", ",")
+    return uk_number(d, 0 if d == d.to_integral_value() else 2)
 
 
 def _header(width: float, height: float, title: str, desc: str, chart_id: str) -> list[str]:
@@ -105,6 +106,68 @@ def _scale(values: Sequence[float]) -> tuple[float, float]:
     return lo, hi
 
 
+@dataclass(frozen=True)
+class _Frame:
+    """The plot area of a chart over categories: margins, the value scale, ticks and legend."""
+
+    width: int
+    height: int
+    lo: float
+    hi: float
+    left: int = 90
+    right: int = 20
+    top: int = 20
+    bottom: int = 60
+
+    @classmethod
+    def around(cls, series: Sequence[Series], width: int, height: int) -> _Frame:
+        lo, hi = _scale([float(v) for s in series for v in s.values if v is not None])
+        return cls(width, height, lo, hi)
+
+    @property
+    def plot_w(self) -> float:
+        return self.width - self.left - self.right
+
+    @property
+    def plot_h(self) -> float:
+        return self.height - self.top - self.bottom
+
+    def y(self, v: float) -> float:
+        return self.top + self.plot_h * (1 - (v - self.lo) / (self.hi - self.lo))
+
+    def ticks(self, value_format: Callable[[Number], str], *, grid: bool) -> list[str]:
+        out = []
+        for tick in range(5):
+            v = self.lo + (self.hi - self.lo) * tick / 4
+            if grid:
+                out.append(
+                    f'<line x1="{self.left}" x2="{self.width - self.right}" y1="{self.y(v):.1f}" '
+                    f'y2="{self.y(v):.1f}" stroke="#d0d7de" stroke-width="1"/>'
+                )
+            out.append(
+                f'<text x="{self.left - 6}" y="{self.y(v) + 4:.1f}" text-anchor="end">'
+                f"{escape(value_format(v))}</text>"
+            )
+        return out
+
+    def category_label(self, x: float, text: str) -> str:
+        return (
+            f'<text x="{x:.1f}" y="{self.height - self.bottom + 18}" text-anchor="middle">'
+            f"{escape(text)}</text>"
+        )
+
+    def legend(self, series: Sequence[Series]) -> list[str]:
+        out = []
+        for k, s in enumerate(series):
+            lx = self.left + k * 180
+            out.append(
+                f'<rect x="{lx}" y="{self.height - 22}" width="12" height="12" '
+                f'fill="{PALETTE[k % len(PALETTE)]}"/>'
+            )
+            out.append(f'<text x="{lx + 16}" y="{self.height - 12}">{escape(s.name)}</text>')
+        return out
+
+
 def line_chart(
     categories: Sequence[str],
     series: Sequence[Series],
@@ -117,17 +180,11 @@ def line_chart(
 ) -> str:
     """Lines over categories (e.g. years); a missing value breaks the line, never invents 0."""
     chart_id = chart_id or f"chart{next(_ids)}"
-    left, right, top_pad, bottom = 90, 20, 20, 60
-    values = [float(v) for s in series for v in s.values if v is not None]
-    lo, hi = _scale(values)
-    plot_w, plot_h = width - left - right, height - top_pad - bottom
+    frame = _Frame.around(series, width, height)
     n = max(1, len(categories) - 1)
 
     def x(i: int) -> float:
-        return left + (plot_w * i / n if len(categories) > 1 else plot_w / 2)
-
-    def y(v: float) -> float:
-        return top_pad + plot_h * (1 - (v - lo) / (hi - lo))
+        return frame.left + (frame.plot_w * i / n if len(categories) > 1 else frame.plot_w / 2)
 
     desc = "; ".join(
         f"{s.name}: "
@@ -138,42 +195,26 @@ def line_chart(
         for s in series
     )
     out = _header(width, height, title, desc, chart_id)
-    for tick in range(5):
-        v = lo + (hi - lo) * tick / 4
-        out.append(
-            f'<line x1="{left}" x2="{width - right}" y1="{y(v):.1f}" y2="{y(v):.1f}" '
-            'stroke="#d0d7de" stroke-width="1"/>'
-        )
-        out.append(
-            f'<text x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end">{escape(value_format(v))}</text>'
-        )
-    for i, c in enumerate(categories):
-        out.append(
-            f'<text x="{x(i):.1f}" y="{height - bottom + 18}" text-anchor="middle">{escape(c)}</text>'
-        )
+    out += frame.ticks(value_format, grid=True)
+    out += [frame.category_label(x(i), c) for i, c in enumerate(categories)]
     for k, s in enumerate(series):
         color = PALETTE[k % len(PALETTE)]
-        run: list[str] = []
+        runs: list[list[str]] = [[]]
         for i, v in enumerate(s.values):
             if v is None:
-                if len(run) > 1:
-                    out.append(
-                        f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{" ".join(run)}"/>'
-                    )
-                run = []
+                runs.append([])
                 continue
-            run.append(f"{x(i):.1f},{y(float(v)):.1f}")
+            runs[-1].append(f"{x(i):.1f},{frame.y(float(v)):.1f}")
             out.append(
-                f'<circle cx="{x(i):.1f}" cy="{y(float(v)):.1f}" r="3.5" fill="{color}">'
+                f'<circle cx="{x(i):.1f}" cy="{frame.y(float(v)):.1f}" r="3.5" fill="{color}">'
                 f"<title>{escape(s.name)}, {escape(categories[i])}: {escape(value_format(v))}</title></circle>"
             )
-        if len(run) > 1:
-            out.append(
-                f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{" ".join(run)}"/>'
-            )
-        lx = left + k * 180
-        out.append(f'<rect x="{lx}" y="{height - 22}" width="12" height="12" fill="{color}"/>')
-        out.append(f'<text x="{lx + 16}" y="{height - 12}">{escape(s.name)}</text>')
+        out += [
+            f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{" ".join(run)}"/>'
+            for run in runs
+            if len(run) > 1
+        ]
+    out += frame.legend(series)
     out.append("</svg>")
     return "\n".join(out)
 
@@ -190,16 +231,9 @@ def grouped_bar_chart(
 ) -> str:
     """Vertical bars grouped by category (e.g. plan and fact per quarter)."""
     chart_id = chart_id or f"chart{next(_ids)}"
-    left, right, top_pad, bottom = 90, 20, 20, 60
-    values = [float(v) for s in series for v in s.values if v is not None]
-    lo, hi = _scale(values)
-    plot_w, plot_h = width - left - right, height - top_pad - bottom
-    group_w = plot_w / max(1, len(categories))
+    frame = _Frame.around(series, width, height)
+    group_w = frame.plot_w / max(1, len(categories))
     bar_w = group_w * 0.8 / max(1, len(series))
-
-    def y(v: float) -> float:
-        return top_pad + plot_h * (1 - (v - lo) / (hi - lo))
-
     desc = "; ".join(
         f"{c}: "
         + ", ".join(
@@ -209,37 +243,26 @@ def grouped_bar_chart(
         for i, c in enumerate(categories)
     )
     out = _header(width, height, title, desc, chart_id)
-    zero = y(0.0)
+    zero = frame.y(0.0)
     out.append(
-        f'<line x1="{left}" x2="{width - right}" y1="{zero:.1f}" y2="{zero:.1f}" stroke="#57606a"/>'
+        f'<line x1="{frame.left}" x2="{width - frame.right}" y1="{zero:.1f}" y2="{zero:.1f}" '
+        'stroke="#57606a"/>'
     )
-    for tick in range(5):
-        v = lo + (hi - lo) * tick / 4
-        out.append(
-            f'<text x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end">{escape(value_format(v))}</text>'
-        )
+    out += frame.ticks(value_format, grid=False)
     for i, c in enumerate(categories):
-        gx = left + i * group_w + group_w * 0.1
-        out.append(
-            f'<text x="{left + i * group_w + group_w / 2:.1f}" y="{height - bottom + 18}" '
-            f'text-anchor="middle">{escape(c)}</text>'
-        )
+        gx = frame.left + i * group_w + group_w * 0.1
+        out.append(frame.category_label(frame.left + i * group_w + group_w / 2, c))
         for k, s in enumerate(series):
             v = s.values[i] if i < len(s.values) else None
             if v is None:
                 continue
-            top = min(y(float(v)), zero)
-            h = abs(zero - y(float(v)))
+            top = min(frame.y(float(v)), zero)
+            h = abs(zero - frame.y(float(v)))
             out.append(
                 f'<rect x="{gx + k * bar_w:.1f}" y="{top:.1f}" width="{bar_w * 0.95:.1f}" height="{h:.1f}" '
                 f'fill="{PALETTE[k % len(PALETTE)]}"><title>{escape(s.name)}, {escape(c)}: '
                 f"{escape(value_format(v))}</title></rect>"
             )
-    for k, s in enumerate(series):
-        lx = left + k * 180
-        out.append(
-            f'<rect x="{lx}" y="{height - 22}" width="12" height="12" fill="{PALETTE[k % len(PALETTE)]}"/>'
-        )
-        out.append(f'<text x="{lx + 16}" y="{height - 12}">{escape(s.name)}</text>')
+    out += frame.legend(series)
     out.append("</svg>")
     return "\n".join(out)

@@ -34,6 +34,9 @@ class DefaultConfig:
     # its parts may inflate to (declared and actually inflated), the most worksheet rows, the
     # highest compression ratio of a part over 1 MB, the most parts in the ZIP.
     UPLOAD_XLSX_MAX_UNCOMPRESSED = 256 * 1024 * 1024
+    # An enterprise's line that moves more than this many times from one year to the next is
+    # a warning on upload (a value in hryvnias typed into a form in thousands).
+    ENTERPRISE_JUMP_FACTOR = 10
     UPLOAD_XLSX_MAX_ROWS = 1_048_576
     UPLOAD_XLSX_MAX_RATIO = 200
     UPLOAD_XLSX_MAX_MEMBERS = 1000

@@ -10,8 +10,6 @@ from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
 
-from civic import kyiv
-
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
@@ -61,9 +59,6 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=dt.UTC)
         return value.astimezone(dt.UTC)
-
-
-KYIV = kyiv.ZONE  # the council's time: legal dates and what people read (civic.kyiv)
 
 
 def utcnow() -> dt.datetime:

@@ -1,26 +1,34 @@
-"""Ukrainian formatting of numbers, money and dates (Babel, ``uk_UA``), as Jinja filters.
+"""Ukrainian formatting of numbers, money, dates, month names and number agreement (Babel,
+``uk_UA``), pure, and registered as Jinja filters.
 
 Babel groups thousands with a no-break space (U+00A0), which is what Ukrainian typography
-wants: ``1 234 567,89``.
+wants: ``1 234 567,89``; web pages, charts and PDFs all group through :func:`uk_number`, so they
+print the same «1 234».  Month names are CLDR's: nominative («листопад») and genitive
+(«листопада») are the forms of the official documents (the seed report: «за листопад 2020 року»,
+«протягом листопада 2020 року»).  Plural categories are CLDR's ``uk`` rule (Український правопис
+2019, § 106): «1 новину», «2 новини», «5 новин», «11 новин», «21 новину».
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from civic.database import KYIV
+from civic import kyiv
 
 LOCALE = "uk_UA"
+_UK = Locale.parse(LOCALE)
 
 
 def local(value):
     """An aware datetime in Kyiv time; dates and naive datetimes as they are."""
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
-        return value.astimezone(KYIV)
+        return kyiv.local(value)
     return value
 
 
@@ -72,7 +80,41 @@ def uk_month(value: dt.date, case: str = "nominative") -> str:
 
 
 def uk_month_name(month: int, case: str = "nominative") -> str:
-    return uk_month(dt.date(2000, month, 1), case).rsplit(" ", 1)[0]
+    """``11`` → ``листопад`` (nominative) or ``листопада`` (genitive)."""
+    context = "format" if case == "genitive" else "stand-alone"
+    return _UK.months[context]["wide"][month]
+
+
+# ---------------------------------------------------------------- number agreement
+
+
+def plural_category(n: int) -> str:
+    """``"one"``, ``"few"`` or ``"many"`` for a whole number ``n`` (CLDR ``uk``, via Babel)."""
+    return _UK.plural_form(abs(int(n)))
+
+
+@dataclass(frozen=True)
+class Forms:
+    """The three forms of a noun phrase after a number: 1 ``one``, 2 ``few``, 5 ``many``."""
+
+    one: str
+    few: str
+    many: str
+
+    def pick(self, n: int) -> str:
+        return getattr(self, plural_category(n))
+
+
+def group_digits(n: int) -> str:
+    """``12345`` → ``12 345``, ``1234`` → ``1 234`` (no-break spaces, as on the web pages)."""
+    return uk_number(int(n))
+
+
+def agree(n: int, forms: Forms | tuple[str, str, str]) -> str:
+    """``agree(316, ("новину", "новини", "новин"))`` → ``"316 новин"``."""
+    if not isinstance(forms, Forms):
+        forms = Forms(*forms)
+    return f"{group_digits(n)} {forms.pick(n)}"
 
 
 def init_app(app) -> None:

@@ -15,8 +15,10 @@ import re
 from flask import flash
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import TextAreaField
+from wtforms import DateField, TextAreaField
 from wtforms.i18n import get_translations
+
+from civic import kyiv
 
 # Validators given no ``message=`` fall back to WTForms' built-in messages, English unless a
 # translation is chosen: every form takes WTForms' own Ukrainian catalogue, whatever the
@@ -114,3 +116,25 @@ class Form(FlaskForm):
                     break
         self._errors = None  # recomputed from the fields on next access
         return valid
+
+
+class DayField(DateField):
+    """The one date field of civic: reads ``ДД.ММ.РРРР`` (typed) and ISO ``РРРР-ММ-ДД`` (what a
+    browser's date input sends) through :func:`civic.kyiv.parse_date`; a value it cannot read
+    gets that function's Ukrainian message («31.02.2026 — такої дати не існує»)."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not " ".join(valuelist).strip():
+            self.data = None
+            return
+        try:
+            self.data = kyiv.parse_date(" ".join(valuelist))
+        except kyiv.KyivTimeError as exc:
+            self.data = None
+            raise ValueError(f"Поле «{self.label.text}»: {exc}.") from None
+
+    def post_validate(self, form, validation_stopped):
+        # A typed date that cannot be read is not a missing one: ``DataRequired`` would replace
+        # the message that says what is wrong with «Вкажіть дату».
+        if self.process_errors:
+            self.errors[:] = list(self.process_errors)

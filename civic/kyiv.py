@@ -25,7 +25,11 @@ __all__ = [
     "day_bounds",
     "local",
     "month_bounds",
+    "month_days",
+    "parse_date",
     "parse_local",
+    "parse_month",
+    "period_bounds",
     "to_utc",
     "today",
 ]
@@ -82,18 +86,54 @@ def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     return start, end
 
 
-def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """The Kyiv month containing ``month`` as a half-open UTC interval ``[start, end)``."""
+def period_bounds(first_day: dt.date, last_day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """Kyiv days ``first_day`` to ``last_day`` inclusive as a half-open UTC interval."""
+    return day_bounds(first_day)[0], day_bounds(last_day)[1]
+
+
+def month_days(month: dt.date) -> tuple[dt.date, dt.date]:
+    """The first and the last day of the month containing ``month``."""
     first = month.replace(day=1)
     following = (first + dt.timedelta(days=32)).replace(day=1)
-    return to_utc(dt.datetime.combine(first, dt.time.min)), to_utc(
-        dt.datetime.combine(following, dt.time.min)
-    )
+    return first, following - dt.timedelta(days=1)
+
+
+def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The Kyiv month containing ``month`` as a half-open UTC interval ``[start, end)``."""
+    return period_bounds(*month_days(month))
 
 
 _DOTTED = re.compile(
     r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})(?:[ T]+(?P<H>\d{1,2}):(?P<M>\d{2}))?"
 )
+_DOTTED_DATE = re.compile(r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})")
+_ISO_DATE = re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})")
+
+
+def parse_date(text: str) -> dt.date:
+    """A date as people and files write it: ``ДД.ММ.РРРР`` (the pages' form) or ISO ``РРРР-ММ-ДД``.
+
+    The one reader of typed dates (forms, CLI options, uploaded tables).  Raises
+    :class:`KyivTimeError` with a Ukrainian message: «31.02.2004 — такої дати не існує».
+    """
+    value = (text or "").strip()
+    if not value:
+        raise KyivTimeError("дату не вказано")
+    match = _DOTTED_DATE.fullmatch(value) or _ISO_DATE.fullmatch(value)
+    if match is None:
+        raise KyivTimeError(f"«{value}» — не дата (очікувалося ДД.ММ.РРРР або РРРР-ММ-ДД)")
+    try:
+        return dt.date(int(match["y"]), int(match["m"]), int(match["d"]))
+    except ValueError:
+        raise KyivTimeError(f"{value} — такої дати не існує") from None
+
+
+def parse_month(text: str) -> dt.date:
+    """A month as typed, ``РРРР-ММ`` (``"2020-11"``) → its first day; :class:`KyivTimeError` else."""
+    match = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text or "")
+    if not match or not 1 <= int(match[2]) <= 12:
+        raise KyivTimeError(f"місяць «{text}» не розпізнано: очікується РРРР-ММ, напр. 2020-11")
+    return dt.date(int(match[1]), int(match[2]), 1)
 
 
 def parse_local(text: str, *, fold: int = 0) -> dt.datetime:

@@ -141,6 +141,9 @@ def styles(size: float = 14) -> Styles:
         bulletFontName=regular,
     )
     small_size = max(size - 3, 9)
+    cell = ParagraphStyle(
+        "cell_base", fontName=regular, fontSize=10, leading=12, bulletFontName=regular
+    )
     return Styles(
         body=body,
         body_left=ParagraphStyle("body_left", parent=body, alignment=TA_LEFT, firstLineIndent=0),
@@ -169,30 +172,9 @@ def styles(size: float = 14) -> Styles:
             alignment=TA_LEFT,
             firstLineIndent=0,
         ),
-        cell=ParagraphStyle(
-            "cell",
-            fontName=regular,
-            fontSize=10,
-            leading=12,
-            alignment=TA_LEFT,
-            bulletFontName=regular,
-        ),
-        cell_num=ParagraphStyle(
-            "cell_num",
-            fontName=regular,
-            fontSize=10,
-            leading=12,
-            alignment=TA_RIGHT,
-            bulletFontName=regular,
-        ),
-        cell_head=ParagraphStyle(
-            "cell_head",
-            fontName=bold,
-            fontSize=10,
-            leading=12,
-            alignment=TA_CENTER,
-            bulletFontName=regular,
-        ),
+        cell=ParagraphStyle("cell", parent=cell, alignment=TA_LEFT),
+        cell_num=ParagraphStyle("cell_num", parent=cell, alignment=TA_RIGHT),
+        cell_head=ParagraphStyle("cell_head", parent=cell, fontName=bold, alignment=TA_CENTER),
         right=ParagraphStyle("right", parent=body, alignment=TA_RIGHT, firstLineIndent=0),
     )
 
@@ -244,13 +226,15 @@ def table(
     return t
 
 
-def signature_block(position: str, name: str, *, width: float | None = None) -> Table:
+def signature_block(
+    position: str, name: str, *, width: float | None = None, split: float = 0.6
+) -> Table:
     """Position on the left, the name on the right, as ДСТУ 4163:2020 lays out a signature."""
     st = styles()
     width = width or (A4[0] - 4 * cm)
     t = Table(
         [[Paragraph(escape(position), st.body_left), Paragraph(escape(name), st.right)]],
-        colWidths=[width * 0.6, width * 0.4],
+        colWidths=[width * split, width * (1 - split)],
     )
     t.setStyle(
         TableStyle(

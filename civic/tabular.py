@@ -21,6 +21,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from civic import kyiv
 from civic.archives import ArchiveError, XlsxLimits, inspect_xlsx
 
 MAX_BYTES = 200 * 1024 * 1024
@@ -277,21 +278,21 @@ def _open_csv(data: bytes, filename: str, columns, header_search_rows: int) -> T
     # copy (four bytes a character) of a 100 MB file is ever made.
     reader = csv.reader(_lines(text), delimiter=delimiter, quotechar='"')
     rows = _numbered(reader, filename)
+    line, raw, mapping = _find_header(rows, filename, columns, header_search_rows)
+    headers = [clean_cell(h) for h in raw]
+    return Table(filename, "csv", headers, line, mapping, encoding, delimiter, rows)
+
+
+def _find_header(rows, filename: str, columns, header_search_rows: int):
+    """The first of the first ``header_search_rows`` rows that names the columns → (line, raw
+    row, mapping); the rows after it stay in ``rows``.  None found: a TabularError naming what
+    is missing from the first row."""
     scanned = []
     for line, raw in rows:
         scanned.append((line, raw))
         mapping = _map_columns(raw, columns)
         if mapping is not None:
-            return Table(
-                filename,
-                "csv",
-                [clean_cell(h) for h in raw],
-                line,
-                mapping,
-                encoding,
-                delimiter,
-                rows,
-            )
+            return line, raw, mapping
         if len(scanned) >= header_search_rows:
             break
     headers = scanned[0][1] if scanned else []
@@ -361,19 +362,9 @@ def _open_xlsx(data: bytes, filename: str, columns, header_search_rows: int) -> 
         raise TabularError(DAMAGED_XLSX, file=filename) from exc
 
     it = _xlsx_rows(sheet, filename)
-    scanned = []
-    for line, raw in it:
-        scanned.append((line, raw))
-        mapping = _map_columns(raw, columns)
-        if mapping is not None:
-            headers = ["" if h is None else clean_cell(str(h)) for h in raw]
-            return Table(filename, "xlsx", headers, line, mapping, None, None, it)
-        if len(scanned) >= header_search_rows:
-            break
-    headers = scanned[0][1] if scanned else []
-    raise TabularError(
-        _missing_message(headers, columns), file=filename, line=scanned[0][0] if scanned else 1
-    )
+    line, raw, mapping = _find_header(it, filename, columns, header_search_rows)
+    headers = ["" if h is None else clean_cell(str(h)) for h in raw]
+    return Table(filename, "xlsx", headers, line, mapping, None, None, it)
 
 
 def _xlsx_rows(sheet, filename: str) -> Iterator[tuple[int, Sequence[object]]]:
@@ -443,12 +434,8 @@ def _bounded(number: Decimal, value: object) -> Decimal:
     return number
 
 
-_DATE_DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
-_DATE_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-
-
 def parse_date(value: object) -> dt.date:
-    """``ДД.ММ.РРРР`` or ISO ``РРРР-ММ-ДД`` (or an Excel date cell) → date.
+    """``ДД.ММ.РРРР`` or ISO ``РРРР-ММ-ДД`` (or an Excel date cell) → date (:func:`kyiv.parse_date`).
 
     Raises ValueError with a Ukrainian message: «31.02.2004 — такої дати не існує».
     """
@@ -456,20 +443,7 @@ def parse_date(value: object) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    text = clean_cell(str(value or ""))
-    if not text:
-        raise ValueError("дату не вказано")
-    text = text.split(" ")[0].split("T")[0]
-    if m := _DATE_DOTTED.fullmatch(text):
-        day, month, year = (int(g) for g in m.groups())
-    elif m := _DATE_ISO.fullmatch(text):
-        year, month, day = (int(g) for g in m.groups())
-    else:
-        raise ValueError(f"«{text}» — не дата (очікувалося ДД.ММ.РРРР або РРРР-ММ-ДД)")
-    try:
-        return dt.date(year, month, day)
-    except ValueError as exc:
-        raise ValueError(f"{text} — такої дати не існує") from exc
+    return kyiv.parse_date(clean_cell(str(value or "")).split(" ")[0].split("T")[0])
 
 
 # ---------------------------------------------------------------- safe exports

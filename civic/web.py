@@ -1,7 +1,9 @@
-"""Cross-cutting HTTP behaviour: security headers, Ukrainian error pages, template globals."""
+"""Cross-cutting HTTP behaviour: the request boundary, security headers, Ukrainian error pages,
+template globals."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import unicodedata
@@ -12,12 +14,18 @@ from flask import (
     Response,
     appcontext_pushed,
     current_app,
+    flash,
     jsonify,
+    redirect,
     render_template,
     request,
+    url_for,
 )
+from flask import session as http_session
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+
+from civic.errors import DomainError
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +104,122 @@ def render_error(code: int, message: str | None = None):
         log.exception("error page failed to render")
         body = f"<!doctype html><html lang='uk'><title>{title}</title><h1>{title}</h1><p>{text}</p>"
         return body, code, {"Content-Type": "text/html; charset=utf-8"}
+
+
+# ---------------------------------------------------------------- the request boundary
+
+
+def _flashes() -> list:
+    return list(http_session.get("_flashes", []))
+
+
+def _abandon(flashes: list) -> None:
+    """Roll back, and take back what the view flashed ("Збережено." did not happen)."""
+    from civic.extensions import db
+
+    db.session.rollback()
+    if _flashes() != flashes:
+        http_session["_flashes"] = flashes
+
+
+def refusal(error: DomainError, *, redirect_to: str | None = None, view_args=None):
+    """What a refused action answers: JSON 422 for the API, else the message (and its
+    problems) flashed and a redirect to ``redirect_to`` (an endpoint taking the view's
+    arguments), or the 400 page with the message when the view names no page to go back to."""
+    if wants_json():
+        body = {"error": ERROR_TITLES[400], "message": error.message, "status": 422}
+        body.update(field=error.field, problems=error.problems)
+        return jsonify(body), 422
+    if redirect_to is None:
+        return render_error(400, error.message)
+    flash(error.message, "error")
+    for problem in error.problems:
+        flash(problem, "error")
+    rule = next(current_app.url_map.iter_rules(redirect_to))
+    values = {k: v for k, v in (view_args or {}).items() if k in rule.arguments}
+    return redirect(url_for(redirect_to, **values))
+
+
+def transaction(view=None, *, redirect_to: str | None = None):
+    """The request boundary of a view that writes (Indico's ``RH.process`` in one decorator).
+
+    The view only translates HTTP into service calls. On success the boundary commits once;
+    mail the services queued goes to the sender after that commit (``civic.mail.sender``
+    hands it over on ``after_commit`` and drops it on rollback, so a failed commit sends
+    nothing). A :class:`~civic.errors.DomainError` escaping the view rolls back and becomes
+    :func:`refusal`; any other exception rolls back and goes on to the 500 page. Either way
+    the messages the view flashed before the failure are taken back.
+    """
+
+    def decorate(view):
+        @functools.wraps(view)
+        def boundary(*args, **kwargs):
+            from civic.extensions import db
+
+            flashes = _flashes()
+            try:
+                response = view(*args, **kwargs)
+                db.session.commit()
+            except DomainError as error:
+                _abandon(flashes)
+                return refusal(error, redirect_to=redirect_to, view_args=kwargs)
+            except BaseException:
+                _abandon(flashes)
+                raise
+            return response
+
+        return boundary
+
+    return decorate(view) if view is not None else decorate
+
+
+class attempt:
+    """Inside a :func:`transaction` view, a block whose refusal re-renders the form::
+
+        with web.attempt(form) as attempt:
+            services.save(...)
+            return redirect(...)
+        return render_template(..., form=form, problems=attempt.problems)
+
+    A ``DomainError`` raised in the block rolls back what it wrote; its message goes under
+    the form field it names (or ``field``), else into a flash (unless ``quiet``), and the view
+    goes on. ``catch`` adds other refusals (a ``TabularError`` the view shows whole).
+    """
+
+    def __init__(
+        self, form=None, *, field: str | None = None, quiet: bool = False, catch: tuple = ()
+    ) -> None:
+        self.form, self.field, self.quiet = form, field, quiet
+        self.catch = (DomainError, *catch)
+        self.error: Exception | None = None
+        self.problems: list[str] = []
+
+    def __enter__(self) -> attempt:
+        return self
+
+    def __exit__(self, kind, error, _traceback) -> bool:
+        if not isinstance(error, self.catch):
+            return False
+        from civic.extensions import db
+
+        db.session.rollback()
+        self.error = error
+        self.problems = list(getattr(error, "problems", ()))
+        message = getattr(error, "message", None) or str(error)
+        target = getattr(self.form, getattr(error, "field", None) or self.field or "", None)
+        if target is not None and hasattr(target, "errors"):
+            target.errors = [*target.errors, message]
+        elif not self.quiet:  # the view shows ``attempt.error`` itself
+            flash(message, "error")
+        return True
+
+
+def checkpoint() -> None:
+    """Commit in the middle of a request — only where other requests must see a write before
+    this one goes on (the count of login attempts before the slow password check)."""
+    from civic.extensions import db
+
+    db.session.commit()
 
 
 def _with_error_headers(response, error: HTTPException):

@@ -30,8 +30,10 @@ def seed(app_factory) -> tuple[int, int]:
     from civic.enterprises import services as enterprises
     from civic.enterprises.statements import EnterpriseEntry
     from civic.extensions import db
+    from civic.pb import imports as pb_imports
     from civic.pb import services as pb
     from civic.reports import services as reports
+    from civic.reports import versions as report_versions
     from tests.enterprises.conftest import BALANCED, form1_csv
 
     app = app_factory()
@@ -45,11 +47,11 @@ def seed(app_factory) -> tuple[int, int]:
             form1_csv(BALANCED), UPLOAD_NAME, edrpou=EDRPOU, year=2020, form="1"
         )
         edition = pb.save_edition((EXAMPLES / "pb-edition.toml").read_text(encoding="utf-8"))
-        pb.import_projects(edition, (EXAMPLES / "pb-projects.csv").read_bytes(), "p.csv")
-        pb.import_ballots(edition, (EXAMPLES / "pb-ballots.csv").read_bytes(), "b.csv")
+        pb_imports.import_projects(edition, (EXAMPLES / "pb-projects.csv").read_bytes(), "p.csv")
+        pb_imports.import_ballots(edition, (EXAMPLES / "pb-ballots.csv").read_bytes(), "b.csv")
         pb.close_edition(edition, on=dt.date(2020, 11, 23))
         reports.ensure_defaults()
-        version = reports.generate_draft(dt.date(2020, 11, 1))
+        version = report_versions.generate_draft(dt.date(2020, 11, 1))
         db.session.commit()
         return outcome.upload.id, version.id
 

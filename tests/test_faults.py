@@ -165,14 +165,12 @@ def _kill_check_rerun(command: list[str], env: dict[str, str], database_url: str
 
 
 def test_import_killed_midway_changes_nothing_and_can_be_rerun(app, database_url, tmp_path):
-    from civic.pb import services
+    from civic.pb import imports, services
     from civic.pb.models import Ballot, ImportedFile
 
     services.save_edition((EXAMPLES / "pb-edition.toml").read_text(encoding="utf-8"))
     edition = services.get_edition("gb-2021")
-    services.import_projects(
-        edition, (EXAMPLES / "pb-projects.csv").read_bytes(), "pb-projects.csv"
-    )
+    imports.import_projects(edition, (EXAMPLES / "pb-projects.csv").read_bytes(), "pb-projects.csv")
     db.session.commit()
 
     ballots = _ballots_file(tmp_path / "ballots.csv")

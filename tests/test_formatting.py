@@ -2,6 +2,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from civic.formatting import (
     uk_date,
@@ -101,3 +103,16 @@ def test_filters_registered_for_templates(tmp_path):
         d=dt.date(2020, 11, 23)
     )
     assert rendered.replace(NBSP, " ") == "3 866 211,00 грн 23 листопада 2020 року"
+
+
+@given(st.integers(min_value=-(10**12), max_value=10**12))
+def test_web_report_and_chart_group_digits_alike(n):
+    """The web filter, the report's number agreement and the charts print one «1 234»."""
+    from civic.charts import Bar, bar_chart
+    from civic.formatting import agree, group_digits
+
+    web = uk_number(n)
+    assert group_digits(n) == web
+    assert agree(n, ("новину", "новини", "новин")).startswith(f"{web} ")
+    assert f"Кількість: {web}<" in bar_chart([Bar("Кількість", n)], title="Т", chart_id="c")
+    assert web.replace(NBSP, "").lstrip("-") == str(abs(n))

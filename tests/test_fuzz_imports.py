@@ -282,25 +282,23 @@ def _pb_error():
 
 @pytest.fixture
 def pb_edition(app):
-    from civic.pb import services
+    from civic.pb import imports, services
 
     services.save_edition((EXAMPLES / "pb-edition.toml").read_text(encoding="utf-8"))
     edition = services.get_edition("gb-2021")
-    services.import_projects(
-        edition, (EXAMPLES / "pb-projects.csv").read_bytes(), "pb-projects.csv"
-    )
+    imports.import_projects(edition, (EXAMPLES / "pb-projects.csv").read_bytes(), "pb-projects.csv")
     db.session.commit()
     return edition
 
 
 def test_fuzz_pb_projects_import(pb_edition):
-    from civic.pb import services
+    from civic.pb import imports, projects, services
 
     seed = (EXAMPLES / "pb-projects.csv").read_bytes()
-    header = list(services.PROJECT_HEADERS.values())
+    header = list(projects.PROJECT_HEADERS.values())
     fuzz(
         csv_payloads(seed, header),
-        lambda data: services.import_projects(pb_edition, data, "проєкти.csv"),
+        lambda data: imports.import_projects(pb_edition, data, "проєкти.csv"),
         services.PbError,
         n=150,
         names_file="проєкти.csv",
@@ -308,13 +306,13 @@ def test_fuzz_pb_projects_import(pb_edition):
 
 
 def test_fuzz_pb_ballots_import(pb_edition):
-    from civic.pb import services
+    from civic.pb import imports, services
 
     seed = (EXAMPLES / "pb-ballots.csv").read_bytes()
-    header = list(services.BALLOT_HEADERS.values())
+    header = list(imports.BALLOT_HEADERS.values())
     fuzz(
         csv_payloads(seed, header),
-        lambda data: services.import_ballots(pb_edition, data, "бюлетені.csv"),
+        lambda data: imports.import_ballots(pb_edition, data, "бюлетені.csv"),
         services.PbError,
         n=150,
         names_file="бюлетені.csv",
@@ -358,7 +356,7 @@ class Undecodable(Exception):
 
 
 def test_fuzz_pabulib_import(app):
-    from civic.pb import services
+    from civic.pb import imports, services
 
     slugs = (f"pb-{k}" for k in itertools.count(1))
 
@@ -367,7 +365,7 @@ def test_fuzz_pabulib_import(app):
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise Undecodable() from None
-        services.import_pabulib(text, next(slugs), "vote.pb")
+        imports.import_pabulib(text, next(slugs), "vote.pb")
 
     seed = PABULIB.encode()
     fuzz(
@@ -472,7 +470,7 @@ def test_fuzz_enterprise_catalogue_import(registry):
 
 
 def test_fuzz_report_journal_import(app):
-    from civic.reports import services
+    from civic.reports import journal, services
 
     services.ensure_defaults()
     db.session.commit()
@@ -480,7 +478,7 @@ def test_fuzz_report_journal_import(app):
     header = ["Дата", "Заголовок", "Посилання", "Тип", "Кількість"]
     fuzz(
         csv_payloads(seed, header),
-        lambda data: services.import_journal(data, "журнал.csv"),
+        lambda data: journal.import_journal(data, "журнал.csv"),
         (TabularError, services.ReportError),
         n=150,
         names_file="журнал.csv",

@@ -112,19 +112,29 @@ def test_parse_local(text, fold, expected):
 
 
 @pytest.mark.parametrize(
-    ("text", "message"),
+    ("reader", "text", "message"),
     [
-        ("вчора", "ДД.ММ.РРРР ГГ:ХХ"),
-        ("", "ДД.ММ.РРРР ГГ:ХХ"),
-        ("31.02.2026 10:00", "ДД.ММ.РРРР ГГ:ХХ"),
-        ("01.07.2026 25:00", "ДД.ММ.РРРР ГГ:ХХ"),
-        ("2026-07-01 10:00; DROP TABLE", "ДД.ММ.РРРР ГГ:ХХ"),
-        ("29.03.2026 03:30", "не існує"),
+        (kyiv.parse_local, "вчора", "ДД.ММ.РРРР ГГ:ХХ"),
+        (kyiv.parse_local, "", "ДД.ММ.РРРР ГГ:ХХ"),
+        (kyiv.parse_local, "31.02.2026 10:00", "ДД.ММ.РРРР ГГ:ХХ"),
+        (kyiv.parse_local, "01.07.2026 25:00", "ДД.ММ.РРРР ГГ:ХХ"),
+        (kyiv.parse_local, "2026-07-01 10:00; DROP TABLE", "ДД.ММ.РРРР ГГ:ХХ"),
+        (kyiv.parse_local, "29.03.2026 03:30", "не існує"),
+        (kyiv.parse_date, "", "дату не вказано"),
+        (kyiv.parse_date, "вчора", "«вчора» — не дата \\(очікувалося ДД.ММ.РРРР або РРРР-ММ-ДД\\)"),
+        (kyiv.parse_date, "23/11/2020", "не дата"),
+        (kyiv.parse_date, "31.02.2004", "31.02.2004 — такої дати не існує"),
+        (kyiv.parse_date, "2023-02-29", "такої дати не існує"),
+        (kyiv.parse_month, "2020-13", "РРРР-ММ"),
+        (kyiv.parse_month, "20-11", "РРРР-ММ"),
+        (kyiv.parse_month, "листопад", "РРРР-ММ"),
+        (kyiv.parse_month, "", "РРРР-ММ"),
+        (kyiv.parse_month, "2020-00", "РРРР-ММ"),
     ],
 )
-def test_parse_local_refuses_in_ukrainian(text, message):
+def test_what_cannot_be_read_is_refused_in_ukrainian(reader, text, message):
     with pytest.raises(KyivTimeError, match=message):
-        kyiv.parse_local(text)
+        reader(text)
 
 
 @given(st.datetimes(min_value=dt.datetime(1995, 1, 1), max_value=dt.datetime(2100, 1, 1)))
@@ -135,3 +145,55 @@ def test_a_moment_lies_within_its_kyiv_day_and_month(naive_utc):
     assert start <= moment < end
     first, last = kyiv.month_bounds(day)
     assert first <= start < end <= last
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "start", "end"),
+    [
+        (dt.date(2026, 11, 1), dt.date(2026, 11, 30), utc(2026, 10, 31, 22), utc(2026, 11, 30, 22)),
+        (dt.date(2026, 3, 29), dt.date(2026, 3, 29), utc(2026, 3, 28, 22), utc(2026, 3, 29, 21)),
+        (dt.date(2026, 10, 1), dt.date(2026, 10, 31), utc(2026, 9, 30, 21), utc(2026, 10, 31, 22)),
+    ],
+)
+def test_period_bounds_cover_the_kyiv_days_inclusive(first, last, start, end):
+    assert kyiv.period_bounds(first, last) == (start, end)
+
+
+@pytest.mark.parametrize(
+    ("month", "first", "last"),
+    [
+        (dt.date(2024, 2, 10), dt.date(2024, 2, 1), dt.date(2024, 2, 29)),
+        (dt.date(2026, 12, 31), dt.date(2026, 12, 1), dt.date(2026, 12, 31)),
+        (dt.date(2026, 11, 1), dt.date(2026, 11, 1), dt.date(2026, 11, 30)),
+    ],
+)
+def test_month_days(month, first, last):
+    assert kyiv.month_days(month) == (first, last)
+    assert kyiv.month_bounds(month) == kyiv.period_bounds(first, last)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("23.11.2020", dt.date(2020, 11, 23)),
+        ("3.1.2021", dt.date(2021, 1, 3)),
+        (" 2020-11-23 ", dt.date(2020, 11, 23)),  # what a browser's date input sends
+        ("29.02.2024", dt.date(2024, 2, 29)),
+    ],
+)
+def test_parse_date(text, expected):
+    assert kyiv.parse_date(text) == expected
+
+
+@given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)))
+def test_parse_date_reads_what_the_pages_print(day):
+    from civic.formatting import uk_date
+
+    assert kyiv.parse_date(uk_date(day)) == day == kyiv.parse_date(day.isoformat())
+
+
+@given(st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2100, 12, 31)))
+def test_month_days_contain_the_day(day):
+    first, last = kyiv.month_days(day)
+    assert first.day == 1 and first <= day <= last and (last + dt.timedelta(days=1)).day == 1
+    assert kyiv.parse_month(f"{day:%Y-%m}") == first

@@ -15,7 +15,7 @@ from civic.enterprises import services as enterprises
 from civic.enterprises.models import Enterprise
 from civic.enterprises.statements import EnterpriseEntry
 from civic.extensions import db
-from civic.reports import services as reports
+from civic.reports import journal as reports_journal
 from civic.reports.models import JournalEntry
 from civic.urls import http_url, url_problem
 from tests.conftest import STAFF_PASSWORD, login_as
@@ -194,7 +194,7 @@ def test_stored_hostile_links_are_never_emitted_as_href(client, app):
     enterprises.save_enterprise(
         EnterpriseEntry("00032128", "КП «Нове»", "З", website="JaVaScRiPt:alert(1)")
     )
-    reports.add_entry(
+    reports_journal.add_entry(
         occurred_on=dt.date(2020, 12, 1),
         type_code="news",
         title="Стара новина",

@@ -206,8 +206,36 @@ def adopt_audit_chain(actor=None) -> ChainCheck:
     return check
 
 
-def list_events(*, page: int = 1, per_page: int = 50, action: str | None = None):
+def list_events(
+    *,
+    page: int = 1,
+    per_page: int = 50,
+    action: str | None = None,
+    actor_id: int | None = None,
+    object_type: str | None = None,
+    object_id: str | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    views: bool | None = None,
+):
+    """Events, newest first; ``views`` True: only views of personal data, False: none of them."""
+    from civic.audit.sentences import PERSONAL_DATA_VIEWS
+
     query = select(AuditEvent).order_by(AuditEvent.id.desc())
     if action:
         query = query.where(AuditEvent.action == action)
+    if actor_id is not None:
+        query = query.where(AuditEvent.actor_id == actor_id)
+    if object_type:
+        query = query.where(AuditEvent.object_type == object_type)
+    if object_id:
+        query = query.where(AuditEvent.object_id == object_id)
+    if since is not None:
+        query = query.where(AuditEvent.created_at >= since)
+    if until is not None:
+        query = query.where(AuditEvent.created_at < until)
+    if views is True:
+        query = query.where(AuditEvent.action.in_(sorted(PERSONAL_DATA_VIEWS)))
+    elif views is False:
+        query = query.where(AuditEvent.action.not_in(sorted(PERSONAL_DATA_VIEWS)))
     return db.paginate(query, page=page, per_page=per_page, error_out=False)

@@ -5,6 +5,7 @@ from flask.cli import AppGroup
 
 from civic.auth import services
 from civic.auth.roles import ROLES
+from civic.errors import DomainError
 from civic.extensions import db
 
 cli = AppGroup("users", help="Облікові записи працівників.")
@@ -23,7 +24,7 @@ def create_command(login, roles, full_name, password_stdin):
         password = click.prompt("Пароль", hide_input=True, confirmation_prompt=True)
     try:
         user = services.create_user(login, password, roles, full_name=full_name)
-    except services.AccountError as exc:
+    except DomainError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
@@ -38,14 +39,19 @@ def list_command():
         click.echo(f"{user.login}\t{','.join(sorted(user.roles))}\t{state}\t{user.full_name}")
 
 
+def _existing_user(login: str):
+    user = services.get_user_by_login(login)
+    if user is None:
+        raise click.ClickException(f"Користувача «{login}» не знайдено.")
+    return user
+
+
 @cli.command("set-roles")
 @click.argument("login")
 @click.option("--role", "roles", multiple=True, required=True, type=click.Choice(list(ROLES)))
 def set_roles_command(login, roles):
     """Replace a staff member's roles."""
-    user = services.get_user_by_login(login)
-    if user is None:
-        raise click.ClickException(f"Користувача «{login}» не знайдено.")
+    user = _existing_user(login)
     services.update_user(user, roles=roles)
     db.session.commit()
     click.echo(f"{user.login}: {', '.join(sorted(user.roles))}")
@@ -55,9 +61,7 @@ def set_roles_command(login, roles):
 @click.argument("login")
 def disable_command(login):
     """Disable a staff account (it can no longer log in)."""
-    user = services.get_user_by_login(login)
-    if user is None:
-        raise click.ClickException(f"Користувача «{login}» не знайдено.")
+    user = _existing_user(login)
     services.update_user(user, is_active=False)
     db.session.commit()
     click.echo(f"Користувача {user.login} вимкнено.")

@@ -15,6 +15,17 @@ DEMO_ACCOUNTS = (
     ("editor", "demo-report-2026", ("editor",), "Мельник Наталія Сергіївна"),
 )
 
+# The verbs' gender in the audit log's sentences («Модератор Шевченко М. В. оприлюднила …»).
+DEMO_GENDERS = {
+    "head": "f",
+    "commission": "f",
+    "commission2": "m",
+    "commission3": "f",
+    "moderator": "f",
+    "moderator2": "m",
+    "editor": "f",
+}
+
 
 def demo_password(login: str) -> str:
     return next(password for name, password, *_ in DEMO_ACCOUNTS if name == login)
@@ -23,7 +34,9 @@ def demo_password(login: str) -> str:
 def load_demo(echo) -> None:
     for login, password, roles, name in DEMO_ACCOUNTS:
         if services.get_user_by_login(login) is None:
-            services.create_user(login, password, roles, full_name=name)
+            services.create_user(
+                login, password, roles, full_name=name, gender=DEMO_GENDERS.get(login, "")
+            )
     echo("Демо-облікові записи (логін / пароль / ролі):")
     for login, password, roles, _ in DEMO_ACCOUNTS:
         echo(f"  {login:<12} {password:<20} {', '.join(roles)}")

@@ -1,4 +1,4 @@
-from wtforms import BooleanField, PasswordField, SelectMultipleField, StringField
+from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -23,6 +23,15 @@ class UserForm(Form):
         validators=[DataRequired("Вкажіть логін."), Length(max=80, message="Задовгий логін.")],
     )
     full_name = StringField("Повне ім'я", validators=[Optional(), Length(max=200)])
+    gender = SelectField(
+        "Рід у журналі аудиту",
+        choices=[
+            SelectChoice("", "не вказано («запропоновано відмову»)"),
+            SelectChoice("f", "жіночий («запропонувала відмову»)"),
+            SelectChoice("m", "чоловічий («запропонував відмову»)"),
+        ],
+        default="",
+    )
     # The rules (length by role, common passwords, the login) live in services.
     password = PasswordField("Пароль", validators=[Optional()])
     roles = MultiCheckboxField("Ролі", choices=[SelectChoice(k, v) for k, v in ROLES.items()])

@@ -18,10 +18,11 @@ from civic.auth import passwords
 from civic.auth.models import LoginThrottle, StaffSession, User
 from civic.auth.roles import ADMIN, ROLES
 from civic.database import UTCDateTime, utcnow
+from civic.errors import DomainError
 from civic.extensions import db
 
 
-class AccountError(ValueError):
+class AccountError(DomainError, ValueError):
     """A user-facing problem with an account operation (message in Ukrainian).
 
     ``field`` names the form field the message belongs to.
@@ -278,7 +279,13 @@ def _check_roles(roles) -> list[str]:
 
 
 def create_user(
-    login: str, password: str, roles, *, full_name: str = "", actor: User | None = None
+    login: str,
+    password: str,
+    roles,
+    *,
+    full_name: str = "",
+    gender: str = "",
+    actor: User | None = None,
 ) -> User:
     login = normalise_login(login)
     if not login or len(login) > 80:
@@ -287,7 +294,7 @@ def create_user(
     check_password_rules(password, login=login, roles=roles)
     if get_user_by_login(login) is not None:
         raise AccountError(f"Користувач «{login}» уже існує.")
-    user = User(login=login, full_name=full_name.strip())
+    user = User(login=login, full_name=full_name.strip(), gender=gender)
     user.set_password(password)
     user.set_roles(roles)
     db.session.add(user)
@@ -307,6 +314,7 @@ def update_user(
     *,
     roles=None,
     full_name: str | None = None,
+    gender: str | None = None,
     is_active: bool | None = None,
     password: str | None = None,
     actor: User | None = None,
@@ -320,6 +328,9 @@ def update_user(
     if full_name is not None and full_name.strip() != user.full_name:
         changes["full_name"] = {"from": user.full_name, "to": full_name.strip()}
         user.full_name = full_name.strip()
+    if gender is not None and gender != (user.gender or ""):
+        changes["gender"] = {"from": user.gender or "", "to": gender}
+        user.gender = gender
     if is_active is not None and is_active != user.is_active:
         changes["is_active"] = {"from": user.is_active, "to": is_active}
         user.is_active = is_active

@@ -14,6 +14,7 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 
+from civic import web
 from civic.audit.services import record_event
 from civic.auth import services
 from civic.auth.forms import LoginForm, UserForm
@@ -47,6 +48,7 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@web.transaction
 def login():
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
@@ -56,12 +58,10 @@ def login():
         # Count the attempt and commit before the slow password check, so that parallel
         # requests see each other's count (see services.begin_login).
         attempt = services.begin_login(form.login.data)
-        db.session.commit()
+        web.checkpoint()
         result = services.finish_login(attempt, form.password.data)
-        db.session.commit()
         if result.user is not None:
             services.start_session(result.user)
-            db.session.commit()
             login_user(result.user)
             return redirect(_safe_next(request.args.get("next")))
         error = result.error
@@ -71,10 +71,10 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 @staff_required
+@web.transaction
 def logout():
     record_event("auth.logout", object_type="user", object_id=current_user.id)
     services.end_session(current_user.session_token)
-    db.session.commit()
     logout_user()
     flash("Ви вийшли з системи.", "info")
     return redirect(url_for("public.index"))
@@ -94,10 +94,11 @@ def users():
 
 @bp.route("/staff/users/new", methods=["GET", "POST"])
 @role_required(ADMIN)
+@web.transaction
 def user_create():
     form = UserForm()
     if form.validate_on_submit():
-        try:
+        with web.attempt(form):
             if not form.password.data:
                 raise services.AccountError(
                     "Для нового користувача потрібен пароль.", field="password"
@@ -107,15 +108,11 @@ def user_create():
                 form.password.data,
                 form.roles.data,
                 full_name=form.full_name.data or "",
+                gender=form.gender.data or "",
                 actor=current_user,
             )
             if not form.is_active.data:
                 services.update_user(user, is_active=False, actor=current_user)
-        except services.AccountError as exc:
-            db.session.rollback()
-            getattr(form, exc.field).errors.append(str(exc))
-        else:
-            db.session.commit()
             flash(f"Користувача «{user.login}» створено.", "success")
             return redirect(url_for("auth.users"))
     return render_template("auth/user_form.html", form=form, user=None)
@@ -123,6 +120,7 @@ def user_create():
 
 @bp.route("/staff/users/<int:user_id>", methods=["GET", "POST"])
 @role_required(ADMIN)
+@web.transaction
 def user_edit(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     form = UserForm(obj=user)
@@ -134,25 +132,21 @@ def user_edit(user_id: int):
                 "Не можна забрати в себе роль адміністратора чи вимкнути себе."
             )
         else:
-            try:
+            with web.attempt(form):
                 own_password = user.id == current_user.id and bool(form.password.data)
                 services.update_user(
                     user,
                     roles=form.roles.data,
                     full_name=form.full_name.data or "",
+                    gender=form.gender.data or "",
                     is_active=form.is_active.data,
                     password=form.password.data or None,
                     actor=current_user,
                 )
-            except services.AccountError as exc:
-                db.session.rollback()
-                getattr(form, exc.field).errors.append(str(exc))
-            else:
                 if own_password:
                     # Every other session of this admin ends; this one goes on under a new id.
                     services.start_session(user)
                     login_user(user)
-                db.session.commit()
                 flash(f"Зміни для «{user.login}» збережено.", "success")
                 return redirect(url_for("auth.users"))
     return render_template("auth/user_form.html", form=form, user=user)

@@ -28,6 +28,13 @@ class UploadForm(Form):
     file = FileField("Файл (CSV або XLSX)", validators=[FileRequired("Оберіть файл.")])
 
 
+class WithdrawForm(Form):
+    reason = StringField(
+        "Чому відкликається",
+        validators=[DataRequired("Вкажіть, чому завантаження відкликається."), Length(max=500)],
+    )
+
+
 class FileForm(Form):
     file = FileField("Файл (CSV або XLSX)", validators=[FileRequired("Оберіть файл.")])
 

@@ -58,24 +58,24 @@ def _percent(numerator, denominator) -> Decimal | None:
     return None if r is None else r * HUNDRED
 
 
-def net_result(form2: Values) -> Decimal | None:
-    """Net profit (2350), or minus the loss (2355); None if neither line is there."""
-    profit, loss = form2.get("2350"), form2.get("2355")
+def _profit_or_loss(form2: Values, profit_code: str, loss_code: str) -> Decimal | None:
+    """The profit line, or minus the loss line (a loss is written positive); None if neither."""
+    profit, loss = form2.get(profit_code), form2.get(loss_code)
     if profit is not None and profit != 0:
         return profit
     if loss is not None:
         return -abs(loss)
     return profit
+
+
+def net_result(form2: Values) -> Decimal | None:
+    """Net profit (2350), or minus the loss (2355); None if neither line is there."""
+    return _profit_or_loss(form2, "2350", "2355")
 
 
 def operating_result(form2: Values) -> Decimal | None:
     """Operating profit (2190), or minus the operating loss (2195)."""
-    profit, loss = form2.get("2190"), form2.get("2195")
-    if profit is not None and profit != 0:
-        return profit
-    if loss is not None:
-        return -abs(loss)
-    return profit
+    return _profit_or_loss(form2, "2190", "2195")
 
 
 def _previous_form1(code: str, this: YearData, last: YearData | None) -> Decimal | None:

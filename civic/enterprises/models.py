@@ -85,6 +85,10 @@ class Upload(db.Model):
     is_current: Mapped[bool] = mapped_column(Boolean, default=True)
     value_count: Mapped[int] = mapped_column(Integer, default=0)
     messages: Mapped[list] = mapped_column(JSON, default=list)
+    # A wrong upload is withdrawn, not deleted: it stays in the history, its facts are gone.
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_by_login: Mapped[str] = mapped_column(String(80), default="")
+    withdrawal_reason: Mapped[str] = mapped_column(String(500), default="")
 
     enterprise: Mapped[Enterprise] = relationship()
 

@@ -28,7 +28,7 @@ from civic.enterprises.statements import (
     is_numbering_row,
     round_amount,
 )
-from civic.tabular import Column, TabularError, normalise_header, open_table, parse_number
+from civic.tabular import Column, TabularError, normalise_header, open_table
 
 PERIODS = ("q1", "q2", "q3", "q4", "h1", "m9", "year")
 PERIOD_LABELS = {
@@ -218,13 +218,7 @@ def parse_plan(data: bytes, filename: str, catalogue: Iterable[Line] = ()) -> Pa
                 )
             title = "" if title_pos is None else str(cells[title_pos] or "").strip()
             for column in columns:
-                try:
-                    value = parse_number(cells[column.position])
-                except ValueError as exc:
-                    result.messages.append(
-                        Message(ERROR, f"стовпець «{column.header}»: {exc}", row.line)
-                    )
-                    continue
+                value = result.amount(cells[column.position], column.header, row.line)
                 if value is None:
                     continue
                 result.facts.append(Fact(code, column.kind, round_amount(value), row.line, title))

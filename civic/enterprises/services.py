@@ -5,6 +5,7 @@ The view or CLI command that calls them commits once; an error leaves nothing wr
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
@@ -30,13 +31,14 @@ from civic.enterprises.statements import (
     parse_enterprise_list,
     parse_statement,
 )
+from civic.errors import DomainError
 from civic.extensions import db
 
 DEFAULT_UNIT = "тис. грн"
 FORM_KEYS = {"1": "form1", "2": "form2", "plan": "plan"}
 
 
-class UploadRefused(Exception):
+class UploadRefused(DomainError):
     """An upload that changed nothing; ``messages`` explain why (Ukrainian, with lines)."""
 
     def __init__(self, messages: list[Message]):
@@ -260,6 +262,7 @@ def import_statement(
     enterprise = _require_enterprise(edrpou)
     edition = cat.DEFAULT_EDITIONS[form]
     result = parse_statement(data, filename, form, get_catalogue(form))
+    _check_against_itself(enterprise, data, filename, year, form, result)
     return _store_upload(enterprise, data, filename, year, form, edition, unit, result, actor, now)
 
 
@@ -277,9 +280,42 @@ def import_plan(
     enterprise = _require_enterprise(edrpou)
     edition = cat.DEFAULT_EDITIONS["plan"]
     result = parse_plan(data, filename, get_catalogue("plan"))
+    _check_against_itself(enterprise, data, filename, year, "plan", result)
     return _store_upload(
         enterprise, data, filename, year, "plan", edition, unit, result, actor, now
     )
+
+
+def _check_against_itself(enterprise, data, filename, year, form, result) -> None:
+    """Add the title's mismatches (errors) and year-on-year jumps (warnings) to ``result``."""
+    from flask import current_app
+
+    from civic.enterprises import selfcheck
+
+    # A title that cannot be read (a damaged book the parser refused or half-read) is no
+    # title: the parse has already said what is wrong with the file.
+    with contextlib.suppress(Exception):
+        result.messages.extend(
+            selfcheck.identity_problems(
+                data,
+                filename,
+                edrpou=enterprise.edrpou,
+                enterprise=enterprise.display_name,
+                year=year,
+            )
+        )
+    previous = {
+        (f.code, f.kind): f.value
+        for f in db.session.scalars(
+            select(Fact).where(
+                Fact.enterprise_id == enterprise.id, Fact.year == year - 1, Fact.form == form
+            )
+        )
+    }
+    if previous:
+        factor = Decimal(str(current_app.config.get("ENTERPRISE_JUMP_FACTOR", 10)))
+        values = {(f.code, f.kind): (f.value, f.line) for f in result.facts}
+        result.messages.extend(selfcheck.jump_warnings(values, previous, year=year, factor=factor))
 
 
 def _check_year(year: int, now: dt.datetime) -> None:
@@ -443,31 +479,49 @@ class EnterpriseData:
 
 
 def load_enterprise_data(enterprise: Enterprise) -> EnterpriseData:
-    data = EnterpriseData(enterprise)
+    return load_enterprises_data([enterprise])[enterprise.id]
+
+
+def load_enterprises_data(
+    enterprises: list[Enterprise], *, uploads: bool = True
+) -> dict[int, EnterpriseData]:
+    """``{enterprise id: EnterpriseData}`` for all of them in one query for the facts and, with
+    ``uploads``, one for the current source files — not two per enterprise."""
+    loaded = {e.id: EnterpriseData(e) for e in enterprises}
+    if not loaded:
+        return loaded
+    ids = sorted(loaded)
     facts = db.session.scalars(
-        select(Fact).where(Fact.enterprise_id == enterprise.id).order_by(Fact.year, Fact.code)
+        select(Fact)
+        .where(Fact.enterprise_id.in_(ids))
+        .order_by(Fact.enterprise_id, Fact.year, Fact.code)
     )
     targets = {
-        ("1", "end"): data.form1,
-        ("1", "start"): data.form1_start,
-        ("2", "current"): data.form2,
-        ("2", "previous"): data.form2_previous,
+        i: {
+            ("1", "end"): d.form1,
+            ("1", "start"): d.form1_start,
+            ("2", "current"): d.form2,
+            ("2", "previous"): d.form2_previous,
+        }
+        for i, d in loaded.items()
     }
     for fact in facts:
+        data, target = loaded[fact.enterprise_id], targets[fact.enterprise_id]
         if fact.form == "plan":
             data.plan.setdefault(fact.year, {}).setdefault(fact.code, {})[fact.kind] = fact.value
             if fact.title:
                 data.plan_titles.setdefault(fact.code, fact.title)
-        elif (fact.form, fact.kind) in targets:
-            targets[fact.form, fact.kind].setdefault(fact.year, {})[fact.code] = fact.value
-    data.uploads = list(
-        db.session.scalars(
+        elif (fact.form, fact.kind) in target:
+            target[fact.form, fact.kind].setdefault(fact.year, {})[fact.code] = fact.value
+    if uploads:
+        current = db.session.scalars(
             select(Upload)
-            .where(Upload.enterprise_id == enterprise.id, Upload.is_current.is_(True))
+            .where(Upload.enterprise_id.in_(ids), Upload.is_current.is_(True))
             .order_by(Upload.year, Upload.form)
         )
-    )
-    return data
+        for upload in current:
+            loaded[upload.enterprise_id].uploads.append(upload)
+    return loaded
 
 
 def statement_lines(

@@ -89,6 +89,14 @@ class ParseResult:
     def ok(self) -> bool:
         return not self.errors
 
+    def amount(self, cell: object, column: str, line: int) -> Decimal | None:
+        """The number in ``cell``; None when it is empty, or unreadable (an error is noted)."""
+        try:
+            return parse_number(cell)
+        except ValueError as exc:
+            self.messages.append(Message(ERROR, f"стовпець «{column}»: {exc}", line))
+            return None
+
 
 def is_numbering_row(cells: Iterable[object]) -> bool:
     """A row of column numbers («1 2 3 4») printed under the header of official forms."""
@@ -147,13 +155,7 @@ def parse_statement(
                     )
                 )
             for kind in [c.name for c in STATEMENT_COLUMNS[form][1:] if c.name in table.columns]:
-                try:
-                    value = parse_number(row.get(kind))
-                except ValueError as exc:
-                    result.messages.append(
-                        Message(ERROR, f"стовпець «{KIND_LABELS[kind]}»: {exc}", row.line)
-                    )
-                    continue
+                value = result.amount(row.get(kind), KIND_LABELS[kind], row.line)
                 if value is None:
                     continue
                 if (code, kind) in seen:

@@ -6,13 +6,9 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from civic.database import KYIV
+from civic import kyiv
 from civic.enterprises.models import Enterprise, Upload
 from civic.extensions import db
-
-
-def _kyiv_midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(0), tzinfo=KYIV).astimezone(dt.UTC)
 
 
 def monthly_statistics(first_day: dt.date, last_day: dt.date) -> dict:
@@ -21,7 +17,7 @@ def monthly_statistics(first_day: dt.date, last_day: dt.date) -> dict:
     → ``{"uploads": int, "enterprises_updated": int, "enterprise_names": [str, ...]}``; names are
     full names, sorted, each once.
     """
-    start, end = _kyiv_midnight(first_day), _kyiv_midnight(last_day + dt.timedelta(days=1))
+    start, end = kyiv.period_bounds(first_day, last_day)
     rows = db.session.execute(
         select(Upload.id, Enterprise.id, Enterprise.name)
         .join(Enterprise, Upload.enterprise_id == Enterprise.id)

@@ -10,7 +10,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from civic import kyiv
+from civic import kyiv, personal_data
 from civic.database import utcnow
 from civic.extensions import db
 from civic.mail import services
@@ -56,7 +56,7 @@ def deliver_command(older_than: int, failed: bool) -> None:
 def purge_outbox(today: dt.date | None = None) -> None:
     """Delete outbox messages (rows and .eml files) older than RETENTION_DAYS (flushes); every
     personal-data purge command calls it, so the outbox never outlives the data it mailed."""
-    days = int(current_app.config.get("RETENTION_DAYS", 90))
+    days = personal_data.retention_days(current_app.config)
     now = kyiv.day_bounds(today)[0] if today else utcnow()  # the Kyiv day's start
     messages, files = services.purge(now=now, retention_days=days)
     click.echo(f"Вихідна пошта старша за {days} днів: видалено листів {messages}, файлів {files}.")
@@ -66,11 +66,9 @@ def parse_today(value: str | None) -> dt.date | None:
     if not value:
         return None
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(
-            f"«{value}» — не дата; очікується РРРР-ММ-ДД.", param_hint="--today"
-        ) from None
+        return kyiv.parse_date(value)
+    except kyiv.KyivTimeError as exc:
+        raise click.BadParameter(f"{exc}.", param_hint="--today") from None
 
 
 @cli.command("purge-personal-data")

@@ -1,5 +1,6 @@
 from flask import Blueprint, abort, render_template, request
 
+from civic import web
 from civic.audit.services import record_event
 from civic.auth.permissions import role_required
 from civic.auth.roles import ADMIN
@@ -12,6 +13,7 @@ bp = Blueprint("mail", __name__)
 
 @bp.route("/staff/outbox")
 @role_required(ADMIN)
+@web.transaction
 def outbox():
     page = request.args.get("page", 1, type=int)
     messages = list_outbox(page=page)
@@ -22,12 +24,12 @@ def outbox():
         object_id=page,
         details={"messages": [m.id for m in messages.items]},
     )
-    db.session.commit()
     return render_template("mail/outbox.html", messages=messages, statuses=STATUSES)
 
 
 @bp.route("/staff/outbox/<int:message_id>")
 @role_required(ADMIN)
+@web.transaction
 def message(message_id: int):
     row = db.session.get(OutboxMessage, message_id) or abort(404)
     record_event(
@@ -36,5 +38,4 @@ def message(message_id: int):
         object_id=row.id,
         details={"recipient_domain": row.recipient.rpartition("@")[2], "category": row.category},
     )
-    db.session.commit()
     return render_template("mail/message.html", message=row, statuses=STATUSES)

@@ -2,8 +2,8 @@
 
 Registered by :func:`register` on :data:`group`, from which the ``pb`` group of
 :mod:`civic.pb.cli` imports each command on first use.  Each command calls
-one service and commits once; a :class:`~civic.pb.services.PbError` rolls back, prints the
-Ukrainian message on stderr and exits with status 1.
+one service and commits once; a :class:`~civic.errors.DomainError` (``PbError`` and every
+other refusal) rolls back, prints the Ukrainian message on stderr and exits with status 1.
 """
 
 from __future__ import annotations
@@ -43,18 +43,19 @@ def _read(path: str) -> bytes:
 
 
 def _operation(func):
-    """Commit once on success; on PbError roll back and exit 1 with the Ukrainian message."""
+    """Commit once on success; on a DomainError roll back and exit 1 with the Ukrainian message
+    (and the per-line problems under it) — the CLI's side of the request boundary."""
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
+        from civic.errors import DomainError
         from civic.extensions import db
-        from civic.pb.services import PbError
 
         try:
             value = func(*args, **kwargs)
             db.session.commit()
             return value
-        except PbError as error:
+        except DomainError as error:
             db.session.rollback()
             click.echo(f"Помилка: {error}", err=True)
             sys.exit(1)
@@ -114,7 +115,7 @@ def register(cli: click.Group) -> None:
     @_operation
     def projects_import(slug: str, file: str) -> None:
         """Імпортувати проєкти з CSV або XLSX."""
-        from civic.pb.services import import_projects
+        from civic.pb.imports import import_projects
 
         n = import_projects(_edition(slug), _read(file), Path(file).name)
         click.echo(f"Проєктів імпортовано: {n}.")
@@ -125,7 +126,7 @@ def register(cli: click.Group) -> None:
     @_operation
     def ballots_import(slug: str, file: str) -> None:
         """Імпортувати бюлетені (CSV або XLSX) однією транзакцією."""
-        from civic.pb.services import import_ballots, table_lines
+        from civic.pb.imports import import_ballots, table_lines
 
         data = _read(file)
         edition = _edition(slug)
@@ -141,7 +142,7 @@ def register(cli: click.Group) -> None:
     @_operation
     def import_pb(file: str, slug: str) -> None:
         """Створити видання з файлу pabulib (.pb): налаштування, проєкти, голоси."""
-        from civic.pb.services import import_pabulib
+        from civic.pb.imports import import_pabulib
 
         try:
             text = _read(file).decode("utf-8-sig")
@@ -216,7 +217,7 @@ def register(cli: click.Group) -> None:
     @_operation
     def export_command(slug: str, fmt: str, out: str) -> None:
         """Експортувати результат: csv, xlsx, json, pb (pabulib) або pdf (протокол)."""
-        from civic.pb.services import export_edition
+        from civic.pb.exports import export_edition
 
         data = export_edition(_edition(slug), fmt)
         if out == "-":

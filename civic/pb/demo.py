@@ -13,7 +13,7 @@ import datetime as dt
 import random
 from pathlib import Path
 
-from civic.pb import services
+from civic.pb import double_entry, imports, services
 
 SLUG = "gb-2021"
 EDITION_TOML = Path(__file__).resolve().parents[2] / "docs" / "examples" / "pb-edition.toml"
@@ -211,7 +211,7 @@ def _forms(rng: random.Random) -> list[dict]:
 def load_demo(echo) -> None:
     from civic.auth import services as auth
     from civic.auth.demo import demo_password
-    from civic.pb.services import EntryData
+    from civic.pb.double_entry import EntryData
 
     if services.get_edition(SLUG) is not None:
         echo(f"Громадський бюджет: видання «{SLUG}» уже є.")
@@ -229,7 +229,7 @@ def load_demo(echo) -> None:
         operators.append(user)
     first, second, resolver = operators
     edition = services.save_edition(EDITION_TOML.read_text(encoding="utf-8"), actor=first)
-    services.import_projects(edition, _projects_csv(), "проєкти-гб-2021.csv", actor=first)
+    imports.import_projects(edition, _projects_csv(), "проєкти-гб-2021.csv", actor=first)
     rng = random.Random(2021)
     forms = _forms(rng)
     typo_at = {57: ("projects", "М-03, В-01"), 131: ("birth_date", None)}
@@ -246,19 +246,19 @@ def load_demo(echo) -> None:
             address=form["address"],
             projects=form["projects"],
         )
-        services.record_entry(edition, first, data)
+        double_entry.record_entry(edition, first, data)
         if k in typo_at:
             field, value = typo_at[k]
             if field == "birth_date":
                 value = (form["birth_date"] or dt.date(1980, 1, 1)).replace(day=1)
             typed = EntryData(**{**data.__dict__, field: value})
-            services.record_entry(edition, second, typed)
+            double_entry.record_entry(edition, second, typed)
         else:
-            services.record_entry(edition, second, data)
+            double_entry.record_entry(edition, second, data)
     now = dt.datetime(2020, 11, 23, 9, 40, tzinfo=dt.UTC)
     for discrepancy in services.list_discrepancies(edition):
         choices = dict.fromkeys(discrepancy.fields, 1)
-        services.resolve_discrepancy(
+        double_entry.resolve_discrepancy(
             edition,
             discrepancy,
             resolver,

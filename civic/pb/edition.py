@@ -32,6 +32,17 @@ Rule settings, all optional (docs/formats.md)::
                               # reserve) when the money left covers 80 % of it; the walk ends
     [[exclusive]]             # projects that cannot both be built: only the better-voted wins
     projects = ["M-03", "M-07"]
+
+The counting commission as the protocol names it, and the protocol's number and date::
+
+    protocol_number = "3"
+    protocol_on = 2020-11-30
+
+    [[commission]]
+    role = "chair"                     # or "secretary", "member"
+    full_name = "Шевченко Марія Василівна"
+    position = "заступник міського голови"
+
 Every problem is an :class:`EditionError` with a Ukrainian message naming the key.
 """
 
@@ -39,29 +50,35 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
 import tomli_w
+
+from civic import kyiv
 
 __all__ = [
     "DUPLICATES",
     "LEFTOVERS",
     "RULES",
     "TIE_BREAKS",
+    "COMMISSION_ROLES",
     "Category",
     "EditionConfig",
+    "Member",
     "EditionError",
     "budget_year_from_title",
     "dump_edition",
     "parse_edition",
+    "protocol_settings_only",
 ]
 
 DUPLICATES = ("first_cast", "online_first")
 RULES = ("greedy", "greedy-no-skip")
 TIE_BREAKS = ("earlier_submission", "cheaper", "lot")
 LEFTOVERS = ("pool", "keep")
+COMMISSION_ROLES = ("chair", "secretary", "member")
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 _CODE = re.compile(r"[A-Za-z0-9_-]{1,20}")
 _KNOWN = {
@@ -83,6 +100,9 @@ _KNOWN = {
     "points",
     "completion",
     "exclusive",
+    "commission",
+    "protocol_number",
+    "protocol_on",
 }
 
 
@@ -96,6 +116,15 @@ class Category:
     title: str
     budget: Decimal
     max_choices: int
+
+
+@dataclass(frozen=True)
+class Member:
+    """A member of the counting commission: ``role`` is one of :data:`COMMISSION_ROLES`."""
+
+    role: str
+    full_name: str
+    position: str = ""
 
 
 @dataclass(frozen=True)
@@ -115,6 +144,9 @@ class EditionConfig:
     budget_year: int | None = None
     lot_order: tuple[str, ...] = ()
     require_identity: bool = True
+    commission: tuple[Member, ...] = ()
+    protocol_number: str = ""
+    protocol_on: date | None = None
     extra: dict = field(default_factory=dict, compare=False)
     points: tuple[int, ...] = ()
     completion: Decimal | None = None
@@ -165,9 +197,9 @@ def _date(data: dict, key: str) -> date:
         raise EditionError(f"не вказано обов'язковий параметр «{key}» (дата РРРР-ММ-ДД)")
     if isinstance(value, str):
         try:
-            value = date.fromisoformat(value.strip())
-        except ValueError:
-            raise EditionError(f"параметр «{key}»: «{value}» — не дата РРРР-ММ-ДД") from None
+            value = kyiv.parse_date(value)
+        except kyiv.KyivTimeError as exc:
+            raise EditionError(f"параметр «{key}»: {exc}") from None
     if not isinstance(value, date) or hasattr(value, "hour"):
         raise EditionError(f"параметр «{key}» має бути датою РРРР-ММ-ДД")
     return value
@@ -335,6 +367,9 @@ def parse_edition(text: str) -> EditionConfig:
     if not isinstance(require_identity, bool):
         raise EditionError("параметр «require_identity» має бути true або false")
     points, completion, exclusive = _rule_settings(data)
+    commission = _commission(data.get("commission", []))
+    protocol_number = _text(data, "protocol_number", required=False, max_length=40)
+    protocol_on = _date(data, "protocol_on") if "protocol_on" in data else None
     return EditionConfig(
         slug=slug,
         title=title,
@@ -354,7 +389,41 @@ def parse_edition(text: str) -> EditionConfig:
         points=points,
         completion=completion,
         exclusive=exclusive,
+        commission=commission,
+        protocol_number=protocol_number,
+        protocol_on=protocol_on,
     )
+
+
+def protocol_settings_only(old: EditionConfig, new: EditionConfig) -> bool:
+    """True when ``new`` differs from ``old`` at most in who signs the protocol and its number."""
+    keep = {"commission": (), "protocol_number": "", "protocol_on": None}
+    return replace(old, **keep) == replace(new, **keep)
+
+
+def _commission(raw_members: object) -> tuple[Member, ...]:
+    """The ``[[commission]]`` tables: at most one chair and one secretary (Положення, п. 7)."""
+    if not isinstance(raw_members, list):
+        raise EditionError("параметр «commission» має бути списком таблиць [[commission]]")
+    members = []
+    for n, raw in enumerate(raw_members, 1):
+        if not isinstance(raw, dict):
+            raise EditionError(f"член комісії {n} має бути таблицею [[commission]]")
+        where = f"член комісії {n}"
+        role = raw.get("role", "member")
+        if role not in COMMISSION_ROLES:
+            options = ", ".join(f"«{r}»" for r in COMMISSION_ROLES)
+            raise EditionError(f"{where}: роль «{role}» не підтримується (можливо: {options})")
+        try:
+            full_name = _text(raw, "full_name", max_length=200)
+            position = _text(raw, "position", required=False, max_length=200)
+        except EditionError as error:
+            raise EditionError(f"{where}: {error}") from None
+        members.append(Member(role=role, full_name=full_name, position=position))
+    for role, title in (("chair", "голова"), ("secretary", "секретар")):
+        if sum(m.role == role for m in members) > 1:
+            raise EditionError(f"у комісії може бути лише один {title} («{role}»)")
+    return tuple(members)
 
 
 def _rule_settings(data: dict) -> tuple[tuple[int, ...], Decimal | None, tuple]:
@@ -440,6 +509,10 @@ def dump_edition(config: EditionConfig) -> str:
         data["completion"] = str(config.completion)
     if config.exclusive:
         data["exclusive"] = [{"projects": list(g)} for g in config.exclusive]
+    if config.protocol_number:
+        data["protocol_number"] = config.protocol_number
+    if config.protocol_on is not None:
+        data["protocol_on"] = config.protocol_on
     data["categories"] = [
         {
             "code": c.code,
@@ -449,4 +522,9 @@ def dump_edition(config: EditionConfig) -> str:
         }
         for c in config.categories
     ]
+    if config.commission:
+        data["commission"] = [
+            {"role": m.role, "full_name": m.full_name, "position": m.position}
+            for m in config.commission
+        ]
     return tomli_w.dumps(data)

@@ -5,13 +5,34 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from civic.forms import Form
+from civic.pb.edition import MAX_TOML_CHARS
 
 
 class EditionForm(Form):
-    config = TextAreaField(
-        "Налаштування (TOML)",
-        validators=[DataRequired("Вставте налаштування видання."), Length(max=20000)],
-    )
+    """The edition's settings as a TOML file or its text (the settings form is the other way)."""
+
+    config = TextAreaField("Текст налаштувань (TOML)", validators=[Optional(), Length(max=20000)])
+    toml_file = FileField("Файл налаштувань (TOML)")
+
+    def text(self) -> str:
+        upload = self.toml_file.data
+        if upload and getattr(upload, "filename", ""):
+            raw = upload.read(MAX_TOML_CHARS * 4 + 1)
+            try:
+                return raw.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise ValueError(
+                    f"Файл «{upload.filename}» не в кодуванні UTF-8: збережіть його як UTF-8."
+                ) from None
+        return self.config.data or ""
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        upload = self.toml_file.data
+        if valid and not (self.config.data or "").strip() and not getattr(upload, "filename", ""):
+            self.config.errors = ["Оберіть файл налаштувань або вставте їх текст."]
+            return False
+        return valid
 
 
 class UploadForm(Form):

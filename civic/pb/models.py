@@ -49,6 +49,10 @@ class Edition(db.Model):
     lot_order: Mapped[list] = mapped_column(JSON, default=list)
     require_identity: Mapped[bool] = mapped_column(Boolean, default=True)
     config_toml: Mapped[str] = mapped_column(Text, default="")
+    # The counting commission as the protocol names it: [{"role", "full_name", "position"}].
+    commission: Mapped[list] = mapped_column(JSON, default=list)
+    protocol_number: Mapped[str] = mapped_column(String(40), default="")
+    protocol_on: Mapped[dt.date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(10), default=DRAFT)
     counted_on: Mapped[dt.date | None] = mapped_column(Date)
     result: Mapped[dict | None] = mapped_column(JSON)

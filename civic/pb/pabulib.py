@@ -19,12 +19,13 @@ the checker (``civic.pb.check``) reads with ``strict=False`` and reports such pr
 from __future__ import annotations
 
 import csv
-import gc
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TextIO
+
+from civic.gc_pause import gc_paused
 
 __all__ = [
     "Election",
@@ -205,13 +206,8 @@ def read(source: str | TextIO, *, strict: bool = True) -> Election:
     text = source if isinstance(source, str) else source.read()
     # The parser allocates about a million small tuples and no reference cycles; pausing the
     # cyclic garbage collector meanwhile makes it about 40% faster on large files.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         return _read(text, strict)
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _read(text: str, strict: bool) -> Election:

@@ -1,6 +1,6 @@
 """The counting commission's protocol (PDF, Ukrainian, ДСТУ 4163:2020 look) from plain data.
 
-Takes the dict of :func:`civic.pb.services.protocol_data` and returns PDF bytes; the same data
+Takes the dict of :func:`civic.pb.exports.protocol_data` and returns PDF bytes; the same data
 gives byte-identical PDFs (``civic.pdf.build_pdf`` is invariant).
 """
 
@@ -11,6 +11,7 @@ from decimal import Decimal
 from reportlab.lib.units import cm
 from reportlab.platypus import Spacer
 
+from civic.formatting import agree, uk_date, uk_number
 from civic.pb.ballots import REASON_TITLES
 from civic.pdf import build_pdf, paragraph, signature_block, styles, table
 
@@ -26,18 +27,23 @@ RULE_TITLES = {
     "зупиняється на першому проєкті, що не вміщується",
 }
 CHANNEL_TITLES = {"paper": "паперові бланки", "online": "онлайн"}
+ROLE_TITLES = {"chair": "Голова комісії", "secretary": "Секретар комісії", "member": "Член комісії"}
+NBSP = "\u00a0"  # inside an amount and between a number and its unit: never a line break there
+VOTES = ("голос", "голоси", "голосів")
+VOTES_GENITIVE = ("голосу", "голосів", "голосів")
+YEARS_GENITIVE = ("року", "років", "років")
 
 
 def _money(value) -> str:
-    d = Decimal(value).quantize(Decimal("0.01"))
-    whole, _, frac = f"{d:.2f}".partition(".")
-    sign = "-" if whole.startswith("-") else ""
-    whole = whole.lstrip("-")
-    groups = []
-    while whole:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    return f"{sign}{' '.join(groups) or '0'},{frac}"
+    return uk_number(Decimal(value), 2)
+
+
+def _uah(value) -> str:
+    return f"{_money(value)}{NBSP}грн"
+
+
+def _n(n: int, forms: tuple[str, str, str]) -> str:
+    return agree(n, forms).replace(" ", NBSP, 1)
 
 
 def _rule_sentence(edition: dict) -> str:
@@ -47,7 +53,7 @@ def _rule_sentence(edition: dict) -> str:
 
 
 def _date(value) -> str:
-    return value.strftime("%d.%m.%Y") if value else "—"
+    return uk_date(value) or "—"
 
 
 def build_protocol(data: dict) -> bytes:
@@ -56,15 +62,17 @@ def build_protocol(data: dict) -> bytes:
     edition = data["edition"]
     result = data["result"]
     ballots = result["ballots"]
+    number = data.get("protocol_number", "")
     story = [
         paragraph(data["council"], st.title),
-        paragraph("ПРОТОКОЛ", st.title),
+        paragraph(f"ПРОТОКОЛ №{NBSP}{number}" if number else "ПРОТОКОЛ", st.title),
         paragraph(f"підрахунку голосів: {edition['title']}", st.title),
+        paragraph(f"{_date(data.get('protocol_on'))}", st.right),
         paragraph(
             f"Голосування тривало з {_date(edition['voting_starts_on'])} по "
             f"{_date(edition['voting_ends_on'])}. Дата підрахунку: "
             f"{_date(edition['counted_on'])}. Голосувати могли особи віком від "
-            f"{edition['min_age']} років, кожна один раз.",
+            f"{_n(edition['min_age'], YEARS_GENITIVE)}, кожна один раз.",
             st.body,
         ),
         paragraph("1. Бюлетені", st.heading),
@@ -96,14 +104,16 @@ def build_protocol(data: dict) -> bytes:
     if edition["min_votes"]:
         story.append(
             paragraph(
-                f"Проєкти, що набрали менше {edition['min_votes']} голосів, не фінансуються.",
+                f"Проєкти, що набрали менше {_n(edition['min_votes'], VOTES_GENITIVE)}, "
+                "не фінансуються.",
                 st.body,
             )
         )
     budget = result["budget"]
+    category_titles = {c["code"]: c["title"] for c in data["categories"]}
     for category in data["categories"]:
         code = category["code"]
-        story.append(paragraph(f"Категорія «{category['title']}» ({code})", st.heading))
+        story.append(paragraph(f"Категорія «{category['title']}»", st.heading))
         rows = [["Місце", "Код", "Назва", "Вартість, грн", "Папір", "Онлайн", "Усього", "Обрано"]]
         for p in result["projects"]:
             if p["category"] != code:
@@ -131,8 +141,8 @@ def build_protocol(data: dict) -> bytes:
         b = budget.get(code, {})
         story.append(
             paragraph(
-                f"Бюджет категорії: {_money(b.get('budget', 0))} грн; використано: "
-                f"{_money(b.get('spent', 0))} грн; залишок: {_money(b.get('left', 0))} грн.",
+                f"Бюджет категорії: {_uah(b.get('budget', 0))}; використано: "
+                f"{_uah(b.get('spent', 0))}; залишок: {_uah(b.get('left', 0))}.",
                 st.body,
             )
         )
@@ -140,16 +150,18 @@ def build_protocol(data: dict) -> bytes:
     story.append(paragraph("3. Залишок коштів", st.heading))
     pool = budget.get("pool")
     if pool is None:
-        story.append(paragraph("Залишки категорій не об'єднуються (налаштування «keep»).", st.body))
+        story.append(
+            paragraph("Залишки категорій не об'єднуються: вони лишаються в категоріях.", st.body)
+        )
     else:
         titles = {p["code"]: p["title"] for p in result["projects"]}
         chosen = ", ".join(f"{c} «{titles.get(c, '')}»" for c in pool["selected"]) or "жодного"
         story.append(
             paragraph(
-                f"Залишки категорій об'єднано: {_money(pool['available'])} грн. Проєкти, що не "
+                f"Залишки категорій об'єднано: {_uah(pool['available'])}. Проєкти, що не "
                 "отримали фінансування, розглянуто за кількістю голосів незалежно від категорії; "
-                f"профінансовано із залишку: {chosen}; використано {_money(pool['spent'])} грн, "
-                f"залишилось {_money(pool['left'])} грн.",
+                f"профінансовано із залишку: {chosen}; використано {_uah(pool['spent'])}, "
+                f"залишилось {_uah(pool['left'])}.",
                 st.body,
             )
         )
@@ -166,10 +178,14 @@ def build_protocol(data: dict) -> bytes:
     if not ties:
         story.append(paragraph("Проєктів з однаковою кількістю голосів не було.", st.body))
     for tie in ties:
-        where = "спільний залишок" if tie["where"] == "pool" else f"категорія «{tie['where']}»"
+        if tie["where"] == "pool":
+            where = "Спільний залишок"
+        else:
+            where = f"Категорія «{category_titles.get(tie['where'], tie['where'])}»"
         story.append(
             paragraph(
-                f"{where}: {tie['votes']} голосів — порядок {', '.join(tie['order'])}.", st.body
+                f"{where}: {_n(tie['votes'], VOTES)} — порядок {', '.join(tie['order'])}.",
+                st.body,
             )
         )
 
@@ -182,14 +198,25 @@ def build_protocol(data: dict) -> bytes:
         )
     )
     story.append(Spacer(1, 0.8 * cm))
-    story.append(paragraph("Члени лічильної комісії:", st.body_left))
-    members = data["commission"] or ["", "", ""]
-    for name in members:
+    story.append(paragraph("Лічильна комісія:", st.body_left))
+    members = data["commission"] or [
+        {"role": role, "full_name": "", "position": ""} for role in ("chair", "secretary")
+    ]
+    for member in members:
         story.append(Spacer(1, 0.6 * cm))
-        story.append(signature_block("______________________ (підпис)", name))
+        position = f", {member['position']}" if member.get("position") else ""
+        story.append(
+            signature_block(
+                f"{ROLE_TITLES.get(member['role'], 'Член комісії')}{position}",
+                f"______________ {member['full_name'].replace(' ', NBSP) or '_' * 22}",
+                split=0.38,
+            )
+        )
+    digest = result.get("digest", "")
     return build_pdf(
         story,
         title=f"Протокол підрахунку голосів: {edition['title']}",
         author=data["council"],
-        subject=f"Громадський бюджет {edition['slug']}",
+        subject=f"Громадський бюджет {edition['slug']}; SHA-256 {digest}",
+        keywords=[f"sha256:{digest}"] if digest else (),
     )

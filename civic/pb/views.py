@@ -18,20 +18,30 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
-from civic import database, kyiv, web
+from civic import database, kyiv, personal_data, web
 from civic.audit.services import record_event
 from civic.auth.permissions import role_required
 from civic.charts import Bar, bar_chart
 from civic.extensions import db
-from civic.pb import services
+from civic.formatting import agree
+from civic.pb import double_entry, exports, imports, services
 from civic.pb.ballots import REASON_TITLES
+from civic.pb.batches import count_batch_entries
 from civic.pb.counting import WHAT_IF_RULES, rule_text
+from civic.pb.edition_form import EditionSettingsForm, explain, form_data, form_toml
 from civic.pb.forms import ActionForm, EditionForm, EntryForm, ReopenForm, ResolveForm, UploadForm
 from civic.pb.models import Discrepancy
 from civic.pb.services import PbError
 from civic.tabular import parse_date
 
 bp = Blueprint("pb", __name__)
+
+
+@bp.app_template_filter("uk_plural")
+def uk_plural(n: int, one: str, few: str, many: str) -> str:
+    """``{{ 3|uk_plural("бланк", "бланки", "бланків") }}`` → «3 бланки»."""
+    return agree(n, (one, few, many))
+
 
 EXPORT_TYPES = {
     "csv": ("text/csv; charset=utf-8", "csv"),
@@ -117,7 +127,7 @@ def api_results(slug: str):
 
 def _file(edition, fmt: str) -> Response:
     mimetype, ext = EXPORT_TYPES[fmt]
-    data = services.export_edition(edition, fmt)
+    data = exports.export_edition(edition, fmt)
     name = f"{edition.slug}-results.{ext}" if fmt != "pdf" else f"{edition.slug}-protocol.pdf"
     return web.download(data, name, mimetype)
 
@@ -125,30 +135,41 @@ def _file(edition, fmt: str) -> Response:
 # ---------------------------------------------------------------- staff
 
 
-def _fail(error: PbError) -> None:
-    db.session.rollback()
-    flash(error.message, "error")
+def _save_settings(expected_slug: str | None = None):
+    """Save the settings posted by either form on the page (inside :func:`web.transaction`):
+    the edition, or None and the two forms to show again."""
+    toml_form, settings = EditionForm(), EditionSettingsForm()
+    if request.method != "POST":
+        return None, toml_form, settings
+    by_toml = "config" in request.form or "toml_file" in request.files
+    # catch: a TOML file not in UTF-8 (``EditionForm.text``) is said like a refusal.
+    with web.attempt(quiet=not by_toml, catch=(ValueError,)) as attempt:
+        if by_toml and toml_form.validate_on_submit():
+            text = toml_form.text()
+        elif not by_toml and not settings.adding() and settings.validate_on_submit():
+            text = form_toml(settings)
+        else:
+            return None, toml_form, settings
+        edition = services.save_edition(text, actor=current_user, expected_slug=expected_slug)
+        return edition, toml_form, settings
+    if not by_toml and attempt.error is not None:  # above the form, in the words of its labels
+        settings.form_errors.append(explain(str(attempt.error), settings))
+    return None, toml_form, settings
 
 
 @bp.route("/staff/pb/", methods=["GET", "POST"])
 @role_required("commission")
+@web.transaction
 def staff_editions():
-    form = EditionForm()
-    problems: list[str] = []
-    if form.validate_on_submit():
-        try:
-            edition = services.save_edition(form.config.data, actor=current_user)
-            db.session.commit()
-            flash(f"Видання «{edition.slug}» створено.", "success")
-            return redirect(url_for("pb.staff_edition", slug=edition.slug))
-        except PbError as error:
-            _fail(error)
-            problems = error.problems
+    edition, toml_form, settings = _save_settings()
+    if edition is not None:
+        flash(f"Видання «{edition.slug}» створено.", "success")
+        return redirect(url_for("pb.staff_edition", slug=edition.slug))
     return render_template(
         "pb/staff_editions.html",
         editions=services.list_editions(),
-        form=form,
-        problems=problems,
+        form=toml_form,
+        settings=settings,
         count_ballots=services.count_ballots,
     )
 
@@ -172,68 +193,68 @@ def staff_edition(slug: str):
 
 @bp.route("/staff/pb/<slug>/settings", methods=["GET", "POST"])
 @role_required("commission")
+@web.transaction
 def staff_settings(slug: str):
     edition = _staff_edition(slug)
-    form = EditionForm()
+    saved, toml_form, settings = _save_settings(expected_slug=slug)
+    if saved is not None:
+        flash("Налаштування збережено.", "success")
+        return redirect(url_for("pb.staff_edition", slug=slug))
     if request.method == "GET":
-        form.config.data = services.edition_toml(edition)
-    elif form.validate_on_submit():
-        try:
-            services.save_edition(form.config.data, actor=current_user, expected_slug=slug)
-            db.session.commit()
-            flash("Налаштування збережено.", "success")
-            return redirect(url_for("pb.staff_edition", slug=slug))
-        except PbError as error:
-            _fail(error)
-    return render_template("pb/staff_settings.html", edition=edition, form=form)
+        settings = EditionSettingsForm(data=form_data(services.config_of(edition)))
+    return render_template(
+        "pb/staff_settings.html", edition=edition, form=toml_form, settings=settings
+    )
+
+
+@bp.route("/staff/pb/<slug>/settings.toml")
+@role_required("commission")
+def staff_settings_toml(slug: str):
+    edition = _staff_edition(slug)
+    text = services.edition_toml(edition)
+    return web.download(text.encode(), f"{edition.slug}.toml", "application/toml; charset=utf-8")
 
 
 @bp.route("/staff/pb/<slug>/projects", methods=["GET", "POST"])
 @role_required("commission")
+@web.transaction
 def staff_projects(slug: str):
     edition = _staff_edition(slug)
     form = UploadForm()
-    problems: list[str] = []
-    if form.validate_on_submit():
-        upload = form.file.data
-        try:
-            n = services.import_projects(
+    with web.attempt() as attempt:
+        if form.validate_on_submit():
+            upload = form.file.data
+            n = imports.import_projects(
                 edition, upload.read(), upload.filename or "projects.csv", actor=current_user
             )
-            db.session.commit()
             flash(f"Проєктів імпортовано: {n}.", "success")
             return redirect(url_for("pb.staff_projects", slug=slug))
-        except PbError as error:
-            _fail(error)
-            problems = error.problems
     return render_template(
         "pb/staff_projects.html",
         edition=edition,
         projects=services.list_projects(edition),
         form=form,
-        problems=problems,
+        problems=attempt.problems,
     )
 
 
 @bp.route("/staff/pb/<slug>/ballots/import", methods=["GET", "POST"])
 @role_required("commission")
+@web.transaction
 def staff_upload(slug: str):
     edition = _staff_edition(slug)
     form = UploadForm()
-    problems: list[str] = []
-    if form.validate_on_submit():
-        upload = form.file.data
-        try:
-            report = services.import_ballots(
+    with web.attempt() as attempt:
+        if form.validate_on_submit():
+            upload = form.file.data
+            report = imports.import_ballots(
                 edition, upload.read(), upload.filename or "ballots.csv", actor=current_user
             )
-            db.session.commit()
             flash(f"Бюлетенів імпортовано: {report.rows}.", "success")
             return redirect(url_for("pb.staff_edition", slug=slug))
-        except PbError as error:
-            _fail(error)
-            problems = error.problems
-    return render_template("pb/staff_upload.html", edition=edition, form=form, problems=problems)
+    return render_template(
+        "pb/staff_upload.html", edition=edition, form=form, problems=attempt.problems
+    )
 
 
 def _entry_date(form: EntryForm, name: str):
@@ -249,6 +270,7 @@ def _entry_date(form: EntryForm, name: str):
 
 @bp.route("/staff/pb/<slug>/entry", methods=["GET", "POST"])
 @role_required("commission")
+@web.transaction
 def staff_entry(slug: str):
     edition = _staff_edition(slug)
     form = EntryForm()
@@ -259,7 +281,7 @@ def staff_entry(slug: str):
         cast_on = _entry_date(form, "cast_on")
         birth_date = _entry_date(form, "birth_date")
         if cast_on is not False and birth_date is not False:
-            data = services.EntryData(
+            data = double_entry.EntryData(
                 batch=form.batch.data,
                 number=form.number.data,
                 cast_on=cast_on,
@@ -270,9 +292,8 @@ def staff_entry(slug: str):
                 address=form.address.data or "",
                 projects=form.projects.data or "",
             )
-            try:
-                outcome = services.record_entry(edition, current_user, data)
-                db.session.commit()
+            with web.attempt():
+                outcome = double_entry.record_entry(edition, current_user, data)
                 category = {"discrepancy": "warning", "agreed": "success"}.get(
                     outcome.status, "success"
                 )
@@ -285,9 +306,10 @@ def staff_entry(slug: str):
                         cast_on=form.cast_on.data or "",
                     )
                 )
-            except PbError as error:
-                _fail(error)
-    return render_template("pb/staff_entry.html", edition=edition, form=form)
+    mine, forms = count_batch_entries(edition, (form.batch.data or "").strip(), current_user)
+    return render_template(
+        "pb/staff_entry.html", edition=edition, form=form, typed_by_me=mine, batch_forms=forms
+    )
 
 
 @bp.route("/staff/pb/<slug>/discrepancies")
@@ -299,19 +321,20 @@ def staff_discrepancies(slug: str):
         edition=edition,
         pending=services.list_discrepancies(edition),
         resolved=services.list_discrepancies(edition, resolved=True),
-        titles=services.ENTRY_FIELD_TITLES,
+        titles=double_entry.ENTRY_FIELD_TITLES,
     )
 
 
 @bp.route("/staff/pb/<slug>/discrepancies/<int:discrepancy_id>", methods=["GET", "POST"])
 @role_required("commission")
+@web.transaction
 def staff_resolve(slug: str, discrepancy_id: int):
     edition = _staff_edition(slug)
     discrepancy = db.session.get(Discrepancy, discrepancy_id)
     if discrepancy is None or discrepancy.edition_id != edition.id:
         abort(404)
-    entries = services.entries_of(discrepancy)
-    typed = services.copy_typed_by(entries, current_user)
+    entries = double_entry.entries_of(discrepancy)
+    typed = double_entry.copy_typed_by(entries, current_user)
     form = ResolveForm()
     # An operator who typed either copy gets the reason instead of the buttons; the service
     # refuses them too, so a hand-made POST changes nothing.
@@ -320,17 +343,14 @@ def staff_resolve(slug: str, discrepancy_id: int):
         for name in discrepancy.fields:
             value = request.form.get(f"choice_{name}", "")
             choices[name] = int(value) if value in ("1", "2") else 0
-        try:
-            services.resolve_discrepancy(
+        with web.attempt():
+            double_entry.resolve_discrepancy(
                 edition, discrepancy, current_user, choices, form.note.data
             )
-            db.session.commit()
             flash(
                 f"Бюлетень {discrepancy.batch}/{discrepancy.number}: рішення записано.", "success"
             )
             return redirect(url_for("pb.staff_discrepancies", slug=slug))
-        except PbError as error:
-            _fail(error)
     if request.method == "GET":
         # The page shows voters' names and birth dates: staff access to personal data is logged.
         record_event(
@@ -338,16 +358,15 @@ def staff_resolve(slug: str, discrepancy_id: int):
             object_type="pb_discrepancy",
             object_id=f"{edition.slug}:{discrepancy.batch}/{discrepancy.number}",
         )
-        db.session.commit()
     return render_template(
         "pb/staff_resolve.html",
         edition=edition,
         discrepancy=discrepancy,
         entries=entries,
         form=form,
-        titles=services.ENTRY_FIELD_TITLES,
-        mask=services.mask_hash,
-        refusal=services.operator_may_not_resolve(typed) if typed else None,
+        titles=double_entry.ENTRY_FIELD_TITLES,
+        mask=personal_data.mask,
+        refusal=double_entry.operator_may_not_resolve(typed) if typed else None,
     ), (403 if typed and request.method == "POST" else 200)
 
 
@@ -355,13 +374,13 @@ def staff_resolve(slug: str, discrepancy_id: int):
 @role_required("commission")
 def staff_ballots(slug: str):
     edition = _staff_edition(slug)
-    page = services.list_invalid_ballots(edition, page=request.args.get("page", 1, type=int))
+    page = exports.list_invalid_ballots(edition, page=request.args.get("page", 1, type=int))
     return render_template(
         "pb/staff_ballots.html",
         edition=edition,
         page=page,
         reasons=REASON_TITLES,
-        mask=services.mask_hash,
+        mask=personal_data.mask,
     )
 
 
@@ -376,56 +395,47 @@ def _action_date(form: ActionForm):
 
 @bp.route("/staff/pb/<slug>/tally", methods=["POST"])
 @role_required("commission")
+@web.transaction(redirect_to="pb.staff_edition")
 def staff_tally(slug: str):
     edition = _staff_edition(slug)
     form = ActionForm()
     if form.validate_on_submit():
-        try:
-            if edition.is_closed:
-                stored = edition.digest
-                result = services.tally(edition)
-                same = "збігається" if result.digest == stored else "НЕ збігається"
-                flash(f"Перерахунок {same} з протоколом ({result.digest[:16]}…).", "success")
-            else:
-                result = services.tally(edition, counted_on=_action_date(form), actor=current_user)
-                db.session.commit()
-                flash(
-                    f"Підраховано: дійсних {result.valid} з {result.received}. "
-                    f"Контрольна сума {result.digest[:16]}…",
-                    "success",
-                )
-        except PbError as error:
-            _fail(error)
+        if edition.is_closed:
+            stored = edition.digest
+            result = services.tally(edition)
+            same = "збігається" if result.digest == stored else "НЕ збігається"
+            flash(f"Перерахунок {same} з протоколом ({result.digest[:16]}…).", "success")
+        else:
+            result = services.tally(edition, counted_on=_action_date(form), actor=current_user)
+            flash(
+                f"Підраховано: дійсних {result.valid} з {result.received}. "
+                f"Контрольна сума {result.digest[:16]}…",
+                "success",
+            )
     return redirect(url_for("pb.staff_edition", slug=slug))
 
 
 @bp.route("/staff/pb/<slug>/close", methods=["POST"])
 @role_required("commission")
+@web.transaction(redirect_to="pb.staff_edition")
 def staff_close(slug: str):
     edition = _staff_edition(slug)
     form = ActionForm()
     if form.validate_on_submit():
-        try:
-            services.close_edition(edition, on=_action_date(form), actor=current_user)
-            db.session.commit()
-            flash("Підрахунок закрито; протокол доступний для завантаження.", "success")
-        except PbError as error:
-            _fail(error)
+        services.close_edition(edition, on=_action_date(form), actor=current_user)
+        flash("Підрахунок закрито; протокол доступний для завантаження.", "success")
     return redirect(url_for("pb.staff_edition", slug=slug))
 
 
 @bp.route("/staff/pb/<slug>/reopen", methods=["POST"])
 @role_required("commission")
+@web.transaction(redirect_to="pb.staff_edition")
 def staff_reopen(slug: str):
     edition = _staff_edition(slug)
     form = ReopenForm()
     if form.validate_on_submit():
-        try:
-            services.reopen_edition(edition, reason=form.reason.data, actor=current_user)
-            db.session.commit()
-            flash("Підрахунок відкрито знову; подію записано до журналу аудиту.", "warning")
-        except PbError as error:
-            _fail(error)
+        services.reopen_edition(edition, reason=form.reason.data, actor=current_user)
+        flash("Підрахунок відкрито знову; подію записано до журналу аудиту.", "warning")
     else:
         flash("Вкажіть причину.", "error")
     return redirect(url_for("pb.staff_edition", slug=slug))
@@ -433,12 +443,9 @@ def staff_reopen(slug: str):
 
 @bp.route("/staff/pb/<slug>/export/<fmt>")
 @role_required("commission")
+@web.transaction(redirect_to="pb.staff_edition")
 def staff_export(slug: str, fmt: str):
     edition = _staff_edition(slug)
     if fmt not in EXPORT_TYPES:
         abort(404)
-    try:
-        return _file(edition, fmt)
-    except PbError as error:
-        flash(error.message, "error")
-        return redirect(url_for("pb.staff_edition", slug=slug))
+    return _file(edition, fmt)

@@ -8,10 +8,10 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from civic import tabular
+from civic import kyiv, tabular
 from civic.extensions import db
 from civic.files import write_output
-from civic.petitions import services, signing, stats
+from civic.petitions import opendata, retention, services, signatures, signing, stats
 
 cli = AppGroup("petitions", help="Електронні петиції.")
 
@@ -37,17 +37,17 @@ def _write(data: bytes, out: str | None) -> None:
 )
 def export_command(fmt: str, out: str | None) -> None:
     """Published petitions in the national open-data schema."""
-    rows = services.export_rows(today=services.today_kyiv())
+    rows = opendata.export_rows(today=services.today_kyiv())
     if fmt == "json":
         data = (json.dumps(rows, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     else:
-        table = [[row[f] for f in services.EXPORT_FIELDS] for row in rows]
+        table = [[row[f] for f in opendata.EXPORT_FIELDS] for row in rows]
         if fmt == "csv":
-            data = tabular.write_csv(services.EXPORT_FIELDS, table)
+            data = tabular.write_csv(opendata.EXPORT_FIELDS, table)
         else:
             if not out:
                 raise click.UsageError("XLSX is binary: give --out FILE.")
-            data = tabular.write_xlsx(services.EXPORT_FIELDS, table, sheet_title="Петиції")
+            data = tabular.write_xlsx(opendata.EXPORT_FIELDS, table, sheet_title="Петиції")
     _write(data, out)
 
 
@@ -57,7 +57,7 @@ def export_command(fmt: str, out: str | None) -> None:
 def kpi_command(month: str, as_json: bool) -> None:
     """Petition statistics for a month (the same figures the monthly report uses)."""
     try:
-        first, last = stats.month_bounds(month)
+        first, last = kyiv.month_days(kyiv.parse_month(month))
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--month") from None
     figures = stats.monthly_statistics(first, last)
@@ -87,7 +87,7 @@ def kpi_command(month: str, as_json: bool) -> None:
 def tick_command() -> None:
     """Recount open petitions' signature counters, then record the state changes the clock has
     made due (for cron; pages compute the same)."""
-    corrections = services.recount_signatures()
+    corrections = signatures.recount_signatures()
     for c in corrections:
         click.echo(f"№ {c.petition_id}: лічильник підписів {c.stored} → {c.counted} (виправлено)")
     changed = services.tick(today=services.today_kyiv())
@@ -101,7 +101,7 @@ def tick_command() -> None:
 @cli.command("rehash")
 def rehash_command() -> None:
     """Recompute signers' keyed e-mail hashes in the canonical form (once, after upgrading)."""
-    changed, clashes = services.rehash_signatures()
+    changed, clashes = signatures.rehash_signatures()
     db.session.commit()
     click.echo(f"Перераховано відбитків адрес: {changed}")
     for signature in clashes:
@@ -121,7 +121,7 @@ def purge_command(today: str | None) -> None:
     from civic.mail.cli import parse_today, purge_outbox
 
     day = parse_today(today)
-    petitions, signatures = services.purge_personal_data(today=day or services.today_kyiv())
+    petitions, signatures = retention.purge_personal_data(today=day or services.today_kyiv())
     click.echo(f"Знеособлено петицій: {petitions}, підписів: {signatures}")
     purge_outbox(day)
     db.session.commit()

@@ -10,12 +10,12 @@ import random
 
 from sqlalchemy import select
 
+from civic import kyiv
 from civic.auth.services import get_user_by_login
 from civic.database import utcnow
 from civic.extensions import db
-from civic.petitions import services
+from civic.petitions import refusal_reasons, services, signatures
 from civic.petitions.models import Petition, Signature
-from civic.petitions.services import KYIV
 
 FIRST_TITLE = "Облаштувати велодоріжку вулицею Шевченка"
 
@@ -75,7 +75,7 @@ TEXT = (
 
 
 def _at(day: dt.date, hour: int = 10) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(hour), KYIV).astimezone(dt.UTC)
+    return kyiv.to_utc(dt.datetime.combine(day, dt.time(hour)))
 
 
 def _add_signatures(
@@ -106,7 +106,7 @@ def _add_signatures(
             )
         )
     db.session.flush()
-    services._recount(petition.id)
+    signatures.recount(petition.id)
     db.session.refresh(petition)
 
 
@@ -134,7 +134,7 @@ def load_demo(echo) -> None:
     if db.session.scalar(select(Petition.id).where(Petition.title == FIRST_TITLE)):
         echo("Петиції: демо-дані вже завантажено.")
         return
-    services.ensure_refusal_reasons()
+    refusal_reasons.ensure_refusal_reasons()
     rng = random.Random(2020)
     mod = get_user_by_login("moderator")
     mod2 = get_user_by_login("moderator2")
@@ -319,7 +319,7 @@ def load_demo(echo) -> None:
     )
 
     # The live set: relative to the day the demo is loaded.
-    today = services.kyiv_date(utcnow())
+    today = services.today_kyiv()
     _submit(
         "Встановити лавки вздовж набережної Остра",
         "Літнім людям немає де відпочити під час прогулянки набережною.",

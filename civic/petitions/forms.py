@@ -4,7 +4,6 @@ import re
 import unicodedata
 
 from wtforms import (
-    DateField,
     HiddenField,
     IntegerField,
     SelectField,
@@ -20,7 +19,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from civic.forms import Form
+from civic.forms import DayField, Form
 from civic.petitions.services import ANSWER_OUTCOMES
 from civic.urls import HttpUrl
 
@@ -58,64 +57,52 @@ def _required(message):
     return DataRequired(message)
 
 
+def _plain_text(missing: str, length: str, *, high: int, low: int = -1) -> list:
+    """Validators of a required plain text (no markup) of ``low``–``high`` characters."""
+    return [_required(missing), Length(min=low, max=high, message=length), no_markup]
+
+
+def _name_validators() -> list:
+    return _plain_text(
+        "Вкажіть прізвище, ім'я та по батькові.", "Ім'я — від 5 до 200 символів.", low=5, high=200
+    )
+
+
+def _email_validators() -> list:
+    return [
+        _required("Вкажіть електронну пошту."),
+        Length(max=254, message="Задовга адреса."),
+        Regexp(
+            r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]{2,}$",
+            message="Перевірте адресу електронної пошти (напр., name@example.com).",
+        ),
+    ]
+
+
 class PetitionForm(Form):
     title = StringField(
         "Назва петиції",
-        validators=[
-            _required("Вкажіть назву петиції."),
-            Length(min=10, max=200, message="Назва — від 10 до 200 символів."),
-            no_markup,
-        ],
+        validators=_plain_text(
+            "Вкажіть назву петиції.", "Назва — від 10 до 200 символів.", low=10, high=200
+        ),
     )
     text = TextAreaField(
         "Текст петиції",
-        validators=[
-            _required("Викладіть суть звернення."),
-            Length(min=50, max=10000, message="Текст — від 50 до 10 000 символів."),
-            no_markup,
-        ],
+        validators=_plain_text(
+            "Викладіть суть звернення.", "Текст — від 50 до 10 000 символів.", low=50, high=10000
+        ),
     )
-    author_name = StringField(
-        "Прізвище, ім'я, по батькові автора",
-        validators=[
-            _required("Вкажіть прізвище, ім'я та по батькові."),
-            Length(min=5, max=200, message="Ім'я — від 5 до 200 символів."),
-            no_markup,
-        ],
-    )
-    author_email = StringField(
-        "Електронна пошта",
-        validators=[
-            _required("Вкажіть електронну пошту."),
-            Length(max=254, message="Задовга адреса."),
-            Regexp(
-                r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]{2,}$",
-                message="Перевірте адресу електронної пошти (напр., name@example.com).",
-            ),
-        ],
-    )
+    author_name = StringField("Прізвище, ім'я, по батькові автора", validators=_name_validators())
+    author_email = StringField("Електронна пошта", validators=_email_validators())
 
 
 class SignForm(Form):
     full_name = StringField(
-        "Прізвище, ім'я, по батькові",
-        validators=[
-            _required("Вкажіть прізвище, ім'я та по батькові."),
-            Length(min=5, max=200, message="Ім'я — від 5 до 200 символів."),
-            no_markup,
-            person_name,
-        ],
+        "Прізвище, ім'я, по батькові", validators=[*_name_validators(), person_name]
     )
     email = StringField(
         "Електронна пошта",
-        validators=[
-            _required("Вкажіть електронну пошту."),
-            Length(max=254, message="Задовга адреса."),
-            Regexp(
-                r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]{2,}$",
-                message="Перевірте адресу електронної пошти (напр., name@example.com).",
-            ),
-        ],
+        validators=_email_validators(),
     )
 
 
@@ -143,18 +130,14 @@ class RefuseForm(VersionedForm):
 class ReasonForm(VersionedForm):
     reason = TextAreaField(
         "Причина",
-        validators=[
-            _required("Вкажіть причину."),
-            Length(max=2000, message="Не більше 2000 символів."),
-            no_markup,
-        ],
+        validators=_plain_text("Вкажіть причину.", "Не більше 2000 символів.", high=2000),
     )
 
 
 class ConsiderationForm(VersionedForm):
-    notice_on = DateField(
+    notice_on = DayField(
         "Дата оприлюднення повідомлення про початок розгляду",
-        validators=[_required("Вкажіть дату (РРРР-ММ-ДД).")],
+        validators=[_required("Вкажіть дату (ДД.ММ.РРРР).")],
     )
 
 
@@ -164,11 +147,9 @@ class AnswerForm(VersionedForm):
     )
     text = TextAreaField(
         "Текст відповіді",
-        validators=[
-            _required("Введіть текст відповіді."),
-            Length(max=20000, message="Не більше 20 000 символів."),
-            no_markup,
-        ],
+        validators=_plain_text(
+            "Введіть текст відповіді.", "Не більше 20 000 символів.", high=20000
+        ),
     )
     url = StringField(
         "Посилання на документ",
@@ -178,7 +159,7 @@ class AnswerForm(VersionedForm):
             Length(max=500),
         ],
     )
-    answered_on = DateField("Дата відповіді", validators=[_required("Вкажіть дату відповіді.")])
+    answered_on = DayField("Дата відповіді", validators=[_required("Вкажіть дату відповіді.")])
 
 
 class InvalidateForm(Form):

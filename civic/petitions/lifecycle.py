@@ -166,6 +166,59 @@ def appeal_due_on(closed_on: dt.date) -> dt.date:
     return closed_on + dt.timedelta(days=ORDINARY_APPEAL_DAYS)
 
 
+class Clock(StrEnum):
+    """Where a petition's collection clock stands on a day."""
+
+    RUNNING = "running"  # not over yet (or never started: no last day)
+    REACHED = "reached"  # over, with at least the threshold of signatures
+    MISSED = "missed"  # over, below the threshold
+
+
+# The one time-driven change: a collecting petition whose clock ran out closes into these.
+CLOSES_FROM = State.COLLECTING
+CLOSES_INTO: dict[Clock, State] = {
+    Clock.REACHED: State.CONSIDERATION,
+    Clock.MISSED: State.NOT_SUPPORTED,
+}
+
+
+def collection_over(ends_on: dt.date | None, today: dt.date) -> bool:
+    """Collection is over from the day after its last day (the publication day is day 1)."""
+    return ends_on is not None and today > ends_on
+
+
+def threshold_reached(signatures: int, threshold: int) -> bool:
+    return signatures >= threshold
+
+
+def clock(ends_on: dt.date | None, signatures: int, threshold: int, today: dt.date) -> Clock:
+    """The collection clock on ``today`` (:func:`collection_over`, :func:`threshold_reached`)."""
+    if not collection_over(ends_on, today):
+        return Clock.RUNNING
+    return Clock.REACHED if threshold_reached(signatures, threshold) else Clock.MISSED
+
+
+def resolve(state: State, at: Clock) -> State:
+    """The effective state of a petition stored in ``state`` whose clock stands ``at``."""
+    if State(state) == CLOSES_FROM:
+        return CLOSES_INTO.get(at, CLOSES_FROM)
+    return State(state)
+
+
+def stored_as(state: State) -> dict[State, frozenset[Clock]]:
+    """The stored states, each with the clock positions, whose effective state is ``state``.
+
+    Derived from :func:`resolve` over every (state, clock) pair, so a database filter built from
+    it selects exactly the petitions :func:`effective_state` puts in ``state``.
+    """
+    found = {}
+    for stored in State:
+        clocks = frozenset(at for at in Clock if resolve(stored, at) == State(state))
+        if clocks:
+            found[stored] = clocks
+    return found
+
+
 @dataclass(frozen=True)
 class Closing:
     """A collection that ran out: the state it goes to and the day it closed."""
@@ -187,22 +240,18 @@ def closing(
     A collecting petition closes the day after its last collection day: with at least
     ``threshold`` confirmed signatures it goes to consideration, otherwise to "не підтримано".
     """
-    if State(state) != State.COLLECTING or ends_on is None or today <= ends_on:
+    at = clock(ends_on, signatures, threshold, today)
+    new = resolve(state, at)
+    if new == State(state):
         return None
-    reached = signatures >= threshold
-    return Closing(
-        State.CONSIDERATION if reached else State.NOT_SUPPORTED,
-        ends_on + dt.timedelta(days=1),
-        reached,
-    )
+    return Closing(new, ends_on + dt.timedelta(days=1), at == Clock.REACHED)
 
 
 def effective_state(
     state: State, ends_on: dt.date | None, signatures: int, threshold: int, today: dt.date
 ) -> State:
     """The state as of ``today``: the stored one, or where the clock has moved it."""
-    due = closing(state, ends_on, signatures, threshold, today)
-    return due.state if due else State(state)
+    return resolve(state, clock(ends_on, signatures, threshold, today))
 
 
 def can_sign(state: State, ends_on: dt.date | None, today: dt.date) -> bool:

@@ -8,13 +8,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from flask import current_app
 from sqlalchemy import func, select
 
+from civic import kyiv
 from civic.extensions import db
 from civic.petitions import lifecycle
 from civic.petitions.models import Petition, Signature
-from civic.petitions.services import KYIV
+from civic.petitions.services import petition_threshold
 
 
 def _between(column, first_day: dt.date, last_day: dt.date):
@@ -23,12 +23,6 @@ def _between(column, first_day: dt.date, last_day: dt.date):
 
 def _share(flags: list[bool]) -> float | None:
     return round(sum(flags) / len(flags), 4) if flags else None
-
-
-def _utc_bounds(first_day: dt.date, last_day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    start = dt.datetime.combine(first_day, dt.time.min, KYIV).astimezone(dt.UTC)
-    end = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time.min, KYIV).astimezone(dt.UTC)
-    return start, end
 
 
 def monthly_statistics(first_day: dt.date, last_day: dt.date) -> dict:
@@ -56,9 +50,6 @@ def monthly_statistics(first_day: dt.date, last_day: dt.date) -> dict:
         session.scalars(select(Petition).where(_between(Petition.answered_on, first_day, last_day)))
     )
     # Collections whose last day fell before the period's end: closed on read as on tick.
-    default_threshold = int(
-        current_app.config.get("PETITION_SIGNATURE_THRESHOLD", lifecycle.DEFAULT_THRESHOLD)
-    )
     reached = 0
     for petition in session.scalars(
         select(Petition).where(
@@ -72,8 +63,10 @@ def monthly_statistics(first_day: dt.date, last_day: dt.date) -> dict:
         if petition.reached_threshold is not None:
             reached += bool(petition.reached_threshold)
         elif petition.state == lifecycle.State.COLLECTING.value:
-            reached += petition.signature_count >= (petition.threshold or default_threshold)
-    start, end = _utc_bounds(first_day, last_day)
+            reached += lifecycle.threshold_reached(
+                petition.signature_count, petition_threshold(petition)
+            )
+    start, end = kyiv.period_bounds(first_day, last_day)
     signatures = session.scalar(
         select(func.count(Signature.id)).where(
             Signature.confirmed_at >= start,
@@ -105,14 +98,3 @@ def monthly_statistics(first_day: dt.date, last_day: dt.date) -> dict:
         "decided_within_2_days_share": _share(decided),
         "answered_within_10_days_share": _share(answered_flags),
     }
-
-
-def month_bounds(month: str) -> tuple[dt.date, dt.date]:
-    """``"2020-11"`` → (2020-11-01, 2020-11-30); ValueError with a Ukrainian message."""
-    try:
-        year, mon = (int(part) for part in month.split("-"))
-        first = dt.date(year, mon, 1)
-    except ValueError:
-        raise ValueError(f"«{month}» — очікувано місяць у вигляді РРРР-ММ.") from None
-    nxt = dt.date(year + (mon == 12), mon % 12 + 1, 1)
-    return first, nxt - dt.timedelta(days=1)

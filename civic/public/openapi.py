@@ -7,7 +7,7 @@ and generated input) against the app on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-from civic.petitions.services import EXPORT_FIELDS
+from civic.petitions.opendata import EXPORT_FIELDS
 
 # Demo objects the examples point at (``civic demo`` creates them), so that generated test cases
 # and readers of the document reach real answers, not only 404s.

@@ -9,10 +9,12 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from civic import kyiv
+from civic.errors import DomainError
 from civic.extensions import db
 from civic.files import write_output
-from civic.reports import services
-from civic.reports.monthly import MonthError, parse_month
+from civic.reports import journal as activity_journal
+from civic.reports import versions
 from civic.tabular import TabularError
 
 cli = AppGroup("report", help="Щомісячний звіт відділу: PDF, JSON, журнал діяльності.")
@@ -20,8 +22,8 @@ cli = AppGroup("report", help="Щомісячний звіт відділу: PDF
 
 def _month(value: str):
     try:
-        return parse_month(value)
-    except MonthError as exc:
+        return kyiv.parse_month(value)
+    except kyiv.KyivTimeError as exc:
         raise click.BadParameter(str(exc)) from None
 
 
@@ -40,7 +42,7 @@ def pdf_command(month_text: str, out: Path, final: bool, by_login: str | None) -
         actor = get_user_by_login(by_login)
         if actor is None:
             raise click.BadParameter(f"користувача «{by_login}» немає", param_hint="--by")
-    latest = services.latest_version(month)
+    latest = versions.latest_version(month)
     if final:
         if latest is not None and latest.is_final:
             click.echo(
@@ -49,27 +51,26 @@ def pdf_command(month_text: str, out: Path, final: bool, by_login: str | None) -
             )
             version = latest
         else:
-            version = latest or services.generate_draft(month, actor=actor)
+            version = latest or versions.generate_draft(month, actor=actor)
             try:
-                services.finalise(
+                versions.finalise(
                     version,
                     actor=actor,
                     actor_name=None if actor else "civic report pdf --final",
                 )
-            except services.ReportError as exc:
+            except DomainError as exc:
                 db.session.rollback()
-                raise click.ClickException(str(exc)) from None
+                raise click.ClickException(exc.message) from None
             db.session.commit()
         data = version.pdf
         click.echo(f"Версія {version.number}, SHA-256 {version.pdf_sha256}", err=True)
     else:
         report = (
-            services.version_report(latest)
+            versions.version_report(latest)
             if latest is not None and not latest.is_final
-            else services.build_report(month)
+            else versions.build_report(month)
         )
-        db.session.commit()  # the default template and calendar, created on first use
-        data = services.render_pdf(report)
+        data = versions.render_pdf(report)
     write_output(out, data)
     click.echo(f"Записано {out} ({len(data)} байт).", err=True)
 
@@ -79,8 +80,7 @@ def pdf_command(month_text: str, out: Path, final: bool, by_login: str | None) -
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None)
 def json_command(month_text: str, out: Path | None) -> None:
     """Print (or write to --out) the month's report model as JSON, from current data."""
-    report = services.build_report(_month(month_text))
-    db.session.commit()
+    report = versions.build_report(_month(month_text))
     text = json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
     if out is None:
         click.echo(text)
@@ -105,8 +105,10 @@ cli.add_command(journal)
 def journal_import(file: Path, type_code: str) -> None:
     """Import a CSV/XLSX list (columns: Дата, Заголовок, [Посилання], [Тип], [Кількість])."""
     try:
-        result = services.import_journal(file.read_bytes(), file.name, default_type=type_code)
-    except (TabularError, services.ReportError) as exc:
+        result = activity_journal.import_journal(
+            file.read_bytes(), file.name, default_type=type_code
+        )
+    except (TabularError, DomainError) as exc:
         db.session.rollback()
         click.echo(str(exc), err=True)
         sys.exit(1)

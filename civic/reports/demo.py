@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import func, select
 
 from civic.extensions import db
-from civic.reports import demo_data, services
+from civic.reports import demo_data, journal, services
 from civic.reports.models import JournalEntry, Occasion
 
 
@@ -25,7 +25,7 @@ def load_demo(echo) -> None:
     if not existing:
         occasions = {o.name: o.id for o in db.session.scalars(select(Occasion))}
         for on, code, title, count, link, occasion in demo_data.NOVEMBER_2020:
-            services.add_entry(
+            journal.add_entry(
                 occurred_on=on,
                 type_code=code,
                 title=title,

@@ -1,7 +1,6 @@
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     IntegerField,
     SelectField,
@@ -12,7 +11,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
-from civic.forms import Form
+from civic.forms import DayField, Form
 from civic.reports.occasions import CATEGORIES
 from civic.urls import HttpUrl
 
@@ -24,7 +23,7 @@ def _coerce_optional_int(value):
 
 
 class EntryForm(Form):
-    occurred_on = DateField("Дата", validators=[DataRequired("Вкажіть дату.")])
+    occurred_on = DayField("Дата", validators=[DataRequired("Вкажіть дату.")])
     type_code = SelectField("Тип запису", validators=[DataRequired("Оберіть тип.")])
     title = StringField("Назва", validators=[Optional(), Length(max=1000)])
     link = URLField(

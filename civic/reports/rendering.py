@@ -6,7 +6,9 @@ from reportlab.lib.units import cm
 from reportlab.platypus import Spacer
 
 from civic import pdf
-from civic.reports.monthly import MonthlyReport, month_name, parse_month
+from civic.formatting import uk_month
+from civic.kyiv import parse_month
+from civic.reports.monthly import MonthlyReport
 
 
 def render_report_pdf(report: MonthlyReport, *, author: str) -> bytes:
@@ -26,6 +28,6 @@ def render_report_pdf(report: MonthlyReport, *, author: str) -> bytes:
         story,
         title=report.title,
         author=author,
-        subject=f"Щомісячний звіт про роботу відділу за {month_name(parse_month(report.month))} року",
-        keywords=("звіт про роботу відділу", month_name(parse_month(report.month)), report.month),
+        subject=f"Щомісячний звіт про роботу відділу за {uk_month(parse_month(report.month))} року",
+        keywords=("звіт про роботу відділу", uk_month(parse_month(report.month)), report.month),
     )

@@ -17,10 +17,16 @@ from flask import (
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from civic import web
 from civic.auth.permissions import role_required
 from civic.auth.roles import ADMIN, EDITOR
 from civic.extensions import db
-from civic.reports import services
+from civic.formatting import uk_month
+from civic.kyiv import KyivTimeError, month_days, parse_month
+from civic.reports import journal as activity_journal
+from civic.reports import occasion_calendar, services
+from civic.reports import versions as report_versions
+from civic.reports.editor import moved_to, paragraph_label, paragraph_order
 from civic.reports.forms import (
     ActionForm,
     DraftForm,
@@ -32,7 +38,6 @@ from civic.reports.forms import (
     TemplateForm,
 )
 from civic.reports.models import EntryType, JournalEntry, Occasion, ReportVersion
-from civic.reports.monthly import MonthError, month_bounds, month_name, parse_month
 from civic.reports.occasions import CATEGORIES, WEEKDAYS
 from civic.tabular import TabularError
 from civic.web import download
@@ -52,7 +57,7 @@ def _month_arg(value: str | None, default: dt.date | None = None) -> dt.date | N
         return default
     try:
         return parse_month(value)
-    except MonthError:
+    except KyivTimeError:
         abort(404)
 
 
@@ -62,7 +67,7 @@ def _version(version_id: int) -> ReportVersion:
 
 @bp.app_context_processor
 def _staff_home_helpers():
-    return {"reports_upcoming_occasions": lambda: services.upcoming_occasions(_today())}
+    return {"reports_upcoming_occasions": lambda: occasion_calendar.upcoming_occasions(_today())}
 
 
 # ---------------------------------------------------------------- journal
@@ -75,15 +80,15 @@ def journal():
     type_code = request.args.get("type") or None
     types = services.list_entry_types()
     form = EntryForm(occurred_on=_today() if month == _today().replace(day=1) else month)
-    first, last = month_bounds(month)
+    first, last = month_days(month)
     form.set_choices(
-        [t for t in types if t.is_active], [o for _, o in services.occasions_in(first, last)]
+        [t for t in types if t.is_active],
+        [o for _, o in occasion_calendar.occasions_in(first, last)],
     )
-    page = services.list_entries(
+    page = activity_journal.list_entries(
         month=month, type_code=type_code, page=request.args.get("page", 1, type=int)
     )
-    totals = services.month_totals(month)
-    db.session.commit()  # defaults created on first use
+    totals = activity_journal.month_totals(month)
     return render_template(
         "reports/journal.html",
         form=form,
@@ -91,7 +96,7 @@ def journal():
         types=types,
         type_code=type_code,
         month=month,
-        month_label=month_name(month),
+        month_label=uk_month(month),
         totals=totals,
         delete_form=ActionForm(),
     )
@@ -99,12 +104,15 @@ def journal():
 
 @bp.route("/staff/journal/add", methods=["POST"])
 @role_required(EDITOR)
+@web.transaction
 def journal_add():
     form = EntryForm()
-    form.set_choices(services.list_entry_types(active_only=True), services.list_occasions())
+    form.set_choices(
+        services.list_entry_types(active_only=True), occasion_calendar.list_occasions()
+    )
     if form.validate_on_submit():
-        try:
-            entry = services.add_entry(
+        with web.attempt():
+            entry = activity_journal.add_entry(
                 occurred_on=form.occurred_on.data,
                 type_code=form.type_code.data,
                 title=form.title.data or "",
@@ -113,11 +121,6 @@ def journal_add():
                 occasion_id=form.occasion_id.data,
                 actor=current_user,
             )
-        except services.ReportError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
             flash(f"Додано: «{entry.title}».", "success")
             return redirect(url_for("reports.journal", month=f"{entry.occurred_on:%Y-%m}"))
     else:
@@ -129,15 +132,16 @@ def journal_add():
 
 @bp.route("/staff/journal/<int:entry_id>", methods=["GET", "POST"])
 @role_required(EDITOR)
+@web.transaction
 def journal_edit(entry_id: int):
     entry = db.session.get(JournalEntry, entry_id) or abort(404)
     form = EntryForm(obj=entry)
     if request.method == "GET":
         form.type_code.data = entry.entry_type.code
-    form.set_choices(services.list_entry_types(), services.list_occasions())
+    form.set_choices(services.list_entry_types(), occasion_calendar.list_occasions())
     if form.validate_on_submit():
-        try:
-            services.update_entry(
+        with web.attempt(form, field="title"):
+            activity_journal.update_entry(
                 entry,
                 occurred_on=form.occurred_on.data,
                 type_code=form.type_code.data,
@@ -147,11 +151,6 @@ def journal_edit(entry_id: int):
                 occasion_id=form.occasion_id.data,
                 actor=current_user,
             )
-        except services.ReportError as exc:
-            db.session.rollback()
-            form.title.errors.append(str(exc))
-        else:
-            db.session.commit()
             flash("Запис змінено.", "success")
             return redirect(url_for("reports.journal", month=f"{entry.occurred_on:%Y-%m}"))
     status = 400 if form.errors else 200
@@ -160,43 +159,38 @@ def journal_edit(entry_id: int):
 
 @bp.route("/staff/journal/<int:entry_id>/delete", methods=["POST"])
 @role_required(EDITOR)
+@web.transaction
 def journal_delete(entry_id: int):
     entry = db.session.get(JournalEntry, entry_id) or abort(404)
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400)
     month = f"{entry.occurred_on:%Y-%m}"
-    services.delete_entry(entry, actor=current_user)
-    db.session.commit()
+    activity_journal.delete_entry(entry, actor=current_user)
     flash("Запис вилучено.", "success")
     return redirect(url_for("reports.journal", month=month))
 
 
 @bp.route("/staff/journal/import", methods=["GET", "POST"])
 @role_required(EDITOR)
+@web.transaction
 def journal_import():
     form = ImportForm()
     form.type_code.choices = [
         SelectChoice(t.code, t.label) for t in services.list_entry_types(active_only=True)
     ]
-    error = None
-    if form.validate_on_submit():
-        upload = form.file.data
-        try:
-            result = services.import_journal(
+    with web.attempt(quiet=True, catch=(TabularError,)) as attempt:
+        if form.validate_on_submit():
+            upload = form.file.data
+            result = activity_journal.import_journal(
                 upload.read(),
                 upload.filename or "файл",
                 default_type=form.type_code.data,
                 actor=current_user,
             )
-        except (TabularError, services.ReportError) as exc:
-            db.session.rollback()
-            error = str(exc)
-        else:
-            db.session.commit()
             flash(f"Імпортовано {result.rows} записів із «{result.filename}».", "success")
             return redirect(url_for("reports.journal"))
-    db.session.commit()
+    error = str(attempt.error) if attempt.error else None
     return render_template("reports/import.html", form=form, error=error), (400 if error else 200)
 
 
@@ -209,28 +203,23 @@ def index():
     today = _today()
     previous = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     form = MonthForm(month=f"{previous:%Y-%m}")
-    versions = services.list_versions()
+    versions = report_versions.list_versions()
     months: dict[dt.date, list[ReportVersion]] = {}
     for v in versions:
         months.setdefault(v.month_on, []).append(v)
-    return render_template("reports/index.html", form=form, months=months, month_name=month_name)
+    return render_template("reports/index.html", form=form, months=months, month_name=uk_month)
 
 
 @bp.route("/staff/reports/generate", methods=["POST"])
 @role_required(EDITOR)
+@web.transaction(redirect_to="reports.index")
 def generate():
     form = MonthForm()
     if not form.validate_on_submit():
         for error in form.month.errors:
             flash(error, "error")
         return redirect(url_for("reports.index"))
-    try:
-        version = services.generate_draft(parse_month(form.month.data), actor=current_user)
-    except services.ReportError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return redirect(url_for("reports.index"))
-    db.session.commit()
+    version = report_versions.generate_draft(parse_month(form.month.data), actor=current_user)
     flash(f"Створено чернетку (версія {version.number}).", "success")
     return redirect(url_for("reports.edit", version_id=version.id))
 
@@ -242,8 +231,8 @@ def history(month: str):
     return render_template(
         "reports/history.html",
         month=month_on,
-        month_label=month_name(month_on),
-        versions=services.list_versions(month_on),
+        month_label=uk_month(month_on),
+        versions=report_versions.list_versions(month_on),
         form=MonthForm(month=month),
     )
 
@@ -252,16 +241,16 @@ def history(month: str):
 @role_required(EDITOR)
 def preview_month(month: str):
     month_on = _month_arg(month)
-    report = services.build_report(month_on)
-    db.session.commit()
+    report = report_versions.build_report(month_on)
     return render_template("reports/preview.html", report=report, version=None, month=month_on)
 
 
 @bp.route("/staff/reports/versions/<int:version_id>", methods=["GET", "POST"])
 @role_required(EDITOR)
+@web.transaction
 def edit(version_id: int):
     version = _version(version_id)
-    report = services.version_report(version)
+    report = report_versions.version_report(version)
     if version.is_final:
         return redirect(url_for("reports.preview", version_id=version.id))
     form = DraftForm(
@@ -273,10 +262,10 @@ def edit(version_id: int):
     status = 200
     if form.validate_on_submit():
         texts = request.form.getlist("paragraph")
-        try:
+        with web.attempt():
             if len(texts) != len(report.paragraphs):
                 raise services.ReportError("Форма не відповідає чернетці; оновіть сторінку.")
-            services.update_draft(
+            report_versions.update_draft(
                 version,
                 texts=texts,
                 title=form.title.data,
@@ -284,16 +273,14 @@ def edit(version_id: int):
                 signer_name=form.signer_name.data or "",
                 expected_version=int(form.version.data or 0) or None,
                 added=request.form.getlist("paragraph_new"),
+                order=paragraph_order(len(texts), request.form.get("move", "")),
                 actor=current_user,
             )
-        except services.ReportError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-            status = 409
-        else:
-            db.session.commit()
-            flash("Зміни збережено.", "success")
-            return redirect(url_for("reports.edit", version_id=version.id))
+            moved = request.form.get("move", "")
+            flash("Абзац переміщено; зміни збережено." if moved else "Зміни збережено.", "success")
+            anchor = f"paragraph-{moved_to(len(texts), moved) + 1}" if moved else None
+            return redirect(url_for("reports.edit", version_id=version.id, _anchor=anchor))
+        status = 409
     elif request.method == "POST":
         status = 400
     return render_template(
@@ -302,7 +289,8 @@ def edit(version_id: int):
         version=version,
         report=report,
         finalise_form=ActionForm(version=str(version.version_id)),
-        month_label=month_name(version.month_on),
+        month_label=uk_month(version.month_on),
+        paragraph_label=paragraph_label,
     ), status
 
 
@@ -312,7 +300,7 @@ def preview(version_id: int):
     version = _version(version_id)
     return render_template(
         "reports/preview.html",
-        report=services.version_report(version),
+        report=report_versions.version_report(version),
         version=version,
         month=version.month_on,
     )
@@ -320,20 +308,15 @@ def preview(version_id: int):
 
 @bp.route("/staff/reports/versions/<int:version_id>/finalise", methods=["POST"])
 @role_required(EDITOR)
+@web.transaction(redirect_to="reports.edit")
 def finalise(version_id: int):
     version = _version(version_id)
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        services.finalise(
-            version, actor=current_user, expected_version=int(form.version.data or 0) or None
-        )
-    except services.ReportError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return redirect(url_for("reports.edit", version_id=version_id))
-    db.session.commit()
+    report_versions.finalise(
+        version, actor=current_user, expected_version=int(form.version.data or 0) or None
+    )
     flash(f"Звіт затверджено (версія {version.number}).", "success")
     return redirect(url_for("reports.history", month=f"{version.month_on:%Y-%m}"))
 
@@ -343,7 +326,9 @@ def finalise(version_id: int):
 def pdf(version_id: int):
     version = _version(version_id)
     data = (
-        version.pdf if version.is_final else services.render_pdf(services.version_report(version))
+        version.pdf
+        if version.is_final
+        else report_versions.render_pdf(report_versions.version_report(version))
     )
     kind = "" if version.is_final else "-chernetka"
     name = f"zvit-{version.month_on:%Y-%m}-v{version.number}{kind}.pdf"
@@ -355,6 +340,7 @@ def pdf(version_id: int):
 
 @bp.route("/staff/reports/occasions", methods=["GET", "POST"])
 @role_required(EDITOR)
+@web.transaction
 def occasions():
     year = request.args.get("year", _today().year, type=int)
     form = OccasionForm()
@@ -362,8 +348,8 @@ def occasions():
         if not current_user.has_role(ADMIN):
             abort(403)
         if form.validate_on_submit():
-            try:
-                services.save_occasion(
+            with web.attempt(form, field="rule"):
+                occasion_calendar.save_occasion(
                     None,
                     name=form.name.data,
                     rule=form.rule.data,
@@ -373,15 +359,9 @@ def occasions():
                     is_active=form.is_active.data,
                     actor=current_user,
                 )
-            except services.ReportError as exc:
-                db.session.rollback()
-                form.rule.errors.append(str(exc))
-            else:
-                db.session.commit()
                 flash("Нагоду додано до календаря.", "success")
                 return redirect(url_for("reports.occasions", year=year))
-    listing = services.occasions_of_year(year)
-    db.session.commit()
+    listing = occasion_calendar.occasions_of_year(year)
     return render_template(
         "reports/occasions.html",
         form=form,
@@ -394,12 +374,13 @@ def occasions():
 
 @bp.route("/staff/reports/occasions/<int:occasion_id>", methods=["GET", "POST"])
 @role_required(ADMIN)
+@web.transaction
 def occasion_edit(occasion_id: int):
     occasion = db.session.get(Occasion, occasion_id) or abort(404)
     form = OccasionForm(obj=occasion)
     if form.validate_on_submit():
-        try:
-            services.save_occasion(
+        with web.attempt(form, field="rule"):
+            occasion_calendar.save_occasion(
                 occasion,
                 name=form.name.data,
                 rule=form.rule.data,
@@ -409,11 +390,6 @@ def occasion_edit(occasion_id: int):
                 is_active=form.is_active.data,
                 actor=current_user,
             )
-        except services.ReportError as exc:
-            db.session.rollback()
-            form.rule.errors.append(str(exc))
-        else:
-            db.session.commit()
             flash("Зміни збережено.", "success")
             return redirect(url_for("reports.occasions"))
     return render_template("reports/occasion_form.html", form=form, occasion=occasion)
@@ -423,18 +399,18 @@ def occasion_edit(occasion_id: int):
 @role_required(ADMIN)
 def entry_types():
     types = services.list_entry_types()
-    db.session.commit()
     return render_template("reports/entry_types.html", types=types)
 
 
 @bp.route("/staff/reports/entry-types/new", methods=["GET", "POST"])
 @bp.route("/staff/reports/entry-types/<int:type_id>", methods=["GET", "POST"])
 @role_required(ADMIN)
+@web.transaction
 def entry_type_edit(type_id: int | None = None):
     entry_type = (db.session.get(EntryType, type_id) or abort(404)) if type_id else None
     form = EntryTypeForm(obj=entry_type)
     if form.validate_on_submit():
-        try:
+        with web.attempt(form, field="code"):
             services.save_entry_type(
                 entry_type,
                 code=form.code.data,
@@ -449,11 +425,6 @@ def entry_type_edit(type_id: int | None = None):
                 is_active=form.is_active.data,
                 actor=current_user,
             )
-        except services.ReportError as exc:
-            db.session.rollback()
-            form.code.errors.append(str(exc))
-        else:
-            db.session.commit()
             flash("Тип запису збережено.", "success")
             return redirect(url_for("reports.entry_types"))
     return render_template("reports/entry_type_form.html", form=form, entry_type=entry_type)
@@ -461,6 +432,7 @@ def entry_type_edit(type_id: int | None = None):
 
 @bp.route("/staff/reports/template", methods=["GET", "POST"])
 @role_required(ADMIN)
+@web.transaction
 def template_edit():
     template = services.get_template()
     form = TemplateForm(obj=template)
@@ -473,7 +445,7 @@ def template_edit():
                 strict=False,
             )
         )
-        try:
+        with web.attempt():
             services.update_template(
                 title=form.title.data,
                 signer_position=form.signer_position.data or "",
@@ -481,12 +453,6 @@ def template_edit():
                 paragraphs=rows,
                 actor=current_user,
             )
-        except services.ReportError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
             flash("Шаблон звіту збережено.", "success")
             return redirect(url_for("reports.template_edit"))
-    db.session.commit()
     return render_template("reports/template_form.html", form=form, template=template)

@@ -7,7 +7,7 @@ import datetime as dt
 import click
 from flask.cli import AppGroup
 
-from civic import workdays
+from civic import kyiv, workdays
 from civic.workcalendar.services import get_calendar
 
 cli = AppGroup("workdays", help="Календар робочих днів.")
@@ -15,9 +15,9 @@ cli = AppGroup("workdays", help="Календар робочих днів.")
 
 def _date(_ctx, _param, value: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"«{value}» — очікувано дату РРРР-ММ-ДД.") from None
+        return kyiv.parse_date(value)
+    except kyiv.KyivTimeError as exc:
+        raise click.BadParameter(f"{exc}.") from None
 
 
 @cli.command("add")

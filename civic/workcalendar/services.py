@@ -9,11 +9,12 @@ from flask import g, has_app_context
 
 from civic import workdays
 from civic.audit.services import record_event
+from civic.errors import DomainError
 from civic.extensions import db
 from civic.workcalendar.models import DAY_KINDS, DAY_OFF, DeclaredDay, MartialLawPeriod
 
 
-class CalendarError(ValueError):
+class CalendarError(DomainError, ValueError):
     """A Ukrainian message about a calendar edit that was refused."""
 
 
@@ -61,6 +62,35 @@ def _forget() -> None:
         g.pop("_civic_calendar", None)
 
 
+_OBJECT_TYPES = {DeclaredDay: "declared_day", MartialLawPeriod: "martial_law_period"}
+
+
+def _record(action: str, row, details: dict, actor) -> None:
+    record_event(
+        f"workcalendar.{action}",
+        object_type=_OBJECT_TYPES[type(row)],
+        object_id=row.id,
+        details=details,
+        actor=actor,
+    )
+
+
+def _saved(action: str, row, details: dict, actor):
+    """Write ``row`` (new or changed), log it, and let the next read rebuild the calendar."""
+    db.session.add(row)
+    db.session.flush()
+    _record(action, row, details, actor)
+    _forget()
+    return row
+
+
+def _removed(action: str, row, details: dict, actor) -> None:
+    _record(action, row, details, actor)
+    db.session.delete(row)
+    db.session.flush()
+    _forget()
+
+
 def declare_day(day_on: dt.date, kind: str, note: str = "", *, actor=None) -> DeclaredDay:
     if kind not in DAY_KINDS:
         raise CalendarError("Невідомий вид дня.")
@@ -68,30 +98,11 @@ def declare_day(day_on: dt.date, kind: str, note: str = "", *, actor=None) -> De
     if existing is not None:
         raise CalendarError(f"День {day_on:%d.%m.%Y} уже оголошено; спершу вилучіть його.")
     row = DeclaredDay(day_on=day_on, kind=kind, note=note.strip())
-    db.session.add(row)
-    db.session.flush()
-    record_event(
-        "workcalendar.day_declared",
-        object_type="declared_day",
-        object_id=row.id,
-        details={"day": day_on, "kind": kind, "note": row.note},
-        actor=actor,
-    )
-    _forget()
-    return row
+    return _saved("day_declared", row, {"day": day_on, "kind": kind, "note": row.note}, actor)
 
 
 def remove_declared_day(row: DeclaredDay, *, actor=None) -> None:
-    record_event(
-        "workcalendar.day_removed",
-        object_type="declared_day",
-        object_id=row.id,
-        details={"day": row.day_on, "kind": row.kind},
-        actor=actor,
-    )
-    db.session.delete(row)
-    db.session.flush()
-    _forget()
+    _removed("day_removed", row, {"day": row.day_on, "kind": row.kind}, actor)
 
 
 def add_martial_law_period(
@@ -110,42 +121,18 @@ def add_martial_law_period(
     row = MartialLawPeriod(
         starts_on=starts_on, ends_on=ends_on, holidays_working_from=working_from, note=note.strip()
     )
-    db.session.add(row)
-    db.session.flush()
-    record_event(
-        "workcalendar.martial_law_added",
-        object_type="martial_law_period",
-        object_id=row.id,
-        details={"starts_on": starts_on, "ends_on": ends_on, "holidays_working_from": working_from},
-        actor=actor,
-    )
-    _forget()
-    return row
+    details = {"starts_on": starts_on, "ends_on": ends_on, "holidays_working_from": working_from}
+    return _saved("martial_law_added", row, details, actor)
 
 
 def end_martial_law_period(row: MartialLawPeriod, ends_on: dt.date, *, actor=None) -> None:
     if ends_on < row.starts_on:
         raise CalendarError("Кінець періоду не може бути раніше за його початок.")
     row.ends_on = ends_on
-    db.session.flush()
-    record_event(
-        "workcalendar.martial_law_ended",
-        object_type="martial_law_period",
-        object_id=row.id,
-        details={"ends_on": ends_on},
-        actor=actor,
-    )
-    _forget()
+    _saved("martial_law_ended", row, {"ends_on": ends_on}, actor)
 
 
 def remove_martial_law_period(row: MartialLawPeriod, *, actor=None) -> None:
-    record_event(
-        "workcalendar.martial_law_removed",
-        object_type="martial_law_period",
-        object_id=row.id,
-        details={"starts_on": row.starts_on, "ends_on": row.ends_on},
-        actor=actor,
+    _removed(
+        "martial_law_removed", row, {"starts_on": row.starts_on, "ends_on": row.ends_on}, actor
     )
-    db.session.delete(row)
-    db.session.flush()
-    _forget()

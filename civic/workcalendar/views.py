@@ -5,7 +5,7 @@ import datetime as dt
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from civic import workdays
+from civic import web, workdays
 from civic.auth.permissions import role_required
 from civic.auth.roles import ADMIN
 from civic.extensions import db
@@ -49,77 +49,64 @@ def index():
 
 @bp.route("/staff/calendar/days", methods=["POST"])
 @role_required(ADMIN)
+@web.transaction
 def declare_day():
     form = DeclaredDayForm()
     if form.validate():
-        try:
+        with web.attempt(form, field="day_on"):
             services.declare_day(form.day_on.data, form.kind.data, form.note.data or "")
-        except services.CalendarError as exc:
-            form.day_on.errors.append(str(exc))
-        else:
-            db.session.commit()
             flash("День додано до календаря.", "success")
             return redirect(url_for("workcalendar.index"))
-    db.session.rollback()
     return _page(day_form=form, status=400)
 
 
 @bp.route("/staff/calendar/days/<int:day_id>/delete", methods=["POST"])
 @role_required(ADMIN)
+@web.transaction
 def remove_day(day_id: int):
     row = db.session.get(DeclaredDay, day_id) or abort(404)
     services.remove_declared_day(row)
-    db.session.commit()
     flash("День вилучено з календаря.", "success")
     return redirect(url_for("workcalendar.index"))
 
 
 @bp.route("/staff/calendar/periods", methods=["POST"])
 @role_required(ADMIN)
+@web.transaction
 def add_period():
     form = MartialLawForm()
     if form.validate():
-        try:
+        with web.attempt(form, field="starts_on"):
             services.add_martial_law_period(
                 form.starts_on.data,
                 form.ends_on.data,
                 form.holidays_working_from.data,
                 form.note.data or "",
             )
-        except services.CalendarError as exc:
-            form.starts_on.errors.append(str(exc))
-        else:
-            db.session.commit()
             flash("Період воєнного стану додано.", "success")
             return redirect(url_for("workcalendar.index"))
-    db.session.rollback()
     return _page(period_form=form, status=400)
 
 
 @bp.route("/staff/calendar/periods/<int:period_id>/end", methods=["POST"])
 @role_required(ADMIN)
+@web.transaction(redirect_to="workcalendar.index")
 def end_period(period_id: int):
     row = db.session.get(MartialLawPeriod, period_id) or abort(404)
     form = EndPeriodForm()
     if not form.validate():
         flash("Вкажіть дату кінця періоду (РРРР-ММ-ДД).", "error")
         return redirect(url_for("workcalendar.index"))
-    try:
-        services.end_martial_law_period(row, form.ends_on.data)
-    except services.CalendarError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return redirect(url_for("workcalendar.index"))
-    db.session.commit()
+    services.end_martial_law_period(row, form.ends_on.data)
     flash("Кінець періоду збережено.", "success")
     return redirect(url_for("workcalendar.index"))
 
 
 @bp.route("/staff/calendar/periods/<int:period_id>/delete", methods=["POST"])
 @role_required(ADMIN)
+@web.transaction
 def remove_period(period_id: int):
     row = db.session.get(MartialLawPeriod, period_id) or abort(404)
     services.remove_martial_law_period(row, actor=current_user)
-    db.session.commit()
     flash("Період вилучено.", "success")
     return redirect(url_for("workcalendar.index"))

@@ -1,6 +1,9 @@
 """End to end in a real headless browser: an editor uploads a statement, a citizen reads it."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from civic.enterprises import services
 from civic.enterprises.statements import EnterpriseEntry
@@ -34,12 +37,12 @@ def test_editor_uploads_and_citizen_reads(enterprise_server, browser, page):
     page.select_option("select[name=kind]", "1")
     page.set_input_files("input[name=file]", str(EXAMPLES / "enterprise-form1-cp1251.csv"))
     page.click("text=Перевірити й завантажити")
-    assert "Файл прийнято" in page.content()
+    expect(page.locator("body")).to_contain_text("Файл прийнято")
 
     citizen = browser.new_context().new_page()
     citizen.goto(f"{live_server}/enterprises")
     citizen.click("text=КП «Тест»")
-    assert citizen.url.endswith(f"/enterprises/{EDRPOU}")
-    assert citizen.locator("svg.chart").count() >= 1
-    assert "46\u00a0569" in citizen.locator("table").first.inner_text()
+    expect(citizen).to_have_url(re.compile(rf"/enterprises/{EDRPOU}$"))
+    expect(citizen.locator("svg.chart").first).to_be_visible()
+    expect(citizen.locator("table").first).to_contain_text("46\u00a0569")
     citizen.context.close()

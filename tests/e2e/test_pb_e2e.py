@@ -9,11 +9,12 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from civic.auth import services as auth_services
 from civic.extensions import db
-from civic.pb import services
+from civic.pb import imports, services
 from civic.pb.models import Ballot
 from tests.support.browser import log_in, seed
 
@@ -34,7 +35,7 @@ def _seed():
         "chair", "third-member-2026", ["commission"], full_name="Олена Лисенко"
     )
     edition = services.save_edition((EXAMPLES / "pb-edition.toml").read_text(encoding="utf-8"))
-    services.import_projects(edition, (EXAMPLES / "pb-projects.csv").read_bytes(), "p.csv")
+    imports.import_projects(edition, (EXAMPLES / "pb-projects.csv").read_bytes(), "p.csv")
 
 
 def _enter_ballot(page, base: str, *, document: str) -> None:
@@ -63,7 +64,7 @@ def test_double_entry_discrepancy_close_and_protocol(live_app, live_server, page
 
     log_in(page, base, "op1", "first-operator-2026")
     _enter_ballot(page, base, document="НК 123456")
-    assert page.get_by_text("Пачка (скринька)").first.is_visible()  # back on the entry form
+    expect(page.get_by_text("Пачка (скринька)").first).to_be_visible()  # back on the entry form
     _log_out(page, "op1")
 
     log_in(page, base, "op2", "second-operator-2026")
@@ -71,12 +72,12 @@ def test_double_entry_discrepancy_close_and_protocol(live_app, live_server, page
 
     page.get_by_role("link", name="Розбіжності").click()
     page.wait_for_url(f"{base}/staff/pb/{SLUG}/discrepancies")
-    assert page.get_by_role("cell", name="3/42").is_visible()
+    expect(page.get_by_role("cell", name="3/42")).to_be_visible()
     page.get_by_role("link", name="Розглянути").click()
     page.wait_for_url(re.compile(rf".*/staff/pb/{SLUG}/discrepancies/\d+$"))
     # op2 typed copy 2: the reason instead of the buttons.
-    assert page.get_by_text(re.compile("Ви вводили копію 2 цього бюлетеня")).is_visible()
-    assert page.get_by_role("button", name="Записати рішення").count() == 0
+    expect(page.get_by_text(re.compile("Ви вводили копію 2 цього бюлетеня"))).to_be_visible()
+    expect(page.get_by_role("button", name="Записати рішення")).to_have_count(0)
     resolve_url = page.url
     _log_out(page, "op2")
 
@@ -86,19 +87,24 @@ def test_double_entry_discrepancy_close_and_protocol(live_app, live_server, page
     page.get_by_label("Що видно на паперовому бланку").fill("На бланку НК 123456.")
     page.get_by_role("button", name="Записати рішення").click()
     page.wait_for_url(f"{base}/staff/pb/{SLUG}/discrepancies")
-    assert page.get_by_text("Бюлетень 3/42: рішення записано.").is_visible()
-    assert page.get_by_text("Розбіжностей немає.").is_visible()
+    expect(page.get_by_text("Бюлетень 3/42: рішення записано.")).to_be_visible()
+    expect(page.get_by_text("Розбіжностей немає.")).to_be_visible()
 
     page.get_by_role("link", name="Огляд").click()
     page.wait_for_url(f"{base}/staff/pb/{SLUG}")
     page.get_by_role("button", name="Підрахувати").click()
     page.wait_for_url(f"{base}/staff/pb/{SLUG}")
-    assert page.get_by_text(re.compile(r"Підраховано: дійсних 1 з 1")).is_visible()
+    expect(page.get_by_text(re.compile(r"Підраховано: дійсних 1 з 1"))).to_be_visible()
 
     page.get_by_label(re.compile("Дата підрахунку")).fill("23.11.2020")
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
     page.get_by_role("button", name="Закрити підрахунок").click()
     page.wait_for_url(f"{base}/staff/pb/{SLUG}")
-    assert page.get_by_text("Підрахунок закрито; протокол доступний для завантаження.").is_visible()
+    expect(
+        page.get_by_text("Підрахунок закрито; протокол доступний для завантаження.")
+    ).to_be_visible()
+    assert questions and questions[0].startswith("Закрити підрахунок")
 
     with page.expect_download() as info:
         page.get_by_role("link", name="pdf", exact=True).click()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from civic.extensions import db
 from civic.mail.models import OutboxMessage
@@ -57,7 +58,7 @@ def test_citizen_submits_and_moderator_publishes(live, chromium):
     page.get_by_label("Назва петиції").press_sequentially("Світлофори біля шкіл")
     suggestion = page.locator("#similar-petitions a")
     suggestion.first.wait_for()
-    assert "школи № 5" in suggestion.first.inner_text()
+    expect(suggestion.first).to_contain_text("школи № 5")
     page.get_by_label("Назва петиції").fill("Встановити світлофор біля школи № 7")
     page.get_by_label("Текст петиції").fill(
         "Діти щодня переходять жваву дорогу біля школи № 7 без світлофора; просимо його встановити."
@@ -65,9 +66,9 @@ def test_citizen_submits_and_moderator_publishes(live, chromium):
     page.get_by_label("Прізвище, ім'я, по батькові автора").fill("Савчук Ірина Петрівна")
     page.get_by_label("Електронна пошта").fill("savchuk@example.com")
     page.get_by_role("button", name="Переглянути").click()
-    assert page.get_by_role("heading", name="Схожі петиції вже є").is_visible()
+    expect(page.get_by_role("heading", name="Схожі петиції вже є")).to_be_visible()
     page.get_by_role("button", name="Надіслати").click()
-    assert page.get_by_role("heading", name="Майже готово: підтвердьте петицію").is_visible()
+    expect(page.get_by_role("heading", name="Майже готово: підтвердьте петицію")).to_be_visible()
 
     with app.app_context():
         mail = db.session.scalar(
@@ -76,7 +77,7 @@ def test_citizen_submits_and_moderator_publishes(live, chromium):
         link = re.search(r"(http://\S+/petitions/author/\S+)", mail.body)[1]
     page.goto(link)
     page.get_by_role("button", name="Підтвердити й надіслати на модерацію").click()
-    assert page.get_by_text("Петицію підтверджено").is_visible()
+    expect(page.get_by_text("Петицію підтверджено")).to_be_visible()
 
     page.goto(f"{url}/login")
     page.get_by_label("Логін").fill("mod")
@@ -84,8 +85,9 @@ def test_citizen_submits_and_moderator_publishes(live, chromium):
     page.get_by_role("button", name="Увійти").click()
     page.goto(f"{url}/staff/petitions")
     page.get_by_role("link", name="Встановити світлофор біля школи № 7").click()
+    page.once("dialog", lambda dialog: dialog.accept())  # «Оприлюднити петицію № …?»
     page.get_by_role("button", name="Оприлюднити").click()
-    assert page.get_by_text("Петицію оприлюднено; збір підписів розпочато.").is_visible()
+    expect(page.get_by_text("Петицію оприлюднено; збір підписів розпочато.")).to_be_visible()
     page.goto(f"{url}/petitions")
-    assert page.get_by_role("link", name="Встановити світлофор біля школи № 7").is_visible()
+    expect(page.get_by_role("link", name="Встановити світлофор біля школи № 7")).to_be_visible()
     context.close()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from civic.extensions import db
 
@@ -31,15 +34,20 @@ def test_head_drafts_edits_and_finalises_the_report(report_server, page):
     page.fill("#title", "Новина з браузера про ґанок")
     page.fill("#occurred_on", "2020-11-12")
     page.click("text=Додати запис")
-    assert "Новина з браузера про ґанок" in page.content()
+    expect(page.locator("body")).to_contain_text("Новина з браузера про ґанок")
 
     page.goto(f"{live_server}/staff/reports/")
     page.fill("#month", "2020-11")
     page.click("text=Створити чернетку")
-    assert "317 новин" in page.input_value("#paragraph-3")
+    expect(page.locator("#paragraph-3")).to_have_value(re.compile("317 новин"))
     page.fill("#paragraph-1", "Абзац, змінений у браузері.")
     page.click("text=Зберегти зміни")
-    assert page.input_value("#paragraph-1") == "Абзац, змінений у браузері."
+    expect(page.locator("#paragraph-1")).to_have_value("Абзац, змінений у браузері.")
+    page.once("dialog", lambda dialog: dialog.accept())  # «Затвердити версію 1? …»
     page.click("text=Затвердити версію 1")
-    assert "затверджено" in page.content()
-    assert page.locator("code.details").first.inner_text().strip() != ""
+    expect(page.locator("body")).to_contain_text("затверджено")
+    # The PDF's SHA-256 in short, the full value behind the copy button.
+    expect(page.locator(".digest code").first).to_have_text(re.compile(r"^[0-9a-f]{12}…$"))
+    assert re.fullmatch(
+        r"[0-9a-f]{64}", page.locator("[data-copy]").first.get_attribute("data-copy")
+    )

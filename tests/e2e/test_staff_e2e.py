@@ -1,6 +1,9 @@
 """The foundation's main path in a real browser: log in, see the staff home, manage a user."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from civic.auth import services
 from tests.support.browser import log_in, seed
@@ -14,8 +17,8 @@ def test_admin_logs_in_creates_user_and_logs_out(live_app, live_server, page):
         lambda: services.create_user("boss", "chief-secret-2026", ["admin"], full_name="Олена Гук"),
     )
     log_in(page, live_server.url, "boss", "chief-secret-2026")
-    assert page.get_by_role("heading", name="Кабінет працівника").is_visible()
-    assert page.get_by_text("Олена Гук").is_visible()
+    expect(page.get_by_role("heading", name="Кабінет працівника")).to_be_visible()
+    expect(page.get_by_text("Олена Гук")).to_be_visible()
 
     page.get_by_role("link", name="Користувачі та ролі").click()
     page.get_by_role("link", name="Новий користувач").click()
@@ -23,20 +26,20 @@ def test_admin_logs_in_creates_user_and_logs_out(live_app, live_server, page):
     page.get_by_label("Пароль").fill("operator-password")
     page.get_by_label("Член лічильної комісії").check()
     page.get_by_role("button", name="Зберегти").click()
-    assert page.get_by_text("Користувача «operator1» створено.").is_visible()
-    assert page.get_by_role("cell", name="operator1").is_visible()
+    expect(page.get_by_text("Користувача «operator1» створено.")).to_be_visible()
+    expect(page.get_by_role("cell", name="operator1")).to_be_visible()
 
     page.get_by_role("button", name="Вийти (boss)").click()
-    assert page.get_by_role("link", name="Вхід для працівників").is_visible()
+    expect(page.get_by_role("link", name="Вхід для працівників")).to_be_visible()
 
 
 def test_wrong_password_message_and_anonymous_redirect(live_server, page):
     page.goto(f"{live_server.url}/staff/users")
-    assert "/login?next=" in page.url
+    expect(page).to_have_url(re.compile(r"/login\?next="))
     page.get_by_label("Логін").fill("nobody")
     page.get_by_label("Пароль").fill("wrong-password")
     page.get_by_role("button", name="Увійти").click()
-    assert page.get_by_role("alert").inner_text() == "Неправильний логін або пароль."
+    expect(page.get_by_role("alert")).to_have_text("Неправильний логін або пароль.")
 
 
 def test_pages_load_no_blocked_resources(live_server, page):

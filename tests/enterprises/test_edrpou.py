@@ -13,6 +13,15 @@ from civic.enterprises.statements import check_edrpou
         ("14360570", True),  # ПриватБанк: remainder 0
         ("20077720", True),  # Нафтогаз
         ("40075815", True),  # Укрзалізниця: 30–60 million, weights 7,1,2…6
+        ("99001016", True),  # the demo's communal enterprises
+        ("09900113", True),
+        # Edges of the 30–60 million range, check digits worked by hand from the Методика:
+        ("29999993", True),  # 2·1+9·2+…+9·7 = 245 ≡ 3 (mod 11)
+        ("30000005", True),  # 3·7 = 21 ≡ 10 → weights +2: 3·9 = 27 ≡ 5
+        ("30000003", False),  # what the weights 1…7 would give
+        ("30000000", False),  # the one code where «≥ 30 000 000» and «> 30 000 000» differ
+        ("59999994", True),  # 5·7+9·1+9·2+…+9·6 = 224 ≡ 4
+        ("60000006", True),  # 60 million and above: weights 1…7 again
         ("00032128", False),
         ("40075814", False),
         ("1436057", False),

@@ -10,9 +10,10 @@ from sqlalchemy.exc import IntegrityError
 
 from civic.audit.models import AuditEvent
 from civic.extensions import db
-from civic.pb import services
+from civic.pb import double_entry, imports, services
+from civic.pb.double_entry import EntryData
 from civic.pb.models import Ballot, Discrepancy, Entry
-from civic.pb.services import EntryData, PbError
+from civic.pb.services import PbError
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 
@@ -20,7 +21,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 @pytest.fixture
 def edition(app):
     edition = services.save_edition((EXAMPLES / "pb-edition.toml").read_text(encoding="utf-8"))
-    services.import_projects(edition, (EXAMPLES / "pb-projects.csv").read_bytes(), "p.csv")
+    imports.import_projects(edition, (EXAMPLES / "pb-projects.csv").read_bytes(), "p.csv")
     db.session.commit()
     return edition
 
@@ -52,7 +53,7 @@ def count(model):
 
 def test_two_agreeing_entries_make_one_ballot(edition, operators):
     op1, op2 = operators
-    assert services.record_entry(edition, op1, form()).status == "first"
+    assert double_entry.record_entry(edition, op1, form()).status == "first"
     assert count(Ballot) == 0
     # Spelling differences that mean the same thing are not discrepancies.
     second = form(
@@ -61,7 +62,7 @@ def test_two_agreeing_entries_make_one_ballot(edition, operators):
         projects="В-01 м-01",
         full_name=" іваненко  Іван Іванович",
     )
-    assert services.record_entry(edition, op2, second).status == "agreed"
+    assert double_entry.record_entry(edition, op2, second).status == "agreed"
     db.session.commit()
     ballot = db.session.scalar(select(Ballot))
     assert (ballot.ballot_id, ballot.channel, ballot.source) == ("1/17", "paper", "entry")
@@ -70,17 +71,17 @@ def test_two_agreeing_entries_make_one_ballot(edition, operators):
 
 def test_the_same_operator_cannot_enter_both_copies(edition, operators):
     op1, _ = operators
-    services.record_entry(edition, op1, form())
+    double_entry.record_entry(edition, op1, form())
     with pytest.raises(PbError, match="інший"):
-        services.record_entry(edition, op1, form())
+        double_entry.record_entry(edition, op1, form())
 
 
 def test_a_third_entry_is_refused(edition, operators, create_user):
     op1, op2 = operators
-    services.record_entry(edition, op1, form())
-    services.record_entry(edition, op2, form())
+    double_entry.record_entry(edition, op1, form())
+    double_entry.record_entry(edition, op2, form())
     with pytest.raises(PbError, match="двічі"):
-        services.record_entry(edition, create_user("op3", "commission"), form())
+        double_entry.record_entry(edition, create_user("op3", "commission"), form())
 
 
 def test_discrepancy_goes_to_the_queue_and_is_resolved_with_an_audit_event(
@@ -88,8 +89,8 @@ def test_discrepancy_goes_to_the_queue_and_is_resolved_with_an_audit_event(
 ):
     op1, op2 = operators
     member = create_user("member", "commission")
-    services.record_entry(edition, op1, form())
-    outcome = services.record_entry(
+    double_entry.record_entry(edition, op1, form())
+    outcome = double_entry.record_entry(
         edition, op2, form(projects="М-04, В-01", birth_date=dt.date(1990, 2, 7))
     )
     db.session.commit()
@@ -100,10 +101,10 @@ def test_discrepancy_goes_to_the_queue_and_is_resolved_with_an_audit_event(
     with pytest.raises(PbError, match="Закрити"):
         services.close_edition(edition, on=dt.date(2020, 11, 23))
     with pytest.raises(PbError, match="чому"):
-        services.resolve_discrepancy(
+        double_entry.resolve_discrepancy(
             edition, discrepancy, member, {"birth_date": 1, "projects": 2}, " "
         )
-    ballot = services.resolve_discrepancy(
+    ballot = double_entry.resolve_discrepancy(
         edition, discrepancy, member, {"birth_date": 1, "projects": 2}, "На бланку позначено М-04"
     )
     db.session.commit()
@@ -114,7 +115,7 @@ def test_discrepancy_goes_to_the_queue_and_is_resolved_with_an_audit_event(
     )
     assert event.actor_login == "member" and event.details["note"] == "На бланку позначено М-04"
     with pytest.raises(PbError, match="уже розглянуто"):
-        services.resolve_discrepancy(
+        double_entry.resolve_discrepancy(
             edition, discrepancy, member, {"birth_date": 1, "projects": 1}, "x"
         )
 
@@ -125,13 +126,13 @@ def test_an_operator_cannot_resolve_the_discrepancy_of_a_form_they_typed(
 ):
     """Issue 12, point 11: the typist of copy 1 must not decide in favour of copy 1."""
     op1, op2 = operators
-    services.record_entry(edition, op1, form())
-    services.record_entry(edition, op2, form(projects="М-04, В-01"))
+    double_entry.record_entry(edition, op1, form())
+    double_entry.record_entry(edition, op2, form(projects="М-04, В-01"))
     db.session.commit()
     (discrepancy,) = services.list_discrepancies(edition)
     operator = {"op1": op1, "op2": op2}[resolver]
     with pytest.raises(PbError, match=f"Ви вводили копію {copy} цього бюлетеня"):
-        services.resolve_discrepancy(
+        double_entry.resolve_discrepancy(
             edition, discrepancy, operator, {"projects": copy}, "Моя копія правильна"
         )
     db.session.rollback()
@@ -149,12 +150,12 @@ def test_an_operator_cannot_resolve_the_discrepancy_of_a_form_they_typed(
 
 def test_entries_after_closing_are_refused(edition, operators):
     op1, op2 = operators
-    services.record_entry(edition, op1, form())
-    services.record_entry(edition, op2, form())
+    double_entry.record_entry(edition, op1, form())
+    double_entry.record_entry(edition, op2, form())
     services.close_edition(edition, on=dt.date(2020, 11, 23))
     db.session.commit()
     with pytest.raises(PbError, match="закрито"):
-        services.record_entry(edition, op1, form(number="18"))
+        double_entry.record_entry(edition, op1, form(number="18"))
 
 
 @pytest.mark.postgresql_only
@@ -162,7 +163,7 @@ def test_two_operators_entering_the_same_ballot_at_once(app_factory, database_ur
     """On PostgreSQL the unique constraints serialise the two saves: two entries, one ballot."""
     op1, op2 = create_user("op1", "commission"), create_user("op2", "commission")
     services.save_edition((EXAMPLES / "pb-edition.toml").read_text(encoding="utf-8"))
-    services.import_projects(
+    imports.import_projects(
         db.session.scalar(select(services.Edition)),
         (EXAMPLES / "pb-projects.csv").read_bytes(),
         "p.csv",
@@ -184,7 +185,7 @@ def test_two_operators_entering_the_same_ballot_at_once(app_factory, database_ur
                     user = db.session.get(User, user_id)
                     edition = services.get_edition("gb-2021")
                     barrier.wait(timeout=60)
-                    services.record_entry(edition, user, form(number=str(round_)))
+                    double_entry.record_entry(edition, user, form(number=str(round_)))
                     db.session.commit()
                 except Exception as error:  # pragma: no cover - reported below
                     db.session.rollback()
@@ -212,9 +213,9 @@ def test_two_members_resolving_the_same_discrepancy(app_factory, database_url, c
     op1, op2 = create_user("op1", "commission"), create_user("op2", "commission")
     m1, m2 = create_user("m1", "commission"), create_user("m2", "commission")
     edition = services.save_edition((EXAMPLES / "pb-edition.toml").read_text(encoding="utf-8"))
-    services.import_projects(edition, (EXAMPLES / "pb-projects.csv").read_bytes(), "p.csv")
-    services.record_entry(edition, op1, form())
-    services.record_entry(edition, op2, form(projects="М-04, В-01"))
+    imports.import_projects(edition, (EXAMPLES / "pb-projects.csv").read_bytes(), "p.csv")
+    double_entry.record_entry(edition, op1, form())
+    double_entry.record_entry(edition, op2, form(projects="М-04, В-01"))
     db.session.commit()
     (discrepancy,) = services.list_discrepancies(edition)
     other = app_factory()
@@ -224,11 +225,11 @@ def test_two_members_resolving_the_same_discrepancy(app_factory, database_url, c
         rival = db.session.get(Discrepancy, discrepancy.id)
         rival_edition = services.get_edition("gb-2021")
         member = db.session.get(User, m2.id)
-        services.resolve_discrepancy(rival_edition, rival, member, {"projects": 2}, "М-04")
+        double_entry.resolve_discrepancy(rival_edition, rival, member, {"projects": 2}, "М-04")
         db.session.commit()
         db.session.remove()
     with pytest.raises((StaleDataError, PbError, IntegrityError)):
-        services.resolve_discrepancy(edition, discrepancy, m1, {"projects": 1}, "М-01")
+        double_entry.resolve_discrepancy(edition, discrepancy, m1, {"projects": 1}, "М-01")
         db.session.flush()
     db.session.rollback()
     assert count(Ballot) == 1

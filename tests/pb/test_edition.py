@@ -23,6 +23,13 @@ def test_the_issue_file_loads():
     assert parse_edition(dump_edition(config)) == config
 
 
+def test_a_date_in_quotes_may_be_written_as_the_pages_print_it():
+    text = EXAMPLE.read_text(encoding="utf-8").replace(
+        "voting_starts_on = 2020-11-09", 'voting_starts_on = "09.11.2020"'
+    )
+    assert parse_edition(text).voting_starts_on == date(2020, 11, 9)
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
@@ -31,6 +38,14 @@ def test_the_issue_file_loads():
         (('budget = "1159863.30"', "budget = 1159863.30"), "у лапках"),
         (('budget = "1159863.30"', 'budget = "1159863.301"'), "копійками"),
         (("voting_ends_on = 2020-11-22", "voting_ends_on = 2020-11-01"), "раніше"),
+        (
+            ("voting_ends_on = 2020-11-22", 'voting_ends_on = "31.11.2020"'),
+            "параметр «voting_ends_on»: 31.11.2020 — такої дати не існує",
+        ),
+        (
+            ("voting_ends_on = 2020-11-22", 'voting_ends_on = "22 листопада"'),
+            "«voting_ends_on»: «22 листопада» — не дата \\(очікувалося ДД.ММ.РРРР або РРРР-ММ-ДД\\)",
+        ),
         (('slug = "gb-2021"', 'slug = "ГБ 2021"'), "«slug»"),
         (('code = "large"', 'code = "small"'), "повторюється"),
         (("leftover", "leftovr"), "невідомі параметри"),

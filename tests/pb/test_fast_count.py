@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from civic.extensions import db
-from civic.pb import services
+from civic.pb import imports, services
 from civic.pb.ballots import age_on, normalise_code, normalise_settlement
 from civic.pb.counting import _project_inputs, canonical_json, edition_inputs
 from civic.pb.models import Ballot
@@ -136,8 +136,8 @@ def test_fast_import_and_tally_equal_a_plain_recount(app, rows, online_first):
     slug = f"gb-{next(SLUGS)}"
     duplicates = "online_first" if online_first else "first_cast"
     edition = services.save_edition(EDITION.format(slug=slug, duplicates=duplicates))
-    services.import_projects(edition, PROJECTS.encode("cp1251"), "projects.csv")
-    services.import_ballots(edition, build_file(rows), "ballots.csv")
+    imports.import_projects(edition, PROJECTS.encode("cp1251"), "projects.csv")
+    imports.import_ballots(edition, build_file(rows), "ballots.csv")
     result = services.tally(edition)
     db.session.commit()
 

@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from civic.extensions import db
-from civic.pb import services
+from civic.pb import imports, services
 from civic.pb.models import Ballot, Project
 from civic.pb.services import PbError
 
@@ -29,7 +29,7 @@ HEADER = (
 @pytest.fixture
 def edition(app):
     edition = services.save_edition((EXAMPLES / "pb-edition.toml").read_text(encoding="utf-8"))
-    services.import_projects(edition, PROJECTS_CSV.encode("utf-8"), "projects.csv")
+    imports.import_projects(edition, PROJECTS_CSV.encode("utf-8"), "projects.csv")
     db.session.commit()
     return edition
 
@@ -49,7 +49,7 @@ def test_projects_import_reads_ukrainian_headers_and_costs(edition):
 def test_projects_file_with_errors_changes_nothing(edition):
     bad = "Код;Назва;Категорія;Вартість\nМ-20;Нове;small;дорого\nМ-21;;medium;100\n"
     with pytest.raises(PbError) as error:
-        services.import_projects(edition, bad.encode(), "bad.csv")
+        imports.import_projects(edition, bad.encode(), "bad.csv")
     db.session.rollback()
     text = str(error.value)
     assert "рядок 2, «Вартість»" in text
@@ -89,7 +89,7 @@ def test_ballots_csv_in_any_encoding_and_delimiter(edition, encoding, delimiter)
         )
         + "\n",
     ]
-    report = services.import_ballots(edition, "".join(rows).encode(encoding), "b.csv")
+    report = imports.import_ballots(edition, "".join(rows).encode(encoding), "b.csv")
     db.session.commit()
     assert report.rows == 2
     ballot = db.session.scalar(select(Ballot).where(Ballot.ballot_id == "1"))
@@ -130,7 +130,7 @@ def test_ballots_xlsx(edition):
     )
     buffer = io.BytesIO()
     book.save(buffer)
-    report = services.import_ballots(edition, buffer.getvalue(), "b.xlsx")
+    report = imports.import_ballots(edition, buffer.getvalue(), "b.xlsx")
     assert report.rows == 1
     ballot = db.session.scalar(select(Ballot))
     assert (ballot.ballot_id, ballot.cast_on, ballot.birth_date) == (
@@ -148,7 +148,7 @@ def test_impossible_date_rejects_the_whole_file_with_line_and_column(edition):
     lines.append("16;паперовий;10.11.2020;Особа;31.02.2004;НК999999;Ніжин;М-01\n")
     lines.append("17;поштою;10.11.2020;Особа;01.01.2000;НК999998;Ніжин;М-01\n")
     with pytest.raises(PbError) as error:
-        services.import_ballots(edition, "".join(lines).encode(), "votes.csv")
+        imports.import_ballots(edition, "".join(lines).encode(), "votes.csv")
     db.session.rollback()
     problems = error.value.problems
     assert (
@@ -161,29 +161,29 @@ def test_impossible_date_rejects_the_whole_file_with_line_and_column(edition):
 
 def test_empty_fields_are_not_input_errors_but_missing_data(edition):
     data = (HEADER + "1;паперовий;10.11.2020;;;;Ніжин;М-01\n").encode()
-    services.import_ballots(edition, data, "v.csv")
+    imports.import_ballots(edition, data, "v.csv")
     result = services.tally(edition)
     assert result.invalid_by_reason["missing_data"] == 1
 
 
 def test_structural_error_changes_nothing(edition):
     with pytest.raises(PbError, match="не знайдено обов'язкових стовпців"):
-        services.import_ballots(edition, b"a;b\n1;2\n", "x.csv")
+        imports.import_ballots(edition, b"a;b\n1;2\n", "x.csv")
     with pytest.raises(PbError, match="порожній"):
-        services.import_ballots(edition, b"", "empty.csv")
+        imports.import_ballots(edition, b"", "empty.csv")
     db.session.rollback()
     assert count() == 0
 
 
 def test_same_file_is_refused_and_repeated_ballot_numbers_are_errors(edition):
     data = (HEADER + "1;онлайн;10.11.2020;А Б;01.01.1990;НК1;Ніжин;М-01\n").encode()
-    services.import_ballots(edition, data, "a.csv")
+    imports.import_ballots(edition, data, "a.csv")
     db.session.commit()
     with pytest.raises(PbError, match="уже імпортовано"):
-        services.import_ballots(edition, data, "a-copy.csv")
+        imports.import_ballots(edition, data, "a-copy.csv")
     other = (HEADER + "1;онлайн;11.11.2020;А Б;01.01.1990;НК1;Ніжин;М-04\n").encode()
     with pytest.raises(PbError) as error:
-        services.import_ballots(edition, other, "b.csv")
+        imports.import_ballots(edition, other, "b.csv")
     db.session.rollback()
     assert "бюлетень № 1 уже є" in str(error.value)
     assert count() == 1
@@ -191,7 +191,7 @@ def test_same_file_is_refused_and_repeated_ballot_numbers_are_errors(edition):
 
 def test_example_ballots_file_loads(edition):
     data = (EXAMPLES / "pb-ballots.csv").read_bytes()
-    report = services.import_ballots(edition, data, "pb-ballots.csv")
+    report = imports.import_ballots(edition, data, "pb-ballots.csv")
     assert report.rows >= 5
     result = services.tally(edition)
     assert result.received == report.rows
@@ -199,7 +199,7 @@ def test_example_ballots_file_loads(edition):
 
 def test_example_projects_file_loads(app):
     edition = services.save_edition((EXAMPLES / "pb-edition.toml").read_text(encoding="utf-8"))
-    n = services.import_projects(
+    n = imports.import_projects(
         edition, (EXAMPLES / "pb-projects.csv").read_bytes(), "pb-projects.csv"
     )
     assert n >= 3
@@ -213,7 +213,7 @@ def test_pabulib_meta_number_that_is_not_a_number_is_refused(app, key):
         f"{key};-\nPROJECTS\nproject_id;cost\n1;400\nVOTES\nvoter_id;vote\na;1\n"
     )
     with pytest.raises(PbError) as err:
-        services.import_pabulib(text, "meta-test", "vote.pb")
+        imports.import_pabulib(text, "meta-test", "vote.pb")
     assert str(err.value) == f"Файл «vote.pb», рядок 7: «{key}» — «-» не є числом"
     db.session.rollback()
     assert services.get_edition("meta-test") is None
@@ -233,7 +233,7 @@ def test_pabulib_meta_number_that_is_not_a_number_is_refused(app, key):
 def test_projects_the_database_cannot_hold_are_refused(edition, row, message):
     data = f"Код;Назва;Категорія;Вартість\n{row}\n".encode()
     with pytest.raises(PbError) as err:
-        services.import_projects(edition, data, "p.csv")
+        imports.import_projects(edition, data, "p.csv")
     assert err.value.problems and err.value.problems[0].startswith("Файл «p.csv», рядок 2")
     assert message in err.value.problems[0]
     db.session.rollback()
@@ -263,7 +263,7 @@ def test_pabulib_files_the_database_cannot_hold_are_refused(app, values, message
         **{"budget": 1000, "project": "1", "cost": 400, "first": "a", **values}
     )
     with pytest.raises(PbError) as err:
-        services.import_pabulib(text, "too-much", "vote.pb")
+        imports.import_pabulib(text, "too-much", "vote.pb")
     assert str(err.value) == f"Файл «vote.pb», {message}"
     db.session.rollback()
     assert services.get_edition("too-much") is None
@@ -275,7 +275,7 @@ def test_pabulib_max_length_beyond_any_ballot_is_refused(app):
         "vote_type;approval\n", "vote_type;approval\nmax_length;99999999999\n"
     )
     with pytest.raises(PbError) as err:
-        services.import_pabulib(text, "too-long", "vote.pb")
+        imports.import_pabulib(text, "too-long", "vote.pb")
     assert str(err.value) == (
         "Файл «vote.pb», рядок 7: «max_length» — «99999999999» поза допустимими межами"
     )

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from civic.extensions import db
-from civic.pb import services
+from civic.pb import imports, services
 from civic.pb.models import Ballot
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
@@ -32,8 +32,8 @@ def frozen(monkeypatch):
 @pytest.fixture
 def edition(app):
     edition = services.save_edition((EXAMPLES / "pb-edition.toml").read_text(encoding="utf-8"))
-    services.import_projects(edition, (EXAMPLES / "pb-projects.csv").read_bytes(), "p.csv")
-    services.import_ballots(edition, (EXAMPLES / "pb-ballots.csv").read_bytes(), "b.csv")
+    imports.import_projects(edition, (EXAMPLES / "pb-projects.csv").read_bytes(), "p.csv")
+    imports.import_ballots(edition, (EXAMPLES / "pb-ballots.csv").read_bytes(), "b.csv")
     db.session.commit()
     return edition
 

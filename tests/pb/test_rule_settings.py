@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from civic.extensions import db
-from civic.pb import services
+from civic.pb import exports, imports, services
 from civic.pb.ballots import BallotIn, judge
 from civic.pb.counting import count, rule_text
 from civic.pb.edition import EditionError, dump_edition, parse_edition
@@ -129,8 +129,8 @@ def test_results_page_and_protocol_say_the_rule_in_plain_ukrainian(client, app):
         "[[categories]]", '[[exclusive]]\nprojects = ["М-01", "М-04"]\n\n[[categories]]', 1
     )
     edition = services.save_edition(toml)
-    services.import_projects(edition, (EXAMPLES / "pb-projects.csv").read_bytes(), "p.csv")
-    services.import_ballots(edition, (EXAMPLES / "pb-ballots.csv").read_bytes(), "b.csv")
+    imports.import_projects(edition, (EXAMPLES / "pb-projects.csv").read_bytes(), "p.csv")
+    imports.import_ballots(edition, (EXAMPLES / "pb-ballots.csv").read_bytes(), "b.csv")
     services.close_edition(edition, on=date(2020, 11, 23))
     db.session.commit()
     html = client.get(f"/pb/{edition.slug}").get_data(as_text=True)
@@ -140,7 +140,7 @@ def test_results_page_and_protocol_say_the_rule_in_plain_ukrainian(client, app):
     assert "ні: не можна реалізувати разом з обраним проєктом" in html
     funded = {p["code"] for p in edition.result["projects"] if p["selected"]}
     assert not {"М-01", "М-04"} <= funded
-    data = services.protocol_data(edition)
+    data = exports.protocol_data(edition)
     assert "не можна реалізувати разом" in data["edition"]["rule_text"]
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from civic.extensions import db
-from civic.pb import services
+from civic.pb import double_entry, imports, services
 from tests.conftest import STAFF_PASSWORD
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
@@ -16,8 +16,8 @@ SLUG = "gb-2021"
 @pytest.fixture
 def edition(app):
     edition = services.save_edition((EXAMPLES / "pb-edition.toml").read_text(encoding="utf-8"))
-    services.import_projects(edition, (EXAMPLES / "pb-projects.csv").read_bytes(), "p.csv")
-    services.import_ballots(edition, (EXAMPLES / "pb-ballots.csv").read_bytes(), "b.csv")
+    imports.import_projects(edition, (EXAMPLES / "pb-projects.csv").read_bytes(), "p.csv")
+    imports.import_ballots(edition, (EXAMPLES / "pb-ballots.csv").read_bytes(), "b.csv")
     db.session.commit()
     return edition
 
@@ -161,8 +161,10 @@ def _typed_twice_differently(edition, create_user):
         "address": "вул. Шевченка, 2",
         "projects": "М-01, В-01",
     }
-    services.record_entry(edition, op1, services.EntryData(**data))
-    services.record_entry(edition, op2, services.EntryData(**{**data, "projects": "М-04, В-01"}))
+    double_entry.record_entry(edition, op1, double_entry.EntryData(**data))
+    double_entry.record_entry(
+        edition, op2, double_entry.EntryData(**{**data, "projects": "М-04, В-01"})
+    )
     db.session.commit()
     (discrepancy,) = services.list_discrepancies(edition)
     return f"/staff/pb/{SLUG}/discrepancies/{discrepancy.id}"
@@ -242,7 +244,9 @@ def test_upload_ballots_and_projects_and_tally_and_close(client, app, create_use
     )
     assert "Бюлетенів імпортовано: 6" in upload.get_data(as_text=True)
     settings = client.post(
-        f"/staff/pb/{SLUG}/settings", data={"config": toml}, follow_redirects=True
+        f"/staff/pb/{SLUG}/settings",
+        data={"config": toml.replace("min_age = 16", "min_age = 18")},
+        follow_redirects=True,
     )
     assert "уже має бюлетені" in settings.get_data(as_text=True)
     tally = client.post(f"/staff/pb/{SLUG}/tally", data={"on": "23.11.2020"}, follow_redirects=True)

@@ -4,14 +4,15 @@ import datetime as dt
 
 import pytest
 
+from civic import kyiv
 from civic.extensions import db
 from civic.petitions import services
-from civic.petitions.services import KYIV
+from civic.petitions.signatures import confirm_signature, sign_petition
 from tests.mail.smtp import smtp_server  # noqa: F401 (fixture)
 
 
 def at(day: dt.date, hour: int = 10) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(hour), KYIV).astimezone(dt.UTC)
+    return kyiv.to_utc(dt.datetime.combine(day, dt.time(hour)))
 
 
 TEXT = (
@@ -55,14 +56,14 @@ def make_petition(app, moderators):
         if state in ("collecting", "consideration", "not_supported", "answered"):
             services.publish_petition(petition, actor=moderators[0], version=None, today=on)
             for i in range(signatures):
-                signature = services.sign_petition(
+                signature = sign_petition(
                     petition,
                     f"Підписант Номер {i}",
                     f"s{i}@example.com",
                     ip="10.0.0.1",
                     now=at(on, 12),
                 )
-                services.confirm_signature(signature, now=at(on, 13))
+                confirm_signature(signature, now=at(on, 13))
         db.session.commit()
         return petition
 

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy.orm.exc import StaleDataError
 
 from civic.extensions import db
-from civic.petitions import services
+from civic.petitions import services, signatures
 from civic.petitions.models import Petition, Signature
 
 
@@ -21,7 +21,7 @@ def test_parallel_duplicate_signatures_yield_one_row(app, make_petition):
             target = services.get_petition(petition_id)
             barrier.wait(timeout=60)
             try:
-                services.sign_petition(
+                signatures.sign_petition(
                     target, "Коваль Ірина", "Same@Example.com", ip=None, now=services.utcnow()
                 )
                 db.session.commit()

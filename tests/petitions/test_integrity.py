@@ -13,7 +13,7 @@ from sqlalchemy import func, select, update
 from civic.audit.models import AuditEvent
 from civic.extensions import db
 from civic.mail.models import OutboxMessage
-from civic.petitions import lifecycle, services
+from civic.petitions import invalidation, lifecycle, services, signatures
 from civic.petitions.models import Invalidation, Petition, Signature
 from tests.conftest import STAFF_PASSWORD
 from tests.support.served import Browser, Gunicorn, Response, at_once
@@ -64,7 +64,7 @@ def test_one_link_posted_20_times_at_once_counts_one_signature(
     database_url, tmp_path, make_petition
 ):
     petition = make_petition("collecting", on=services.today_kyiv(), signatures=3)
-    services.sign_petition(
+    signatures.sign_petition(
         petition, "Коваль Ірина Петрівна", "koval@example.com", ip="10.0.0.2", now=services.utcnow()
     )
     db.session.commit()
@@ -99,7 +99,7 @@ def test_tick_corrects_a_tampered_counter_and_records_the_correction(make_petiti
     )
     db.session.commit()
 
-    with caplog.at_level("WARNING", logger="civic.petitions.services"):
+    with caplog.at_level("WARNING", logger="civic.petitions.signatures"):
         result = runner.invoke(args=["petitions", "tick"])
 
     assert result.exit_code == 0, result.output
@@ -168,25 +168,25 @@ def test_a_second_signing_within_the_window_keeps_the_first_link_and_sends_nothi
     app.config["PETITION_CONFIRMATION_MAIL_MINUTES"] = 15
     petition = make_petition("collecting", on=services.today_kyiv())
     now = services.utcnow()
-    services.sign_petition(petition, "Коваль Ірина", "koval@example.com", ip=None, now=now)
+    signatures.sign_petition(petition, "Коваль Ірина", "koval@example.com", ip=None, now=now)
     db.session.commit()
     first_link = last_link_token("koval@example.com")
 
     later = now + services.dt.timedelta(minutes=14)
     try:
-        services.sign_petition(petition, "Коваль Ірина", "Koval@Example.com", ip=None, now=later)
+        signatures.sign_petition(petition, "Коваль Ірина", "Koval@Example.com", ip=None, now=later)
     except services.PetitionError as exc:
         message = exc.message
     db.session.rollback()
     assert "вже надіслано" in message and "15 хв" in message
     assert len(signature_mails("koval@example.com")) == 1
-    assert services.signature_by_token(first_link) is not None  # the mailed link still works
+    assert signatures.signature_by_token(first_link) is not None  # the mailed link still works
 
     much_later = now + services.dt.timedelta(minutes=16)
-    services.sign_petition(petition, "Коваль Ірина", "koval@example.com", ip=None, now=much_later)
+    signatures.sign_petition(petition, "Коваль Ірина", "koval@example.com", ip=None, now=much_later)
     db.session.commit()
     assert len(signature_mails("koval@example.com")) == 2
-    assert services.signature_by_token(last_link_token("koval@example.com")) is not None
+    assert signatures.signature_by_token(last_link_token("koval@example.com")) is not None
 
 
 SPAM_NAMES = [
@@ -316,10 +316,10 @@ def test_small_invalidations_stay_with_one_moderator_until_they_add_up(
     app.config["PETITION_INVALIDATION_SOLO_SHARE"] = 0.5
     petition = make_petition("collecting", on=yesterday(), signatures=6)
     for n, domain in enumerate(["a.test", "b.test", "c.test"]):
-        signature = services.sign_petition(
+        signature = signatures.sign_petition(
             petition, "Бот Ботович", f"bot{n}@{domain}", ip=None, now=services.utcnow()
         )
-        services.confirm_signature(signature, now=services.utcnow())
+        signatures.confirm_signature(signature, now=services.utcnow())
     db.session.commit()
     first = staff(app, "mod1")
     page = f"/staff/petitions/{petition.id}"
@@ -371,9 +371,9 @@ def test_two_moderators_confirming_one_proposal_at_once_apply_it_once(
 ):
     create_user("mod3", "moderator", full_name="Бондар Петро")
     petition = make_petition("collecting", on=yesterday(), signatures=4)
-    record = services.invalidate_signatures(
+    record = invalidation.invalidate_signatures(
         petition,
-        services.InvalidationCriteria(ip_network="0.0.0.0/0"),
+        invalidation.InvalidationCriteria(ip_network="0.0.0.0/0"),
         actor=moderators[0],
         reason="Накрутка ботами",
         now=services.utcnow(),

@@ -11,7 +11,7 @@ import re
 import pytest
 
 from civic.extensions import db
-from civic.petitions import services
+from civic.petitions import signatures
 from civic.petitions.models import Petition, Signature
 
 UTC = dt.UTC
@@ -29,10 +29,10 @@ def signed(make_petition):
     def make(day: dt.date, moments):
         petition = make_petition("collecting", on=day)
         for i, moment in enumerate(moments):
-            signature = services.sign_petition(
+            signature = signatures.sign_petition(
                 petition, f"Підписант {i}", f"k{i}@kyiv.example", ip="10.0.0.2", now=moment
             )
-            services.confirm_signature(signature, now=moment + dt.timedelta(minutes=1))
+            signatures.confirm_signature(signature, now=moment + dt.timedelta(minutes=1))
         db.session.commit()
         return petition
 

@@ -8,10 +8,11 @@ from sqlalchemy.orm.exc import StaleDataError
 from civic.audit.models import AuditEvent
 from civic.extensions import db
 from civic.mail.models import OutboxMessage
-from civic.petitions import services
+from civic.petitions import invalidation, opendata, queries, retention, services, signatures
 from civic.petitions.lifecycle import REFUSAL_BY_CODE, REFUSAL_REASONS
 from civic.petitions.models import Petition, Signature
 from tests.petitions.conftest import at
+from tests.petitions.test_formats import NATIONAL_HEADER
 
 D = dt.date
 
@@ -208,7 +209,7 @@ def test_soft_lock_shows_who_works_and_does_not_bump_version(make_petition, mode
 
 def test_signing_confirms_once_and_refuses_duplicates(make_petition):
     petition = make_petition("collecting", on=D(2020, 11, 5))
-    signature = services.sign_petition(
+    signature = signatures.sign_petition(
         petition,
         "Коваль Ірина Петрівна",
         " Iryna@Example.com ",
@@ -218,20 +219,20 @@ def test_signing_confirms_once_and_refuses_duplicates(make_petition):
     assert signature.email == "iryna@example.com" and signature.token_hash
     assert petition.signature_count == 0
     # A second unconfirmed attempt (after the mail window) re-sends a link instead of adding a row.
-    again = services.sign_petition(
+    again = signatures.sign_petition(
         petition, "Коваль Ірина", "IRYNA@example.com", ip=None, now=at(D(2020, 11, 6), 11)
     )
     assert again.id == signature.id
     mails = [m for m in db.session.scalars(db.select(OutboxMessage)) if "підпис" in m.subject]
     assert len(mails) == 2
     token = mails[-1].body.split("/petitions/signatures/")[1].split()[0]
-    found = services.signature_by_token(token)
-    services.confirm_signature(found, now=at(D(2020, 11, 6)))
+    found = signatures.signature_by_token(token)
+    signatures.confirm_signature(found, now=at(D(2020, 11, 6)))
     db.session.commit()
     assert petition.signature_count == 1
-    assert services.signature_by_token(token) is None  # one-time
+    assert signatures.signature_by_token(token) is None  # one-time
     with pytest.raises(services.PetitionError, match="вже підписано"):
-        services.sign_petition(
+        signatures.sign_petition(
             petition, "Коваль Ірина", "iryna@example.com", ip=None, now=at(D(2020, 11, 7))
         )
 
@@ -239,13 +240,13 @@ def test_signing_confirms_once_and_refuses_duplicates(make_petition):
 def test_signing_only_while_collecting(make_petition):
     petition = make_petition("moderation")
     with pytest.raises(services.PetitionError, match="не триває"):
-        services.sign_petition(
+        signatures.sign_petition(
             petition, "Коваль Ірина", "i@example.com", ip=None, now=at(D(2020, 11, 6))
         )
     collecting = make_petition("collecting", on=D(2020, 11, 5))
     late = collecting.collection_ends_on + dt.timedelta(days=1)
     with pytest.raises(services.PetitionError):
-        services.sign_petition(collecting, "Коваль Ірина", "i@example.com", ip=None, now=at(late))
+        signatures.sign_petition(collecting, "Коваль Ірина", "i@example.com", ip=None, now=at(late))
 
 
 def test_tick_records_what_pages_compute(app, make_petition, moderators):
@@ -254,7 +255,7 @@ def test_tick_records_what_pages_compute(app, make_petition, moderators):
     reached.threshold = missed.threshold = 2
     db.session.commit()
     today = D(2020, 11, 1)
-    on_read = {p.id: services.effective_state(p, today) for p in (reached, missed)}
+    on_read = {p.id: queries.effective_state(p, today) for p in (reached, missed)}
     assert services.tick(today=D(2020, 10, 30)) == []
     changed = services.tick(today=today)
     db.session.commit()
@@ -346,24 +347,26 @@ def test_bulk_invalidation_preview_and_apply(app, make_petition, moderators):
             ("ukr.net", "93.72.1.1"),
         ]
     ):
-        sig = services.sign_petition(
+        sig = signatures.sign_petition(
             petition, f"Особа {i}", f"x{i}@{domain}", ip=ip, now=at(D(2020, 11, 6), 10 + i)
         )
-        services.confirm_signature(sig, now=at(D(2020, 11, 6), 10 + i))
+        signatures.confirm_signature(sig, now=at(D(2020, 11, 6), 10 + i))
     db.session.commit()
-    by_domain = services.InvalidationCriteria(email_domain="spam.test")
-    by_net = services.InvalidationCriteria(ip_network="203.0.113.0/24")
-    window = services.InvalidationCriteria(
+    by_domain = invalidation.InvalidationCriteria(email_domain="spam.test")
+    by_net = invalidation.InvalidationCriteria(ip_network="203.0.113.0/24")
+    window = invalidation.InvalidationCriteria(
         signed_from=at(D(2020, 11, 6), 12), signed_to=at(D(2020, 11, 6), 14)
     )
-    assert services.preview_invalidation(petition, by_domain) == 2
-    assert services.preview_invalidation(petition, by_net) == 3
-    assert services.preview_invalidation(petition, window) == 2
+    assert invalidation.preview_invalidation(petition, by_domain) == 2
+    assert invalidation.preview_invalidation(petition, by_net) == 3
+    assert invalidation.preview_invalidation(petition, window) == 2
     with pytest.raises(services.PetitionError, match="хоча б одну умову"):
-        services.preview_invalidation(petition, services.InvalidationCriteria())
+        invalidation.preview_invalidation(petition, invalidation.InvalidationCriteria())
     with pytest.raises(services.PetitionError, match="не IP-адреса"):
-        services.preview_invalidation(petition, services.InvalidationCriteria(ip_network="x.y"))
-    record = services.invalidate_signatures(
+        invalidation.preview_invalidation(
+            petition, invalidation.InvalidationCriteria(ip_network="x.y")
+        )
+    record = invalidation.invalidate_signatures(
         petition,
         by_net,
         actor=moderators[0],
@@ -372,7 +375,7 @@ def test_bulk_invalidation_preview_and_apply(app, make_petition, moderators):
     )
     db.session.commit()
     assert record.count == 3 and petition.signature_count == 1
-    assert len(services.list_signers(petition)) == 1
+    assert len(queries.list_signers(petition)) == 1
     assert events("petition.signatures_invalidated")[0].details["count"] == 3
 
 
@@ -380,13 +383,13 @@ def test_purge_anonymises_emails_but_keeps_names_and_dedup(app, make_petition, m
     app.config["PETITION_RETENTION_DAYS"] = 30
     petition = make_petition("collecting", on=D(2020, 9, 1), signatures=2)
     services.tick(today=D(2020, 11, 1))
-    assert services.purge_personal_data(today=D(2020, 11, 15)) == (0, 0)
-    assert services.purge_personal_data(today=D(2020, 12, 1)) == (1, 2)
+    assert retention.purge_personal_data(today=D(2020, 11, 15)) == (0, 0)
+    assert retention.purge_personal_data(today=D(2020, 12, 1)) == (1, 2)
     db.session.commit()
     rows = list(db.session.scalars(db.select(Signature)))
     assert all(r.email is None and r.full_name for r in rows)
     assert petition.author_email is None
-    assert services.purge_personal_data(today=D(2021, 1, 1)) == (0, 0)
+    assert retention.purge_personal_data(today=D(2021, 1, 1)) == (0, 0)
 
 
 def test_export_rows_follow_the_national_schema(make_petition, moderators):
@@ -396,13 +399,13 @@ def test_export_rows_follow_the_national_schema(make_petition, moderators):
     services.refuse_petition(
         refused, actor=moderators[0], version=None, reason_code="obscene", today=D(2020, 11, 6)
     )
-    rows = services.export_rows(today=D(2020, 11, 20))
+    rows = opendata.export_rows(today=D(2020, 11, 20))
     assert [r["uid"] for r in rows] == [f"UA74040250000063494-P{collecting.id}"]
     row = rows[0]
-    assert tuple(row) == services.EXPORT_FIELDS
+    assert list(row) == NATIONAL_HEADER
     assert row["status"] == "триває збір підписів" and row["count"] == 1
     assert row["startDate"] == "2020-11-05" and row["authorityId"] == "34644120"
-    later = services.export_rows(today=D(2021, 2, 1))
+    later = opendata.export_rows(today=D(2021, 2, 1))
     assert later[0]["status"] == "не підтримано"
 
 
@@ -413,14 +416,14 @@ def test_similar_suggestions_see_only_live_petitions(make_petition, moderators):
     old = make_petition("collecting", on=D(2020, 1, 5), title="Велодоріжка на вулиці Шевченка")
     services.tick(today=D(2020, 11, 6))
     services.archive_petition(old, actor=moderators[0], version=None, today=D(2020, 11, 6))
-    found = services.suggest_similar("велодоріжки вулицею Шевченка", today=D(2020, 11, 6))
+    found = queries.suggest_similar("велодоріжки вулицею Шевченка", today=D(2020, 11, 6))
     assert [m.id for m in found] == [live.id]
 
 
 def test_public_suggestions_never_show_unpublished_titles(make_petition):
     queued = make_petition("moderation", title="Облаштувати сквер біля ліцею")
-    public = services.suggest_similar("сквер біля ліцею", today=D(2020, 11, 6))
-    staff = services.suggest_similar(
+    public = queries.suggest_similar("сквер біля ліцею", today=D(2020, 11, 6))
+    staff = queries.suggest_similar(
         "сквер біля ліцею", today=D(2020, 11, 6), include_moderation=True
     )
     assert public == [] and [m.id for m in staff] == [queued.id]

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from civic.database import utcnow
 from civic.extensions import db
-from civic.petitions import services
+from civic.petitions import services, signatures
 from civic.petitions.models import Petition, Signature, SignCounter
 
 VARIANTS = [
@@ -54,7 +54,7 @@ def test_twenty_spellings_of_one_gmail_box_give_one_signature(client, make_petit
     assert resent.status_code == 400
     assert "Лист із посиланням для підтвердження вже надіслано на цю адресу" in text(resent)
     (signature,) = rows(petition.id)
-    services.confirm_signature(signature, now=utcnow())
+    signatures.confirm_signature(signature, now=utcnow())
     db.session.commit()
     for address in VARIANTS[2:]:
         response = sign(client, petition.id, address)
@@ -127,12 +127,12 @@ def test_trending_page_counts_last_hour_and_links_prefilled_invalidation(
     now = utcnow()
     sources = [("bots.example", "203.0.113.5")] * 3 + [("ukr.net", "203.0.113.9"), ("i.ua", None)]
     for i, (domain, ip) in enumerate(sources):
-        signature = services.sign_petition(
+        signature = signatures.sign_petition(
             petition, f"Особа Номер {i}", f"p{i}@{domain}", ip=ip, now=now
         )
         if i < 2:
-            services.confirm_signature(signature, now=now)
-    services.sign_petition(
+            signatures.confirm_signature(signature, now=now)
+    signatures.sign_petition(
         quiet,
         "Давній Підпис",
         "old@bots.example",
@@ -227,8 +227,8 @@ def test_tick_prunes_counters_of_ended_windows(app_factory, make_petition):
     with app.app_context():
         petition = live(make_petition)
         past = utcnow() - dt.timedelta(days=2)
-        services.sign_petition(petition, "Давній Підписант", "a@ukr.net", ip="10.1.1.1", now=past)
-        services.sign_petition(
+        signatures.sign_petition(petition, "Давній Підписант", "a@ukr.net", ip="10.1.1.1", now=past)
+        signatures.sign_petition(
             petition, "Свіжий Підписант", "b@ukr.net", ip="10.1.1.2", now=utcnow()
         )
         db.session.commit()

@@ -9,9 +9,10 @@ from civic.audit.models import AuditEvent
 from civic.extensions import db
 from civic.mail.models import OutboxMessage
 from civic.mail.sender import wait_for_delivery
-from civic.petitions import services
+from civic.petitions import invalidation, queries, services, signatures
 from civic.petitions.models import Petition, Signature
 from tests.conftest import STAFF_PASSWORD
+from tests.petitions.test_formats import NATIONAL_HEADER
 
 D = dt.date
 GOOD = {
@@ -62,8 +63,8 @@ def test_detail_shows_what_the_law_requires(client, make_petition):
 
 
 def test_long_list_of_signers_is_paged(client, make_petition, monkeypatch):
-    monkeypatch.setattr(services, "SIGNERS_ON_PETITION", 2)
-    monkeypatch.setattr(services, "SIGNERS_PER_PAGE", 3)
+    monkeypatch.setattr(queries, "SIGNERS_ON_PETITION", 2)
+    monkeypatch.setattr(queries, "SIGNERS_PER_PAGE", 3)
     petition = live(make_petition, signatures=7)
     detail = client.get(f"/petitions/{petition.id}")
     text = page_text(detail)
@@ -84,13 +85,13 @@ def test_long_list_of_signers_is_paged(client, make_petition, monkeypatch):
 def test_signers_list_leaves_out_invalidated(client, make_petition):
     petition = live(make_petition, signatures=2)
     now = services.utcnow()
-    bot = services.sign_petition(petition, "Бот Ботович", "x@spam.example", ip=None, now=now)
-    services.confirm_signature(bot, now=now)
+    bot = signatures.sign_petition(petition, "Бот Ботович", "x@spam.example", ip=None, now=now)
+    signatures.confirm_signature(bot, now=now)
     db.session.commit()
     assert "Підтверджених підписів: 3" in page_text(client.get(f"/petitions/{petition.id}/signers"))
-    criteria = services.InvalidationCriteria(email_domain="spam.example")
+    criteria = invalidation.InvalidationCriteria(email_domain="spam.example")
     client.application.config["PETITION_INVALIDATION_SOLO_SHARE"] = 1.0  # see test_integrity
-    services.invalidate_signatures(petition, criteria, actor=None, reason="Бот", now=now)
+    invalidation.invalidate_signatures(petition, criteria, actor=None, reason="Бот", now=now)
     db.session.commit()
     body = page_text(client.get(f"/petitions/{petition.id}/signers"))
     assert "Підтверджених підписів: 2" in body
@@ -304,7 +305,7 @@ def test_api_and_downloads(client, make_petition):
     petition = live(make_petition, title='=HYPERLINK("http://evil") петиція про парк')
     make_petition("moderation")
     data = client.get("/api/v1/petitions").get_json()
-    assert data["count"] == 1 and data["fields"] == list(services.EXPORT_FIELDS)
+    assert data["count"] == 1 and data["fields"] == NATIONAL_HEADER
     assert data["items"][0]["uid"].endswith(f"P{petition.id}")
     assert isinstance(data["items"][0]["count"], int)
     csv = client.get("/petitions/open-data.csv")

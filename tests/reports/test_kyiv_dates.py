@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from civic.extensions import db
+from civic.pb import imports as pb_imports
 from civic.pb import services as pb
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
@@ -44,8 +45,8 @@ def test_the_report_to_generate_is_the_month_before_the_kyiv_one(client, create_
 
 def test_an_edition_closed_after_kyiv_midnight_is_in_the_new_months_report(app, runner, night):
     edition = pb.save_edition((EXAMPLES / "pb-edition.toml").read_text(encoding="utf-8"))
-    pb.import_projects(edition, (EXAMPLES / "pb-projects.csv").read_bytes(), "p.csv")
-    pb.import_ballots(edition, (EXAMPLES / "pb-ballots.csv").read_bytes(), "b.csv")
+    pb_imports.import_projects(edition, (EXAMPLES / "pb-projects.csv").read_bytes(), "p.csv")
+    pb_imports.import_ballots(edition, (EXAMPLES / "pb-ballots.csv").read_bytes(), "b.csv")
     db.session.commit()
     closed = runner.invoke(args=["pb", "close", "--edition", "gb-2021"])
     assert closed.exit_code == 0, closed.output

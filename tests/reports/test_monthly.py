@@ -7,18 +7,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from civic.formatting import group_digits
 from civic.reports import demo_data
+from civic.reports.defaults import default_settings
 from civic.reports.monthly import (
     JournalItem,
     ModuleStats,
-    MonthError,
     MonthlyReport,
     ParagraphTemplate,
     ReportSettings,
     build_monthly_report,
-    default_settings,
-    month_bounds,
-    parse_month,
 )
 
 NOV = dt.date(2020, 11, 1)
@@ -124,8 +122,9 @@ def test_module_sentences_with_numbers():
     text = _report(stats).text()
     assert (
         "Посадові особи відділу провели підрахунок голосів за проєкти громадського бюджету на "
-        "2021 рік: опрацьовано 2853 бланки для голосування, з них дійсних — 2801, недійсних — 52 "
-        "(позначено забагато проєктів — 31; немає підпису — 21); за проєкти віддано 5120 голосів; "
+        "2021 рік: опрацьовано 2\u00a0853 бланки для голосування, з них дійсних — 2\u00a0801, "
+        "недійсних — 52 (позначено забагато проєктів — 31; немає підпису — 21); за проєкти віддано "
+        "5\u00a0120 голосів; "
         "переможцями визначено 2 проєкти: «Сквер на Овдіївській», «Спортивний майданчик»."
     ) in text
     assert (
@@ -282,18 +281,6 @@ def test_json_round_trip_and_edits():
     assert edited.signer_name == "О. ГУК"
 
 
-@pytest.mark.parametrize("bad", ["2020-13", "20-11", "листопад", ""])
-def test_bad_month(bad):
-    with pytest.raises(MonthError, match="РРРР-ММ"):
-        parse_month(bad)
-
-
-@given(st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2100, 12, 31)))
-def test_month_bounds_contain_the_day(day):
-    first, last = month_bounds(day)
-    assert first.day == 1 and first <= day <= last and (last + dt.timedelta(days=1)).day == 1
-
-
 @given(st.lists(st.integers(min_value=0, max_value=5000), max_size=8))
 def test_news_total_is_the_sum_of_counts(counts):
     entries = [JournalItem(NOV, "news", f"N{i}", c) for i, c in enumerate(counts)]
@@ -324,5 +311,21 @@ def test_default_template_never_leaves_placeholders_and_counts_agree(rows):
     totals = dict(report.counts)
     for code in ("news", "act", "meeting"):
         if totals.get(code) and any(e.title.strip() for e in entries if e.type_code == code):
-            assert f"{totals[code]} " in body
+            assert f"{group_digits(totals[code])} " in body
     assert not report.warnings
+
+
+def test_two_editions_of_one_year_are_each_named_and_never_read_alike():
+    first = PB_2021["editions"][0]
+    school = {**first, "slug": "sb-2021", "title": "Шкільний громадський бюджет на 2021 рік"}
+    twin = {**first, "slug": "gb-2021-2"}
+    stats = ModuleStats.from_dicts(
+        petitions=None, pb={"editions": [first, school, twin]}, enterprises=None
+    )
+    text = _report(stats).text()
+    sentences = [s for s in re.split(r"(?<=\.) ", text) if "підрахунок голосів" in s]
+    assert len(sentences) == 3 and len(set(sentences)) == 3
+    assert "на 2021 рік — «Шкільний громадський бюджет на 2021 рік»:" in text
+    assert "на 2021 рік — «Громадський бюджет Ніжина на 2021 рік» (gb-2021-2):" in text
+    alone = ModuleStats.from_dicts(petitions=None, pb={"editions": [school]}, enterprises=None)
+    assert "громадського бюджету на 2021 рік: опрацьовано" in _report(alone).text()

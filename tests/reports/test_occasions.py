@@ -6,13 +6,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from civic.reports.defaults import load_defaults
 from civic.reports.occasions import (
-    OFFICIAL_OCCASIONS,
     RuleError,
     check_rule,
     occasions_between,
     occurrence,
 )
+
+OFFICIAL_OCCASIONS = load_defaults().occasions
 
 
 @pytest.mark.parametrize(

@@ -5,12 +5,12 @@ import io
 from pypdf import PdfReader
 
 from civic.reports import demo_data
+from civic.reports.defaults import default_settings
 from civic.reports.monthly import (
     JournalItem,
     ModuleStats,
     ReportParagraph,
     build_monthly_report,
-    default_settings,
 )
 from civic.reports.rendering import render_report_pdf
 

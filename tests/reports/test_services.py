@@ -2,15 +2,13 @@
 
 import datetime as dt
 import hashlib
-import sys
 import threading
-import types
 
 import pytest
 
 from civic.audit.models import AuditEvent
 from civic.extensions import db
-from civic.reports import services
+from civic.reports import journal, module_stats, services, versions
 from civic.reports.models import EntryType, Occasion, ReportVersion
 
 NOV = dt.date(2020, 11, 1)
@@ -30,7 +28,7 @@ def test_demo_is_idempotent_and_reproduces_the_seeds_counts(app, november):
 
     load_demo(lambda *_: None)
     db.session.commit()
-    report = services.build_report(NOV)
+    report = versions.build_report(NOV)
     assert dict(report.counts)["news"] == 316
     text = report.text()
     for phrase in (
@@ -43,98 +41,80 @@ def test_demo_is_idempotent_and_reproduces_the_seeds_counts(app, november):
     assert report.signer_name == "О.О.Гук"
 
 
-def test_module_statistics_are_gathered_when_present(app, november, monkeypatch):
-    pb_stats = types.ModuleType("civic.pb.stats")
-    pb_stats.monthly_statistics = lambda first, last: {
-        "editions": [
-            {
-                "slug": "gb-2021",
-                "title": "ГБ",
-                "budget_year": 2021,
-                "counted_on": dt.date(2020, 11, 23),
-                "received": 10,
-                "valid": 9,
-                "invalid": 1,
-                "invalid_by_reason": {},
-                "selected": ["П1"],
-                "votes": 20,
-            }
-        ]
-        if first <= dt.date(2020, 11, 23) <= last
-        else []
-    }
-    monkeypatch.setitem(sys.modules, "civic.pb.stats", pb_stats)
-    real = services.importlib.util.find_spec
-    monkeypatch.setattr(
-        services.importlib.util,
-        "find_spec",
-        lambda name, *a: object() if name == "civic.pb.stats" else real(name, *a),
-    )
-    text = services.build_report(NOV).text()
+def test_module_statistics_are_gathered_from_the_modules(app, november, monkeypatch):
+    from civic.pb import stats as pb_stats
+
+    def counted_in_november(first, last):
+        edition = {
+            "slug": "gb-2021",
+            "title": "ГБ",
+            "budget_year": 2021,
+            "counted_on": dt.date(2020, 11, 23),
+            "received": 10,
+            "valid": 9,
+            "invalid": 1,
+            "invalid_by_reason": {},
+            "selected": ["П1"],
+            "votes": 20,
+        }
+        return {"editions": [edition] if first <= edition["counted_on"] <= last else []}
+
+    monkeypatch.setattr(pb_stats, "monthly_statistics", counted_in_november)
+    text = versions.build_report(NOV).text()
     assert (
         "провели підрахунок голосів за проєкти громадського бюджету на 2021 рік: опрацьовано 10 бланків"
         in text
     )
-    assert "громадського бюджету" not in services.build_report(dt.date(2020, 12, 1)).text()
+    assert "громадського бюджету" not in versions.build_report(dt.date(2020, 12, 1)).text()
 
 
-def test_petitions_refusals_are_titled_from_the_module(app, november, monkeypatch):
-    reason = types.SimpleNamespace(title="Не викладено суть звернення")
-    fakes = {
-        "civic.petitions.stats": types.ModuleType("civic.petitions.stats"),
-        "civic.petitions.lifecycle": types.ModuleType("civic.petitions.lifecycle"),
-    }
-    fakes["civic.petitions.stats"].monthly_statistics = lambda first, last: {
-        "received": 2,
-        "refused": 2,
-        "refused_by_reason": {"no_essence": 2},
-    }
-    fakes["civic.petitions.lifecycle"].REFUSAL_BY_CODE = {"no_essence": reason}
-    for name, module in fakes.items():
-        monkeypatch.setitem(sys.modules, name, module)
-    real = services.importlib.util.find_spec
+def test_petitions_refusals_are_titled_from_the_petitions_module(app, november, monkeypatch):
+    from civic.petitions import stats as petition_stats
+    from civic.petitions.lifecycle import REFUSAL_BY_CODE
+
     monkeypatch.setattr(
-        services.importlib.util,
-        "find_spec",
-        lambda name, *a: object() if name in fakes or name == "civic.petitions" else real(name, *a),
+        petition_stats,
+        "monthly_statistics",
+        lambda first, last: {"received": 2, "refused": 2, "refused_by_reason": {"no_essence": 2}},
     )
-    text = services.build_report(NOV).text()
+    title = REFUSAL_BY_CODE["no_essence"].title
+    text = versions.build_report(NOV).text()
     assert (
-        "отримано 2 електронні петиції, відмовлено в оприлюдненні — 2 (не викладено суть звернення — 2)."
-        in text
+        f"отримано 2 електронні петиції, відмовлено в оприлюдненні — 2 "
+        f"({title[0].lower()}{title[1:]} — 2)." in text
     )
 
 
-def test_absent_modules_are_skipped(app):
-    stats = services.gather_module_stats(NOV)
-    for name in ("petitions", "pb", "enterprises"):
-        if (
-            services.importlib.util.find_spec(services.STATS_MODULES[name].rsplit(".", 1)[0])
-            is None
-        ):
-            assert getattr(stats, {"pb": "pb_editions"}.get(name, name)) is None
+def test_every_module_answers_and_a_quiet_month_has_no_module_sentences(app, november):
+    stats = module_stats.gather_module_stats(NOV)
+    assert stats.petitions is not None and stats.petitions.is_empty
+    assert stats.pb_editions == ()
+    assert stats.enterprises is not None and stats.enterprises.is_empty
+    text = versions.build_report(NOV).text()
+    for sentence in ("У системі місцевих електронних петицій", "провели підрахунок голосів"):
+        assert sentence not in text
 
 
 def test_finalised_version_keeps_pdf_hash_and_audit(app, november):
-    version = services.generate_draft(NOV)
-    services.finalise(version, actor_name="Тест")
+    version = versions.generate_draft(NOV)
+    versions.finalise(version, actor_name="Тест")
     db.session.commit()
     assert version.pdf_sha256 == hashlib.sha256(version.pdf).hexdigest()
-    assert version.pdf == services.render_pdf(services.version_report(version))  # reproducible
+    assert version.pdf == versions.render_pdf(versions.version_report(version))  # reproducible
     with pytest.raises(services.ReportError):
-        services.update_draft(version, texts=[], title="x", signer_position="", signer_name="")
+        versions.update_draft(version, texts=[], title="x", signer_position="", signer_name="")
     with pytest.raises(services.ReportError):
-        services.finalise(version)
+        versions.finalise(version)
     actions = set(db.session.scalars(db.select(AuditEvent.action)))
     assert {"report.draft_generated", "report.finalised"} <= actions
 
 
 def test_regenerating_numbers_versions(app, november):
-    first = services.generate_draft(NOV)
-    second = services.generate_draft(NOV)
+    first = versions.generate_draft(NOV)
+    second = versions.generate_draft(NOV)
     db.session.commit()
     assert (first.number, second.number) == (1, 2)
-    assert [v.number for v in services.list_versions(NOV)] == [2, 1]
+    assert [v.number for v in versions.list_versions(NOV)] == [2, 1]
 
 
 @pytest.mark.postgresql_only
@@ -144,7 +124,7 @@ def test_concurrent_edits_of_one_draft_lose_nothing(app_factory):
         from civic.reports.demo import load_demo
 
         load_demo(lambda *_: None)
-        version = services.generate_draft(NOV)
+        version = versions.generate_draft(NOV)
         db.session.commit()
         version_id, seen = version.id, version.version_id
         count = len(version.content["paragraphs"])
@@ -158,7 +138,7 @@ def test_concurrent_edits_of_one_draft_lose_nothing(app_factory):
             texts[0] = f"Редакція {name}"
             barrier.wait(timeout=60)
             try:
-                services.update_draft(
+                versions.update_draft(
                     v,
                     texts=texts,
                     title="Звіт",
@@ -198,7 +178,7 @@ def test_concurrent_generation_numbers_versions_uniquely(app_factory):
         with app.app_context():
             barrier.wait(timeout=60)
             try:
-                services.generate_draft(NOV)
+                versions.generate_draft(NOV)
                 db.session.commit()
                 outcomes.append("ok")
             except services.ReportError:
@@ -214,7 +194,7 @@ def test_concurrent_generation_numbers_versions_uniquely(app_factory):
         t.join()
     assert "ok" in outcomes and len(outcomes) == 3
     with app.app_context():
-        numbers = [v.number for v in services.list_versions(NOV)]
+        numbers = [v.number for v in versions.list_versions(NOV)]
         assert sorted(numbers) == list(range(1, len(numbers) + 1))
         assert len(numbers) == outcomes.count("ok")
 
@@ -237,7 +217,7 @@ def test_journal_values_the_database_cannot_hold_are_refused(app, cells, column,
     db.session.commit()
     data = f"Дата;Заголовок;Посилання;Тип;Кількість\n01.12.2020;{cells}\n".encode()
     with pytest.raises(TabularError) as info:
-        services.import_journal(data, "j.csv")
+        journal.import_journal(data, "j.csv")
     db.session.rollback()
     assert str(info.value).startswith(f"Файл «j.csv», рядок 2, стовпець «{column}»")
     assert fragment in str(info.value)

@@ -171,7 +171,7 @@ def test_draft_edit_preview_finalise_and_history(client, head, november):
     page = client.get(f"/staff/reports/versions/{version.id}").get_data(as_text=True)
     assert "316 новин" in page
     texts = re.findall(
-        r'<textarea id="paragraph-\d+" name="paragraph" rows="4">([^<]*)</textarea>', page
+        r'<textarea id="paragraph-\d+" name="paragraph" rows="4"[^>]*>([^<]*)</textarea>', page
     )
     assert len(texts) == len(version.content["paragraphs"])
     texts[0] = "Перший абзац, відредагований у браузері."

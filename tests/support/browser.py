@@ -22,9 +22,10 @@ CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
-def _chromium() -> str | None:
+def chromium_executable() -> str | None:
+    """``CIVIC_CHROMIUM`` or the first Chromium on PATH, if it is there and executable."""
     if os.environ.get("CIVIC_CHROMIUM"):
-        return os.environ["CIVIC_CHROMIUM"]
+        return shutil.which(os.environ["CIVIC_CHROMIUM"])
     for name in CHROMIUM_CANDIDATES:
         found = shutil.which(name)
         if found:
@@ -34,7 +35,7 @@ def _chromium() -> str | None:
 
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
-    path = _chromium()
+    path = chromium_executable()
     if path is None:
         from tests.conftest import unavailable
 

@@ -20,7 +20,7 @@ class PostgresUnavailable(RuntimeError):
     pass
 
 
-def _bindir() -> Path:
+def server_bindir() -> Path:
     found = shutil.which("pg_ctl")
     if found:
         return Path(os.path.realpath(found)).parent
@@ -38,7 +38,7 @@ def _free_port() -> int:
 
 class PostgresServer:
     def __init__(self) -> None:
-        self.bindir = _bindir()
+        self.bindir = server_bindir()
         self.base = Path(tempfile.mkdtemp(prefix="civic-pg-"))
         self.port = _free_port()
         self.user = None

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from markupsafe import escape
 
 from civic.audit.models import AuditEvent
 from civic.extensions import db
@@ -44,11 +45,15 @@ def test_cli_add(runner):
     assert result.output.strip() == "2021-01-04"
     saturday = runner.invoke(args=["workdays", "add", "2020-01-10", "1"])
     assert saturday.output.strip() == "2020-01-11"
+    typed = runner.invoke(args=["workdays", "add", "30.12.2020", "2"])  # as the pages print it
+    assert typed.output.strip() == "2021-01-04"
 
 
 def test_cli_rejects_bad_input(runner):
     bad = runner.invoke(args=["workdays", "add", "31.02.2020", "2"])
-    assert bad.exit_code != 0 and "РРРР-ММ-ДД" in bad.output
+    assert bad.exit_code != 0 and "31.02.2020 — такої дати не існує" in bad.output
+    garbled = runner.invoke(args=["workdays", "add", "вчора", "2"])
+    assert garbled.exit_code != 0 and "ДД.ММ.РРРР або РРРР-ММ-ДД" in garbled.output
     negative = runner.invoke(args=["workdays", "add", "2020-01-10", "-1"])
     assert negative.exit_code != 0
 
@@ -86,7 +91,9 @@ def test_admin_adds_and_removes_day_and_period(client, create_user, login):
         db.select(AuditEvent).where(AuditEvent.action == "workcalendar.day_declared")
     )
     bad = client.post("/staff/calendar/days", data={"day_on": "2025-02-31", "kind": "day_off"})
-    assert bad.status_code == 400 and "Вкажіть дату" in bad.get_data(as_text=True)
+    assert bad.status_code == 400 and "2025-02-31 — такої дати не існує" in bad.get_data(
+        as_text=True
+    )
     assert client.post(f"/staff/calendar/days/{row.id}/delete").status_code == 302
     assert db.session.scalar(db.select(DeclaredDay)) is None
 
@@ -124,3 +131,27 @@ def test_calendar_form_needs_csrf(app_factory, create_user):
         assert response.status_code == 400
         assert "CSRF" in response.get_data(as_text=True)
         assert db.session.scalar(db.select(DeclaredDay)) is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "day", "message"),
+    [
+        ("02.05.2025", D(2025, 5, 2), None),  # typed as the pages print dates
+        ("2.5.2025", D(2025, 5, 2), None),
+        ("2025-05-02", D(2025, 5, 2), None),  # what a browser's date input sends
+        ("31.02.2025", None, "Поле «Дата»: 31.02.2025 — такої дати не існує."),
+        ("вчора", None, "Поле «Дата»: «вчора» — не дата (очікувалося ДД.ММ.РРРР або РРРР-ММ-ДД)."),
+    ],
+)
+def test_dates_are_read_as_typed_or_refused_in_ukrainian(
+    client, create_user, login, typed, day, message
+):
+    create_user("boss", "admin")
+    login("boss")
+    response = client.post("/staff/calendar/days", data={"day_on": typed, "kind": "day_off"})
+    row = db.session.scalar(db.select(DeclaredDay))
+    if message is None:
+        assert response.status_code == 302 and row.day_on == day
+    else:
+        assert response.status_code == 400 and row is None
+        assert escape(message) in response.get_data(as_text=True)

@@ -6,7 +6,9 @@
   var entry = document.querySelector("[data-entry-form]");
   if (entry) {
     var fields = entry.querySelectorAll("input[type=text], input:not([type])");
-    var first = entry.querySelector("#number") && entry.querySelector("#batch").value ? entry.querySelector("#number") : fields[0];
+    // After an error the cursor goes to the field that needs fixing, not back to the top.
+    var invalid = entry.querySelector("[aria-invalid=true]");
+    var first = invalid || (entry.querySelector("#number") && entry.querySelector("#batch").value ? entry.querySelector("#number") : fields[0]);
     if (first) { first.focus(); first.select && first.select(); }
     var busy = false;
     entry.addEventListener("submit", function (event) {

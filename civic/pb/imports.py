@@ -1,0 +1,580 @@
+"""Imports of a participatory-budget edition: projects and ballots (CSV/XLSX) and pabulib files.
+
+Each import is checked whole before it counts: a problem raises :class:`PbError` listing the file,
+line and column, and the caller's rollback leaves nothing behind; the same file (by SHA-256) is
+never imported twice.  The view or CLI command commits once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from flask import current_app
+from sqlalchemy import insert, select
+
+from civic import kyiv, personal_data
+from civic.audit.services import record_event
+from civic.extensions import db
+from civic.gc_pause import gc_paused
+from civic.pb import ballots as judging
+from civic.pb import pabulib, rules
+from civic.pb.bulk import BallotWriter, import_cache
+from civic.pb.edition import MAX_INT, EditionConfig, EditionError, dump_edition, parse_edition
+from civic.pb.edition import Category as CategoryConfig
+from civic.pb.models import Ballot, Edition, ImportedFile, Project
+from civic.pb.projects import MAX_COST, PROJECT_COLUMNS, check_projects, problem
+from civic.pb.services import (
+    CHUNK,
+    MAX_LISTED_PROBLEMS,
+    PbError,
+    assert_open,
+    get_edition,
+    list_projects,
+    mark_dirty,
+    save_edition,
+)
+from civic.tabular import Column, TabularError, open_table, parse_date
+
+# ---------------------------------------------------------------- files
+
+
+def _file_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _refuse_known_file(edition: Edition, kind: str, digest: str, filename: str) -> None:
+    known = db.session.scalar(
+        select(ImportedFile).where(
+            ImportedFile.edition_id == edition.id,
+            ImportedFile.kind == kind,
+            ImportedFile.sha256 == digest,
+        )
+    )
+    if known is not None:
+        raise PbError(
+            f"Файл «{filename}» уже імпортовано {kyiv.local(known.imported_at):%d.%m.%Y о %H:%M} "
+            "(за київським часом) "
+            f"(як «{known.filename}»): той самий вміст не враховується двічі."
+        )
+
+
+# ---------------------------------------------------------------- projects
+
+
+def import_projects(edition: Edition, data: bytes, filename: str, *, actor=None) -> int:
+    """Import or update projects from CSV/XLSX; the whole file is checked before any write."""
+    assert_open(edition)
+    digest = _file_hash(data)
+    _refuse_known_file(edition, "projects", digest, filename)
+    try:
+        table = open_table(data, filename, PROJECT_COLUMNS, header_search_rows=5)
+    except TabularError as error:
+        raise PbError(str(error)) from None
+    categories = [(c.code, c.title) for c in edition.categories]
+    try:
+        rows, problems = check_projects(((r.line, r.cells) for r in table), categories, filename)
+    except TabularError as error:
+        raise PbError(str(error)) from None
+    if problems:
+        raise PbError(
+            f"Файл «{filename}» не імпортовано: помилок {len(problems)}.",
+            problems[:MAX_LISTED_PROBLEMS],
+        )
+    if not rows:
+        raise PbError(f"Файл «{filename}»: немає жодного проєкту.")
+    existing = {p.code: p for p in list_projects(edition)}
+    for code, values in rows.items():
+        project = existing.get(code)
+        if project is None:
+            project = Project(edition_id=edition.id)
+            db.session.add(project)
+        for key, value in values.items():
+            setattr(project, key, value)
+    db.session.add(
+        ImportedFile(
+            edition_id=edition.id,
+            kind="projects",
+            filename=filename[:300],
+            sha256=digest,
+            rows=len(rows),
+            imported_by_id=getattr(actor, "id", None),
+        )
+    )
+    db.session.flush()
+    record_event(
+        "pb.projects_imported",
+        object_type="pb_edition",
+        object_id=edition.slug,
+        details={"file": filename, "sha256": digest, "projects": len(rows)},
+        actor=actor,
+    )
+    return len(rows)
+
+
+# ---------------------------------------------------------------- ballots: import
+
+BALLOT_COLUMNS = [
+    Column("ballot_id", ("Номер бюлетеня",)),
+    Column("channel", ("Канал",)),
+    Column("cast_on", ("Дата голосування",)),
+    Column("full_name", ("ПІБ",)),
+    Column("birth_date", ("Дата народження",)),
+    Column("document", ("Документ",)),
+    Column("settlement", ("Населений пункт",)),
+    Column("projects", ("Проєкти",)),
+]
+BALLOT_HEADERS = {
+    "ballot_id": "Номер бюлетеня",
+    "channel": "Канал",
+    "cast_on": "Дата голосування",
+    "full_name": "ПІБ",
+    "birth_date": "Дата народження",
+    "document": "Документ",
+    "settlement": "Населений пункт",
+    "projects": "Проєкти",
+}
+CHANNELS = {
+    "paper": "paper",
+    "паперовий": "paper",
+    "папір": "paper",
+    "online": "online",
+    "онлайн": "online",
+    "електронний": "online",
+}
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    filename: str
+    rows: int
+    sha256: str
+
+
+def _date_or_none(value) -> dt.date | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return parse_date(value)
+
+
+def import_ballots(
+    edition: Edition,
+    data: bytes,
+    filename: str,
+    *,
+    actor=None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Import a CSV/XLSX export of ballots (see :func:`_import_ballots`)."""
+    with gc_paused(), import_cache():
+        return _import_ballots(edition, data, filename, actor=actor, progress=progress)
+
+
+def _import_ballots(
+    edition: Edition,
+    data: bytes,
+    filename: str,
+    *,
+    actor=None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Import a CSV/XLSX export of ballots in one transaction, streaming.
+
+    Rows are validated and inserted in chunks as the file is read; the first problem stops the
+    inserts, the rest of the file is still checked, and then :class:`PbError` lists every
+    problem (file, line, column), so the caller's rollback leaves nothing behind.  Values that
+    cannot be read (an impossible date, an unknown channel, a repeated ballot number) are input
+    errors; empty name, birth date or document are not: such a ballot is judged
+    ``missing_data`` by the count.  ``progress`` is called with the number of lines read.
+    """
+    assert_open(edition)
+    digest = _file_hash(data)
+    _refuse_known_file(edition, "ballots", digest, filename)
+    try:
+        table = open_table(data, filename, BALLOT_COLUMNS, header_search_rows=5)
+    except TabularError as error:
+        raise PbError(str(error)) from None
+    record = ImportedFile(
+        edition_id=edition.id,
+        kind="ballots",
+        filename=filename[:300],
+        sha256=digest,
+        rows=0,
+        imported_by_id=getattr(actor, "id", None),
+    )
+    db.session.add(record)
+    db.session.flush()
+    seen: set[str] = set(
+        db.session.scalars(select(Ballot.ballot_id).where(Ballot.edition_id == edition.id))
+    )
+    key = current_app.config["PERSONAL_DATA_KEY"].encode()
+    normalise = judging.normalise_document
+    keyed_hash = personal_data.keyed_hash
+    problems: list[str] = []
+    chunk: list[tuple] = []
+    rows = 0
+    writer = BallotWriter(db.session.connection())
+    edition_id, import_id = edition.id, record.id
+    last_report = 0
+    # The same few values repeat across a million lines (dates, channels, settlements, lists
+    # of codes): each distinct text is read once.  Bounded, so a hostile file cannot make them
+    # grow without limit.
+    dates: dict[object, dt.date | None | ValueError] = {}
+    channels: dict[str, str | None] = {}
+    code_lists: dict[str, str] = {}
+    names = [c.name for c in BALLOT_COLUMNS]
+
+    def read_date(value) -> dt.date | None:
+        if type(value) is not str:  # an Excel cell: a date or a number, read as before
+            return _date_or_none(value)
+        known = dates.get(value)
+        if known is None and value not in dates:
+            if len(dates) > _MEMO_LIMIT:
+                dates.clear()
+            try:
+                known = _date_or_none(value)
+            except ValueError as error:
+                known = error
+            dates[value] = known
+        if isinstance(known, ValueError):
+            raise known
+        return known
+
+    try:
+        for line, values in table.values(names):
+            ballot_id, channel_text, cast_text, name, birth_text, document, settlement, typed = (
+                v if type(v) is str else _text(v) for v in values
+            )
+
+            def fail(column: str, message: str, line=line) -> None:
+                problems.append(problem(filename, line, BALLOT_HEADERS[column], message))
+
+            if not ballot_id:
+                fail("ballot_id", "номер бюлетеня не вказано")
+            elif len(ballot_id) > 60:
+                fail("ballot_id", "номер бюлетеня задовгий (до 60 знаків)")
+            elif ballot_id in seen:
+                fail("ballot_id", f"бюлетень № {ballot_id} уже є у виданні або у файлі")
+            else:
+                seen.add(ballot_id)
+            channel = channels.get(channel_text)
+            if channel is None:
+                channel = CHANNELS.get(channel_text.casefold())
+                if len(channels) < _MEMO_LIMIT:
+                    channels[channel_text] = channel
+            if channel is None:
+                fail(
+                    "channel",
+                    f"«{channel_text}» — очікувалося «паперовий» або «онлайн» (paper / online)",
+                )
+            try:
+                cast_on = read_date(values[2])
+            except ValueError as error:
+                fail("cast_on", str(error))
+                cast_on = None
+            try:
+                birth_date = read_date(values[4])
+            except ValueError as error:
+                fail("birth_date", str(error))
+                birth_date = None
+            if problems:
+                chunk.clear()
+                rows += 1
+                continue
+            document = normalise(document)
+            codes = code_lists.get(typed)
+            if codes is None:
+                if len(code_lists) > _MEMO_LIMIT:
+                    code_lists.clear()
+                codes = code_lists[typed] = ",".join(judging.split_codes(typed))
+            chunk.append(
+                (
+                    edition_id,
+                    ballot_id,
+                    channel,
+                    "import",
+                    cast_on,
+                    name[:200] or None,
+                    bool(name),
+                    birth_date,
+                    keyed_hash(key, document) if document else None,
+                    settlement[:120] or None,
+                    None,
+                    codes,
+                    import_id,
+                    None,
+                )
+            )
+            rows += 1
+            if len(chunk) >= CHUNK:
+                writer.write(chunk)
+                chunk = []
+            if progress is not None and line - last_report >= 10_000:
+                progress(line - last_report)
+                last_report = line
+    except TabularError as error:
+        raise PbError(str(error)) from None
+    if problems:
+        raise PbError(
+            f"Файл «{filename}» не імпортовано: помилок {len(problems)}"
+            + (
+                f" (показано перші {MAX_LISTED_PROBLEMS})"
+                if len(problems) > MAX_LISTED_PROBLEMS
+                else ""
+            )
+            + "; жоден бюлетень не додано.",
+            problems[:MAX_LISTED_PROBLEMS],
+        )
+    if chunk:
+        writer.write(chunk)
+    if progress is not None:
+        progress(max(0, table_lines(data) - last_report))
+    if rows == 0:
+        raise PbError(f"Файл «{filename}»: немає жодного бюлетеня.")
+    record.rows = rows
+    mark_dirty(edition)
+    db.session.flush()
+    record_event(
+        "pb.ballots_imported",
+        object_type="pb_edition",
+        object_id=edition.slug,
+        details={"file": filename, "sha256": digest, "ballots": rows},
+        actor=actor,
+    )
+    return ImportReport(filename, rows, digest)
+
+
+_MEMO_LIMIT = 100_000
+
+
+def table_lines(data: bytes) -> int:
+    """Roughly how many lines a file has (for a progress bar)."""
+    return data.count(b"\n") + 1
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+# ---------------------------------------------------------------- pabulib
+
+
+def import_pabulib(
+    text: str,
+    slug: str,
+    filename: str,
+    *,
+    actor=None,
+    progress: Callable[[int], None] | None = None,
+) -> Edition:
+    """Create a whole edition from a pabulib file: settings from META, projects, votes.
+
+    ``progress`` is called with the number of votes written since its last call."""
+    try:
+        election = pabulib.read(text)
+    except pabulib.PabulibError as error:
+        raise PbError(f"Файл «{filename}»: {error}") from None
+    if election.vote_type not in ("approval", "choose-1", "ordinal"):
+        raise PbError(
+            f"Файл «{filename}»: тип голосування «{election.vote_type}» не підтримується для "
+            "підрахунку комісією (лише approval, choose-1 або ordinal)"
+        )
+    if get_edition(slug) is not None:
+        raise PbError(f"Видання «{slug}» уже існує.")
+    _check_pabulib_fits(election, filename)
+    meta = election.meta
+    budget = Fraction(election.budget)
+    if budget != Fraction(Decimal(budget.numerator) / Decimal(budget.denominator)):
+        raise PbError(f"Файл «{filename}»: бюджет не є сумою в гривнях з копійками")
+    starts = _meta_date(meta.get("date_begin")) or dt.date(1900, 1, 1)
+    ends = _meta_date(meta.get("date_end")) or dt.date(9999, 12, 31)
+    title = (
+        meta.get("description")
+        or " ".join(v for v in (meta.get("unit", ""), meta.get("instance", "")) if v)
+        or slug
+    )
+    max_length = _meta_number(election, "max_length", filename)
+    threshold = _meta_number(election, "min_project_score_threshold", filename)
+    for key, value, low in (
+        ("max_length", max_length, 0),
+        ("min_project_score_threshold", threshold, 0),
+    ):
+        if value is not None and not low <= value <= MAX_INT:
+            message = f"«{key}» — «{election.meta.get(key)}» поза допустимими межами"
+            raise PbError(problem(filename, election.meta_lines.get(key), None, message))
+    rule = election.rule if election.rule in ("greedy", "greedy-no-skip") else "greedy"
+    declared = _declared_settings(election, filename)
+    if declared.get("completion") is not None:
+        rule = "greedy-no-skip"  # the 80 % rule stops at the first project that does not fit
+    config = EditionConfig(
+        slug=slug,
+        title=title[:300],
+        voting_starts_on=starts,
+        voting_ends_on=ends,
+        categories=(
+            CategoryConfig(
+                "all",
+                "Усі проєкти",
+                counting_money(budget),
+                int(max_length) if max_length else max(1, len(election.projects)),
+            ),
+        ),
+        min_age=0,
+        settlements=(),
+        rule=rule,
+        min_votes=int(threshold) if threshold else 0,
+        tie_break="lot",
+        leftover="keep",
+        lot_order=election.project_ids,
+        require_identity=False,
+        **declared,
+    )
+    toml_text = dump_edition(config)
+    try:
+        parse_edition(toml_text)
+    except EditionError as error:
+        raise PbError(f"Файл «{filename}»: {error}") from None
+    edition = save_edition(toml_text, actor=actor)
+    for row in election.projects:
+        db.session.add(
+            Project(
+                edition_id=edition.id,
+                code=row.id,
+                title=(row.name or row.id)[:400],
+                category_code="all",
+                cost=counting_money(row.cost),
+                submitted_on=None,
+                is_admitted=True,
+            )
+        )
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    record = ImportedFile(
+        edition_id=edition.id,
+        kind="pabulib",
+        filename=filename[:300],
+        sha256=digest,
+        rows=len(election.ballots),
+        imported_by_id=getattr(actor, "id", None),
+    )
+    db.session.add(record)
+    db.session.flush()
+    methods = election.vote_fields.get("voting_method")
+    key = current_app.config["PERSONAL_DATA_KEY"].encode()
+    chunk = []
+    table_insert = insert(Ballot.__table__)
+    for k, (voter, ballot) in enumerate(zip(election.voter_ids, election.ballots, strict=True)):
+        method = (methods[k] if methods else "").casefold()
+        chunk.append(
+            {
+                "edition_id": edition.id,
+                "ballot_id": voter[:60],
+                "channel": "paper" if "paper" in method else "online",
+                "source": "pabulib",
+                "cast_on": None,
+                "full_name": None,
+                "has_name": False,
+                "birth_date": None,
+                "voter_hash": personal_data.keyed_hash(key, voter, purpose="pabulib"),
+                "settlement": None,
+                "address": None,
+                "projects": ",".join(ballot),
+                "import_id": record.id,
+                "reason": None,
+            }
+        )
+        if len(chunk) >= CHUNK:
+            db.session.execute(table_insert, chunk)
+            if progress is not None:
+                progress(len(chunk))
+            chunk = []
+    if chunk:
+        db.session.execute(table_insert, chunk)
+        if progress is not None:
+            progress(len(chunk))
+    record_event(
+        "pb.pabulib_imported",
+        object_type="pb_edition",
+        object_id=slug,
+        details={"file": filename, "sha256": digest, "ballots": len(election.ballots)},
+        actor=actor,
+    )
+    return edition
+
+
+def _declared_settings(election: pabulib.Election, filename: str) -> dict:
+    """Points per rank, exclusive groups and the completion share the file declares."""
+    try:
+        points = rules.declared_points(election)
+    except rules.RuleNotCounted as error:
+        raise PbError(f"Файл «{filename}»: {error}") from None
+    settings: dict = {}
+    if points is not None:
+        if any(Fraction(p).denominator != 1 for p in points):
+            raise PbError(f"Файл «{filename}»: бали за місця мають бути цілими ({points})")
+        settings["points"] = tuple(int(p) for p in points)
+    if election.rule == "greedy-exclusive":
+        known = set(election.project_ids)
+        settings["exclusive"] = tuple(
+            g for g in rules.declared_exclusive(election) if set(g) <= known
+        )
+    if election.rule == "greedy-custom":
+        share = rules.declared_completion(election)
+        if share is not None:
+            settings["completion"] = Decimal(share.numerator) / Decimal(share.denominator)
+    return settings
+
+
+def _check_pabulib_fits(election: pabulib.Election, filename: str) -> None:
+    """What a valid pabulib file may hold but an edition cannot store: :class:`PbError`."""
+
+    def refuse(line: int | None, message: str) -> None:
+        raise PbError(problem(filename, line, None, message))
+
+    if not 0 <= election.budget < MAX_COST:
+        refuse(election.meta_lines.get("budget"), "бюджет поза допустимими межами")
+    for row in election.projects:
+        if len(row.id) > 40:
+            refuse(row.line, f"ідентифікатор проєкту задовгий ({len(row.id)} знаків; до 40)")
+        if not 0 <= row.cost < MAX_COST:
+            refuse(row.line, f"вартість проєкту «{row.id}» поза допустимими межами")
+    seen: dict[str, int] = {}
+    lines = election.vote_lines
+    for k, voter in enumerate(election.voter_ids):
+        key = voter[:60]
+        if key in seen:
+            refuse(
+                lines[k] if k < len(lines) else None,
+                f"виборець «{key}» повторюється (уперше — у голосі № {seen[key] + 1})",
+            )
+        seen[key] = k
+
+
+def _meta_number(election: pabulib.Election, key: str, filename: str):
+    """A number from META, or :class:`PbError` naming the file and the line."""
+    try:
+        return election.meta_number(key)
+    except ValueError:
+        message = f"«{key}» — «{election.meta.get(key, '')}» не є числом"
+        raise PbError(problem(filename, election.meta_lines.get(key), None, message)) from None
+
+
+def counting_money(value) -> Decimal:
+    value = Fraction(value)
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.01"))
+
+
+def _meta_date(text: str | None) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return parse_date(text)
+    except ValueError:
+        return None

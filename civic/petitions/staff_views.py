@@ -1,0 +1,433 @@
+"""Petition pages of the moderators (the ``petitions`` blueprint of :mod:`civic.petitions.views`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from civic import kyiv, web
+from civic.audit.history import sentences_of
+from civic.audit.models import AuditEvent
+from civic.audit.services import record_event
+from civic.auth.permissions import role_required
+from civic.auth.roles import ADMIN, MODERATOR
+from civic.database import utcnow
+from civic.extensions import db
+from civic.petitions import (
+    invalidation,
+    lifecycle,
+    queries,
+    refusal_reasons,
+    services,
+    signing,
+    stats,
+)
+from civic.petitions.forms import (
+    AnswerForm,
+    ConsiderationForm,
+    CorrectForm,
+    InvalidateForm,
+    ReasonForm,
+    RefuseForm,
+    VersionedForm,
+)
+from civic.petitions.models import Petition
+from civic.petitions.views import _petition_or_404, bp
+
+# --- staff: moderation --------------------------------------------------------------------------
+
+
+@bp.route("/staff/petitions")
+@role_required(MODERATOR)
+def queue():
+    today = services.today_kyiv()
+    q = (request.args.get("q") or "").strip()
+    found = []
+    if q:
+        query = select(Petition).order_by(Petition.id.desc()).limit(50)
+        query = (
+            query.where(Petition.id == int(q))
+            if q.isascii() and q.isdigit()
+            else query.where(queries.search_clause(q))
+        )
+        found = list(db.session.scalars(query))
+    return render_template(
+        "petitions/staff_queue.html",
+        buckets=queries.moderation_queue(today),
+        bucket_labels=lifecycle.BUCKET_LABELS,
+        consideration=queries.consideration_queue(today),
+        labels=lifecycle.STATE_LABELS,
+        state_of=lambda p: queries.effective_state(p, today),
+        today=today,
+        q=q,
+        found=found,
+    )
+
+
+def _history(petition: Petition) -> list:
+    """The petition's audit events as sentences (the same rows as the audit log)."""
+    return sentences_of(
+        db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.object_type == "petition", AuditEvent.object_id == str(petition.id))
+            .order_by(AuditEvent.id)
+        ).all()
+    )
+
+
+def _refuse_form(petition: Petition, formdata=None) -> RefuseForm:
+    form = RefuseForm(formdata=formdata)
+    form.reason.choices = [SelectChoice("", "— оберіть —")] + [
+        SelectChoice(
+            r.code,
+            f"{r.title} ({r.legal_basis})"
+            + (" · приховує текст" if r.is_hidden else "")
+            + (" · потрібен другий модератор" if r.needs_second_moderator else ""),
+        )
+        for r in refusal_reasons.list_refusal_reasons()
+    ]
+    return form
+
+
+@bp.route("/staff/petitions/<int:petition_id>")
+@role_required(MODERATOR)
+@web.transaction
+def staff_detail(petition_id: int):
+    petition = _petition_or_404(petition_id)
+    today = services.today_kyiv()
+    lock = services.open_for_moderation(petition, current_user, now=utcnow())
+    # The page shows the author's e-mail: staff access to personal data is logged.
+    record_event("petition.opened", object_type="petition", object_id=petition.id)
+    state = queries.effective_state(petition, today)
+    version = {"version": petition.version_id}
+    return render_template(
+        "petitions/staff_detail.html",
+        petition=petition,
+        state=state,
+        labels=lifecycle.STATE_LABELS,
+        lock=lock,
+        allowed={a.value for a in lifecycle.allowed_actions(state)},
+        history=_history(petition),
+        refuse_form=_refuse_form(petition),
+        correct_form=CorrectForm(
+            formdata=None, data={**version, "title": petition.title, "text": petition.text}
+        ),
+        reason_form=ReasonForm(formdata=None, data=version),
+        consideration_form=ConsiderationForm(formdata=None, data={**version, "notice_on": today}),
+        answer_form=AnswerForm(formdata=None, data={**version, "answered_on": today}),
+        version_form=VersionedForm(formdata=None, data=version),
+        similar=queries.suggest_similar(
+            petition.title, today=today, exclude=petition.id, include_moderation=True
+        ),
+        today=today,
+        outcomes=services.ANSWER_OUTCOMES,
+        invalidations=invalidation.pending_invalidations(petition),
+    )
+
+
+def _run(petition_id: int, action, form_class=VersionedForm, success: str = "Збережено."):
+    """Validate the form and run the service (the boundary commits, or explains a refusal)."""
+    petition = _petition_or_404(petition_id)
+    form = _refuse_form(petition, request.form) if form_class is RefuseForm else form_class()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(error, "error")
+        return redirect(url_for("petitions.staff_detail", petition_id=petition_id))
+    version = str(form.version.data or "")
+    action(petition, form, int(version) if version.isascii() and version.isdigit() else None)
+    flash(success, "success")
+    return redirect(url_for("petitions.staff_detail", petition_id=petition_id))
+
+
+@bp.route("/staff/petitions/<int:petition_id>/publish", methods=["POST"])
+@role_required(MODERATOR)
+@web.transaction(redirect_to="petitions.staff_detail")
+def publish(petition_id: int):
+    return _run(
+        petition_id,
+        lambda p, f, v: services.publish_petition(
+            p, actor=current_user, version=v, today=services.today_kyiv()
+        ),
+        success="Петицію оприлюднено; збір підписів розпочато.",
+    )
+
+
+@bp.route("/staff/petitions/<int:petition_id>/refuse", methods=["POST"])
+@role_required(MODERATOR)
+@web.transaction(redirect_to="petitions.staff_detail")
+def refuse(petition_id: int):
+    return _run(
+        petition_id,
+        lambda p, f, v: services.refuse_petition(
+            p,
+            actor=current_user,
+            version=v,
+            reason_code=f.reason.data,
+            explanation=f.explanation.data or "",
+            duplicate_of_id=f.duplicate_of.data,
+            today=services.today_kyiv(),
+        ),
+        RefuseForm,
+        success="Рішення про відмову збережено.",
+    )
+
+
+@bp.route("/staff/petitions/<int:petition_id>/confirm-refusal", methods=["POST"])
+@role_required(MODERATOR)
+@web.transaction(redirect_to="petitions.staff_detail")
+def confirm_refusal(petition_id: int):
+    return _run(
+        petition_id,
+        lambda p, f, v: services.confirm_refusal(
+            p, actor=current_user, version=v, today=services.today_kyiv()
+        ),
+        success="Відмову підтверджено.",
+    )
+
+
+@bp.route("/staff/petitions/<int:petition_id>/reject-refusal", methods=["POST"])
+@role_required(MODERATOR)
+@web.transaction(redirect_to="petitions.staff_detail")
+def reject_refusal(petition_id: int):
+    return _run(
+        petition_id,
+        lambda p, f, v: services.reject_refusal(p, actor=current_user, version=v),
+        success="Пропозицію відмови відхилено; петиція знову на модерації.",
+    )
+
+
+@bp.route("/staff/petitions/<int:petition_id>/restore", methods=["POST"])
+@role_required(ADMIN)
+@web.transaction(redirect_to="petitions.staff_detail")
+def restore(petition_id: int):
+    return _run(
+        petition_id,
+        lambda p, f, v: services.restore_petition(
+            p, actor=current_user, version=v, today=services.today_kyiv()
+        ),
+        success="Петицію повернуто на модерацію.",
+    )
+
+
+@bp.route("/staff/petitions/<int:petition_id>/take-down", methods=["POST"])
+@role_required(MODERATOR)
+@web.transaction(redirect_to="petitions.staff_detail")
+def take_down(petition_id: int):
+    return _run(
+        petition_id,
+        lambda p, f, v: services.take_down_petition(
+            p, actor=current_user, version=v, reason=f.reason.data, today=services.today_kyiv()
+        ),
+        ReasonForm,
+        success="Петицію знято з публікації.",
+    )
+
+
+@bp.route("/staff/petitions/<int:petition_id>/correct", methods=["POST"])
+@role_required(MODERATOR)
+@web.transaction(redirect_to="petitions.staff_detail")
+def correct(petition_id: int):
+    return _run(
+        petition_id,
+        lambda p, f, v: services.correct_petition(
+            p, actor=current_user, version=v, title=f.title.data, text=f.text.data
+        ),
+        CorrectForm,
+        success="Виправлення збережено.",
+    )
+
+
+@bp.route("/staff/petitions/<int:petition_id>/consideration", methods=["POST"])
+@role_required(MODERATOR)
+@web.transaction(redirect_to="petitions.staff_detail")
+def consideration(petition_id: int):
+    return _run(
+        petition_id,
+        lambda p, f, v: services.start_consideration(
+            p,
+            actor=current_user,
+            version=v,
+            notice_on=f.notice_on.data,
+            today=services.today_kyiv(),
+        ),
+        ConsiderationForm,
+        success="Початок розгляду зафіксовано.",
+    )
+
+
+@bp.route("/staff/petitions/<int:petition_id>/answer", methods=["POST"])
+@role_required(MODERATOR)
+@web.transaction(redirect_to="petitions.staff_detail")
+def answer(petition_id: int):
+    return _run(
+        petition_id,
+        lambda p, f, v: services.record_answer(
+            p,
+            actor=current_user,
+            version=v,
+            outcome=f.outcome.data,
+            text=f.text.data,
+            url=f.url.data or "",
+            answered_on=f.answered_on.data,
+            today=services.today_kyiv(),
+        ),
+        AnswerForm,
+        success="Відповідь оприлюднено.",
+    )
+
+
+@bp.route("/staff/petitions/<int:petition_id>/archive", methods=["POST"])
+@role_required(MODERATOR)
+@web.transaction(redirect_to="petitions.staff_detail")
+def archive(petition_id: int):
+    return _run(
+        petition_id,
+        lambda p, f, v: services.archive_petition(
+            p, actor=current_user, version=v, today=services.today_kyiv()
+        ),
+        success="Петицію передано в архів.",
+    )
+
+
+def _parse_moment(value: str | None, field: str, *, fold: int = 0) -> dt.datetime | None:
+    """A moment typed in Kyiv time, as the pages show them, → aware UTC (``civic.kyiv``).
+
+    In the autumn hour that happens twice, ``fold`` picks the occurrence: the window's start
+    takes the first, its end the second, so the window covers the whole typed hour.
+    """
+    if not value or not value.strip():
+        return None
+    try:
+        return kyiv.parse_local(value, fold=fold)
+    except kyiv.KyivTimeError as error:
+        title = {"signed_from": "Підписано з", "signed_to": "Підписано до"}.get(field, field)
+        raise services.PetitionError(f"Поле «{title}»: {error}", field) from None
+
+
+@bp.route("/staff/petitions/<int:petition_id>/invalidate", methods=["GET", "POST"])
+@role_required(MODERATOR)
+@web.transaction
+def invalidate(petition_id: int):
+    petition = _petition_or_404(petition_id)
+    # GET: prefilled from the query string (links from the trending page).
+    form = InvalidateForm() if request.method == "POST" else InvalidateForm(data=request.args)
+    count = None
+    status = 200
+    if request.method == "POST" and form.validate():
+        with web.attempt() as attempt:
+            criteria = invalidation.InvalidationCriteria(
+                email_domain=(form.email_domain.data or "").strip().lower().lstrip("@"),
+                ip_network=(form.ip_network.data or "").strip(),
+                signed_from=_parse_moment(form.signed_from.data, "signed_from"),
+                signed_to=_parse_moment(form.signed_to.data, "signed_to", fold=1),
+            )
+            if request.form.get("step") == "apply":
+                record = invalidation.invalidate_signatures(
+                    petition,
+                    criteria,
+                    actor=current_user,
+                    reason=form.reason.data or "",
+                    now=utcnow(),
+                )
+                if record.status == invalidation.PROPOSED:
+                    flash(
+                        f"Анулювання {record.count} підписів більше, ніж може вирішити один "
+                        "модератор: пропозицію записано, потрібне підтвердження іншого "
+                        "модератора.",
+                        "warning",
+                    )
+                else:
+                    flash(f"Анульовано підписів: {record.count}.", "success")
+                return redirect(url_for("petitions.staff_detail", petition_id=petition_id))
+            count = invalidation.preview_invalidation(petition, criteria)
+        status = 400 if attempt.error else 200
+    elif request.method == "POST":
+        status = 400
+    solo_count, solo_share = invalidation.invalidation_limits()
+    return render_template(
+        "petitions/invalidate.html",
+        petition=petition,
+        form=form,
+        count=count,
+        solo_count=solo_count,
+        solo_share=solo_share,
+    ), status
+
+
+@bp.route("/staff/petitions/trending")
+@role_required(MODERATOR)
+def trending():
+    """Where the last hour's signatures came from, per petition (mail domains, IP blocks)."""
+    now = utcnow()
+    since = now - dt.timedelta(hours=1)
+    return render_template(
+        "petitions/trending.html",
+        groups=signing.trending(now=now, hours=1),
+        since=since,
+        since_field=f"{kyiv.local(since):%d.%m.%Y %H:%M}",
+    )
+
+
+def _decide_invalidation(petition_id: int, invalidation_id: int, decide, success: str):
+    petition = _petition_or_404(petition_id)
+    if not VersionedForm().validate_on_submit():
+        abort(400)
+    record = decide(petition, invalidation_id, actor=current_user, now=utcnow())
+    flash(success.format(count=record.count), "success")
+    return redirect(url_for("petitions.staff_detail", petition_id=petition_id))
+
+
+@bp.route(
+    "/staff/petitions/<int:petition_id>/invalidations/<int:invalidation_id>/confirm",
+    methods=["POST"],
+)
+@role_required(MODERATOR)
+@web.transaction(redirect_to="petitions.staff_detail")
+def confirm_invalidation(petition_id: int, invalidation_id: int):
+    return _decide_invalidation(
+        petition_id,
+        invalidation_id,
+        invalidation.confirm_invalidation,
+        "Анулювання підтверджено. Анульовано підписів: {count}.",
+    )
+
+
+@bp.route(
+    "/staff/petitions/<int:petition_id>/invalidations/<int:invalidation_id>/reject",
+    methods=["POST"],
+)
+@role_required(MODERATOR)
+@web.transaction(redirect_to="petitions.staff_detail")
+def reject_invalidation(petition_id: int, invalidation_id: int):
+    return _decide_invalidation(
+        petition_id,
+        invalidation_id,
+        invalidation.reject_invalidation,
+        "Пропозицію анулювання відхилено; підписи лишаються зарахованими.",
+    )
+
+
+@bp.route("/staff/petitions/kpi")
+@role_required(MODERATOR)
+def kpi():
+    today = services.today_kyiv()
+    month = request.args.get("month") or f"{today:%Y-%m}"
+    try:
+        first, last = kyiv.month_days(kyiv.parse_month(month))
+    except kyiv.KyivTimeError as exc:
+        flash(str(exc), "error")
+        first, last = kyiv.month_days(today)
+        month = f"{today:%Y-%m}"
+    return render_template(
+        "petitions/kpi.html",
+        month=month,
+        first=first,
+        last=last,
+        figures=stats.monthly_statistics(first, last),
+        reasons={r.code: r.title for r in refusal_reasons.list_refusal_reasons()},
+    )
