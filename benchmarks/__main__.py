@@ -2,6 +2,8 @@
 
 pb-rules and pb-import run in this process; the petitions, enterprises and report suites run as
 their own processes (`python -m benchmarks.<name>`), each with its own options.
+`python -m benchmarks pb-corpus [DIR ...]` (not part of the default run) counts folders of
+pabulib files and prints how many official outcomes civic reproduces per rule.
 """
 
 import argparse
@@ -39,6 +41,12 @@ SUITES = {
 
 
 def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["pb-corpus"]:
+        from benchmarks.pb_corpus import main as pb_corpus
+
+        pb_corpus(argv[1:])
+        return
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("suites", nargs="*", choices=[[], *SUITES], default=[])
     parser.add_argument("--quick", action="store_true", help="a few inputs only")

@@ -188,6 +188,11 @@ def _check_counts(e: Election, add) -> None:
         len(p) == len(b) for p, b in zip(e.points, e.ballots, strict=True)
     ):
         sums = rules.count_scores(e.ballots, e.points)
+    elif e.points is None and e.vote_type == "ordinal":
+        try:
+            sums = rules.rank_points(e.ballots, rules.declared_points(e))  # points per rank
+        except ValueError:
+            sums = None  # a bad scoring_fn: the count reports it
     for p in e.projects:
         for column, recount in (("votes", approvals), ("score", sums or approvals)):
             if column == "score" and e.points is not None and sums is None:

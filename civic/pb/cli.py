@@ -61,7 +61,10 @@ STATUS_UK = {
     rules.WITHDRAWN: "ні: відкликано",
     rules.STOPPED: "ні: підрахунок зупинено",
     rules.NOT_SELECTED: "ні",
+    rules.EXCLUDED: "ні: виключає інший обраний проєкт",
+    rules.FUNDED_FROM_RESERVE: "так: з доплатою з резерву",
 }
+VERDICT_UK = {"agree": "збігається", "differ": "відрізняється", "refused": "не пораховано"}
 
 
 class FileProblem(Exception):
@@ -155,12 +158,92 @@ def outcome_command(files: tuple[str, ...], rule: str, as_json: bool) -> None:
         raise SystemExit(1)
 
 
+@cli.command("corpus")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Один JSON-об'єкт на файл і рядок.")
+def corpus_command(paths: tuple[str, ...], as_json: bool) -> None:
+    """Порівняти результати civic з офіційними в теках або файлах pabulib (.pb).
+
+    Для кожного файлу з колонкою selected: підрахунок за правилом із META і порівняння з
+    офіційним результатом; наприкінці — скільки збігається, відрізняється й не пораховано
+    за кожним правилом, і кожна розбіжність із причиною.
+    """
+    from civic.pb import corpus
+
+    files = []
+    for given in paths:
+        path = Path(given)
+        files.extend(sorted(path.glob("*.pb")) if path.is_dir() else [path])
+    verdicts, unreadable = [], []
+    for path in files:
+        try:
+            election = read_path(str(path))
+        except FileProblem as error:
+            unreadable.append((path, str(error)))
+            continue
+        if not corpus.records_outcome(election):
+            continue
+        verdict = corpus.judge(election)
+        verdicts.append(verdict)
+        if as_json:
+            record = {"file": str(path), "rule": verdict.rule, "verdict": verdict.verdict}
+            if verdict.verdict == corpus.DIFFER:
+                record |= {"extra": list(verdict.extra), "missing": list(verdict.missing)}
+            if verdict.reason:
+                record["reason"] = verdict.reason
+            click.echo(json.dumps(record, ensure_ascii=False))
+        elif verdict.verdict != corpus.AGREE:
+            click.echo(
+                f"{path.name}: {verdict.rule}: {VERDICT_UK[verdict.verdict]}: {_why(verdict)}"
+            )
+    for path, message in unreadable:
+        click.echo(f"{path}: помилка: {message}", err=True)
+    if as_json:
+        return
+    click.echo(f"Файлів з офіційним результатом: {len(verdicts)}")
+    header = ("Правило", "збігається", "відрізняється", "не пораховано")
+    rows = [
+        (rule, *(str(counts[v]) for v in corpus.VERDICTS))
+        for rule, counts in corpus.tally(verdicts).items()
+    ]
+    agree = sum(v.verdict == corpus.AGREE for v in verdicts)
+    rows.append(
+        (
+            "усього",
+            str(agree),
+            *(str(sum(v.verdict == k for v in verdicts)) for k in corpus.VERDICTS[1:]),
+        )
+    )
+    widths = [max(len(r[k]) for r in [header, *rows]) for k in range(len(header))]
+    for row in [header, *rows]:
+        click.echo(
+            "  ".join(
+                c.ljust(w) if k == 0 else c.rjust(w)
+                for k, (c, w) in enumerate(zip(row, widths, strict=True))
+            ).rstrip()
+        )
+    if verdicts:
+        share = f"{100 * agree / len(verdicts):.2f}".replace(".", ",")
+        click.echo(f"Збігається: {agree} з {len(verdicts)} ({share} %)")
+
+
+def _why(verdict) -> str:
+    if verdict.reason:
+        return verdict.reason
+    parts = []
+    if verdict.extra:
+        parts.append("civic обирає також " + ", ".join(verdict.extra))
+    if verdict.missing:
+        parts.append("офіційно обрано також " + ", ".join(verdict.missing))
+    return "; ".join(parts)
+
+
 def _message(error: Exception) -> str:
     if isinstance(error, KeyError):
         return f"у META немає ключа {error.args[0]}"
     if isinstance(error, ValueError) and not isinstance(error, PabulibError):
         text = str(error)
-        if text.startswith("невідоме правило"):
+        if text.startswith("невідоме правило") or isinstance(error, rules.RuleNotCounted):
             return text
         return f"файл не вдалося порахувати: {text}"
     return str(error)
@@ -193,7 +276,9 @@ def _table(path: str, election: Election, result: rules.Outcome) -> str:
         f"{path}",
         f"Правило: {result.rule}; бюджет: {format_amount(result.budget)}; "
         f"обрано проєктів: {len(result.selected)} на суму {format_amount(result.cost)}; "
-        f"залишок: {format_amount(result.leftover)}",
+        f"залишок: {format_amount(result.leftover)}"
+        + (f"; доплата з резерву: {format_amount(result.reserve)}" if result.reserve else ""),
+        rules.describe_declared(election, result.rule),
         line(header),
         *(line(r) for r in rows),
         "",

@@ -46,6 +46,7 @@ __all__ = [
 ]
 
 CENT = Decimal("0.01")
+_NEW_STATUSES = (rules.EXCLUDED, rules.FUNDED_FROM_RESERVE)
 FUNDED_IN_CATEGORY = "category"
 FUNDED_FROM_POOL = "pool"
 
@@ -153,6 +154,8 @@ class CountResult:
                     "rank": p.rank,
                     "selected": p.selected,
                     "funded_from": p.funded_from,
+                    # Only issue 19's statuses are written, so earlier digests stay the same.
+                    **({"status": p.status} if p.status in _NEW_STATUSES else {}),
                 }
                 for p in self.projects
             ],
@@ -215,11 +218,14 @@ def count(
             reasons[reason] += n
     is_valid = map(is_, reason_of, repeat(None))
     chosen = Counter(compress(zip(map(itemgetter(2), verdicts), channel_of, strict=True), is_valid))
-    for (choices, channel), n in chosen.items():
-        for code in choices:
-            votes[code] += n
-            if channel == "paper":
-                paper[code] += n
+    if config.points:
+        _add_points(chosen, admitted, config.points, votes, paper)
+    else:
+        for (choices, channel), n in chosen.items():
+            for code in choices:
+                votes[code] += n
+                if channel == "paper":
+                    paper[code] += n
     valid = channels["paper"]["valid"] + channels["online"]["valid"]
 
     tie = _tie_key(config, admitted)
@@ -237,7 +243,15 @@ def count(
             rules.Project(p.code, p.cost, p.category, p.submitted_on, p.title) for p in members
         ]
         outcome = rules.greedy(
-            candidates, votes, category.budget, skip=skip, threshold=threshold, tie_break=tie
+            candidates,
+            votes,
+            category.budget,
+            skip=skip,
+            threshold=threshold,
+            tie_break=tie,
+            exclusive=config.exclusive,
+            completion=config.completion,
+            excluded=_partners(config.exclusive, funded_from.keys()),
         )
         for d in outcome.decisions:
             decisions[d.project_id] = d
@@ -254,6 +268,11 @@ def count(
     pool = None
     if config.leftover == "pool":
         available = sum((c.left for c in category_results), Decimal(0))
+        blocked = _partners(config.exclusive, funded_from.keys())
+        for code in blocked:
+            if code in decisions:
+                d = decisions[code]
+                decisions[code] = rules.Decision(code, d.rank, d.score, d.cost, rules.EXCLUDED)
         rest = sorted(
             (p for p in admitted.values() if p.code not in funded_from), key=lambda p: p.code
         )
@@ -261,7 +280,14 @@ def count(
             rules.Project(p.code, p.cost, p.category, p.submitted_on, p.title) for p in rest
         ]
         outcome = rules.greedy(
-            candidates, votes, available, skip=True, threshold=threshold, tie_break=tie
+            candidates,
+            votes,
+            available,
+            skip=True,
+            threshold=threshold,
+            tie_break=tie,
+            exclusive=config.exclusive,
+            excluded=blocked,
         )
         for code in outcome.selected:
             funded_from[code] = FUNDED_FROM_POOL
@@ -315,6 +341,40 @@ def count(
     return CountResult(**{**result.__dict__, "digest": digest, "inputs_digest": inputs_digest})
 
 
+def _partners(groups, funded) -> set[str]:
+    """Projects an exclusive group keeps out because another of its members is funded."""
+    funded = set(funded)
+    return {code for g in groups if funded.intersection(g) for code in g} - funded
+
+
+def _add_points(chosen: Counter, admitted: dict, points, votes: dict, paper: dict) -> None:
+    """Points per rank: a ballot's k-th choice within a category scores ``points[k]``."""
+    width = len(points)
+    for (choices, channel), n in chosen.items():
+        rank_in: dict[str, int] = {}
+        for code in choices:
+            category = admitted[code].category
+            k = rank_in.get(category, 0)
+            rank_in[category] = k + 1
+            value = n * points[k] if k < width else 0
+            votes[code] += value
+            if channel == "paper":
+                paper[code] += value
+
+
+def rule_text(config: EditionConfig) -> str:
+    """The edition's counting rule in one plain Ukrainian sentence (results page, protocol)."""
+    return rules.describe_rule(
+        config.rule,
+        points=config.points or None,
+        exclusive=config.exclusive,
+        completion=config.completion,
+        threshold=config.min_votes or None,
+        per_category=True,
+        pool=config.leftover == "pool",
+    )
+
+
 def _ties(decisions: Sequence[rules.Decision], where: str, tie_break: str) -> list[dict]:
     """Groups of projects with equal votes whose order the tie-break decided."""
     groups: dict[object, list[rules.Decision]] = {}
@@ -352,6 +412,11 @@ def edition_inputs(config: EditionConfig) -> dict:
         "leftover": config.leftover,
         "lot_order": list(config.lot_order),
         "require_identity": config.require_identity,
+        # The rule settings of issue 19 enter the digest only when set, so digests of the
+        # editions counted before them stay the same.
+        **({"points": list(config.points)} if config.points else {}),
+        **({"completion": str(config.completion)} if config.completion is not None else {}),
+        **({"exclusive": [list(g) for g in config.exclusive]} if config.exclusive else {}),
         "categories": [
             {
                 "code": c.code,

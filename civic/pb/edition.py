@@ -25,6 +25,14 @@ Optional keys: ``budget_year`` (else taken from the title, «... на 2021 рі�
 and ``require_identity`` (default true: a ballot without name, birth date or document is
 ``missing_data``; editions imported from pabulib files carry no identities).
 
+Rule settings, all optional (docs/formats.md)::
+
+    points = [3, 2, 1]        # a ballot's 1st, 2nd, 3rd choice in a category scores 3, 2, 1
+    completion = "0.8"        # the first project that does not fit is still funded (from a
+                              # reserve) when the money left covers 80 % of it; the walk ends
+    [[exclusive]]             # projects that cannot both be built: only the better-voted wins
+    projects = ["M-03", "M-07"]
+
 The counting commission as the protocol names it, and the protocol's number and date::
 
     protocol_number = "3"
@@ -89,6 +97,9 @@ _KNOWN = {
     "lot_order",
     "require_identity",
     "categories",
+    "points",
+    "completion",
+    "exclusive",
     "commission",
     "protocol_number",
     "protocol_on",
@@ -137,6 +148,9 @@ class EditionConfig:
     protocol_number: str = ""
     protocol_on: date | None = None
     extra: dict = field(default_factory=dict, compare=False)
+    points: tuple[int, ...] = ()
+    completion: Decimal | None = None
+    exclusive: tuple[tuple[str, ...], ...] = ()
 
     @property
     def budget(self) -> Decimal:
@@ -352,6 +366,7 @@ def parse_edition(text: str) -> EditionConfig:
     require_identity = data.get("require_identity", True)
     if not isinstance(require_identity, bool):
         raise EditionError("параметр «require_identity» має бути true або false")
+    points, completion, exclusive = _rule_settings(data)
     commission = _commission(data.get("commission", []))
     protocol_number = _text(data, "protocol_number", required=False, max_length=40)
     protocol_on = _date(data, "protocol_on") if "protocol_on" in data else None
@@ -371,6 +386,9 @@ def parse_edition(text: str) -> EditionConfig:
         budget_year=budget_year,
         lot_order=tuple(lot_order),
         require_identity=require_identity,
+        points=points,
+        completion=completion,
+        exclusive=exclusive,
         commission=commission,
         protocol_number=protocol_number,
         protocol_on=protocol_on,
@@ -408,6 +426,60 @@ def _commission(raw_members: object) -> tuple[Member, ...]:
     return tuple(members)
 
 
+def _rule_settings(data: dict) -> tuple[tuple[int, ...], Decimal | None, tuple]:
+    """``points``, ``completion`` and ``[[exclusive]]``, checked, with Ukrainian messages."""
+    points = data.get("points", [])
+    if (
+        not isinstance(points, list)
+        or len(points) > 100
+        or not all(
+            isinstance(p, int) and not isinstance(p, bool) and 0 <= p <= MAX_INT for p in points
+        )
+        or (points and points[0] == 0)
+    ):
+        raise EditionError(
+            "параметр «points» має бути списком цілих невід'ємних балів за місця в бюлетені, "
+            "наприклад [3, 2, 1]"
+        )
+    if any(later > earlier for earlier, later in zip(points, points[1:], strict=False)):
+        raise EditionError(
+            "параметр «points»: бали за нижче місце не можуть бути більшими за бали за вище "
+            f"({', '.join(map(str, points))})"
+        )
+    completion = None
+    if "completion" in data:
+        value = data["completion"]
+        problem = EditionError(
+            f"параметр «completion»: «{value}» — має бути часткою більше 0 і не більше 1, "
+            "наприклад 0.8 (80 % вартості проєкту)"
+        )
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise problem
+        try:
+            completion = Decimal(str(value).strip().replace(",", "."))
+        except InvalidOperation:
+            raise problem from None
+        if not completion.is_finite() or not 0 < completion <= 1:
+            raise problem
+    raw = data.get("exclusive", [])
+    if not isinstance(raw, list):
+        raise EditionError("параметр «exclusive» має бути списком таблиць [[exclusive]]")
+    groups = []
+    for n, group in enumerate(raw, 1):
+        codes = group.get("projects") if isinstance(group, dict) else None
+        if (
+            not isinstance(codes, list)
+            or not all(isinstance(c, str) and c.strip() for c in codes)
+            or len(set(codes)) < 2
+        ):
+            raise EditionError(
+                f"група {n} [[exclusive]]: «projects» має бути списком щонайменше двох різних "
+                "кодів проєктів, які не можна реалізувати разом"
+            )
+        groups.append(tuple(c.strip() for c in codes))
+    return tuple(points), completion, tuple(groups)
+
+
 def dump_edition(config: EditionConfig) -> str:
     """The TOML text of an edition (``parse_edition(dump_edition(c)) == c``)."""
     data: dict = {
@@ -431,6 +503,12 @@ def dump_edition(config: EditionConfig) -> str:
         data["lot_order"] = list(config.lot_order)
     if not config.require_identity:
         data["require_identity"] = False
+    if config.points:
+        data["points"] = list(config.points)
+    if config.completion is not None:
+        data["completion"] = str(config.completion)
+    if config.exclusive:
+        data["exclusive"] = [{"projects": list(g)} for g in config.exclusive]
     if config.protocol_number:
         data["protocol_number"] = config.protocol_number
     if config.protocol_on is not None:

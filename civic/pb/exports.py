@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from civic.extensions import db
 from civic.pb import ballots as judging
-from civic.pb import pabulib
+from civic.pb import counting, pabulib
 from civic.pb.models import Ballot, Edition
 from civic.pb.services import PbError, config_of, list_projects, load_ballots
 
@@ -183,6 +183,7 @@ def protocol_data(edition: Edition) -> dict:
             "counted_on": edition.counted_on,
             "status": edition.status,
             "rule": edition.rule,
+            "rule_text": counting.rule_text(config_of(edition)),
             "tie_break": edition.tie_break,
             "leftover": edition.leftover,
             "min_votes": edition.min_votes,

@@ -22,7 +22,7 @@ from civic.audit.services import record_event
 from civic.extensions import db
 from civic.gc_pause import gc_paused
 from civic.pb import ballots as judging
-from civic.pb import pabulib
+from civic.pb import pabulib, rules
 from civic.pb.bulk import BallotWriter, import_cache
 from civic.pb.edition import MAX_INT, EditionConfig, EditionError, dump_edition, parse_edition
 from civic.pb.edition import Category as CategoryConfig
@@ -382,10 +382,10 @@ def import_pabulib(
         election = pabulib.read(text)
     except pabulib.PabulibError as error:
         raise PbError(f"Файл «{filename}»: {error}") from None
-    if election.vote_type not in ("approval", "choose-1"):
+    if election.vote_type not in ("approval", "choose-1", "ordinal"):
         raise PbError(
             f"Файл «{filename}»: тип голосування «{election.vote_type}» не підтримується для "
-            "підрахунку комісією (лише approval або choose-1)"
+            "підрахунку комісією (лише approval, choose-1 або ordinal)"
         )
     if get_edition(slug) is not None:
         raise PbError(f"Видання «{slug}» уже існує.")
@@ -411,6 +411,9 @@ def import_pabulib(
             message = f"«{key}» — «{election.meta.get(key)}» поза допустимими межами"
             raise PbError(problem(filename, election.meta_lines.get(key), None, message))
     rule = election.rule if election.rule in ("greedy", "greedy-no-skip") else "greedy"
+    declared = _declared_settings(election, filename)
+    if declared.get("completion") is not None:
+        rule = "greedy-no-skip"  # the 80 % rule stops at the first project that does not fit
     config = EditionConfig(
         slug=slug,
         title=title[:300],
@@ -432,6 +435,7 @@ def import_pabulib(
         leftover="keep",
         lot_order=election.project_ids,
         require_identity=False,
+        **declared,
     )
     toml_text = dump_edition(config)
     try:
@@ -503,6 +507,29 @@ def import_pabulib(
         actor=actor,
     )
     return edition
+
+
+def _declared_settings(election: pabulib.Election, filename: str) -> dict:
+    """Points per rank, exclusive groups and the completion share the file declares."""
+    try:
+        points = rules.declared_points(election)
+    except rules.RuleNotCounted as error:
+        raise PbError(f"Файл «{filename}»: {error}") from None
+    settings: dict = {}
+    if points is not None:
+        if any(Fraction(p).denominator != 1 for p in points):
+            raise PbError(f"Файл «{filename}»: бали за місця мають бути цілими ({points})")
+        settings["points"] = tuple(int(p) for p in points)
+    if election.rule == "greedy-exclusive":
+        known = set(election.project_ids)
+        settings["exclusive"] = tuple(
+            g for g in rules.declared_exclusive(election) if set(g) <= known
+        )
+    if election.rule == "greedy-custom":
+        share = rules.declared_completion(election)
+        if share is not None:
+            settings["completion"] = Decimal(share.numerator) / Decimal(share.denominator)
+    return settings
 
 
 def _check_pabulib_fits(election: pabulib.Election, filename: str) -> None:

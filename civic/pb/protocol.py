@@ -50,6 +50,12 @@ def _n(n: int, forms: tuple[str, str, str]) -> str:
     return agree(n, forms).replace(" ", NBSP, 1)
 
 
+def _rule_sentence(edition: dict) -> str:
+    if edition.get("rule_text"):
+        return f"Правило підрахунку. {edition['rule_text']}"
+    return f"Правило підрахунку: {rule_title(edition['rule'])}"
+
+
 def _date(value) -> str:
     return uk_date(value) or "—"
 
@@ -98,7 +104,7 @@ def build_protocol(data: dict) -> bytes:
     story.append(table(reason_rows, [12 * cm, 3 * cm], numeric_columns=(1,)))
 
     story.append(paragraph("2. Результати за категоріями", st.heading))
-    story.append(paragraph(f"Правило підрахунку: {rule_title(edition['rule'])}", st.body))
+    story.append(paragraph(_rule_sentence(edition), st.body))
     if edition["min_votes"]:
         story.append(
             paragraph(

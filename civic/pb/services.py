@@ -116,10 +116,26 @@ def config_of(edition: Edition) -> EditionConfig:
         budget_year=edition.budget_year,
         lot_order=tuple(edition.lot_order or ()),
         require_identity=edition.require_identity,
+        **_rule_settings(edition.config_toml),
         commission=tuple(Member(**m) for m in edition.commission or ()),
         protocol_number=edition.protocol_number or "",
         protocol_on=edition.protocol_on,
     )
+
+
+def _rule_settings(text: str | None) -> dict:
+    """Points, completion and exclusive groups live only in the stored TOML (no columns)."""
+    if not text:
+        return {}
+    try:
+        stored = parse_edition(text)
+    except EditionError:  # stored before a check that now refuses it: the columns still hold
+        return {}
+    return {
+        "points": stored.points,
+        "completion": stored.completion,
+        "exclusive": stored.exclusive,
+    }
 
 
 def count_ballots(edition: Edition) -> int:

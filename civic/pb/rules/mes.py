@@ -1,225 +1,28 @@
-"""Participatory-budget rules in exact arithmetic: greedy, Method of Equal Shares, Phragmén.
+"""Proportional rules in exact arithmetic: the Method of Equal Shares (with Add1) and Phragmén.
 
-Pure and fast: only the standard library, no clock, no files, no floats.  Amounts may be given
-as ``int``, ``Fraction`` or ``Decimal`` and come back as ``int`` or ``Fraction`` (use
-:func:`as_decimal` for a ``Decimal``).  Scores are approval counts or sums of points.
-
-Plain-data API (for the counting workflow and the what-if analysis)::
-
-    Project(id, cost, category=None, submitted_on=None, name="")
-    count_scores(ballots, points=None) -> dict[id, score]
-    greedy(projects, scores, budget, *, skip=True, threshold=None,
-           tie_break="file_order") -> Outcome
-    method_of_equal_shares(projects, ballots, budget, *, weights=None,
-                           voter_budget_increment=None) -> Outcome
-    equal_shares_add1(projects, ballots, budget, *, weights=None) -> Outcome
-    sequential_phragmen(projects, ballots, budget, *, weights=None) -> Outcome
-    outcome(election, rule="auto", *, tie_break="file_order") -> Outcome   # a parsed .pb file
-
-``Outcome`` holds ``selected`` (project ids in the order the rule chose them), ``cost``,
-``budget``, ``leftover`` and ``decisions``: one :class:`Decision` per project with its rank,
-score and status — ``funded``, ``does_not_fit``, ``below_threshold``, ``withdrawn``, ``stopped``
-(no-skip greedy after the first project that did not fit) or ``not_selected`` (MES, Phragmén).
-
-Greedy takes an explicit ordered candidate list, so a caller can run it per category, then pool
-the leftovers and run it again on the projects not yet funded with ``budget=sum(leftovers)``.
-``tie_break`` orders projects of equal score: ``"file_order"`` (the order of ``projects``, which
-is how the cities' official outcomes in pabulib break ties), ``"cheaper"``, ``"dearer"``,
-``"earlier_submission"``, ``"project_id"`` (text order) or a key function of a ``Project``.
-
-MES and Phragmén follow pabutools 1.2 (the research community's reference implementation)
-exactly, including its tie-breaking by project id compared as text, so their outcomes can be
-compared with it.
+Pure: only the standard library.  Both follow pabutools 1.2 (the research community's reference
+implementation) exactly, including its tie-breaking by project id compared as text, so their
+outcomes can be compared with it.
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from itertools import chain
-from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from civic.pb.pabulib import Election
-
-__all__ = [
-    "GREEDY_RULES",
-    "RULES",
-    "WITHDRAWN_COST",
-    "Decision",
-    "Outcome",
-    "Project",
-    "as_decimal",
-    "count_scores",
-    "equal_shares_add1",
-    "greedy",
-    "method_of_equal_shares",
-    "outcome",
-    "projects_of",
-    "sequential_phragmen",
-]
-
-Amount = int | Fraction
-TieBreak = str | Callable[["Project"], Any]
-
-WITHDRAWN_COST = 999_999_999
-"""pabulib's marker cost of a project withdrawn after the vote: greedy rules skip it."""
-
-GREEDY_RULES = ("greedy", "greedy-no-skip", "greedy-threshold")
-RULES = (*GREEDY_RULES, "equalshares", "equalshares/add1", "phragmen")
-
-FUNDED = "funded"
-DOES_NOT_FIT = "does_not_fit"
-BELOW_THRESHOLD = "below_threshold"
-WITHDRAWN = "withdrawn"
-STOPPED = "stopped"
-NOT_SELECTED = "not_selected"
-
-
-@dataclass(frozen=True, slots=True)
-class Project:
-    """A project as the rules see it."""
-
-    id: str
-    cost: int | Fraction | Decimal
-    category: str | None = None
-    submitted_on: date | None = None
-    name: str = ""
-
-    @property
-    def is_withdrawn(self) -> bool:
-        return self.cost == WITHDRAWN_COST
-
-
-@dataclass(frozen=True, slots=True)
-class Decision:
-    """What a rule decided about one project, and why."""
-
-    project_id: str
-    rank: int
-    score: Amount
-    cost: Amount
-    status: str
-
-    @property
-    def is_funded(self) -> bool:
-        return self.status == FUNDED
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """The result of a rule: the funded projects in selection order and a decision for each."""
-
-    rule: str
-    budget: Amount
-    selected: tuple[str, ...]
-    cost: Amount
-    decisions: tuple[Decision, ...] = field(default=(), compare=False)
-
-    @property
-    def leftover(self) -> Amount:
-        return self.budget - self.cost
-
-
-def _exact(value: int | Fraction | Decimal) -> Amount:
-    if isinstance(value, (bool, float)):
-        raise TypeError(f"amounts must be exact (int, Fraction or Decimal), got {value!r}")
-    if isinstance(value, int):
-        return value
-    value = Fraction(value)
-    return value.numerator if value.denominator == 1 else value
-
-
-def as_decimal(value: int | Fraction) -> Decimal:
-    """An exact ``Decimal`` of an amount with a terminating decimal expansion (money always has)."""
-    value = Fraction(value)
-    result = Decimal(value.numerator) / Decimal(value.denominator)
-    if Fraction(result) != value:
-        raise ValueError(f"{value} has no exact decimal form")
-    return result
-
-
-def count_scores(
-    ballots: Iterable[Sequence[str]], points: Iterable[Sequence[Amount]] | None = None
-) -> dict[str, Amount]:
-    """Recount the greedy score of every voted project: approvals, or the sum of points."""
-    if points is None:
-        return dict(Counter(chain.from_iterable(ballots)))
-    totals: dict[str, Amount] = defaultdict(int)
-    for ballot, pts in zip(ballots, points, strict=True):
-        for pid, value in zip(ballot, pts, strict=True):
-            totals[pid] += value
-    return dict(totals)
-
-
-def _tie_key(tie_break: TieBreak, projects: Sequence[Project]) -> Callable[[int], Any]:
-    if callable(tie_break):
-        return lambda i: (tie_break(projects[i]), i)
-    if tie_break == "file_order":
-        return lambda i: i
-    if tie_break == "cheaper":
-        return lambda i: (_exact(projects[i].cost), i)
-    if tie_break == "dearer":
-        return lambda i: (-_exact(projects[i].cost), i)
-    if tie_break == "project_id":
-        return lambda i: (projects[i].id, i)
-    if tie_break == "earlier_submission":
-        return lambda i: (projects[i].submitted_on or date.max, i)
-    raise ValueError(f"unknown tie-break {tie_break!r}")
-
-
-def greedy(
-    projects: Sequence[Project],
-    scores: Mapping[str, int | Fraction | Decimal],
-    budget: int | Fraction | Decimal,
-    *,
-    skip: bool = True,
-    threshold: int | Fraction | Decimal | None = None,
-    tie_break: TieBreak = "file_order",
-    rule: str | None = None,
-) -> Outcome:
-    """Greedy selection by score, as most cities count participatory budgets.
-
-    Rank the projects by score (highest first; ties by ``tie_break``) and walk down the ranking
-    funding each project that still fits in the money left.  With ``skip=False`` (pabulib's
-    `greedy-no-skip`) the walk stops at the first project that does not fit.  Projects scoring
-    below ``threshold`` (pabulib's `min_project_score_threshold`) are out under every variant; a
-    withdrawn project (cost 999 999 999) is passed over without stopping the walk.
-    """
-    budget = _exact(budget)
-    limit = None if threshold is None else _exact(threshold)
-    score = [_exact(scores.get(p.id, 0)) for p in projects]
-    tie = _tie_key(tie_break, projects)
-    ranking = sorted(range(len(projects)), key=lambda i: (-score[i], tie(i)))
-    remaining = budget
-    selected: list[str] = []
-    decisions: list[Decision] = []
-    stopped = False
-    for rank, i in enumerate(ranking, 1):
-        project = projects[i]
-        cost = _exact(project.cost)
-        if project.is_withdrawn:
-            status = WITHDRAWN
-        elif limit is not None and score[i] < limit:
-            status = BELOW_THRESHOLD
-        elif stopped:
-            status = STOPPED
-        elif cost <= remaining:
-            status = FUNDED
-            remaining -= cost
-            selected.append(project.id)
-        else:
-            status = DOES_NOT_FIT
-            stopped = not skip
-        decisions.append(Decision(project.id, rank, score[i], cost, status))
-    if rule is None:
-        rule = "greedy" if skip else "greedy-no-skip"
-    return Outcome(rule, budget, tuple(selected), budget - remaining, tuple(decisions))
+from civic.pb.rules.core import (
+    FUNDED,
+    NOT_SELECTED,
+    Amount,
+    Decision,
+    Outcome,
+    Project,
+    _exact,
+)
 
 
 @dataclass(slots=True)
@@ -608,45 +411,3 @@ def _finish(
     )
     cost = sum((_exact(projects[p].cost) for p in chosen), 0)
     return Outcome(rule, budget, tuple(projects[p].id for p in chosen), cost, decisions)
-
-
-def projects_of(election: Election) -> list[Project]:
-    """The projects of a parsed pabulib election, in file order."""
-    return [
-        Project(p.id, p.cost, category=p.fields.get("category") or None, name=p.name)
-        for p in election.projects
-    ]
-
-
-def outcome(
-    election: Election, rule: str = "auto", *, tie_break: TieBreak = "file_order"
-) -> Outcome:
-    """The outcome of a parsed pabulib election under ``rule`` (``auto``: the rule in META).
-
-    Greedy rules use the recounted scores (approvals, or points when the file has them), skip
-    withdrawn projects and apply META's `min_project_score_threshold` when present; MES and
-    Phragmén read every ballot as the set of projects it names.
-    """
-    if rule == "auto":
-        rule = election.rule
-    if rule not in RULES:
-        raise ValueError(f"невідоме правило «{rule}»; відомі: {', '.join(RULES)}")
-    projects = projects_of(election)
-    budget = election.budget
-    if rule in GREEDY_RULES:
-        scores = count_scores(election.ballots, election.points)
-        return greedy(
-            projects,
-            scores,
-            budget,
-            skip=rule != "greedy-no-skip",
-            threshold=election.meta_number("min_project_score_threshold"),
-            tie_break=tie_break,
-            rule=rule,
-        )
-    if rule == "phragmen":
-        return sequential_phragmen(projects, election.ballots, budget)
-    increment = 1 if rule == "equalshares/add1" else None
-    return method_of_equal_shares(
-        projects, election.ballots, budget, voter_budget_increment=increment
-    )
