@@ -28,6 +28,15 @@ class ReportError(DomainError, ValueError):
     """A domain refusal with a Ukrainian message for the user."""
 
 
+def flush_or_refuse(conflict: type[Exception], message: str) -> None:
+    """Flush; a ``conflict`` (another user's write got there first) rolls back and refuses."""
+    try:
+        db.session.flush()
+    except conflict:
+        db.session.rollback()
+        raise ReportError(message) from None
+
+
 # ---------------------------------------------------------------- settings and defaults
 
 
