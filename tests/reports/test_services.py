@@ -23,6 +23,18 @@ def test_defaults_are_created_once(app):
     assert occasions >= 50
 
 
+def test_an_emptied_occasions_calendar_is_seeded_with_every_field(app):
+    from civic.reports.defaults import load_defaults
+
+    db.session.execute(db.delete(Occasion))
+    services.ensure_defaults()
+    db.session.commit()
+    fields = ("name", "rule", "category", "from_year", "to_year")
+    stored = {tuple(getattr(o, f) for f in fields) for o in db.session.scalars(db.select(Occasion))}
+    assert stored == {tuple(getattr(o, f) for f in fields) for o in load_defaults().occasions}
+    assert all(db.session.scalars(db.select(Occasion.is_active)))
+
+
 def test_demo_is_idempotent_and_reproduces_the_seeds_counts(app, november):
     from civic.reports.demo import load_demo
 
