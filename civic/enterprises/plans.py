@@ -61,34 +61,36 @@ _ROMAN = {
 }
 
 
+# The first pattern a header matches names it, so the more specific ones come first.
+_PERIODS = (
+    (re.compile("півріччя"), "h1"),
+    (re.compile(r"\b9\s*місяц"), "m9"),
+    (re.compile(r"(?<!\w)(рік|річний|річна|за рік)(?!\w)"), "year"),
+)
+_MEASURES = (
+    (re.compile("минул.*факт|факт.*минул"), "prev_fact"),
+    (re.compile("%|виконання"), "percent"),
+    (re.compile("відхилення"), "deviation"),
+    (re.compile(r"(?<!\w)план"), "plan"),
+    (re.compile(r"(?<!\w)факт"), "fact"),
+)
+
+
+def _first_named(patterns, text: str) -> str | None:
+    return next((name for pattern, name in patterns if pattern.search(text)), None)
+
+
 def detect_period(text: str) -> str | None:
     """The period a header names, or None: ``II квартал`` → ``q2``, ``рік`` → ``year``."""
     t = normalise_header(text)
     if m := _QUARTER.search(t):
         return _ROMAN[m.group(1)]
-    if "півріччя" in t:
-        return "h1"
-    if re.search(r"\b9\s*місяц", t):
-        return "m9"
-    if re.search(r"(?<!\w)(рік|річний|річна|за рік)(?!\w)", t):
-        return "year"
-    return None
+    return _first_named(_PERIODS, t)
 
 
 def detect_measure(text: str) -> str | None:
     """The measure a header names, or None (title, code and note columns)."""
-    t = normalise_header(text)
-    if "минул" in t and "факт" in t:
-        return "prev_fact"
-    if "%" in t or "виконання" in t:
-        return "percent"
-    if "відхилення" in t:
-        return "deviation"
-    if re.search(r"(?<!\w)план", t):
-        return "plan"
-    if re.search(r"(?<!\w)факт", t):
-        return "fact"
-    return None
+    return _first_named(_MEASURES, normalise_header(text))
 
 
 def _is_title_header(text: str) -> bool:

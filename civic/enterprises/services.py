@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from importlib import resources
 
@@ -101,19 +101,8 @@ def store_catalogue(
     db.session.execute(
         delete(CatalogueLine).where(CatalogueLine.form == form, CatalogueLine.edition == edition)
     )
-    for line in lines:
-        db.session.add(
-            CatalogueLine(
-                form=form,
-                edition=edition,
-                code=line.code,
-                title=line.title,
-                description=line.description,
-                unit=line.unit,
-                key=line.key,
-                sign=line.sign,
-            )
-        )
+    # A stored line's columns are the catalogue line's fields, under its form and edition.
+    db.session.add_all(CatalogueLine(form=form, edition=edition, **asdict(line)) for line in lines)
     db.session.flush()
     record_event(
         "enterprises.catalogue_loaded",

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from sqlalchemy import select
 
 from civic.extensions import db
@@ -19,18 +21,8 @@ def ensure_refusal_reasons() -> int:
     for order, reason in enumerate(lifecycle.REFUSAL_REASONS):
         if reason.code in have:
             continue
-        db.session.add(
-            RefusalReasonRow(
-                code=reason.code,
-                title=reason.title,
-                legal_basis=reason.legal_basis,
-                public_explanation=reason.public_explanation,
-                is_hidden=reason.is_hidden,
-                needs_second_moderator=reason.needs_second_moderator,
-                needs_text=reason.needs_text,
-                sort_order=order,
-            )
-        )
+        # The row's columns are the reason's fields, plus its place in the catalogue.
+        db.session.add(RefusalReasonRow(**asdict(reason), sort_order=order))
         added += 1
     if added:
         db.session.flush()

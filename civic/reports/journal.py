@@ -17,7 +17,12 @@ from civic.audit.services import record_event
 from civic.extensions import db
 from civic.reports import monthly
 from civic.reports.models import EntryType, JournalEntry, JournalImport, Occasion
-from civic.reports.services import ReportError, get_entry_type, list_entry_types
+from civic.reports.services import (
+    ReportError,
+    flush_or_refuse,
+    get_entry_type,
+    list_entry_types,
+)
 from civic.tabular import Column, TabularError, open_table, parse_date, parse_number
 from civic.urls import url_problem
 
@@ -41,6 +46,28 @@ def journal_items(month: dt.date) -> list[monthly.JournalItem]:
     return [monthly.JournalItem(*row) for row in rows]
 
 
+def _checked_entry(
+    type_code: str, title: str, count: int, occasion_id: int | None
+) -> tuple[EntryType, Occasion | None, str]:
+    """The entry's type, occasion and title (the occasion's name when left empty), or a refusal."""
+    entry_type = get_entry_type(type_code)
+    if entry_type is None:
+        raise ReportError(f"Невідомий тип запису «{type_code}».")
+    if count < 1:
+        raise ReportError("Кількість має бути не менше 1.")
+    occasion = db.session.get(Occasion, occasion_id) if occasion_id else None
+    if occasion_id and occasion is None:
+        raise ReportError("Такої нагоди немає в календарі.")
+    title = (title or "").strip() or (occasion.name if occasion else "")
+    if not title:
+        raise ReportError("Вкажіть назву запису.")
+    return entry_type, occasion, title
+
+
+def _entry_details(occurred_on: dt.date, type_code: str, count: int, title: str) -> dict:
+    return {"type": type_code, "on": occurred_on.isoformat(), "count": count, "title": title[:200]}
+
+
 def add_entry(
     *,
     occurred_on: dt.date,
@@ -53,17 +80,7 @@ def add_entry(
     import_id: int | None = None,
     audit: bool = True,
 ) -> JournalEntry:
-    entry_type = get_entry_type(type_code)
-    if entry_type is None:
-        raise ReportError(f"Невідомий тип запису «{type_code}».")
-    if count < 1:
-        raise ReportError("Кількість має бути не менше 1.")
-    occasion = db.session.get(Occasion, occasion_id) if occasion_id else None
-    if occasion_id and occasion is None:
-        raise ReportError("Такої нагоди немає в календарі.")
-    title = (title or "").strip() or (occasion.name if occasion else "")
-    if not title:
-        raise ReportError("Вкажіть назву запису.")
+    entry_type, occasion, title = _checked_entry(type_code, title, count, occasion_id)
     entry = JournalEntry(
         occurred_on=occurred_on,
         type_id=entry_type.id,
@@ -81,12 +98,7 @@ def add_entry(
             "report.journal_entry_added",
             object_type="journal_entry",
             object_id=entry.id,
-            details={
-                "type": type_code,
-                "on": occurred_on.isoformat(),
-                "count": count,
-                "title": title[:200],
-            },
+            details=_entry_details(occurred_on, type_code, count, title),
             actor=actor,
         )
     return entry
@@ -103,21 +115,8 @@ def update_entry(
     occasion_id: int | None,
     actor=None,
 ) -> JournalEntry:
-    entry_type = get_entry_type(type_code)
-    if entry_type is None:
-        raise ReportError(f"Невідомий тип запису «{type_code}».")
-    occasion = db.session.get(Occasion, occasion_id) if occasion_id else None
-    title = (title or "").strip() or (occasion.name if occasion else "")
-    if not title:
-        raise ReportError("Вкажіть назву запису.")
-    if count < 1:
-        raise ReportError("Кількість має бути не менше 1.")
-    before = {
-        "on": entry.occurred_on.isoformat(),
-        "type": entry.entry_type.code,
-        "count": entry.count,
-        "title": entry.title[:200],
-    }
+    entry_type, occasion, title = _checked_entry(type_code, title, count, occasion_id)
+    before = _entry_details(entry.occurred_on, entry.entry_type.code, entry.count, entry.title)
     entry.occurred_on, entry.type_id, entry.title = occurred_on, entry_type.id, title[:1000]
     entry.count, entry.link = count, (link or "").strip() or None
     entry.occasion_id = occasion.id if occasion else None
@@ -126,13 +125,7 @@ def update_entry(
         "report.journal_entry_updated",
         object_type="journal_entry",
         object_id=entry.id,
-        details={
-            "before": before,
-            "type": type_code,
-            "on": occurred_on.isoformat(),
-            "count": count,
-            "title": title[:200],
-        },
+        details={"before": before, **_entry_details(occurred_on, type_code, count, title)},
         actor=actor,
     )
     return entry
@@ -271,11 +264,7 @@ def import_journal(
         created_by_id=getattr(actor, "id", None),
     )
     db.session.add(record)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        raise ReportError(f"Файл «{filename}» уже імпортовано раніше (той самий вміст).") from None
+    flush_or_refuse(IntegrityError, f"Файл «{filename}» уже імпортовано раніше (той самий вміст).")
     by_type: dict[str, int] = {}
     created_by = getattr(actor, "id", None)
     # One INSERT batch for the whole file: a website export can hold thousands of lines.

@@ -6,6 +6,8 @@ the report's versions in ``versions.py``. Services flush; the view or CLI comman
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from flask import current_app
 from sqlalchemy import func, select
 
@@ -26,6 +28,15 @@ from civic.reports.models import (
 
 class ReportError(DomainError, ValueError):
     """A domain refusal with a Ukrainian message for the user."""
+
+
+def flush_or_refuse(conflict: type[Exception], message: str) -> None:
+    """Flush; a ``conflict`` (another user's write got there first) rolls back and refuses."""
+    try:
+        db.session.flush()
+    except conflict:
+        db.session.rollback()
+        raise ReportError(message) from None
 
 
 # ---------------------------------------------------------------- settings and defaults
@@ -56,16 +67,8 @@ def ensure_defaults() -> None:
                 )
             )
     if db.session.scalar(select(func.count(Occasion.id))) == 0:
-        for o in defaults.occasions:
-            db.session.add(
-                Occasion(
-                    name=o.name,
-                    rule=o.rule,
-                    category=o.category,
-                    from_year=o.from_year,
-                    to_year=o.to_year,
-                )
-            )
+        # A stored occasion's columns are the pure occasion's fields (is_active by default).
+        db.session.add_all(Occasion(**asdict(o)) for o in defaults.occasions)
     if db.session.scalar(select(func.count(ReportTemplate.id))) == 0:
         template = ReportTemplate(title=defaults.title, signer_position="", signer_name="")
         template.paragraphs = [

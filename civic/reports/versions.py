@@ -20,7 +20,11 @@ from civic.reports import monthly
 from civic.reports.journal import journal_items
 from civic.reports.models import ReportVersion
 from civic.reports.module_stats import gather_module_stats
-from civic.reports.services import ReportError, report_settings, setting
+from civic.reports.services import ReportError, flush_or_refuse, report_settings, setting
+
+_EDITED_MEANWHILE = (
+    "Цю чернетку тим часом змінив інший користувач. Перевірте її та внесіть зміни ще раз."
+)
 
 
 def build_report(month: dt.date) -> monthly.MonthlyReport:
@@ -73,13 +77,9 @@ def generate_draft(month: dt.date, *, actor=None) -> ReportVersion:
         created_by_id=getattr(actor, "id", None),
     )
     db.session.add(version)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        raise ReportError(
-            "Інший користувач щойно створив версію цього звіту; оновіть сторінку."
-        ) from None
+    flush_or_refuse(
+        IntegrityError, "Інший користувач щойно створив версію цього звіту; оновіть сторінку."
+    )
     record_event(
         "report.draft_generated",
         object_type="report_version",
@@ -109,9 +109,7 @@ def update_draft(
     if version.is_final:
         raise ReportError("Затверджений звіт змінювати не можна; створіть нову версію.")
     if expected_version is not None and expected_version != version.version_id:
-        raise ReportError(
-            "Цю чернетку тим часом змінив інший користувач. Перевірте її та внесіть зміни ще раз."
-        )
+        raise ReportError(_EDITED_MEANWHILE)
     report = version_report(version).with_edits(
         texts,
         title=title,
@@ -124,13 +122,7 @@ def update_draft(
         raise ReportError("Заголовок звіту не може бути порожнім.")
     version.content = report.to_dict()
     version.updated_at = utcnow()
-    try:
-        db.session.flush()
-    except StaleDataError:
-        db.session.rollback()
-        raise ReportError(
-            "Цю чернетку тим часом змінив інший користувач. Перевірте її та внесіть зміни ще раз."
-        ) from None
+    flush_or_refuse(StaleDataError, _EDITED_MEANWHILE)
     record_event(
         "report.draft_edited",
         object_type="report_version",
@@ -164,11 +156,7 @@ def finalise(
     version.finalised_by_name = actor_name or (
         getattr(actor, "full_name", None) or getattr(actor, "login", None)
     )
-    try:
-        db.session.flush()
-    except StaleDataError:
-        db.session.rollback()
-        raise ReportError("Цю чернетку тим часом змінив інший користувач.") from None
+    flush_or_refuse(StaleDataError, "Цю чернетку тим часом змінив інший користувач.")
     record_event(
         "report.finalised",
         object_type="report_version",

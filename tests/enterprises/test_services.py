@@ -176,6 +176,8 @@ def test_monthly_statistics_counts_uploads_in_kyiv_time(app, enterprise):
 def test_catalogue_store_edit_and_use(app, enterprise):
     assert services.seed_catalogue() > 50
     assert services.seed_catalogue() == 0  # idempotent
+    for form in services.cat.FORMS:  # every field of every shipped line is stored
+        assert set(services.get_catalogue(form)) == set(services.seed_lines(form))
     line = services.get_catalogue("1")
     services.save_catalogue_line(
         "1", "НП(С)БО 1 (2013)", services.cat.Line("1999", "Тестовий рядок")

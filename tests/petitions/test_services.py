@@ -430,3 +430,18 @@ def test_public_suggestions_never_show_unpublished_titles(make_petition):
         "сквер біля ліцею", today=D(2020, 11, 6), include_moderation=True
     )
     assert public == [] and [m.id for m in staff] == [queued.id]
+
+
+def test_missing_refusal_reasons_are_seeded_in_catalogue_order(app):
+    from civic.petitions import refusal_reasons
+    from civic.petitions.models import RefusalReasonRow
+
+    db.session.execute(
+        db.delete(RefusalReasonRow).where(
+            RefusalReasonRow.code.in_([r.code for r in REFUSAL_REASONS[1:]])
+        )
+    )
+    assert refusal_reasons.ensure_refusal_reasons() == len(REFUSAL_REASONS) - 1
+    rows = refusal_reasons.list_refusal_reasons()
+    assert [refusal_reasons.reason_of(row) for row in rows] == list(REFUSAL_REASONS)
+    assert refusal_reasons.ensure_refusal_reasons() == 0

@@ -23,6 +23,18 @@ def test_defaults_are_created_once(app):
     assert occasions >= 50
 
 
+def test_an_emptied_occasions_calendar_is_seeded_with_every_field(app):
+    from civic.reports.defaults import load_defaults
+
+    db.session.execute(db.delete(Occasion))
+    services.ensure_defaults()
+    db.session.commit()
+    fields = ("name", "rule", "category", "from_year", "to_year")
+    stored = {tuple(getattr(o, f) for f in fields) for o in db.session.scalars(db.select(Occasion))}
+    assert stored == {tuple(getattr(o, f) for f in fields) for o in load_defaults().occasions}
+    assert all(db.session.scalars(db.select(Occasion.is_active)))
+
+
 def test_demo_is_idempotent_and_reproduces_the_seeds_counts(app, november):
     from civic.reports.demo import load_demo
 
@@ -223,3 +235,22 @@ def test_journal_values_the_database_cannot_hold_are_refused(app, cells, column,
     assert fragment in str(info.value)
     for model in (JournalEntry, JournalImport):
         assert db.session.scalar(db.select(db.func.count()).select_from(model)) == 0
+
+
+@pytest.mark.parametrize("operation", ["add", "update"])
+def test_an_entry_naming_an_occasion_not_in_the_calendar_is_refused(app, november, operation):
+    from civic.reports.models import JournalEntry
+
+    entry = db.session.scalar(db.select(JournalEntry).where(JournalEntry.count == 125))
+    before = (entry.title, entry.occasion_id)
+    entries = db.session.scalar(db.select(db.func.count(JournalEntry.id)))
+    missing = (db.session.scalar(db.select(db.func.max(Occasion.id))) or 0) + 1
+    fields = dict(occurred_on=NOV, type_code="act", title="", count=1, occasion_id=missing)
+    with pytest.raises(services.ReportError, match="Такої нагоди немає в календарі"):
+        if operation == "add":
+            journal.add_entry(**fields)
+        else:
+            journal.update_entry(entry, link=None, **fields)
+    db.session.rollback()
+    assert (entry.title, entry.occasion_id) == before
+    assert db.session.scalar(db.select(db.func.count(JournalEntry.id))) == entries
