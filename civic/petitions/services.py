@@ -218,8 +218,17 @@ class LockInfo:
     holder: str | None  # who else is working on it (login / name), None if nobody
 
 
+def lock_for(petition: Petition, user, *, now: dt.datetime) -> LockInfo:
+    """Who else holds the soft lock now, as the moderation page shows it (reads only)."""
+    holder = petition.locked_by_id not in (None, user.id) and lock_holder(petition, now=now)
+    return LockInfo(holder or None)
+
+
 def open_for_moderation(petition: Petition, user, *, now: dt.datetime) -> LockInfo:
     """Take the soft lock unless another moderator took it within LOCK_MINUTES.
+
+    Taken by a POST the moderation page sends when it opens (and again while it stays open),
+    never by the GET that shows the page (docs/decisions/0002).
 
     The lock is written with a plain UPDATE so it does not bump the optimistic version.
     """

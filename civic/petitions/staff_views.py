@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -103,7 +103,7 @@ def _refuse_form(petition: Petition, formdata=None) -> RefuseForm:
 def staff_detail(petition_id: int):
     petition = _petition_or_404(petition_id)
     today = services.today_kyiv()
-    lock = services.open_for_moderation(petition, current_user, now=utcnow())
+    lock = services.lock_for(petition, current_user, now=utcnow())
     # The page shows the author's e-mail: staff access to personal data is logged.
     record_event("petition.opened", object_type="petition", object_id=petition.id)
     state = queries.effective_state(petition, today)
@@ -147,6 +147,16 @@ def _run(petition_id: int, action, form_class=VersionedForm, success: str = "Ð—Ð
     action(petition, form, int(version) if version.isascii() and version.isdigit() else None)
     flash(success, "success")
     return redirect(url_for("petitions.staff_detail", petition_id=petition_id))
+
+
+@bp.route("/staff/petitions/<int:petition_id>/lock", methods=["POST"])
+@role_required(MODERATOR)
+@web.transaction
+def take_lock(petition_id: int):
+    """The moderation page, once open (and every few minutes while it stays open), takes the
+    soft lock; the answer says who else holds it, for the page to show."""
+    lock = services.open_for_moderation(_petition_or_404(petition_id), current_user, now=utcnow())
+    return jsonify({"holder": lock.holder})
 
 
 @bp.route("/staff/petitions/<int:petition_id>/leave", methods=["POST"])

@@ -3,6 +3,7 @@ clears, an answer form with nothing chosen for the moderator, refusal reasons re
 
 import datetime as dt
 import html
+import json
 import re
 
 from civic.extensions import db
@@ -96,6 +97,13 @@ def test_the_edit_lock_clears_when_its_holder_leaves(app, make_petition, moderat
     request(first, "post", "/login", data={"login": "mod1", "password": STAFF_PASSWORD})
     request(second, "post", "/login", data={"login": "mod2", "password": STAFF_PASSWORD})
     request(first, "get", f"/staff/petitions/{petition.id}")
+    _, page = request(second, "get", f"/staff/petitions/{petition.id}")
+    assert "зараз редагує" not in page  # showing the page takes no lock (a GET writes nothing)
+    # the page, once open, takes the lock with a POST; a colleague's POST is told who holds it
+    status, answer = request(first, "post", f"/staff/petitions/{petition.id}/lock")
+    assert (status, json.loads(answer)) == (200, {"holder": None})
+    status, answer = request(second, "post", f"/staff/petitions/{petition.id}/lock")
+    assert (status, json.loads(answer)) == (200, {"holder": "Шевченко М."})
     _, page = request(second, "get", f"/staff/petitions/{petition.id}")
     assert "Петицію зараз редагує Шевченко М." in page  # no «працював(ла)», no full name
     _, queue = request(second, "get", "/staff/petitions")

@@ -407,6 +407,7 @@ def test_two_moderators_lock_and_stale_save(app, create_user, make_petition, mod
     request(first, "post", "/login", data={"login": "mod1", "password": STAFF_PASSWORD})
     request(second, "post", "/login", data={"login": "mod2", "password": STAFF_PASSWORD})
     request(first, "get", f"/staff/petitions/{petition.id}")
+    request(first, "post", f"/staff/petitions/{petition.id}/lock")  # what the open page sends
     _, page = request(second, "get", f"/staff/petitions/{petition.id}")
     assert "Петицію зараз редагує Шевченко М." in page
     status, _ = request(
