@@ -1,6 +1,7 @@
 """HTTP: public results and API, staff pages per role, CSRF, uploads, the entry page."""
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -82,6 +83,14 @@ def test_public_results_page_api_and_downloads(client, closed):
     assert client.get(f"/pb/{SLUG}/results.exe").status_code == 404
     assert "Громадський бюджет" in client.get("/").get_data(as_text=True)
     assert "/api/v1/pb/" in client.get("/open-data").get_data(as_text=True)
+
+
+def test_the_results_page_shows_the_digest_short_with_a_copy_button(client, closed):
+    html = client.get(f"/pb/{SLUG}").get_data(as_text=True)
+    visible = re.sub(r"<[^>]+>", "", html)
+    assert closed.digest not in visible  # never the raw 64 characters in the text
+    assert f"<code>{closed.digest[:12]}…</code>" in html
+    assert f'data-copy="{closed.digest}"' in html and "js/copy.js" in html
 
 
 def test_unclosed_or_unknown_editions_are_not_public(client, edition):

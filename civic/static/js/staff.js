@@ -13,15 +13,6 @@
     }
   }, true);
 
-  // Buttons with data-copy put the full value (a SHA-256) on the clipboard.
-  document.addEventListener("click", function (event) {
-    var button = event.target.closest && event.target.closest("[data-copy]");
-    if (!button || !navigator.clipboard) { return; }
-    navigator.clipboard.writeText(button.getAttribute("data-copy")).then(function () {
-      button.textContent = "Скопійовано";
-    });
-  });
-
   // Textareas with data-autogrow grow with their text instead of scrolling inside.
   function grow(area) {
     area.style.height = "auto";
