@@ -86,13 +86,50 @@ def _dates(text: str) -> Iterator[date]:
             continue
 
 
+def _plain(name: str) -> str:
+    """A name as it is compared: lower case, no quotes, single spaces («КП "Ніжинтепло"»)."""
+    name = re.sub(r"[«»\"'“”„`’]", " ", name.lower())
+    return " ".join(name.split())
+
+
+def _other_enterprise(text: str, chosen: tuple[str, ...], others: Mapping[str, str]):
+    """The other registered enterprise a title cell names, unless it names the chosen one too
+    (one name may contain another: «Ніжинтепло» in «КП «Ніжинтепло» НМР»)."""
+    plain = f" {_plain(text)} "
+    if any(f" {_plain(name)} " in plain for name in chosen if _plain(name)):
+        return None
+    for name, edrpou in others.items():
+        if len(_plain(name)) >= 4 and f" {_plain(name)} " in plain:
+            return edrpou, name
+    return None
+
+
 def identity_problems(
-    data: bytes, filename: str, *, edrpou: str, enterprise: str, year: int
+    data: bytes,
+    filename: str,
+    *,
+    edrpou: str,
+    enterprise: str,
+    year: int,
+    names: tuple[str, ...] = (),
+    others: Mapping[str, str] | None = None,
 ) -> list[Message]:
-    """Errors for a title that names another ЄДРПОУ or another year than the ones chosen."""
+    """Errors for a title that names another enterprise (by ЄДРПОУ, or by the name of another
+    registered enterprise: ``others`` maps each of their names to their ЄДРПОУ) or another
+    year than the ones chosen. ``names`` are the chosen enterprise's own names."""
     problems = []
     for line, col, text in title_cells(data, filename):
         where = f"клітинка {_column(col)}{line}"
+        other = _other_enterprise(text, names or (enterprise,), others or {})
+        if other and not _EDRPOU.search(text):
+            problems.append(
+                Message(
+                    ERROR,
+                    f"{where}: у заголовку файлу названо {other[1]} ({other[0]}), а обрано "
+                    f"{enterprise} ({edrpou}); перевірте, чий це звіт",
+                    line,
+                )
+            )
         for found in _EDRPOU.findall(text):
             if found != edrpou:
                 problems.append(

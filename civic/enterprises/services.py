@@ -291,6 +291,15 @@ def _check_against_itself(enterprise, data, filename, year, form, result) -> Non
                 edrpou=enterprise.edrpou,
                 enterprise=enterprise.display_name,
                 year=year,
+                names=(enterprise.name, enterprise.short_name),
+                others={
+                    name: other.edrpou
+                    for other in db.session.scalars(
+                        select(Enterprise).where(Enterprise.id != enterprise.id)
+                    )
+                    for name in (other.name, other.short_name)
+                    if name
+                },
             )
         )
     previous = {

@@ -9,6 +9,7 @@ import pytest
 from civic.enterprises import services
 from civic.enterprises.selfcheck import identity_problems, jump_warnings
 from civic.enterprises.services import UploadRefused
+from civic.enterprises.statements import EnterpriseEntry
 from civic.extensions import db
 from tests.enterprises.conftest import BALANCED, EDRPOU, example
 
@@ -66,6 +67,40 @@ def test_another_edrpou_in_a_cp1251_title_is_named_with_its_cell():
     assert "КП «Тест» (99001016)" in problem.text
 
 
+OTHERS = {"КП «Ніжинтепло»": "03357168", "Ніжинтепло": "03357168", "УЖКГ": "99001017"}
+
+
+@pytest.mark.parametrize(
+    ("title", "wrong"),
+    [
+        ("Фінансовий план КП «Ніжинтепло» на 2020 рік", "названо КП «Ніжинтепло» (03357168)"),
+        ('Фінансовий план КП "Ніжинтепло" Ніжинської міської ради', "(03357168)"),
+        ("Фінансовий план КП «Тест» на 2020 рік", None),  # the chosen one
+        ("Фінансовий план КП «Тест» (раніше — Ніжинтепло)", None),  # names the chosen one too
+        ("Фінансовий план на 2020 рік", None),  # names nobody
+        ("Звіт УЖКГосп", None),  # a longer word is not the name «УЖКГ»
+    ],
+)
+def test_the_name_of_another_registered_enterprise_in_a_title(title, wrong):
+    problems = identity_problems(
+        titled_xlsx(title),
+        "f.xlsx",
+        edrpou=EDRPOU,
+        enterprise="КП «Тест»",
+        year=2020,
+        names=("Комунальне підприємство «Тест»", "КП «Тест»"),
+        others=OTHERS,
+    )
+    if wrong is None:
+        assert problems == []
+    else:
+        (problem,) = problems
+        assert problem.text.startswith("клітинка A1: у заголовку файлу названо") and wrong in (
+            problem.text
+        )
+        assert "а обрано КП «Тест» (99001016)" in problem.text
+
+
 def test_the_repository_examples_agree_with_themselves():
     for name in (
         "enterprise-form1-cp1251.csv",
@@ -85,6 +120,28 @@ def test_a_2020_file_is_refused_as_2021_and_nothing_is_stored(app, enterprise):
     assert any("2020 рік, а обрано 2021" in m.text for m in refused.value.messages)
     db.session.rollback()
     assert services.list_uploads() == []
+
+
+def test_a_file_titled_with_another_registered_enterprise_is_refused(app, enterprise):
+    services.save_enterprise(
+        EnterpriseEntry("03357168", "Комунальне підприємство «Ніжинтепло»", "З", "КП «Ніжинтепло»")
+    )
+    db.session.commit()
+    with pytest.raises(UploadRefused) as refused:
+        services.import_statement(
+            titled_csv("Баланс КП «Ніжинтепло» на 31.12.2020"),
+            "f.csv",
+            edrpou=EDRPOU,
+            year=2020,
+            form="1",
+        )
+    assert any("названо КП «Ніжинтепло» (03357168)" in m.text for m in refused.value.messages)
+    db.session.rollback()
+    assert services.list_uploads() == []
+    outcome = services.import_statement(  # its own name in the title is what was chosen
+        titled_csv("Баланс КП «Тест» на 31.12.2020"), "f.csv", edrpou=EDRPOU, year=2020, form="1"
+    )
+    assert not [m for m in outcome.messages if "названо" in m.text]
 
 
 def test_jumps_beyond_the_factor_are_warnings(app, enterprise):
