@@ -342,7 +342,10 @@ def _store_upload(
             Upload.file_hash == digest,
         )
     )
-    if previous is not None:
+    # A file that a later upload replaced comes back into force when uploaded again: that is
+    # how a wrong replacement is undone (the same row, so the history keeps one entry per file).
+    reinstated = previous is not None and not previous.is_current and not previous.withdrawn_at
+    if previous is not None and not reinstated:
         when = kyiv.local(previous.uploaded_at).strftime("%d.%m.%Y %H:%M")
         raise UploadRefused(
             [
@@ -368,25 +371,33 @@ def _store_upload(
             Fact.enterprise_id == enterprise.id, Fact.year == year, Fact.form == form
         )
     )
-    upload = Upload(
-        enterprise_id=enterprise.id,
-        year=year,
-        form=form,
-        edition=edition,
-        unit=unit,
-        filename=filename[:300],
-        file_hash=digest,
-        size=len(data),
-        content=data,
-        uploaded_at=now,
-        uploaded_by_id=getattr(actor, "id", None),
-        uploaded_by_login=getattr(actor, "login", "") or "",
-        is_current=True,
-        value_count=len(result.facts),
-        messages=[{"level": m.level, "line": m.line, "text": m.text} for m in result.messages],
+    if reinstated:
+        previous.is_current = True
+        previous.value_count = len(result.facts)
+    upload = (
+        previous
+        if reinstated
+        else Upload(
+            enterprise_id=enterprise.id,
+            year=year,
+            form=form,
+            edition=edition,
+            unit=unit,
+            filename=filename[:300],
+            file_hash=digest,
+            size=len(data),
+            content=data,
+            uploaded_at=now,
+            uploaded_by_id=getattr(actor, "id", None),
+            uploaded_by_login=getattr(actor, "login", "") or "",
+            is_current=True,
+            value_count=len(result.facts),
+            messages=[{"level": m.level, "line": m.line, "text": m.text} for m in result.messages],
+        )
     )
     try:
-        db.session.add(upload)
+        if not reinstated:
+            db.session.add(upload)
         db.session.flush()
         db.session.add_all(
             Fact(
@@ -428,6 +439,7 @@ def _store_upload(
             "values": len(result.facts),
             "warnings": len(result.warnings),
             "replaced_upload": replaced.id if replaced else None,
+            "reinstated": reinstated,
         },
         actor=actor,
         now=now,

@@ -37,3 +37,27 @@ def test_a_wrong_upload_is_withdrawn_kept_and_audited(client, create_user, enter
     assert event.details["reason"] == "баланс іншого підприємства" and event.actor_login == "ed"
     twice = client.post(f"{url}/withdraw", data={"reason": "ще раз"}, follow_redirects=True)
     assert f"Завантаження №{accepted.id} уже відкликано." in twice.get_data(as_text=True)
+
+
+def test_a_wrong_replacement_is_undone_by_uploading_the_right_file_again(
+    client, create_user, enterprise
+):
+    create_user("ed", "editor")
+    login_as(client, "ed")
+    right = example("enterprise-form1-cp1251.csv")
+    assert upload(client, right, "right.csv").status_code == 200
+    again = upload(client, right, "right.csv").get_data(as_text=True)
+    assert "повторне завантаження відхилено" in again  # the file in force is a repeat
+    (first,) = services.list_uploads()
+    wrong = right.replace(b"\r\n", b"\n")  # another file (other bytes) with the same numbers
+    assert upload(client, wrong, "wrong.csv").status_code == 200
+    replacement = next(u for u in services.list_uploads() if u.filename == "wrong.csv")
+    client.post(
+        f"/staff/enterprises/uploads/{replacement.id}/withdraw", data={"reason": "не той файл"}
+    )
+    page = upload(client, right, "right.csv").get_data(as_text=True)
+    assert "повторне завантаження відхилено" not in page
+    db.session.expire_all()
+    current = [u for u in services.list_uploads() if u.is_current]
+    assert [u.id for u in current] == [first.id]  # the same file, back in force
+    assert db.session.query(Fact).filter(Fact.upload_id == current[0].id).count() > 0
