@@ -139,7 +139,7 @@ def test_pb_group_lists_each_count_command_with_its_own_help(app):
     from civic.pb.commands import group
 
     assert app.cli.commands["pb"] is cli
-    assert set(cli.list_commands(None)) == {"check", "outcome", *group.commands}
+    assert set(cli.list_commands(None)) == {"check", "outcome", "corpus", *group.commands}
     assert set(COUNT_COMMANDS) == set(group.commands)
     for name, entry in COUNT_COMMANDS.items():
         command = load(entry.target, name)

@@ -10,7 +10,7 @@ import click
 from flask.cli import AppGroup
 
 from civic.database import utcnow
-from civic.enterprises import exports, services
+from civic.enterprises import exports, line_catalogue, services
 from civic.enterprises.catalogue import DEFAULT_EDITIONS, FORMS
 from civic.extensions import db
 from civic.files import write_output
@@ -178,7 +178,7 @@ def catalogue_load_command(file, form, edition):
     """Load a line catalogue (Код рядка; Назва коду; Опис коду; Одиниці виміру)."""
     edition = edition or DEFAULT_EDITIONS[form]
     try:
-        count = services.load_catalogue_file(_read(file), Path(file).name, form, edition)
+        count = line_catalogue.load_catalogue_file(_read(file), Path(file).name, form, edition)
     except TabularError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from exc
@@ -189,6 +189,6 @@ def catalogue_load_command(file, form, edition):
 @catalogue_cli.command("seed")
 def catalogue_seed_command():
     """Store the shipped НП(С)БО 1 catalogues where none are stored yet."""
-    count = services.seed_catalogue()
+    count = line_catalogue.seed_catalogue()
     db.session.commit()
     click.echo(f"Завантажено рядків каталогу: {count}.")

@@ -13,7 +13,7 @@ import io
 import random
 from decimal import Decimal
 
-from civic.enterprises import services
+from civic.enterprises import line_catalogue, services
 from civic.enterprises.statements import EnterpriseEntry
 
 DEMO_NOTE = "Демонстраційні дані: усі цифри вигадані й не є звітністю підприємств."
@@ -284,7 +284,7 @@ def _at(year: int, month: int, day: int, hour: int = 10) -> dt.datetime:
 
 
 def load_demo(echo) -> None:
-    services.seed_catalogue()
+    line_catalogue.seed_catalogue()
     added = 0
     for number, (edrpou, name, short, legal, sector, rtype, site, scale) in enumerate(
         DEMO_ENTERPRISES

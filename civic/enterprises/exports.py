@@ -9,7 +9,7 @@ import json
 import zipfile
 from decimal import Decimal
 
-from civic.enterprises import services
+from civic.enterprises import line_catalogue, services
 from civic.enterprises.catalogue import FORMS
 from civic.enterprises.plans import MEASURE_LABELS, PERIOD_LABELS, split_kind
 from civic.enterprises.statements import KIND_LABELS
@@ -69,7 +69,7 @@ def kind_title(form: str, kind: str) -> str:
 
 
 def fact_rows() -> list[list]:
-    titles = {form: services.line_titles(form) for form in FORMS}
+    titles = {form: line_catalogue.line_titles(form) for form in FORMS}
     rows = []
     for fact, enterprise, upload in services.all_fact_rows():
         line = titles[fact.form].get(fact.code)

@@ -8,9 +8,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from decimal import Decimal
-from importlib import resources
 
 from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -20,7 +19,8 @@ from civic.audit.services import record_event
 from civic.database import utcnow
 from civic.enterprises import catalogue as cat
 from civic.enterprises.indicators import YearData, indicators_by_year
-from civic.enterprises.models import CatalogueLine, Enterprise, Fact, Upload
+from civic.enterprises.line_catalogue import get_catalogue
+from civic.enterprises.models import Enterprise, Fact, Upload
 from civic.enterprises.plans import parse_plan
 from civic.enterprises.statements import (
     ERROR,
@@ -51,110 +51,6 @@ class UploadOutcome:
     upload: Upload
     messages: list[Message] = field(default_factory=list)
     replaced: Upload | None = None
-
-
-# ---------------------------------------------------------------- the line catalogue
-
-
-def seed_lines(form: str) -> list[cat.Line]:
-    """The shipped seed catalogue of a form (package data)."""
-    data = resources.files("civic.enterprises").joinpath("data", cat.SEED_FILES[form]).read_bytes()
-    return cat.parse_catalogue(data, cat.SEED_FILES[form])
-
-
-def list_editions(form: str) -> list[str]:
-    stored = db.session.scalars(
-        select(CatalogueLine.edition).where(CatalogueLine.form == form).distinct()
-    ).all()
-    return sorted(set(stored) | {cat.DEFAULT_EDITIONS[form]})
-
-
-def list_catalogue_lines(form: str, edition: str | None = None) -> list[CatalogueLine]:
-    edition = edition or cat.DEFAULT_EDITIONS[form]
-    return list(
-        db.session.scalars(
-            select(CatalogueLine)
-            .where(CatalogueLine.form == form, CatalogueLine.edition == edition)
-            .order_by(CatalogueLine.code)
-        )
-    )
-
-
-def get_catalogue(form: str, edition: str | None = None) -> list[cat.Line]:
-    """The catalogue of a form edition: stored lines, or the shipped seed if none are stored."""
-    rows = list_catalogue_lines(form, edition)
-    if rows:
-        return [cat.Line(r.code, r.title, r.description, r.unit, r.key, r.sign) for r in rows]
-    if edition in (None, cat.DEFAULT_EDITIONS[form]):
-        return seed_lines(form)
-    return []
-
-
-def line_titles(form: str) -> dict[str, cat.Line]:
-    return {line.code: line for line in get_catalogue(form)}
-
-
-def store_catalogue(
-    form: str, edition: str, lines: list[cat.Line], *, source: str, actor=None
-) -> int:
-    """Replace the lines of one form edition."""
-    db.session.execute(
-        delete(CatalogueLine).where(CatalogueLine.form == form, CatalogueLine.edition == edition)
-    )
-    # A stored line's columns are the catalogue line's fields, under its form and edition.
-    db.session.add_all(CatalogueLine(form=form, edition=edition, **asdict(line)) for line in lines)
-    db.session.flush()
-    record_event(
-        "enterprises.catalogue_loaded",
-        object_type="catalogue",
-        object_id=f"{form}/{edition}",
-        details={"lines": len(lines), "source": source},
-        actor=actor,
-    )
-    return len(lines)
-
-
-def load_catalogue_file(data: bytes, filename: str, form: str, edition: str, *, actor=None) -> int:
-    """Load a catalogue file (raises TabularError with a Ukrainian message)."""
-    return store_catalogue(
-        form, edition, cat.parse_catalogue(data, filename), source=filename, actor=actor
-    )
-
-
-def seed_catalogue(*, actor=None) -> int:
-    """Store the shipped seed catalogues where a form's default edition has no lines yet."""
-    count = 0
-    for form in cat.FORMS:
-        if not list_catalogue_lines(form):
-            count += store_catalogue(
-                form, cat.DEFAULT_EDITIONS[form], seed_lines(form), source="seed", actor=actor
-            )
-    return count
-
-
-def save_catalogue_line(form: str, edition: str, line: cat.Line, *, actor=None) -> CatalogueLine:
-    """Add or edit one line of a stored catalogue edition."""
-    row = db.session.scalar(
-        select(CatalogueLine).where(
-            CatalogueLine.form == form,
-            CatalogueLine.edition == edition,
-            CatalogueLine.code == line.code,
-        )
-    )
-    if row is None:
-        row = CatalogueLine(form=form, edition=edition, code=line.code)
-        db.session.add(row)
-    row.title, row.description, row.unit = line.title, line.description, line.unit
-    row.key, row.sign = line.key, line.sign
-    db.session.flush()
-    record_event(
-        "enterprises.catalogue_line_saved",
-        object_type="catalogue",
-        object_id=f"{form}/{edition}/{line.code}",
-        details={"title": line.title},
-        actor=actor,
-    )
-    return row
 
 
 # ---------------------------------------------------------------- enterprises
@@ -276,7 +172,12 @@ def import_plan(
 
 
 def _check_against_itself(enterprise, data, filename, year, form, result) -> None:
-    """Add the title's mismatches (errors) and year-on-year jumps (warnings) to ``result``."""
+    """Add the title's mismatches (errors) and year-on-year jumps (warnings) to ``result``.
+
+    Only a file the parser accepted is read again: a refused one (a macro book, a zip bomb,
+    an external link) never reaches openpyxl a second time."""
+    if result.errors:
+        return
     from flask import current_app
 
     from civic.enterprises import selfcheck

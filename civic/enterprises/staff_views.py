@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from civic import web
 from civic.auth.permissions import role_required
 from civic.enterprises import catalogue as cat
-from civic.enterprises import services
+from civic.enterprises import line_catalogue, services
 from civic.enterprises.forms import (
     CatalogueFileForm,
     CatalogueLineForm,
@@ -204,7 +204,7 @@ def staff_catalogue():
     if request.method == "POST":
         action = request.form.get("action")
         if action == "line" and line_form.validate_on_submit():
-            services.save_catalogue_line(
+            line_catalogue.save_catalogue_line(
                 form_key,
                 edition,
                 cat.Line(
@@ -222,7 +222,7 @@ def staff_catalogue():
         if action == "file" and file_form.validate_on_submit():
             upload = file_form.file.data
             with web.attempt(quiet=True, catch=(TabularError,)) as attempt:
-                count = services.load_catalogue_file(
+                count = line_catalogue.load_catalogue_file(
                     upload.read(),
                     upload.filename or "file",
                     form_key,
@@ -239,13 +239,13 @@ def staff_catalogue():
                 )
             flash(f"Каталог не завантажено: {attempt.error}", "error")
         if action == "seed":
-            if services.list_catalogue_lines(form_key, edition):
+            if line_catalogue.list_catalogue_lines(form_key, edition):
                 flash("Цю редакцію вже збережено; базовий каталог не змінює її.", "warning")
             else:
-                count = services.store_catalogue(
+                count = line_catalogue.store_catalogue(
                     form_key,
                     cat.DEFAULT_EDITIONS[form_key],
-                    services.seed_lines(form_key),
+                    line_catalogue.seed_lines(form_key),
                     source="seed",
                     actor=_actor(),
                 )
@@ -254,7 +254,7 @@ def staff_catalogue():
                     "success",
                 )
             return redirect(url_for("enterprises.staff_catalogue", form=form_key))
-    stored = services.list_catalogue_lines(form_key, edition)
+    stored = line_catalogue.list_catalogue_lines(form_key, edition)
     edit_code = request.args.get("code")
     if request.method == "GET" and edit_code:
         row = next((r for r in stored if r.code == edit_code), None)
@@ -265,11 +265,11 @@ def staff_catalogue():
         form_key=form_key,
         edition=edition,
         forms=cat.FORMS,
-        editions=services.list_editions(form_key),
+        editions=line_catalogue.list_editions(form_key),
         stored=stored,
         lines=stored
         or (
-            services.get_catalogue(form_key, edition)
+            line_catalogue.get_catalogue(form_key, edition)
             if edition == cat.DEFAULT_EDITIONS[form_key]
             else []
         ),

@@ -18,7 +18,7 @@ from flask import (
 
 from civic.database import utcnow
 from civic.enterprises import catalogue as cat
-from civic.enterprises import dashboard, exports, services
+from civic.enterprises import dashboard, exports, line_catalogue, services
 from civic.enterprises.indicators import SPEC_BY_KEY
 from civic.enterprises.statements import REPORTING_TYPES
 from civic.formatting import uk_number
@@ -75,7 +75,7 @@ def index_csv():
 
 def _detail_tables(enterprise):
     data = services.load_enterprise_data(enterprise)
-    titles = {c: line.title for c, line in services.line_titles("plan").items()}
+    titles = {c: line.title for c, line in line_catalogue.line_titles("plan").items()}
     return data, dashboard.detail_tables(data, titles)
 
 
@@ -105,8 +105,8 @@ def detail(edrpou):
         titles=tables.titles,
         charts=charts,
         plan_chart=plan_chart,
-        catalogue1=services.line_titles("1"),
-        catalogue2=services.line_titles("2"),
+        catalogue1=line_catalogue.line_titles("1"),
+        catalogue2=line_catalogue.line_titles("2"),
         form_names=cat.FORMS,
         sources={(u.year, u.form): u for u in data.uploads},
     )

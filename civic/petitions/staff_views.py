@@ -21,6 +21,7 @@ from civic.formatting import agree
 from civic.petitions import (
     invalidation,
     lifecycle,
+    locks,
     queries,
     refusal_reasons,
     services,
@@ -66,7 +67,7 @@ def queue():
         today=today,
         q=q,
         found=found,
-        holder=lambda p: services.lock_holder(p, now=utcnow()),
+        holder=lambda p: locks.lock_holder(p, now=utcnow()),
         overdue=lambda due: lifecycle.days_overdue(due, today),
     )
 
@@ -103,7 +104,7 @@ def _refuse_form(petition: Petition, formdata=None) -> RefuseForm:
 def staff_detail(petition_id: int):
     petition = _petition_or_404(petition_id)
     today = services.today_kyiv()
-    lock = services.lock_for(petition, current_user, now=utcnow())
+    lock = locks.lock_for(petition, current_user, now=utcnow())
     # The page shows the author's e-mail: staff access to personal data is logged.
     record_event("petition.opened", object_type="petition", object_id=petition.id)
     state = queries.effective_state(petition, today)
@@ -130,7 +131,7 @@ def staff_detail(petition_id: int):
         today=today,
         outcomes=services.ANSWER_OUTCOMES,
         invalidations=invalidation.pending_invalidations(petition),
-        lock_minutes=services.LOCK_MINUTES,
+        lock_minutes=locks.LOCK_MINUTES,
     )
 
 
@@ -155,7 +156,7 @@ def _run(petition_id: int, action, form_class=VersionedForm, success: str = "З�
 def take_lock(petition_id: int):
     """The moderation page, once open (and every few minutes while it stays open), takes the
     soft lock; the answer says who else holds it, for the page to show."""
-    lock = services.open_for_moderation(_petition_or_404(petition_id), current_user, now=utcnow())
+    lock = locks.open_for_moderation(_petition_or_404(petition_id), current_user, now=utcnow())
     return jsonify({"holder": lock.holder})
 
 
@@ -164,7 +165,7 @@ def take_lock(petition_id: int):
 @web.transaction
 def leave(petition_id: int):
     """«Закрити» (and the page's unload beacon): the moderator's soft lock goes at once."""
-    services.leave_moderation(_petition_or_404(petition_id), current_user)
+    locks.leave_moderation(_petition_or_404(petition_id), current_user)
     return redirect(url_for("petitions.queue"))
 
 

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from civic.audit.models import AuditEvent
-from civic.enterprises import services
+from civic.enterprises import line_catalogue, services
 from civic.enterprises.models import CatalogueLine, Enterprise, Fact, Upload
 from civic.enterprises.stats import monthly_statistics
 from civic.extensions import db
@@ -174,12 +174,12 @@ def test_monthly_statistics_counts_uploads_in_kyiv_time(app, enterprise):
 
 
 def test_catalogue_store_edit_and_use(app, enterprise):
-    assert services.seed_catalogue() > 50
-    assert services.seed_catalogue() == 0  # idempotent
+    assert line_catalogue.seed_catalogue() > 50
+    assert line_catalogue.seed_catalogue() == 0  # idempotent
     for form in services.cat.FORMS:  # every field of every shipped line is stored
-        assert set(services.get_catalogue(form)) == set(services.seed_lines(form))
+        assert set(services.get_catalogue(form)) == set(line_catalogue.seed_lines(form))
     line = services.get_catalogue("1")
-    services.save_catalogue_line(
+    line_catalogue.save_catalogue_line(
         "1", "НП(С)БО 1 (2013)", services.cat.Line("1999", "Тестовий рядок")
     )
     db.session.commit()
@@ -193,11 +193,11 @@ def test_catalogue_store_edit_and_use(app, enterprise):
         now=T1,
     )
     assert not any("1999" in m.text for m in result.messages)
-    services.load_catalogue_file(
+    line_catalogue.load_catalogue_file(
         example("enterprise-catalogue.csv"), "cat.csv", "plan", "Наказ 2024"
     )
     db.session.commit()
-    assert "Наказ 2024" in services.list_editions("plan")
+    assert "Наказ 2024" in line_catalogue.list_editions("plan")
     assert count(CatalogueLine) > 50
 
 
@@ -301,7 +301,7 @@ def test_catalogue_values_the_database_cannot_hold_are_refused(app, row, column,
 
     data = f"Код рядка;Назва коду;Опис коду;Одиниці виміру\n{row}\n".encode()
     with pytest.raises(TabularError) as info:
-        services.load_catalogue_file(data, "c.csv", "plan", "Нова редакція")
+        line_catalogue.load_catalogue_file(data, "c.csv", "plan", "Нова редакція")
     db.session.rollback()
     assert str(info.value).startswith(f"Файл «c.csv», рядок 2, стовпець «{column}»: {fragment}")
     assert count(CatalogueLine) == 0

@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from civic.enterprises import services
+from civic.enterprises import line_catalogue, services
 from civic.enterprises.demo import load_demo
 from civic.enterprises.models import Upload
 from civic.extensions import db
@@ -239,7 +239,7 @@ def test_catalogue_pages(client, app, create_user):
     create_user("ed", "editor")
     login_as(client, "ed")
     seeded = client.post("/staff/enterprises/catalogue?form=1", data={"action": "seed"})
-    assert seeded.status_code == 302 and len(services.list_catalogue_lines("1")) > 20
+    assert seeded.status_code == 302 and len(line_catalogue.list_catalogue_lines("1")) > 20
     saved = client.post(
         "/staff/enterprises/catalogue?form=1",
         data={
@@ -253,7 +253,7 @@ def test_catalogue_pages(client, app, create_user):
         },
     )
     assert saved.status_code == 302
-    assert {r.code: r.title for r in services.list_catalogue_lines("1")}[
+    assert {r.code: r.title for r in line_catalogue.list_catalogue_lines("1")}[
         "1300"
     ] == "Баланс (змінено)"
     assert "Баланс (змінено)" in client.get(
@@ -269,7 +269,8 @@ def test_catalogue_pages(client, app, create_user):
         content_type="multipart/form-data",
     )
     assert (
-        loaded.status_code == 302 and len(services.list_catalogue_lines("plan", "Наказ 2024")) == 4
+        loaded.status_code == 302
+        and len(line_catalogue.list_catalogue_lines("plan", "Наказ 2024")) == 4
     )
     broken = client.post(
         "/staff/enterprises/catalogue?form=plan",

@@ -8,7 +8,7 @@ import re
 
 from civic.extensions import db
 from civic.formatting import agree
-from civic.petitions import lifecycle, refusal_reasons, services
+from civic.petitions import lifecycle, locks, refusal_reasons, services
 from civic.petitions.models import Petition
 from tests.conftest import STAFF_PASSWORD
 
@@ -123,7 +123,7 @@ def test_the_edit_lock_clears_when_its_holder_leaves(app, make_petition, moderat
 def test_a_stale_lock_is_not_shown_in_the_queue(client, login, make_petition, moderators):
     petition = make_petition("moderation")
     petition.locked_by_id = moderators[0].id
-    petition.locked_at = services.utcnow() - dt.timedelta(minutes=services.LOCK_MINUTES + 1)
+    petition.locked_at = services.utcnow() - dt.timedelta(minutes=locks.LOCK_MINUTES + 1)
     db.session.commit()
     login("mod2")
     assert "Шевченко" not in row_of(text(client.get("/staff/petitions")), petition)

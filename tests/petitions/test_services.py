@@ -8,7 +8,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from civic.audit.models import AuditEvent
 from civic.extensions import db
 from civic.mail.models import OutboxMessage
-from civic.petitions import invalidation, opendata, queries, retention, services, signatures
+from civic.petitions import invalidation, locks, opendata, queries, retention, services, signatures
 from civic.petitions.lifecycle import REFUSAL_BY_CODE, REFUSAL_REASONS
 from civic.petitions.models import Petition, Signature
 from tests.petitions.conftest import at
@@ -197,14 +197,14 @@ def test_soft_lock_shows_who_works_and_does_not_bump_version(make_petition, mode
     petition = make_petition("moderation")
     version = petition.version_id
     now = at(D(2020, 11, 6))
-    assert services.open_for_moderation(petition, moderators[0], now=now).holder is None
+    assert locks.open_for_moderation(petition, moderators[0], now=now).holder is None
     db.session.commit()
     db.session.expire_all()
     petition = db.session.get(Petition, petition.id)
     assert petition.version_id == version
-    assert services.open_for_moderation(petition, moderators[1], now=now).holder == "Шевченко М."
-    later = now + dt.timedelta(minutes=services.LOCK_MINUTES + 1)
-    assert services.open_for_moderation(petition, moderators[1], now=later).holder is None
+    assert locks.open_for_moderation(petition, moderators[1], now=now).holder == "Шевченко М."
+    later = now + dt.timedelta(minutes=locks.LOCK_MINUTES + 1)
+    assert locks.open_for_moderation(petition, moderators[1], now=later).holder is None
 
 
 def test_signing_confirms_once_and_refuses_duplicates(make_petition):
