@@ -27,6 +27,7 @@ def seed(app_factory) -> tuple[int, int]:
     participatory-budget edition and a monthly report draft; returns the upload's and the
     draft's ids."""
     from civic.auth import services as auth
+    from civic.enterprises import line_catalogue
     from civic.enterprises import services as enterprises
     from civic.enterprises.statements import EnterpriseEntry
     from civic.extensions import db
@@ -39,7 +40,7 @@ def seed(app_factory) -> tuple[int, int]:
     app = app_factory()
     with app.app_context():
         auth.create_user("ed", STAFF_PASSWORD, ("editor", "admin"))
-        enterprises.seed_catalogue()
+        line_catalogue.seed_catalogue()
         enterprises.save_enterprise(
             EnterpriseEntry(EDRPOU, "Комунальне підприємство «Тестовий водоканал»", "З")
         )

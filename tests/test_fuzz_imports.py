@@ -405,9 +405,9 @@ def test_fuzz_pb_edition_settings(app):
 
 @pytest.fixture
 def registry(app):
-    from civic.enterprises import services
+    from civic.enterprises import line_catalogue, services
 
-    services.seed_catalogue()
+    line_catalogue.seed_catalogue()
     services.import_enterprise_list((EXAMPLES / "enterprises-list.csv").read_bytes(), "list.csv")
     db.session.commit()
     return services
@@ -454,12 +454,16 @@ def test_fuzz_enterprise_statement_and_plan_import(registry, example, form):
 
 
 def test_fuzz_enterprise_catalogue_import(registry):
+    from civic.enterprises import line_catalogue
+
     seed = (EXAMPLES / "enterprise-catalogue.csv").read_bytes()
     header = ["Код рядка", "Назва коду", "Опис коду", "Одиниці виміру"]
     editions = (f"Редакція {k}" for k in itertools.count(1))
     fuzz(
         csv_payloads(seed, header),
-        lambda data: registry.load_catalogue_file(data, "каталог.csv", "plan", next(editions)),
+        lambda data: line_catalogue.load_catalogue_file(
+            data, "каталог.csv", "plan", next(editions)
+        ),
         (TabularError,),
         n=120,
         names_file="каталог.csv",
