@@ -16,6 +16,7 @@ from datetime import date
 from decimal import Decimal
 
 from civic.enterprises.statements import ERROR, WARNING, Message
+from civic.formatting import uk_number
 from civic.tabular import decode, sniff_delimiter
 
 TITLE_ROWS = 12  # the header («Код рядка») comes within the first rows of real files
@@ -156,9 +157,8 @@ def identity_problems(
 
 
 def _amount(value: Decimal) -> str:
-    """«1 000 000», «12,5»: digits grouped by no-break spaces, a decimal comma."""
-    text = f"{value.normalize():,f}"
-    return text.replace(",", "\u00a0").replace(".", ",")
+    """«1 000 000», «12,5»: the pages' digit grouping, without trailing zeros."""
+    return uk_number(value.normalize())
 
 
 def jump_warnings(
