@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from flask import Flask
 from flask_sqlalchemy.pagination import SelectPagination
@@ -33,6 +34,37 @@ def is_postgresql() -> bool:
     from civic.extensions import db
 
     return db.engine.dialect.name == "postgresql"
+
+
+def upsert(table):
+    """``INSERT`` with ``ON CONFLICT`` clauses for the session's database (PostgreSQL or
+    SQLite, the two civic runs on)."""
+    from civic.extensions import db
+
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table)
+
+
+def built_once(build):
+    """Memoise a function that builds a statement with bound parameters, per database dialect:
+    a hot statement is then built and given its SQL cache key once per process, not on every
+    request (the caller passes the values to ``execute``)."""
+    from civic.extensions import db
+
+    built: dict[str, object] = {}
+
+    @functools.wraps(build)
+    def statement():
+        dialect = db.session.get_bind().dialect.name
+        found = built.get(dialect)
+        if found is None:
+            found = built[dialect] = build()
+        return found
+
+    return statement
 
 
 class UTCDateTime(TypeDecorator):

@@ -17,7 +17,7 @@ from civic.audit.services import record_event
 from civic.auth import passwords
 from civic.auth.models import LoginThrottle, StaffSession, User
 from civic.auth.roles import ADMIN, ROLES
-from civic.database import UTCDateTime, utcnow
+from civic.database import UTCDateTime, upsert, utcnow
 from civic.errors import DomainError
 from civic.extensions import db
 
@@ -80,15 +80,6 @@ class LoginAttempt:
     now: dt.datetime
 
 
-def _upsert(table):
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(table)
-
-
 def begin_login(login: str, *, now: dt.datetime | None = None) -> LoginAttempt:
     """Count one login attempt for ``login`` (known or not) in one atomic statement.
 
@@ -111,7 +102,7 @@ def begin_login(login: str, *, now: dt.datetime | None = None) -> LoginAttempt:
     failures = case((stale, 1), else_=t.c.failures + 1)
     kept_lock = case((stale, null()), else_=t.c.locked_until)
     statement = (
-        _upsert(t)
+        upsert(t)
         .values(
             login=login,
             failures=1,

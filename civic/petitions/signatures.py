@@ -12,12 +12,13 @@ import logging
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import and_, bindparam, func, or_, select, update
+from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from civic import kyiv
 from civic.audit.services import record_event
+from civic.database import built_once, upsert
 from civic.extensions import db
 from civic.mail import services as mail_services
 from civic.mail.services import send_mail
@@ -59,41 +60,79 @@ def sign_petition(
     if problem:
         raise PetitionError(problem, "email")
     raw, token_hash = _token()
-    existing = db.session.scalar(
-        select(Signature).where(
-            Signature.petition_id == petition.id, Signature.email_hash == hashed_email
-        )
+    signature = _insert_signature(
+        petition.id,
+        full_name=full_name.strip(),
+        email=normalise_email(email),
+        email_hash=hashed_email,
+        ip=ip,
+        created_at=now,
+        token_hash=token_hash,
+        confirmation_mailed_at=now,
+        notify_on_answer=notify_on_answer,
     )
-    if existing is None:
-        signature = Signature(
-            petition_id=petition.id,
-            full_name=full_name.strip(),
-            email=normalise_email(email),
-            email_hash=hashed_email,
-            email_domain=normalise_email(email).rpartition("@")[2],
-            ip=ip,
-            created_at=now,
-            token_hash=token_hash,
-            confirmation_mailed_at=now,
-            notify_on_answer=notify_on_answer,
+    if signature is None:  # the address already signed (or is signing) this petition
+        existing = db.session.scalar(
+            select(Signature).where(
+                Signature.petition_id == petition.id, Signature.email_hash == hashed_email
+            )
         )
-        try:
-            with db.session.begin_nested():
-                db.session.add(signature)
-        except IntegrityError:
-            # A parallel request with the same address won the race.
+        if existing is None:  # the other row went away in between: no double signature either
             raise PetitionError(
                 "З цієї адреси петицію вже підписано або підпис очікує "
                 "підтвердження; перевірте пошту.",
                 "email",
-            ) from None
-    else:
+            )
         if existing.confirmed_at is not None or existing.invalidated_at is not None:
             raise PetitionError("З цієї адреси петицію вже підписано.", "email")
         signature = existing
         _renew_confirmation(signature, full_name.strip(), token_hash, now=now)
         signature.notify_on_answer = notify_on_answer  # the latest choice counts
     _mail_confirmation_link(signature, petition, raw)
+    return signature
+
+
+SIGNING_COLUMNS = (
+    "petition_id",
+    "full_name",
+    "email",
+    "email_hash",
+    "email_domain",
+    "ip",
+    "created_at",
+    "token_hash",
+    "confirmation_mailed_at",
+    "notify_on_answer",
+)
+
+
+@built_once
+def _insert_statement():
+    table = Signature.__table__
+    return (
+        upsert(table)
+        .values({name: bindparam(name, type_=table.c[name].type) for name in SIGNING_COLUMNS})
+        .on_conflict_do_nothing(index_elements=["petition_id", "email_hash"])
+        .returning(table.c.id)
+    )
+
+
+def _insert_signature(petition_id: int, **values) -> Signature | None:
+    """A new unconfirmed signature, or None if this mailbox already has one for the petition.
+
+    One ``INSERT … ON CONFLICT (petition_id, email_hash) DO NOTHING RETURNING id`` instead of
+    an ORM flush inside a savepoint: of parallel signings with one address exactly one inserts
+    (PostgreSQL makes the others wait for its commit; SQLite runs one writer at a time). The
+    row is then put into the session as it is stored, without reading it back.
+    """
+    values.update(petition_id=petition_id, email_domain=values["email"].rpartition("@")[2])
+    new_id = db.session.execute(_insert_statement(), values).scalar()
+    if new_id is None:
+        return None
+    signature = Signature(id=new_id, confirmed_at=None, invalidated_at=None, **values)
+    signature.invalidation_id = None
+    make_transient_to_detached(signature)
+    db.session.add(signature)
     return signature
 
 

@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from disposable_email_domains import blocklist as DISPOSABLE_BLOCKLIST
 from flask import current_app
 from limits import parse_many
-from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import bindparam, delete, select
 
+from civic.database import built_once, upsert
 from civic.extensions import db
 from civic.petitions import mailboxes
 from civic.petitions.models import Petition, Signature, SignCounter
@@ -95,27 +94,29 @@ def block_of(ip: str | None) -> str | None:
     )
 
 
-def _bump(petition_id: int, kind: str, key: str, window: mailboxes.Window, epoch: int) -> int:
-    """Add one signing to the window's counter (one upsert: parallel ones queue) → new count."""
+@built_once
+def _bump_statement():
+    """``INSERT … ON CONFLICT DO UPDATE count + 1 RETURNING count``."""
     table = SignCounter.__table__
-    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = (
-        insert(table)
-        .values(
-            petition_id=petition_id,
-            kind=kind,
-            key=key,
-            seconds=window.seconds,
-            window_start=window.start(epoch),
-            count=1,
-        )
-        .on_conflict_do_update(
-            index_elements=["petition_id", "kind", "key", "seconds", "window_start"],
-            set_={"count": table.c.count + 1},
-        )
+    names = ("petition_id", "kind", "key", "seconds", "window_start")
+    return (
+        upsert(table)
+        .values({**{name: bindparam(name) for name in names}, "count": 1})
+        .on_conflict_do_update(index_elements=list(names), set_={"count": table.c.count + 1})
         .returning(table.c.count)
     )
-    return int(db.session.execute(statement).scalar_one())
+
+
+def _bump(petition_id: int, kind: str, key: str, window: mailboxes.Window, epoch: int) -> int:
+    """Add one signing to the window's counter (one upsert: parallel ones queue) → new count."""
+    values = {
+        "petition_id": petition_id,
+        "kind": kind,
+        "key": key,
+        "seconds": window.seconds,
+        "window_start": window.start(epoch),
+    }
+    return int(db.session.execute(_bump_statement(), values).scalar_one())
 
 
 REFUSALS = {
