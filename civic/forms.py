@@ -10,6 +10,7 @@ same rule for values that do not come through a form (query-string parameters, p
 
 from __future__ import annotations
 
+import functools
 import re
 
 from flask import flash
@@ -24,6 +25,13 @@ from civic import kyiv
 # translation is chosen: every form takes WTForms' own Ukrainian catalogue, whatever the
 # browser's language («Значення поля має містити не більше ніж 300 символів.»).
 LOCALES = ("uk_UA", "uk")
+
+
+@functools.cache
+def ukrainian_messages():
+    """WTForms' Ukrainian catalogue, looked up on disk once per process, not per form."""
+    return get_translations(LOCALES)
+
 
 # Controls refused everywhere: C0 (tab and line breaks are decided per field), DEL, C1, the
 # Unicode line and paragraph separators, lone surrogates, and the bidi embeddings, overrides
@@ -81,7 +89,7 @@ class Form(FlaskForm):
         locales = LOCALES
 
         def get_translations(self, form):
-            return get_translations(LOCALES)
+            return ukrainian_messages()
 
     _formdata = None
 

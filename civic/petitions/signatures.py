@@ -220,35 +220,99 @@ def signature_by_token(raw: str) -> Signature | None:
     return db.session.scalar(select(Signature).where(Signature.token_hash == _token_hash(raw)))
 
 
-def confirm_signature(signature: Signature, *, now: dt.datetime) -> Petition:
-    """Count the signature once (the token is spent).
+@dataclass(frozen=True)
+class PetitionHead:
+    """What the confirmation pages show of a petition and what decides whether it is signed."""
+
+    id: int
+    title: str
+    state: str
+    collection_ends_on: dt.date | None
+
+    @property
+    def state_enum(self) -> State:
+        return State(self.state)
+
+
+@dataclass(frozen=True)
+class PendingSignature:
+    """A signature found by its mailed link, read without ORM objects (the two link pages)."""
+
+    id: int
+    full_name: str
+    token_hash: str
+    petition: PetitionHead
+
+
+@built_once
+def _by_token_statement():
+    s, p = Signature.__table__.c, Petition.__table__.c
+    return (
+        select(s.id, s.full_name, s.token_hash, p.id, p.title, p.state, p.collection_ends_on)
+        .join_from(Signature.__table__, Petition.__table__, s.petition_id == p.id)
+        .where(s.token_hash == bindparam("token_hash"))
+    )
+
+
+def pending_by_token(raw: str) -> PendingSignature | None:
+    """The signature a confirmation link names, with its petition, in one statement."""
+    if not raw:
+        return None
+    row = db.session.execute(_by_token_statement(), {"token_hash": _token_hash(raw)}).first()
+    if row is None:
+        return None
+    return PendingSignature(row[0], row[1], row[2], PetitionHead(*row[3:]))
+
+
+@built_once
+def _confirm_statement():
+    table = Signature.__table__
+    return (
+        update(table)
+        .where(_still_pending(bindparam("signature_id")))
+        .values(confirmed_at=bindparam("now", type_=table.c.confirmed_at.type), token_hash=None)
+    )
+
+
+@built_once
+def _count_statement():
+    p = Petition.__table__.c
+    return (
+        update(Petition.__table__)
+        .where(p.id == bindparam("petition_id"))
+        .values(signature_count=p.signature_count + 1)
+        .returning(p.signature_count)
+    )
+
+
+def confirm_pending(pending: PendingSignature, *, now: dt.datetime) -> int:
+    """Count the signature once (the token is spent); returns the petition's new count.
 
     The row is confirmed by one conditional UPDATE and the counter moves only if that UPDATE
     changed the row: of many parallel requests with one link exactly one counts, the others
     get ``SignatureAlreadyCounted`` (PostgreSQL re-checks the condition after the winner's row
     lock is released; SQLite runs one writer at a time).
     """
-    petition = db.session.get(Petition, signature.petition_id)
+    petition = pending.petition
     if not lifecycle.can_sign(petition.state_enum, petition.collection_ends_on, kyiv.date_of(now)):
         raise PetitionError("Збір підписів під цією петицією вже завершено.")
     changed = db.session.execute(
-        update(Signature)
-        .where(_still_pending(signature.id))
-        .values(confirmed_at=now, token_hash=None)
-        .execution_options(synchronize_session=False)
+        _confirm_statement(), {"signature_id": pending.id, "now": now}
     ).rowcount
     if changed != 1:
         raise SignatureAlreadyCounted()
-    mail_services.forget_secret(signature.token_hash)  # the mailed link is spent
+    mail_services.forget_secret(pending.token_hash)  # the mailed link is spent
+    return int(db.session.execute(_count_statement(), {"petition_id": petition.id}).scalar_one())
+
+
+def confirm_signature(signature: Signature, *, now: dt.datetime) -> Petition:
+    """``confirm_pending`` for a loaded signature; the ORM objects get the stored values."""
+    petition = db.session.get(Petition, signature.petition_id)
+    head = PetitionHead(petition.id, petition.title, petition.state, petition.collection_ends_on)
+    pending = PendingSignature(signature.id, signature.full_name, signature.token_hash, head)
+    count = confirm_pending(pending, now=now)
     set_committed_value(signature, "confirmed_at", now)
     set_committed_value(signature, "token_hash", None)
-    count = db.session.execute(
-        update(Petition)
-        .where(Petition.id == petition.id)
-        .values(signature_count=Petition.signature_count + 1)
-        .returning(Petition.signature_count)
-        .execution_options(synchronize_session=False)
-    ).scalar_one()
     set_committed_value(petition, "signature_count", count)  # what the database now holds
     return petition
 

@@ -254,18 +254,20 @@ def sign(petition_id: int):
 @bp.route("/petitions/signatures/<token>", methods=["GET", "POST"])
 @web.transaction
 def confirm_signature(token: str):
-    signature = signatures.signature_by_token(token)
-    if signature is None:
+    pending = signatures.pending_by_token(token)  # one statement, no ORM objects
+    if pending is None:
         return render_template("petitions/signature_done.html", petition=None), 404
-    petition = services.get_petition(signature.petition_id)
     form = VersionedForm()
     if request.method == "POST" and form.validate_on_submit():
         with web.attempt():
-            signatures.confirm_signature(signature, now=utcnow())
-            return render_template("petitions/signature_done.html", petition=petition)
-        return redirect(url_for("petitions.detail", petition_id=petition.id))
+            signatures.confirm_pending(pending, now=utcnow())
+            return render_template("petitions/signature_done.html", petition=pending.petition)
+        return redirect(url_for("petitions.detail", petition_id=pending.petition.id))
     return render_template(
-        "petitions/signature_confirm.html", petition=petition, signature=signature, form=form
+        "petitions/signature_confirm.html",
+        petition=pending.petition,
+        signature=pending,
+        form=form,
     )
 
 
