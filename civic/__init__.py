@@ -98,6 +98,9 @@ def _init_extensions(app: Flask) -> None:
         warn_per_worker_limits,
     )
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = database.engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {}
+    )
     db.init_app(app)
     migrate.init_app(
         app, db, directory=str(REPO_ROOT / "migrations"), render_as_batch=True, compare_type=True

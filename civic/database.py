@@ -21,6 +21,14 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def engine_options(database_url: str, options: dict) -> dict:
+    """The engine options for this database: a SQLite file never drops a pooled connection, so
+    its requests skip the ``pool_pre_ping`` round (PostgreSQL keeps it: a restarted server)."""
+    if database_url.startswith("sqlite"):
+        return {**options, "pool_pre_ping": False}
+    return options
+
+
 def init_app(app: Flask) -> None:
     from civic.extensions import db
 

@@ -38,9 +38,9 @@ def uk_number(value, places: int | None = None) -> str:
         return ""
     number = Decimal(str(value))
     if places is None:
-        return format_decimal(number, locale=LOCALE, decimal_quantization=False)
+        return format_decimal(number, locale=_UK, decimal_quantization=False)
     pattern = "#,##0" + ("." + "0" * places if places else "")
-    return format_decimal(number, format=pattern, locale=LOCALE)
+    return format_decimal(number, format=pattern, locale=_UK)
 
 
 def uk_money(value, currency: str = "грн") -> str:
@@ -69,14 +69,14 @@ def uk_date_long(value: dt.date | dt.datetime | None) -> str:
     """``2020-11-23`` → ``23 листопада 2020 року`` (month in the genitive)."""
     if value is None:
         return ""
-    return f"{format_date(local(value), 'd MMMM y', locale=LOCALE)} року"
+    return f"{format_date(local(value), 'd MMMM y', locale=_UK)} року"
 
 
 def uk_month(value: dt.date, case: str = "nominative") -> str:
     """Month and year: ``листопад 2020`` (nominative) or ``листопада 2020`` (genitive)."""
     if case == "genitive":
-        return format_date(value, "MMMM y", locale=LOCALE)
-    return format_date(value, "LLLL y", locale=LOCALE)
+        return format_date(value, "MMMM y", locale=_UK)
+    return format_date(value, "LLLL y", locale=_UK)
 
 
 def uk_month_name(month: int, case: str = "nominative") -> str:
