@@ -1,8 +1,8 @@
 """`python -m benchmarks.load [--quick] [--backend sqlite|postgresql|both] [--seconds N]`.
 
 A bounded load test against the real deployment shape: a temporary instance with the demo,
-``gunicorn -w 2`` on loopback, a loopback SMTP server (aiosmtpd) that catches the confirmation
-mails. Two scenarios, one after the other, each bounded in time and request count:
+``gunicorn -w 2 --threads 4`` (``docs/deployment.md``) on loopback, a loopback SMTP server
+(aiosmtpd) that catches the confirmation mails. Two scenarios, one after the other, each bounded in time and request count:
 
 * public page views (landing, petitions, a petition, PB results and API, enterprises, petitions
   API) from keep-alive ``http.client`` connections;
@@ -587,9 +587,13 @@ def main(argv=None) -> int:
         default=None,
         help="client threads (default 48: each citizen waits for a mail)",
     )
+    # The defaults are the deployment of docs/deployment.md: gunicorn --workers 2 --threads 4.
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument(
-        "--gunicorn-threads", type=int, default=1, help="threads per worker (>1: gthread workers)"
+        "--gunicorn-threads",
+        type=int,
+        default=4,
+        help="threads per worker (>1: gthread workers; 1: sync workers)",
     )
     parser.add_argument("--max-requests", type=int, default=200_000)
     parser.add_argument("--max-signatures", type=int, default=20_000)
