@@ -61,14 +61,9 @@ def sign_petition(
         raise PetitionError(problem, "email")
     raw, token_hash = _token()
     signature = _insert_signature(
-        petition.id,
-        full_name=full_name.strip(),
-        email=normalise_email(email),
-        email_hash=hashed_email,
-        ip=ip,
-        created_at=now,
-        token_hash=token_hash,
-        confirmation_mailed_at=now,
+        (petition.id, full_name.strip(), normalise_email(email), hashed_email, ip),
+        token_hash,
+        now=now,
         notify_on_answer=notify_on_answer,
     )
     if signature is None:  # the address already signed (or is signing) this petition
@@ -117,15 +112,20 @@ def _insert_statement():
     )
 
 
-def _insert_signature(petition_id: int, **values) -> Signature | None:
-    """A new unconfirmed signature, or None if this mailbox already has one for the petition.
+def _insert_signature(who: tuple, token_hash: str, *, now, notify_on_answer: bool):
+    """A new unconfirmed signature (``who`` = petition id, name, address, its keyed hash, IP),
+    or None if this mailbox already has one for the petition.
 
     One ``INSERT … ON CONFLICT (petition_id, email_hash) DO NOTHING RETURNING id`` instead of
     an ORM flush inside a savepoint: of parallel signings with one address exactly one inserts
     (PostgreSQL makes the others wait for its commit; SQLite runs one writer at a time). The
     row is then put into the session as it is stored, without reading it back.
     """
-    values.update(petition_id=petition_id, email_domain=values["email"].rpartition("@")[2])
+    email, ip = who[2], who[4]
+    values = dict(zip(SIGNING_COLUMNS[:4], who[:4], strict=True))
+    values.update(email_domain=email.rpartition("@")[2], ip=ip, created_at=now)
+    values.update(token_hash=token_hash, confirmation_mailed_at=now)
+    values["notify_on_answer"] = notify_on_answer
     new_id = db.session.execute(_insert_statement(), values).scalar()
     if new_id is None:
         return None
