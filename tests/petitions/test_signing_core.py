@@ -67,6 +67,16 @@ def test_the_inserted_signature_is_the_row_the_database_holds(make_petition):
     )
 
 
+def signed_once(make_petition):
+    """A collecting petition with one unconfirmed signature of i@example.com (committed)."""
+    petition = make_petition("collecting", on=D(2020, 11, 5))
+    signatures.sign_petition(
+        petition, "Коваль Ірина", "i@example.com", ip=None, now=at(D(2020, 11, 6))
+    )
+    db.session.commit()
+    return petition
+
+
 def test_a_second_signing_with_the_same_mailbox_adds_no_row(make_petition):
     petition = make_petition("collecting", on=D(2020, 11, 5))
     first = signatures.sign_petition(
@@ -87,11 +97,7 @@ def test_a_second_signing_with_the_same_mailbox_adds_no_row(make_petition):
 
 
 def test_the_link_reads_the_signature_and_its_petition_as_the_orm_does(make_petition):
-    petition = make_petition("collecting", on=D(2020, 11, 5))
-    signatures.sign_petition(
-        petition, "Коваль Ірина", "i@example.com", ip=None, now=at(D(2020, 11, 6))
-    )
-    db.session.commit()
+    petition = signed_once(make_petition)
     token = link_of("i@example.com")
     pending = signatures.pending_by_token(token)
     orm = signatures.signature_by_token(token)
@@ -100,6 +106,7 @@ def test_the_link_reads_the_signature_and_its_petition_as_the_orm_does(make_peti
         orm.full_name,
         orm.token_hash,
     )
+    assert orm.petition_id == petition.id
     loaded = db.session.get(Petition, orm.petition_id)
     assert pending.petition == signatures.PetitionHead(
         loaded.id, loaded.title, loaded.state, loaded.collection_ends_on
@@ -109,11 +116,7 @@ def test_the_link_reads_the_signature_and_its_petition_as_the_orm_does(make_peti
 
 
 def test_a_link_confirms_once_and_moves_the_counter_once(make_petition):
-    petition = make_petition("collecting", on=D(2020, 11, 5))
-    signatures.sign_petition(
-        petition, "Коваль Ірина", "i@example.com", ip=None, now=at(D(2020, 11, 6))
-    )
-    db.session.commit()
+    petition = signed_once(make_petition)
     token = link_of("i@example.com")
     pending = signatures.pending_by_token(token)
     assert signatures.confirm_pending(pending, now=at(D(2020, 11, 7))) == 1
@@ -134,11 +137,7 @@ def test_a_link_confirms_once_and_moves_the_counter_once(make_petition):
 
 
 def test_a_closed_collection_refuses_the_link_and_counts_nothing(make_petition):
-    petition = make_petition("collecting", on=D(2020, 11, 5))
-    signatures.sign_petition(
-        petition, "Коваль Ірина", "i@example.com", ip=None, now=at(D(2020, 11, 6))
-    )
-    db.session.commit()
+    petition = signed_once(make_petition)
     pending = signatures.pending_by_token(link_of("i@example.com"))
     late = at(petition.collection_ends_on + dt.timedelta(days=1))
     with pytest.raises(services.PetitionError, match="вже завершено"):
