@@ -12,8 +12,10 @@ the files themselves say:
 - **`greedy-custom`** (Poznań): the comment describes the 80 % rule («if the remaining budget is
   enough to fund at least 80% of that project, we fund it as well ... number 2 in the selected
   column»): a no-skip greedy with that completion share;
-- what civic cannot count (`unknown`, `equalshares/add1-comparison`, a `greedy-custom` whose
-  comment describes no rule civic knows) raises :class:`RuleNotCounted`, a ``ValueError`` whose
+- **`equalshares/add1-comparison`** (Wieliczka): MES with equalshares.net's Add1, then its
+  comparison step against the greedy outcome (:mod:`.comparison`);
+- what civic cannot count (`unknown`, a `greedy-custom` whose comment describes no rule civic
+  knows) raises :class:`RuleNotCounted`, a ``ValueError`` whose
   Ukrainian message says what the file declares and what civic can do instead.
 """
 
@@ -23,6 +25,8 @@ import re
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
+from civic.pb.rules.comparison import RULE as COMPARISON
+from civic.pb.rules.comparison import equal_shares_comparison
 from civic.pb.rules.core import (
     GREEDY_RULES,
     RULES,
@@ -46,7 +50,10 @@ _CONFLICT = re.compile(r"could not|cannot|can't|exclusive|simultaneous", re.IGNO
 _COMPLETION = re.compile(r"at least\s+(\d+(?:\.\d+)?)\s*%\s+of that project", re.IGNORECASE)
 _SECTION = re.compile(r"(?=#\d+:)")
 
-OTHER_RULES = "--rule greedy (за кількістю голосів), equalshares, equalshares/add1 або phragmen"
+OTHER_RULES = (
+    "--rule greedy (за кількістю голосів), equalshares, equalshares/add1, "
+    "equalshares/add1-comparison або phragmen"
+)
 
 
 class RuleNotCounted(ValueError):
@@ -118,13 +125,6 @@ def _refuse(election: Election, rule: str) -> RuleNotCounted:
             "файл не називає правила підрахунку (у META rule = «unknown»; що відомо про "
             f"правило міста — у коментарі META); порахуйте його за відомим правилом: {OTHER_RULES}"
         )
-    if rule == "equalshares/add1-comparison":
-        return RuleNotCounted(
-            "файл оголошує правило «equalshares/add1-comparison»: метод рівних часток із "
-            "доповненням Add1 і кроком порівняння з результатом жадібного правила; кроку "
-            "порівняння civic не виконує — порахуйте за --rule equalshares/add1 (без порівняння) "
-            "або --rule greedy"
-        )
     if rule == "greedy-custom":
         return RuleNotCounted(
             "файл оголошує власне правило міста (greedy-custom), але коментар META не описує "
@@ -173,6 +173,8 @@ def outcome(
         )
     if rule == "phragmen":
         return sequential_phragmen(projects, election.ballots, budget)
+    if rule == COMPARISON:
+        return equal_shares_comparison(projects, election.ballots, budget)[0]
     increment = 1 if rule == "equalshares/add1" else None
     return method_of_equal_shares(
         projects, election.ballots, budget, voter_budget_increment=increment
