@@ -276,6 +276,21 @@ def test_exclusive_groups_and_completion_are_read_from_the_meta_comment():
     ("rule", "comment", "says"),
     [
         ("unknown", "", "не називає правила"),
+        (
+            "unknown",
+            "#2: This dataset contains online votes only, about half the votes are cast on paper",
+            "паперовими бюлетенями, яких у файлі немає",
+        ),
+        (
+            "unknown",
+            "#3: Winners were selected according to the strict greedy rule within categories",
+            "у межах граничної суми кожної категорії",
+        ),
+        (
+            "unknown",
+            "#1: The rule is unknown, however, it was most likely a greedy rule.",
+            "--rule greedy)",
+        ),
         ("greedy-custom", "#1: Not strictly following the typical greedy rule.", "правило 80 %"),
         ("borda-magic", "", "невідоме правило «borda-magic»"),
     ],

@@ -55,6 +55,34 @@ OTHER_RULES = (
     "equalshares/add1-comparison або phragmen"
 )
 
+# What the comments of pabulib's `unknown` files say (Budapest, Veszprém, Dieppe), in Ukrainian.
+_UNKNOWN_SAYS = (
+    (
+        re.compile(r"offline|on paper|paper ballots", re.IGNORECASE),
+        "у файлі лише онлайн-голоси, а переможців визначали й за паперовими бюлетенями, "
+        "яких у файлі немає",
+    ),
+    (
+        re.compile(r"strict greedy rule within categories", re.IGNORECASE),
+        "переможців обирали за кількістю голосів у межах граничної суми кожної категорії, "
+        "зупиняючись на першому проєкті, що не вміщується, а залишок розподіляли між усіма "
+        "категоріями (у виданні civic це категорії з власними бюджетами і спільний фонд "
+        "залишків; граничних сум категорій у файлі немає)",
+    ),
+    (
+        re.compile(r"approve (?:at most|only|maximum) \d+ projects? in (?:each|their)", re.I),
+        "кожен виборець міг обрати обмежену кількість проєктів у кожній категорії чи районі",
+    ),
+    (
+        re.compile(r"sticker price", re.IGNORECASE),
+        "вартості проєктів у файлі — умовні ціни діапазонів, а місто дозволило перевищити бюджет",
+    ),
+    (
+        re.compile(r"most likely a greedy rule|selected according to the greedy rule", re.I),
+        "правило, найімовірніше, — за кількістю голосів (--rule greedy)",
+    ),
+)
+
 
 class RuleNotCounted(ValueError):
     """The file declares a rule civic cannot count; the message is Ukrainian and says why."""
@@ -121,9 +149,17 @@ def official_selection(election: Election) -> frozenset[str]:
 
 def _refuse(election: Election, rule: str) -> RuleNotCounted:
     if rule == "unknown" or not rule:
+        said = [
+            text
+            for pattern, text in _UNKNOWN_SAYS
+            if pattern.search(election.meta.get("comment", ""))
+        ]
+        if election.meta.get("experimental", "").strip() == "1":
+            said.append("це дані експерименту, а не голосування міста")
+        declared = f"; у коментарі META: {'; '.join(said)}" if said else ""
         return RuleNotCounted(
-            "файл не називає правила підрахунку (у META rule = «unknown»; що відомо про "
-            f"правило міста — у коментарі META); порахуйте його за відомим правилом: {OTHER_RULES}"
+            f"файл не називає правила підрахунку (у META rule = «unknown»){declared}; "
+            f"порахуйте його за відомим правилом: {OTHER_RULES}"
         )
     if rule == "greedy-custom":
         return RuleNotCounted(
