@@ -115,14 +115,26 @@ def declared_points(election: Election) -> tuple[int | Fraction, ...] | None:
 
 
 def declared_exclusive(election: Election) -> list[tuple[str, ...]]:
-    """Groups of projects the META comment says could not be implemented together."""
+    """Groups of projects the META comment says could not be implemented together.
+
+    A word the list runs into («project 2150, and this …») is not a code; a code (a token with
+    a digit) that is no project of the file is refused (:class:`RuleNotCounted`) with the group
+    and the code, never dropped silently.
+    """
     known = set(election.project_ids)
     groups = []
     for section in _SECTION.split(election.meta.get("comment", "")):
         if not _CONFLICT.search(section):
             continue
         for found in _ID_LIST.finditer(section):
-            ids = [t for t in re.split(r"\s*(?:,\s*and|,|and)\s+", found.group(1)) if t in known]
+            tokens = re.split(r"\s*(?:,\s*and|,|and)\s+", found.group(1))
+            ids = [t for t in tokens if t in known]
+            for token in tokens:
+                if token not in known and any(c.isdigit() for c in token):
+                    raise RuleNotCounted(
+                        "коментар META називає групу проєктів, які не можна реалізувати разом "
+                        f"({', '.join(tokens)}), але проєкту з кодом «{token}» у файлі немає"
+                    )
             if len(ids) > 1:
                 groups.append(tuple(ids))
     return groups

@@ -14,6 +14,11 @@ def _number(value: int | Fraction | Decimal) -> str:
     return f"{float(value):g}".replace(".", ",")
 
 
+def _together(group: Sequence[str]) -> str:
+    codes = list(group)
+    return codes[0] if len(codes) == 1 else f"{', '.join(codes[:-1])} і {codes[-1]}"
+
+
 def describe_rule(
     rule: str,
     *,
@@ -69,9 +74,11 @@ def describe_rule(
         unit = "балів" if points else "голосів"
         parts.append(f"проєкти, що набрали менше {_number(threshold)} {unit}, не фінансуються")
     if exclusive:
+        named = "; ".join(_together(g) for g in exclusive[:10])
+        more = " та інші" if len(exclusive) > 10 else ""
         parts.append(
             "із проєктів, які не можна реалізувати разом (те саме місце або варіанти однієї "
-            "ідеї), фінансується лише той, що стоїть вище"
+            f"ідеї: {named}{more}), фінансується лише той, що стоїть вище"
         )
     if per_category and pool:
         parts.append(
