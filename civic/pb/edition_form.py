@@ -87,7 +87,7 @@ def _share_field(_form, field) -> None:
     text = (field.data or "").strip().replace(",", ".").rstrip("%").strip()
     if not text:
         return
-    if not re.fullmatch(r"\d{1,3}(?:\.\d{1,4})?", text) or not 0 < Decimal(text) <= 100:
+    if not re.fullmatch(r"\d{1,3}(?:\.\d{1,4})?", text) or not 1 <= Decimal(text) <= 100:
         raise ValidationError(f"{field.label.text}: число від 1 до 100, наприклад 80.")
 
 
