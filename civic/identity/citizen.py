@@ -153,7 +153,7 @@ def _text(value: object) -> str:
 
 def _full_name(answer: Mapping) -> str:
     parts = [_text(answer.get(k)) for k in ("lastname", "givenname", "middlename")]
-    name = " ".join(p for p in parts if p)
+    name = " ".join(p for p in parts if p)[:_MAX_TEXT].strip()
     return name or _text(answer.get("subjectcn"))
 
 
