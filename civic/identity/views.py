@@ -21,6 +21,24 @@ def _check_settings(state) -> None:
     providers.check(state.app.config)
 
 
+@bp.app_context_processor
+def _sign_in_helpers() -> dict:
+    """What the sign pages ask: who is signed in, how else to sign in, is e-mail signing on."""
+
+    def sign_in_options(next_page: str) -> list[tuple[str, str]]:
+        start = {"idgovua": "identity.idgovua_start", "dev": "identity.dev"}
+        return [
+            (providers.BUTTONS[name], url_for(start[name], next=next_page))
+            for name in providers.identity_providers(current_app.config)
+        ]
+
+    return {
+        "signed_in_citizen": session.current_citizen,
+        "sign_in_options": sign_in_options,
+        "email_signing_enabled": lambda: providers.email_enabled(current_app.config),
+    }
+
+
 def _enabled(provider: str) -> None:
     if provider not in providers.identity_providers(current_app.config):
         abort(404)
