@@ -6,15 +6,7 @@ import io
 import re
 import zipfile
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    jsonify,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
 
 from civic.database import utcnow
 from civic.enterprises import catalogue as cat
