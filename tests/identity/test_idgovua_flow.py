@@ -205,3 +205,32 @@ def test_a_provider_not_enabled_has_no_pages(client):
     assert client.get("/identity/idgovua/start").status_code == 404
     assert client.get("/identity/idgovua/callback?code=x&state=y").status_code == 404
     assert client.get("/identity/dev").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"<html>502 Bad Gateway</html>",
+        b'["not", "an", "object"]',
+        b'{"encryptedUserInfo": "MIIB..."}',
+        b"\xff\xfe\x00garbage",
+    ],
+)
+def test_an_unreadable_answer_is_a_ukrainian_message_and_nothing_is_kept(
+    idgovua_app, fake_idgovua, body
+):
+    fake_idgovua.user_info_body = body
+    client = idgovua_app.test_client()
+    answer = client.get(start_sign_in(client))
+    assert answer.status_code == 400
+    assert idgovua.UNREADABLE in answer.get_data(as_text=True)
+    assert _signed_in(client) is None
+
+
+def test_an_answer_naming_nobody_signs_nobody_in(idgovua_app, fake_idgovua):
+    fake_idgovua.person = {**PERSON, "drfocode": ""}
+    client = idgovua_app.test_client()
+    answer = client.get(start_sign_in(client))
+    assert answer.status_code == 400
+    assert "ні РНОКПП, ні УНЗР" in answer.get_data(as_text=True)
+    assert _signed_in(client) is None

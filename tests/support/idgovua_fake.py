@@ -28,6 +28,7 @@ class FakeIdGovUa:
         self.auth_type = "dig_sign"
         self.down = False
         self.stall = 0.0
+        self.user_info_body: bytes | None = None  # answers get-user-info with these bytes
         self.codes: dict[str, dict] = {}
         self.tokens: dict[str, dict] = {}
         self.calls: list[tuple[str, dict]] = []
@@ -104,6 +105,8 @@ class FakeIdGovUa:
         session = self.tokens.get(params.get("access_token", ""))
         if session is None or session["user_id"] != params.get("user_id"):
             return self._json({"error": "invalid_token"}, 401)
+        if self.user_info_body is not None:
+            return Response(self.user_info_body, 200, mimetype="application/json")
         wanted = [f.strip() for f in params.get("fields", "").split(",") if f.strip()]
         person = session["person"]
         answer = {"auth_type": self.auth_type}
