@@ -234,3 +234,15 @@ def test_an_answer_naming_nobody_signs_nobody_in(idgovua_app, fake_idgovua):
     assert answer.status_code == 400
     assert "ні РНОКПП, ні УНЗР" in answer.get_data(as_text=True)
     assert _signed_in(client) is None
+
+
+def test_signing_in_writes_nothing_to_the_database(idgovua_app, fake_idgovua):
+    from tests.test_request_boundary import writes
+
+    client = idgovua_app.test_client()
+    with writes() as seen:
+        back = start_sign_in(client)
+        assert client.get(back).status_code == 302
+        client.get("/identity/idgovua/callback?code=x&state=y")
+        client.post("/identity/sign-out", data={"next": "/petitions"})
+    assert seen == []
