@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from civic import personal_data
@@ -167,3 +167,34 @@ def test_settings_civic_starts_with(config):
 def test_the_development_provider_stops_the_app_on_a_public_address(app_factory):
     with pytest.raises(RuntimeError, match="loopback"):
         app_factory(IDENTITY_PROVIDERS=["dev"], PUBLIC_BASE_URL="https://nizhynrada.gov.ua")
+
+
+_VALUES = st.one_of(
+    st.none(),
+    st.text(max_size=30),
+    st.text(min_size=250, max_size=260, alphabet="Ая"),
+    st.integers(),
+    st.lists(st.text(max_size=5), max_size=3),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            ["lastname", "givenname", "middlename", "subjectcn", "drfocode", "unzr", "email"]
+            + ["address", "state", "locality", "auth_type", "phone"]
+        ),
+        _VALUES,
+    )
+)
+def test_any_answer_gives_a_citizen_or_a_ukrainian_refusal(answer):
+    try:
+        citizen = citizen_from_idgovua(answer, key=KEY)
+    except IdentityError as error:
+        assert error.message and not error.message.isascii()
+        return
+    assert 0 < len(citizen.full_name) <= 200 and len(citizen.person_hash) == 64
+    assert len(citizen.method) <= 20
+    assert citizen.address is None or len(citizen.address) <= 200
+    assert all(ch.isprintable() for ch in citizen.full_name)
