@@ -246,3 +246,22 @@ def test_signing_in_writes_nothing_to_the_database(idgovua_app, fake_idgovua):
         client.get("/identity/idgovua/callback?code=x&state=y")
         client.post("/identity/sign-out", data={"next": "/petitions"})
     assert seen == []
+
+
+@pytest.mark.parametrize("person", ["5", "-1", "x", ""])
+def test_the_development_provider_refuses_a_person_not_on_its_list(app_factory, person):
+    app = app_factory(IDENTITY_PROVIDERS=["dev", "email"])
+    with app.app_context():
+        client = app.test_client()
+        answer = client.post("/identity/dev", data={"person": person, "next": "/petitions"})
+        assert answer.status_code == 400
+        assert _signed_in(client) is None
+
+
+def test_the_development_provider_needs_the_forms_csrf_token(app_factory):
+    app = app_factory(IDENTITY_PROVIDERS=["dev", "email"], WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        client = app.test_client()
+        answer = client.post("/identity/dev", data={"person": "0", "next": "/petitions"})
+        assert answer.status_code == 400
+        assert _signed_in(client) is None
