@@ -72,6 +72,7 @@ __all__ = [
     "dump_edition",
     "parse_edition",
     "protocol_settings_only",
+    "unknown_in_exclusive",
 ]
 
 DUPLICATES = ("first_cast", "online_first")
@@ -394,6 +395,20 @@ def parse_edition(text: str) -> EditionConfig:
         protocol_number=protocol_number,
         protocol_on=protocol_on,
     )
+
+
+def unknown_in_exclusive(config: EditionConfig, codes) -> str | None:
+    """The first ``[[exclusive]]`` group naming a code that is no project of ``codes``, said
+    in Ukrainian (None when every group names projects only)."""
+    known = set(codes)
+    for n, group in enumerate(config.exclusive, 1):
+        for code in group:
+            if code not in known:
+                return (
+                    f"група {n} проєктів, які не можна реалізувати разом ([[exclusive]]: "
+                    f"{', '.join(group)}), називає код «{code}», а такого проєкту у виданні немає"
+                )
+    return None
 
 
 def protocol_settings_only(old: EditionConfig, new: EditionConfig) -> bool:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import replace
 from decimal import Decimal
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -20,7 +19,6 @@ from civic.pb import double_entry, exports, imports, services
 from civic.pb.ballots import REASON_TITLES
 from civic.pb.batches import count_batch_entries
 from civic.pb.counting import rule_text
-from civic.pb.edition import dump_edition, parse_edition
 from civic.pb.edition_form import EditionSettingsForm, explain, form_data, form_toml
 from civic.pb.forms import ActionForm, EditionForm, EntryForm, ReopenForm, ResolveForm, UploadForm
 from civic.pb.models import Discrepancy
@@ -156,20 +154,6 @@ def _file(edition, fmt: str) -> Response:
 # ---------------------------------------------------------------- staff
 
 
-def _keep_rule_settings(text: str, slug: str | None) -> str:
-    """The form has no fields for ``points``, ``completion`` or ``[[exclusive]]``: an edit
-    through it keeps the ones the edition's TOML set."""
-    edition = services.get_edition(slug) if slug else None
-    if edition is None:
-        return text
-    old = services.config_of(edition)
-    if not (old.points or old.completion is not None or old.exclusive):
-        return text
-    new = parse_edition(text)
-    kept = replace(new, points=old.points, completion=old.completion, exclusive=old.exclusive)
-    return dump_edition(kept)
-
-
 def _save_settings(expected_slug: str | None = None):
     """Save the settings posted by either form on the page (inside :func:`web.transaction`):
     the edition, or None and the two forms to show again."""
@@ -182,7 +166,7 @@ def _save_settings(expected_slug: str | None = None):
         if by_toml and toml_form.validate_on_submit():
             text = toml_form.text()
         elif not by_toml and not settings.adding() and settings.validate_on_submit():
-            text = _keep_rule_settings(form_toml(settings), expected_slug)
+            text = form_toml(settings)
         else:
             return None, toml_form, settings
         edition = services.save_edition(text, actor=current_user, expected_slug=expected_slug)

@@ -266,6 +266,7 @@ def method_of_equal_shares(
     *,
     weights: Sequence[int] | None = None,
     voter_budget_increment: int | Fraction | Decimal | None = None,
+    stop_when_exhaustive: bool = True,
 ) -> Outcome:
     """The Method of Equal Shares with cost utilities over approval ballots.
 
@@ -279,6 +280,9 @@ def method_of_equal_shares(
     never selected.  With
     ``voter_budget_increment`` the run is repeated with each voter's budget raised by that amount
     until the outcome is exhaustive (returned) or over the budget (the previous one is returned).
+    With ``stop_when_exhaustive=False`` only going over the budget stops the raising: the
+    Add1 of equalshares.net's compute tool (Wieliczka's Green Budget), the same as pabutools'
+    ``exhaustion_by_budget_increase(..., exhaustive_stop=False, budget_step=num_voters)``.
     """
     budget = _exact(budget)
     e = _fold(projects, ballots, weights)
@@ -309,12 +313,17 @@ def method_of_equal_shares(
             chosen = previous
             break
         taken = set(chosen)
-        if all(e.costs[p] + spent > budget for p in candidates if p not in taken):
+        exhaustive = all(e.costs[p] + spent > budget for p in candidates if p not in taken)
+        if exhaustive and stop_when_exhaustive:
             break
         if limit is None:
+            if not stop_when_exhaustive:
+                break  # no higher budget changes the outcome
             raise RuntimeError("Add1 never ends: raising the voter budget changes nothing")
         # Every budget below `limit` gives this same outcome: jump to the first step at or past it.
         t += dt * max(1, math.ceil((limit - t) / dt))
+        if not stop_when_exhaustive and Fraction(t, q) > per_voter + budget:
+            break  # pabutools' bound: the total budget tried stays within budget * (voters + 1)
         previous = chosen
     return _finish(rule, budget, projects, chosen, e.support)
 
