@@ -6,6 +6,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from civic import tabular, web
 from civic.database import utcnow
 from civic.extensions import db, limiter
+from civic.identity import providers
 from civic.petitions import lifecycle, opendata, queries, services, signatures
 from civic.petitions.forms import PetitionForm, SignForm, VersionedForm
 from civic.petitions.lifecycle import State
@@ -207,6 +208,8 @@ def author_withdraw(token: str):
 @limiter.limit(_sign_limit)
 @web.transaction
 def sign(petition_id: int):
+    if not providers.email_enabled(current_app.config):
+        abort(404)  # the council signs by identity only (docs/identity.md)
     petition = _petition_or_404(petition_id)
     today = services.today_kyiv()
     state = queries.effective_state(petition, today)
@@ -272,5 +275,6 @@ def open_data(fmt: str):
     return download(data, f"petitions.{fmt}", mimetype)
 
 
-# The staff pages live in staff_views.py, on this blueprint.
-from civic.petitions import staff_views  # noqa: E402, F401
+# The staff pages live in staff_views.py, the identified signing in identified_views.py, on this
+# blueprint.
+from civic.petitions import identified_views, staff_views  # noqa: E402, F401
