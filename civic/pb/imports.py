@@ -214,6 +214,11 @@ def _import_ballots(
     key = current_app.config["PERSONAL_DATA_KEY"].encode()
     normalise = judging.normalise_document
     keyed_hash = personal_data.keyed_hash
+
+    def check_hash(document: str) -> str | None:
+        part = judging.check_part(document)
+        return keyed_hash(key, part, purpose=judging.CHECK_PURPOSE) if part else None
+
     problems: list[str] = []
     chunk: list[tuple] = []
     rows = 0
@@ -307,6 +312,7 @@ def _import_ballots(
                     codes,
                     import_id,
                     None,
+                    check_hash(document),
                 )
             )
             rows += 1

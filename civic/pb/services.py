@@ -75,6 +75,15 @@ def personal_hash(document: str | None) -> str | None:
     return personal_data.keyed_hash(current_app.config["PERSONAL_DATA_KEY"], normalised)
 
 
+def check_hash(document: str | None) -> str | None:
+    """The keyed hash of a document's last four characters (:func:`judging.check_part`)."""
+    part = judging.check_part(judging.normalise_document(document))
+    if not part:
+        return None
+    key = current_app.config["PERSONAL_DATA_KEY"]
+    return personal_data.keyed_hash(key, part, purpose=judging.CHECK_PURPOSE)
+
+
 def retention_days() -> int:
     return personal_data.retention_days(current_app.config, "PB_RETENTION_DAYS")
 

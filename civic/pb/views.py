@@ -25,13 +25,21 @@ from civic.auth.permissions import role_required
 from civic.charts import Bar, fluid_bar_chart
 from civic.extensions import db
 from civic.formatting import agree
-from civic.pb import double_entry, exports, imports, services
+from civic.pb import double_entry, exports, imports, receipts, services
 from civic.pb.ballots import REASON_TITLES
 from civic.pb.batches import count_batch_entries
 from civic.pb.counting import rule_text
 from civic.pb.edition import dump_edition, parse_edition
 from civic.pb.edition_form import EditionSettingsForm, explain, form_data, form_toml
-from civic.pb.forms import ActionForm, EditionForm, EntryForm, ReopenForm, ResolveForm, UploadForm
+from civic.pb.forms import (
+    ActionForm,
+    BallotCheckForm,
+    EditionForm,
+    EntryForm,
+    ReopenForm,
+    ResolveForm,
+    UploadForm,
+)
 from civic.pb.models import Discrepancy
 from civic.pb.rule_names import rule_name
 from civic.pb.services import PbError
@@ -108,6 +116,27 @@ def results(slug: str):
         rule_text=rule_text(config),
         by_points=bool(config.points),
     )
+
+
+@bp.route("/pb/<slug>/check", methods=["GET", "POST"])
+@web.transaction
+def check(slug: str):
+    """Check my ballot: GET shows the form, POST answers (and counts the attempt)."""
+    edition = _staff_edition(slug)
+    form = BallotCheckForm()
+    answer, status = None, 200
+    if request.method == "POST" and form.validate_on_submit():
+        answer = receipts.check_ballot(
+            edition,
+            form.form_number.data,
+            form.last_four.data,
+            address=request.remote_addr,
+            now=database.utcnow(),
+        )
+        status = 429 if answer.status == receipts.LIMITED else 200
+    elif request.method == "POST":
+        status = 400
+    return render_template("pb/check.html", edition=edition, form=form, answer=answer), status
 
 
 @bp.route("/pb/<slug>/results.<fmt>")
