@@ -22,7 +22,7 @@ from civic.errors import DomainError
 from civic.extensions import db
 from civic.gc_pause import gc_paused
 from civic.pb import ballots as judging
-from civic.pb import counting
+from civic.pb import counting, explain
 from civic.pb.edition import Category as CategoryConfig
 from civic.pb.edition import (
     EditionConfig,
@@ -399,6 +399,9 @@ def tally(
     # The research rules' outcomes, for the public what-if table (not part of the digest).
     stored_json["what_if"] = counting.what_if(
         config_of(edition), _project_inputs(edition), verdicts
+    )
+    stored_json["what_if_reasons"] = explain.what_if_reasons(
+        config_of(edition), _project_inputs(edition), verdicts, stored_json["what_if"]
     )
     edition.result = stored_json
     edition.digest = result.digest

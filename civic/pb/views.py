@@ -31,6 +31,7 @@ from civic.pb.batches import count_batch_entries
 from civic.pb.counting import rule_text
 from civic.pb.edition import dump_edition, parse_edition
 from civic.pb.edition_form import EditionSettingsForm, explain, form_data, form_toml
+from civic.pb.explain import explain_count
 from civic.pb.forms import (
     ActionForm,
     BallotCheckForm,
@@ -100,6 +101,21 @@ def index():
     return render_template("pb/index.html", editions=services.list_public_editions())
 
 
+def _reasons(edition, config) -> dict:
+    """Why each project won or lost in the official count (:mod:`civic.pb.explain`)."""
+    return explain_count(
+        edition.result,
+        categories={c.code: c.title for c in edition.categories},
+        rule=config.rule,
+        min_votes=config.min_votes,
+        by_points=bool(config.points),
+        exclusive=config.exclusive,
+    )
+
+
+WHY_ANCHORS = {"equalshares/add1": "mes", "phragmen": "phragmen"}
+
+
 @bp.route("/pb/<slug>")
 def results(slug: str):
     edition = _public_edition(slug)
@@ -109,8 +125,11 @@ def results(slug: str):
         "pb/results.html",
         edition=edition,
         result=result,
+        reasons=_reasons(edition, config),
+        what_if_reasons=result.get("what_if_reasons") or {},
+        why_anchors=WHY_ANCHORS,
         chart=_chart(result),
-        reasons=REASON_TITLES,
+        invalid_reasons=REASON_TITLES,
         money=Decimal,
         rule_name=rule_name,
         rule_text=rule_text(config),
@@ -150,7 +169,8 @@ def download(slug: str, fmt: str):
 @bp.route("/api/v1/pb/<slug>/results")
 def api_results(slug: str):
     edition = _public_edition(slug)
-    return jsonify(edition.result)
+    reasons = _reasons(edition, services.config_of(edition))
+    return jsonify({**edition.result, "reasons": {c: r.as_json() for c, r in reasons.items()}})
 
 
 def _file(edition, fmt: str) -> Response:
