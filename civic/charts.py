@@ -314,3 +314,125 @@ def grouped_bar_chart(
     out += frame.legend(series)
     out.append("</svg>")
     return "\n".join(out)
+
+
+@dataclass(frozen=True)
+class Span:
+    """One item of a :func:`budget_chart`: its cost placed where its turn came (``start``)."""
+
+    label: str
+    start: Number
+    cost: Number
+    highlight: bool = False
+    note: str = ""
+
+
+def budget_chart(
+    spans: Sequence[Span],
+    budget: Number,
+    *,
+    title: str,
+    budget_label: str,
+    value_format: Callable[[Number], str] = _fmt,
+    chart_id: str | None = None,
+    wrap_at: int = 34,
+) -> str:
+    """Costs against a budget line, fluid like :func:`fluid_bar_chart`: each item's bar starts
+    at what was spent before its turn, so a bar that crosses the dashed budget line did not fit.
+    """
+    chart_id = chart_id or f"chart{next(_ids)}"
+    line, bar_height, gap = 18, 16, 12
+    top = max([float(budget), *(float(s.start) + float(s.cost) for s in spans)]) or 1.0
+
+    def at(value: float) -> float:
+        return value / top * 96  # percent of the width, a little room at the right
+
+    desc = f"{budget_label}: {value_format(budget)}. " + "; ".join(
+        f"{s.label}: {value_format(s.cost)}" + (f", {s.note}" if s.note else "") for s in spans
+    )
+    body, y = [], gap + line
+    mark = at(float(budget))
+    body.append(
+        f'<text class="budget-label" x="{mark:.2f}%" y="{y - 4}" text-anchor="end">'
+        f"{escape(budget_label)} {escape(value_format(budget))}</text>"
+    )
+    y += 6
+    first = y
+    for span in spans:
+        for text in textwrap.wrap(span.label, wrap_at, break_long_words=True) or [""]:
+            y += line
+            body.append(f'<text x="0" y="{y - 4}">{escape(text)}</text>')
+        x, width = at(float(span.start)), at(float(span.cost))
+        cls = "bar selected" if span.highlight else "bar"
+        tip = f"{span.label}: {value_format(span.cost)}" + (f", {span.note}" if span.note else "")
+        body.append(
+            f'<rect class="{cls}" x="{x:.2f}%" y="{y + 2}" width="{width:.2f}%" '
+            f'height="{bar_height}"><title>{escape(tip)}</title></rect>'
+        )
+        y += bar_height + 2 + gap
+    body.append(
+        f'<line class="budget-line" x1="{mark:.2f}%" x2="{mark:.2f}%" y1="{first - 2}" '
+        f'y2="{y - gap + 2}"/>'
+    )
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart fluid" width="100%" '
+        f'height="{max(y, 1)}" role="img" aria-labelledby="{chart_id}-t {chart_id}-d">',
+        f'<title id="{chart_id}-t">{escape(title)}</title>',
+        f'<desc id="{chart_id}-d">{escape(desc)}</desc>',
+        *body,
+        "</svg>",
+    ]
+    return "\n".join(out)
+
+
+def progress_chart(
+    days: Sequence[tuple[str, int]],
+    goal: int,
+    *,
+    title: str,
+    goal_label: str,
+    chart_id: str | None = None,
+    height: int = 180,
+) -> str:
+    """A running total over days (``(label, total so far)``, oldest first) against a goal line,
+    fluid: one column per day as wide as the box allows, text never scaled."""
+    chart_id = chart_id or f"chart{next(_ids)}"
+    top_pad, bottom = 24, 22
+    plot = height - top_pad - bottom
+    top = max([goal, *(total for _, total in days)]) or 1
+    width = 100 / max(1, len(days))
+
+    def y(value: float) -> float:
+        return top_pad + plot * (1 - value / top)
+
+    desc = f"{goal_label}: {_fmt(goal)}. " + "; ".join(
+        f"{label}: {_fmt(total)}" for label, total in days
+    )
+    body = []
+    for k, (label, total) in enumerate(days):
+        body.append(
+            f'<rect class="bar" x="{k * width:.3f}%" y="{y(total):.1f}" '
+            f'width="{max(width * 0.9, 0.2):.3f}%" height="{plot + top_pad - y(total):.1f}">'
+            f"<title>{escape(label)}: {escape(_fmt(total))}</title></rect>"
+        )
+    goal_y = y(goal)
+    body.append(f'<line class="budget-line" x1="0" x2="100%" y1="{goal_y:.1f}" y2="{goal_y:.1f}"/>')
+    body.append(
+        f'<text class="budget-label" x="100%" y="{max(goal_y - 6, 14):.1f}" text-anchor="end">'
+        f"{escape(goal_label)}: {escape(_fmt(goal))}</text>"
+    )
+    if days:
+        body.append(f'<text x="0" y="{height - 4}">{escape(days[0][0])}</text>')
+        if len(days) > 1:
+            body.append(
+                f'<text x="100%" y="{height - 4}" text-anchor="end">{escape(days[-1][0])}</text>'
+            )
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart fluid" width="100%" '
+        f'height="{height}" role="img" aria-labelledby="{chart_id}-t {chart_id}-d">',
+        f'<title id="{chart_id}-t">{escape(title)}</title>',
+        f'<desc id="{chart_id}-d">{escape(desc)}</desc>',
+        *body,
+        "</svg>",
+    ]
+    return "\n".join(out)

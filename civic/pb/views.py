@@ -42,6 +42,7 @@ from civic.pb.forms import (
     UploadForm,
 )
 from civic.pb.models import Discrepancy
+from civic.pb.pictures import category_charts
 from civic.pb.rule_names import rule_name
 from civic.pb.services import PbError
 from civic.tabular import parse_date
@@ -121,11 +122,14 @@ def results(slug: str):
     edition = _public_edition(slug)
     result = edition.result
     config = services.config_of(edition)
+    reasons = _reasons(edition, config)
+    categories = [(c.code, c.title) for c in edition.categories]
     return render_template(
         "pb/results.html",
         edition=edition,
         result=result,
-        reasons=_reasons(edition, config),
+        reasons=reasons,
+        category_charts=category_charts(result, categories, reasons, by_points=bool(config.points)),
         what_if_reasons=result.get("what_if_reasons") or {},
         why_anchors=WHY_ANCHORS,
         chart=_chart(result),

@@ -193,3 +193,10 @@ def test_results_page_and_api_explain_every_project(client, app):
         api["what_if"]["equalshares/add1"]
     )
     assert "not_selected" not in html and "does_not_fit" not in html
+    # A picture per category: costs against the budget line, with a text alternative.
+    for category in edition.categories:
+        chart = html.split(f'id="pb-budget-{category.code}-t"')[1].split("</svg>")[0]
+        assert 'class="budget-line"' in chart and "Бюджет категорії" in chart
+        members = [p for p in api["projects"] if p["category"] == category.code]
+        assert chart.count("<rect ") == len(members)
+        assert chart.count('class="bar selected"') == sum(p["selected"] for p in members)
