@@ -8,6 +8,7 @@ same numbers. Presentation uses attributes and CSS classes (``.chart .bar``), ne
 from __future__ import annotations
 
 import itertools
+import math
 import re
 import textwrap
 from collections.abc import Callable, Sequence
@@ -435,4 +436,72 @@ def progress_chart(
         *body,
         "</svg>",
     ]
+    return "\n".join(out)
+
+
+@dataclass(frozen=True)
+class Point:
+    """A place on a :func:`points_map`: degrees of latitude and longitude (WGS 84)."""
+
+    label: str
+    title: str
+    latitude: Decimal
+    longitude: Decimal
+
+
+_SCALE_KM = (0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50)
+KM_PER_DEGREE = 111.32
+
+
+def points_map(
+    points: Sequence[Point],
+    *,
+    title: str,
+    width: int = 400,
+    height: int = 300,
+    chart_id: str | None = None,
+) -> str:
+    """Points on a plain plane (no tiles, nothing fetched): longitude scaled by the cosine of
+    the latitude, north up, with a scale bar; each point labelled and titled."""
+    chart_id = chart_id or f"chart{next(_ids)}"
+    pad = 34
+    lat0 = sum(float(p.latitude) for p in points) / max(1, len(points))
+    k = math.cos(math.radians(lat0))
+    xs = [float(p.longitude) * k for p in points]
+    ys = [float(p.latitude) for p in points]
+    span = max(max(xs) - min(xs), max(ys) - min(ys), 0.005)  # at least about 500 m across
+    scale = min(width - 2 * pad, height - 2 * pad) / span
+    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+
+    def at(x: float, y: float) -> tuple[float, float]:
+        return width / 2 + (x - cx) * scale, height / 2 - (y - cy) * scale
+
+    desc = "; ".join(
+        f"{p.label} {p.title}: {_fmt(p.latitude)}° пн. ш., {_fmt(p.longitude)}° сх. д."
+        for p in points
+    )
+    out = _header(width, height, title, desc, chart_id)
+    out.append(f'<rect class="map-ground" x="1" y="1" width="{width - 2}" height="{height - 2}"/>')
+    for p, x, y in zip(points, xs, ys, strict=True):
+        px, py = at(x, y)
+        anchor = "end" if px > width - 90 else "start"
+        dx = -9 if anchor == "end" else 9
+        out.append(
+            f'<circle class="place" cx="{px:.1f}" cy="{py:.1f}" r="6"><title>'
+            f"{escape(p.label)} {escape(p.title)}</title></circle>"
+        )
+        out.append(
+            f'<text x="{px + dx:.1f}" y="{py + 4:.1f}" text-anchor="{anchor}">'
+            f"{escape(p.label)}</text>"
+        )
+    km_per_unit = KM_PER_DEGREE / scale
+    bar_km = max([km for km in _SCALE_KM if km / km_per_unit <= width / 4] or [_SCALE_KM[0]])
+    bar = bar_km / km_per_unit
+    out.append(
+        f'<line class="scale" x1="12" x2="{12 + bar:.1f}" y1="{height - 14}" y2="{height - 14}"/>'
+    )
+    shown = f"{_fmt(Decimal(str(bar_km)) * 1000)} м" if bar_km < 1 else f"{_fmt(bar_km)} км"
+    out.append(f'<text x="12" y="{height - 20}">{escape(shown)}</text>')
+    out.append(f'<text x="{width - 12}" y="20" text-anchor="end">↑ Пн</text>')
+    out.append("</svg>")
     return "\n".join(out)

@@ -27,7 +27,7 @@ from civic.pb.bulk import BallotWriter, import_cache
 from civic.pb.edition import MAX_INT, EditionConfig, EditionError, dump_edition, parse_edition
 from civic.pb.edition import Category as CategoryConfig
 from civic.pb.models import Ballot, Edition, ImportedFile, Project
-from civic.pb.projects import MAX_COST, PROJECT_COLUMNS, check_projects, problem
+from civic.pb.projects import MAX_COST, PROJECT_COLUMNS, check_projects, pabulib_place, problem
 from civic.pb.services import (
     CHUNK,
     MAX_LISTED_PROBLEMS,
@@ -459,6 +459,7 @@ def import_pabulib(
                 cost=counting_money(row.cost),
                 submitted_on=None,
                 is_admitted=True,
+                **pabulib_place(row),
             )
         )
     digest = hashlib.sha256(text.encode()).hexdigest()

@@ -115,6 +115,9 @@ class Project(db.Model):
     cost: Mapped[Decimal] = mapped_column(Numeric(14, 2))
     submitted_on: Mapped[dt.date | None] = mapped_column(Date)
     is_admitted: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Where the project will be built (pabulib's `latitude` / `longitude`): the map of winners.
+    latitude: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
+    longitude: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
 
 
 class ImportedFile(db.Model):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-from civic.charts import Span, budget_chart
+from civic.charts import Point, Span, budget_chart, points_map
 from civic.formatting import agree, uk_money
 from civic.pb.explain import POINTS, VOTES, Reason
 
@@ -59,3 +59,24 @@ def category_charts(
             chart_id=f"pb-budget-{code}",
         )
     return charts
+
+
+def winners_map(
+    result: Mapping, places: Mapping[str, tuple[Decimal, Decimal]]
+) -> tuple[str, list[Point]] | None:
+    """The map of the funded projects that have coordinates, and its rows (None: no such
+    project, then no map at all)."""
+    titles = {p["code"]: p["title"] for p in result["projects"]}
+    points = [
+        Point(code, titles.get(code, code), *places[code])
+        for code in result["selected"]
+        if code in places
+    ]
+    if not points:
+        return None
+    svg = points_map(
+        points,
+        title="Де будуть реалізовані проєкти-переможці",
+        chart_id="pb-winners-map",
+    )
+    return svg, points

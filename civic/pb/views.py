@@ -42,7 +42,7 @@ from civic.pb.forms import (
     UploadForm,
 )
 from civic.pb.models import Discrepancy
-from civic.pb.pictures import category_charts
+from civic.pb.pictures import category_charts, winners_map
 from civic.pb.rule_names import rule_name
 from civic.pb.services import PbError
 from civic.tabular import parse_date
@@ -130,6 +130,14 @@ def results(slug: str):
         result=result,
         reasons=reasons,
         category_charts=category_charts(result, categories, reasons, by_points=bool(config.points)),
+        winners_map=winners_map(
+            result,
+            {
+                p.code: (p.latitude, p.longitude)
+                for p in services.list_projects(edition)
+                if p.latitude is not None and p.longitude is not None
+            },
+        ),
         what_if_reasons=result.get("what_if_reasons") or {},
         why_anchors=WHY_ANCHORS,
         chart=_chart(result),

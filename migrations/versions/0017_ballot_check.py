@@ -1,6 +1,6 @@
-"""ballot check: a keyed hash of the document's last four characters on paper ballots and
+"""ballot check and map: a keyed hash of the document's last four characters on paper ballots and
 their entries (the second factor of «перевірити свій бюлетень»), and the check's rate-limit
-counters
+counters; projects' coordinates for the map of winners
 
 Revision ID: 0017_ballot_check
 Revises: 0014_staff_ux
@@ -22,6 +22,9 @@ def upgrade():
         batch_op.add_column(sa.Column('check_hash', sa.String(length=64), nullable=True))
     with op.batch_alter_table('pb_entries', schema=None) as batch_op:
         batch_op.add_column(sa.Column('check_hash', sa.String(length=64), nullable=True))
+    with op.batch_alter_table('pb_projects', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('latitude', sa.Numeric(precision=9, scale=6), nullable=True))
+        batch_op.add_column(sa.Column('longitude', sa.Numeric(precision=9, scale=6), nullable=True))
     op.create_table(
         'pb_check_counters',
         sa.Column('edition_id', sa.Integer(), nullable=False),
@@ -37,6 +40,9 @@ def upgrade():
 
 def downgrade():
     op.drop_table('pb_check_counters')
+    with op.batch_alter_table('pb_projects', schema=None) as batch_op:
+        batch_op.drop_column('longitude')
+        batch_op.drop_column('latitude')
     with op.batch_alter_table('pb_entries', schema=None) as batch_op:
         batch_op.drop_column('check_hash')
     with op.batch_alter_table('pb_ballots', schema=None) as batch_op:
