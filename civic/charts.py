@@ -481,6 +481,7 @@ def points_map(
         for p in points
     )
     out = _header(width, height, title, desc, chart_id)
+    out[0] = out[0].replace('class="chart"', 'class="chart map"', 1)
     out.append(f'<rect class="map-ground" x="1" y="1" width="{width - 2}" height="{height - 2}"/>')
     for p, x, y in zip(points, xs, ys, strict=True):
         px, py = at(x, y)
