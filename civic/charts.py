@@ -100,6 +100,19 @@ def bar_chart(
     return "\n".join(out)
 
 
+def _fluid_svg(height: int, title: str, desc: str, chart_id: str, body: list[str]) -> str:
+    """A chart as wide as its box (no ``viewBox``: its text is never scaled)."""
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart fluid" width="100%" '
+        f'height="{max(height, 1)}" role="img" aria-labelledby="{chart_id}-t {chart_id}-d">',
+        f'<title id="{chart_id}-t">{escape(title)}</title>',
+        f'<desc id="{chart_id}-d">{escape(desc)}</desc>',
+        *body,
+        "</svg>",
+    ]
+    return "\n".join(out)
+
+
 def fluid_bar_chart(
     bars: Sequence[Bar],
     *,
@@ -135,16 +148,7 @@ def fluid_bar_chart(
             f"{escape(value_format(bar.value))}</text>"
         )
         y += bar_height + 2 + gap
-    height = max(y, 1)
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart fluid" width="100%" '
-        f'height="{height}" role="img" aria-labelledby="{chart_id}-t {chart_id}-d">',
-        f'<title id="{chart_id}-t">{escape(title)}</title>',
-        f'<desc id="{chart_id}-d">{escape(desc)}</desc>',
-        *body,
-        "</svg>",
-    ]
-    return "\n".join(out)
+    return _fluid_svg(y, title, desc, chart_id, body)
 
 
 def _scale(values: Sequence[float]) -> tuple[float, float]:
@@ -375,15 +379,7 @@ def budget_chart(
         f'<line class="budget-line" x1="{mark:.2f}%" x2="{mark:.2f}%" y1="{first - 2}" '
         f'y2="{y - gap + 2}"/>'
     )
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart fluid" width="100%" '
-        f'height="{max(y, 1)}" role="img" aria-labelledby="{chart_id}-t {chart_id}-d">',
-        f'<title id="{chart_id}-t">{escape(title)}</title>',
-        f'<desc id="{chart_id}-d">{escape(desc)}</desc>',
-        *body,
-        "</svg>",
-    ]
-    return "\n".join(out)
+    return _fluid_svg(y, title, desc, chart_id, body)
 
 
 def progress_chart(
@@ -428,15 +424,7 @@ def progress_chart(
             body.append(
                 f'<text x="100%" y="{height - 4}" text-anchor="end">{escape(days[-1][0])}</text>'
             )
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart fluid" width="100%" '
-        f'height="{height}" role="img" aria-labelledby="{chart_id}-t {chart_id}-d">',
-        f'<title id="{chart_id}-t">{escape(title)}</title>',
-        f'<desc id="{chart_id}-d">{escape(desc)}</desc>',
-        *body,
-        "</svg>",
-    ]
-    return "\n".join(out)
+    return _fluid_svg(height, title, desc, chart_id, body)
 
 
 @dataclass(frozen=True)

@@ -18,10 +18,9 @@ from dataclasses import dataclass
 from flask import current_app
 from limits import parse_many
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from civic.audit.services import record_event
+from civic.database import count_in_window
 from civic.extensions import db
 from civic.pb import ballots as judging
 from civic.pb.models import Ballot, CheckCounter, Edition
@@ -62,27 +61,9 @@ def _limit_windows(setting: str) -> tuple[Window, ...]:
 
 
 def _count_attempt(edition_id: int, kind: str, key: str, window: Window, epoch: int) -> int:
-    """One more attempt in the window's counter (an upsert: parallel ones queue) → the count."""
-    table = CheckCounter.__table__
-    dialect = db.session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = (
-        insert(table)
-        .values(
-            edition_id=edition_id,
-            kind=kind,
-            key=key,
-            seconds=window.seconds,
-            window_start=window.start(epoch),
-            count=1,
-        )
-        .on_conflict_do_update(
-            index_elements=["edition_id", "kind", "key", "seconds", "window_start"],
-            set_={"count": table.c.count + 1},
-        )
-        .returning(table.c.count)
-    )
-    return int(db.session.execute(statement).scalar_one())
+    """One more attempt in the window's counter → the count so far."""
+    keys = {"edition_id": edition_id, "kind": kind, "key": key}
+    return count_in_window(CheckCounter.__table__, window.seconds, window.start(epoch), **keys)
 
 
 def _limited(edition: Edition, keys: dict[str, str], now: dt.datetime) -> str | None:

@@ -1,12 +1,10 @@
 """Why each project won or lost: the greedy walk's figures, MES's effective support (pabutools
 as the oracle on shared files), the sentences' Ukrainian plurals."""
 
-import datetime as dt
 import re
 from collections import Counter
 from dataclasses import replace
 from decimal import Decimal
-from pathlib import Path
 
 import pabutools.election as pabutools_election
 import pabutools.rules as pabutools_rules
@@ -15,8 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pabutools.analysis.mesanalytics import calculate_effective_supports
 
-from civic.extensions import db
-from civic.pb import imports, pabulib, rules, services
+from civic.pb import pabulib, rules
 from civic.pb.explain import explain_count, explain_mes
 from civic.pb.rules.mes import add1_voter_budget
 
@@ -170,13 +167,8 @@ def test_mes_sentences_say_round_or_support_in_ukrainian():
 # ---------------------------------------------------------------- the page and the API
 
 
-def test_results_page_and_api_explain_every_project(client, app):
-    examples = Path(__file__).resolve().parents[2] / "docs" / "examples"
-    edition = services.save_edition((examples / "pb-edition.toml").read_text(encoding="utf-8"))
-    imports.import_projects(edition, (examples / "pb-projects.csv").read_bytes(), "p.csv")
-    imports.import_ballots(edition, (examples / "pb-ballots.csv").read_bytes(), "b.csv")
-    services.close_edition(edition, on=dt.date(2020, 11, 23))
-    db.session.commit()
+def test_results_page_and_api_explain_every_project(client, closed):
+    edition = closed
     html = client.get(f"/pb/{edition.slug}").get_data(as_text=True)
     api = client.get(f"/api/v1/pb/{edition.slug}/results").get_json()
     codes = {p["code"] for p in api["projects"]}

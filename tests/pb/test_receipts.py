@@ -1,7 +1,6 @@
 """Check my ballot (/pb/<slug>/check): answers in words, no choices, one neutral answer for a
 wrong pair, attempts limited per address and per form number and logged."""
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -12,26 +11,11 @@ from civic.extensions import db
 from civic.pb import imports, receipts, services
 from civic.pb.ballots import REASON_TITLES
 from civic.pb.models import Ballot
+from tests.pb.test_double_entry import form
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 SLUG = "gb-2021"
 URL = f"/pb/{SLUG}/check"
-
-
-@pytest.fixture
-def edition(app):
-    edition = services.save_edition((EXAMPLES / "pb-edition.toml").read_text(encoding="utf-8"))
-    imports.import_projects(edition, (EXAMPLES / "pb-projects.csv").read_bytes(), "p.csv")
-    imports.import_ballots(edition, (EXAMPLES / "pb-ballots.csv").read_bytes(), "b.csv")
-    db.session.commit()
-    return edition
-
-
-@pytest.fixture
-def closed(edition):
-    services.close_edition(edition, on=dt.date(2020, 11, 23))
-    db.session.commit()
-    return edition
 
 
 def ask(client, form_number, last_four):
@@ -132,20 +116,8 @@ def test_an_unknown_edition_is_404(client, app):
 
 
 def _entry(**changes):
-    from civic.pb.double_entry import EntryData
-
-    values = {
-        "batch": "7",
-        "number": "41",
-        "cast_on": dt.date(2020, 11, 10),
-        "full_name": "Іваненко Іван Іванович",
-        "birth_date": dt.date(1990, 2, 1),
-        "document": "НК 987654",
-        "settlement": "м. Ніжин",
-        "address": "вул. Гоголя, 1",
-        "projects": "М-01, В-01",
-    }
-    return EntryData(**{**values, **changes})
+    values = {"batch": "7", "number": "41", "document": "НК 987654"}
+    return form(**{**values, **changes})
 
 
 def test_paper_entered_twice_is_checked_by_its_form_number(client, app, create_user):
