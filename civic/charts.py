@@ -7,6 +7,7 @@ same numbers. Presentation uses attributes and CSS classes (``.chart .bar``), ne
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import re
@@ -221,19 +222,33 @@ class _Frame:
         return out
 
 
-def line_chart(
-    categories: Sequence[str],
-    series: Sequence[Series],
-    *,
-    title: str,
-    width: int = 720,
-    height: int = 300,
-    value_format: Callable[[Number], str] = _fmt,
-    chart_id: str | None = None,
-) -> str:
+def _series_chart(draw):
+    """The shape every chart of series over categories shares: the SVG header with its text
+    description, the marks ``draw`` puts in the frame (it also writes the description), the
+    legend."""
+
+    @functools.wraps(draw)
+    def chart(
+        categories: Sequence[str],
+        series: Sequence[Series],
+        *,
+        title: str,
+        width: int = 720,
+        height: int = 300,
+        value_format: Callable[[Number], str] = _fmt,
+        chart_id: str | None = None,
+    ) -> str:
+        frame = _Frame.around(series, width, height)
+        desc, marks = draw(frame, categories, series, value_format)
+        out = _header(width, height, title, desc, chart_id or f"chart{next(_ids)}")
+        return "\n".join([*out, *marks, *frame.legend(series), "</svg>"])
+
+    return chart
+
+
+@_series_chart
+def line_chart(frame, categories, series, value_format) -> tuple[str, list[str]]:
     """Lines over categories (e.g. years); a missing value breaks the line, never invents 0."""
-    chart_id = chart_id or f"chart{next(_ids)}"
-    frame = _Frame.around(series, width, height)
     n = max(1, len(categories) - 1)
 
     def x(i: int) -> float:
@@ -247,8 +262,7 @@ def line_chart(
         )
         for s in series
     )
-    out = _header(width, height, title, desc, chart_id)
-    out += frame.ticks(value_format, grid=True)
+    out = frame.ticks(value_format, grid=True)
     out += [frame.category_label(x(i), c) for i, c in enumerate(categories)]
     for k, s in enumerate(series):
         color = PALETTE[k % len(PALETTE)]
@@ -267,24 +281,12 @@ def line_chart(
             for run in runs
             if len(run) > 1
         ]
-    out += frame.legend(series)
-    out.append("</svg>")
-    return "\n".join(out)
+    return desc, out
 
 
-def grouped_bar_chart(
-    categories: Sequence[str],
-    series: Sequence[Series],
-    *,
-    title: str,
-    width: int = 720,
-    height: int = 300,
-    value_format: Callable[[Number], str] = _fmt,
-    chart_id: str | None = None,
-) -> str:
+@_series_chart
+def grouped_bar_chart(frame, categories, series, value_format) -> tuple[str, list[str]]:
     """Vertical bars grouped by category (e.g. plan and fact per quarter)."""
-    chart_id = chart_id or f"chart{next(_ids)}"
-    frame = _Frame.around(series, width, height)
     group_w = frame.plot_w / max(1, len(categories))
     bar_w = group_w * 0.8 / max(1, len(series))
     desc = "; ".join(
@@ -295,12 +297,11 @@ def grouped_bar_chart(
         )
         for i, c in enumerate(categories)
     )
-    out = _header(width, height, title, desc, chart_id)
     zero = frame.y(0.0)
-    out.append(
-        f'<line x1="{frame.left}" x2="{width - frame.right}" y1="{zero:.1f}" y2="{zero:.1f}" '
-        'stroke="#57606a"/>'
-    )
+    out = [
+        f'<line x1="{frame.left}" x2="{frame.width - frame.right}" y1="{zero:.1f}" '
+        f'y2="{zero:.1f}" stroke="#57606a"/>'
+    ]
     out += frame.ticks(value_format, grid=False)
     for i, c in enumerate(categories):
         gx = frame.left + i * group_w + group_w * 0.1
@@ -316,9 +317,7 @@ def grouped_bar_chart(
                 f'fill="{PALETTE[k % len(PALETTE)]}"><title>{escape(s.name)}, {escape(c)}: '
                 f"{escape(value_format(v))}</title></rect>"
             )
-    out += frame.legend(series)
-    out.append("</svg>")
-    return "\n".join(out)
+    return desc, out
 
 
 @dataclass(frozen=True)

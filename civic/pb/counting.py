@@ -32,7 +32,7 @@ from operator import is_, itemgetter, le
 
 from civic.pb import rules
 from civic.pb.ballots import REASONS, BallotIn, Verdict
-from civic.pb.edition import EditionConfig
+from civic.pb.edition import EditionConfig, counting_settings
 
 __all__ = [
     "CategoryResult",
@@ -403,13 +403,7 @@ def edition_inputs(config: EditionConfig) -> dict:
         "budget_year": config.budget_year,
         "voting_starts_on": config.voting_starts_on.isoformat(),
         "voting_ends_on": config.voting_ends_on.isoformat(),
-        "min_age": config.min_age,
-        "settlements": list(config.settlements),
-        "duplicates": config.duplicates,
-        "rule": config.rule,
-        "min_votes": config.min_votes,
-        "tie_break": config.tie_break,
-        "leftover": config.leftover,
+        **counting_settings(config),
         "lot_order": list(config.lot_order),
         "require_identity": config.require_identity,
         # The rule settings of issue 19 enter the digest only when set, so digests of the

@@ -528,10 +528,10 @@ def _declared_settings(election: pabulib.Election, filename: str) -> dict:
             raise PbError(f"Файл «{filename}»: бали за місця мають бути цілими ({points})")
         settings["points"] = tuple(int(p) for p in points)
     if election.rule == "greedy-exclusive":
-        known = set(election.project_ids)
-        settings["exclusive"] = tuple(
-            g for g in rules.declared_exclusive(election) if set(g) <= known
-        )
+        try:
+            settings["exclusive"] = tuple(rules.declared_exclusive(election))
+        except rules.RuleNotCounted as error:
+            raise PbError(f"Файл «{filename}»: {error}") from None
     if election.rule == "greedy-custom":
         share = rules.declared_completion(election)
         if share is not None:

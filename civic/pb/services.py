@@ -31,6 +31,7 @@ from civic.pb.edition import (
     dump_edition,
     parse_edition,
     protocol_settings_only,
+    unknown_in_exclusive,
 )
 from civic.pb.models import (
     CLOSED,
@@ -192,6 +193,11 @@ def save_edition(text: str, *, actor=None, expected_slug: str | None = None) -> 
                 f"Видання «{config.slug}» уже має бюлетені: налаштування підрахунку змінювати "
                 "не можна."
             )
+    # Before the projects are imported the codes cannot be checked; the count checks them then.
+    codes = set() if created else _codes(edition)
+    problem = unknown_in_exclusive(config, codes) if codes else None
+    if problem:
+        raise PbError(f"Налаштування громадського бюджету: {problem}")
     _apply_config(edition, config, text)
     db.session.flush()
     record_event(
@@ -239,6 +245,10 @@ def edition_toml(edition: Edition) -> str:
 
 
 # ---------------------------------------------------------------- what the count reads
+
+
+def _codes(edition: Edition) -> set[str]:
+    return {p.code for p in list_projects(edition)}
 
 
 def list_projects(edition: Edition) -> list[Project]:
@@ -353,6 +363,9 @@ def compute_tally(edition: Edition) -> tuple[counting.CountResult, list[int], li
     """Judge and count without writing anything: (result, row ids, verdicts, stored reasons)."""
     config = config_of(edition)
     projects = _project_inputs(edition)
+    problem = unknown_in_exclusive(config, (p.code for p in projects))
+    if problem:
+        raise PbError(f"Підрахунок неможливий: {problem}. Виправте налаштування видання.")
     rules = judging.VotingRules(
         voting_starts_on=config.voting_starts_on,
         voting_ends_on=config.voting_ends_on,

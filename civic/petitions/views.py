@@ -1,16 +1,6 @@
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    jsonify,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy.orm.exc import StaleDataError
 
 from civic import tabular, web
@@ -19,11 +9,7 @@ from civic.database import utcnow
 from civic.extensions import db, limiter
 from civic.formatting import uk_date
 from civic.petitions import lifecycle, opendata, progress, queries, services, signatures
-from civic.petitions.forms import (
-    PetitionForm,
-    SignForm,
-    VersionedForm,
-)
+from civic.petitions.forms import PetitionForm, SignForm, VersionedForm
 from civic.petitions.lifecycle import State
 from civic.petitions.models import Petition
 from civic.web import download
@@ -110,20 +96,27 @@ def detail(petition_id: int):
         )
     if state not in lifecycle.PUBLIC_STATES and state != State.REFUSED:
         abort(404)
+    return _detail_page(petition, state, today, SignForm(formdata=None))
+
+
+def _detail_page(petition: Petition, state: State, today, form: SignForm, **page) -> str:
+    """The petition's page; a refused petition lists no signers."""
+    signers = None
+    if state != State.REFUSED:
+        signers = queries.signers_page(petition, per_page=queries.SIGNERS_ON_PETITION)
     return render_template(
         "petitions/detail.html",
         petition=petition,
         state=state,
         labels=lifecycle.STATE_LABELS,
-        signers=queries.signers_page(petition, per_page=queries.SIGNERS_ON_PETITION)
-        if state != State.REFUSED
-        else None,
+        signers=signers,
         can_sign=lifecycle.can_sign(state, petition.collection_ends_on, today),
-        form=SignForm(formdata=None),
+        form=form,
         progress=_progress(petition),
         threshold=services.petition_threshold(petition),
         outcomes=services.ANSWER_OUTCOMES,
         **_signature_chart(petition, today),
+        **page,
     )
 
 
@@ -188,12 +181,10 @@ def similar():
     """Suggestions while typing a title (used by static/js/petitions.js)."""
     title = (request.args.get("title") or "")[:200]
     matches = queries.suggest_similar(title, today=services.today_kyiv())
-    return jsonify(
-        [
-            {"id": m.id, "title": m.title, "url": url_for("petitions.detail", petition_id=m.id)}
-            for m in matches
-        ]
-    )
+    return [
+        {"id": m.id, "title": m.title, "url": url_for("petitions.detail", petition_id=m.id)}
+        for m in matches
+    ]
 
 
 @bp.route("/petitions/author/<token>")
@@ -256,19 +247,8 @@ def sign(petition_id: int):
             return page, 201
     if state not in lifecycle.PUBLIC_STATES:
         abort(404)
-    return render_template(
-        "petitions/detail.html",
-        petition=petition,
-        state=state,
-        labels=lifecycle.STATE_LABELS,
-        signers=queries.signers_page(petition, per_page=queries.SIGNERS_ON_PETITION),
-        can_sign=lifecycle.can_sign(state, petition.collection_ends_on, today),
-        form=form,
-        sign_error=attempt.error and attempt.error.message,
-        progress=_progress(petition),
-        threshold=services.petition_threshold(petition),
-        outcomes=services.ANSWER_OUTCOMES,
-    ), 400
+    sign_error = attempt.error and attempt.error.message
+    return _detail_page(petition, state, today, form, sign_error=sign_error), 400
 
 
 @bp.route("/petitions/signatures/<token>", methods=["GET", "POST"])
@@ -295,7 +275,7 @@ def confirm_signature(token: str):
 @bp.route("/api/v1/petitions")
 def api_list():
     rows = opendata.export_rows(today=services.today_kyiv())
-    return jsonify({"fields": list(opendata.EXPORT_FIELDS), "count": len(rows), "items": rows})
+    return {"fields": list(opendata.EXPORT_FIELDS), "count": len(rows), "items": rows}
 
 
 @bp.route("/petitions/open-data.<fmt>")

@@ -265,6 +265,7 @@ def _add1(
     budget: Amount,
     per_voter: Fraction,
     increment: int | Fraction | Decimal,
+    stop_when_exhaustive: bool = True,
 ) -> tuple[list[int], Fraction]:
     """Add1's outcome and the budget per voter of the run that gave it."""
     step = Fraction(_exact(increment))
@@ -286,13 +287,19 @@ def _add1(
         if spent > budget:
             return previous, Fraction(previous_t, q)
         taken = set(chosen)
-        if all(e.costs[p] + spent > budget for p in candidates if p not in taken):
+        exhaustive = all(e.costs[p] + spent > budget for p in candidates if p not in taken)
+        if exhaustive and stop_when_exhaustive:
             return chosen, Fraction(t, q)
         if limit is None:
+            if not stop_when_exhaustive:
+                return chosen, Fraction(t, q)  # no higher budget changes the outcome
             raise RuntimeError("Add1 never ends: raising the voter budget changes nothing")
-        # Every budget below `limit` gives this same outcome: jump to the first step at or past it.
         previous, previous_t = chosen, t
+        # Every budget below `limit` gives this same outcome: jump to the first step at or past it.
         t += dt * max(1, math.ceil((limit - t) / dt))
+        if not stop_when_exhaustive and Fraction(t, q) > per_voter + budget:
+            # pabutools' bound: the total budget tried stays within budget * (voters + 1)
+            return chosen, Fraction(previous_t, q)
 
 
 def add1_voter_budget(
@@ -321,6 +328,7 @@ def method_of_equal_shares(
     *,
     weights: Sequence[int] | None = None,
     voter_budget_increment: int | Fraction | Decimal | None = None,
+    stop_when_exhaustive: bool = True,
 ) -> Outcome:
     """The Method of Equal Shares with cost utilities over approval ballots.
 
@@ -334,6 +342,9 @@ def method_of_equal_shares(
     never selected.  With
     ``voter_budget_increment`` the run is repeated with each voter's budget raised by that amount
     until the outcome is exhaustive (returned) or over the budget (the previous one is returned).
+    With ``stop_when_exhaustive=False`` only going over the budget stops the raising: the
+    Add1 of equalshares.net's compute tool (Wieliczka's Green Budget), the same as pabutools'
+    ``exhaustion_by_budget_increase(..., exhaustive_stop=False, budget_step=num_voters)``.
     """
     budget = _exact(budget)
     e = _fold(projects, ballots, weights)
@@ -345,7 +356,9 @@ def method_of_equal_shares(
     if voter_budget_increment is None:
         chosen, _, _ = _mes_run_scaled(e, candidates, per_voter.numerator, per_voter.denominator)
         return _finish(rule, budget, projects, chosen, e.support)
-    chosen, _ = _add1(e, candidates, budget, per_voter, voter_budget_increment)
+    chosen, _ = _add1(
+        e, candidates, budget, per_voter, voter_budget_increment, stop_when_exhaustive
+    )
     return _finish(rule, budget, projects, chosen, e.support)
 
 
