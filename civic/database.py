@@ -7,7 +7,7 @@ import functools
 
 from flask import Flask
 from flask_sqlalchemy.pagination import SelectPagination
-from sqlalchemy import DateTime, event
+from sqlalchemy import DateTime, bindparam, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
 
@@ -140,3 +140,28 @@ def paginate_rows(select, *, page: int, per_page: int, total: int | None = None)
         error_out=False,
         total=total,
     )
+
+
+def count_in_window(table, seconds: int, window_start: int, **keys) -> int:
+    """Add one to the ``count`` of a fixed-window counter (``keys`` and the window are every
+    column of ``table``'s primary key) in one upsert, so parallel requests of every worker
+    queue on the row; returns the new count (rate limits: petition signing, the ballot check).
+    The statement is built once per table, key columns and dialect (bound parameters).
+    """
+    from civic.extensions import db
+
+    row = {**keys, "seconds": seconds, "window_start": window_start}
+    dialect = db.session.get_bind().dialect.name
+    shape = (table.name, tuple(row), dialect)
+    statement = _COUNTERS.get(shape)
+    if statement is None:
+        statement = _COUNTERS[shape] = (
+            upsert(table)
+            .values({**{name: bindparam(name) for name in row}, "count": 1})
+            .on_conflict_do_update(index_elements=list(row), set_={"count": table.c.count + 1})
+            .returning(table.c.count)
+        )
+    return int(db.session.execute(statement, row).scalar_one())
+
+
+_COUNTERS: dict[tuple, object] = {}  # count_in_window's upserts by (table, columns, dialect)

@@ -302,7 +302,7 @@ def confirm_pending(pending: PendingSignature, *, now: dt.datetime) -> int:
     if changed != 1:
         raise SignatureAlreadyCounted()
     mail_services.forget_secret(pending.token_hash)  # the mailed link is spent
-    return int(db.session.execute(_count_statement(), {"petition_id": petition.id}).scalar_one())
+    return _one_more(petition.id)
 
 
 def confirm_signature(signature: Signature, *, now: dt.datetime) -> Petition:
@@ -315,6 +315,15 @@ def confirm_signature(signature: Signature, *, now: dt.datetime) -> Petition:
     set_committed_value(signature, "token_hash", None)
     set_committed_value(petition, "signature_count", count)  # what the database now holds
     return petition
+
+
+def count_one_more(petition: Petition) -> None:
+    """Add the signature just counted to the petition's counter (one atomic UPDATE)."""
+    set_committed_value(petition, "signature_count", _one_more(petition.id))
+
+
+def _one_more(petition_id: int) -> int:
+    return int(db.session.execute(_count_statement(), {"petition_id": petition_id}).scalar_one())
 
 
 def counted_clause():

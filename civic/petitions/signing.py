@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from disposable_email_domains import blocklist as DISPOSABLE_BLOCKLIST
 from flask import current_app
 from limits import parse_many
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import delete, select
 
-from civic.database import built_once, upsert
+from civic.database import count_in_window
 from civic.extensions import db
 from civic.petitions import mailboxes
 from civic.petitions.models import Petition, Signature, SignCounter
@@ -94,29 +94,16 @@ def block_of(ip: str | None) -> str | None:
     )
 
 
-@built_once
-def _bump_statement():
-    """``INSERT … ON CONFLICT DO UPDATE count + 1 RETURNING count``."""
-    table = SignCounter.__table__
-    names = ("petition_id", "kind", "key", "seconds", "window_start")
-    return (
-        upsert(table)
-        .values({**{name: bindparam(name) for name in names}, "count": 1})
-        .on_conflict_do_update(index_elements=list(names), set_={"count": table.c.count + 1})
-        .returning(table.c.count)
-    )
-
-
 def _bump(petition_id: int, kind: str, key: str, window: mailboxes.Window, epoch: int) -> int:
     """Add one signing to the window's counter (one upsert: parallel ones queue) → new count."""
-    values = {
-        "petition_id": petition_id,
-        "kind": kind,
-        "key": key,
-        "seconds": window.seconds,
-        "window_start": window.start(epoch),
-    }
-    return int(db.session.execute(_bump_statement(), values).scalar_one())
+    return count_in_window(
+        SignCounter.__table__,
+        window.seconds,
+        window.start(epoch),
+        petition_id=petition_id,
+        kind=kind,
+        key=key,
+    )
 
 
 REFUSALS = {
