@@ -96,6 +96,10 @@ class DefaultConfig:
     ]
     PETITION_SIGN_IPV4_PREFIX = 24
     PETITION_SIGN_IPV6_PREFIX = 64
+    # Check my ballot (/pb/<slug>/check): attempts per visitor address and per form number,
+    # counted in the database like the signing limits; four characters have 10 000 values.
+    PB_CHECK_LIMIT_PER_ADDRESS = "10 per 10 minutes; 40 per day"
+    PB_CHECK_LIMIT_PER_FORM = "5 per 10 minutes; 15 per day"
 
     # Who may sign (docs/identity.md): "idgovua" (ID.GOV.UA), "dev" (the development provider,
     # loopback only: `make run` and tests) and "email" (a mailed confirmation link).

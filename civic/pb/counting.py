@@ -535,6 +535,20 @@ def _digest(config, projects, ballots, verdicts, result: CountResult) -> tuple[s
 WHAT_IF_RULES = ("equalshares/add1", "phragmen")
 
 
+def what_if_inputs(
+    projects: Sequence[ProjectIn], verdicts: Sequence[Verdict]
+) -> tuple[list[rules.Project], list[tuple[str, ...]], list[int]]:
+    """The research rules' input: admitted projects by code, distinct valid ballots, weights."""
+    admitted = [
+        rules.Project(p.code, p.cost, p.category, p.submitted_on, p.title)
+        for p in sorted(projects, key=lambda p: p.code)
+        if p.admitted
+    ]
+    folded = Counter(v.choices for v in verdicts if v.reason is None and v.choices)
+    ballots = list(folded)
+    return admitted, ballots, [folded[b] for b in ballots]
+
+
 def what_if(
     config: EditionConfig, projects: Sequence[ProjectIn], verdicts: Sequence[Verdict]
 ) -> dict[str, list[str]]:
@@ -543,14 +557,7 @@ def what_if(
     The whole edition budget is one pot (these rules know no categories); the official result
     is always :func:`count`'s.  Returns ``{rule: [selected codes in the order chosen]}``.
     """
-    admitted = [
-        rules.Project(p.code, p.cost, p.category, p.submitted_on, p.title)
-        for p in sorted(projects, key=lambda p: p.code)
-        if p.admitted
-    ]
-    folded = Counter(v.choices for v in verdicts if v.reason is None and v.choices)
-    ballots = list(folded)
-    weights = [folded[b] for b in ballots]
+    admitted, ballots, weights = what_if_inputs(projects, verdicts)
     if not ballots or not admitted:
         return {name: [] for name in WHAT_IF_RULES}
     budget = config.budget

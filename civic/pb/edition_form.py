@@ -104,6 +104,11 @@ def _groups(text: str | None) -> list[list[str]]:
     return [[c for c in re.split(r"[\s,;]+", line) if c] for line in lines]
 
 
+def _optional(kind, label: str, hint: str, max_length: int, check):
+    """An optional text field of a rule setting, checked by ``check`` when filled."""
+    return kind(label, description=hint, validators=[Optional(), Length(max=max_length), check])
+
+
 def _date_field(_form, field) -> None:
     if field.data and field.data.strip():
         try:
@@ -209,26 +214,31 @@ class EditionSettingsForm(Form):
         validators=[Optional(), Length(max=2000)],
     )
     leftover = SelectField("Залишок коштів", choices=choices(LEFTOVERS), default="pool")
-    points = StringField(
+    points = _optional(
+        StringField,
         "Бали за місця в бюлетені",
-        description="Якщо в категорії можна обрати кілька проєктів і їх упорядковують: бали за "
-        "перше, друге, третє… місце через кому, наприклад 3, 2, 1. Порожньо — кожен голос "
-        "важить однаково.",
-        validators=[Optional(), Length(max=400), _points_field],
+        "Якщо в категорії можна обрати кілька проєктів і їх упорядковують: бали за перше, "
+        "друге, третє… місце через кому, наприклад 3, 2, 1. Порожньо — кожен голос важить "
+        "однаково.",
+        400,
+        _points_field,
     )
-    completion = StringField(
+    completion = _optional(
+        StringField,
         "Доплата з резерву, % вартості",
-        description="Якщо залишку категорії вистачає щонайменше на цю частку вартості проєкту, "
-        "що не вміщується, його фінансують, доплачуючи з резерву, і підрахунок у категорії "
+        "Якщо залишку категорії вистачає щонайменше на цю частку вартості проєкту, що не "
+        "вміщується, його фінансують, доплачуючи з резерву, і підрахунок у категорії "
         "зупиняється (у Познані — 80). Порожньо — без доплати.",
-        validators=[Optional(), Length(max=10), _share_field],
+        10,
+        _share_field,
     )
-    exclusive = TextAreaField(
+    exclusive = _optional(
+        TextAreaField,
         "Проєкти, які не можна реалізувати разом",
-        description="Кожна група з нового рядка: коди проєктів через кому, наприклад М-03, М-07 "
-        "(те саме місце або варіанти однієї ідеї). Фінансується лише той проєкт групи, що "
-        "стоїть вище.",
-        validators=[Optional(), Length(max=5000), _exclusive_field],
+        "Кожна група з нового рядка: коди проєктів через кому, наприклад М-03, М-07 (те саме "
+        "місце або варіанти однієї ідеї). Фінансується лише той проєкт групи, що стоїть вище.",
+        5000,
+        _exclusive_field,
     )
     categories = FieldList(FormField(CategoryForm), min_entries=1, max_entries=50)
     add_category = SubmitField("Додати категорію")

@@ -22,7 +22,7 @@ from civic.errors import DomainError
 from civic.extensions import db
 from civic.gc_pause import gc_paused
 from civic.pb import ballots as judging
-from civic.pb import counting
+from civic.pb import counting, explain
 from civic.pb.edition import Category as CategoryConfig
 from civic.pb.edition import (
     EditionConfig,
@@ -74,6 +74,15 @@ def personal_hash(document: str | None) -> str | None:
     if not normalised:
         return None
     return personal_data.keyed_hash(current_app.config["PERSONAL_DATA_KEY"], normalised)
+
+
+def check_hash(document: str | None) -> str | None:
+    """The keyed hash of a document's last four characters (:func:`judging.check_part`)."""
+    part = judging.check_part(judging.normalise_document(document))
+    if not part:
+        return None
+    key = current_app.config["PERSONAL_DATA_KEY"]
+    return personal_data.keyed_hash(key, part, purpose=judging.CHECK_PURPOSE)
 
 
 def retention_days() -> int:
@@ -403,6 +412,9 @@ def tally(
     # The research rules' outcomes, for the public what-if table (not part of the digest).
     stored_json["what_if"] = counting.what_if(
         config_of(edition), _project_inputs(edition), verdicts
+    )
+    stored_json["what_if_reasons"] = explain.what_if_reasons(
+        config_of(edition), _project_inputs(edition), verdicts, stored_json["what_if"]
     )
     edition.result = stored_json
     edition.digest = result.digest

@@ -15,13 +15,23 @@ from civic.auth.permissions import role_required
 from civic.charts import Bar, fluid_bar_chart
 from civic.extensions import db
 from civic.formatting import agree
-from civic.pb import double_entry, exports, imports, services
+from civic.pb import double_entry, exports, imports, receipts, services
 from civic.pb.ballots import REASON_TITLES
 from civic.pb.batches import count_batch_entries
 from civic.pb.counting import rule_text
 from civic.pb.edition_form import EditionSettingsForm, explain, form_data, form_toml
-from civic.pb.forms import ActionForm, EditionForm, EntryForm, ReopenForm, ResolveForm, UploadForm
+from civic.pb.explain import explain_count
+from civic.pb.forms import (
+    ActionForm,
+    BallotCheckForm,
+    EditionForm,
+    EntryForm,
+    ReopenForm,
+    ResolveForm,
+    UploadForm,
+)
 from civic.pb.models import Discrepancy
+from civic.pb.pictures import category_charts, winners_map
 from civic.pb.rule_names import rule_name
 from civic.pb.services import PbError
 from civic.tabular import parse_date
@@ -116,19 +126,69 @@ def index():
     return render_template("pb/index.html", editions=services.list_public_editions())
 
 
+def _reasons(edition, config) -> dict:
+    """Why each project won or lost in the official count (:mod:`civic.pb.explain`)."""
+    return explain_count(
+        edition.result,
+        categories={c.code: c.title for c in edition.categories},
+        rule=config.rule,
+        min_votes=config.min_votes,
+        by_points=bool(config.points),
+        exclusive=config.exclusive,
+    )
+
+
+WHY_ANCHORS = {"equalshares/add1": "mes", "phragmen": "phragmen"}
+
+
 @bp.route("/pb/<slug>")
 def results(slug: str):
     edition = _public_edition(slug)
     result = edition.result
     config = services.config_of(edition)
+    reasons = _reasons(edition, config)
+    categories = [(c.code, c.title) for c in edition.categories]
     return render_template(
         "pb/results.html",
         edition=edition,
         result=result,
+        project_reasons=reasons,
+        category_charts=category_charts(result, categories, reasons, by_points=bool(config.points)),
+        winners_map=winners_map(
+            result,
+            {
+                p.code: (p.latitude, p.longitude)
+                for p in services.list_projects(edition)
+                if p.latitude is not None and p.longitude is not None
+            },
+        ),
+        what_if_reasons=result.get("what_if_reasons") or {},
+        why_anchors=WHY_ANCHORS,
         chart=_chart(result),
         rule_text=rule_text(config),
         by_points=bool(config.points),
     )
+
+
+@bp.route("/pb/<slug>/check", methods=["GET", "POST"])
+@web.transaction
+def check(slug: str):
+    """Check my ballot: GET shows the form, POST answers (and counts the attempt)."""
+    edition = _staff_edition(slug)
+    form = BallotCheckForm()
+    answer, status = None, 200
+    if request.method == "POST" and form.validate_on_submit():
+        answer = receipts.check_ballot(
+            edition,
+            form.form_number.data,
+            form.last_four.data,
+            address=request.remote_addr,
+            now=database.utcnow(),
+        )
+        status = 429 if answer.status == receipts.LIMITED else 200
+    elif request.method == "POST":
+        status = 400
+    return render_template("pb/check.html", edition=edition, form=form, answer=answer), status
 
 
 @bp.route("/pb/<slug>/results.<fmt>")
@@ -141,7 +201,9 @@ def download(slug: str, fmt: str):
 
 @bp.route("/api/v1/pb/<slug>/results")
 def api_results(slug: str):
-    return _public_edition(slug).result
+    edition = _public_edition(slug)
+    reasons = _reasons(edition, services.config_of(edition))
+    return {**edition.result, "reasons": {c: r.as_json() for c, r in reasons.items()}}
 
 
 def _file(edition, fmt: str) -> Response:

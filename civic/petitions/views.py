@@ -4,10 +4,12 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from sqlalchemy.orm.exc import StaleDataError
 
 from civic import tabular, web
+from civic.charts import progress_chart
 from civic.database import utcnow
 from civic.extensions import db, limiter
+from civic.formatting import uk_date
 from civic.identity import providers
-from civic.petitions import lifecycle, opendata, queries, services, signatures
+from civic.petitions import lifecycle, opendata, progress, queries, services, signatures
 from civic.petitions.forms import PetitionForm, SignForm, VersionedForm
 from civic.petitions.lifecycle import State
 from civic.petitions.models import Petition
@@ -114,8 +116,26 @@ def _detail_page(petition: Petition, state: State, today, form: SignForm, **page
         progress=_progress(petition),
         threshold=services.petition_threshold(petition),
         outcomes=services.ANSWER_OUTCOMES,
+        **_signature_chart(petition, today),
         **page,
     )
+
+
+def _signature_chart(petition: Petition, today) -> dict:
+    """The signatures-over-time chart and its table (nothing when no one has signed)."""
+    per_day = queries.signatures_by_day(petition)
+    span = progress.chart_span(per_day, petition.published_on, petition.collection_ends_on, today)
+    if span is None:
+        return {"signature_chart": None, "signature_days": []}
+    totals = progress.running_totals(per_day, *span)
+    chart = progress_chart(
+        [(uk_date(day), total) for day, _, total in totals],
+        services.petition_threshold(petition),
+        title="Підписи під петицією за днями: усього на кінець кожного дня і скільки потрібно",
+        goal_label="Потрібно",
+        chart_id="petition-progress",
+    )
+    return {"signature_chart": chart, "signature_days": [t for t in totals if t[1]]}
 
 
 @bp.route("/petitions/<int:petition_id>/signers")

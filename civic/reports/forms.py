@@ -61,6 +61,9 @@ class ImportForm(Form):
     file = FileField("Файл CSV або XLSX", validators=[FileRequired("Оберіть файл.")])
     type_code = SelectField("Тип для рядків без стовпця «Тип»")
 
+    def set_choices(self, types) -> None:
+        self.type_code.choices = [SelectChoice(t.code, t.label) for t in types]
+
 
 class MonthForm(Form):
     month = StringField("Місяць", validators=[DataRequired("Вкажіть місяць."), MONTH])

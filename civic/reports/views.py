@@ -7,7 +7,6 @@ import datetime as dt
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from wtforms.fields.choices import SelectChoice
 
 from civic import web
 from civic.auth.permissions import role_required
@@ -151,9 +150,7 @@ def journal_delete(entry_id: int):
 @web.transaction
 def journal_import():
     form = ImportForm()
-    form.type_code.choices = [
-        SelectChoice(t.code, t.label) for t in services.list_entry_types(active_only=True)
-    ]
+    form.set_choices(services.list_entry_types(active_only=True))
     with web.attempt(quiet=True, catch=(TabularError,)) as attempt:
         if form.validate_on_submit():
             upload = form.file.data

@@ -7,10 +7,10 @@ from html.parser import HTMLParser
 
 import pytest
 
-from civic.enterprises import dashboard
+from civic.enterprises import dashboard, services
 from civic.enterprises.demo import load_demo
 from civic.extensions import db
-from tests.enterprises.conftest import EDRPOU
+from tests.enterprises.conftest import BALANCED, EDRPOU, form1_csv
 
 CAPTIONS = {  # the CSV name of each table on the page → the start of its caption
     "lines": "Ключові рядки за роками",
@@ -105,3 +105,17 @@ def test_a_column_added_to_a_spec_shows_in_the_html_and_the_csv(client, demo, mo
     assert all(r[-1] == "перевірено" for r in html["rows"])
     at = rows[0].index("check")
     assert all(r[at] == "перевірено" for r in rows[1:])
+
+
+def test_a_hostile_file_name_stays_text_in_the_cells_that_name_it(client, enterprise):
+    """The key-lines cells name the file each number comes from (a ``title`` attribute): a
+    file name built to break out of the attribute is shown as the text it is."""
+    hostile = '2020" onmouseover="alert(1)" x="<script>alert(2)</script>.csv'
+    services.import_statement(form1_csv(BALANCED), hostile, edrpou=EDRPOU, year=2020, form="1")
+    db.session.commit()
+    page = client.get(f"/enterprises/{EDRPOU}").get_data(as_text=True)
+    assert "onmouseover=" not in page.replace("onmouseover=&#34;", "")
+    assert "<script>alert(2)" not in page
+    table = page_table(client, "lines")
+    assert table["rows"] and all(len(r) == len(table["head"]) for r in table["rows"])
+    assert 'title="Файл «2020&#34; onmouseover=&#34;alert(1)&#34;' in page

@@ -35,11 +35,14 @@ def test_add1_raised_while_it_fits_equals_pabutools_exhaustion_without_the_exhau
         exhaustive_stop=False,
         budget_step=profile.num_ballots(),
     )
-    outcome = rules.method_of_equal_shares(
+    outcome = raised_while_it_fits(projects, ballots, budget)
+    assert (sorted(outcome.selected), outcome.cost <= budget) == (names(expected), True)
+
+
+def raised_while_it_fits(projects, ballots, budget):
+    return rules.method_of_equal_shares(
         projects, ballots, budget, voter_budget_increment=1, stop_when_exhaustive=False
     )
-    assert sorted(outcome.selected) == names(expected)
-    assert outcome.cost <= budget
 
 
 @settings(max_examples=150, deadline=None)
@@ -47,9 +50,7 @@ def test_add1_raised_while_it_fits_equals_pabutools_exhaustion_without_the_exhau
 def test_the_comparison_keeps_the_outcome_more_voters_prefer_and_stays_within_budget(election):
     projects, ballots, budget = election
     outcome, count = equal_shares_comparison(projects, ballots, budget)
-    proportional = rules.method_of_equal_shares(
-        projects, ballots, budget, voter_budget_increment=1, stop_when_exhaustive=False
-    )
+    proportional = raised_while_it_fits(projects, ballots, budget)
     by_votes = rules.greedy(projects, rules.count_scores(ballots), budget)
     assert outcome.rule == "equalshares/add1-comparison"
     assert outcome.cost <= budget
@@ -64,9 +65,7 @@ def test_the_comparison_keeps_the_outcome_more_voters_prefer_and_stays_within_bu
 
 def test_greedy_replaces_mes_when_more_voters_prefer_it():
     outcome, count = equal_shares_comparison(PROJECTS, BALLOTS, 3)
-    proportional = rules.method_of_equal_shares(
-        PROJECTS, BALLOTS, 3, voter_budget_increment=1, stop_when_exhaustive=False
-    )
+    proportional = raised_while_it_fits(PROJECTS, BALLOTS, 3)
     assert proportional.selected == ("b",)
     assert (count.proportional, count.greedy) == (0, 2)
     assert outcome.selected == ("b", "d")
