@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -27,7 +26,9 @@ DOMAINS = (
 def create_app(test_config: dict | None = None, *, instance_path: str | os.PathLike | None = None):
     """Build the application: defaults → instance/config.py → CIVIC_* → ``test_config``."""
     # Imported here, not at the top: `import civic` (e.g. by the console script for
-    # `civic pb outcome`) must not cost Flask's import.
+    # `civic pb outcome`) must not cost Flask's import (nor pathlib's).
+    from pathlib import Path
+
     from flask import Flask
 
     from civic.config import (
