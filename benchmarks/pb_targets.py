@@ -108,6 +108,9 @@ def report(figures: dict, results: list[dict]) -> None:
     slow = [r for r in add1 if r["pabutools_cpu_s"] and r["pabutools_cpu_s"] > ADD1_WHEN_PEER_OVER]
     unfinished = [r for r in add1 if r["pabutools_s"] is None]
     short = [r for r in slow if r["cpu_ratio"] < ADD1_RATIO]
+    if not add1:
+        print("MES+Add1: not in this run (--pb-rules equalshares/add1)")
+        return
     print(
         f"MES+Add1 ≥ {ADD1_RATIO}× pabutools (CPU) where pabutools needs"
         f" > {ADD1_WHEN_PEER_OVER} s: {len(slow) - len(short)} of {len(slow)} files"
