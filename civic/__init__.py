@@ -18,6 +18,7 @@ DOMAINS = (
     "public",
     "mail",
     "workcalendar",
+    "identity",
     "pb",
     "petitions",
     "enterprises",
