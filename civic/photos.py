@@ -60,7 +60,13 @@ def clean_photo(data: bytes, *, field: str = "photo") -> CleanPhoto:
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         try:
             image = Image.open(io.BytesIO(data), formats=list(FORMATS))
-        except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError):
+        except Image.DecompressionBombError:
+            raise PhotoRefused(
+                f"Фото має забагато пікселів; зменште його до {MAX_PIXELS // 1_000_000} "
+                "мегапікселів.",
+                field=field,
+            ) from None
+        except (UnidentifiedImageError, OSError, ValueError):
             raise PhotoRefused(
                 "Це не фото у форматі JPEG, PNG чи WebP (перевіряється вміст файлу, а не назва).",
                 field=field,

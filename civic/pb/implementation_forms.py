@@ -2,6 +2,7 @@
 
 from flask_wtf.file import FileField
 from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from civic.forms import DayField, Form
@@ -10,7 +11,9 @@ from civic.photos import MAX_BYTES
 
 
 class ProgressForm(Form):
-    status = SelectField("Стан реалізації", choices=list(STATUS_TITLES.items()))
+    status = SelectField(
+        "Стан реалізації", choices=[SelectChoice(k, v) for k, v in STATUS_TITLES.items()]
+    )
     percent_done = IntegerField(
         "Виконано, %",
         validators=[InputRequired("Вкажіть відсоток виконання."), NumberRange(0, 100)],

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from civic.audit.services import record_event
 from civic.extensions import db
@@ -19,6 +20,7 @@ from civic.pb.implementation_models import Implementation, Milestone
 from civic.pb.models import CLOSED, Edition, Project
 from civic.photos import clean_photo
 
+STALE = "Цей запис щойно змінив інший працівник. Перегляньте його й спробуйте ще раз."
 OPEN_DATA_FIELDS = (
     "edition",
     "code",
@@ -103,12 +105,14 @@ def record_progress(
     )
     row = winner.implementation
     if row is None:
-        row = Implementation(project_id=winner.project.id)
-        db.session.add(row)
+        row = Implementation(project_id=winner.project.id, status=progress.status)
+        try:
+            with db.session.begin_nested():  # two first records at once: one wins
+                db.session.add(row)
+        except IntegrityError:
+            raise ImplementationError(STALE) from None
     elif expected_version is not None and expected_version != row.version:
-        raise ImplementationError(
-            "Цей запис щойно змінив інший працівник. Перегляньте його й спробуйте ще раз."
-        )
+        raise ImplementationError(STALE)
     row.status = progress.status
     row.percent_done = progress.percent_done
     row.spent = progress.spent

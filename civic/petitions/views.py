@@ -293,4 +293,7 @@ def open_data(fmt: str):
 
 
 # The staff pages live in staff_views.py, on this blueprint.
-from civic.petitions import staff_views  # noqa: E402, F401
+from civic.petitions import staff_views  # noqa: E402, F401, I001
+
+# The follow-up of an answer (promised action and its status), on this blueprint too.
+from civic.petitions import followup_views  # noqa: E402, F401, I001

@@ -326,7 +326,7 @@ def pb_implementation_sentence(stats: PbImplementation | None) -> str:
         sentences.append(f"Триває реалізація {agree(stats.in_works, PROJECT_GENITIVE)}.")
     if stats.milestones:
         stages = "; ".join(
-            f"{quote(title)} — {squash(text).rstrip('.')} ({on:%d.%m.%Y})"
+            f"{quote(title)} — {_lower_first(squash(text).rstrip('.'))} ({on:%d.%m.%Y})"
             for title, on, text in stats.milestones
         )
         sentences.append(
@@ -334,3 +334,8 @@ def pb_implementation_sentence(stats: PbImplementation | None) -> str:
             f"громадського бюджету: {stages}."
         )
     return " ".join(sentences)
+
+
+def _lower_first(text: str) -> str:
+    """«Встановлено гойдалки» → «встановлено гойдалки» inside a sentence (not «ЦНАП»)."""
+    return text[0].lower() + text[1:] if len(text) > 1 and text[1].islower() else text
