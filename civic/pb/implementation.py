@@ -60,7 +60,8 @@ def check_progress(
     if not 0 <= percent <= 100:
         raise ImplementationError("Відсоток виконання — від 0 до 100.", field="percent_done")
     try:
-        money = Decimal(str(spent if spent not in (None, "") else "0").replace(" ", ""))
+        text = str(spent if spent not in (None, "") else "0")
+        money = Decimal("".join(text.split()).replace("\u00a0", "").replace(",", "."))
     except InvalidOperation:
         raise ImplementationError("Витрачено: вкажіть суму в гривнях.", field="spent") from None
     if not money.is_finite() or money < 0 or money != money.quantize(Decimal("0.01")):

@@ -17,6 +17,7 @@ import pytest
 from civic.extensions import db
 from civic.pb.models import Edition
 from civic.petitions import lifecycle
+from civic.petitions.followup_models import PetitionFollowup
 from civic.petitions.models import Petition
 from tests.support.browser import LiveServer, make_live_app, seed
 
@@ -35,6 +36,7 @@ PUBLIC = {
     "petitions sorted": "/petitions?sort=signatures",
     "petition with the sign form": "/petitions/{petition}",
     "petition signers": "/petitions/{petition}/signers",
+    "answered petition with its follow-up": "/petitions/{answered}",
     "new petition": "/petitions/new",
     "pb editions": "/pb/",
     "pb results": "/pb/{slug}",
@@ -57,6 +59,8 @@ STAFF = {
     "discrepancies": "/staff/pb/{draft}/discrepancies",
     "ballots": "/staff/pb/{draft}/ballots",
     "pb settings": "/staff/pb/{draft}/settings",
+    "winners' implementation": "/staff/pb/{slug}/implementation",
+    "moderation of an answered petition": "/staff/petitions/{answered}",
     "enterprises (staff)": "/staff/enterprises/",
     "enterprise upload": "/staff/enterprises/upload",
     "uploads": "/staff/enterprises/uploads",
@@ -101,6 +105,9 @@ def demo(sqlite_template, tmp_path_factory):
             "slug": next(e.slug for e in editions if e.is_closed),
             "draft": OPEN_SLUG,
             "petition": next(p.id for p in petitions if p.state_enum == lifecycle.State.COLLECTING),
+            "answered": db.session.scalars(
+                db.select(PetitionFollowup.petition_id).order_by(PetitionFollowup.petition_id)
+            ).first(),
             "edrpou": db.session.scalars(db.select(Enterprise.edrpou)).first(),
             "month": "2020-11",
         }

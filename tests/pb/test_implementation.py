@@ -94,7 +94,7 @@ def test_a_bad_update_names_its_field(fields, field):
 
 
 def test_done_defaults_to_today_and_other_states_carry_no_date_or_reason():
-    done = check_progress(status="done", percent_done=100, spent="1 000.50", today=TODAY)
+    done = check_progress(status="done", percent_done=100, spent="1 000,50", today=TODAY)
     assert done.done_on == TODAY and str(done.spent) == "1000.50"
     works = check_progress(
         status="works", percent_done=40, spent="", cancel_reason="x", done_on=TODAY, today=TODAY
