@@ -93,7 +93,8 @@ def record_progress(
     actor=None,
 ) -> Implementation:
     """Set a winner's status, % done and money spent (audited). ``expected_version`` is the
-    version the form showed: a stale form is refused instead of overwriting a colleague."""
+    version the form showed (0: no record yet): a stale form is refused instead of overwriting
+    a colleague; None (the CLI, the demo) checks nothing."""
     winner = _winner(edition, code)
     progress = implementation.check_progress(
         status=status,
@@ -103,22 +104,28 @@ def record_progress(
         done_on=done_on,
         today=today,
     )
+    fields = {
+        "status": progress.status,
+        "percent_done": progress.percent_done,
+        "spent": progress.spent,
+        "cancel_reason": progress.cancel_reason,
+        "done_on": progress.done_on,
+        "updated_at": dt.datetime.now(dt.UTC),
+    }
     row = winner.implementation
     if row is None:
-        row = Implementation(project_id=winner.project.id, status=progress.status)
+        row = Implementation(project_id=winner.project.id, **fields)
         try:
             with db.session.begin_nested():  # two first records at once: one wins
                 db.session.add(row)
         except IntegrityError:
             raise ImplementationError(STALE) from None
     elif expected_version is not None and expected_version != row.version:
+        # 0: the form was shown before there was any record; someone has made one since.
         raise ImplementationError(STALE)
-    row.status = progress.status
-    row.percent_done = progress.percent_done
-    row.spent = progress.spent
-    row.cancel_reason = progress.cancel_reason
-    row.done_on = progress.done_on
-    row.updated_at = dt.datetime.now(dt.UTC)
+    else:
+        for name, value in fields.items():
+            setattr(row, name, value)
     db.session.flush()
     record_event(
         "pb.implementation_updated",

@@ -39,8 +39,7 @@ def _forms(winners):
             progress.spent.data = f"{row.spent:.2f}"
             progress.done_on.data = row.done_on
             progress.cancel_reason.data = row.cancel_reason
-        if row is not None:
-            progress.version.data = str(row.version)
+        progress.version.data = str(row.version if row is not None else 0)
         forms[winner.project.code] = (progress, MilestoneForm(prefix=f"m-{winner.project.code}"))
     return forms
 

@@ -198,8 +198,11 @@ def test_refusals_are_ukrainian_and_keep_nothing(client, closed, commission):
 
 def test_a_stale_form_does_not_overwrite_a_colleague(client, closed, commission):
     code = winner_codes(closed)[0]
-    post_progress(client, code, status="works", percent_done="10")
+    post_progress(client, code, status="works", percent_done="10", version="0")
+    post_progress(client, code, status="works", percent_done="20", version="0")
+    assert "щойно змінив інший працівник" in flashed(client)  # a form from before the record
     (row,) = db.session.scalars(select(Implementation)).all()
+    assert row.percent_done == 10
     seen = str(row.version)
     post_progress(client, code, status="works", percent_done="30", version=seen)
     post_progress(client, code, status="works", percent_done="90", version=seen)
