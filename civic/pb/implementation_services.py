@@ -7,7 +7,7 @@ Services flush; the request boundary (or the CLI, or the demo) commits once.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -83,35 +83,18 @@ def record_progress(
     edition: Edition,
     code: str,
     *,
-    status: str,
-    percent_done: int | None,
-    spent,
-    cancel_reason: str = "",
-    done_on: dt.date | None = None,
     expected_version: int | None = None,
     today: dt.date,
     actor=None,
+    **reported,
 ) -> Implementation:
-    """Set a winner's status, % done and money spent (audited). ``expected_version`` is the
+    """Set a winner's status, % done and money spent (``reported``: the keyword arguments of
+    :func:`civic.pb.implementation.check_progress`; audited). ``expected_version`` is the
     version the form showed (0: no record yet): a stale form is refused instead of overwriting
     a colleague; None (the CLI, the demo) checks nothing."""
     winner = _winner(edition, code)
-    progress = implementation.check_progress(
-        status=status,
-        percent_done=percent_done,
-        spent=spent,
-        cancel_reason=cancel_reason,
-        done_on=done_on,
-        today=today,
-    )
-    fields = {
-        "status": progress.status,
-        "percent_done": progress.percent_done,
-        "spent": progress.spent,
-        "cancel_reason": progress.cancel_reason,
-        "done_on": progress.done_on,
-        "updated_at": dt.datetime.now(dt.UTC),
-    }
+    progress = asdict(implementation.check_progress(**reported, today=today))
+    fields = {**progress, "updated_at": dt.datetime.now(dt.UTC)}
     row = winner.implementation
     if row is None:
         row = Implementation(project_id=winner.project.id, **fields)
@@ -131,13 +114,7 @@ def record_progress(
         "pb.implementation_updated",
         object_type="pb_project",
         object_id=f"{edition.slug}/{code}",
-        details={
-            "status": progress.status,
-            "percent_done": progress.percent_done,
-            "spent": progress.spent,
-            "done_on": progress.done_on,
-            "cancel_reason": progress.cancel_reason,
-        },
+        details=progress,
         actor=actor,
     )
     return row

@@ -11,7 +11,7 @@ from flask_login import current_user
 from civic import database, kyiv, web
 from civic.auth.permissions import role_required
 from civic.pb import implementation_services as services
-from civic.pb.implementation import STATUS_TITLES
+from civic.pb.implementation import STATUS_TITLES, ImplementationError
 from civic.pb.implementation_forms import MilestoneForm, ProgressForm
 from civic.pb.views import _public_edition, _staff_edition, bp
 from civic.photos import MAX_BYTES
@@ -58,17 +58,25 @@ def staff_implementation(slug: str):
     )
 
 
+def _valid(form):
+    """The form if its shape is right; else its messages as a refusal (the boundary flashes)."""
+    if not form.validate():
+        raise ImplementationError("; ".join(e for errors in form.errors.values() for e in errors))
+    return form
+
+
+def _saved(slug: str, code: str, what: str):
+    flash(f"Проєкт {code}: {what}.", "success")
+    return redirect(url_for("pb.staff_implementation", slug=slug) + f"#project-{code}")
+
+
 @bp.route("/staff/pb/<slug>/implementation/<code>", methods=["POST"])
 @role_required("commission")
 @web.transaction(redirect_to="pb.staff_implementation")
 def staff_progress(slug: str, code: str):
-    edition = _staff_edition(slug)
-    form = ProgressForm(prefix=f"p-{code}")
-    if not form.validate():
-        flash("; ".join(e for errors in form.errors.values() for e in errors), "error")
-        return redirect(url_for("pb.staff_implementation", slug=slug))
+    form = _valid(ProgressForm(prefix=f"p-{code}"))
     services.record_progress(
-        edition,
+        _staff_edition(slug),
         code,
         status=form.status.data,
         percent_done=form.percent_done.data,
@@ -79,23 +87,18 @@ def staff_progress(slug: str, code: str):
         today=_today(),
         actor=current_user,
     )
-    flash(f"Проєкт {code}: стан реалізації збережено.", "success")
-    return redirect(url_for("pb.staff_implementation", slug=slug) + f"#project-{code}")
+    return _saved(slug, code, "стан реалізації збережено")
 
 
 @bp.route("/staff/pb/<slug>/implementation/<code>/milestones", methods=["POST"])
 @role_required("commission")
 @web.transaction(redirect_to="pb.staff_implementation")
 def staff_milestone(slug: str, code: str):
-    edition = _staff_edition(slug)
-    form = MilestoneForm(prefix=f"m-{code}")
-    if not form.validate():
-        flash("; ".join(e for errors in form.errors.values() for e in errors), "error")
-        return redirect(url_for("pb.staff_implementation", slug=slug))
+    form = _valid(MilestoneForm(prefix=f"m-{code}"))
     upload = form.photo.data
     photo = upload.read(MAX_BYTES + 1) if getattr(upload, "filename", "") else None
     services.add_milestone(
-        edition,
+        _staff_edition(slug),
         code,
         happened_on=form.happened_on.data,
         text=form.text.data,
@@ -103,8 +106,7 @@ def staff_milestone(slug: str, code: str):
         today=_today(),
         actor=current_user,
     )
-    flash(f"Проєкт {code}: етап додано.", "success")
-    return redirect(url_for("pb.staff_implementation", slug=slug) + f"#project-{code}")
+    return _saved(slug, code, "етап додано")
 
 
 @bp.route("/pb/<slug>/milestones/<int:milestone_id>.<ext>")

@@ -227,88 +227,78 @@ def named(name: str):
     return lambda focused: focused["name"] == name
 
 
-def test_citizen_signs_a_petition_with_the_keyboard_only(browser, demo, live_demo_app):
+def test_citizen_signs_a_petition_with_the_keyboard_only(page, demo, live_demo_app):
     _, url, values = demo
-    context = browser.new_context(locale="uk-UA", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    try:
-        page.goto(f"{url}/petitions/{values['petition']}")
-        tab_to(page, named("full_name"))
-        page.keyboard.type("Клавіатурна Оксана Петрівна")
-        tab_to(page, named("email"), limit=3)
-        page.keyboard.type("keyboard.only@ukr.net")
-        tab_to(page, named("notify_on_answer"), limit=3)
+    page.goto(f"{url}/petitions/{values['petition']}")
+    tab_to(page, named("full_name"))
+    page.keyboard.type("Клавіатурна Оксана Петрівна")
+    tab_to(page, named("email"), limit=3)
+    page.keyboard.type("keyboard.only@ukr.net")
+    tab_to(page, named("notify_on_answer"), limit=3)
+    page.keyboard.press("Space")
+    assert page.is_checked("input[name='notify_on_answer']")
+    tab_to(page, lambda f: f["tag"] == "BUTTON" and f["text"] == "Підписати", limit=3)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("h1").inner_text() == "Підтвердьте підпис"
+
+    with live_demo_app.app_context():
+        from civic.mail.models import OutboxMessage
+
+        mail = db.session.scalars(
+            db.select(OutboxMessage)
+            .where(OutboxMessage.recipient == "keyboard.only@ukr.net")
+            .order_by(OutboxMessage.id.desc())
+        ).first()
+        link = mail.body.split(url)[1].split()[0]
+    page.goto(url + link)  # the link from the mail
+    tab_to(page, lambda f: f["text"] == "Підтвердити підпис")
+    with page.expect_navigation():
         page.keyboard.press("Space")
-        assert page.is_checked("input[name='notify_on_answer']")
-        tab_to(page, lambda f: f["tag"] == "BUTTON" and f["text"] == "Підписати", limit=3)
-        with page.expect_navigation():
-            page.keyboard.press("Enter")
-        assert page.locator("h1").inner_text() == "Підтвердьте підпис"
+    assert page.locator("h1").inner_text() == "Дякуємо, підпис зараховано"
+    with live_demo_app.app_context():
+        from civic.petitions.models import Signature
 
-        with live_demo_app.app_context():
-            from civic.mail.models import OutboxMessage
-
-            mail = db.session.scalars(
-                db.select(OutboxMessage)
-                .where(OutboxMessage.recipient == "keyboard.only@ukr.net")
-                .order_by(OutboxMessage.id.desc())
-            ).first()
-            link = mail.body.split(url)[1].split()[0]
-        page.goto(url + link)  # the link from the mail
-        tab_to(page, lambda f: f["text"] == "Підтвердити підпис")
-        with page.expect_navigation():
-            page.keyboard.press("Space")
-        assert page.locator("h1").inner_text() == "Дякуємо, підпис зараховано"
-        with live_demo_app.app_context():
-            from civic.petitions.models import Signature
-
-            (signature,) = db.session.scalars(
-                db.select(Signature).where(Signature.full_name == "Клавіатурна Оксана Петрівна")
-            ).all()
-            assert signature.petition_id == values["petition"]
-            assert signature.confirmed_at is not None
-    finally:
-        context.close()
+        (signature,) = db.session.scalars(
+            db.select(Signature).where(Signature.full_name == "Клавіатурна Оксана Петрівна")
+        ).all()
+        assert signature.petition_id == values["petition"]
+        assert signature.confirmed_at is not None
 
 
-def test_operator_logs_in_and_enters_a_ballot_with_the_keyboard_only(browser, demo):
+def test_operator_logs_in_and_enters_a_ballot_with_the_keyboard_only(page, demo):
     _, url, _ = demo
-    context = browser.new_context(locale="uk-UA", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    try:
-        page.goto(f"{url}/login")
-        tab_to(page, named("login"))
-        page.keyboard.type("commission")
-        tab_to(page, named("password"), limit=3)
-        page.keyboard.type("demo-count-2026")
-        with page.expect_navigation():
-            page.keyboard.press("Enter")
-        assert page.url.startswith(f"{url}/staff")
-        page.goto(f"{url}/staff/pb/{OPEN_SLUG}/entry")
-        # The first field has the focus already; Tab moves through the form in reading order.
-        assert page.evaluate(FOCUSED)["name"] == "batch"
-        typed = [
-            ("batch", "7"),
-            ("number", "101"),
-            ("cast_on", "10.11.2020"),
-            ("full_name", "Клавішенко Петро Іванович"),
-            ("birth_date", "01.02.1990"),
-            ("document", "НК 765432"),
-            ("settlement", "Ніжин"),
-            ("address", "вул. Гоголя, 3"),
-            ("projects", "М-01, В-01"),
-        ]
-        for k, (name, text) in enumerate(typed):
-            if k:
-                tab_to(page, named(name), limit=2)
-            page.keyboard.type(text)
-        with page.expect_navigation():
-            page.keyboard.press("Enter")
-        status = page.locator("p.batch-count").inner_text()
-        assert "Пачка «7»: ви ввели 1 бланк" in status
-        assert page.evaluate(FOCUSED)["name"] == "number"  # ready for the next form of the batch
-    finally:
-        context.close()
+    page.goto(f"{url}/login")
+    tab_to(page, named("login"))
+    page.keyboard.type("commission")
+    tab_to(page, named("password"), limit=3)
+    page.keyboard.type("demo-count-2026")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.startswith(f"{url}/staff")
+    page.goto(f"{url}/staff/pb/{OPEN_SLUG}/entry")
+    # The first field has the focus already; Tab moves through the form in reading order.
+    assert page.evaluate(FOCUSED)["name"] == "batch"
+    typed = [
+        ("batch", "7"),
+        ("number", "101"),
+        ("cast_on", "10.11.2020"),
+        ("full_name", "Клавішенко Петро Іванович"),
+        ("birth_date", "01.02.1990"),
+        ("document", "НК 765432"),
+        ("settlement", "Ніжин"),
+        ("address", "вул. Гоголя, 3"),
+        ("projects", "М-01, В-01"),
+    ]
+    for k, (name, text) in enumerate(typed):
+        if k:
+            tab_to(page, named(name), limit=2)
+        page.keyboard.type(text)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    status = page.locator("p.batch-count").inner_text()
+    assert "Пачка «7»: ви ввели 1 бланк" in status
+    assert page.evaluate(FOCUSED)["name"] == "number"  # ready for the next form of the batch
 
 
 # --- 200 % zoom ----------------------------------------------------------------------------
