@@ -28,6 +28,7 @@ BALLOT_INSERT_COLUMNS = (
     "projects",
     "import_id",
     "reason",
+    "check_hash",
 )
 
 

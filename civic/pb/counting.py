@@ -32,7 +32,7 @@ from operator import is_, itemgetter, le
 
 from civic.pb import rules
 from civic.pb.ballots import REASONS, BallotIn, Verdict
-from civic.pb.edition import EditionConfig
+from civic.pb.edition import EditionConfig, counting_settings
 
 __all__ = [
     "CategoryResult",
@@ -403,13 +403,7 @@ def edition_inputs(config: EditionConfig) -> dict:
         "budget_year": config.budget_year,
         "voting_starts_on": config.voting_starts_on.isoformat(),
         "voting_ends_on": config.voting_ends_on.isoformat(),
-        "min_age": config.min_age,
-        "settlements": list(config.settlements),
-        "duplicates": config.duplicates,
-        "rule": config.rule,
-        "min_votes": config.min_votes,
-        "tie_break": config.tie_break,
-        "leftover": config.leftover,
+        **counting_settings(config),
         "lot_order": list(config.lot_order),
         "require_identity": config.require_identity,
         # The rule settings of issue 19 enter the digest only when set, so digests of the
@@ -541,6 +535,20 @@ def _digest(config, projects, ballots, verdicts, result: CountResult) -> tuple[s
 WHAT_IF_RULES = ("equalshares/add1", "phragmen")
 
 
+def what_if_inputs(
+    projects: Sequence[ProjectIn], verdicts: Sequence[Verdict]
+) -> tuple[list[rules.Project], list[tuple[str, ...]], list[int]]:
+    """The research rules' input: admitted projects by code, distinct valid ballots, weights."""
+    admitted = [
+        rules.Project(p.code, p.cost, p.category, p.submitted_on, p.title)
+        for p in sorted(projects, key=lambda p: p.code)
+        if p.admitted
+    ]
+    folded = Counter(v.choices for v in verdicts if v.reason is None and v.choices)
+    ballots = list(folded)
+    return admitted, ballots, [folded[b] for b in ballots]
+
+
 def what_if(
     config: EditionConfig, projects: Sequence[ProjectIn], verdicts: Sequence[Verdict]
 ) -> dict[str, list[str]]:
@@ -549,14 +557,7 @@ def what_if(
     The whole edition budget is one pot (these rules know no categories); the official result
     is always :func:`count`'s.  Returns ``{rule: [selected codes in the order chosen]}``.
     """
-    admitted = [
-        rules.Project(p.code, p.cost, p.category, p.submitted_on, p.title)
-        for p in sorted(projects, key=lambda p: p.code)
-        if p.admitted
-    ]
-    folded = Counter(v.choices for v in verdicts if v.reason is None and v.choices)
-    ballots = list(folded)
-    weights = [folded[b] for b in ballots]
+    admitted, ballots, weights = what_if_inputs(projects, verdicts)
     if not ballots or not admitted:
         return {name: [] for name in WHAT_IF_RULES}
     budget = config.budget

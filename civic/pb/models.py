@@ -13,6 +13,7 @@ from sqlalchemy import (
     Index,
     Integer,
     Numeric,
+    PrimaryKeyConstraint,
     String,
     Text,
     UniqueConstraint,
@@ -114,6 +115,9 @@ class Project(db.Model):
     cost: Mapped[Decimal] = mapped_column(Numeric(14, 2))
     submitted_on: Mapped[dt.date | None] = mapped_column(Date)
     is_admitted: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Where the project will be built (pabulib's `latitude` / `longitude`): the map of winners.
+    latitude: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
+    longitude: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
 
 
 class ImportedFile(db.Model):
@@ -135,8 +139,9 @@ class ImportedFile(db.Model):
 class Ballot(db.Model):
     """A ballot as it counts: imported, from a pabulib file, or paper entered twice and agreed.
 
-    The document is kept only as an HMAC of its normalised number (``voter_hash``).  ``reason``
-    is the verdict of the last tally (None: valid, or not yet counted).
+    The document is kept only as an HMAC of its normalised number (``voter_hash``), and of its
+    last four characters (``check_hash``: the voter's second factor on the check-my-ballot
+    page).  ``reason`` is the verdict of the last tally (None: valid, or not yet counted).
     """
 
     __tablename__ = "pb_ballots"
@@ -162,6 +167,26 @@ class Ballot(db.Model):
         ForeignKey("pb_imported_files.id", ondelete="SET NULL")
     )
     reason: Mapped[str | None] = mapped_column(String(30))
+    check_hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class CheckCounter(db.Model):
+    """Attempts of the check-my-ballot page in one fixed window, per address or form number.
+
+    ``kind`` is "address" (the visitor's IP) or "form" (the form number typed); ``window_start``
+    is Unix seconds.  Incremented by one upsert per attempt, so parallel gunicorn workers queue
+    on the row and agree on the count.
+    """
+
+    __tablename__ = "pb_check_counters"
+    __table_args__ = (PrimaryKeyConstraint("edition_id", "kind", "key", "seconds", "window_start"),)
+
+    edition_id: Mapped[int] = mapped_column(ForeignKey("pb_editions.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10))
+    key: Mapped[str] = mapped_column(String(64))
+    seconds: Mapped[int] = mapped_column(Integer)
+    window_start: Mapped[int] = mapped_column(Integer)
+    count: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Entry(db.Model):
@@ -183,6 +208,7 @@ class Entry(db.Model):
     full_name: Mapped[str | None] = mapped_column(String(200))
     birth_date: Mapped[dt.date | None] = mapped_column(Date)
     document_hash: Mapped[str | None] = mapped_column(String(64))
+    check_hash: Mapped[str | None] = mapped_column(String(64))
     settlement: Mapped[str | None] = mapped_column(String(120))
     address: Mapped[str | None] = mapped_column(String(300))
     projects: Mapped[str] = mapped_column(Text, default="")

@@ -22,7 +22,7 @@ from civic.errors import DomainError
 from civic.extensions import db
 from civic.gc_pause import gc_paused
 from civic.pb import ballots as judging
-from civic.pb import counting
+from civic.pb import counting, explain
 from civic.pb.edition import Category as CategoryConfig
 from civic.pb.edition import (
     EditionConfig,
@@ -31,6 +31,7 @@ from civic.pb.edition import (
     dump_edition,
     parse_edition,
     protocol_settings_only,
+    unknown_in_exclusive,
 )
 from civic.pb.models import (
     CLOSED,
@@ -73,6 +74,15 @@ def personal_hash(document: str | None) -> str | None:
     if not normalised:
         return None
     return personal_data.keyed_hash(current_app.config["PERSONAL_DATA_KEY"], normalised)
+
+
+def check_hash(document: str | None) -> str | None:
+    """The keyed hash of a document's last four characters (:func:`judging.check_part`)."""
+    part = judging.check_part(judging.normalise_document(document))
+    if not part:
+        return None
+    key = current_app.config["PERSONAL_DATA_KEY"]
+    return personal_data.keyed_hash(key, part, purpose=judging.CHECK_PURPOSE)
 
 
 def retention_days() -> int:
@@ -183,6 +193,11 @@ def save_edition(text: str, *, actor=None, expected_slug: str | None = None) -> 
                 f"Видання «{config.slug}» уже має бюлетені: налаштування підрахунку змінювати "
                 "не можна."
             )
+    # Before the projects are imported the codes cannot be checked; the count checks them then.
+    codes = set() if created else _codes(edition)
+    problem = unknown_in_exclusive(config, codes) if codes else None
+    if problem:
+        raise PbError(f"Налаштування громадського бюджету: {problem}")
     _apply_config(edition, config, text)
     db.session.flush()
     record_event(
@@ -230,6 +245,10 @@ def edition_toml(edition: Edition) -> str:
 
 
 # ---------------------------------------------------------------- what the count reads
+
+
+def _codes(edition: Edition) -> set[str]:
+    return {p.code for p in list_projects(edition)}
 
 
 def list_projects(edition: Edition) -> list[Project]:
@@ -344,6 +363,9 @@ def compute_tally(edition: Edition) -> tuple[counting.CountResult, list[int], li
     """Judge and count without writing anything: (result, row ids, verdicts, stored reasons)."""
     config = config_of(edition)
     projects = _project_inputs(edition)
+    problem = unknown_in_exclusive(config, (p.code for p in projects))
+    if problem:
+        raise PbError(f"Підрахунок неможливий: {problem}. Виправте налаштування видання.")
     rules = judging.VotingRules(
         voting_starts_on=config.voting_starts_on,
         voting_ends_on=config.voting_ends_on,
@@ -390,6 +412,9 @@ def tally(
     # The research rules' outcomes, for the public what-if table (not part of the digest).
     stored_json["what_if"] = counting.what_if(
         config_of(edition), _project_inputs(edition), verdicts
+    )
+    stored_json["what_if_reasons"] = explain.what_if_reasons(
+        config_of(edition), _project_inputs(edition), verdicts, stored_json["what_if"]
     )
     edition.result = stored_json
     edition.digest = result.digest

@@ -2,7 +2,7 @@
 the follow-up of petition answers
 
 Revision ID: 0018_accountability
-Revises: 0014_staff_ux
+Revises: 0017_ballot_check
 Create Date: 2026-12-03 15:20:00
 """
 import sqlalchemy as sa
@@ -13,7 +13,7 @@ import civic.database
 
 # revision identifiers, used by Alembic.
 revision = '0018_accountability'
-down_revision = '0014_staff_ux'
+down_revision = '0017_ballot_check'
 branch_labels = None
 depends_on = None
 
