@@ -95,7 +95,14 @@ def record_progress(
     winner = _winner(edition, code)
     progress = asdict(implementation.check_progress(**reported, today=today))
     fields = {**progress, "updated_at": dt.datetime.now(dt.UTC)}
-    row = winner.implementation
+    # One writer per project at a time (PostgreSQL row lock; SQLite serialises writers), and the
+    # record read again under the lock: a parallel save is seen, never overwritten.
+    db.session.execute(select(Project.id).where(Project.id == winner.project.id).with_for_update())
+    row = db.session.scalar(
+        select(Implementation)
+        .where(Implementation.project_id == winner.project.id)
+        .execution_options(populate_existing=True)
+    )
     if row is None:
         row = Implementation(project_id=winner.project.id, **fields)
         try:

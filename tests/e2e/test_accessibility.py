@@ -40,6 +40,7 @@ PUBLIC = {
     "new petition": "/petitions/new",
     "pb editions": "/pb/",
     "pb results": "/pb/{slug}",
+    "check my ballot": "/pb/{slug}/check",
     "enterprises": "/enterprises",
     "enterprise": "/enterprises/{edrpou}",
     "enterprises compared": "/enterprises/compare?edrpou={edrpou}",
