@@ -83,7 +83,9 @@ def staff_progress(slug: str, code: str):
         spent=form.spent.data,
         cancel_reason=form.cancel_reason.data or "",
         done_on=form.done_on.data,
-        expected_version=int(form.version.data) if (form.version.data or "").isdigit() else None,
+        # A web form always says which version it showed; none (a hand-made request) is
+        # taken as "no record yet", so it can never overwrite a colleague's record unseen.
+        expected_version=int(form.version.data) if (form.version.data or "").isdigit() else 0,
         today=_today(),
         actor=current_user,
     )
