@@ -189,7 +189,13 @@ def run_pb_rules(args):
         raise SystemExit(
             f"pb-rules: {CIVIC} is absent; install civic first (make .venv/.installed)"
         )
+    from benchmarks import pb_targets
+
+    pb_targets.compile_civic()
     print(f"# PB rules engine vs pabutools — {machine()}; load average {load()}")
+    startup = pb_targets.startup()
+    for name, (wall, cpu) in startup.items():
+        print(f"start-up: {name:58} {wall:6.3f} s wall {cpu:6.3f} s CPU", flush=True)
     print(f"# ours: {' '.join(ours_command(Path('FILE'), 'RULE'))}")
     print(
         f"{'file':44} {'rule':17} {'ballots':>7} | {'ours s':>6} {'MB':>4} {'pabutools s':>11}"
@@ -265,9 +271,14 @@ def run_pb_rules(args):
                 f" count: {ours_count:>6.3f} {theirs[3]:>11} {count_ratio:>6}",
                 flush=True,
             )
+    pb_targets.report(startup, results)
+    print(f"# load average at the end {load()}")
     if args.pb_json:
         Path(args.pb_json).write_text(
-            json.dumps({"machine": machine(), "load": load(), "results": results}, indent=1),
+            json.dumps(
+                {"machine": machine(), "load": load(), "startup": startup, "results": results},
+                indent=1,
+            ),
             encoding="utf-8",
         )
     return results

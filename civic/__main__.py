@@ -1,3 +1,5 @@
-from civic.cli import main
+import sys
 
-main()
+from civic.console import main
+
+sys.exit(main())

@@ -125,6 +125,12 @@ class DefaultConfig:
         "виконавчого комітету Ніжинської міської ради"
     )
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    # The accessibility statement (/accessibility): where people report a barrier, and the date
+    # of the last conformance check (the axe-core gate in tests/e2e/test_accessibility.py).
+    # The mailbox is a default to be confirmed by the council; no phone is shown unless set.
+    ACCESSIBILITY_CONTACT_EMAIL = "dostupnist@nizhynrada.gov.ua"
+    ACCESSIBILITY_CONTACT_PHONE: str | None = None
+    ACCESSIBILITY_CHECKED_ON = "2026-12-03"
 
     # Mail: with no MAIL_SERVER the outbox stays in the database and the instance folder.
     MAIL_SERVER: str | None = None

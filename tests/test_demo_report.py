@@ -43,3 +43,17 @@ def test_november_2020_report_carries_every_module(runner):
         "День памʼяті жертв голодоморів",
     ):
         assert fact in text
+
+    # What became of the winners: the demo's September 2021 has a project done and milestones.
+    from civic.pb import implementation_services, services
+
+    rows = implementation_services.open_data_rows(services.get_edition("gb-2021"))
+    done = [r["title"] for r in rows if r["done_on"] and r["done_on"].startswith("2021-09")]
+    stones = [m for r in rows for m in r["milestones"] if m["on"].startswith("2021-09")]
+    assert len(done) == 1 and len(stones) == 2
+    september = _text(
+        json.loads(runner.invoke(args=["report", "json", "--month", "2021-09"]).stdout)
+    )
+    assert f"Реалізовано 1 проєкт громадського бюджету: «{done[0]}»." in september
+    assert "За місяць зафіксовано 2 етапи реалізації проєктів громадського бюджету" in september
+    assert "Реалізовано" not in text  # nothing was built in November 2020

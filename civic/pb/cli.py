@@ -1,7 +1,8 @@
 """`civic pb ...` commands: check pabulib files and compute their outcomes.
 
 ``cli`` is a :class:`civic.cli.LazyGroup` (not Flask's ``AppGroup``): ``check`` and ``outcome``
-need no app context, and not importing Flask keeps a whole `civic pb outcome` process fast.  The
+need no app context, and not importing Flask keeps a whole `civic pb outcome` process fast; their
+work is in :mod:`civic.pb.file_commands` (which the console script also runs without click).  The
 commission's commands (editions, imports, tally, ...) live in :mod:`civic.pb.commands`, which
 imports Flask; they are listed in ``COUNT_COMMANDS`` and imported only when one of them runs.
 The app registers this group with ``app.cli.add_command(cli)``.
@@ -25,8 +26,8 @@ from pathlib import Path
 import click
 
 from civic.cli import Lazy, LazyGroup
-from civic.pb import pabulib, rules
-from civic.pb.pabulib import Election, PabulibError, format_amount
+from civic.pb import file_commands
+from civic.pb.file_commands import FileProblem, read_path
 
 _COUNT = "civic.pb.commands:group"
 #: The commission's count (editions, imports, tally, close, exports): commands that need the app
@@ -54,67 +55,14 @@ COUNT_COMMANDS = {
 
 cli = LazyGroup("pb", help="Громадський бюджет", lazy=COUNT_COMMANDS)
 
-STATUS_UK = {
-    rules.FUNDED: "так",
-    rules.DOES_NOT_FIT: "ні: не вміщується",
-    rules.BELOW_THRESHOLD: "ні: нижче порогу",
-    rules.WITHDRAWN: "ні: відкликано",
-    rules.STOPPED: "ні: підрахунок зупинено",
-    rules.NOT_SELECTED: "ні",
-    rules.EXCLUDED: "ні: виключає інший обраний проєкт",
-    rules.FUNDED_FROM_RESERVE: "так: з доплатою з резерву",
-}
 VERDICT_UK = {"agree": "збігається", "differ": "відрізняється", "refused": "не пораховано"}
-
-
-class FileProblem(Exception):
-    """A file that cannot be read; the message is Ukrainian."""
-
-
-def read_text(path: str) -> str:
-    """The text of a UTF-8 file, or a Ukrainian :class:`FileProblem`."""
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise FileProblem("файл не знайдено") from None
-    except OSError as error:
-        raise FileProblem(f"файл не вдалося прочитати ({error.strerror})") from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raise FileProblem(f"Рядок {line}: файл не в кодуванні UTF-8") from None
-
-
-def read_path(path: str) -> Election:
-    """Read a pabulib file from disk (the pure reader never touches the file system)."""
-    try:
-        return pabulib.read(read_text(path))
-    except PabulibError as error:
-        raise FileProblem(str(error)) from None
 
 
 @cli.command("check")
 @click.argument("files", nargs=-1, required=True)
 def check_command(files: tuple[str, ...]) -> None:
     """Перевірити файли pabulib (.pb) так, як це робить перевіряльник pabulib."""
-    from civic.pb.check import ERROR, Problem, check_text
-
-    failed = False
-    for path in files:
-        try:
-            problems = check_text(read_text(path))
-        except FileProblem as error:
-            problems = [Problem(None, ERROR, str(error))]
-        errors = sum(p.level == ERROR for p in problems)
-        failed |= errors > 0
-        if not problems:
-            click.echo(f"{path}: гаразд")
-            continue
-        click.echo(f"{path}: помилок {errors}, попереджень {len(problems) - errors}")
-        for problem in problems:
-            click.echo(f"  {problem}")
-    if failed:
+    if file_commands.check(files, click.echo):
         raise SystemExit(1)
 
 
@@ -122,7 +70,7 @@ def check_command(files: tuple[str, ...]) -> None:
 @click.argument("files", nargs=-1, required=True)
 @click.option(
     "--rule",
-    type=click.Choice(["auto", *rules.RULES]),
+    type=click.Choice(file_commands.RULE_CHOICES),
     default="auto",
     show_default=True,
     help="Правило; auto — те, що в META файлу.",
@@ -130,31 +78,7 @@ def check_command(files: tuple[str, ...]) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Один JSON-об'єкт на файл і рядок.")
 def outcome_command(files: tuple[str, ...], rule: str, as_json: bool) -> None:
     """Обчислити переможців громадського бюджету для файлів pabulib (.pb)."""
-    failed = False
-    for path in files:
-        try:
-            election = read_path(path)
-            result = rules.outcome(election, rule)
-        except (FileProblem, ValueError, KeyError) as error:
-            failed = True
-            message = _message(error)
-            if as_json:
-                click.echo(json.dumps({"file": path, "error": message}, ensure_ascii=False))
-            else:
-                click.echo(f"{path}: помилка: {message}", err=True)
-            continue
-        if as_json:
-            record = {
-                "file": path,
-                "rule": result.rule,
-                "selected": list(result.selected),
-                "cost": format_amount(result.cost),
-                "budget": format_amount(result.budget),
-            }
-            click.echo(json.dumps(record, ensure_ascii=False))
-        else:
-            click.echo(_table(path, election, result))
-    if failed:
+    if file_commands.outcome(files, rule, as_json, click.echo):
         raise SystemExit(1)
 
 
@@ -236,51 +160,3 @@ def _why(verdict) -> str:
     if verdict.missing:
         parts.append("офіційно обрано також " + ", ".join(verdict.missing))
     return "; ".join(parts)
-
-
-def _message(error: Exception) -> str:
-    if isinstance(error, KeyError):
-        return f"у META немає ключа {error.args[0]}"
-    if isinstance(error, ValueError) and not isinstance(error, PabulibError):
-        text = str(error)
-        if text.startswith("невідоме правило") or isinstance(error, rules.RuleNotCounted):
-            return text
-        return f"файл не вдалося порахувати: {text}"
-    return str(error)
-
-
-def _table(path: str, election: Election, result: rules.Outcome) -> str:
-    names = {p.id: p.name for p in election.projects}
-    header = ("Місце", "Проєкт", "Бали", "Вартість", "Обрано")
-    rows = [
-        (
-            str(d.rank),
-            f"{d.project_id} {names.get(d.project_id, '')}".strip()[:60],
-            format_amount(d.score),
-            format_amount(d.cost),
-            STATUS_UK[d.status],
-        )
-        for d in result.decisions
-    ]
-    widths = [max(len(r[k]) for r in [header, *rows]) for k in range(len(header))]
-    right = (True, False, True, True, False)
-
-    def line(row: tuple[str, ...]) -> str:
-        cells = (
-            cell.rjust(w) if r else cell.ljust(w)
-            for cell, w, r in zip(row, widths, right, strict=True)
-        )
-        return "  ".join(cells).rstrip()
-
-    out = [
-        f"{path}",
-        f"Правило: {result.rule}; бюджет: {format_amount(result.budget)}; "
-        f"обрано проєктів: {len(result.selected)} на суму {format_amount(result.cost)}; "
-        f"залишок: {format_amount(result.leftover)}"
-        + (f"; доплата з резерву: {format_amount(result.reserve)}" if result.reserve else ""),
-        rules.describe_declared(election, result.rule),
-        line(header),
-        *(line(r) for r in rows),
-        "",
-    ]
-    return "\n".join(out)

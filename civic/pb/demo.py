@@ -222,6 +222,62 @@ def _forms(rng: random.Random) -> list[dict]:
     return forms
 
 
+# What became of two winners (and a third just contracted): status, money, dated milestones.
+IMPLEMENTATION = (
+    (
+        "В-01",
+        {
+            "status": "done",
+            "percent_done": 100,
+            "spent": "1389640.00",
+            "done_on": dt.date(2021, 9, 24),
+        },
+        (
+            (dt.date(2021, 4, 12), "Укладено договір підряду за результатами закупівлі", None),
+            (dt.date(2021, 6, 7), "Демонтовано старе обладнання, вирівняно ділянку", (126, 94, 62)),
+            (dt.date(2021, 9, 24), "Встановлено гойдалки, гірку й гумове покриття", (46, 125, 50)),
+        ),
+    ),
+    (
+        "М-01",
+        {"status": "works", "percent_done": 60, "spent": "231500.00"},
+        (
+            (dt.date(2021, 5, 18), "Укладено договір на постачання обладнання", None),
+            (dt.date(2021, 9, 3), "Змонтовано сенсорну доріжку й світлові панелі", (63, 81, 181)),
+        ),
+    ),
+    ("М-02", {"status": "contract", "percent_done": 10, "spent": "0.00"}, ()),
+)
+
+
+def _demo_photo(colour: tuple[int, int, int]) -> bytes:
+    """A small generated JPEG standing in for a site photo (the demo ships no real photos)."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (480, 320), (220, 230, 240))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 220, 480, 320), fill=colour)
+    draw.ellipse((360, 30, 430, 100), fill=(250, 200, 60))
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=85)
+    return out.getvalue()
+
+
+def _record_implementation(edition, actor) -> None:
+    from civic.pb import implementation_services as implementation
+
+    today = dt.date(2021, 10, 1)
+    for code, progress, milestones in IMPLEMENTATION:
+        implementation.record_progress(edition, code, **progress, today=today, actor=actor)
+        for on, text, colour in milestones:
+            photo = _demo_photo(colour) if colour else None
+            implementation.add_milestone(
+                edition, code, happened_on=on, text=text, photo=photo, today=today, actor=actor
+            )
+
+
 def load_demo(echo) -> None:
     from civic.auth import services as auth
     from civic.auth.demo import demo_password
@@ -283,6 +339,7 @@ def load_demo(echo) -> None:
     result = services.close_edition(
         edition, on=COUNTED_ON, actor=first, now=dt.datetime(2020, 11, 23, 15, 0, tzinfo=dt.UTC)
     )
+    _record_implementation(edition, first)
     pool = result.pool
     echo(
         f"Громадський бюджет: «{edition.title}» — бюлетенів {result.received}, дійсних "

@@ -238,3 +238,7 @@ class Discrepancy(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
     resolved_by = relationship("User", lazy="joined")
+
+
+# What became of the winners (issue 17 point 3): its own file, registered with the other tables.
+from civic.pb.implementation_models import Implementation, Milestone  # noqa: E402, F401

@@ -18,14 +18,16 @@ the checker (``civic.pb.check``) reads with ``strict=False`` and reports such pr
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import TextIO
 
 from civic.gc_pause import gc_paused
+
+TYPE_CHECKING = False  # not typing's: importing typing costs start-up (civic/__init__.py)
+if TYPE_CHECKING:
+    from typing import TextIO
 
 __all__ = [
     "Election",
@@ -170,6 +172,8 @@ def format_amount(value: Amount) -> str:
 
 def _split(line: str, lineno: int) -> list[str]:
     if '"' in line:
+        import csv  # only for lines with quotes: its import costs every process start-up
+
         try:
             return next(csv.reader([line], delimiter=";"))
         except csv.Error:

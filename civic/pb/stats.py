@@ -14,7 +14,8 @@ def monthly_statistics(first_day: dt.date, last_day: dt.date) -> dict:
     """Editions counted between ``first_day`` and ``last_day`` (inclusive), with their numbers.
 
     ``{"editions": [{"slug", "title", "budget_year", "counted_on", "received", "valid",
-    "invalid", "invalid_by_reason", "selected" (project titles), "votes"}]}``.
+    "invalid", "invalid_by_reason", "selected" (project titles), "votes"}], "implementation":
+    {...}}`` — the winners' implementation in the month (implementation_services).
     """
     editions = db.session.scalars(
         select(Edition)
@@ -46,4 +47,6 @@ def monthly_statistics(first_day: dt.date, last_day: dt.date) -> dict:
                 "votes": sum(p["votes"] for p in result.get("projects", [])),
             }
         )
-    return {"editions": out}
+    from civic.pb.implementation_services import monthly_statistics as implementation_statistics
+
+    return {"editions": out, "implementation": implementation_statistics(first_day, last_day)}

@@ -14,7 +14,7 @@ from civic import kyiv
 from civic.auth.services import get_user_by_login
 from civic.database import utcnow
 from civic.extensions import db
-from civic.petitions import refusal_reasons, services, signatures
+from civic.petitions import followup_services, refusal_reasons, services, signatures
 from civic.petitions.models import Petition, Signature
 
 FIRST_TITLE = "Облаштувати велодоріжку вулицею Шевченка"
@@ -216,6 +216,13 @@ def load_demo(echo) -> None:
         "пішохідний перехід з острівцем безпеки.",
         answered_on=d(2020, 11, 20),
         today=d(2020, 11, 20),
+    )
+    followup_services.record_followup(
+        p2,
+        action="Встановити світлофор біля школи № 7 у 2021 році; до того облаштувати тимчасовий "
+        "пішохідний перехід з острівцем безпеки.",
+        status="in_progress",
+        actor=mod2,
     )
 
     # 3. Missed the threshold in November: an ordinary appeal, answered.

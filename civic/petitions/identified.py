@@ -53,6 +53,19 @@ def _mailbox_hash(citizen: Citizen) -> str:
     return personal_data.keyed_hash(key, citizen.person_hash, purpose=NO_MAILBOX_PURPOSE)
 
 
+def has_signed(petition_id: int, citizen: Citizen) -> bool:
+    """Whether this person's signature under the petition is already counted (or pending)."""
+    return (
+        db.session.scalar(
+            select(Signature.id).where(
+                Signature.petition_id == petition_id,
+                Signature.person_hash == citizen.person_hash,
+            )
+        )
+        is not None
+    )
+
+
 def sign_identified(
     petition: Petition,
     citizen: Citizen,

@@ -13,6 +13,12 @@ from civic.petitions import identified, services
 from civic.petitions.views import _petition_or_404, _sign_limit, bp
 
 
+@bp.app_context_processor
+def _identified_helpers() -> dict:
+    """The sign card asks whether the signed-in citizen has signed this petition already."""
+    return {"has_signed": identified.has_signed}
+
+
 @bp.route("/petitions/<int:petition_id>/sign/identified", methods=["POST"])
 @limiter.limit(_sign_limit)
 @web.transaction(redirect_to="petitions.detail")

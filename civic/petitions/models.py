@@ -194,3 +194,7 @@ class SignCounter(db.Model):
 # A mailed confirmation link stops being kept in the outbox once its token is spent or replaced.
 forget_when_replaced(Petition.author_token_hash)
 forget_when_replaced(Signature.token_hash)
+
+
+# The follow-up of an answer (issue 17 point 3): its own file, registered with the other tables.
+from civic.petitions.followup_models import PetitionFollowup  # noqa: E402, F401

@@ -297,6 +297,6 @@ def open_data(fmt: str):
     return download(data, f"petitions.{fmt}", mimetype)
 
 
-# The staff pages live in staff_views.py, the identified signing in identified_views.py, on this
-# blueprint.
-from civic.petitions import identified_views, staff_views  # noqa: E402, F401
+# The staff pages live in staff_views.py, the identified signing in identified_views.py, the
+# follow-up of an answer in followup_views.py, on this blueprint.
+from civic.petitions import followup_views, identified_views, staff_views  # noqa: E402, F401

@@ -1,3 +1,4 @@
+import datetime as dt
 import logging
 
 from flask import Blueprint, jsonify, render_template
@@ -28,6 +29,21 @@ def healthz():
 @bp.route("/open-data")
 def open_data():
     return render_template("public/open_data.html")
+
+
+@bp.route("/accessibility")
+def accessibility():
+    """The accessibility statement, as public bodies publish under ПКМУ № 757 of 21.07.2023."""
+    from flask import current_app
+
+    cfg = current_app.config
+    return render_template(
+        "public/accessibility.html",
+        checked_on=dt.date.fromisoformat(str(cfg["ACCESSIBILITY_CHECKED_ON"])),
+        email=cfg["ACCESSIBILITY_CONTACT_EMAIL"],
+        phone=cfg["ACCESSIBILITY_CONTACT_PHONE"],
+        address=cfg["COUNCIL_ADDRESS"],
+    )
 
 
 @bp.route("/api/v1/openapi.json")

@@ -37,6 +37,7 @@ from civic.reports.sentences import (
     PetitionStats,
     enterprises_sentence,
     join_list,
+    pb_implementation_sentence,
     pb_sentences,
     petitions_sentence,
     quote,
@@ -284,7 +285,14 @@ def build_monthly_report(
             by_type.setdefault(item.type_code, []).append(item)
     modules = {
         "petitions": petitions_sentence(stats.petitions, settings.refusal_labels),
-        "pb": pb_sentences(stats.pb_editions or (), settings.pb_reason_labels),
+        "pb": " ".join(
+            text
+            for text in (
+                pb_sentences(stats.pb_editions or (), settings.pb_reason_labels),
+                pb_implementation_sentence(stats.pb_implementation),
+            )
+            if text
+        ),
         "enterprises": enterprises_sentence(stats.enterprises),
     }
     values = {

@@ -109,12 +109,33 @@ class EnterpriseStats:
 
 
 @dataclass(frozen=True)
+class PbImplementation:
+    """What became of the winners in the month: projects completed, milestones recorded (title,
+    date, text) and how many projects with a milestone are still under way."""
+
+    done: tuple[str, ...] = ()
+    milestones: tuple[tuple[str, dt.date, str], ...] = ()
+    in_works: int = 0
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> PbImplementation:
+        return cls(
+            done=tuple(str(t) for t in data.get("done") or ()),
+            milestones=tuple(
+                (str(m["title"]), m["on"], str(m["text"])) for m in data.get("milestones") or ()
+            ),
+            in_works=int(data.get("in_works") or 0),
+        )
+
+
+@dataclass(frozen=True)
 class ModuleStats:
     """What the modules know about the month; None where a module is absent."""
 
     petitions: PetitionStats | None = None
     pb_editions: tuple[PbEdition, ...] | None = None
     enterprises: EnterpriseStats | None = None
+    pb_implementation: PbImplementation | None = None
 
     @classmethod
     def from_dicts(
@@ -126,6 +147,9 @@ class ModuleStats:
             if pb is not None
             else None,
             enterprises=EnterpriseStats.from_dict(enterprises) if enterprises is not None else None,
+            pb_implementation=PbImplementation.from_dict(pb.get("implementation") or {})
+            if pb is not None
+            else None,
         )
 
 
@@ -175,6 +199,8 @@ SIGNATURE = Forms("підпис", "підписи", "підписів")
 BALLOT = Forms("бланк для голосування", "бланки для голосування", "бланків для голосування")
 VOTE = Forms("голос", "голоси", "голосів")
 PROJECT = Forms("проєкт", "проєкти", "проєктів")
+PROJECT_GENITIVE = Forms("проєкту", "проєктів", "проєктів")
+STAGE = Forms("етап", "етапи", "етапів")
 FILE = Forms("файл", "файли", "файлів")
 ENTERPRISE = Forms("підприємства", "підприємств", "підприємств")
 
@@ -282,3 +308,33 @@ def enterprises_sentence(stats: EnterpriseStats | None) -> str:
     parts = _clauses((stats.uploads, uploads), (stats.enterprises_updated, updated))
     text = "; ".join(parts)
     return f"До системи візуалізації «Відкритий бюджет» {text}."
+
+
+def pb_implementation_sentence(stats: PbImplementation | None) -> str:
+    """«Реалізовано 2 проєкти громадського бюджету: «…», «…». Триває реалізація 1 проєкту. За
+    місяць зафіксовано 3 етапи реалізації: «…» — … (12.05.2021); …» — empty in a quiet month."""
+    if stats is None or not (stats.done or stats.milestones):
+        return ""
+    sentences = []
+    if stats.done:
+        titles = join_list(quote(t) for t in stats.done)
+        sentences.append(
+            f"Реалізовано {agree(len(stats.done), PROJECT)} громадського бюджету: {titles}."
+        )
+    if stats.in_works:
+        sentences.append(f"Триває реалізація {agree(stats.in_works, PROJECT_GENITIVE)}.")
+    if stats.milestones:
+        stages = "; ".join(
+            f"{quote(title)} — {_lower_first(squash(text).rstrip('.'))} ({on:%d.%m.%Y})"
+            for title, on, text in stats.milestones
+        )
+        sentences.append(
+            f"За місяць зафіксовано {agree(len(stats.milestones), STAGE)} реалізації проєктів "
+            f"громадського бюджету: {stages}."
+        )
+    return " ".join(sentences)
+
+
+def _lower_first(text: str) -> str:
+    """«Встановлено гойдалки» → «встановлено гойдалки» inside a sentence (not «ЦНАП»)."""
+    return text[0].lower() + text[1:] if len(text) > 1 and text[1].islower() else text

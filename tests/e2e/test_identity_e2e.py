@@ -52,10 +52,11 @@ def test_a_citizen_signs_through_the_development_provider(live_app, live_server,
     page.get_by_role("link", name="← До петиції").click()
     expect(page.locator("ol.signers")).to_contain_text(person.full_name)
     expect(page.get_by_role("heading", name=re.compile("Підписи: 1 з"))).to_be_visible()
-    # A second try of the same person is refused in Ukrainian and counts nothing.
-    page.get_by_role("button", name=f"Підписати як {person.full_name}").click()
-    expect(page.get_by_role("status")).to_contain_text("лише один раз")
-    expect(page.get_by_role("heading", name=re.compile("Підписи: 1 з"))).to_be_visible()
+    # The page knows the person signed: no second button, and «Вийти» ends the sign-in.
+    expect(page.get_by_text("і вже підписали цю петицію")).to_be_visible()
+    expect(page.get_by_role("button", name=f"Підписати як {person.full_name}")).to_have_count(0)
+    page.get_by_role("button", name="Вийти").click()
+    expect(page.get_by_role("link", name="Підписати через тестовий провайдер")).to_be_visible()
 
 
 def test_a_citizen_signs_through_idgovua(live_app, live_server, page, fake_idgovua):  # noqa: F811

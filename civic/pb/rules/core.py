@@ -13,10 +13,13 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from itertools import chain
-from typing import Any
+
+TYPE_CHECKING = False  # not typing's: importing typing costs start-up (civic/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any
 
 Amount = int | Fraction
-TieBreak = str | Callable[["Project"], Any]
+TieBreak = str | Callable[["Project"], object]
 
 WITHDRAWN_COST = 999_999_999
 """pabulib's marker cost of a project withdrawn after the vote: greedy rules skip it."""

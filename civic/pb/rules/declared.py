@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import re
 from fractions import Fraction
-from typing import TYPE_CHECKING
 
 from civic.pb.rules.comparison import RULE as COMPARISON
 from civic.pb.rules.comparison import equal_shares_comparison
@@ -41,6 +40,7 @@ from civic.pb.rules.greedy import greedy
 from civic.pb.rules.mes import method_of_equal_shares, sequential_phragmen
 from civic.pb.rules.wording import describe_rule
 
+TYPE_CHECKING = False  # not typing's: importing typing costs start-up (civic/__init__.py)
 if TYPE_CHECKING:
     from civic.pb.pabulib import Election
 

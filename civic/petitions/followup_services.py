@@ -1,0 +1,37 @@
+"""The follow-up of a petition's answer: read it, record it (audited; flushes, never commits)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from civic.audit.services import record_event
+from civic.extensions import db
+from civic.petitions.followup import FollowupError, check_followup
+from civic.petitions.followup_models import PetitionFollowup
+
+
+def get_followup(petition) -> PetitionFollowup | None:
+    return db.session.scalar(
+        select(PetitionFollowup).where(PetitionFollowup.petition_id == petition.id)
+    )
+
+
+def record_followup(petition, *, action: str, status: str, actor=None) -> PetitionFollowup:
+    """Set the promised action of an answered petition and its status (audited; flushes)."""
+    if not petition.answered_on:
+        raise FollowupError("Виконання відстежують після оприлюднення відповіді на петицію.")
+    action, status = check_followup(action=action, status=status)
+    row = get_followup(petition)
+    if row is None:
+        row = PetitionFollowup(petition_id=petition.id)
+        db.session.add(row)
+    row.action, row.status = action, status
+    db.session.flush()
+    record_event(
+        "petition.followup",
+        object_type="petition",
+        object_id=petition.id,
+        details={"action": action, "status": status},
+        actor=actor,
+    )
+    return row
