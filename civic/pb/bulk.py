@@ -28,6 +28,8 @@ BALLOT_INSERT_COLUMNS = (
     "projects",
     "import_id",
     "reason",
+    "frozen_reason",
+    "codes_key",
 )
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import delete, func, select, update
 
 from civic import database, kyiv, personal_data
 from civic.audit.services import record_event
@@ -22,7 +22,7 @@ from civic.errors import DomainError
 from civic.extensions import db
 from civic.gc_pause import gc_paused
 from civic.pb import ballots as judging
-from civic.pb import counting
+from civic.pb import counting, grouping
 from civic.pb.edition import Category as CategoryConfig
 from civic.pb.edition import (
     EditionConfig,
@@ -242,6 +242,7 @@ def list_projects(edition: Edition) -> list[Project]:
 
 def mark_dirty(edition: Edition) -> None:
     """New or changed ballots make a stored tally stale."""
+    edition.ballots_digest = None  # the next count computes it again
     if edition.status == COUNTED:
         edition.status = DRAFT
         edition.result = None
@@ -340,24 +341,24 @@ def load_ballots(edition: Edition) -> tuple[list[int], list[judging.BallotIn], l
     return ids, out, stored
 
 
-def compute_tally(edition: Edition) -> tuple[counting.CountResult, list[int], list, list]:
-    """Judge and count without writing anything: (result, row ids, verdicts, stored reasons)."""
+def compute_tally(edition: Edition, *, plain: bool = False):
+    """Judge and count without writing verdicts: (result, grouped tally or None).
+
+    By groups of identical ballots (:mod:`civic.pb.grouping`), or with ``plain`` every stored
+    ballot read and judged again from its columns (:func:`counting.count`): the recount that
+    checks a closed count against its protocol, trusting nothing computed before."""
     config = config_of(edition)
     projects = _project_inputs(edition)
-    rules = judging.VotingRules(
-        voting_starts_on=config.voting_starts_on,
-        voting_ends_on=config.voting_ends_on,
-        min_age=config.min_age,
-        settlements=config.settlements,
-        projects={p.code: p.category for p in projects if p.admitted},
-        max_choices={c.code: c.max_choices for c in config.categories},
-        duplicates=config.duplicates,
-        require_identity=config.require_identity,
+    if plain:
+        with gc_paused():
+            _ids, ballots, _stored = load_ballots(edition)
+            verdicts = judging.judge(ballots, counting.voting_rules(config, projects))
+            return counting.count(config, projects, ballots, verdicts), None
+    grouped = grouping.grouped_tally(edition, config, projects)
+    result = counting.count_groups(
+        config, projects, grouped.received, grouped.chosen, grouped.section
     )
-    with gc_paused():
-        ids, ballots, stored = load_ballots(edition)
-        verdicts = judging.judge(ballots, rules)
-        return counting.count(config, projects, ballots, verdicts), ids, verdicts, stored
+    return result, grouped
 
 
 def tally(
@@ -365,31 +366,21 @@ def tally(
 ) -> counting.CountResult:
     """Judge every ballot and count. Stores the result (and each ballot's verdict: ``reason``,
     None when valid; only changed verdicts are written) unless the count is closed: then it only
-    recounts, for comparison with the stored digest."""
+    recounts every ballot from its stored columns, for comparison with the stored digest."""
     if edition.personal_data_purged_at is not None:
         raise PbError(
             "Персональні дані цього видання знищено після строку зберігання: перерахунок "
             "неможливий; чинний результат — у протоколі."
         )
-    result, ids, verdicts, stored = compute_tally(edition)
     if edition.status == CLOSED:
-        return result
+        return compute_tally(edition, plain=True)[0]
+    result, grouped = compute_tally(edition)
     open_discrepancies = len(list_discrepancies(edition))
-    table = Ballot.__table__
-    changed = [
-        {"b_id": row_id, "b_reason": v.reason}
-        for row_id, v, old in zip(ids, verdicts, stored, strict=True)
-        if v.reason != old
-    ]
-    statement = (
-        update(table).where(table.c.id == bindparam("b_id")).values(reason=bindparam("b_reason"))
-    )
-    for start in range(0, len(changed), CHUNK):
-        db.session.execute(statement, changed[start : start + CHUNK])
+    grouped.write()
     stored_json = result.as_json()
     # The research rules' outcomes, for the public what-if table (not part of the digest).
     stored_json["what_if"] = counting.what_if(
-        config_of(edition), _project_inputs(edition), verdicts
+        config_of(edition), _project_inputs(edition), grouped.folded
     )
     edition.result = stored_json
     edition.digest = result.digest
