@@ -303,6 +303,8 @@ def run_pb_import(args) -> None:
                     f"{cli['tally_peak'] / 2**20:.0f} MiB",
                     flush=True,
                 )
+                if not getattr(args, "services", True):
+                    continue
                 common = [url, str(tmp_path / f"inst-{backend}")]
                 files = [str(ROOT), str(projects), str(ballots)]
                 imported, wall, peak = _run([*common, "import", *files])
@@ -332,6 +334,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--backend", choices=["sqlite", "postgresql", "both"], default="both", help="databases"
+    )
+    group.add_argument(
+        "--no-services",
+        dest="services",
+        action="store_false",
+        help="time only the user's commands, not the services alone",
     )
 
 

@@ -476,6 +476,22 @@ def edition_inputs(config: EditionConfig) -> dict:
     }
 
 
+def legacy_digest(config, projects, ballots, verdicts, result: CountResult) -> str:
+    """The digest in the form published before 3 December 2026 (:mod:`civic.pb.digest`)."""
+    rows = sorted(zip(ballots, verdicts, strict=True), key=lambda pair: pair[0].ballot_id)
+    columns = {
+        "ballot_id": [b.ballot_id for b, _ in rows],
+        "cast_on": [b.cast_on.isoformat() if b.cast_on else None for b, _ in rows],
+        "channel": [b.channel for b, _ in rows],
+        "codes": [",".join(b.codes) for b, _ in rows],
+        "reason": [v.reason for _, v in rows],
+        "voter": [b.voter for b, _ in rows],
+    }
+    return digest.legacy_digests(
+        columns, edition_inputs(config), _project_inputs(projects), result._results_json()
+    )[0]
+
+
 def canonical_document(config, projects, ballots, verdicts, result: CountResult):
     """The whole canonical document that the digest covers (for tests and audits)."""
     return {

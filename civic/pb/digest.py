@@ -131,3 +131,26 @@ def _json_pieces(values: list[str | None]) -> list[str]:
 
 def _json_strings(values: list[str | None]) -> str:
     return "".join(_json_pieces(values))
+
+
+def legacy_digests(columns: dict[str, list], edition: dict, projects: list, results: dict):
+    """The digest as published before 3 December 2026 (the ballots' columns ``ballot_id``,
+    ``cast_on``, ``channel``, ``codes``, ``reason``, ``voter`` themselves in the document, in
+    ballot-id order): a recount of an edition closed then still verifies its protocol."""
+    total = hashlib.sha256()
+    inputs = hashlib.sha256()
+
+    def feed(text: str) -> None:
+        data = text.encode("utf-8")
+        total.update(data)
+        inputs.update(data)
+
+    feed('{"inputs":{"ballots":{')
+    for k, name in enumerate(sorted(columns)):
+        feed(("," if k else "") + canonical_json(name) + ":")
+        for piece in _json_pieces(columns.pop(name)):
+            feed(piece)
+    feed('},"edition":' + canonical_json(edition))
+    feed(',"projects":' + canonical_json(projects) + "}")
+    total.update((',"results":' + canonical_json(results) + "}").encode())
+    return total.hexdigest(), inputs.hexdigest()

@@ -20,10 +20,9 @@ from sqlalchemy import insert, select
 from civic import kyiv, personal_data
 from civic.audit.services import record_event
 from civic.extensions import db
-from civic.gc_pause import gc_paused
 from civic.pb import ballots as judging
 from civic.pb import grouping, pabulib, rules
-from civic.pb.bulk import BallotWriter, import_cache
+from civic.pb.bulk import BallotWriter, bulk_import
 from civic.pb.edition import MAX_INT, EditionConfig, EditionError, dump_edition, parse_edition
 from civic.pb.edition import Category as CategoryConfig
 from civic.pb.models import Ballot, Edition, ImportedFile, Project
@@ -162,20 +161,8 @@ def _date_or_none(value) -> dt.date | None:
     return parse_date(value)
 
 
+@bulk_import
 def import_ballots(
-    edition: Edition,
-    data: bytes,
-    filename: str,
-    *,
-    actor=None,
-    progress: Callable[[int], None] | None = None,
-) -> ImportReport:
-    """Import a CSV/XLSX export of ballots (see :func:`_import_ballots`)."""
-    with gc_paused(), import_cache():
-        return _import_ballots(edition, data, filename, actor=actor, progress=progress)
-
-
-def _import_ballots(
     edition: Edition,
     data: bytes,
     filename: str,

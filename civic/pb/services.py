@@ -9,6 +9,7 @@ changes nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
@@ -195,23 +196,30 @@ def save_edition(text: str, *, actor=None, expected_slug: str | None = None) -> 
     return edition
 
 
+# The settings stored as they are in columns of the same name.
+_COLUMN_SETTINGS = (
+    "title",
+    "budget_year",
+    "voting_starts_on",
+    "voting_ends_on",
+    "min_age",
+    "duplicates",
+    "rule",
+    "min_votes",
+    "tie_break",
+    "leftover",
+    "require_identity",
+    "protocol_number",
+    "protocol_on",
+)
+
+
 def _apply_config(edition: Edition, config: EditionConfig, text: str) -> None:
-    edition.title = config.title
-    edition.budget_year = config.budget_year
-    edition.voting_starts_on = config.voting_starts_on
-    edition.voting_ends_on = config.voting_ends_on
-    edition.min_age = config.min_age
+    for name in _COLUMN_SETTINGS:
+        setattr(edition, name, getattr(config, name))
     edition.settlements = list(config.settlements)
-    edition.duplicates = config.duplicates
-    edition.rule = config.rule
-    edition.min_votes = config.min_votes
-    edition.tie_break = config.tie_break
-    edition.leftover = config.leftover
     edition.lot_order = list(config.lot_order)
-    edition.require_identity = config.require_identity
     edition.commission = [dict(vars(m)) for m in config.commission]
-    edition.protocol_number = config.protocol_number
-    edition.protocol_on = config.protocol_on
     edition.config_toml = text
     existing = {c.code: c for c in edition.categories}
     keep = []
@@ -353,8 +361,14 @@ def compute_tally(edition: Edition, *, plain: bool = False):
         with gc_paused():
             _ids, ballots, _stored = load_ballots(edition)
             verdicts = judging.judge(ballots, counting.voting_rules(config, projects))
-            return counting.count(config, projects, ballots, verdicts), None
-    grouped = grouping.grouped_tally(edition, config, projects)
+            result = counting.count(config, projects, ballots, verdicts)
+            if edition.digest not in (None, result.digest):  # perhaps published before 3 Dec
+                legacy = counting.legacy_digest(config, projects, ballots, verdicts, result)
+                if legacy == edition.digest:
+                    result = dataclasses.replace(result, digest=legacy)
+            return result, None
+    with gc_paused():
+        grouped = grouping.grouped_tally(edition, config, projects)
     result = counting.count_groups(
         config, projects, grouped.received, grouped.chosen, grouped.section
     )
@@ -378,10 +392,15 @@ def tally(
     open_discrepancies = len(list_discrepancies(edition))
     grouped.write()
     stored_json = result.as_json()
-    # The research rules' outcomes, for the public what-if table (not part of the digest).
-    stored_json["what_if"] = counting.what_if(
-        config_of(edition), _project_inputs(edition), grouped.folded
-    )
+    # The research rules' outcomes, for the public what-if table (not part of the digest; the
+    # same inputs — the digest says so — give the same, so they are kept from the last count).
+    before = edition.result or {}
+    if before.get("digest") == result.digest and "what_if" in before:
+        stored_json["what_if"] = before["what_if"]
+    else:
+        stored_json["what_if"] = counting.what_if(
+            config_of(edition), _project_inputs(edition), grouped.folded
+        )
     edition.result = stored_json
     edition.digest = result.digest
     edition.status = COUNTED
