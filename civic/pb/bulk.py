@@ -98,6 +98,11 @@ def indexes_rebuilt(rows: int):
         yield
         return
     indexes = sorted(Ballot.__table__.indexes, key=lambda index: index.name)
+    dbapi = connection.connection.dbapi_connection
+    if not dbapi.in_transaction:
+        # pysqlite opens the transaction only at the first INSERT/UPDATE: a DROP INDEX before
+        # it would be committed at once, and a rollback would not bring the index back.
+        dbapi.execute("BEGIN")
     for index in indexes:
         index.drop(connection)
     try:
