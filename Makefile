@@ -6,6 +6,9 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 # Links in mail and open data name the address `make run` serves on (any HOST/PORT).
 CIVIC_PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
+# Petitions are signed through the development identity provider or by e-mail (docs/identity.md);
+# the development provider runs only on a loopback address.
+CIVIC_IDENTITY_PROVIDERS ?= ["dev", "email"]
 
 .PHONY: run test lint format bench load demo clean-venv
 
@@ -27,7 +30,8 @@ run: $(VENV)/.installed
 	$(BIN)/civic db upgrade
 	CIVIC_PUBLIC_BASE_URL=$(CIVIC_PUBLIC_BASE_URL) $(BIN)/civic demo
 	@echo "civic: http://$(HOST):$(PORT)/  (staff: http://$(HOST):$(PORT)/login)"
-	CIVIC_PUBLIC_BASE_URL=$(CIVIC_PUBLIC_BASE_URL) $(BIN)/civic run --host $(HOST) --port $(PORT)
+	CIVIC_PUBLIC_BASE_URL=$(CIVIC_PUBLIC_BASE_URL) CIVIC_IDENTITY_PROVIDERS='$(CIVIC_IDENTITY_PROVIDERS)' \
+	  $(BIN)/civic run --host $(HOST) --port $(PORT)
 
 ## make test: install the test extra, check the machine (tests/support/preflight.py: as root on
 ## Debian it installs chromium and postgresql, otherwise it stops naming what to install), then

@@ -17,6 +17,7 @@ DOMAINS = (
     "public",
     "mail",
     "workcalendar",
+    "identity",
     "pb",
     "petitions",
     "enterprises",

@@ -70,14 +70,11 @@ def restore_command(source, yes):
     # recording the rollback (the anchor it replaces) as an `audit.adopted` event.
     from civic.audit.chain import RECORDS
     from civic.audit.services import AuditError, adopt_audit_chain
+    from civic.cli_boundary import committed
     from civic.formatting import agree
 
-    try:
+    with committed(AuditError, said="журнал аудиту в копії не прийнято. "):
         check = adopt_audit_chain()
-    except AuditError as exc:
-        db.session.rollback()
-        raise click.ClickException(f"журнал аудиту в копії не прийнято. {exc}") from exc
-    db.session.commit()
     click.echo(
         f"Журнал аудиту з копії прийнято: {agree(check.count, RECORDS)}, відкат записано в журнал"
     )

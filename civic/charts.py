@@ -7,7 +7,9 @@ same numbers. Presentation uses attributes and CSS classes (``.chart .bar``), ne
 
 from __future__ import annotations
 
+import functools
 import itertools
+import math
 import re
 import textwrap
 from collections.abc import Callable, Sequence
@@ -99,6 +101,19 @@ def bar_chart(
     return "\n".join(out)
 
 
+def _fluid_svg(height: int, title: str, desc: str, chart_id: str, body: list[str]) -> str:
+    """A chart as wide as its box (no ``viewBox``: its text is never scaled)."""
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart fluid" width="100%" '
+        f'height="{max(height, 1)}" role="img" aria-labelledby="{chart_id}-t {chart_id}-d">',
+        f'<title id="{chart_id}-t">{escape(title)}</title>',
+        f'<desc id="{chart_id}-d">{escape(desc)}</desc>',
+        *body,
+        "</svg>",
+    ]
+    return "\n".join(out)
+
+
 def fluid_bar_chart(
     bars: Sequence[Bar],
     *,
@@ -134,16 +149,7 @@ def fluid_bar_chart(
             f"{escape(value_format(bar.value))}</text>"
         )
         y += bar_height + 2 + gap
-    height = max(y, 1)
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart fluid" width="100%" '
-        f'height="{height}" role="img" aria-labelledby="{chart_id}-t {chart_id}-d">',
-        f'<title id="{chart_id}-t">{escape(title)}</title>',
-        f'<desc id="{chart_id}-d">{escape(desc)}</desc>',
-        *body,
-        "</svg>",
-    ]
-    return "\n".join(out)
+    return _fluid_svg(y, title, desc, chart_id, body)
 
 
 def _scale(values: Sequence[float]) -> tuple[float, float]:
@@ -216,19 +222,33 @@ class _Frame:
         return out
 
 
-def line_chart(
-    categories: Sequence[str],
-    series: Sequence[Series],
-    *,
-    title: str,
-    width: int = 720,
-    height: int = 300,
-    value_format: Callable[[Number], str] = _fmt,
-    chart_id: str | None = None,
-) -> str:
+def _series_chart(draw):
+    """The shape every chart of series over categories shares: the SVG header with its text
+    description, the marks ``draw`` puts in the frame (it also writes the description), the
+    legend."""
+
+    @functools.wraps(draw)
+    def chart(
+        categories: Sequence[str],
+        series: Sequence[Series],
+        *,
+        title: str,
+        width: int = 720,
+        height: int = 300,
+        value_format: Callable[[Number], str] = _fmt,
+        chart_id: str | None = None,
+    ) -> str:
+        frame = _Frame.around(series, width, height)
+        desc, marks = draw(frame, categories, series, value_format)
+        out = _header(width, height, title, desc, chart_id or f"chart{next(_ids)}")
+        return "\n".join([*out, *marks, *frame.legend(series), "</svg>"])
+
+    return chart
+
+
+@_series_chart
+def line_chart(frame, categories, series, value_format) -> tuple[str, list[str]]:
     """Lines over categories (e.g. years); a missing value breaks the line, never invents 0."""
-    chart_id = chart_id or f"chart{next(_ids)}"
-    frame = _Frame.around(series, width, height)
     n = max(1, len(categories) - 1)
 
     def x(i: int) -> float:
@@ -242,8 +262,7 @@ def line_chart(
         )
         for s in series
     )
-    out = _header(width, height, title, desc, chart_id)
-    out += frame.ticks(value_format, grid=True)
+    out = frame.ticks(value_format, grid=True)
     out += [frame.category_label(x(i), c) for i, c in enumerate(categories)]
     for k, s in enumerate(series):
         color = PALETTE[k % len(PALETTE)]
@@ -262,24 +281,12 @@ def line_chart(
             for run in runs
             if len(run) > 1
         ]
-    out += frame.legend(series)
-    out.append("</svg>")
-    return "\n".join(out)
+    return desc, out
 
 
-def grouped_bar_chart(
-    categories: Sequence[str],
-    series: Sequence[Series],
-    *,
-    title: str,
-    width: int = 720,
-    height: int = 300,
-    value_format: Callable[[Number], str] = _fmt,
-    chart_id: str | None = None,
-) -> str:
+@_series_chart
+def grouped_bar_chart(frame, categories, series, value_format) -> tuple[str, list[str]]:
     """Vertical bars grouped by category (e.g. plan and fact per quarter)."""
-    chart_id = chart_id or f"chart{next(_ids)}"
-    frame = _Frame.around(series, width, height)
     group_w = frame.plot_w / max(1, len(categories))
     bar_w = group_w * 0.8 / max(1, len(series))
     desc = "; ".join(
@@ -290,12 +297,11 @@ def grouped_bar_chart(
         )
         for i, c in enumerate(categories)
     )
-    out = _header(width, height, title, desc, chart_id)
     zero = frame.y(0.0)
-    out.append(
-        f'<line x1="{frame.left}" x2="{width - frame.right}" y1="{zero:.1f}" y2="{zero:.1f}" '
-        'stroke="#57606a"/>'
-    )
+    out = [
+        f'<line x1="{frame.left}" x2="{frame.width - frame.right}" y1="{zero:.1f}" '
+        f'y2="{zero:.1f}" stroke="#57606a"/>'
+    ]
     out += frame.ticks(value_format, grid=False)
     for i, c in enumerate(categories):
         gx = frame.left + i * group_w + group_w * 0.1
@@ -311,6 +317,179 @@ def grouped_bar_chart(
                 f'fill="{PALETTE[k % len(PALETTE)]}"><title>{escape(s.name)}, {escape(c)}: '
                 f"{escape(value_format(v))}</title></rect>"
             )
-    out += frame.legend(series)
+    return desc, out
+
+
+@dataclass(frozen=True)
+class Span:
+    """One item of a :func:`budget_chart`: its cost placed where its turn came (``start``)."""
+
+    label: str
+    start: Number
+    cost: Number
+    highlight: bool = False
+    note: str = ""
+
+
+def budget_chart(
+    spans: Sequence[Span],
+    budget: Number,
+    *,
+    title: str,
+    budget_label: str,
+    value_format: Callable[[Number], str] = _fmt,
+    chart_id: str | None = None,
+    wrap_at: int = 34,
+) -> str:
+    """Costs against a budget line, fluid like :func:`fluid_bar_chart`: each item's bar starts
+    at what was spent before its turn, so a bar that crosses the dashed budget line did not fit.
+    """
+    chart_id = chart_id or f"chart{next(_ids)}"
+    line, bar_height, gap = 18, 16, 12
+    top = max([float(budget), *(float(s.start) + float(s.cost) for s in spans)]) or 1.0
+
+    def at(value: float) -> float:
+        return value / top * 96  # percent of the width, a little room at the right
+
+    desc = f"{budget_label}: {value_format(budget)}. " + "; ".join(
+        f"{s.label}: {value_format(s.cost)}" + (f", {s.note}" if s.note else "") for s in spans
+    )
+    body, y = [], gap + line
+    mark = at(float(budget))
+    body.append(
+        f'<text class="budget-label" x="{mark:.2f}%" y="{y - 4}" text-anchor="end">'
+        f"{escape(budget_label)} {escape(value_format(budget))}</text>"
+    )
+    y += 6
+    first = y
+    for span in spans:
+        for text in textwrap.wrap(span.label, wrap_at, break_long_words=True) or [""]:
+            y += line
+            body.append(f'<text x="0" y="{y - 4}">{escape(text)}</text>')
+        x, width = at(float(span.start)), at(float(span.cost))
+        cls = "bar selected" if span.highlight else "bar"
+        tip = f"{span.label}: {value_format(span.cost)}" + (f", {span.note}" if span.note else "")
+        body.append(
+            f'<rect class="{cls}" x="{x:.2f}%" y="{y + 2}" width="{width:.2f}%" '
+            f'height="{bar_height}"><title>{escape(tip)}</title></rect>'
+        )
+        y += bar_height + 2 + gap
+    body.append(
+        f'<line class="budget-line" x1="{mark:.2f}%" x2="{mark:.2f}%" y1="{first - 2}" '
+        f'y2="{y - gap + 2}"/>'
+    )
+    return _fluid_svg(y, title, desc, chart_id, body)
+
+
+def progress_chart(
+    days: Sequence[tuple[str, int]],
+    goal: int,
+    *,
+    title: str,
+    goal_label: str,
+    chart_id: str | None = None,
+    height: int = 180,
+) -> str:
+    """A running total over days (``(label, total so far)``, oldest first) against a goal line,
+    fluid: one column per day as wide as the box allows, text never scaled."""
+    chart_id = chart_id or f"chart{next(_ids)}"
+    top_pad, bottom = 24, 22
+    plot = height - top_pad - bottom
+    top = max([goal, *(total for _, total in days)]) or 1
+    width = 100 / max(1, len(days))
+
+    def y(value: float) -> float:
+        return top_pad + plot * (1 - value / top)
+
+    desc = f"{goal_label}: {_fmt(goal)}. " + "; ".join(
+        f"{label}: {_fmt(total)}" for label, total in days
+    )
+    body = []
+    for k, (label, total) in enumerate(days):
+        body.append(
+            f'<rect class="bar" x="{k * width:.3f}%" y="{y(total):.1f}" '
+            f'width="{max(width * 0.9, 0.2):.3f}%" height="{plot + top_pad - y(total):.1f}">'
+            f"<title>{escape(label)}: {escape(_fmt(total))}</title></rect>"
+        )
+    goal_y = y(goal)
+    body.append(f'<line class="budget-line" x1="0" x2="100%" y1="{goal_y:.1f}" y2="{goal_y:.1f}"/>')
+    body.append(
+        f'<text class="budget-label" x="100%" y="{max(goal_y - 6, 14):.1f}" text-anchor="end">'
+        f"{escape(goal_label)}: {escape(_fmt(goal))}</text>"
+    )
+    if days:
+        body.append(f'<text x="0" y="{height - 4}">{escape(days[0][0])}</text>')
+        if len(days) > 1:
+            body.append(
+                f'<text x="100%" y="{height - 4}" text-anchor="end">{escape(days[-1][0])}</text>'
+            )
+    return _fluid_svg(height, title, desc, chart_id, body)
+
+
+@dataclass(frozen=True)
+class Point:
+    """A place on a :func:`points_map`: degrees of latitude and longitude (WGS 84)."""
+
+    label: str
+    title: str
+    latitude: Decimal
+    longitude: Decimal
+
+
+_SCALE_KM = (0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50)
+KM_PER_DEGREE = 111.32
+
+
+def points_map(
+    points: Sequence[Point],
+    *,
+    title: str,
+    width: int = 400,
+    height: int = 300,
+    chart_id: str | None = None,
+) -> str:
+    """Points on a plain plane (no tiles, nothing fetched): longitude scaled by the cosine of
+    the latitude, north up, with a scale bar; each point labelled and titled."""
+    chart_id = chart_id or f"chart{next(_ids)}"
+    pad = 34
+    lat0 = sum(float(p.latitude) for p in points) / max(1, len(points))
+    k = math.cos(math.radians(lat0))
+    xs = [float(p.longitude) * k for p in points]
+    ys = [float(p.latitude) for p in points]
+    span = max(max(xs) - min(xs), max(ys) - min(ys), 0.005)  # at least about 500 m across
+    scale = min(width - 2 * pad, height - 2 * pad) / span
+    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+
+    def at(x: float, y: float) -> tuple[float, float]:
+        return width / 2 + (x - cx) * scale, height / 2 - (y - cy) * scale
+
+    desc = "; ".join(
+        f"{p.label} {p.title}: {_fmt(p.latitude)}° пн. ш., {_fmt(p.longitude)}° сх. д."
+        for p in points
+    )
+    out = _header(width, height, title, desc, chart_id)
+    out[0] = out[0].replace('class="chart"', 'class="chart map"', 1)
+    out.append(f'<rect class="map-ground" x="1" y="1" width="{width - 2}" height="{height - 2}"/>')
+    for p, x, y in zip(points, xs, ys, strict=True):
+        px, py = at(x, y)
+        anchor = "end" if px > width - 90 else "start"
+        dx = -9 if anchor == "end" else 9
+        out.append(
+            f'<circle class="place" cx="{px:.1f}" cy="{py:.1f}" r="6"><title>'
+            f"{escape(p.label)} {escape(p.title)}</title></circle>"
+        )
+        out.append(
+            f'<text x="{px + dx:.1f}" y="{py + 4:.1f}" text-anchor="{anchor}">'
+            f"{escape(p.label)}</text>"
+        )
+    km_per_unit = KM_PER_DEGREE / scale
+    bar_km = max([km for km in _SCALE_KM if km / km_per_unit <= width / 4] or [_SCALE_KM[0]])
+    bar = bar_km / km_per_unit
+    out.append(
+        f'<line class="scale" x1="12" x2="{12 + bar:.1f}" y1="{height - 14}" y2="{height - 14}"/>'
+    )
+    shown = f"{_fmt(Decimal(str(bar_km)) * 1000)} м" if bar_km < 1 else f"{_fmt(bar_km)} км"
+    out.append(f'<text x="12" y="{height - 20}">{escape(shown)}</text>')
+    out.append(f'<text x="{width - 12}" y="20" text-anchor="end">↑ Пн</text>')
     out.append("</svg>")
     return "\n".join(out)

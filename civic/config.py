@@ -96,6 +96,23 @@ class DefaultConfig:
     ]
     PETITION_SIGN_IPV4_PREFIX = 24
     PETITION_SIGN_IPV6_PREFIX = 64
+    # Check my ballot (/pb/<slug>/check): attempts per visitor address and per form number,
+    # counted in the database like the signing limits; four characters have 10 000 values.
+    PB_CHECK_LIMIT_PER_ADDRESS = "10 per 10 minutes; 40 per day"
+    PB_CHECK_LIMIT_PER_FORM = "5 per 10 minutes; 15 per day"
+
+    # Who may sign (docs/identity.md): "idgovua" (ID.GOV.UA), "dev" (the development provider,
+    # loopback only: `make run` and tests) and "email" (a mailed confirmation link).
+    IDENTITY_PROVIDERS = ["email"]
+    IDENTITY_STATE_MINUTES = 10  # from the redirect to ID.GOV.UA to its callback
+    IDENTITY_SIGN_IN_MINUTES = 30  # how long a sign-in lasts in the browser's session
+    # ID.GOV.UA: the credentials the service issues to the council; the test host is
+    # https://test.id.gov.ua. Encrypted answers (the `cert` option) are not supported.
+    IDGOVUA_HOST = "https://id.gov.ua"
+    IDGOVUA_CLIENT_ID: str | None = None
+    IDGOVUA_CLIENT_SECRET: str | None = None
+    IDGOVUA_AUTH_TYPES = "dig_sign,bank_id,mobile_id"
+    IDGOVUA_TIMEOUT_SECONDS = 10
 
     # The council (Nizhyn defaults; ЄДРПОУ to be confirmed by the council).
     COUNCIL_NAME = "Ніжинська міська рада"

@@ -100,3 +100,24 @@ def paginate_rows(select, *, page: int, per_page: int, total: int | None = None)
         error_out=False,
         total=total,
     )
+
+
+def count_in_window(table, seconds: int, window_start: int, **keys) -> int:
+    """Add one to the ``count`` of a fixed-window counter (``keys`` and the window are every
+    column of ``table``'s primary key) in one upsert, so parallel requests of every worker
+    queue on the row; returns the new count (rate limits: petition signing, the ballot check).
+    """
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    from civic.extensions import db
+
+    insert = pg_insert if is_postgresql() else sqlite_insert
+    row = {**keys, "seconds": seconds, "window_start": window_start}
+    statement = (
+        insert(table)
+        .values(**row, count=1)
+        .on_conflict_do_update(index_elements=list(row), set_={"count": table.c.count + 1})
+        .returning(table.c.count)
+    )
+    return int(db.session.execute(statement).scalar_one())

@@ -134,13 +134,5 @@ def short_name(full_name: str | None) -> str:
 
 
 def init_app(app) -> None:
-    app.jinja_env.filters.update(
-        uk_number=uk_number,
-        uk_money=uk_money,
-        uk_date=uk_date,
-        uk_datetime=uk_datetime,
-        uk_date_long=uk_date_long,
-        uk_month=uk_month,
-        uk_plural=uk_plural,
-        short_name=short_name,
-    )
+    filters = (uk_number, uk_money, uk_date, uk_datetime, uk_date_long, uk_month, uk_plural)
+    app.jinja_env.filters.update({f.__name__: f for f in (*filters, short_name)})

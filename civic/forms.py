@@ -15,10 +15,12 @@ import re
 from flask import flash
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, TextAreaField
+from wtforms import DateField, StringField, TextAreaField
 from wtforms.i18n import get_translations
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from civic import kyiv
+from civic.urls import HttpUrl
 
 # Validators given no ``message=`` fall back to WTForms' built-in messages, English unless a
 # translation is chosen: every form takes WTForms' own Ukrainian catalogue, whatever the
@@ -138,3 +140,16 @@ class DayField(DateField):
         # the message that says what is wrong with «Вкажіть дату».
         if self.process_errors:
             self.errors[:] = list(self.process_errors)
+
+
+def code_field(label: str, pattern: str, message: str) -> StringField:
+    """A required code of a fixed form (an ЄДРПОУ, an entry type's code): ``message`` says
+    the form when ``pattern`` does not match."""
+    return StringField(
+        label, validators=[DataRequired("Вкажіть код."), Regexp(pattern, message=message)]
+    )
+
+
+def web_address_field(label: str, message: str, *, max_length: int) -> StringField:
+    """An optional web address: only http(s) links (``civic.urls``), ``message`` otherwise."""
+    return StringField(label, validators=[Optional(), HttpUrl(message), Length(max=max_length)])

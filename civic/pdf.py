@@ -144,38 +144,22 @@ def styles(size: float = 14) -> Styles:
     cell = ParagraphStyle(
         "cell_base", fontName=regular, fontSize=10, leading=12, bulletFontName=regular
     )
+    # The styles below the body start flush left, with no first-line indent.
+    left = ParagraphStyle("body_left", parent=body, alignment=TA_LEFT, firstLineIndent=0)
     return Styles(
         body=body,
-        body_left=ParagraphStyle("body_left", parent=body, alignment=TA_LEFT, firstLineIndent=0),
+        body_left=left,
         title=ParagraphStyle(
-            "title",
-            parent=body,
-            fontName=bold,
-            alignment=TA_CENTER,
-            firstLineIndent=0,
-            spaceAfter=size * 0.8,
+            "title", parent=left, fontName=bold, alignment=TA_CENTER, spaceAfter=size * 0.8
         ),
         heading=ParagraphStyle(
-            "heading",
-            parent=body,
-            fontName=bold,
-            alignment=TA_LEFT,
-            firstLineIndent=0,
-            spaceBefore=size * 0.6,
-            spaceAfter=size * 0.3,
+            "heading", parent=left, fontName=bold, spaceBefore=size * 0.6, spaceAfter=size * 0.3
         ),
-        small=ParagraphStyle(
-            "small",
-            parent=body,
-            fontSize=small_size,
-            leading=small_size * 1.2,
-            alignment=TA_LEFT,
-            firstLineIndent=0,
-        ),
+        small=ParagraphStyle("small", parent=left, fontSize=small_size, leading=small_size * 1.2),
         cell=ParagraphStyle("cell", parent=cell, alignment=TA_LEFT),
         cell_num=ParagraphStyle("cell_num", parent=cell, alignment=TA_RIGHT),
         cell_head=ParagraphStyle("cell_head", parent=cell, fontName=bold, alignment=TA_CENTER),
-        right=ParagraphStyle("right", parent=body, alignment=TA_RIGHT, firstLineIndent=0),
+        right=ParagraphStyle("right", parent=left, alignment=TA_RIGHT),
     )
 
 

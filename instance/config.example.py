@@ -16,6 +16,12 @@
 # Petition signing limits per petition (docs/petitions.md), e.g. for a mobile operator's CGNAT:
 # PETITION_SIGN_LIMIT_PER_BLOCK = "50 per 10 minutes; 500 per day"
 
+# Petitions signed through ID.GOV.UA (docs/identity.md); ["idgovua"] switches e-mail signing off.
+# IDENTITY_PROVIDERS = ["idgovua", "email"]
+# IDGOVUA_HOST = "https://id.gov.ua"  # the test stand: "https://test.id.gov.ua"
+# IDGOVUA_CLIENT_ID = "…"
+# IDGOVUA_CLIENT_SECRET = "…"
+
 # The council (Nizhyn defaults):
 # COUNCIL_NAME = "Ніжинська міська рада"
 # COUNCIL_EDRPOU = "34644120"

@@ -112,6 +112,28 @@ HEAD_MISMATCH = "head_mismatch"  # the row at the anchor's count has another has
 ANCHOR_MISSING = "anchor_missing"  # rows exist but no anchor was found
 
 
+# What each kind of break means, said of ``{rows}`` (one row or a run of them); ``{seq}`` is
+# the first row, ``{expected}``/``{records}`` the anchor's count as a number and in words.
+_MEANINGS = {
+    GAP: "{rows} відсутні: їх видалено з середини журналу",
+    INSERTED: "{rows}: такого номера в журналі бути не може — запис вставлено в обхід civic",
+    LINK: "{rows}: посилання на попередній запис (prev_hash) не збігається — записи перед ним "
+    "змінено й перераховано, вставлено, видалено або переставлено",
+    EDITED: "{rows}: вміст не відповідає хешу — запис змінено або підроблено",
+    NOTE_EDITED: "{rows}: змінено поле note (примітку), решта полів цілі",
+    UNKEYED: "{rows}: хеш обчислено без ключа — запис змінено, а ланцюжок після нього перераховано",
+    WRONG_KEY: "жоден запис, починаючи з id {seq}, не підтверджується ключем журналу — ключ "
+    "змінено (AUDIT_KEY, файл audit_key) або журнал замінено",
+    DELETED_TAIL: "видалено останні записи: журнал закінчується на id {before}, а якір "
+    "зафіксував {records} (відсутні id {seq}–{expected})",
+    DELETED_ALL: "усі записи журналу видалено: якір зафіксував {records}",
+    HEAD_MISMATCH: "{rows} не збігається з якорем — ланцюжок до нього замінено або перераховано",
+    ANCHOR_MISSING: "якоря журналу немає, а записів {expected} — видалення останніх записів не "
+    "можна виявити; якщо це перша перевірка після оновлення civic або відновлення з копії, "
+    "виконайте `civic audit adopt`",
+}
+
+
 @dataclass(frozen=True)
 class Break:
     kind: str
@@ -121,52 +143,15 @@ class Break:
 
     @property
     def message(self) -> str:
-        rows = (
-            f"запис id {self.seq}"
-            if not self.last_seq or self.last_seq == self.seq
-            else f"записи id {self.seq}–{self.last_seq}"
+        one = not self.last_seq or self.last_seq == self.seq
+        if one and self.kind == GAP:
+            return f"запис id {self.seq} відсутній: його видалено з середини журналу"
+        rows = f"запис id {self.seq}" if one else f"записи id {self.seq}–{self.last_seq}"
+        meaning = _MEANINGS.get(self.kind, "{rows}: " + self.kind)
+        records = agree(self.expected, RECORDS) if self.expected is not None else ""
+        return meaning.format(
+            rows=rows, seq=self.seq, before=self.seq - 1, expected=self.expected, records=records
         )
-        if self.kind == GAP:
-            if not self.last_seq or self.last_seq == self.seq:
-                return f"запис id {self.seq} відсутній: його видалено з середини журналу"
-            return f"{rows} відсутні: їх видалено з середини журналу"
-        if self.kind == INSERTED:
-            return f"{rows}: такого номера в журналі бути не може — запис вставлено в обхід civic"
-        if self.kind == LINK:
-            return (
-                f"{rows}: посилання на попередній запис (prev_hash) не збігається — "
-                "записи перед ним змінено й перераховано, вставлено, видалено або переставлено"
-            )
-        if self.kind == EDITED:
-            return f"{rows}: вміст не відповідає хешу — запис змінено або підроблено"
-        if self.kind == NOTE_EDITED:
-            return f"{rows}: змінено поле note (примітку), решта полів цілі"
-        if self.kind == UNKEYED:
-            return (
-                f"{rows}: хеш обчислено без ключа — запис змінено, а ланцюжок після нього "
-                "перераховано"
-            )
-        if self.kind == WRONG_KEY:
-            return (
-                f"жоден запис, починаючи з id {self.seq}, не підтверджується ключем журналу — "
-                "ключ змінено (AUDIT_KEY, файл audit_key) або журнал замінено"
-            )
-        if self.kind == DELETED_TAIL:
-            return (
-                f"видалено останні записи: журнал закінчується на id {self.seq - 1}, а якір "
-                f"зафіксував {agree(self.expected, RECORDS)} (відсутні id {self.seq}–{self.expected})"
-            )
-        if self.kind == DELETED_ALL:
-            return f"усі записи журналу видалено: якір зафіксував {agree(self.expected, RECORDS)}"
-        if self.kind == HEAD_MISMATCH:
-            return f"{rows} не збігається з якорем — ланцюжок до нього замінено або перераховано"
-        if self.kind == ANCHOR_MISSING:
-            return (
-                f"якоря журналу немає, а записів {self.expected} — видалення останніх записів "
-                "не можна виявити; якщо це перша перевірка після оновлення civic або "
-                "відновлення з копії, виконайте `civic audit adopt`"
-            )
-        return f"{rows}: {self.kind}"
 
 
 @dataclass(frozen=True)

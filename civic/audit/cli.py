@@ -4,7 +4,7 @@ from flask.cli import AppGroup
 from civic.audit.anchor import AnchorError
 from civic.audit.chain import ANCHOR_MISSING, RECORDS
 from civic.audit.services import AuditError, adopt_audit_chain, anchor_path, verify_audit_chain
-from civic.extensions import db
+from civic.cli_boundary import committed
 from civic.formatting import agree
 
 cli = AppGroup("audit", help="Журнал аудиту.")
@@ -55,12 +55,8 @@ def verify_command(anchor_file):
 @cli.command("adopt")
 def adopt_command():
     """Accept the chain as it stands and anchor it (after an upgrade from an unkeyed chain)."""
-    try:
+    with committed(AuditError):
         check = adopt_audit_chain()
-    except AuditError as exc:
-        db.session.rollback()
-        raise click.ClickException(str(exc)) from exc
-    db.session.commit()
     legacy = (
         f", з них {check.legacy_count} — до ключа (старе правило)" if check.legacy_count else ""
     )

@@ -5,6 +5,7 @@ from flask.cli import AppGroup
 
 from civic.auth import services
 from civic.auth.roles import ROLES
+from civic.cli_boundary import committed
 from civic.errors import DomainError
 from civic.extensions import db
 
@@ -22,12 +23,8 @@ def create_command(login, roles, full_name, password_stdin):
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Пароль", hide_input=True, confirmation_prompt=True)
-    try:
+    with committed(DomainError):
         user = services.create_user(login, password, roles, full_name=full_name)
-    except DomainError as exc:
-        db.session.rollback()
-        raise click.ClickException(str(exc)) from exc
-    db.session.commit()
     click.echo(f"Створено користувача {user.login} ({', '.join(sorted(user.roles))}).")
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from civic.cli_boundary import committed
 from civic.database import utcnow
 from civic.enterprises import exports, line_catalogue, services
 from civic.enterprises.catalogue import DEFAULT_EDITIONS, FORMS
@@ -177,12 +178,8 @@ def export_command(fmt, out):
 def catalogue_load_command(file, form, edition):
     """Load a line catalogue (Код рядка; Назва коду; Опис коду; Одиниці виміру)."""
     edition = edition or DEFAULT_EDITIONS[form]
-    try:
+    with committed(TabularError):
         count = line_catalogue.load_catalogue_file(_read(file), Path(file).name, form, edition)
-    except TabularError as exc:
-        db.session.rollback()
-        raise click.ClickException(str(exc)) from exc
-    db.session.commit()
     click.echo(f"Каталог «{FORMS[form]}», редакція «{edition}»: завантажено рядків — {count}.")
 
 

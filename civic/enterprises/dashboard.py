@@ -146,7 +146,9 @@ class Column:
     ``get`` takes a row and returns the value both show. ``format`` says how the HTML shows it:
     ``number``, ``text``, ``heading`` (text heading its row), ``cell`` (a :class:`Cell`: its value and ▲▼■ marker; the CSV gets the
     value under ``csv`` and the marker under ``trend``), ``enterprise`` / ``enterprise_code``
-    (the row's header: the enterprise's name as a link, with its ЄДРПОУ below).
+    (the row's header: the enterprise's name as a link, with its ЄДРПОУ below), ``indicator``
+    (the row's header: an :class:`Indicator`'s title, unit and formula). ``source`` takes a
+    row and returns the key of the upload the value comes from (the HTML names the file).
     """
 
     title: str | None
@@ -154,6 +156,7 @@ class Column:
     get: Callable[[Any], Any]
     format: str = "number"
     trend: str | None = None
+    source: Callable[[Any], Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -295,19 +298,23 @@ def detail_tables(data, plan_titles: Mapping[str, str]) -> DetailTables:
     )
 
 
-def _year_columns(years: Sequence[int], cells: Callable[[Any], list[Cell]]) -> tuple[Column, ...]:
-    return tuple(
-        Column(str(y), str(y), lambda r, i=i: cells(r)[i], "cell", f"{y}_trend")
-        for i, y in enumerate(years)
-    )
-
-
 def lines_table(years: Sequence[int]) -> Table:
+    """Rows are :class:`TableRow`; each year's cell names the upload (year, form) it is from."""
     return Table(
         (
             Column("Код", "code", lambda r: r.code, "text"),
             Column("Рядок", "title", lambda r: r.title, "heading"),
-            *_year_columns(years, lambda r: r.cells),
+            *(
+                Column(
+                    str(y),
+                    str(y),
+                    lambda r, i=i: r.cells[i],
+                    "cell",
+                    f"{y}_trend",
+                    source=lambda r, y=y: (y, r.form),
+                )
+                for i, y in enumerate(years)
+            ),
         ),
         trends_last=True,
     )
@@ -317,11 +324,13 @@ def indicators_table(years: Sequence[int]) -> Table:
     """Rows are ``(Indicator, cells)``; the CSV has no trend columns."""
     return Table(
         (
-            Column("Показник", "indicator", lambda r: r[0].key, "text"),
+            Column("Показник", None, lambda r: r[0], "indicator"),
+            Column(None, "indicator", lambda r: r[0].key, "text"),
             Column(None, "title", lambda r: r[0].title, "text"),
             Column(None, "unit", lambda r: r[0].unit, "text"),
             Column(None, "formula", lambda r: r[0].formula, "text"),
             *(Column(str(y), str(y), lambda r, i=i: r[1][i], "cell") for i, y in enumerate(years)),
+            Column("Що це означає", None, lambda r: r[0].explanation, "text"),
         )
     )
 
@@ -341,6 +350,17 @@ def plan_table(plan_year: int | None) -> Table:
             Column("% виконання", "percent", lambda r: r.percent),
         )
     )
+
+
+def detail_specs(tables: DetailTables, uploads: Sequence) -> dict[str, tuple[Table, list]]:
+    """One enterprise's tables by their CSV name: each spec with its rows, for the page's HTML
+    tables and their CSV downloads alike."""
+    return {
+        "lines": (lines_table(tables.years), tables.lines),
+        "indicators": (indicators_table(tables.years), tables.indicators),
+        "plan": (plan_table(tables.plan_year), tables.plan),
+        "sources": (SOURCES_TABLE, list(uploads)),
+    }
 
 
 SOURCES_TABLE = Table(  # CSV only: the page shows the files with their document names

@@ -5,8 +5,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 
 from civic.enterprises.catalogue import FORMS, SIGN_LABELS
 from civic.enterprises.statements import REPORTING_TYPES
-from civic.forms import Form
-from civic.urls import HttpUrl
+from civic.forms import Form, code_field, web_address_field
 
 KINDS = [
     SelectChoice("1", "Форма 1 «Баланс»"),
@@ -46,13 +45,7 @@ class CatalogueFileForm(FileForm):
 
 
 class EnterpriseForm(Form):
-    edrpou = StringField(
-        "Код ЄДРПОУ",
-        validators=[
-            DataRequired("Вкажіть код."),
-            Regexp(r"^\d{8}$", message="Код ЄДРПОУ — 8 цифр."),
-        ],
-    )
+    edrpou = code_field("Код ЄДРПОУ", r"^\d{8}$", "Код ЄДРПОУ — 8 цифр.")
     name = StringField("Повна назва", validators=[DataRequired("Вкажіть назву."), Length(max=400)])
     short_name = StringField("Коротка назва", validators=[Optional(), Length(max=200)])
     legal_form = StringField(
@@ -62,13 +55,8 @@ class EnterpriseForm(Form):
     reporting_type = SelectField(
         "Тип звітності", choices=[SelectChoice(k, f"{k} — {v}") for k, v in REPORTING_TYPES.items()]
     )
-    website = StringField(
-        "Вебсайт",
-        validators=[
-            Optional(),
-            HttpUrl("Вкажіть адресу сайту з http:// або https://."),
-            Length(max=300),
-        ],
+    website = web_address_field(
+        "Вебсайт", "Вкажіть адресу сайту з http:// або https://.", max_length=300
     )
 
 

@@ -49,15 +49,9 @@ MEASURE_LABELS = {
     "percent": "% виконання",
 }
 _QUARTER = re.compile(r"(?<![\w])(iv|iii|ii|i|1|2|3|4)\s*-?\s*(?:й\s*)?кв(?:артал|\.|(?!\w))")
+# A quarter as a header writes it (Roman or Arabic) → its period key.
 _ROMAN = {
-    "i": "q1",
-    "1": "q1",
-    "ii": "q2",
-    "2": "q2",
-    "iii": "q3",
-    "3": "q3",
-    "iv": "q4",
-    "4": "q4",
+    name: f"q{n}" for n, roman in enumerate(("i", "ii", "iii", "iv"), 1) for name in (roman, str(n))
 }
 
 

@@ -143,32 +143,22 @@ def import_statement(
     actor=None,
     now: dt.datetime | None = None,
 ) -> UploadOutcome:
-    """Validate and store a Form 1 / Form 2 file; replaces that year's form, keeping history."""
+    """Validate and store a Form 1 / Form 2 file, or a financial plan execution report
+    (``form="plan"``); replaces that year's form, keeping history."""
     enterprise = _require_enterprise(edrpou)
-    edition = cat.DEFAULT_EDITIONS[form]
-    result = parse_statement(data, filename, form, get_catalogue(form))
+    catalogue = get_catalogue(form)
+    if form == "plan":
+        result = parse_plan(data, filename, catalogue)
+    else:
+        result = parse_statement(data, filename, form, catalogue)
     _check_against_itself(enterprise, data, filename, year, form, result)
+    edition = cat.DEFAULT_EDITIONS[form]
     return _store_upload(enterprise, data, filename, year, form, edition, unit, result, actor, now)
 
 
-def import_plan(
-    data: bytes,
-    filename: str,
-    *,
-    edrpou: str,
-    year: int,
-    unit: str = DEFAULT_UNIT,
-    actor=None,
-    now: dt.datetime | None = None,
-) -> UploadOutcome:
+def import_plan(data: bytes, filename: str, **upload) -> UploadOutcome:
     """Validate and store a financial plan execution report for a year."""
-    enterprise = _require_enterprise(edrpou)
-    edition = cat.DEFAULT_EDITIONS["plan"]
-    result = parse_plan(data, filename, get_catalogue("plan"))
-    _check_against_itself(enterprise, data, filename, year, "plan", result)
-    return _store_upload(
-        enterprise, data, filename, year, "plan", edition, unit, result, actor, now
-    )
+    return import_statement(data, filename, form="plan", **upload)
 
 
 def _check_against_itself(enterprise, data, filename, year, form, result) -> None:

@@ -123,16 +123,14 @@ def staff_upload():
         upload = form.file.data
         data, filename = upload.read(), upload.filename or "file"
         with web.attempt(quiet=True) as attempt:
-            kind = {} if form.kind.data == "plan" else {"form": form.kind.data}
-            importer = services.import_statement if kind else services.import_plan
-            outcome = importer(
+            outcome = services.import_statement(
                 data,
                 filename,
                 edrpou=form.edrpou.data,
                 year=form.year.data,
+                form=form.kind.data,
                 unit=form.unit.data,
                 actor=_actor(),
-                **kind,
             )
         refused = attempt.error
         return render_template(

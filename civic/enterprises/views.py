@@ -6,15 +6,7 @@ import io
 import re
 import zipfile
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    jsonify,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
 
 from civic.database import utcnow
 from civic.enterprises import catalogue as cat
@@ -96,11 +88,8 @@ def detail(edrpou):
         enterprise=enterprise,
         data=data,
         years=tables.years,
-        lines=tables.lines,
-        indicators=tables.indicators,
+        specs=dashboard.detail_specs(tables, data.uploads),
         plan_year=tables.plan_year,
-        plan=tables.plan,
-        plan_table=dashboard.plan_table(tables.plan_year),
         plan_code=plan_code,
         titles=tables.titles,
         charts=charts,
@@ -116,12 +105,7 @@ def detail(edrpou):
 def detail_csv(edrpou, table):
     enterprise = _enterprise_or_404(edrpou)
     data, tables = _detail_tables(enterprise)
-    specs = {
-        "lines": (dashboard.lines_table(tables.years), tables.lines),
-        "indicators": (dashboard.indicators_table(tables.years), tables.indicators),
-        "plan": (dashboard.plan_table(tables.plan_year), tables.plan),
-        "sources": (dashboard.SOURCES_TABLE, data.uploads),
-    }
+    specs = dashboard.detail_specs(tables, data.uploads)
     if table not in specs:
         abort(404)
     spec, rows = specs[table]

@@ -29,8 +29,10 @@ __all__ = [
     "BallotIn",
     "Verdict",
     "VotingRules",
+    "CHECK_PURPOSE",
     "FrozenChecks",
     "age_on",
+    "check_part",
     "codes_key",
     "stored_codes_key",
     "judge",
@@ -101,6 +103,16 @@ def normalise_document(text: str | None) -> str:
     if not text:
         return ""
     return _DOC_DROP.sub("", text).upper().translate(_LOOKALIKES)
+
+
+CHECK_PURPOSE = "pb_check"
+"""The keyed-hash purpose of a document's last four characters (check-my-ballot)."""
+
+
+def check_part(normalised_document: str) -> str:
+    """The voter's second factor on the check-my-ballot page: the last four characters of the
+    normalised document ("" when it is shorter, then the ballot cannot be checked)."""
+    return normalised_document[-4:] if len(normalised_document) >= 4 else ""
 
 
 def normalise_settlement(text: str | None) -> str:

@@ -30,6 +30,7 @@ BALLOT_INSERT_COLUMNS = (
     "projects",
     "import_id",
     "reason",
+    "check_hash",
     "frozen_reason",
     "codes_key",
 )

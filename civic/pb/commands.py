@@ -63,6 +63,17 @@ def _operation(func):
     return with_appcontext(wrapper)
 
 
+def _import_into(group: click.Group):
+    """``civic pb <group> import --edition SLUG FILE``: one file into one edition, one
+    transaction (:func:`_operation`)."""
+
+    def decorate(func):
+        command = click.argument("file")(_operation(func))
+        return group.command("import")(click.option("--edition", "slug", required=True)(command))
+
+    return decorate
+
+
 def _pabulib_votes(text: str) -> int:
     """Roughly how many votes a pabulib file holds (for a progress bar): lines of its VOTES
     section after the header."""
@@ -109,10 +120,7 @@ def register(cli: click.Group) -> None:
         for e in list_editions():
             click.echo(f"{e.slug}\t{e.status_title}\t{count_ballots(e)} бюлетенів\t{e.title}")
 
-    @projects_group.command("import")
-    @click.option("--edition", "slug", required=True)
-    @click.argument("file")
-    @_operation
+    @_import_into(projects_group)
     def projects_import(slug: str, file: str) -> None:
         """Імпортувати проєкти з CSV або XLSX."""
         from civic.pb.imports import import_projects
@@ -120,10 +128,7 @@ def register(cli: click.Group) -> None:
         n = import_projects(_edition(slug), _read(file), Path(file).name)
         click.echo(f"Проєктів імпортовано: {n}.")
 
-    @ballots_group.command("import")
-    @click.option("--edition", "slug", required=True)
-    @click.argument("file")
-    @_operation
+    @_import_into(ballots_group)
     def ballots_import(slug: str, file: str) -> None:
         """Імпортувати бюлетені (CSV або XLSX) однією транзакцією."""
         from civic.pb.imports import import_ballots, table_lines

@@ -36,7 +36,7 @@ from civic.pb.ballots import (
     codes_key,
 )
 from civic.pb.digest import canonical_json
-from civic.pb.edition import EditionConfig
+from civic.pb.edition import EditionConfig, counting_settings
 
 __all__ = [
     "CategoryResult",
@@ -450,13 +450,7 @@ def edition_inputs(config: EditionConfig) -> dict:
         "budget_year": config.budget_year,
         "voting_starts_on": config.voting_starts_on.isoformat(),
         "voting_ends_on": config.voting_ends_on.isoformat(),
-        "min_age": config.min_age,
-        "settlements": list(config.settlements),
-        "duplicates": config.duplicates,
-        "rule": config.rule,
-        "min_votes": config.min_votes,
-        "tie_break": config.tie_break,
-        "leftover": config.leftover,
+        **counting_settings(config),
         "lot_order": list(config.lot_order),
         "require_identity": config.require_identity,
         # The rule settings of issue 19 enter the digest only when set, so digests of the
@@ -522,6 +516,20 @@ def _project_inputs(projects: Sequence[ProjectIn]) -> list[dict]:
 WHAT_IF_RULES = ("equalshares/add1", "phragmen")
 
 
+def what_if_inputs(
+    projects: Sequence[ProjectIn], folded: Mapping[tuple[str, ...], int]
+) -> tuple[list[rules.Project], list[tuple[str, ...]], list[int]]:
+    """The research rules' input: admitted projects by code, distinct valid ballots (in code
+    order), weights; ``folded`` maps each valid ballot's choices to the number that chose them."""
+    admitted = [
+        rules.Project(p.code, p.cost, p.category, p.submitted_on, p.title)
+        for p in sorted(projects, key=lambda p: p.code)
+        if p.admitted
+    ]
+    ballots = sorted(choices for choices, n in folded.items() if choices and n)
+    return admitted, ballots, [folded[b] for b in ballots]
+
+
 def what_if(
     config: EditionConfig, projects: Sequence[ProjectIn], folded: Mapping[tuple[str, ...], int]
 ) -> dict[str, list[str]]:
@@ -531,14 +539,7 @@ def what_if(
     is always :func:`count`'s.  ``folded`` maps each valid ballot's choices to the number of
     ballots that chose them.  Returns ``{rule: [selected codes in the order chosen]}``.
     """
-    admitted = [
-        rules.Project(p.code, p.cost, p.category, p.submitted_on, p.title)
-        for p in sorted(projects, key=lambda p: p.code)
-        if p.admitted
-    ]
-    folded = {choices: n for choices, n in folded.items() if choices and n}
-    ballots = sorted(folded)
-    weights = [folded[b] for b in ballots]
+    admitted, ballots, weights = what_if_inputs(projects, folded)
     if not ballots or not admitted:
         return {name: [] for name in WHAT_IF_RULES}
     budget = config.budget

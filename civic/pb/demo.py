@@ -133,13 +133,27 @@ STREETS = (
 DOC_LETTERS = "АВЕКМНОРСТХ"
 
 
+# Where the demo projects would be built (approximate places in Nizhyn): the map of winners.
+PLACES = {
+    "М-01": ("51.050210", "31.884710"),
+    "М-02": ("51.043870", "31.876330"),
+    "М-03": ("51.047260", "31.889950"),
+    "М-04": ("51.055480", "31.871920"),
+    "М-05": ("51.041350", "31.893240"),
+    "В-01": ("51.036920", "31.881560"),
+    "В-02": ("51.052830", "31.898120"),
+    "В-03": ("51.060140", "31.903870"),
+}
+
+
 def _projects_csv() -> bytes:
-    lines = ["Код;Назва;Категорія;Вартість;Дата подання;Статус"]
+    lines = ["Код;Назва;Категорія;Вартість;Дата подання;Статус;Широта;Довгота"]
     for code, title, category, cost, submitted, _w in PROJECTS:
         whole, _, kop = cost.partition(".")
         shown = f"{int(whole):,}".replace(",", " ") + f",{kop}"
-        lines.append(f"{code};{title};{category};{shown};{submitted};допущено")
-    lines.append("М-11;Фонтан на площі Ринковій;small;950 000,00;2020-08-28;не допущено")
+        lat, lon = (v.replace(".", ",") for v in PLACES.get(code, ("", "")))
+        lines.append(f"{code};{title};{category};{shown};{submitted};допущено;{lat};{lon}")
+    lines.append("М-11;Фонтан на площі Ринковій;small;950 000,00;2020-08-28;не допущено;;")
     return ("\n".join(lines) + "\n").encode("utf-8-sig")
 
 

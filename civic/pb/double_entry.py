@@ -19,7 +19,14 @@ from civic.extensions import db
 from civic.pb import ballots as judging
 from civic.pb import grouping
 from civic.pb.models import Ballot, Discrepancy, Edition, Entry
-from civic.pb.services import PbError, assert_open, config_of, mark_dirty, personal_hash
+from civic.pb.services import (
+    PbError,
+    assert_open,
+    check_hash,
+    config_of,
+    mark_dirty,
+    personal_hash,
+)
 
 ENTRY_FIELDS = (
     ("cast_on", "Дата голосування"),
@@ -97,6 +104,7 @@ def record_entry(edition: Edition, operator, data: EntryData) -> EntryOutcome:
         "full_name": data.full_name.strip()[:200] or None,
         "birth_date": data.birth_date,
         "document_hash": personal_hash(data.document),
+        "check_hash": check_hash(data.document),
         "settlement": data.settlement.strip()[:120] or None,
         "address": data.address.strip()[:300] or None,
         "projects": ",".join(judging.split_codes(data.projects)),
@@ -164,6 +172,7 @@ def _ballot_from_entry(edition: Edition, entry: Entry, overrides: dict | None = 
         has_name=bool(values["full_name"]),
         birth_date=values["birth_date"],
         voter_hash=values["document_hash"],
+        check_hash=values.get("check_hash", entry.check_hash),
         settlement=values["settlement"],
         address=values["address"],
         projects=values["projects"] or "",
@@ -249,6 +258,8 @@ def resolve_discrepancy(
         if copy not in (1, 2):
             raise PbError(f"Оберіть правильне значення поля «{ENTRY_FIELD_TITLES[name]}».")
         overrides[name] = getattr(by_copy[copy], name)
+        if name == "document_hash":  # the last four go with the document chosen
+            overrides["check_hash"] = by_copy[copy].check_hash
     ballot = _ballot_from_entry(edition, by_copy[1], overrides)
     discrepancy.is_resolved = True
     discrepancy.resolved_by_id = member.id

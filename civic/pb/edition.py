@@ -72,6 +72,7 @@ __all__ = [
     "dump_edition",
     "parse_edition",
     "protocol_settings_only",
+    "unknown_in_exclusive",
 ]
 
 DUPLICATES = ("first_cast", "online_first")
@@ -363,6 +364,7 @@ def parse_edition(text: str) -> EditionConfig:
     lot_order = data.get("lot_order", [])
     if not isinstance(lot_order, list) or not all(isinstance(c, str) for c in lot_order):
         raise EditionError("параметр «lot_order» має бути списком кодів проєктів")
+    lot_order = tuple(lot_order)
     require_identity = data.get("require_identity", True)
     if not isinstance(require_identity, bool):
         raise EditionError("параметр «require_identity» має бути true або false")
@@ -384,7 +386,7 @@ def parse_edition(text: str) -> EditionConfig:
         tie_break=_choice(data, "tie_break", TIE_BREAKS, "earlier_submission"),
         leftover=_choice(data, "leftover", LEFTOVERS, "pool"),
         budget_year=budget_year,
-        lot_order=tuple(lot_order),
+        lot_order=lot_order,
         require_identity=require_identity,
         points=points,
         completion=completion,
@@ -393,6 +395,20 @@ def parse_edition(text: str) -> EditionConfig:
         protocol_number=protocol_number,
         protocol_on=protocol_on,
     )
+
+
+def unknown_in_exclusive(config: EditionConfig, codes) -> str | None:
+    """The first ``[[exclusive]]`` group naming a code that is no project of ``codes``, said
+    in Ukrainian (None when every group names projects only)."""
+    known = set(codes)
+    for n, group in enumerate(config.exclusive, 1):
+        for code in group:
+            if code not in known:
+                return (
+                    f"група {n} проєктів, які не можна реалізувати разом ([[exclusive]]: "
+                    f"{', '.join(group)}), називає код «{code}», а такого проєкту у виданні немає"
+                )
+    return None
 
 
 def protocol_settings_only(old: EditionConfig, new: EditionConfig) -> bool:
@@ -480,13 +496,10 @@ def _rule_settings(data: dict) -> tuple[tuple[int, ...], Decimal | None, tuple]:
     return tuple(points), completion, tuple(groups)
 
 
-def dump_edition(config: EditionConfig) -> str:
-    """The TOML text of an edition (``parse_edition(dump_edition(c)) == c``)."""
-    data: dict = {
-        "slug": config.slug,
-        "title": config.title,
-        "voting_starts_on": config.voting_starts_on,
-        "voting_ends_on": config.voting_ends_on,
+def counting_settings(config: EditionConfig) -> dict:
+    """The settings that say how ballots are counted, as plain values: the TOML text writes
+    them always, and the count's digest covers them (``counting.edition_inputs``)."""
+    return {
         "min_age": config.min_age,
         "settlements": list(config.settlements),
         "duplicates": config.duplicates,
@@ -494,6 +507,17 @@ def dump_edition(config: EditionConfig) -> str:
         "min_votes": config.min_votes,
         "tie_break": config.tie_break,
         "leftover": config.leftover,
+    }
+
+
+def dump_edition(config: EditionConfig) -> str:
+    """The TOML text of an edition (``parse_edition(dump_edition(c)) == c``)."""
+    data: dict = {
+        "slug": config.slug,
+        "title": config.title,
+        "voting_starts_on": config.voting_starts_on,
+        "voting_ends_on": config.voting_ends_on,
+        **counting_settings(config),
     }
     if config.budget_year is not None and config.budget_year != budget_year_from_title(
         config.title

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from decimal import Decimal
 
 import tomli_w
 from wtforms import (
@@ -71,6 +72,41 @@ def _integer(minimum: int, maximum: int, what: str):
             raise ValidationError(message)
 
     return check
+
+
+def _points_field(_form, field) -> None:
+    """«3, 2, 1»: whole points, none above the one before (the parser says the rest)."""
+    parts = [p for p in re.split(r"[\s,;]+", field.data or "") if p]
+    if parts and not all(re.fullmatch(r"\d{1,9}", p) for p in parts):
+        raise ValidationError(
+            f"{field.label.text}: цілі бали через кому, від першого місця, наприклад 3, 2, 1."
+        )
+
+
+def _share_field(_form, field) -> None:
+    text = (field.data or "").strip().replace(",", ".").rstrip("%").strip()
+    if not text:
+        return
+    if not re.fullmatch(r"\d{1,3}(?:\.\d{1,4})?", text) or not 1 <= Decimal(text) <= 100:
+        raise ValidationError(f"{field.label.text}: число від 1 до 100, наприклад 80.")
+
+
+def _exclusive_field(_form, field) -> None:
+    for n, codes in enumerate(_groups(field.data), 1):
+        if len(set(codes)) < 2:
+            raise ValidationError(
+                f"{field.label.text}, рядок {n}: щонайменше два різні коди проєктів через кому."
+            )
+
+
+def _groups(text: str | None) -> list[list[str]]:
+    lines = [line for line in (text or "").splitlines() if line.strip()]
+    return [[c for c in re.split(r"[\s,;]+", line) if c] for line in lines]
+
+
+def _optional(kind, label: str, hint: str, max_length: int, check):
+    """An optional text field of a rule setting, checked by ``check`` when filled."""
+    return kind(label, description=hint, validators=[Optional(), Length(max=max_length), check])
 
 
 def _date_field(_form, field) -> None:
@@ -178,6 +214,32 @@ class EditionSettingsForm(Form):
         validators=[Optional(), Length(max=2000)],
     )
     leftover = SelectField("Залишок коштів", choices=choices(LEFTOVERS), default="pool")
+    points = _optional(
+        StringField,
+        "Бали за місця в бюлетені",
+        "Якщо в категорії можна обрати кілька проєктів і їх упорядковують: бали за перше, "
+        "друге, третє… місце через кому, наприклад 3, 2, 1. Порожньо — кожен голос важить "
+        "однаково.",
+        400,
+        _points_field,
+    )
+    completion = _optional(
+        StringField,
+        "Доплата з резерву, % вартості",
+        "Якщо залишку категорії вистачає щонайменше на цю частку вартості проєкту, що не "
+        "вміщується, його фінансують, доплачуючи з резерву, і підрахунок у категорії "
+        "зупиняється (у Познані — 80). Порожньо — без доплати.",
+        10,
+        _share_field,
+    )
+    exclusive = _optional(
+        TextAreaField,
+        "Проєкти, які не можна реалізувати разом",
+        "Кожна група з нового рядка: коди проєктів через кому, наприклад М-03, М-07 (те саме "
+        "місце або варіанти однієї ідеї). Фінансується лише той проєкт групи, що стоїть вище.",
+        5000,
+        _exclusive_field,
+    )
     categories = FieldList(FormField(CategoryForm), min_entries=1, max_entries=50)
     add_category = SubmitField("Додати категорію")
     commission = FieldList(FormField(MemberForm), min_entries=3, max_entries=30)
@@ -231,6 +293,15 @@ def form_toml(form: EditionSettingsForm) -> str:
         data["lot_order"] = lots
     if not form.require_identity.data:
         data["require_identity"] = False
+    points = [int(p) for p in re.split(r"[\s,;]+", form.points.data or "") if p]
+    if points:
+        data["points"] = points
+    share = (form.completion.data or "").strip().replace(",", ".").rstrip("%").strip()
+    if share:
+        data["completion"] = str((Decimal(share) / 100).normalize())
+    groups = _groups(form.exclusive.data)
+    if groups:
+        data["exclusive"] = [{"projects": codes} for codes in groups]
     if (form.protocol_number.data or "").strip():
         data["protocol_number"] = form.protocol_number.data.strip()
     if (form.protocol_on.data or "").strip():
@@ -274,6 +345,11 @@ def _money(value) -> str:
     return f"{value:.2f}".replace(".", ",")
 
 
+def _percent(share: Decimal) -> str:
+    value = (share * 100).normalize()
+    return f"{value:f}".replace(".", ",")
+
+
 def form_data(config: EditionConfig) -> dict:
     """The form's fields filled with an edition (``data=`` of :class:`EditionSettingsForm`)."""
     year = config.budget_year
@@ -298,6 +374,9 @@ def form_data(config: EditionConfig) -> dict:
         "tie_break": config.tie_break,
         "lot_order": ", ".join(config.lot_order),
         "leftover": config.leftover,
+        "points": ", ".join(map(str, config.points)),
+        "completion": "" if config.completion is None else _percent(config.completion),
+        "exclusive": "\n".join(", ".join(g) for g in config.exclusive),
         "categories": [
             {
                 "code": c.code,
@@ -340,6 +419,7 @@ def explain(message: str, form: EditionSettingsForm) -> str:
             "full_name": "Прізвище, ім'я, по батькові",
             "[[categories]]": "категорії",
             "[[commission]]": "члени комісії",
+            "[[exclusive]]": "проєкти, які не можна реалізувати разом",
         }
     )
     return re.sub(r"«([^»]+)»", lambda m: f"«{labels.get(m.group(1), m.group(1))}»", message)

@@ -2,9 +2,10 @@
 
 from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from civic.forms import Form
+from civic.pb.ballots import normalise_document
 from civic.pb.edition import MAX_TOML_CHARS
 
 
@@ -70,3 +71,25 @@ class ResolveForm(Form):
         "Що видно на паперовому бланку",
         validators=[DataRequired("Вкажіть підставу рішення."), Length(max=2000)],
     )
+
+
+class BallotCheckForm(Form):
+    """Check my ballot: the form number and the document's last four characters."""
+
+    form_number = StringField(
+        "Номер бланка",
+        validators=[
+            DataRequired("Вкажіть номер бланка."),
+            Length(max=60, message="Номер задовгий."),
+        ],
+    )
+    last_four = StringField(
+        "Чотири останні знаки документа",
+        validators=[DataRequired("Вкажіть чотири останні знаки документа.")],
+    )
+
+    def validate_last_four(self, field) -> None:
+        if len(normalise_document(field.data)) != 4:
+            raise ValidationError(
+                "Вкажіть рівно чотири останні знаки документа (цифри або літери)."
+            )

@@ -26,7 +26,7 @@ from civic.pb.bulk import BallotWriter, bulk_import
 from civic.pb.edition import MAX_INT, EditionConfig, EditionError, dump_edition, parse_edition
 from civic.pb.edition import Category as CategoryConfig
 from civic.pb.models import Ballot, Edition, ImportedFile, Project
-from civic.pb.projects import MAX_COST, PROJECT_COLUMNS, check_projects, problem
+from civic.pb.projects import MAX_COST, PROJECT_COLUMNS, check_projects, pabulib_place, problem
 from civic.pb.services import (
     CHUNK,
     MAX_LISTED_PROBLEMS,
@@ -202,6 +202,11 @@ def import_ballots(
     key = current_app.config["PERSONAL_DATA_KEY"].encode()
     normalise = judging.normalise_document
     keyed_hash = personal_data.keyed_hash
+
+    def check_hash(document: str) -> str | None:
+        part = judging.check_part(document)
+        return keyed_hash(key, part, purpose=judging.CHECK_PURPOSE) if part else None
+
     problems: list[str] = []
     chunk: list[tuple] = []
     rows = 0
@@ -302,6 +307,7 @@ def import_ballots(
                     known[0],
                     import_id,
                     None,
+                    check_hash(document),
                     frozen(bool(name), birth_date, voter, cast_on, settlement) or grouping.PASSED,
                     known[1],
                 )
@@ -451,6 +457,7 @@ def import_pabulib(
                 cost=counting_money(row.cost),
                 submitted_on=None,
                 is_admitted=True,
+                **pabulib_place(row),
             )
         )
     digest = hashlib.sha256(text.encode()).hexdigest()
@@ -528,10 +535,10 @@ def _declared_settings(election: pabulib.Election, filename: str) -> dict:
             raise PbError(f"Файл «{filename}»: бали за місця мають бути цілими ({points})")
         settings["points"] = tuple(int(p) for p in points)
     if election.rule == "greedy-exclusive":
-        known = set(election.project_ids)
-        settings["exclusive"] = tuple(
-            g for g in rules.declared_exclusive(election) if set(g) <= known
-        )
+        try:
+            settings["exclusive"] = tuple(rules.declared_exclusive(election))
+        except rules.RuleNotCounted as error:
+            raise PbError(f"Файл «{filename}»: {error}") from None
     if election.rule == "greedy-custom":
         share = rules.declared_completion(election)
         if share is not None:

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Index,
     Integer,
     Numeric,
+    PrimaryKeyConstraint,
     String,
     Text,
     UniqueConstraint,
@@ -117,6 +118,9 @@ class Project(db.Model):
     cost: Mapped[Decimal] = mapped_column(Numeric(14, 2))
     submitted_on: Mapped[dt.date | None] = mapped_column(Date)
     is_admitted: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Where the project will be built (pabulib's `latitude` / `longitude`): the map of winners.
+    latitude: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
+    longitude: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
 
 
 class ImportedFile(db.Model):
@@ -138,12 +142,14 @@ class ImportedFile(db.Model):
 class Ballot(db.Model):
     """A ballot as it counts: imported, from a pabulib file, or paper entered twice and agreed.
 
-    The document is kept only as an HMAC of its normalised number (``voter_hash``).  ``reason``
-    is the verdict of the last tally (None: valid, or not yet counted).  ``frozen_reason`` and
-    ``codes_key`` are written when the ballot is stored (:class:`civic.pb.ballots.FrozenChecks`:
-    "" when they pass; :func:`civic.pb.ballots.codes_key`); None only for rows stored before
-    they existed, which the next count fills in.  The count groups ballots by them
-    (``ix_pb_ballots_groups`` covers its ``GROUP BY``).
+    The document is kept only as an HMAC of its normalised number (``voter_hash``), and of its
+    last four characters (``check_hash``: the voter's second factor on the check-my-ballot
+    page).  ``reason`` is the verdict of the last tally (None: valid, or not yet counted).
+    ``frozen_reason`` and ``codes_key`` are written when the ballot is stored
+    (:class:`civic.pb.ballots.FrozenChecks`: "" when they pass;
+    :func:`civic.pb.ballots.codes_key`); None only for rows stored before they existed, which
+    the next count fills in.  The count groups ballots by them (``ix_pb_ballots_groups`` covers
+    its ``GROUP BY``).
     """
 
     __tablename__ = "pb_ballots"
@@ -174,6 +180,26 @@ class Ballot(db.Model):
     reason: Mapped[str | None] = mapped_column(String(30))
     frozen_reason: Mapped[str | None] = mapped_column(String(30))
     codes_key: Mapped[str | None] = mapped_column(Text)
+    check_hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class CheckCounter(db.Model):
+    """Attempts of the check-my-ballot page in one fixed window, per address or form number.
+
+    ``kind`` is "address" (the visitor's IP) or "form" (the form number typed); ``window_start``
+    is Unix seconds.  Incremented by one upsert per attempt, so parallel gunicorn workers queue
+    on the row and agree on the count.
+    """
+
+    __tablename__ = "pb_check_counters"
+    __table_args__ = (PrimaryKeyConstraint("edition_id", "kind", "key", "seconds", "window_start"),)
+
+    edition_id: Mapped[int] = mapped_column(ForeignKey("pb_editions.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10))
+    key: Mapped[str] = mapped_column(String(64))
+    seconds: Mapped[int] = mapped_column(Integer)
+    window_start: Mapped[int] = mapped_column(Integer)
+    count: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Entry(db.Model):
@@ -195,6 +221,7 @@ class Entry(db.Model):
     full_name: Mapped[str | None] = mapped_column(String(200))
     birth_date: Mapped[dt.date | None] = mapped_column(Date)
     document_hash: Mapped[str | None] = mapped_column(String(64))
+    check_hash: Mapped[str | None] = mapped_column(String(64))
     settlement: Mapped[str | None] = mapped_column(String(120))
     address: Mapped[str | None] = mapped_column(String(300))
     projects: Mapped[str] = mapped_column(Text, default="")

@@ -22,6 +22,8 @@ PROJECT_COLUMNS = [
     Column("cost", ("Вартість", "Вартість, грн")),
     Column("submitted_on", ("Дата подання",), required=False),
     Column("status", ("Статус",), required=False),
+    Column("latitude", ("Широта", "latitude"), required=False),
+    Column("longitude", ("Довгота", "longitude"), required=False),
 ]
 PROJECT_HEADERS = {
     "code": "Код",
@@ -30,6 +32,8 @@ PROJECT_HEADERS = {
     "cost": "Вартість",
     "submitted_on": "Дата подання",
     "status": "Статус",
+    "latitude": "Широта",
+    "longitude": "Довгота",
 }
 _ADMITTED = {"", "admitted", "допущено", "допущений", "так", "1", "true", "yes"}
 _NOT_ADMITTED = {
@@ -120,6 +124,7 @@ def check_projects(
         else:
             fail("status", f"«{row.get('status')}» — очікувалося «допущено» або «не допущено»")
             admitted = True
+        latitude, longitude = _coordinates(row, fail)
         checked[code] = {
             "code": code,
             "title": title,
@@ -127,5 +132,44 @@ def check_projects(
             "cost": cost,
             "submitted_on": submitted_on,
             "is_admitted": admitted,
+            "latitude": latitude,
+            "longitude": longitude,
         }
     return checked, problems
+
+
+def _coordinates(row: Mapping[str, object], fail) -> tuple[Decimal | None, Decimal | None]:
+    """The optional place of a project: both degrees (WGS 84, decimal, up to six places) or
+    neither."""
+    values = {}
+    for column, limit in (("latitude", 90), ("longitude", 180)):
+        raw = row.get(column)
+        if raw in (None, ""):
+            values[column] = None
+            continue
+        try:
+            value = parse_number(raw)
+        except ValueError as error:
+            fail(column, str(error))
+            values[column] = None
+            continue
+        if value is None or not -limit <= value <= limit:
+            fail(column, f"«{raw}» — градуси від −{limit} до {limit}")
+            value = None
+        values[column] = None if value is None else value.quantize(Decimal("0.000001"))
+    if (values["latitude"] is None) != (values["longitude"] is None):
+        if not any(row.get(c) not in (None, "") and values[c] is None for c in values):
+            fail("longitude", "вкажіть і широту, і довготу (або жодної)")
+        return None, None
+    return values["latitude"], values["longitude"]
+
+
+def pabulib_place(project) -> dict[str, Decimal | None]:
+    """The ``latitude`` / ``longitude`` of a pabulib project (its PROJECTS columns), for the
+    ``Project`` columns; nothing when either is missing or out of range."""
+    found: list[str] = []
+    row = {c: project.fields.get(c, "").strip() for c in ("latitude", "longitude")}
+    latitude, longitude = _coordinates(row, lambda column, message: found.append(message))
+    if found:
+        return {"latitude": None, "longitude": None}
+    return {"latitude": latitude, "longitude": longitude}

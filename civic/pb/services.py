@@ -23,7 +23,7 @@ from civic.errors import DomainError
 from civic.extensions import db
 from civic.gc_pause import gc_paused
 from civic.pb import ballots as judging
-from civic.pb import counting, grouping
+from civic.pb import counting, explain, grouping
 from civic.pb.edition import Category as CategoryConfig
 from civic.pb.edition import (
     EditionConfig,
@@ -32,6 +32,7 @@ from civic.pb.edition import (
     dump_edition,
     parse_edition,
     protocol_settings_only,
+    unknown_in_exclusive,
 )
 from civic.pb.models import (
     CLOSED,
@@ -74,6 +75,15 @@ def personal_hash(document: str | None) -> str | None:
     if not normalised:
         return None
     return personal_data.keyed_hash(current_app.config["PERSONAL_DATA_KEY"], normalised)
+
+
+def check_hash(document: str | None) -> str | None:
+    """The keyed hash of a document's last four characters (:func:`judging.check_part`)."""
+    part = judging.check_part(judging.normalise_document(document))
+    if not part:
+        return None
+    key = current_app.config["PERSONAL_DATA_KEY"]
+    return personal_data.keyed_hash(key, part, purpose=judging.CHECK_PURPOSE)
 
 
 def retention_days() -> int:
@@ -184,6 +194,11 @@ def save_edition(text: str, *, actor=None, expected_slug: str | None = None) -> 
                 f"Видання «{config.slug}» уже має бюлетені: налаштування підрахунку змінювати "
                 "не можна."
             )
+    # Before the projects are imported the codes cannot be checked; the count checks them then.
+    codes = set() if created else _codes(edition)
+    problem = unknown_in_exclusive(config, codes) if codes else None
+    if problem:
+        raise PbError(f"Налаштування громадського бюджету: {problem}")
     _apply_config(edition, config, text)
     db.session.flush()
     record_event(
@@ -238,6 +253,10 @@ def edition_toml(edition: Edition) -> str:
 
 
 # ---------------------------------------------------------------- what the count reads
+
+
+def _codes(edition: Edition) -> set[str]:
+    return {p.code for p in list_projects(edition)}
 
 
 def list_projects(edition: Edition) -> list[Project]:
@@ -357,6 +376,9 @@ def compute_tally(edition: Edition, *, plain: bool = False):
     checks a closed count against its protocol, trusting nothing computed before."""
     config = config_of(edition)
     projects = _project_inputs(edition)
+    problem = unknown_in_exclusive(config, (p.code for p in projects))
+    if problem:
+        raise PbError(f"Підрахунок неможливий: {problem}. Виправте налаштування видання.")
     if plain:
         with gc_paused():
             _ids, ballots, _stored = load_ballots(edition)
@@ -392,14 +414,18 @@ def tally(
     open_discrepancies = len(list_discrepancies(edition))
     grouped.write()
     stored_json = result.as_json()
-    # The research rules' outcomes, for the public what-if table (not part of the digest; the
-    # same inputs — the digest says so — give the same, so they are kept from the last count).
+    # The research rules' outcomes and why, for the public what-if table (not part of the
+    # digest; the same inputs — the digest says so — give the same, so they are kept from the
+    # last count).
     before = edition.result or {}
-    if before.get("digest") == result.digest and "what_if" in before:
+    if before.get("digest") == result.digest and "what_if_reasons" in before:
         stored_json["what_if"] = before["what_if"]
+        stored_json["what_if_reasons"] = before["what_if_reasons"]
     else:
-        stored_json["what_if"] = counting.what_if(
-            config_of(edition), _project_inputs(edition), grouped.folded
+        config, projects = config_of(edition), _project_inputs(edition)
+        stored_json["what_if"] = counting.what_if(config, projects, grouped.folded)
+        stored_json["what_if_reasons"] = explain.what_if_reasons(
+            config, projects, grouped.folded, stored_json["what_if"]
         )
     edition.result = stored_json
     edition.digest = result.digest

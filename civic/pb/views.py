@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+import functools
 from decimal import Decimal
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    flash,
-    jsonify,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -25,14 +15,23 @@ from civic.auth.permissions import role_required
 from civic.charts import Bar, fluid_bar_chart
 from civic.extensions import db
 from civic.formatting import agree
-from civic.pb import double_entry, exports, imports, services
+from civic.pb import double_entry, exports, imports, receipts, services
 from civic.pb.ballots import REASON_TITLES
 from civic.pb.batches import count_batch_entries
 from civic.pb.counting import rule_text
-from civic.pb.edition import dump_edition, parse_edition
 from civic.pb.edition_form import EditionSettingsForm, explain, form_data, form_toml
-from civic.pb.forms import ActionForm, EditionForm, EntryForm, ReopenForm, ResolveForm, UploadForm
+from civic.pb.explain import explain_count
+from civic.pb.forms import (
+    ActionForm,
+    BallotCheckForm,
+    EditionForm,
+    EntryForm,
+    ReopenForm,
+    ResolveForm,
+    UploadForm,
+)
 from civic.pb.models import Discrepancy
+from civic.pb.pictures import category_charts, winners_map
 from civic.pb.rule_names import rule_name
 from civic.pb.services import PbError
 from civic.tabular import parse_date
@@ -69,6 +68,41 @@ def _staff_edition(slug: str):
     return edition
 
 
+def _commission_page(rule: str, *, methods=("GET",), redirect_to: str | None = None):
+    """A commission page about one edition: the route, the role and, for a page that can
+    write, the request boundary. The view gets the edition its ``<slug>`` names (404 if none);
+    a view that returns a dict (or a dict and a status) has it shown in ``pb/<endpoint>.html``
+    with the edition."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def page(slug: str, **kwargs):
+            edition = _staff_edition(slug)
+            response = view(edition, **kwargs)
+            page, status = response if isinstance(response, tuple) else (response, 200)
+            if isinstance(page, dict):
+                template = f"pb/{view.__name__}.html"
+                return render_template(template, edition=edition, **page), status
+            return response
+
+        if "POST" in methods or redirect_to is not None:
+            page = web.transaction(page, redirect_to=redirect_to)
+        return bp.route(rule, methods=list(methods))(role_required("commission")(page))
+
+    return decorate
+
+
+@bp.context_processor
+def _pb_names() -> dict:
+    """What the PB pages name by code: rejection reasons, rules, money."""
+    return {
+        "reasons": REASON_TITLES,
+        "money": Decimal,
+        "rule_name": rule_name,
+        "mask": personal_data.mask,
+    }
+
+
 def _chart(result: dict) -> str:
     bars = [Bar(f"{p['code']} {p['title']}", p["votes"], p["selected"]) for p in result["projects"]]
     return fluid_bar_chart(
@@ -92,22 +126,69 @@ def index():
     return render_template("pb/index.html", editions=services.list_public_editions())
 
 
+def _reasons(edition, config) -> dict:
+    """Why each project won or lost in the official count (:mod:`civic.pb.explain`)."""
+    return explain_count(
+        edition.result,
+        categories={c.code: c.title for c in edition.categories},
+        rule=config.rule,
+        min_votes=config.min_votes,
+        by_points=bool(config.points),
+        exclusive=config.exclusive,
+    )
+
+
+WHY_ANCHORS = {"equalshares/add1": "mes", "phragmen": "phragmen"}
+
+
 @bp.route("/pb/<slug>")
 def results(slug: str):
     edition = _public_edition(slug)
     result = edition.result
     config = services.config_of(edition)
+    reasons = _reasons(edition, config)
+    categories = [(c.code, c.title) for c in edition.categories]
     return render_template(
         "pb/results.html",
         edition=edition,
         result=result,
+        project_reasons=reasons,
+        category_charts=category_charts(result, categories, reasons, by_points=bool(config.points)),
+        winners_map=winners_map(
+            result,
+            {
+                p.code: (p.latitude, p.longitude)
+                for p in services.list_projects(edition)
+                if p.latitude is not None and p.longitude is not None
+            },
+        ),
+        what_if_reasons=result.get("what_if_reasons") or {},
+        why_anchors=WHY_ANCHORS,
         chart=_chart(result),
-        reasons=REASON_TITLES,
-        money=Decimal,
-        rule_name=rule_name,
         rule_text=rule_text(config),
         by_points=bool(config.points),
     )
+
+
+@bp.route("/pb/<slug>/check", methods=["GET", "POST"])
+@web.transaction
+def check(slug: str):
+    """Check my ballot: GET shows the form, POST answers (and counts the attempt)."""
+    edition = _staff_edition(slug)
+    form = BallotCheckForm()
+    answer, status = None, 200
+    if request.method == "POST" and form.validate_on_submit():
+        answer = receipts.check_ballot(
+            edition,
+            form.form_number.data,
+            form.last_four.data,
+            address=request.remote_addr,
+            now=database.utcnow(),
+        )
+        status = 429 if answer.status == receipts.LIMITED else 200
+    elif request.method == "POST":
+        status = 400
+    return render_template("pb/check.html", edition=edition, form=form, answer=answer), status
 
 
 @bp.route("/pb/<slug>/results.<fmt>")
@@ -121,7 +202,8 @@ def download(slug: str, fmt: str):
 @bp.route("/api/v1/pb/<slug>/results")
 def api_results(slug: str):
     edition = _public_edition(slug)
-    return jsonify(edition.result)
+    reasons = _reasons(edition, services.config_of(edition))
+    return {**edition.result, "reasons": {c: r.as_json() for c, r in reasons.items()}}
 
 
 def _file(edition, fmt: str) -> Response:
@@ -132,20 +214,6 @@ def _file(edition, fmt: str) -> Response:
 
 
 # ---------------------------------------------------------------- staff
-
-
-def _keep_rule_settings(text: str, slug: str | None) -> str:
-    """The form has no fields for ``points``, ``completion`` or ``[[exclusive]]``: an edit
-    through it keeps the ones the edition's TOML set."""
-    edition = services.get_edition(slug) if slug else None
-    if edition is None:
-        return text
-    old = services.config_of(edition)
-    if not (old.points or old.completion is not None or old.exclusive):
-        return text
-    new = parse_edition(text)
-    kept = replace(new, points=old.points, completion=old.completion, exclusive=old.exclusive)
-    return dump_edition(kept)
 
 
 def _save_settings(expected_slug: str | None = None):
@@ -160,7 +228,7 @@ def _save_settings(expected_slug: str | None = None):
         if by_toml and toml_form.validate_on_submit():
             text = toml_form.text()
         elif not by_toml and not settings.adding() and settings.validate_on_submit():
-            text = _keep_rule_settings(form_toml(settings), expected_slug)
+            text = form_toml(settings)
         else:
             return None, toml_form, settings
         edition = services.save_edition(text, actor=current_user, expected_slug=expected_slug)
@@ -187,87 +255,65 @@ def staff_editions():
     )
 
 
-@bp.route("/staff/pb/<slug>")
-@role_required("commission")
-def staff_edition(slug: str):
-    edition = _staff_edition(slug)
-    return render_template(
-        "pb/staff_edition.html",
-        edition=edition,
-        ballots=services.count_ballots(edition),
-        entries=services.count_entries(edition),
-        open_discrepancies=len(services.list_discrepancies(edition)),
-        projects=services.list_projects(edition),
-        action_form=ActionForm(),
-        reopen_form=ReopenForm(),
-        reasons=REASON_TITLES,
-    )
+@_commission_page("/staff/pb/<slug>")
+def staff_edition(edition):
+    return {
+        "ballots": services.count_ballots(edition),
+        "entries": services.count_entries(edition),
+        "open_discrepancies": len(services.list_discrepancies(edition)),
+        "projects": services.list_projects(edition),
+        "action_form": ActionForm(),
+        "reopen_form": ReopenForm(),
+    }
 
 
-@bp.route("/staff/pb/<slug>/settings", methods=["GET", "POST"])
-@role_required("commission")
-@web.transaction
-def staff_settings(slug: str):
-    edition = _staff_edition(slug)
-    saved, toml_form, settings = _save_settings(expected_slug=slug)
+@_commission_page("/staff/pb/<slug>/settings", methods=("GET", "POST"))
+def staff_settings(edition):
+    saved, toml_form, settings = _save_settings(expected_slug=edition.slug)
     if saved is not None:
         flash("Налаштування збережено.", "success")
-        return redirect(url_for("pb.staff_edition", slug=slug))
+        return redirect(url_for("pb.staff_edition", slug=edition.slug))
     if request.method == "GET":
         settings = EditionSettingsForm(data=form_data(services.config_of(edition)))
-    return render_template(
-        "pb/staff_settings.html", edition=edition, form=toml_form, settings=settings
-    )
+    return {"form": toml_form, "settings": settings}
 
 
-@bp.route("/staff/pb/<slug>/settings.toml")
-@role_required("commission")
-def staff_settings_toml(slug: str):
-    edition = _staff_edition(slug)
+@_commission_page("/staff/pb/<slug>/settings.toml")
+def staff_settings_toml(edition):
     text = services.edition_toml(edition)
     return web.download(text.encode(), f"{edition.slug}.toml", "application/toml; charset=utf-8")
 
 
-@bp.route("/staff/pb/<slug>/projects", methods=["GET", "POST"])
-@role_required("commission")
-@web.transaction
-def staff_projects(slug: str):
-    edition = _staff_edition(slug)
+def _upload_page(edition, import_file, said, then: str, **page):
+    """An upload form: a valid file goes through ``import_file`` and on to the page ``then``
+    with what ``said`` makes of the outcome; a refused one comes back with its problems.
+    (``FileRequired`` lets through only a file with a name.)"""
     form = UploadForm()
     with web.attempt() as attempt:
         if form.validate_on_submit():
             upload = form.file.data
-            n = imports.import_projects(
-                edition, upload.read(), upload.filename or "projects.csv", actor=current_user
-            )
-            flash(f"Проєктів імпортовано: {n}.", "success")
-            return redirect(url_for("pb.staff_projects", slug=slug))
-    return render_template(
-        "pb/staff_projects.html",
-        edition=edition,
-        projects=services.list_projects(edition),
-        form=form,
-        problems=attempt.problems,
+            outcome = import_file(edition, upload.read(), upload.filename, actor=current_user)
+            flash(said(outcome), "success")
+            return redirect(url_for(then, slug=edition.slug))
+    return {"form": form, "problems": attempt.problems, **page}
+
+
+@_commission_page("/staff/pb/<slug>/projects", methods=("GET", "POST"))
+def staff_projects(edition):
+    projects = services.list_projects(edition)
+    said = "Проєктів імпортовано: {}.".format
+    return _upload_page(
+        edition, imports.import_projects, said, "pb.staff_projects", projects=projects
     )
 
 
-@bp.route("/staff/pb/<slug>/ballots/import", methods=["GET", "POST"])
-@role_required("commission")
-@web.transaction
-def staff_upload(slug: str):
-    edition = _staff_edition(slug)
-    form = UploadForm()
-    with web.attempt() as attempt:
-        if form.validate_on_submit():
-            upload = form.file.data
-            report = imports.import_ballots(
-                edition, upload.read(), upload.filename or "ballots.csv", actor=current_user
-            )
-            flash(f"Бюлетенів імпортовано: {report.rows}.", "success")
-            return redirect(url_for("pb.staff_edition", slug=slug))
-    return render_template(
-        "pb/staff_upload.html", edition=edition, form=form, problems=attempt.problems
-    )
+def _ballots_imported(report) -> str:
+    return f"Бюлетенів імпортовано: {report.rows}."
+
+
+@_commission_page("/staff/pb/<slug>/ballots/import", methods=("GET", "POST"))
+def staff_upload(edition):
+    return _upload_page(edition, imports.import_ballots, _ballots_imported, "pb.staff_edition")
 
 
 def _entry_date(form: EntryForm, name: str):
@@ -281,11 +327,8 @@ def _entry_date(form: EntryForm, name: str):
         return False
 
 
-@bp.route("/staff/pb/<slug>/entry", methods=["GET", "POST"])
-@role_required("commission")
-@web.transaction
-def staff_entry(slug: str):
-    edition = _staff_edition(slug)
+@_commission_page("/staff/pb/<slug>/entry", methods=("GET", "POST"))
+def staff_entry(edition):
     form = EntryForm()
     if request.method == "GET":
         form.batch.data = request.args.get("batch", "")
@@ -314,35 +357,26 @@ def staff_entry(slug: str):
                 return redirect(
                     url_for(
                         "pb.staff_entry",
-                        slug=slug,
+                        slug=edition.slug,
                         batch=form.batch.data,
                         cast_on=form.cast_on.data or "",
                     )
                 )
     mine, forms = count_batch_entries(edition, (form.batch.data or "").strip(), current_user)
-    return render_template(
-        "pb/staff_entry.html", edition=edition, form=form, typed_by_me=mine, batch_forms=forms
-    )
+    return {"form": form, "typed_by_me": mine, "batch_forms": forms}
 
 
-@bp.route("/staff/pb/<slug>/discrepancies")
-@role_required("commission")
-def staff_discrepancies(slug: str):
-    edition = _staff_edition(slug)
-    return render_template(
-        "pb/staff_discrepancies.html",
-        edition=edition,
-        pending=services.list_discrepancies(edition),
-        resolved=services.list_discrepancies(edition, resolved=True),
-        titles=double_entry.ENTRY_FIELD_TITLES,
-    )
+@_commission_page("/staff/pb/<slug>/discrepancies")
+def staff_discrepancies(edition):
+    return {
+        "pending": services.list_discrepancies(edition),
+        "resolved": services.list_discrepancies(edition, resolved=True),
+        "titles": double_entry.ENTRY_FIELD_TITLES,
+    }
 
 
-@bp.route("/staff/pb/<slug>/discrepancies/<int:discrepancy_id>", methods=["GET", "POST"])
-@role_required("commission")
-@web.transaction
-def staff_resolve(slug: str, discrepancy_id: int):
-    edition = _staff_edition(slug)
+@_commission_page("/staff/pb/<slug>/discrepancies/<int:discrepancy_id>", methods=("GET", "POST"))
+def staff_resolve(edition, discrepancy_id: int):
     discrepancy = db.session.get(Discrepancy, discrepancy_id)
     if discrepancy is None or discrepancy.edition_id != edition.id:
         abort(404)
@@ -363,7 +397,7 @@ def staff_resolve(slug: str, discrepancy_id: int):
             flash(
                 f"Бюлетень {discrepancy.batch}/{discrepancy.number}: рішення записано.", "success"
             )
-            return redirect(url_for("pb.staff_discrepancies", slug=slug))
+            return redirect(url_for("pb.staff_discrepancies", slug=edition.slug))
     if request.method == "GET":
         # The page shows voters' names and birth dates: staff access to personal data is logged.
         record_event(
@@ -371,30 +405,20 @@ def staff_resolve(slug: str, discrepancy_id: int):
             object_type="pb_discrepancy",
             object_id=f"{edition.slug}:{discrepancy.batch}/{discrepancy.number}",
         )
-    return render_template(
-        "pb/staff_resolve.html",
-        edition=edition,
-        discrepancy=discrepancy,
-        entries=entries,
-        form=form,
-        titles=double_entry.ENTRY_FIELD_TITLES,
-        mask=personal_data.mask,
-        refusal=double_entry.operator_may_not_resolve(typed) if typed else None,
-    ), (403 if typed and request.method == "POST" else 200)
+    page = {
+        "discrepancy": discrepancy,
+        "entries": entries,
+        "form": form,
+        "titles": double_entry.ENTRY_FIELD_TITLES,
+        "refusal": double_entry.operator_may_not_resolve(typed) if typed else None,
+    }
+    return page, (403 if typed and request.method == "POST" else 200)
 
 
-@bp.route("/staff/pb/<slug>/ballots")
-@role_required("commission")
-def staff_ballots(slug: str):
-    edition = _staff_edition(slug)
-    page = exports.list_invalid_ballots(edition, page=request.args.get("page", 1, type=int))
-    return render_template(
-        "pb/staff_ballots.html",
-        edition=edition,
-        page=page,
-        reasons=REASON_TITLES,
-        mask=personal_data.mask,
-    )
+@_commission_page("/staff/pb/<slug>/ballots")
+def staff_ballots(edition):
+    page = request.args.get("page", 1, type=int)
+    return {"page": exports.list_invalid_ballots(edition, page=page)}
 
 
 def _action_date(form: ActionForm):
@@ -406,59 +430,57 @@ def _action_date(form: ActionForm):
         raise PbError(f"Дата підрахунку: {error}") from None
 
 
-@bp.route("/staff/pb/<slug>/tally", methods=["POST"])
-@role_required("commission")
-@web.transaction(redirect_to="pb.staff_edition")
-def staff_tally(slug: str):
-    edition = _staff_edition(slug)
+def _edition_action(rule: str):
+    """A button on the edition's page: a POST that acts and goes back there (a refusal too)."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def action(edition):
+            view(edition)
+            return redirect(url_for("pb.staff_edition", slug=edition.slug))
+
+        return _commission_page(rule, methods=("POST",), redirect_to="pb.staff_edition")(action)
+
+    return decorate
+
+
+@_edition_action("/staff/pb/<slug>/tally")
+def staff_tally(edition):
     form = ActionForm()
-    if form.validate_on_submit():
-        if edition.is_closed:
-            stored = edition.digest
-            result = services.tally(edition)
-            same = "збігається" if result.digest == stored else "НЕ збігається"
-            flash(f"Перерахунок {same} з протоколом ({result.digest[:16]}…).", "success")
-        else:
-            result = services.tally(edition, counted_on=_action_date(form), actor=current_user)
-            flash(
-                f"Підраховано: дійсних {result.valid} з {result.received}. "
-                f"Контрольна сума {result.digest[:16]}…",
-                "success",
-            )
-    return redirect(url_for("pb.staff_edition", slug=slug))
+    if not form.validate_on_submit():
+        return
+    if edition.is_closed:
+        stored = edition.digest
+        result = services.tally(edition)
+        same = "збігається" if result.digest == stored else "НЕ збігається"
+        flash(f"Перерахунок {same} з протоколом ({result.digest[:16]}…).", "success")
+    else:
+        result = services.tally(edition, counted_on=_action_date(form), actor=current_user)
+        digest = result.digest[:16]
+        said = f"дійсних {result.valid} з {result.received}. Контрольна сума {digest}…"
+        flash(f"Підраховано: {said}", "success")
 
 
-@bp.route("/staff/pb/<slug>/close", methods=["POST"])
-@role_required("commission")
-@web.transaction(redirect_to="pb.staff_edition")
-def staff_close(slug: str):
-    edition = _staff_edition(slug)
+@_edition_action("/staff/pb/<slug>/close")
+def staff_close(edition):
     form = ActionForm()
     if form.validate_on_submit():
         services.close_edition(edition, on=_action_date(form), actor=current_user)
         flash("Підрахунок закрито; протокол доступний для завантаження.", "success")
-    return redirect(url_for("pb.staff_edition", slug=slug))
 
 
-@bp.route("/staff/pb/<slug>/reopen", methods=["POST"])
-@role_required("commission")
-@web.transaction(redirect_to="pb.staff_edition")
-def staff_reopen(slug: str):
-    edition = _staff_edition(slug)
+@_edition_action("/staff/pb/<slug>/reopen")
+def staff_reopen(edition):
     form = ReopenForm()
-    if form.validate_on_submit():
-        services.reopen_edition(edition, reason=form.reason.data, actor=current_user)
-        flash("Підрахунок відкрито знову; подію записано до журналу аудиту.", "warning")
-    else:
+    if not form.validate_on_submit():
         flash("Вкажіть причину.", "error")
-    return redirect(url_for("pb.staff_edition", slug=slug))
+        return
+    services.reopen_edition(edition, reason=form.reason.data, actor=current_user)
+    flash("Підрахунок відкрито знову; подію записано до журналу аудиту.", "warning")
 
 
-@bp.route("/staff/pb/<slug>/export/<fmt>")
-@role_required("commission")
-@web.transaction(redirect_to="pb.staff_edition")
-def staff_export(slug: str, fmt: str):
-    edition = _staff_edition(slug)
+@_commission_page("/staff/pb/<slug>/export/<fmt>", redirect_to="pb.staff_edition")
+def staff_export(edition, fmt: str):
     if fmt not in EXPORT_TYPES:
         abort(404)
     return _file(edition, fmt)

@@ -21,9 +21,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from civic.forms import DayField, Form
+from civic.forms import DayField, Form, web_address_field
 from civic.petitions.services import ANSWER_OUTCOMES
-from civic.urls import HttpUrl
 
 _MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>|javascript:", re.IGNORECASE)
 
@@ -112,10 +111,17 @@ class SignForm(Form):
 class VersionedForm(Form):
     version = HiddenField()
 
+    def arguments(self) -> dict:
+        """What the form gives the moderation service it is for, by argument name."""
+        return {}
+
 
 class CorrectForm(VersionedForm):
     title = PetitionForm.title
     text = PetitionForm.text
+
+    def arguments(self) -> dict:
+        return {"title": self.title.data, "text": self.text.data}
 
 
 class RefuseForm(VersionedForm):
@@ -135,6 +141,13 @@ class RefuseForm(VersionedForm):
         validators=[Optional()],
     )
 
+    def arguments(self) -> dict:
+        return {
+            "reason_code": self.reason.data,
+            "explanation": self.explanation.data or "",
+            "duplicate_of_id": self.duplicate_of.data,
+        }
+
 
 class ReasonForm(VersionedForm):
     reason = TextAreaField(
@@ -142,12 +155,18 @@ class ReasonForm(VersionedForm):
         validators=_plain_text("Вкажіть причину.", "Не більше 2000 символів.", high=2000),
     )
 
+    def arguments(self) -> dict:
+        return {"reason": self.reason.data}
+
 
 class ConsiderationForm(VersionedForm):
     notice_on = DayField(
         "Дата оприлюднення повідомлення про початок розгляду",
         validators=[_required("Вкажіть дату (ДД.ММ.РРРР).")],
     )
+
+    def arguments(self) -> dict:
+        return {"notice_on": self.notice_on.data}
 
 
 class AnswerForm(VersionedForm):
@@ -164,15 +183,14 @@ class AnswerForm(VersionedForm):
             "Введіть текст відповіді.", "Не більше 20 000 символів.", high=20000
         ),
     )
-    url = StringField(
-        "Посилання на документ",
-        validators=[
-            Optional(),
-            HttpUrl("Посилання має починатися з http:// або https://."),
-            Length(max=500),
-        ],
+    url = web_address_field(
+        "Посилання на документ", "Посилання має починатися з http:// або https://.", max_length=500
     )
     answered_on = DayField("Дата відповіді", validators=[_required("Вкажіть дату відповіді.")])
+
+    def arguments(self) -> dict:
+        answer = {name: self[name].data for name in ("outcome", "text", "answered_on")}
+        return {**answer, "url": self.url.data or ""}
 
 
 class InvalidateForm(Form):

@@ -111,6 +111,8 @@ class Signature(db.Model):
     __tablename__ = "petition_signatures"
     __table_args__ = (
         UniqueConstraint("petition_id", "email_hash"),
+        # One signature per identified person (docs/identity.md); NULL for e-mail signatures.
+        UniqueConstraint("petition_id", "person_hash"),
         Index("ix_petition_signatures_petition_confirmed", "petition_id", "confirmed_at"),
     )
 
@@ -133,6 +135,11 @@ class Signature(db.Model):
     # The signer asked (at signing) to be mailed when the answer is published; purged with
     # the address.
     notify_on_answer: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Signed through an identity provider (civic/identity): the keyed hash of the person's
+    # РНОКПП / УНЗР / passport number (kept after the purge, like email_hash) and the method
+    # ("dig_sign", "bank_id", "mobile_id", "dev"); both NULL for an e-mail signature.
+    person_hash: Mapped[str | None] = mapped_column(String(64))
+    identity_method: Mapped[str | None] = mapped_column(String(20))
 
 
 class Invalidation(db.Model):

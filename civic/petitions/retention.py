@@ -29,7 +29,9 @@ def purge_personal_data(*, today: dt.date, actor=None) -> tuple[int, int]:
     """Anonymise e-mails of petitions closed more than the retention period ago.
 
     Names stay public (the law requires the list of signers); e-mails go, their keyed hash
-    stays so a second signature from the same address is still refused.
+    stays so a second signature from the same address is still refused. Identified signatures
+    keep their person hash for the same reason (nothing else of the provider's answer is
+    stored: docs/identity.md).
     """
     cutoff = personal_data.retention_cutoff(today, retention_days_setting())
     closed = [s.value for s in lifecycle.CLOSED_STATES | {State.CONSIDERATION}]

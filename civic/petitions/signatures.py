@@ -203,6 +203,12 @@ def confirm_signature(signature: Signature, *, now: dt.datetime) -> Petition:
     mail_services.forget_secret(signature.token_hash)  # the mailed link is spent
     set_committed_value(signature, "confirmed_at", now)
     set_committed_value(signature, "token_hash", None)
+    count_one_more(petition)
+    return petition
+
+
+def count_one_more(petition: Petition) -> None:
+    """Add the signature just counted to the petition's counter (one atomic UPDATE)."""
     count = db.session.execute(
         update(Petition)
         .where(Petition.id == petition.id)
@@ -211,7 +217,6 @@ def confirm_signature(signature: Signature, *, now: dt.datetime) -> Petition:
         .execution_options(synchronize_session=False)
     ).scalar_one()
     set_committed_value(petition, "signature_count", count)  # what the database now holds
-    return petition
 
 
 def counted_clause():

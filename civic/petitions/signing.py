@@ -15,9 +15,8 @@ from disposable_email_domains import blocklist as DISPOSABLE_BLOCKLIST
 from flask import current_app
 from limits import parse_many
 from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from civic.database import count_in_window
 from civic.extensions import db
 from civic.petitions import mailboxes
 from civic.petitions.models import Petition, Signature, SignCounter
@@ -97,25 +96,14 @@ def block_of(ip: str | None) -> str | None:
 
 def _bump(petition_id: int, kind: str, key: str, window: mailboxes.Window, epoch: int) -> int:
     """Add one signing to the window's counter (one upsert: parallel ones queue) → new count."""
-    table = SignCounter.__table__
-    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = (
-        insert(table)
-        .values(
-            petition_id=petition_id,
-            kind=kind,
-            key=key,
-            seconds=window.seconds,
-            window_start=window.start(epoch),
-            count=1,
-        )
-        .on_conflict_do_update(
-            index_elements=["petition_id", "kind", "key", "seconds", "window_start"],
-            set_={"count": table.c.count + 1},
-        )
-        .returning(table.c.count)
+    return count_in_window(
+        SignCounter.__table__,
+        window.seconds,
+        window.start(epoch),
+        petition_id=petition_id,
+        kind=kind,
+        key=key,
     )
-    return int(db.session.execute(statement).scalar_one())
 
 
 REFUSALS = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -136,7 +137,8 @@ def staff_detail(petition_id: int):
 
 
 def _run(petition_id: int, action, form_class=VersionedForm, success: str = "Збережено."):
-    """Validate the form and run the service (the boundary commits, or explains a refusal)."""
+    """Validate the form and run the service as the moderator, at the version they saw (the
+    boundary commits, or explains a refusal)."""
     petition = _petition_or_404(petition_id)
     form = _refuse_form(petition, request.form) if form_class is RefuseForm else form_class()
     if not form.validate_on_submit():
@@ -145,7 +147,8 @@ def _run(petition_id: int, action, form_class=VersionedForm, success: str = "З�
                 flash(error, "error")
         return redirect(url_for("petitions.staff_detail", petition_id=petition_id))
     version = str(form.version.data or "")
-    action(petition, form, int(version) if version.isascii() and version.isdigit() else None)
+    seen = int(version) if version.isascii() and version.isdigit() else None
+    action(petition, form, actor=current_user, version=seen)
     flash(success, "success")
     return redirect(url_for("petitions.staff_detail", petition_id=petition_id))
 
@@ -169,154 +172,57 @@ def leave(petition_id: int):
     return redirect(url_for("petitions.queue"))
 
 
-@bp.route("/staff/petitions/<int:petition_id>/publish", methods=["POST"])
-@role_required(MODERATOR)
-@web.transaction(redirect_to="petitions.staff_detail")
-def publish(petition_id: int):
-    return _run(
-        petition_id,
-        lambda p, f, v: services.publish_petition(
-            p, actor=current_user, version=v, today=services.today_kyiv()
-        ),
-        success="Петицію оприлюднено; збір підписів розпочато.",
-    )
+@dataclass(frozen=True)
+class _Action:
+    """A button of the moderation page, ``POST /staff/petitions/<id>/<endpoint with ->``: the
+    service (by name) gets the petition, the moderator, the version they saw, the form's
+    :meth:`~civic.petitions.forms.VersionedForm.arguments` and, if ``dated``, today."""
+
+    endpoint: str
+    service: str
+    said: str
+    form: type[VersionedForm] = VersionedForm
+    role: str = MODERATOR
+    dated: bool = True
 
 
-@bp.route("/staff/petitions/<int:petition_id>/refuse", methods=["POST"])
-@role_required(MODERATOR)
-@web.transaction(redirect_to="petitions.staff_detail")
-def refuse(petition_id: int):
-    return _run(
-        petition_id,
-        lambda p, f, v: services.refuse_petition(
-            p,
-            actor=current_user,
-            version=v,
-            reason_code=f.reason.data,
-            explanation=f.explanation.data or "",
-            duplicate_of_id=f.duplicate_of.data,
-            today=services.today_kyiv(),
-        ),
-        RefuseForm,
-        success="Рішення про відмову збережено.",
-    )
+_ACTIONS = (
+    _Action("publish", "publish_petition", "Петицію оприлюднено; збір підписів розпочато."),
+    _Action("refuse", "refuse_petition", "Рішення про відмову збережено.", RefuseForm),
+    _Action("confirm_refusal", "confirm_refusal", "Відмову підтверджено."),
+    _Action(
+        "reject_refusal",
+        "reject_refusal",
+        "Пропозицію відмови відхилено; петиція знову на модерації.",
+        dated=False,
+    ),
+    _Action("restore", "restore_petition", "Петицію повернуто на модерацію.", role=ADMIN),
+    _Action("take_down", "take_down_petition", "Петицію знято з публікації.", ReasonForm),
+    _Action("correct", "correct_petition", "Виправлення збережено.", CorrectForm, dated=False),
+    _Action(
+        "consideration", "start_consideration", "Початок розгляду зафіксовано.", ConsiderationForm
+    ),
+    _Action("answer", "record_answer", "Відповідь оприлюднено.", AnswerForm),
+    _Action("archive", "archive_petition", "Петицію передано в архів."),
+)
 
 
-@bp.route("/staff/petitions/<int:petition_id>/confirm-refusal", methods=["POST"])
-@role_required(MODERATOR)
-@web.transaction(redirect_to="petitions.staff_detail")
-def confirm_refusal(petition_id: int):
-    return _run(
-        petition_id,
-        lambda p, f, v: services.confirm_refusal(
-            p, actor=current_user, version=v, today=services.today_kyiv()
-        ),
-        success="Відмову підтверджено.",
-    )
+def _register(action: _Action) -> None:
+    def act(petition, form, **by):
+        today = {"today": services.today_kyiv()} if action.dated else {}
+        getattr(services, action.service)(petition, **form.arguments(), **today, **by)
+
+    def view(petition_id: int):
+        return _run(petition_id, act, action.form, success=action.said)
+
+    view.__name__ = action.endpoint
+    view = web.transaction(view, redirect_to="petitions.staff_detail")
+    rule = f"/staff/petitions/<int:petition_id>/{action.endpoint.replace('_', '-')}"
+    bp.route(rule, methods=["POST"])(role_required(action.role)(view))
 
 
-@bp.route("/staff/petitions/<int:petition_id>/reject-refusal", methods=["POST"])
-@role_required(MODERATOR)
-@web.transaction(redirect_to="petitions.staff_detail")
-def reject_refusal(petition_id: int):
-    return _run(
-        petition_id,
-        lambda p, f, v: services.reject_refusal(p, actor=current_user, version=v),
-        success="Пропозицію відмови відхилено; петиція знову на модерації.",
-    )
-
-
-@bp.route("/staff/petitions/<int:petition_id>/restore", methods=["POST"])
-@role_required(ADMIN)
-@web.transaction(redirect_to="petitions.staff_detail")
-def restore(petition_id: int):
-    return _run(
-        petition_id,
-        lambda p, f, v: services.restore_petition(
-            p, actor=current_user, version=v, today=services.today_kyiv()
-        ),
-        success="Петицію повернуто на модерацію.",
-    )
-
-
-@bp.route("/staff/petitions/<int:petition_id>/take-down", methods=["POST"])
-@role_required(MODERATOR)
-@web.transaction(redirect_to="petitions.staff_detail")
-def take_down(petition_id: int):
-    return _run(
-        petition_id,
-        lambda p, f, v: services.take_down_petition(
-            p, actor=current_user, version=v, reason=f.reason.data, today=services.today_kyiv()
-        ),
-        ReasonForm,
-        success="Петицію знято з публікації.",
-    )
-
-
-@bp.route("/staff/petitions/<int:petition_id>/correct", methods=["POST"])
-@role_required(MODERATOR)
-@web.transaction(redirect_to="petitions.staff_detail")
-def correct(petition_id: int):
-    return _run(
-        petition_id,
-        lambda p, f, v: services.correct_petition(
-            p, actor=current_user, version=v, title=f.title.data, text=f.text.data
-        ),
-        CorrectForm,
-        success="Виправлення збережено.",
-    )
-
-
-@bp.route("/staff/petitions/<int:petition_id>/consideration", methods=["POST"])
-@role_required(MODERATOR)
-@web.transaction(redirect_to="petitions.staff_detail")
-def consideration(petition_id: int):
-    return _run(
-        petition_id,
-        lambda p, f, v: services.start_consideration(
-            p,
-            actor=current_user,
-            version=v,
-            notice_on=f.notice_on.data,
-            today=services.today_kyiv(),
-        ),
-        ConsiderationForm,
-        success="Початок розгляду зафіксовано.",
-    )
-
-
-@bp.route("/staff/petitions/<int:petition_id>/answer", methods=["POST"])
-@role_required(MODERATOR)
-@web.transaction(redirect_to="petitions.staff_detail")
-def answer(petition_id: int):
-    return _run(
-        petition_id,
-        lambda p, f, v: services.record_answer(
-            p,
-            actor=current_user,
-            version=v,
-            outcome=f.outcome.data,
-            text=f.text.data,
-            url=f.url.data or "",
-            answered_on=f.answered_on.data,
-            today=services.today_kyiv(),
-        ),
-        AnswerForm,
-        success="Відповідь оприлюднено.",
-    )
-
-
-@bp.route("/staff/petitions/<int:petition_id>/archive", methods=["POST"])
-@role_required(MODERATOR)
-@web.transaction(redirect_to="petitions.staff_detail")
-def archive(petition_id: int):
-    return _run(
-        petition_id,
-        lambda p, f, v: services.archive_petition(
-            p, actor=current_user, version=v, today=services.today_kyiv()
-        ),
-        success="Петицію передано в архів.",
-    )
+for _action in _ACTIONS:
+    _register(_action)
 
 
 def _parse_moment(value: str | None, field: str, *, fold: int = 0) -> dt.datetime | None:
@@ -399,43 +305,33 @@ def trending():
     )
 
 
-def _decide_invalidation(petition_id: int, invalidation_id: int, decide, success: str):
-    petition = _petition_or_404(petition_id)
-    if not VersionedForm().validate_on_submit():
-        abort(400)
-    record = decide(petition, invalidation_id, actor=current_user, now=utcnow())
-    flash(success.format(count=record.count), "success")
-    return redirect(url_for("petitions.staff_detail", petition_id=petition_id))
+# The second moderator's decision on a proposed invalidation: the endpoint, named like the
+# service in ``invalidation`` it calls, → what the page then says.
+_INVALIDATION_DECISIONS = {
+    "confirm_invalidation": "Анулювання підтверджено. Анульовано підписів: {count}.",
+    "reject_invalidation": "Пропозицію анулювання відхилено; підписи лишаються зарахованими.",
+}
 
 
-@bp.route(
-    "/staff/petitions/<int:petition_id>/invalidations/<int:invalidation_id>/confirm",
-    methods=["POST"],
-)
-@role_required(MODERATOR)
-@web.transaction(redirect_to="petitions.staff_detail")
-def confirm_invalidation(petition_id: int, invalidation_id: int):
-    return _decide_invalidation(
-        petition_id,
-        invalidation_id,
-        invalidation.confirm_invalidation,
-        "Анулювання підтверджено. Анульовано підписів: {count}.",
-    )
+def _register_decision(endpoint: str, said: str) -> None:
+    def view(petition_id: int, invalidation_id: int):
+        petition = _petition_or_404(petition_id)
+        if not VersionedForm().validate_on_submit():
+            abort(400)
+        decide = getattr(invalidation, endpoint)
+        record = decide(petition, invalidation_id, actor=current_user, now=utcnow())
+        flash(said.format(count=record.count), "success")
+        return redirect(url_for("petitions.staff_detail", petition_id=petition_id))
+
+    view.__name__ = endpoint
+    view = web.transaction(view, redirect_to="petitions.staff_detail")
+    verb = endpoint.removesuffix("_invalidation")
+    rule = f"/staff/petitions/<int:petition_id>/invalidations/<int:invalidation_id>/{verb}"
+    bp.route(rule, methods=["POST"])(role_required(MODERATOR)(view))
 
 
-@bp.route(
-    "/staff/petitions/<int:petition_id>/invalidations/<int:invalidation_id>/reject",
-    methods=["POST"],
-)
-@role_required(MODERATOR)
-@web.transaction(redirect_to="petitions.staff_detail")
-def reject_invalidation(petition_id: int, invalidation_id: int):
-    return _decide_invalidation(
-        petition_id,
-        invalidation_id,
-        invalidation.reject_invalidation,
-        "Пропозицію анулювання відхилено; підписи лишаються зарахованими.",
-    )
+for _endpoint, _said in _INVALIDATION_DECISIONS.items():
+    _register_decision(_endpoint, _said)
 
 
 @bp.route("/staff/petitions/kpi")

@@ -1,27 +1,16 @@
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    jsonify,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy.orm.exc import StaleDataError
 
 from civic import tabular, web
+from civic.charts import progress_chart
 from civic.database import utcnow
 from civic.extensions import db, limiter
-from civic.petitions import lifecycle, opendata, queries, services, signatures
-from civic.petitions.forms import (
-    PetitionForm,
-    SignForm,
-    VersionedForm,
-)
+from civic.formatting import uk_date
+from civic.identity import providers
+from civic.petitions import lifecycle, opendata, progress, queries, services, signatures
+from civic.petitions.forms import PetitionForm, SignForm, VersionedForm
 from civic.petitions.lifecycle import State
 from civic.petitions.models import Petition
 from civic.web import download
@@ -108,20 +97,45 @@ def detail(petition_id: int):
         )
     if state not in lifecycle.PUBLIC_STATES and state != State.REFUSED:
         abort(404)
+    return _detail_page(petition, state, today, SignForm(formdata=None))
+
+
+def _detail_page(petition: Petition, state: State, today, form: SignForm, **page) -> str:
+    """The petition's page; a refused petition lists no signers."""
+    signers = None
+    if state != State.REFUSED:
+        signers = queries.signers_page(petition, per_page=queries.SIGNERS_ON_PETITION)
     return render_template(
         "petitions/detail.html",
         petition=petition,
         state=state,
         labels=lifecycle.STATE_LABELS,
-        signers=queries.signers_page(petition, per_page=queries.SIGNERS_ON_PETITION)
-        if state != State.REFUSED
-        else None,
+        signers=signers,
         can_sign=lifecycle.can_sign(state, petition.collection_ends_on, today),
-        form=SignForm(formdata=None),
+        form=form,
         progress=_progress(petition),
         threshold=services.petition_threshold(petition),
         outcomes=services.ANSWER_OUTCOMES,
+        **_signature_chart(petition, today),
+        **page,
     )
+
+
+def _signature_chart(petition: Petition, today) -> dict:
+    """The signatures-over-time chart and its table (nothing when no one has signed)."""
+    per_day = queries.signatures_by_day(petition)
+    span = progress.chart_span(per_day, petition.published_on, petition.collection_ends_on, today)
+    if span is None:
+        return {"signature_chart": None, "signature_days": []}
+    totals = progress.running_totals(per_day, *span)
+    chart = progress_chart(
+        [(uk_date(day), total) for day, _, total in totals],
+        services.petition_threshold(petition),
+        title="Підписи під петицією за днями: усього на кінець кожного дня і скільки потрібно",
+        goal_label="Потрібно",
+        chart_id="petition-progress",
+    )
+    return {"signature_chart": chart, "signature_days": [t for t in totals if t[1]]}
 
 
 @bp.route("/petitions/<int:petition_id>/signers")
@@ -168,12 +182,10 @@ def similar():
     """Suggestions while typing a title (used by static/js/petitions.js)."""
     title = (request.args.get("title") or "")[:200]
     matches = queries.suggest_similar(title, today=services.today_kyiv())
-    return jsonify(
-        [
-            {"id": m.id, "title": m.title, "url": url_for("petitions.detail", petition_id=m.id)}
-            for m in matches
-        ]
-    )
+    return [
+        {"id": m.id, "title": m.title, "url": url_for("petitions.detail", petition_id=m.id)}
+        for m in matches
+    ]
 
 
 @bp.route("/petitions/author/<token>")
@@ -216,6 +228,8 @@ def author_withdraw(token: str):
 @limiter.limit(_sign_limit)
 @web.transaction
 def sign(petition_id: int):
+    if not providers.email_enabled(current_app.config):
+        abort(404)  # the council signs by identity only (docs/identity.md)
     petition = _petition_or_404(petition_id)
     today = services.today_kyiv()
     state = queries.effective_state(petition, today)
@@ -236,19 +250,8 @@ def sign(petition_id: int):
             return page, 201
     if state not in lifecycle.PUBLIC_STATES:
         abort(404)
-    return render_template(
-        "petitions/detail.html",
-        petition=petition,
-        state=state,
-        labels=lifecycle.STATE_LABELS,
-        signers=queries.signers_page(petition, per_page=queries.SIGNERS_ON_PETITION),
-        can_sign=lifecycle.can_sign(state, petition.collection_ends_on, today),
-        form=form,
-        sign_error=attempt.error and attempt.error.message,
-        progress=_progress(petition),
-        threshold=services.petition_threshold(petition),
-        outcomes=services.ANSWER_OUTCOMES,
-    ), 400
+    sign_error = attempt.error and attempt.error.message
+    return _detail_page(petition, state, today, form, sign_error=sign_error), 400
 
 
 @bp.route("/petitions/signatures/<token>", methods=["GET", "POST"])
@@ -275,7 +278,7 @@ def confirm_signature(token: str):
 @bp.route("/api/v1/petitions")
 def api_list():
     rows = opendata.export_rows(today=services.today_kyiv())
-    return jsonify({"fields": list(opendata.EXPORT_FIELDS), "count": len(rows), "items": rows})
+    return {"fields": list(opendata.EXPORT_FIELDS), "count": len(rows), "items": rows}
 
 
 @bp.route("/petitions/open-data.<fmt>")
@@ -292,5 +295,6 @@ def open_data(fmt: str):
     return download(data, f"petitions.{fmt}", mimetype)
 
 
-# The staff pages live in staff_views.py, on this blueprint.
-from civic.petitions import staff_views  # noqa: E402, F401
+# The staff pages live in staff_views.py, the identified signing in identified_views.py, on this
+# blueprint.
+from civic.petitions import identified_views, staff_views  # noqa: E402, F401

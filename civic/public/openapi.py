@@ -72,6 +72,53 @@ CHANNEL = _object(
     ["received", "valid", "invalid"], {"received": COUNT, "valid": COUNT, "invalid": COUNT}
 )
 
+REASON = _object(
+    ["funded", "text", "outcome", "rank", "votes", "money_left"],
+    {
+        "funded": {"type": "boolean"},
+        "text": {"type": "string", "description": "Пояснення українською"},
+        "outcome": {
+            "type": "string",
+            "enum": [
+                "funded",
+                "funded_from_pool",
+                "funded_from_reserve",
+                "does_not_fit",
+                "below_threshold",
+                "excluded",
+                "stopped",
+            ],
+        },
+        "rank": {"type": "integer", "minimum": 1},
+        "rank_of": COUNT,
+        "votes": COUNT,
+        "where": {"type": "string", "description": "Назва категорії"},
+        "money_left": {**MONEY, "description": "Залишок коштів категорії на черзі проєкту"},
+        "money_short": {**MONEY, "description": "Скільки не вистачило в категорії"},
+        "votes_short": {**COUNT, "description": "Скільки голосів бракувало до мінімуму"},
+        "pool_money_left": {**MONEY, "description": "Залишок спільного пулу на черзі проєкту"},
+        "pool_money_short": MONEY,
+        "from_reserve": MONEY,
+        "stopped_at": {"type": "string"},
+    },
+)
+WHAT_IF_REASON = _object(
+    ["funded", "text", "votes"],
+    {
+        "funded": {"type": "boolean"},
+        "text": {"type": "string"},
+        "votes": COUNT,
+        "round": {"type": "integer", "minimum": 1, "description": "Раунд, у якому обрано"},
+        "effective_support": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Ефективна підтримка, % вартості (pabutools mesanalytics)",
+        },
+        "cost_cut": {**MONEY, "description": "На скільки мала б бути меншою вартість"},
+        "extra_supporters": {**COUNT, "description": "Скільки ще прихильників (орієнтовно)"},
+    },
+)
+
 PB_RESULTS = _object(
     ["edition", "ballots", "projects", "selected", "budget", "digest"],
     {
@@ -139,6 +186,16 @@ PB_RESULTS = _object(
             ),
         },
         "digest": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+        "reasons": {
+            "type": "object",
+            "description": "Чому кожен проєкт переміг або ні в офіційному підрахунку",
+            "additionalProperties": REASON,
+        },
+        "what_if_reasons": {
+            "type": "object",
+            "description": "Те саме за дослідницькими правилами: правило → код → пояснення",
+            "additionalProperties": {"type": "object", "additionalProperties": WHAT_IF_REASON},
+        },
     },
 )
 

@@ -11,7 +11,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
-from civic.forms import DayField, Form
+from civic.forms import DayField, Form, code_field
 from civic.reports.occasions import CATEGORIES
 from civic.urls import HttpUrl
 
@@ -45,10 +45,24 @@ class EntryForm(Form):
             SelectChoice(str(o.id), o.name) for o in occasions
         ]
 
+    def entry(self) -> dict:
+        """The entry as the journal's services take it."""
+        return {
+            "occurred_on": self.occurred_on.data,
+            "type_code": self.type_code.data,
+            "title": self.title.data or "",
+            "count": self.count.data,
+            "link": self.link.data,
+            "occasion_id": self.occasion_id.data,
+        }
+
 
 class ImportForm(Form):
     file = FileField("Файл CSV або XLSX", validators=[FileRequired("Оберіть файл.")])
     type_code = SelectField("Тип для рядків без стовпця «Тип»")
+
+    def set_choices(self, types) -> None:
+        self.type_code.choices = [SelectChoice(t.code, t.label) for t in types]
 
 
 class MonthForm(Form):
@@ -83,15 +97,16 @@ class OccasionForm(Form):
     to_year = IntegerField("Діє до року", validators=[Optional(), NumberRange(1900, 2200)])
     is_active = BooleanField("Показувати в календарі", default=True)
 
+    def occasion(self) -> dict:
+        """The occasion as ``occasion_calendar.save_occasion`` takes it."""
+        return {
+            name: getattr(self, name).data
+            for name in ("name", "rule", "category", "from_year", "to_year", "is_active")
+        }
+
 
 class EntryTypeForm(Form):
-    code = StringField(
-        "Код",
-        validators=[
-            DataRequired("Вкажіть код."),
-            Regexp(r"^[a-z][a-z0-9_]{0,39}$", message="Латинські малі літери, цифри, «_»."),
-        ],
-    )
+    code = code_field("Код", r"^[a-z][a-z0-9_]{0,39}$", "Латинські малі літери, цифри, «_».")
     label = StringField("Назва", validators=[DataRequired("Вкажіть назву."), Length(max=200)])
     form_one = StringField("Форма після 1 (1 новину)", validators=[Optional(), Length(max=120)])
     form_few = StringField("Форма після 2 (2 новини)", validators=[Optional(), Length(max=120)])

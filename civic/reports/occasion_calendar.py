@@ -9,12 +9,11 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from civic.audit.services import record_event
 from civic.extensions import db
 from civic.reports import occasions
 from civic.reports.defaults import load_defaults
 from civic.reports.models import Occasion
-from civic.reports.services import ReportError, setting
+from civic.reports.services import ReportError, record_saved, setting
 
 
 def list_occasions() -> list[Occasion]:
@@ -77,13 +76,6 @@ def save_occasion(
     occasion = occasion or Occasion()
     occasion.name, occasion.rule, occasion.category = name.strip(), rule, category
     occasion.from_year, occasion.to_year, occasion.is_active = from_year, to_year, is_active
-    db.session.add(occasion)
-    db.session.flush()
-    record_event(
-        "report.occasion_created" if created else "report.occasion_updated",
-        object_type="occasion",
-        object_id=occasion.id,
-        details={"name": occasion.name, "rule": rule},
-        actor=actor,
-    )
+    details = {"name": occasion.name, "rule": rule}
+    record_saved(occasion, "occasion", created=created, details=details, actor=actor)
     return occasion

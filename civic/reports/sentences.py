@@ -179,24 +179,26 @@ FILE = Forms("файл", "файли", "файлів")
 ENTERPRISE = Forms("підприємства", "підприємств", "підприємств")
 
 
+def _clauses(*counted: tuple[int, str]) -> list[str]:
+    """The clauses of a sentence whose count is not zero, in order."""
+    return [clause for count, clause in counted if count]
+
+
 def petitions_sentence(stats: PetitionStats | None, labels: Mapping[str, str]) -> str:
     """The petitions module's month in one or two sentences; empty when nothing happened."""
     if stats is None or stats.is_empty:
         return ""
-    parts = []
-    if stats.received:
-        parts.append(f"отримано {agree(stats.received, PETITION)}")
-    if stats.published:
-        parts.append(f"оприлюднено для збору підписів — {group_digits(stats.published)}")
-    if stats.refused:
-        refused = f"відмовлено в оприлюдненні — {group_digits(stats.refused)}"
-        parts.append(refused + _reason_breakdown(stats.refused_by_reason, labels))
-    if stats.reached_threshold:
-        parts.append(
-            f"необхідну кількість підписів набрали — {group_digits(stats.reached_threshold)}"
-        )
-    if stats.answered:
-        parts.append(f"надано відповіді — {group_digits(stats.answered)}")
+    refused = f"відмовлено в оприлюдненні — {group_digits(stats.refused)}"
+    parts = _clauses(
+        (stats.received, f"отримано {agree(stats.received, PETITION)}"),
+        (stats.published, f"оприлюднено для збору підписів — {group_digits(stats.published)}"),
+        (stats.refused, refused + _reason_breakdown(stats.refused_by_reason, labels)),
+        (
+            stats.reached_threshold,
+            f"необхідну кількість підписів набрали — {group_digits(stats.reached_threshold)}",
+        ),
+        (stats.answered, f"надано відповіді — {group_digits(stats.answered)}"),
+    )
     sentence = "У системі місцевих електронних петицій за місяць " + ", ".join(parts)
     if stats.signatures:
         sentence += f"; зібрано {agree(stats.signatures, SIGNATURE)}"
@@ -273,13 +275,10 @@ def pb_sentence(
 def enterprises_sentence(stats: EnterpriseStats | None) -> str:
     if stats is None or stats.is_empty:
         return ""
-    parts = []
-    if stats.uploads:
-        parts.append(f"завантажено {agree(stats.uploads, FILE)} звітності комунальних підприємств")
-    if stats.enterprises_updated:
-        updated = f"оновлено дані {agree(stats.enterprises_updated, ENTERPRISE)}"
-        if stats.enterprise_names:
-            updated += f": {join_list(stats.enterprise_names)}"
-        parts.append(updated)
+    updated = f"оновлено дані {agree(stats.enterprises_updated, ENTERPRISE)}"
+    if stats.enterprise_names:
+        updated += f": {join_list(stats.enterprise_names)}"
+    uploads = f"завантажено {agree(stats.uploads, FILE)} звітності комунальних підприємств"
+    parts = _clauses((stats.uploads, uploads), (stats.enterprises_updated, updated))
     text = "; ".join(parts)
     return f"До системи візуалізації «Відкритий бюджет» {text}."

@@ -161,16 +161,17 @@ def save_entry_type(
         position,
         is_active,
     )
-    db.session.add(entry_type)
-    db.session.flush()
-    record_event(
-        "report.entry_type_created" if created else "report.entry_type_updated",
-        object_type="entry_type",
-        object_id=entry_type.id,
-        details={"code": code, "label": entry_type.label},
-        actor=actor,
-    )
+    details = {"code": code, "label": entry_type.label}
+    record_saved(entry_type, "entry_type", created=created, details=details, actor=actor)
     return entry_type
+
+
+def record_saved(record, object_type: str, *, created: bool, details: dict, actor=None) -> None:
+    """Store a report setting and log ``report.<object_type>_created`` (or ``_updated``)."""
+    db.session.add(record)
+    db.session.flush()
+    event = f"report.{object_type}_{'created' if created else 'updated'}"
+    record_event(event, object_type=object_type, object_id=record.id, details=details, actor=actor)
 
 
 def update_template(

@@ -5,17 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import (
-    Blueprint,
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from wtforms.fields.choices import SelectChoice
 
 from civic import web
 from civic.auth.permissions import role_required
@@ -112,15 +103,7 @@ def journal_add():
     )
     if form.validate_on_submit():
         with web.attempt():
-            entry = activity_journal.add_entry(
-                occurred_on=form.occurred_on.data,
-                type_code=form.type_code.data,
-                title=form.title.data or "",
-                count=form.count.data,
-                link=form.link.data,
-                occasion_id=form.occasion_id.data,
-                actor=current_user,
-            )
+            entry = activity_journal.add_entry(**form.entry(), actor=current_user)
             flash(f"Додано: «{entry.title}».", "success")
             return redirect(url_for("reports.journal", month=f"{entry.occurred_on:%Y-%m}"))
     else:
@@ -141,16 +124,7 @@ def journal_edit(entry_id: int):
     form.set_choices(services.list_entry_types(), occasion_calendar.list_occasions())
     if form.validate_on_submit():
         with web.attempt(form, field="title"):
-            activity_journal.update_entry(
-                entry,
-                occurred_on=form.occurred_on.data,
-                type_code=form.type_code.data,
-                title=form.title.data or "",
-                count=form.count.data,
-                link=form.link.data,
-                occasion_id=form.occasion_id.data,
-                actor=current_user,
-            )
+            activity_journal.update_entry(entry, **form.entry(), actor=current_user)
             flash("Запис змінено.", "success")
             return redirect(url_for("reports.journal", month=f"{entry.occurred_on:%Y-%m}"))
     status = 400 if form.errors else 200
@@ -176,9 +150,7 @@ def journal_delete(entry_id: int):
 @web.transaction
 def journal_import():
     form = ImportForm()
-    form.type_code.choices = [
-        SelectChoice(t.code, t.label) for t in services.list_entry_types(active_only=True)
-    ]
+    form.set_choices(services.list_entry_types(active_only=True))
     with web.attempt(quiet=True, catch=(TabularError,)) as attempt:
         if form.validate_on_submit():
             upload = form.file.data
@@ -353,16 +325,7 @@ def occasions():
             abort(403)
         if form.validate_on_submit():
             with web.attempt(form, field="rule"):
-                occasion_calendar.save_occasion(
-                    None,
-                    name=form.name.data,
-                    rule=form.rule.data,
-                    category=form.category.data,
-                    from_year=form.from_year.data,
-                    to_year=form.to_year.data,
-                    is_active=form.is_active.data,
-                    actor=current_user,
-                )
+                occasion_calendar.save_occasion(None, **form.occasion(), actor=current_user)
                 flash("Нагоду додано до календаря.", "success")
                 return redirect(url_for("reports.occasions", year=year))
     listing = occasion_calendar.occasions_of_year(year)
@@ -384,16 +347,7 @@ def occasion_edit(occasion_id: int):
     form = OccasionForm(obj=occasion)
     if form.validate_on_submit():
         with web.attempt(form, field="rule"):
-            occasion_calendar.save_occasion(
-                occasion,
-                name=form.name.data,
-                rule=form.rule.data,
-                category=form.category.data,
-                from_year=form.from_year.data,
-                to_year=form.to_year.data,
-                is_active=form.is_active.data,
-                actor=current_user,
-            )
+            occasion_calendar.save_occasion(occasion, **form.occasion(), actor=current_user)
             flash("Зміни збережено.", "success")
             return redirect(url_for("reports.occasions"))
     return render_template("reports/occasion_form.html", form=form, occasion=occasion)

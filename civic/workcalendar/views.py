@@ -47,17 +47,26 @@ def index():
     return _page()
 
 
+def _submitted(form, save, *, field: str, shown_as: str):
+    """A form on the calendar page: saved, back to the page saying what ``save`` says; refused,
+    the page again with the form (``shown_as``) and its problems (``field`` gets a refusal)."""
+    if form.validate():
+        with web.attempt(form, field=field):
+            flash(save(form), "success")
+            return redirect(url_for("workcalendar.index"))
+    return _page(**{shown_as: form}, status=400)
+
+
+def _declare_day(form: DeclaredDayForm) -> str:
+    services.declare_day(form.day_on.data, form.kind.data, form.note.data or "")
+    return "День додано до календаря."
+
+
 @bp.route("/staff/calendar/days", methods=["POST"])
 @role_required(ADMIN)
 @web.transaction
 def declare_day():
-    form = DeclaredDayForm()
-    if form.validate():
-        with web.attempt(form, field="day_on"):
-            services.declare_day(form.day_on.data, form.kind.data, form.note.data or "")
-            flash("День додано до календаря.", "success")
-            return redirect(url_for("workcalendar.index"))
-    return _page(day_form=form, status=400)
+    return _submitted(DeclaredDayForm(), _declare_day, field="day_on", shown_as="day_form")
 
 
 @bp.route("/staff/calendar/days/<int:day_id>/delete", methods=["POST"])
@@ -74,18 +83,13 @@ def remove_day(day_id: int):
 @role_required(ADMIN)
 @web.transaction
 def add_period():
-    form = MartialLawForm()
-    if form.validate():
-        with web.attempt(form, field="starts_on"):
-            services.add_martial_law_period(
-                form.starts_on.data,
-                form.ends_on.data,
-                form.holidays_working_from.data,
-                form.note.data or "",
-            )
-            flash("Період воєнного стану додано.", "success")
-            return redirect(url_for("workcalendar.index"))
-    return _page(period_form=form, status=400)
+    return _submitted(MartialLawForm(), _add_period, field="starts_on", shown_as="period_form")
+
+
+def _add_period(form: MartialLawForm) -> str:
+    period = (form.starts_on.data, form.ends_on.data, form.holidays_working_from.data)
+    services.add_martial_law_period(*period, form.note.data or "")
+    return "Період воєнного стану додано."
 
 
 @bp.route("/staff/calendar/periods/<int:period_id>/end", methods=["POST"])

@@ -2,7 +2,7 @@
 an index for the count's GROUP BY, and the digest of the ballots' fixed columns per edition
 
 Revision ID: 0015_ballot_checks
-Revises: 0014_staff_ux
+Revises: 0017_ballot_check
 Create Date: 2026-12-03 15:00:00
 """
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0015_ballot_checks'
-down_revision = '0014_staff_ux'
+down_revision = '0017_ballot_check'
 branch_labels = None
 depends_on = None
 

@@ -36,3 +36,32 @@ def first_lines(path, stop="PROJECTS"):
 
 def vote_type(path):
     return first_lines(path).get("vote_type")
+
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
+
+
+@pytest.fixture
+def edition(app):
+    """The example edition with its projects and ballots (``docs/examples``), still open."""
+    from civic.extensions import db
+    from civic.pb import imports, services
+
+    edition = services.save_edition((EXAMPLES / "pb-edition.toml").read_text(encoding="utf-8"))
+    imports.import_projects(edition, (EXAMPLES / "pb-projects.csv").read_bytes(), "p.csv")
+    imports.import_ballots(edition, (EXAMPLES / "pb-ballots.csv").read_bytes(), "b.csv")
+    db.session.commit()
+    return edition
+
+
+@pytest.fixture
+def closed(edition):
+    """The example edition counted and closed on 23.11.2020."""
+    import datetime as dt
+
+    from civic.extensions import db
+    from civic.pb import services
+
+    services.close_edition(edition, on=dt.date(2020, 11, 23))
+    db.session.commit()
+    return edition

@@ -70,6 +70,14 @@ def editions(draw):
         ),
         protocol_number=draw(st.from_regex(r"[0-9]{0,3}", fullmatch=True)),
         protocol_on=draw(st.none() | days),
+        points=tuple(sorted(draw(st.lists(st.integers(1, 10), max_size=4)), reverse=True)),
+        completion=draw(st.none() | st.decimals(min_value=Decimal("0.01"), max_value=1, places=4)),
+        exclusive=tuple(
+            tuple(g)
+            for g in draw(
+                st.lists(st.lists(codes, min_size=2, max_size=3, unique=True), max_size=2)
+            )
+        ),
     )
 
 
@@ -80,7 +88,10 @@ def submit(app, fields: dict) -> EditionSettingsForm:
         return config_from_form(form), form
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(config=editions())
 def test_an_edition_round_trips_through_the_form_as_through_its_toml(app, config):
     expected = parse_edition(dump_edition(config))  # a year left out comes from the title

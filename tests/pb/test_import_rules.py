@@ -97,3 +97,15 @@ def test_import_pb_counts_by_the_rule_the_file_declares(runner, tmp_path, name, 
     from civic.pb.counting import rule_text
 
     assert sentence in rule_text(services.config_of(services.get_edition(f"t-{name}")))
+
+
+def test_import_pb_refuses_a_group_naming_a_code_the_file_lacks(runner, tmp_path):
+    path = tmp_path / "warsaw-bad.pb"
+    text = WARSAW.replace("projects x and y targeted", "projects x, y and 404 targeted")
+    path.write_text(text, encoding="utf-8")
+    result = invoke(runner, "import-pb", str(path), "--edition", "t-bad")
+    assert result.exit_code != 0
+    assert "(x, y, 404)" in result.output and "«404» у файлі немає" in result.output
+    from civic.pb import services
+
+    assert services.get_edition("t-bad") is None

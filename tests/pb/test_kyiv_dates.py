@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from civic.extensions import db
-from civic.pb import imports, services
+from civic.pb import services
 from civic.pb.models import Ballot
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
@@ -27,15 +27,6 @@ KYIV_DAY = dt.date(2026, 12, 4)
 def frozen(monkeypatch):
     monkeypatch.setattr("civic.database.utcnow", lambda: FROZEN)
     return FROZEN
-
-
-@pytest.fixture
-def edition(app):
-    edition = services.save_edition((EXAMPLES / "pb-edition.toml").read_text(encoding="utf-8"))
-    imports.import_projects(edition, (EXAMPLES / "pb-projects.csv").read_bytes(), "p.csv")
-    imports.import_ballots(edition, (EXAMPLES / "pb-ballots.csv").read_bytes(), "b.csv")
-    db.session.commit()
-    return edition
 
 
 def pdf_text(data: bytes) -> str:

@@ -28,6 +28,8 @@ def test_a_good_row_becomes_the_values_of_a_project():
             "cost": Decimal("60000.50"),
             "submitted_on": dt.date(2020, 9, 1),
             "is_admitted": True,
+            "latitude": None,
+            "longitude": None,
         }
     }
 

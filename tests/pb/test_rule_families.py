@@ -276,7 +276,21 @@ def test_exclusive_groups_and_completion_are_read_from_the_meta_comment():
     ("rule", "comment", "says"),
     [
         ("unknown", "", "не називає правила"),
-        ("equalshares/add1-comparison", "", "кроку порівняння civic не виконує"),
+        (
+            "unknown",
+            "#2: This dataset contains online votes only, about half the votes are cast on paper",
+            "паперовими бюлетенями, яких у файлі немає",
+        ),
+        (
+            "unknown",
+            "#3: Winners were selected according to the strict greedy rule within categories",
+            "у межах граничної суми кожної категорії",
+        ),
+        (
+            "unknown",
+            "#1: The rule is unknown, however, it was most likely a greedy rule.",
+            "--rule greedy)",
+        ),
         ("greedy-custom", "#1: Not strictly following the typical greedy rule.", "правило 80 %"),
         ("borda-magic", "", "невідоме правило «borda-magic»"),
     ],
@@ -299,6 +313,7 @@ def test_rules_civic_cannot_count_are_explained_in_ukrainian(rule, comment, says
         {"rule": "greedy", "per_category": True, "pool": True},
         {"rule": "equalshares"},
         {"rule": "equalshares/add1"},
+        {"rule": "equalshares/add1-comparison"},
         {"rule": "phragmen"},
     ],
 )

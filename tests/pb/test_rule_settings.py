@@ -152,20 +152,3 @@ def test_an_exclusive_group_across_categories_funds_one_project_only():
     funded = {p.code for p in result.projects if p.selected}
     assert "S1" in funded and "L1" not in funded and status["L1"] == "excluded"
     assert "L2" in funded  # the large category's money goes to the next project
-
-
-def test_an_edit_through_the_settings_form_keeps_the_toml_rule_settings(client, create_user, login):
-    from tests.pb.test_edition_form import new_edition_fields
-
-    create_user("member", "commission")
-    login("member")
-    assert client.post("/staff/pb/", data=new_edition_fields()).status_code == 302
-    toml = client.get("/staff/pb/gb-2022/settings.toml").get_data(as_text=True)
-    toml = "points = [3, 2, 1]\n" + toml  # a top-level key, before any table
-    assert client.post("/staff/pb/gb-2022/settings", data={"config": toml}).status_code == 302
-    assert services.config_of(services.get_edition("gb-2022")).points == (3, 2, 1)
-    # The form has no field for points: saving it changes the title and keeps the points.
-    edited = new_edition_fields(title="Громадський бюджет міста Ніжина на 2022 рік (зміни)")
-    assert client.post("/staff/pb/gb-2022/settings", data=edited).status_code == 302
-    config = services.config_of(services.get_edition("gb-2022"))
-    assert config.title.endswith("(зміни)") and config.points == (3, 2, 1)

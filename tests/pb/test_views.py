@@ -7,29 +7,11 @@ from pathlib import Path
 import pytest
 
 from civic.extensions import db
-from civic.pb import double_entry, imports, services
+from civic.pb import double_entry, services
 from tests.conftest import STAFF_PASSWORD
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 SLUG = "gb-2021"
-
-
-@pytest.fixture
-def edition(app):
-    edition = services.save_edition((EXAMPLES / "pb-edition.toml").read_text(encoding="utf-8"))
-    imports.import_projects(edition, (EXAMPLES / "pb-projects.csv").read_bytes(), "p.csv")
-    imports.import_ballots(edition, (EXAMPLES / "pb-ballots.csv").read_bytes(), "b.csv")
-    db.session.commit()
-    return edition
-
-
-@pytest.fixture
-def closed(edition):
-    import datetime as dt
-
-    services.close_edition(edition, on=dt.date(2020, 11, 23))
-    db.session.commit()
-    return edition
 
 
 STAFF_GET = [

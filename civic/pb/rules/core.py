@@ -28,7 +28,13 @@ GREEDY_RULES = (
     "greedy-exclusive",
     "greedy-custom",
 )
-RULES = (*GREEDY_RULES, "equalshares", "equalshares/add1", "phragmen")
+RULES = (
+    *GREEDY_RULES,
+    "equalshares",
+    "equalshares/add1",
+    "equalshares/add1-comparison",
+    "phragmen",
+)
 
 FUNDED = "funded"
 DOES_NOT_FIT = "does_not_fit"

@@ -12,8 +12,10 @@ the files themselves say:
 - **`greedy-custom`** (Poznań): the comment describes the 80 % rule («if the remaining budget is
   enough to fund at least 80% of that project, we fund it as well ... number 2 in the selected
   column»): a no-skip greedy with that completion share;
-- what civic cannot count (`unknown`, `equalshares/add1-comparison`, a `greedy-custom` whose
-  comment describes no rule civic knows) raises :class:`RuleNotCounted`, a ``ValueError`` whose
+- **`equalshares/add1-comparison`** (Wieliczka): MES with equalshares.net's Add1, then its
+  comparison step against the greedy outcome (:mod:`.comparison`);
+- what civic cannot count (`unknown`, a `greedy-custom` whose comment describes no rule civic
+  knows) raises :class:`RuleNotCounted`, a ``ValueError`` whose
   Ukrainian message says what the file declares and what civic can do instead.
 """
 
@@ -23,6 +25,8 @@ import re
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
+from civic.pb.rules.comparison import RULE as COMPARISON
+from civic.pb.rules.comparison import equal_shares_comparison
 from civic.pb.rules.core import (
     GREEDY_RULES,
     RULES,
@@ -46,7 +50,38 @@ _CONFLICT = re.compile(r"could not|cannot|can't|exclusive|simultaneous", re.IGNO
 _COMPLETION = re.compile(r"at least\s+(\d+(?:\.\d+)?)\s*%\s+of that project", re.IGNORECASE)
 _SECTION = re.compile(r"(?=#\d+:)")
 
-OTHER_RULES = "--rule greedy (за кількістю голосів), equalshares, equalshares/add1 або phragmen"
+OTHER_RULES = (
+    "--rule greedy (за кількістю голосів), equalshares, equalshares/add1, "
+    "equalshares/add1-comparison або phragmen"
+)
+
+# What the comments of pabulib's `unknown` files say (Budapest, Veszprém, Dieppe), in Ukrainian.
+_UNKNOWN_SAYS = (
+    (
+        re.compile(r"offline|on paper|paper ballots", re.IGNORECASE),
+        "у файлі лише онлайн-голоси, а переможців визначали й за паперовими бюлетенями, "
+        "яких у файлі немає",
+    ),
+    (
+        re.compile(r"strict greedy rule within categories", re.IGNORECASE),
+        "переможців обирали за кількістю голосів у межах граничної суми кожної категорії, "
+        "зупиняючись на першому проєкті, що не вміщується, а залишок розподіляли між усіма "
+        "категоріями (у виданні civic це категорії з власними бюджетами і спільний фонд "
+        "залишків; граничних сум категорій у файлі немає)",
+    ),
+    (
+        re.compile(r"approve (?:at most|only|maximum) \d+ projects? in (?:each|their)", re.I),
+        "кожен виборець міг обрати обмежену кількість проєктів у кожній категорії чи районі",
+    ),
+    (
+        re.compile(r"sticker price", re.IGNORECASE),
+        "вартості проєктів у файлі — умовні ціни діапазонів, а місто дозволило перевищити бюджет",
+    ),
+    (
+        re.compile(r"most likely a greedy rule|selected according to the greedy rule", re.I),
+        "правило, найімовірніше, — за кількістю голосів (--rule greedy)",
+    ),
+)
 
 
 class RuleNotCounted(ValueError):
@@ -80,14 +115,26 @@ def declared_points(election: Election) -> tuple[int | Fraction, ...] | None:
 
 
 def declared_exclusive(election: Election) -> list[tuple[str, ...]]:
-    """Groups of projects the META comment says could not be implemented together."""
+    """Groups of projects the META comment says could not be implemented together.
+
+    A word the list runs into («project 2150, and this …») is not a code; a code (a token with
+    a digit) that is no project of the file is refused (:class:`RuleNotCounted`) with the group
+    and the code, never dropped silently.
+    """
     known = set(election.project_ids)
     groups = []
     for section in _SECTION.split(election.meta.get("comment", "")):
         if not _CONFLICT.search(section):
             continue
         for found in _ID_LIST.finditer(section):
-            ids = [t for t in re.split(r"\s*(?:,\s*and|,|and)\s+", found.group(1)) if t in known]
+            tokens = re.split(r"\s*(?:,\s*and|,|and)\s+", found.group(1))
+            ids = [t for t in tokens if t in known]
+            for token in tokens:
+                if token not in known and any(c.isdigit() for c in token):
+                    raise RuleNotCounted(
+                        "коментар META називає групу проєктів, які не можна реалізувати разом "
+                        f"({', '.join(tokens)}), але проєкту з кодом «{token}» у файлі немає"
+                    )
             if len(ids) > 1:
                 groups.append(tuple(ids))
     return groups
@@ -114,16 +161,17 @@ def official_selection(election: Election) -> frozenset[str]:
 
 def _refuse(election: Election, rule: str) -> RuleNotCounted:
     if rule == "unknown" or not rule:
+        said = [
+            text
+            for pattern, text in _UNKNOWN_SAYS
+            if pattern.search(election.meta.get("comment", ""))
+        ]
+        if election.meta.get("experimental", "").strip() == "1":
+            said.append("це дані експерименту, а не голосування міста")
+        declared = f"; у коментарі META: {'; '.join(said)}" if said else ""
         return RuleNotCounted(
-            "файл не називає правила підрахунку (у META rule = «unknown»; що відомо про "
-            f"правило міста — у коментарі META); порахуйте його за відомим правилом: {OTHER_RULES}"
-        )
-    if rule == "equalshares/add1-comparison":
-        return RuleNotCounted(
-            "файл оголошує правило «equalshares/add1-comparison»: метод рівних часток із "
-            "доповненням Add1 і кроком порівняння з результатом жадібного правила; кроку "
-            "порівняння civic не виконує — порахуйте за --rule equalshares/add1 (без порівняння) "
-            "або --rule greedy"
+            f"файл не називає правила підрахунку (у META rule = «unknown»){declared}; "
+            f"порахуйте його за відомим правилом: {OTHER_RULES}"
         )
     if rule == "greedy-custom":
         return RuleNotCounted(
@@ -173,6 +221,8 @@ def outcome(
         )
     if rule == "phragmen":
         return sequential_phragmen(projects, election.ballots, budget)
+    if rule == COMPARISON:
+        return equal_shares_comparison(projects, election.ballots, budget)[0]
     increment = 1 if rule == "equalshares/add1" else None
     return method_of_equal_shares(
         projects, election.ballots, budget, voter_budget_increment=increment

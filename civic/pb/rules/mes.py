@@ -259,6 +259,68 @@ def _mes_run_scaled(
     return chosen, (Fraction(limit_num, limit_den) if limit_den else None), states
 
 
+def _add1(
+    e: _Approvals,
+    candidates: list[int],
+    budget: Amount,
+    per_voter: Fraction,
+    increment: int | Fraction | Decimal,
+    stop_when_exhaustive: bool = True,
+) -> tuple[list[int], Fraction]:
+    """Add1's outcome and the budget per voter of the run that gave it."""
+    step = Fraction(_exact(increment))
+    if step <= 0:
+        raise ValueError("voter_budget_increment must be positive")
+    # Per-voter budgets t / q with whole t: the start and every step land on whole numbers.
+    q = (
+        per_voter.denominator
+        * step.denominator
+        // math.gcd(per_voter.denominator, step.denominator)
+    )
+    t, dt = int(per_voter * q), int(step * q)
+    previous: list[int] = []
+    previous_t = t
+    states: list[tuple] = []
+    while True:
+        chosen, limit, states = _mes_run_scaled(e, candidates, t, q, states)
+        spent = sum(e.costs[p] for p in chosen)
+        if spent > budget:
+            return previous, Fraction(previous_t, q)
+        taken = set(chosen)
+        exhaustive = all(e.costs[p] + spent > budget for p in candidates if p not in taken)
+        if exhaustive and stop_when_exhaustive:
+            return chosen, Fraction(t, q)
+        if limit is None:
+            if not stop_when_exhaustive:
+                return chosen, Fraction(t, q)  # no higher budget changes the outcome
+            raise RuntimeError("Add1 never ends: raising the voter budget changes nothing")
+        previous, previous_t = chosen, t
+        # Every budget below `limit` gives this same outcome: jump to the first step at or past it.
+        t += dt * max(1, math.ceil((limit - t) / dt))
+        if not stop_when_exhaustive and Fraction(t, q) > per_voter + budget:
+            # pabutools' bound: the total budget tried stays within budget * (voters + 1)
+            return chosen, Fraction(previous_t, q)
+
+
+def add1_voter_budget(
+    projects: Sequence[Project],
+    ballots: Sequence[Iterable[str]],
+    budget: int | Fraction | Decimal,
+    *,
+    weights: Sequence[int] | None = None,
+    voter_budget_increment: int | Fraction | Decimal = 1,
+) -> Fraction:
+    """The budget per voter of the MES run whose outcome Add1 returns (the «final budget» over
+    the number of voters that pabutools' ``mesanalytics`` takes for exhaustive MES)."""
+    budget = _exact(budget)
+    e = _fold(projects, ballots, weights)
+    if e.num_voters == 0:
+        return Fraction(0)
+    candidates = [p for p in range(len(projects)) if e.support[p] and e.costs[p] > 0]
+    per_voter = Fraction(budget, e.num_voters)
+    return _add1(e, candidates, budget, per_voter, voter_budget_increment)[1]
+
+
 def method_of_equal_shares(
     projects: Sequence[Project],
     ballots: Sequence[Iterable[str]],
@@ -266,6 +328,7 @@ def method_of_equal_shares(
     *,
     weights: Sequence[int] | None = None,
     voter_budget_increment: int | Fraction | Decimal | None = None,
+    stop_when_exhaustive: bool = True,
 ) -> Outcome:
     """The Method of Equal Shares with cost utilities over approval ballots.
 
@@ -279,6 +342,9 @@ def method_of_equal_shares(
     never selected.  With
     ``voter_budget_increment`` the run is repeated with each voter's budget raised by that amount
     until the outcome is exhaustive (returned) or over the budget (the previous one is returned).
+    With ``stop_when_exhaustive=False`` only going over the budget stops the raising: the
+    Add1 of equalshares.net's compute tool (Wieliczka's Green Budget), the same as pabutools'
+    ``exhaustion_by_budget_increase(..., exhaustive_stop=False, budget_step=num_voters)``.
     """
     budget = _exact(budget)
     e = _fold(projects, ballots, weights)
@@ -290,32 +356,9 @@ def method_of_equal_shares(
     if voter_budget_increment is None:
         chosen, _, _ = _mes_run_scaled(e, candidates, per_voter.numerator, per_voter.denominator)
         return _finish(rule, budget, projects, chosen, e.support)
-    step = Fraction(_exact(voter_budget_increment))
-    if step <= 0:
-        raise ValueError("voter_budget_increment must be positive")
-    # Per-voter budgets t / q with whole t: the start and every step land on whole numbers.
-    q = (
-        per_voter.denominator
-        * step.denominator
-        // math.gcd(per_voter.denominator, step.denominator)
+    chosen, _ = _add1(
+        e, candidates, budget, per_voter, voter_budget_increment, stop_when_exhaustive
     )
-    t, dt = int(per_voter * q), int(step * q)
-    previous: list[int] = []
-    states: list[tuple] = []
-    while True:
-        chosen, limit, states = _mes_run_scaled(e, candidates, t, q, states)
-        spent = sum(e.costs[p] for p in chosen)
-        if spent > budget:
-            chosen = previous
-            break
-        taken = set(chosen)
-        if all(e.costs[p] + spent > budget for p in candidates if p not in taken):
-            break
-        if limit is None:
-            raise RuntimeError("Add1 never ends: raising the voter budget changes nothing")
-        # Every budget below `limit` gives this same outcome: jump to the first step at or past it.
-        t += dt * max(1, math.ceil((limit - t) / dt))
-        previous = chosen
     return _finish(rule, budget, projects, chosen, e.support)
 
 

@@ -14,6 +14,11 @@ def _number(value: int | Fraction | Decimal) -> str:
     return f"{float(value):g}".replace(".", ",")
 
 
+def _together(group: Sequence[str]) -> str:
+    codes = list(group)
+    return codes[0] if len(codes) == 1 else f"{', '.join(codes[:-1])} і {codes[-1]}"
+
+
 def describe_rule(
     rule: str,
     *,
@@ -34,6 +39,14 @@ def describe_rule(
         return (
             "Переможців визначено методом рівних часток із доповненням: частку кожного виборця "
             "збільшують, доки бюджет не буде використано якомога повніше."
+        )
+    if rule == "equalshares/add1-comparison":
+        return (
+            "Переможців визначено методом рівних часток із доповненням (частку кожного виборця "
+            "збільшують на 1 грошову одиницю, доки переможці вміщуються в бюджет) і порівняли з "
+            "переліком за кількістю голосів: якби більше виборців віддали перевагу переліку за "
+            "кількістю голосів (у ньому більше проєктів, за які вони голосували), "
+            "фінансувався б він."
         )
     if rule == "phragmen":
         return (
@@ -61,9 +74,11 @@ def describe_rule(
         unit = "балів" if points else "голосів"
         parts.append(f"проєкти, що набрали менше {_number(threshold)} {unit}, не фінансуються")
     if exclusive:
+        named = "; ".join(_together(g) for g in exclusive[:10])
+        more = " та інші" if len(exclusive) > 10 else ""
         parts.append(
             "із проєктів, які не можна реалізувати разом (те саме місце або варіанти однієї "
-            "ідеї), фінансується лише той, що стоїть вище"
+            f"ідеї: {named}{more}), фінансується лише той, що стоїть вище"
         )
     if per_category and pool:
         parts.append(

@@ -1,0 +1,1 @@
+"""Citizens identified through ID.GOV.UA, a development provider, or their e-mail (issue 16)."""

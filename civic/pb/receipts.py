@@ -1,0 +1,121 @@
+"""Check my ballot: a voter asks, by the form number and the last four characters of their
+document, whether their ballot was counted — and learns nothing else.
+
+No choices are ever shown.  A wrong pair, an unknown form number and a ballot that cannot be
+checked (no document on it, a pabulib voter) get one neutral answer, so the page is no oracle
+for which part was wrong.  Attempts are limited per visitor address and per form number in
+fixed windows counted in the database (one upsert each, so every gunicorn worker agrees, as the
+petitions' signing limits are), and every attempt goes to the audit log.  The view commits once:
+the counters and the audit event are written whatever the answer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+from dataclasses import dataclass
+
+from flask import current_app
+from limits import parse_many
+from sqlalchemy import select
+
+from civic.audit.services import record_event
+from civic.database import count_in_window
+from civic.extensions import db
+from civic.pb import ballots as judging
+from civic.pb.models import Ballot, CheckCounter, Edition
+from civic.pb.services import check_hash
+from civic.petitions.mailboxes import Window, minutes_text, windows
+
+COUNTED = "counted"
+NOT_COUNTED = "not_counted"
+ACCEPTED = "accepted"
+UNKNOWN = "unknown"
+LIMITED = "limited"
+
+LIMIT_SETTINGS = (
+    ("address", "PB_CHECK_LIMIT_PER_ADDRESS"),
+    ("form", "PB_CHECK_LIMIT_PER_FORM"),
+)
+NEUTRAL = (
+    "Бюлетеня з таким номером бланка та такими останніми знаками документа не знайдено. "
+    "Перевірте номер бланка та чотири останні знаки документа, зазначеного в бланку."
+)
+REFUSALS = {
+    "address": "З вашої адреси надто багато спроб перевірки.",
+    "form": "Для цього номера бланка надто багато спроб перевірки.",
+}
+
+
+@dataclass(frozen=True)
+class CheckAnswer:
+    status: str  # counted, not_counted, accepted, unknown, limited
+    message: str
+
+
+def _limit_windows(setting: str) -> tuple[Window, ...]:
+    text = current_app.config.get(setting) or ""
+    if not text.strip():
+        return ()
+    return windows((item.amount, item.get_expiry()) for item in parse_many(text))
+
+
+def _count_attempt(edition_id: int, kind: str, key: str, window: Window, epoch: int) -> int:
+    """One more attempt in the window's counter → the count so far."""
+    keys = {"edition_id": edition_id, "kind": kind, "key": key}
+    return count_in_window(CheckCounter.__table__, window.seconds, window.start(epoch), **keys)
+
+
+def _limited(edition: Edition, keys: dict[str, str], now: dt.datetime) -> str | None:
+    """Counts this attempt in every window; the refusal (Ukrainian) when one is exceeded."""
+    epoch = int(now.timestamp())
+    refusal = None
+    for kind, setting in LIMIT_SETTINGS:
+        for window in _limit_windows(setting):
+            count = _count_attempt(edition.id, kind, keys[kind], window, epoch)
+            if count > window.amount and refusal is None:
+                wait = minutes_text(window.retry_after(epoch))
+                refusal = f"{REFUSALS[kind]} Спробуйте через {wait}."
+    return refusal
+
+
+def _answer(edition: Edition, ballot: Ballot) -> CheckAnswer:
+    if not edition.is_closed:
+        return CheckAnswer(ACCEPTED, "Бюлетень прийнятий, буде врахований під час підрахунку.")
+    if ballot.reason is None:
+        return CheckAnswer(COUNTED, "Бюлетень врахований.")
+    reason = judging.REASON_TITLES.get(ballot.reason, "порушено вимоги положення")
+    return CheckAnswer(NOT_COUNTED, f"Бюлетень не врахований: {reason}.")
+
+
+def check_ballot(
+    edition: Edition, form_number: str, last_four: str, *, address: str | None, now: dt.datetime
+) -> CheckAnswer:
+    """Whether the ballot on form ``form_number`` whose document ends in ``last_four`` counts.
+
+    Every call is counted against the limits and logged, whatever it answers.
+    """
+    form = form_number.strip()[:60]
+    keys = {"address": (address or "unknown")[:64], "form": form}
+    refusal = _limited(edition, keys, now)
+    if refusal is not None:
+        answer = CheckAnswer(LIMITED, refusal)
+    else:
+        ballot = db.session.scalars(
+            select(Ballot).where(Ballot.edition_id == edition.id, Ballot.ballot_id == form)
+        ).first()
+        typed = check_hash(last_four)
+        stored = ballot.check_hash if ballot is not None else None
+        if stored is None or typed is None or not hmac.compare_digest(stored, typed):
+            answer = CheckAnswer(UNKNOWN, NEUTRAL)
+        else:
+            answer = _answer(edition, ballot)
+    record_event(
+        "pb.ballot_checked",
+        object_type="pb_edition",
+        object_id=edition.slug,
+        details={"form_number": form, "answer": answer.status, "address": address},
+        actor=None,
+        now=now,
+    )
+    return answer
