@@ -99,31 +99,28 @@ def store_ballots_digest(edition: Edition) -> str:
         "SELECT ballot_id, cast_on, channel, frozen_reason, projects, voter_hash "
         f"FROM pb_ballots WHERE edition_id = {int(edition.id)} ORDER BY ballot_id{collate}"
     )
-    rows: list[tuple] = []
+    # Column by column per chunk (zip(*rows), map): no tuple per ballot is kept, and the
+    # rows come in code point order already.
+    columns: dict[str, list] = {name: [] for name in digest.BALLOT_COLUMNS}
     casts: dict = {None: None}
-    shared: dict = {}
-    share = shared.setdefault
+    codes_of: dict = {}
+    shared: dict = {}  # the two channels, one string each
     try:
         for chunk in iter(lambda: cursor.fetchmany(50_000), []):
-            for ballot_id, cast, channel, check, codes, voter in chunk:
-                if cast not in casts:
-                    day = _date(cast)
-                    casts[cast] = day.isoformat()
-                if codes not in shared:
-                    share(codes, ",".join(c for c in (codes or "").split(",") if c))
-                rows.append(
-                    (
-                        ballot_id,
-                        casts[cast],
-                        share(channel, channel),
-                        check or None,
-                        shared[codes],
-                        voter,
-                    )
-                )
+            ids, days, channels, checks, codes, voters = zip(*chunk, strict=True)
+            for day in set(days).difference(casts):
+                casts[day] = _date(day).isoformat()
+            for text in set(codes).difference(codes_of):
+                codes_of[text] = ",".join(c for c in (text or "").split(",") if c)
+            columns["ballot_id"].extend(ids)
+            columns["cast_on"].extend(map(casts.__getitem__, days))
+            columns["channel"].extend(map(shared.setdefault, channels, channels))
+            columns["check"].extend(check or None for check in checks)
+            columns["codes"].extend(map(codes_of.__getitem__, codes))
+            columns["voter"].extend(voters)
     finally:
         cursor.close()
-    value = digest.columns_digest(digest.ballot_columns(rows))
+    value = digest.columns_digest(columns)
     edition.ballots_digest = value
     return value
 
