@@ -260,31 +260,10 @@ def test_a_digest_published_before_the_grouped_count_still_verifies(app):
     recounted from its rows, and the recount says it matches; any other digest does not."""
     edition = services.save_edition(EDITION.format(slug="gb-legacy", duplicates="first_cast"))
     imports.import_projects(edition, PROJECTS.encode("cp1251"), "projects.csv")
+    voter = ("НК123456", [False] * 5, 0, "онлайн", date(2020, 11, 10), date(1990, 1, 1), "І")
     rows = [
-        (
-            "НК123456",
-            [True] * 5,
-            0,
-            "онлайн",
-            date(2020, 11, 10),
-            date(1990, 1, 1),
-            "І",
-            "Ніжин",
-            ["М-01", "В-01"],
-            [False, True],
-        ),
-        (
-            "НК123456",
-            [False] * 5,
-            1,
-            "Папір",
-            date(2020, 11, 11),
-            date(1990, 1, 1),
-            "І",
-            "Ніжин",
-            ["М-02"],
-            [],
-        ),
+        (*voter, "Ніжин", ["М-01", "В-01"], [False, True]),
+        (*voter[:3], "Папір", date(2020, 11, 11), *voter[5:], "Ніжин", ["М-02"], []),
         ("АВ000111", [False] * 5, 0, "онлайн", date(2020, 11, 12), None, "", "Ніжин", [], []),
     ]
     imports.import_ballots(edition, build_file(rows), "ballots.csv")
