@@ -45,23 +45,49 @@ HEADER = (
 ENCODING = "cp1251"
 
 
+LATIN = str.maketrans("АВСЕНІКМОРТХ", "ABCEHIKMOPTX")  # Cyrillic letters with Latin twins
+
+
+def _typed(rng: random.Random, text: str, *, document: bool = True) -> str:
+    """A document (or a project code) as an operator types it: some look-alike letters Latin
+    (35 %), sometimes lower case; in a document also a space or a dash inside."""
+    text = "".join(c.translate(LATIN) if rng.random() < 0.35 else c for c in text)
+    style = rng.random()
+    if style < 0.15:
+        return text.lower()
+    if not document:
+        return text
+    if style < 0.25:
+        return text[:2] + " " + text[2:]
+    if style < 0.3:
+        return text[:2] + "-" + text[2:]
+    return text
+
+
 def generate(path: Path, n: int, seed: int = 2021) -> tuple[Path, Path]:
-    """Write the projects file and an ``n``-ballot file; returns their paths."""
+    """Write the projects file and an ``n``-ballot file in the held-out shape; returns their
+    paths.  About 8 % of the ballots are invalid, for every reason: under age, not resident,
+    out of the voting period, no name, too many or unknown (or not admitted) projects, none;
+    1 % are repeat voters whose document is typed differently."""
     rng = random.Random(seed)
     small = [f"М-{k:02d}" for k in range(1, 31)]
     large = [f"В-{k:02d}" for k in range(1, 21)]
     projects = path / "projects.csv"
-    lines = ["Код;Назва;Категорія;Вартість;Дата подання"]
+    lines = ["Код;Назва;Категорія;Вартість;Дата подання;Статус"]
     for k, code in enumerate(small):
+        status = "не допущено" if k == len(small) - 1 else "допущено"
         lines.append(
-            f"{code};Малий проєкт {k + 1};small;{rng.randint(50, 399) * 1000},00;0{k % 9 + 1}.08.2020"
+            f"{code};Малий проєкт {k + 1};small;{rng.randint(50, 399) * 1000},00;"
+            f"0{k % 9 + 1}.08.2020;{status}"
         )
     for k, code in enumerate(large):
         lines.append(
-            f"{code};Великий проєкт {k + 1};large;{rng.randint(400, 1500) * 1000},00;1{k % 9}.08.2020"
+            f"{code};Великий проєкт {k + 1};large;{rng.randint(400, 1500) * 1000},00;"
+            f"1{k % 9}.08.2020;допущено"
         )
     projects.write_text("\n".join(lines) + "\n", encoding=ENCODING)
-    ws = [1 / (k + 1) for k in range(len(small))]
+    admitted_small = small[:-1]
+    ws = [1 / (k + 1) for k in range(len(admitted_small))]
     wl = [1 / (k + 1) for k in range(len(large))]
     surnames = ["Коваленко", "Шевченко", "Бондаренко", "Ткаченко", "Кравченко", "Мельник"]
     ballots = path / "ballots.csv"
@@ -70,27 +96,42 @@ def generate(path: Path, n: int, seed: int = 2021) -> tuple[Path, Path]:
         chunk = []
         for k in range(1, n + 1):
             person = k if rng.random() > 0.01 else rng.randint(1, k)
-            doc = f"НК{person:07d}" if person % 3 else f"HK{person:07d}"  # Latin look-alikes
-            codes = f"{rng.choices(small, ws)[0]}, {rng.choices(large, wl)[0]}"
+            doc = _typed(rng, f"НК{person:07d}" if person % 2 else f"АВ{person:07d}")
+            chosen = rng.choices(admitted_small, ws, k=rng.choice((1, 2)))
+            chosen.append(rng.choices(large, wl)[0])
             r = rng.random()
-            settlement = "м. Ніжин"
+            settlement = "м. Ніжин" if r > 0.5 else rng.choice(("Ніжин", "НІЖИН", " м.Ніжин"))
             birth = f"{rng.randint(1, 28):02d}.{rng.randint(1, 12):02d}.{rng.randint(1940, 2003)}"
-            if r < 0.01:
-                settlement = "с. Переяслівка"
-            elif r < 0.02:
-                birth = "01.01.2008"
+            name = f"{rng.choice(surnames)} Особа {person}"
+            day = f"{rng.randint(9, 22):02d}.11.2020"
+            if r < 0.015:
+                settlement = "с. Переяслівка"  # not resident
             elif r < 0.03:
-                codes = f"{codes}, {small[0]}"
+                birth = f"01.0{rng.randint(1, 9)}.2008"  # under age
+            elif r < 0.04:
+                chosen = [*rng.sample(admitted_small, 3), chosen[-1]]  # too many
+            elif r < 0.05:
+                chosen[0] = rng.choice(("М-77", small[-1]))  # unknown or not admitted
+            elif r < 0.06:
+                day = "25.11.2020"  # after the voting period
+            elif r < 0.07:
+                name = ""  # nameless
+            elif r < 0.075:
+                chosen = []  # no choices
+            sep = rng.choice((", ", ",", " , "))
+            codes = sep.join(_typed(rng, c, document=False) for c in chosen)
             channel = "онлайн" if k % 4 else "паперовий"
-            day = rng.randint(9, 22)
             chunk.append(
-                f" {k}; {channel}; {day:02d}.11.2020 ; {rng.choice(surnames)} Особа {person} ;"
-                f" {birth} ; {doc} ; {settlement} ; {codes} \r\n"
+                f" {k}; {channel}; {day} ; {name} ; {birth} ; {doc} ; {settlement} ; {codes} \r\n"
             )
             if len(chunk) == 10_000:
                 out.write("".join(chunk))
                 chunk = []
         out.write("".join(chunk))
+    edition = path / "edition.toml"
+    text = EDITION.read_text("utf-8")
+    first = text.index("max_choices = 1")
+    edition.write_text(text[:first] + "max_choices = 2" + text[first + 15 :], "utf-8")
     return projects, ballots
 
 
@@ -107,7 +148,7 @@ app = create_app({"SQLALCHEMY_DATABASE_URI": url, "PERSONAL_DATA_KEY": "bench"},
 with app.app_context():
     if phase == "import":
         upgrade()
-        edition = services.save_edition(Path(root, "docs/examples/pb-edition.toml").read_text("utf-8"))
+        edition = services.save_edition(Path(projects).with_name("edition.toml").read_text("utf-8"))
         imports.import_projects(edition, Path(projects).read_bytes(), "projects.csv")
         db.session.commit()
         data = Path(ballots).read_bytes()
@@ -170,7 +211,9 @@ def run_commands(url: str, instance: Path, projects: Path, ballots: Path) -> dic
     instance.mkdir(parents=True, exist_ok=True)
     log = instance / "out.txt"
     _civic(["db", "upgrade"], env, log)
-    _civic(["pb", "edition", "create", "--config", str(EDITION)], env, log)
+    _civic(
+        ["pb", "edition", "create", "--config", str(projects.with_name("edition.toml"))], env, log
+    )
     _civic(["pb", "projects", "import", "--edition", "gb-2021", str(projects)], env, log)
     text, import_wall, import_peak, import_cpu = _civic(
         ["pb", "ballots", "import", "--edition", "gb-2021", str(ballots)], env, log
@@ -260,6 +303,8 @@ def run_pb_import(args) -> None:
                     f"{cli['tally_peak'] / 2**20:.0f} MiB",
                     flush=True,
                 )
+                if not getattr(args, "services", True):
+                    continue
                 common = [url, str(tmp_path / f"inst-{backend}")]
                 files = [str(ROOT), str(projects), str(ballots)]
                 imported, wall, peak = _run([*common, "import", *files])
@@ -289,6 +334,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--backend", choices=["sqlite", "postgresql", "both"], default="both", help="databases"
+    )
+    group.add_argument(
+        "--no-services",
+        dest="services",
+        action="store_false",
+        help="time only the user's commands, not the services alone",
     )
 
 

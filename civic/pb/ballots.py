@@ -16,6 +16,7 @@ received = valid + invalid, always: :func:`judge` returns exactly one verdict pe
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -29,8 +30,11 @@ __all__ = [
     "Verdict",
     "VotingRules",
     "CHECK_PURPOSE",
+    "FrozenChecks",
     "age_on",
     "check_part",
+    "codes_key",
+    "stored_codes_key",
     "judge",
     "normalise_code",
     "normalise_document",
@@ -132,6 +136,26 @@ def split_codes(text: str | None) -> tuple[str, ...]:
     return tuple(c for c in _CODE_SPLIT.split(text.strip()) if c)
 
 
+def codes_key(projects: str | None) -> str:
+    """A ballot's stored codes (``M-01,в-02,М-01``) each normalised (:func:`normalise_code`),
+    a repeated one kept once, joined by commas: the form of the list that does not depend on
+    the projects and judges the same (a code counts once), so that a count judges each
+    distinct list once (look-alike and lower-case spellings coincide)."""
+    return ",".join(dict.fromkeys(normalise_code(c) for c in (projects or "").split(",") if c))
+
+
+LONG_KEY = 400
+"""A longer :func:`codes_key` is stored as ``,`` and its SHA-256 (a key never starts with a
+comma), so that the count's index stays small on every database; the count reads such a
+ballot's codes again (only a hostile or broken file has them)."""
+
+
+def stored_codes_key(key: str) -> str:
+    if len(key) <= LONG_KEY:
+        return key
+    return "," + hashlib.sha256(key.encode()).hexdigest()
+
+
 def age_on(birth_date: date, day: date) -> int:
     """Full years on ``day``: a person turns 16 on their 16th birthday (29 Feb → 1 Mar)."""
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
@@ -213,8 +237,7 @@ def judge_one(
     ballot: BallotIn, rules: VotingRules, codes: Mapping[str, str] | None = None
 ) -> Verdict:
     """Judge a person's first ballot on its own (the duplicate rule is :func:`judge`'s)."""
-    allowed = frozenset(normalise_settlement(s) for s in rules.settlements)
-    return _FastRules(rules, allowed, codes or _code_index(rules.projects)).judge(ballot)
+    return _FastRules(rules, codes or _code_index(rules.projects)).judge(ballot)
 
 
 def judge(ballots: Iterable[BallotIn], rules: VotingRules) -> list[Verdict]:
@@ -225,10 +248,27 @@ def judge(ballots: Iterable[BallotIn], rules: VotingRules) -> list[Verdict]:
     key cannot be matched with anyone and are judged on their own.
     """
     ballots = list(ballots)
-    codes = _code_index(rules.projects)
-    allowed = frozenset(normalise_settlement(s) for s in rules.settlements)
+    later = later_ballots(ballots, rules.duplicates)
+    fast = _FastRules(rules, _code_index(rules.projects))
+    frozen, choices_of = fast.frozen, fast.choices
+    out = []
+    append = out.append
+    for ballot in ballots:
+        ballot_id, _channel, cast, has_name, birth, voter, settlement, typed = ballot
+        if voter and id(ballot) in later:
+            append(Verdict(ballot_id, DUPLICATE_VOTER))
+        elif reason := frozen(has_name, birth, voter, cast, settlement):
+            append(Verdict(ballot_id, reason))
+        else:
+            reason, choices = choices_of(typed)
+            append(Verdict(ballot_id, reason, choices))
+    return out
+
+
+def later_ballots(ballots: Sequence[BallotIn], duplicates: str) -> set[int]:
+    """The ``id()`` of every ballot that is not its voter's first (by the ``duplicates``
+    policy): each is ``duplicate_voter``.  Ballots with no voter key are nobody's."""
     first: dict[str, BallotIn] = {}
-    duplicates = rules.duplicates
     for ballot in ballots:
         voter = ballot.voter
         if not voter:
@@ -236,72 +276,33 @@ def judge(ballots: Iterable[BallotIn], rules: VotingRules) -> list[Verdict]:
         seen = first.get(voter)
         if seen is None or _priority(ballot, duplicates) < _priority(seen, duplicates):
             first[voter] = ballot
-    # The checks of _FastRules.judge, inlined: this loop runs a million times per count.
-    # (test_judge_agrees_with_judge_one keeps the two in step.)
-    fast = _FastRules(rules, allowed, codes)
-    adult_from, resident, choices_of = fast.adult_from, fast.resident, fast.choices
-    # Their memos, read directly: a dict lookup per check instead of a call per ballot.
-    adult_get, resident_get, choices_get = (
-        fast._adult_from.get,
-        fast._settlements.get,
-        fast._choices.get,
-    )
-    require_identity, min_age = rules.require_identity, rules.min_age
-    starts, ends = rules.voting_starts_on, rules.voting_ends_on
-    out = []
-    append = out.append
-    for ballot in ballots:
-        ballot_id, _channel, cast, has_name, birth, voter, settlement, typed = ballot
-        if voter and first[voter] is not ballot:
-            append(Verdict(ballot_id, DUPLICATE_VOTER))
-        elif require_identity and not (has_name and birth and voter):
-            append(Verdict(ballot_id, MISSING_DATA))
-        elif cast is not None and not (starts <= cast <= ends):
-            append(Verdict(ballot_id, OUTSIDE_VOTING_PERIOD))
-        elif (
-            birth is not None
-            and min_age
-            and (cast or ends) < (adult_get(birth) or adult_from(birth))
-        ):
-            append(Verdict(ballot_id, UNDERAGE))
-        elif allowed and not (
-            known if (known := resident_get(settlement)) is not None else resident(settlement)
-        ):
-            append(Verdict(ballot_id, NOT_RESIDENT))
-        else:
-            reason, choices = choices_get(typed) or choices_of(typed)
-            append(Verdict(ballot_id, reason, choices))
-    return out
+    firsts = {id(b) for b in first.values()}
+    return {id(b) for b in ballots if b.voter and id(b) not in firsts}
 
 
-class _FastRules:
-    """The checks of a first ballot, in the order of :data:`REASONS`.
+def choice_judge(rules: VotingRules):
+    """The judging of a first ballot's codes once its frozen checks pass: a function from the
+    typed (or normalised) codes to (reason or None, distinct admitted codes), memoised."""
+    return _FastRules(rules, _code_index(rules.projects)).choices
 
-    The per-edition work is done once and the pure sub-decisions are memoised by their inputs
-    (a settlement spelling, a birth date, a list of typed codes repeat across a million ballots),
-    which gives the same decisions as the straightforward checks, several times faster.
-    """
 
-    __slots__ = (
-        "rules",
-        "allowed",
-        "codes",
-        "_settlements",
-        "_adult_from",
-        "_choices",
-        "_codes",
-        "_resolved",
-    )
+class FrozenChecks:
+    """A ballot's frozen checks: the first of ``missing_data``, ``outside_voting_period``,
+    ``underage`` and ``not_resident`` that applies, or None.
 
-    def __init__(self, rules: VotingRules, allowed: frozenset[str], codes: Mapping[str, str]):
+    They depend only on the ballot and on settings that cannot change once an edition has
+    ballots (``civic.pb.edition.protocol_settings_only``), so they are judged once, when the
+    ballot is stored; the project codes depend on the projects list, which may still change,
+    and are judged at every count.  The pure sub-decisions are memoised (a birth date, a
+    settlement spelling repeat across a million ballots)."""
+
+    __slots__ = ("rules", "allowed", "_adult_from", "_settlements")
+
+    def __init__(self, rules: VotingRules) -> None:
         self.rules = rules
-        self.allowed = allowed
-        self.codes = codes
-        self._settlements: dict[str | None, bool] = {}
+        self.allowed = frozenset(normalise_settlement(s) for s in rules.settlements)
         self._adult_from: dict[date, date] = {}
-        self._choices: dict[tuple[str, ...], tuple[str | None, tuple[str, ...]]] = {}
-        self._codes: dict[str, str | None] = {}
-        self._resolved: dict[tuple[str | None, ...], tuple[str | None, tuple[str, ...]]] = {}
+        self._settlements: dict[str | None, bool] = {}
 
     def adult_from(self, birth: date) -> date:
         """The first day on which a person born on ``birth`` has ``min_age`` full years."""
@@ -312,14 +313,60 @@ class _FastRules:
                 day = birth.replace(year=year)
             except ValueError:  # born on 29 February: the birthday is 1 March in other years
                 day = date(year, 3, 1)
-            self._adult_from[birth] = day
+            if len(self._adult_from) < _MEMO_LIMIT:
+                self._adult_from[birth] = day
         return day
 
     def resident(self, settlement: str | None) -> bool:
         known = self._settlements.get(settlement)
         if known is None:
-            known = self._settlements[settlement] = normalise_settlement(settlement) in self.allowed
+            known = normalise_settlement(settlement) in self.allowed
+            if len(self._settlements) < _MEMO_LIMIT:
+                self._settlements[settlement] = known
         return known
+
+    def __call__(
+        self,
+        has_name: bool,
+        birth: date | None,
+        voter: str | None,
+        cast: date | None,
+        settlement: str | None,
+    ) -> str | None:
+        rules = self.rules
+        if rules.require_identity and not (has_name and birth and voter):
+            return MISSING_DATA
+        if cast is not None and not (rules.voting_starts_on <= cast <= rules.voting_ends_on):
+            return OUTSIDE_VOTING_PERIOD
+        if (
+            birth is not None
+            and rules.min_age
+            and (cast or rules.voting_ends_on) < self.adult_from(birth)
+        ):
+            return UNDERAGE
+        if self.allowed and not self.resident(settlement):
+            return NOT_RESIDENT
+        return None
+
+
+class _FastRules:
+    """The checks of a first ballot, in the order of :data:`REASONS`: the frozen ones
+    (:class:`FrozenChecks`), then the project codes.
+
+    The per-edition work is done once and the choices are memoised by the typed list and by
+    the resolved list, which gives the same decisions as the straightforward checks, several
+    times faster.
+    """
+
+    __slots__ = ("rules", "codes", "frozen", "_choices", "_codes", "_resolved")
+
+    def __init__(self, rules: VotingRules, codes: Mapping[str, str]):
+        self.rules = rules
+        self.codes = codes
+        self.frozen = FrozenChecks(rules)
+        self._choices: dict[tuple[str, ...], tuple[str | None, tuple[str, ...]]] = {}
+        self._codes: dict[str, str | None] = {}
+        self._resolved: dict[tuple[str | None, ...], tuple[str | None, tuple[str, ...]]] = {}
 
     def choices(self, typed_codes: tuple[str, ...]) -> tuple[str | None, tuple[str, ...]]:
         """(reason or None, distinct admitted codes) for the codes typed on a ballot."""
@@ -371,21 +418,11 @@ class _FastRules:
         return (reason, () if reason else tuple(choices))
 
     def judge(self, ballot: BallotIn) -> Verdict:
-        rules = self.rules
-        if rules.require_identity and not (ballot.has_name and ballot.birth_date and ballot.voter):
-            return Verdict(ballot.ballot_id, MISSING_DATA)
-        cast = ballot.cast_on
-        if cast is not None and not (rules.voting_starts_on <= cast <= rules.voting_ends_on):
-            return Verdict(ballot.ballot_id, OUTSIDE_VOTING_PERIOD)
-        birth = ballot.birth_date
-        if (
-            birth is not None
-            and rules.min_age
-            and (cast or rules.voting_ends_on) < self.adult_from(birth)
-        ):
-            return Verdict(ballot.ballot_id, UNDERAGE)
-        if self.allowed and not self.resident(ballot.settlement):
-            return Verdict(ballot.ballot_id, NOT_RESIDENT)
+        reason = self.frozen(
+            ballot.has_name, ballot.birth_date, ballot.voter, ballot.cast_on, ballot.settlement
+        )
+        if reason is not None:
+            return Verdict(ballot.ballot_id, reason)
         reason, choices = self.choices(ballot.codes)
         return Verdict(ballot.ballot_id, reason, choices)
 

@@ -19,19 +19,23 @@ of the digest (they are purged after the retention period; their effect is in th
 
 from __future__ import annotations
 
-import hashlib
-import json
-import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from itertools import compress, islice, repeat
-from operator import is_, itemgetter, le
 
-from civic.pb import rules
-from civic.pb.ballots import REASONS, BallotIn, Verdict
+from civic.pb import digest, rules
+from civic.pb.ballots import (
+    DUPLICATE_VOTER,
+    REASONS,
+    BallotIn,
+    FrozenChecks,
+    Verdict,
+    VotingRules,
+    codes_key,
+)
+from civic.pb.digest import canonical_json
 from civic.pb.edition import EditionConfig, counting_settings
 
 __all__ = [
@@ -165,11 +169,6 @@ class CountResult:
         }
 
 
-def canonical_json(value) -> str:
-    """Canonical JSON: sorted keys, no spaces, UTF-8 text as is."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
 def _tie_key(config: EditionConfig, projects: dict[str, ProjectIn]):
     if config.tie_break == "cheaper":
         return lambda p: (projects[p.id].cost, p.id)
@@ -193,9 +192,61 @@ def count(
     ballots: Sequence[BallotIn],
     verdicts: Sequence[Verdict],
 ) -> CountResult:
-    """Tally the verdicts, choose the winners and compute the digest (see the module doc)."""
+    """Tally the verdicts of every ballot, choose the winners and compute the digest: the
+    plain form of :func:`count_groups`, one ballot at a time (for tests and pure callers)."""
     if len(ballots) != len(verdicts):
         raise ValueError("one verdict per ballot is needed")
+    received = Counter((b.channel, v.reason) for b, v in zip(ballots, verdicts, strict=True))
+    chosen = Counter(
+        (v.choices, b.channel) for b, v in zip(ballots, verdicts, strict=True) if v.reason is None
+    )
+    return count_groups(
+        config, projects, received, chosen, plain_ballot_section(config, ballots, verdicts)
+    )
+
+
+def plain_ballot_section(
+    config: EditionConfig, ballots: Sequence[BallotIn], verdicts: Sequence[Verdict]
+) -> dict:
+    """The digest's ``inputs.ballots`` written out from every ballot (:mod:`civic.pb.digest`:
+    the documented procedure that the grouped count must agree with)."""
+    frozen = FrozenChecks(voting_rules(config, ()))
+    rows, duplicates, lists = [], [], {}
+    for b, v in zip(ballots, verdicts, strict=True):
+        check = frozen(b.has_name, b.birth_date, b.voter, b.cast_on, b.settlement)
+        rows.append((b.ballot_id, b.cast_on, b.channel, check, ",".join(b.codes), b.voter))
+        if v.reason == DUPLICATE_VOTER:
+            duplicates.append(b.ballot_id)
+        elif check is None:
+            lists[codes_key(",".join(b.codes))] = v.reason
+    columns = digest.columns_digest(digest.ballot_columns(rows))
+    return digest.ballot_section(columns, duplicates, lists)
+
+
+def voting_rules(config: EditionConfig, projects: Sequence[ProjectIn]) -> VotingRules:
+    """What the judging needs of an edition and its projects."""
+    return VotingRules(
+        voting_starts_on=config.voting_starts_on,
+        voting_ends_on=config.voting_ends_on,
+        min_age=config.min_age,
+        settlements=config.settlements,
+        projects={p.code: p.category for p in projects if p.admitted},
+        max_choices={c.code: c.max_choices for c in config.categories},
+        duplicates=config.duplicates,
+        require_identity=config.require_identity,
+    )
+
+
+def count_groups(
+    config: EditionConfig,
+    projects: Sequence[ProjectIn],
+    received: Mapping[tuple[str, str | None], int],
+    chosen: Mapping[tuple[tuple[str, ...], str], int],
+    ballots_section: dict,
+) -> CountResult:
+    """Count from groups of identical ballots: ``received`` maps (channel, reason or None) to
+    the number of ballots, ``chosen`` maps (choices, channel) of the valid ones to theirs;
+    ``ballots_section`` is the digest's ``inputs.ballots`` (:mod:`civic.pb.digest`)."""
     admitted = {p.code: p for p in projects if p.admitted}
     votes = dict.fromkeys(admitted, 0)
     paper = dict.fromkeys(admitted, 0)
@@ -204,11 +255,7 @@ def count(
         "paper": {"received": 0, "valid": 0, "invalid": 0},
         "online": {"received": 0, "valid": 0, "invalid": 0},
     }
-    # Counted with Counters over C-level iterators: the same sums as a plain loop, without a
-    # Python step per ballot.
-    channel_of = list(map(itemgetter(1), ballots))  # BallotIn.channel
-    reason_of = list(map(itemgetter(1), verdicts))  # Verdict.reason
-    for (channel, reason), n in Counter(zip(channel_of, reason_of, strict=True)).items():
+    for (channel, reason), n in received.items():
         stats = channels[channel]
         stats["received"] += n
         if reason is None:
@@ -216,8 +263,6 @@ def count(
         else:
             stats["invalid"] += n
             reasons[reason] += n
-    is_valid = map(is_, reason_of, repeat(None))
-    chosen = Counter(compress(zip(map(itemgetter(2), verdicts), channel_of, strict=True), is_valid))
     if config.points:
         _add_points(chosen, admitted, config.points, votes, paper)
     else:
@@ -326,9 +371,9 @@ def count(
         selected += pool.selected
     result = CountResult(
         slug=config.slug,
-        received=len(ballots),
+        received=sum(received.values()),
         valid=valid,
-        invalid=len(ballots) - valid,
+        invalid=sum(received.values()) - valid,
         invalid_by_reason=reasons,
         by_channel=channels,
         projects=tuple(results),
@@ -337,8 +382,10 @@ def count(
         selected=selected,
         ties=tuple(ties),
     )
-    digest, inputs_digest = _digest(config, projects, ballots, verdicts, result)
-    return CountResult(**{**result.__dict__, "digest": digest, "inputs_digest": inputs_digest})
+    total, inputs = digest.digests(
+        ballots_section, edition_inputs(config), _project_inputs(projects), result._results_json()
+    )
+    return CountResult(**{**result.__dict__, "digest": total, "inputs_digest": inputs})
 
 
 def _partners(groups, funded) -> set[str]:
@@ -423,39 +470,27 @@ def edition_inputs(config: EditionConfig) -> dict:
     }
 
 
-BALLOT_COLUMNS = ("ballot_id", "channel", "cast_on", "voter", "codes", "reason")
-
-
-def _ballot_columns(ballots: Sequence[BallotIn], verdicts: Sequence[Verdict]) -> dict[str, list]:
-    """The ballots as canonical columns (one list per field, in ballot-id order): the digest
-    covers them; columns of plain strings encode several times faster than a list of rows."""
-    ids = list(map(itemgetter(0), ballots))
-    if all(map(le, ids, islice(ids, 1, None))):
-        ordered, ordered_verdicts = ballots, verdicts  # the shell reads them in this order
-    else:
-        order = sorted(range(len(ballots)), key=ids.__getitem__)
-        ordered = [ballots[i] for i in order]
-        ordered_verdicts = [verdicts[i] for i in order]
-        ids = list(map(itemgetter(0), ordered))
-    casts = list(map(itemgetter(2), ordered))
-    iso = {day: day.isoformat() if day is not None else None for day in set(casts)}
-    typed = list(map(itemgetter(7), ordered))
-    code_text = {codes: ",".join(codes) for codes in set(typed)}
-    return {
-        "ballot_id": ids,
-        "channel": list(map(itemgetter(1), ordered)),
-        "cast_on": list(map(iso.__getitem__, casts)),
-        "voter": list(map(itemgetter(5), ordered)),
-        "codes": list(map(code_text.__getitem__, typed)),
-        "reason": list(map(itemgetter(1), ordered_verdicts)),
+def legacy_digest(config, projects, ballots, verdicts, result: CountResult) -> str:
+    """The digest in the form published before 3 December 2026 (:mod:`civic.pb.digest`)."""
+    rows = sorted(zip(ballots, verdicts, strict=True), key=lambda pair: pair[0].ballot_id)
+    columns = {
+        "ballot_id": [b.ballot_id for b, _ in rows],
+        "cast_on": [b.cast_on.isoformat() if b.cast_on else None for b, _ in rows],
+        "channel": [b.channel for b, _ in rows],
+        "codes": [",".join(b.codes) for b, _ in rows],
+        "reason": [v.reason for _, v in rows],
+        "voter": [b.voter for b, _ in rows],
     }
+    return digest.legacy_digests(
+        columns, edition_inputs(config), _project_inputs(projects), result._results_json()
+    )[0]
 
 
 def canonical_document(config, projects, ballots, verdicts, result: CountResult):
     """The whole canonical document that the digest covers (for tests and audits)."""
     return {
         "inputs": {
-            "ballots": _ballot_columns(ballots, verdicts),
+            "ballots": plain_ballot_section(config, ballots, verdicts),
             "edition": edition_inputs(config),
             "projects": _project_inputs(projects),
         },
@@ -477,87 +512,34 @@ def _project_inputs(projects: Sequence[ProjectIn]) -> list[dict]:
     ]
 
 
-_NEEDS_ESCAPE = re.compile(r"[\\\x01-\x1f]")  # and '"', counted apart
-_NULL = "\x00"
-
-
-def _json_pieces(values: list[str | None]) -> list[str]:
-    """``canonical_json(values)`` for a list of strings and Nones, in pieces to hash one after
-    the other, several times faster when no string needs escaping (hashes, ids, ISO dates,
-    codes): the strings are joined in one step, a None written as ``null``, and the big text
-    is not copied again.  Anything else goes through ``json``."""
-    try:
-        text = '","'.join(map({None: _NULL}.get, values, values))
-    except TypeError:  # not all strings
-        return [canonical_json(values)]
-    nulls = values.count(None)
-    if (
-        _NEEDS_ESCAPE.search(text) is None
-        and text.count('"') == 2 * max(len(values) - 1, 0)  # only the separators' quotes
-        and text.count(_NULL) == nulls
-    ):
-        if not values:
-            return ["[]"]
-        if nulls:
-            return [('["' + text + '"]').replace(f'"{_NULL}"', "null")]
-        return ['["', text, '"]']
-    return [canonical_json(values)]
-
-
-def _json_strings(values: list[str | None]) -> str:
-    return "".join(_json_pieces(values))
-
-
-def _digest(config, projects, ballots, verdicts, result: CountResult) -> tuple[str, str]:
-    """SHA-256 of :func:`canonical_document` written canonically, streamed column by column
-    so the whole document never becomes one string."""
-    total = hashlib.sha256()
-    inputs = hashlib.sha256()
-
-    def feed(text: str) -> None:
-        data = text.encode("utf-8")
-        total.update(data)
-        inputs.update(data)
-
-    feed('{"inputs":{"ballots":{')
-    columns = _ballot_columns(ballots, verdicts)
-    for k, name in enumerate(sorted(columns)):
-        feed(("," if k else "") + canonical_json(name) + ":")
-        for piece in _json_pieces(columns.pop(name)):
-            feed(piece)
-    feed('},"edition":' + canonical_json(edition_inputs(config)))
-    feed(',"projects":' + canonical_json(_project_inputs(projects)) + "}")
-    total.update((',"results":' + canonical_json(result._results_json()) + "}").encode())
-    return total.hexdigest(), inputs.hexdigest()
-
-
 # The research rules (their public names: civic.pb.rule_names).
 WHAT_IF_RULES = ("equalshares/add1", "phragmen")
 
 
 def what_if_inputs(
-    projects: Sequence[ProjectIn], verdicts: Sequence[Verdict]
+    projects: Sequence[ProjectIn], folded: Mapping[tuple[str, ...], int]
 ) -> tuple[list[rules.Project], list[tuple[str, ...]], list[int]]:
-    """The research rules' input: admitted projects by code, distinct valid ballots, weights."""
+    """The research rules' input: admitted projects by code, distinct valid ballots (in code
+    order), weights; ``folded`` maps each valid ballot's choices to the number that chose them."""
     admitted = [
         rules.Project(p.code, p.cost, p.category, p.submitted_on, p.title)
         for p in sorted(projects, key=lambda p: p.code)
         if p.admitted
     ]
-    folded = Counter(v.choices for v in verdicts if v.reason is None and v.choices)
-    ballots = list(folded)
+    ballots = sorted(choices for choices, n in folded.items() if choices and n)
     return admitted, ballots, [folded[b] for b in ballots]
 
 
 def what_if(
-    config: EditionConfig, projects: Sequence[ProjectIn], verdicts: Sequence[Verdict]
+    config: EditionConfig, projects: Sequence[ProjectIn], folded: Mapping[tuple[str, ...], int]
 ) -> dict[str, list[str]]:
     """The research rules' outcomes on the same valid ballots, for analysis only.
 
     The whole edition budget is one pot (these rules know no categories); the official result
-    is always :func:`count`'s.  Returns ``{rule: [selected codes in the order chosen]}``.
+    is always :func:`count`'s.  ``folded`` maps each valid ballot's choices to the number of
+    ballots that chose them.  Returns ``{rule: [selected codes in the order chosen]}``.
     """
-    admitted, ballots, weights = what_if_inputs(projects, verdicts)
+    admitted, ballots, weights = what_if_inputs(projects, folded)
     if not ballots or not admitted:
         return {name: [] for name in WHAT_IF_RULES}
     budget = config.budget

@@ -17,8 +17,16 @@ from civic import database
 from civic.audit.services import record_event
 from civic.extensions import db
 from civic.pb import ballots as judging
+from civic.pb import grouping
 from civic.pb.models import Ballot, Discrepancy, Edition, Entry
-from civic.pb.services import PbError, assert_open, check_hash, mark_dirty, personal_hash
+from civic.pb.services import (
+    PbError,
+    assert_open,
+    check_hash,
+    config_of,
+    mark_dirty,
+    personal_hash,
+)
 
 ENTRY_FIELDS = (
     ("cast_on", "Дата голосування"),
@@ -168,6 +176,15 @@ def _ballot_from_entry(edition: Edition, entry: Entry, overrides: dict | None = 
         settlement=values["settlement"],
         address=values["address"],
         projects=values["projects"] or "",
+    )
+    ballot.frozen_reason, ballot.codes_key = grouping.frozen_columns(
+        grouping.frozen_checks(config_of(edition)),
+        ballot.has_name,
+        ballot.birth_date,
+        ballot.voter_hash,
+        ballot.cast_on,
+        ballot.settlement,
+        ballot.projects,
     )
     db.session.add(ballot)
     mark_dirty(edition)

@@ -368,10 +368,10 @@ def explain_phragmen(selected: Sequence[str], votes: Mapping[str, int]) -> dict[
     return out
 
 
-def what_if_reasons(config, projects, verdicts, what_if: Mapping) -> dict[str, dict[str, dict]]:
+def what_if_reasons(config, projects, folded, what_if: Mapping) -> dict[str, dict[str, dict]]:
     """The what-if rules' explanations for a count (stored with the result, like ``what_if``,
     whose outcomes it takes for Phragmén)."""
-    admitted, ballots, weights = what_if_inputs(projects, verdicts)
+    admitted, ballots, weights = what_if_inputs(projects, folded)
     if not ballots or not admitted:
         return {}
     votes = {

@@ -20,10 +20,9 @@ from sqlalchemy import insert, select
 from civic import kyiv, personal_data
 from civic.audit.services import record_event
 from civic.extensions import db
-from civic.gc_pause import gc_paused
 from civic.pb import ballots as judging
-from civic.pb import pabulib, rules
-from civic.pb.bulk import BallotWriter, import_cache
+from civic.pb import grouping, pabulib, rules
+from civic.pb.bulk import BallotWriter, bulk_import
 from civic.pb.edition import MAX_INT, EditionConfig, EditionError, dump_edition, parse_edition
 from civic.pb.edition import Category as CategoryConfig
 from civic.pb.models import Ballot, Edition, ImportedFile, Project
@@ -33,6 +32,7 @@ from civic.pb.services import (
     MAX_LISTED_PROBLEMS,
     PbError,
     assert_open,
+    config_of,
     get_edition,
     list_projects,
     mark_dirty,
@@ -161,20 +161,8 @@ def _date_or_none(value) -> dt.date | None:
     return parse_date(value)
 
 
+@bulk_import
 def import_ballots(
-    edition: Edition,
-    data: bytes,
-    filename: str,
-    *,
-    actor=None,
-    progress: Callable[[int], None] | None = None,
-) -> ImportReport:
-    """Import a CSV/XLSX export of ballots (see :func:`_import_ballots`)."""
-    with gc_paused(), import_cache():
-        return _import_ballots(edition, data, filename, actor=actor, progress=progress)
-
-
-def _import_ballots(
     edition: Edition,
     data: bytes,
     filename: str,
@@ -230,8 +218,9 @@ def _import_ballots(
     # grow without limit.
     dates: dict[object, dt.date | None | ValueError] = {}
     channels: dict[str, str | None] = {}
-    code_lists: dict[str, str] = {}
+    code_lists: dict[str, tuple[str, str]] = {}
     names = [c.name for c in BALLOT_COLUMNS]
+    frozen = grouping.frozen_checks(config_of(edition))
 
     def read_date(value) -> dt.date | None:
         if type(value) is not str:  # an Excel cell: a date or a number, read as before
@@ -291,11 +280,17 @@ def _import_ballots(
                 rows += 1
                 continue
             document = normalise(document)
-            codes = code_lists.get(typed)
-            if codes is None:
+            known = code_lists.get(typed)
+            if known is None:
                 if len(code_lists) > _MEMO_LIMIT:
                     code_lists.clear()
-                codes = code_lists[typed] = ",".join(judging.split_codes(typed))
+                codes = ",".join(judging.split_codes(typed))
+                known = code_lists[typed] = (
+                    codes,
+                    judging.stored_codes_key(judging.codes_key(codes)),
+                )
+            voter = keyed_hash(key, document) if document else None
+            settlement = settlement[:120] or None
             chunk.append(
                 (
                     edition_id,
@@ -306,13 +301,15 @@ def _import_ballots(
                     name[:200] or None,
                     bool(name),
                     birth_date,
-                    keyed_hash(key, document) if document else None,
-                    settlement[:120] or None,
+                    voter,
+                    settlement,
                     None,
-                    codes,
+                    known[0],
                     import_id,
                     None,
                     check_hash(document),
+                    frozen(bool(name), birth_date, voter, cast_on, settlement) or grouping.PASSED,
+                    known[1],
                 )
             )
             rows += 1
@@ -343,6 +340,7 @@ def _import_ballots(
         raise PbError(f"Файл «{filename}»: немає жодного бюлетеня.")
     record.rows = rows
     mark_dirty(edition)
+    grouping.store_ballots_digest(edition)
     db.session.flush()
     record_event(
         "pb.ballots_imported",
@@ -475,10 +473,16 @@ def import_pabulib(
     db.session.flush()
     methods = election.vote_fields.get("voting_method")
     key = current_app.config["PERSONAL_DATA_KEY"].encode()
+    frozen = grouping.frozen_checks(config)
     chunk = []
     table_insert = insert(Ballot.__table__)
     for k, (voter, ballot) in enumerate(zip(election.voter_ids, election.ballots, strict=True)):
         method = (methods[k] if methods else "").casefold()
+        voter_hash = personal_data.keyed_hash(key, voter, purpose="pabulib")
+        codes = ",".join(ballot)
+        check, codes_key = grouping.frozen_columns(
+            frozen, False, None, voter_hash, None, None, codes
+        )
         chunk.append(
             {
                 "edition_id": edition.id,
@@ -489,12 +493,14 @@ def import_pabulib(
                 "full_name": None,
                 "has_name": False,
                 "birth_date": None,
-                "voter_hash": personal_data.keyed_hash(key, voter, purpose="pabulib"),
+                "voter_hash": voter_hash,
                 "settlement": None,
                 "address": None,
-                "projects": ",".join(ballot),
+                "projects": codes,
                 "import_id": record.id,
                 "reason": None,
+                "frozen_reason": check,
+                "codes_key": codes_key,
             }
         )
         if len(chunk) >= CHUNK:
@@ -506,6 +512,7 @@ def import_pabulib(
         db.session.execute(table_insert, chunk)
         if progress is not None:
             progress(len(chunk))
+    grouping.store_ballots_digest(edition)
     record_event(
         "pb.pabulib_imported",
         object_type="pb_edition",

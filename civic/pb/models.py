@@ -58,6 +58,9 @@ class Edition(db.Model):
     counted_on: Mapped[dt.date | None] = mapped_column(Date)
     result: Mapped[dict | None] = mapped_column(JSON)
     digest: Mapped[str | None] = mapped_column(String(64))
+    # SHA-256 of the ballots' fixed columns (civic.pb.digest), written when ballots are stored;
+    # None: ballots changed since, the next count computes it.
+    ballots_digest: Mapped[str | None] = mapped_column(String(64))
     closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     personal_data_purged_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
@@ -142,12 +145,20 @@ class Ballot(db.Model):
     The document is kept only as an HMAC of its normalised number (``voter_hash``), and of its
     last four characters (``check_hash``: the voter's second factor on the check-my-ballot
     page).  ``reason`` is the verdict of the last tally (None: valid, or not yet counted).
+    ``frozen_reason`` and ``codes_key`` are written when the ballot is stored
+    (:class:`civic.pb.ballots.FrozenChecks`: "" when they pass;
+    :func:`civic.pb.ballots.codes_key`); None only for rows stored before they existed, which
+    the next count fills in.  The count groups ballots by them (``ix_pb_ballots_groups`` covers
+    its ``GROUP BY``).
     """
 
     __tablename__ = "pb_ballots"
     __table_args__ = (
         UniqueConstraint("edition_id", "ballot_id"),
         Index("ix_pb_ballots_edition_id_voter_hash", "edition_id", "voter_hash"),
+        Index(
+            "ix_pb_ballots_groups", "edition_id", "frozen_reason", "codes_key", "channel", "reason"
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -167,6 +178,8 @@ class Ballot(db.Model):
         ForeignKey("pb_imported_files.id", ondelete="SET NULL")
     )
     reason: Mapped[str | None] = mapped_column(String(30))
+    frozen_reason: Mapped[str | None] = mapped_column(String(30))
+    codes_key: Mapped[str | None] = mapped_column(Text)
     check_hash: Mapped[str | None] = mapped_column(String(64))
 
 

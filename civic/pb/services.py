@@ -9,12 +9,13 @@ changes nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import delete, func, select, update
 
 from civic import database, kyiv, personal_data
 from civic.audit.services import record_event
@@ -22,7 +23,7 @@ from civic.errors import DomainError
 from civic.extensions import db
 from civic.gc_pause import gc_paused
 from civic.pb import ballots as judging
-from civic.pb import counting, explain
+from civic.pb import counting, explain, grouping
 from civic.pb.edition import Category as CategoryConfig
 from civic.pb.edition import (
     EditionConfig,
@@ -210,23 +211,30 @@ def save_edition(text: str, *, actor=None, expected_slug: str | None = None) -> 
     return edition
 
 
+# The settings stored as they are in columns of the same name.
+_COLUMN_SETTINGS = (
+    "title",
+    "budget_year",
+    "voting_starts_on",
+    "voting_ends_on",
+    "min_age",
+    "duplicates",
+    "rule",
+    "min_votes",
+    "tie_break",
+    "leftover",
+    "require_identity",
+    "protocol_number",
+    "protocol_on",
+)
+
+
 def _apply_config(edition: Edition, config: EditionConfig, text: str) -> None:
-    edition.title = config.title
-    edition.budget_year = config.budget_year
-    edition.voting_starts_on = config.voting_starts_on
-    edition.voting_ends_on = config.voting_ends_on
-    edition.min_age = config.min_age
+    for name in _COLUMN_SETTINGS:
+        setattr(edition, name, getattr(config, name))
     edition.settlements = list(config.settlements)
-    edition.duplicates = config.duplicates
-    edition.rule = config.rule
-    edition.min_votes = config.min_votes
-    edition.tie_break = config.tie_break
-    edition.leftover = config.leftover
     edition.lot_order = list(config.lot_order)
-    edition.require_identity = config.require_identity
     edition.commission = [dict(vars(m)) for m in config.commission]
-    edition.protocol_number = config.protocol_number
-    edition.protocol_on = config.protocol_on
     edition.config_toml = text
     existing = {c.code: c for c in edition.categories}
     keep = []
@@ -261,6 +269,7 @@ def list_projects(edition: Edition) -> list[Project]:
 
 def mark_dirty(edition: Edition) -> None:
     """New or changed ballots make a stored tally stale."""
+    edition.ballots_digest = None  # the next count computes it again
     if edition.status == COUNTED:
         edition.status = DRAFT
         edition.result = None
@@ -359,27 +368,33 @@ def load_ballots(edition: Edition) -> tuple[list[int], list[judging.BallotIn], l
     return ids, out, stored
 
 
-def compute_tally(edition: Edition) -> tuple[counting.CountResult, list[int], list, list]:
-    """Judge and count without writing anything: (result, row ids, verdicts, stored reasons)."""
+def compute_tally(edition: Edition, *, plain: bool = False):
+    """Judge and count without writing verdicts: (result, grouped tally or None).
+
+    By groups of identical ballots (:mod:`civic.pb.grouping`), or with ``plain`` every stored
+    ballot read and judged again from its columns (:func:`counting.count`): the recount that
+    checks a closed count against its protocol, trusting nothing computed before."""
     config = config_of(edition)
     projects = _project_inputs(edition)
     problem = unknown_in_exclusive(config, (p.code for p in projects))
     if problem:
         raise PbError(f"Підрахунок неможливий: {problem}. Виправте налаштування видання.")
-    rules = judging.VotingRules(
-        voting_starts_on=config.voting_starts_on,
-        voting_ends_on=config.voting_ends_on,
-        min_age=config.min_age,
-        settlements=config.settlements,
-        projects={p.code: p.category for p in projects if p.admitted},
-        max_choices={c.code: c.max_choices for c in config.categories},
-        duplicates=config.duplicates,
-        require_identity=config.require_identity,
-    )
+    if plain:
+        with gc_paused():
+            _ids, ballots, _stored = load_ballots(edition)
+            verdicts = judging.judge(ballots, counting.voting_rules(config, projects))
+            result = counting.count(config, projects, ballots, verdicts)
+            if edition.digest not in (None, result.digest):  # perhaps published before 3 Dec
+                legacy = counting.legacy_digest(config, projects, ballots, verdicts, result)
+                if legacy == edition.digest:
+                    result = dataclasses.replace(result, digest=legacy)
+            return result, None
     with gc_paused():
-        ids, ballots, stored = load_ballots(edition)
-        verdicts = judging.judge(ballots, rules)
-        return counting.count(config, projects, ballots, verdicts), ids, verdicts, stored
+        grouped = grouping.grouped_tally(edition, config, projects)
+    result = counting.count_groups(
+        config, projects, grouped.received, grouped.chosen, grouped.section
+    )
+    return result, grouped
 
 
 def tally(
@@ -387,35 +402,31 @@ def tally(
 ) -> counting.CountResult:
     """Judge every ballot and count. Stores the result (and each ballot's verdict: ``reason``,
     None when valid; only changed verdicts are written) unless the count is closed: then it only
-    recounts, for comparison with the stored digest."""
+    recounts every ballot from its stored columns, for comparison with the stored digest."""
     if edition.personal_data_purged_at is not None:
         raise PbError(
             "Персональні дані цього видання знищено після строку зберігання: перерахунок "
             "неможливий; чинний результат — у протоколі."
         )
-    result, ids, verdicts, stored = compute_tally(edition)
     if edition.status == CLOSED:
-        return result
+        return compute_tally(edition, plain=True)[0]
+    result, grouped = compute_tally(edition)
     open_discrepancies = len(list_discrepancies(edition))
-    table = Ballot.__table__
-    changed = [
-        {"b_id": row_id, "b_reason": v.reason}
-        for row_id, v, old in zip(ids, verdicts, stored, strict=True)
-        if v.reason != old
-    ]
-    statement = (
-        update(table).where(table.c.id == bindparam("b_id")).values(reason=bindparam("b_reason"))
-    )
-    for start in range(0, len(changed), CHUNK):
-        db.session.execute(statement, changed[start : start + CHUNK])
+    grouped.write()
     stored_json = result.as_json()
-    # The research rules' outcomes, for the public what-if table (not part of the digest).
-    stored_json["what_if"] = counting.what_if(
-        config_of(edition), _project_inputs(edition), verdicts
-    )
-    stored_json["what_if_reasons"] = explain.what_if_reasons(
-        config_of(edition), _project_inputs(edition), verdicts, stored_json["what_if"]
-    )
+    # The research rules' outcomes and why, for the public what-if table (not part of the
+    # digest; the same inputs — the digest says so — give the same, so they are kept from the
+    # last count).
+    before = edition.result or {}
+    if before.get("digest") == result.digest and "what_if_reasons" in before:
+        stored_json["what_if"] = before["what_if"]
+        stored_json["what_if_reasons"] = before["what_if_reasons"]
+    else:
+        config, projects = config_of(edition), _project_inputs(edition)
+        stored_json["what_if"] = counting.what_if(config, projects, grouped.folded)
+        stored_json["what_if_reasons"] = explain.what_if_reasons(
+            config, projects, grouped.folded, stored_json["what_if"]
+        )
     edition.result = stored_json
     edition.digest = result.digest
     edition.status = COUNTED

@@ -1,6 +1,7 @@
 """The count: per-category greedy, min_votes, ties, the pooled leftover, the digest."""
 
 import json
+from collections import Counter
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -186,7 +187,7 @@ def test_what_if_rules_stay_within_the_whole_budget():
 
     ballots = make_ballots(VOTES)
     verdicts = judge(ballots, rules_for(CONFIG, PROJECTS))
-    outcomes = what_if(CONFIG, PROJECTS, verdicts)
+    outcomes = what_if(CONFIG, PROJECTS, Counter(v.choices for v in verdicts if v.is_valid))
     costs = {p.code: p.cost for p in PROJECTS}
     assert set(outcomes) == {"equalshares/add1", "phragmen"}
     for selected in outcomes.values():

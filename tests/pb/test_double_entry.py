@@ -66,6 +66,8 @@ def test_two_agreeing_entries_make_one_ballot(edition, operators):
     db.session.commit()
     ballot = db.session.scalar(select(Ballot))
     assert (ballot.ballot_id, ballot.channel, ballot.source) == ("1/17", "paper", "entry")
+    # Its frozen checks and normalised codes are stored with it, as an import stores them.
+    assert (ballot.frozen_reason, ballot.codes_key) == ("", "М-01,В-01")
     assert services.tally(edition).valid == 1
 
 
