@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0015_ballot_checks'
-down_revision = '0017_ballot_check'
+down_revision = '0014_staff_ux'
 branch_labels = None
 depends_on = None
 

@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0016_identity'
-down_revision = '0014_staff_ux'
+down_revision = '0015_ballot_checks'
 branch_labels = None
 depends_on = None
 
