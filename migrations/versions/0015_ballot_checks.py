@@ -2,7 +2,7 @@
 an index for the count's GROUP BY, and the digest of the ballots' fixed columns per edition
 
 Revision ID: 0015_ballot_checks
-Revises: 0017_ballot_check
+Revises: 0014_staff_ux
 Create Date: 2026-12-03 15:00:00
 """
 import sqlalchemy as sa

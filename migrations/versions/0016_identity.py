@@ -1,7 +1,7 @@
 """identity: petition signatures by citizens identified through ID.GOV.UA (one per person)
 
 Revision ID: 0016_identity
-Revises: 0014_staff_ux
+Revises: 0015_ballot_checks
 Create Date: 2026-12-03 15:00:00
 """
 import sqlalchemy as sa

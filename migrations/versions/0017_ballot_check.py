@@ -3,7 +3,7 @@ their entries (the second factor of «перевірити свій бюлете
 counters; projects' coordinates for the map of winners
 
 Revision ID: 0017_ballot_check
-Revises: 0014_staff_ux
+Revises: 0016_identity
 Create Date: 2026-12-03 15:00:00
 """
 import sqlalchemy as sa
