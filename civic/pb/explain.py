@@ -223,24 +223,30 @@ def _mes_run(
     groups: Sequence[tuple[int, frozenset[int]]],
     names: Sequence[str],
     per_voter: Fraction,
-    skipped: int | None = None,
-) -> tuple[list[int], int]:
+    watched: Sequence[int] = (),
+) -> tuple[list[int], dict[int, int]]:
     """One MES run with cost utilities (as pabutools' ``mes_inner_algo``, resolute): the
-    projects bought in order, and, for ``skipped`` (left out of the run), its effective support
-    in whole per cent as pabutools computes it."""
+    projects bought in order, and, for each ``watched`` project that the run does not buy, its
+    effective support in whole per cent as pabutools computes it (the best cover over the
+    rounds). Watching changes nothing in the run: a project the run never buys takes part in
+    it as if it had been left out, so one run explains every loser."""
     budget = [per_voter] * len(groups)
     supporters = [[g for g, (_, ids) in enumerate(groups) if p in ids] for p in range(len(costs))]
-    remaining = {p for p in range(len(costs)) if supporters[p] and costs[p] > 0 and p != skipped}
+    remaining = {p for p in range(len(costs)) if supporters[p] and costs[p] > 0}
     chosen: list[int] = []
-    best_cover = 0
+    best_cover = dict.fromkeys(watched, 0)
 
-    def cover(price: Fraction | None) -> int:
-        cost = costs[skipped]
+    def cover(p: int, price: Fraction | None) -> int:
+        cost = costs[p]
         paid = sum(
             groups[g][0] * (budget[g] if price is None else min(budget[g], price * cost))
-            for g in supporters[skipped]
+            for g in supporters[p]
         )
         return int(paid / cost * 100)
+
+    def watch(price: Fraction | None) -> None:
+        for p in best_cover:
+            best_cover[p] = max(best_cover[p], cover(p, price))
 
     while True:
         best: Fraction | None = None
@@ -263,16 +269,15 @@ def _mes_run(
             elif price == best:
                 tied.append(p)
         if not tied:
-            if skipped is not None:
-                best_cover = max(best_cover, cover(None))
+            watch(None)
             return chosen, best_cover
         pick = min(tied, key=names.__getitem__)
         for g in supporters[pick]:
             budget[g] -= min(budget[g], best * costs[pick])
         chosen.append(pick)
         remaining.discard(pick)
-        if skipped is not None:
-            best_cover = max(best_cover, cover(best))
+        best_cover.pop(pick, None)
+        watch(best)
 
 
 def explain_mes(
@@ -295,9 +300,11 @@ def explain_mes(
     costs = [Fraction(p.cost) for p in projects]
     names = [p.id for p in projects]
     per_voter = add1_voter_budget(projects, ballots, budget, weights=weights)
-    chosen, _ = _mes_run(costs, groups, names, per_voter)
-    rounds = {names[p]: k for k, p in enumerate(chosen, 1)}
     support = [sum(w for w, ids in groups if p in ids) for p in range(len(projects))]
+    chosen, effective_support = _mes_run(
+        costs, groups, names, per_voter, watched=[k for k in range(len(projects)) if support[k]]
+    )
+    rounds = {names[p]: k for k, p in enumerate(chosen, 1)}
     out: dict[str, dict] = {}
     for k, p in enumerate(projects):
         votes = agree(support[k], VOTES)
@@ -320,7 +327,7 @@ def explain_mes(
                 "text": "Не обраний: за нього не проголосував жоден виборець.",
             }
             continue
-        _, effective = _mes_run(costs, groups, names, per_voter, skipped=k)
+        effective = effective_support[k]
         cost = costs[k]
         covered = cost * effective / 100
         cut = max(Fraction(0), cost - covered)
