@@ -82,6 +82,11 @@ class JournalEntry(Identified, db.Model):
     entry_type: Mapped[EntryType] = relationship(lazy="joined")
     occasion: Mapped[Occasion | None] = relationship(lazy="joined")
 
+    @property
+    def type_code(self) -> str:
+        """The entry type's code, as the journal form and the imports name the type."""
+        return self.entry_type.code
+
 
 class ReportTemplate(Identified, db.Model):
     """The department's report template: title, signer and the ordered paragraphs."""
