@@ -7,8 +7,9 @@ import functools
 
 from flask import Flask
 from flask_sqlalchemy.pagination import SelectPagination
-from sqlalchemy import DateTime, bindparam, event
+from sqlalchemy import DateTime, Integer, String, bindparam, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 
@@ -101,6 +102,12 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(dt.UTC)
 
 
+class Identified:
+    """The surrogate key most civic tables have: an integer ``id`` primary key."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
 def utcnow() -> dt.datetime:
     """The current time, aware UTC. Only shells (views, CLI, services) read the clock.
 
@@ -140,6 +147,17 @@ def paginate_rows(select, *, page: int, per_page: int, total: int | None = None)
         error_out=False,
         total=total,
     )
+
+
+class WindowCounter:
+    """The columns every fixed-window counter shares besides its parent and ``key``: what the
+    key is (``kind``), the window's length and start (Unix seconds), and the attempts in it.
+    Used with :func:`count_in_window`."""
+
+    kind: Mapped[str] = mapped_column(String(10))
+    seconds: Mapped[int] = mapped_column(Integer)
+    window_start: Mapped[int] = mapped_column(Integer)
+    count: Mapped[int] = mapped_column(Integer, default=0)
 
 
 def count_in_window(table, seconds: int, window_start: int, **keys) -> int:

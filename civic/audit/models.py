@@ -5,16 +5,15 @@ import datetime as dt
 from sqlalchemy import JSON, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from civic.database import UTCDateTime
+from civic.database import Identified, UTCDateTime
 from civic.extensions import db
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Identified, db.Model):
     """One recorded action. Rows are only ever inserted; ``civic audit verify`` checks them."""
 
     __tablename__ = "audit_events"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
     actor_id: Mapped[int | None] = mapped_column(Integer, index=True)
     actor_login: Mapped[str | None] = mapped_column(String(80))

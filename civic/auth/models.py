@@ -8,14 +8,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civic.auth import passwords
 from civic.auth.roles import allows
-from civic.database import UTCDateTime, utcnow
+from civic.database import Identified, UTCDateTime, utcnow
 from civic.extensions import db
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Identified, db.Model):
     __tablename__ = "users"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     login: Mapped[str] = mapped_column(String(80), unique=True)
     full_name: Mapped[str] = mapped_column(String(200), default="")
     # "m", "f" or "": the verb's gender in the audit log's sentences («запропонувала»).

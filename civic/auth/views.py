@@ -115,8 +115,6 @@ def user_create():
 def user_edit(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     form = UserForm(obj=user)
-    if request.method == "GET":
-        form.roles.data = sorted(user.roles)
     if form.validate_on_submit():
         if user.id == current_user.id and (ADMIN not in form.roles.data or not form.is_active.data):
             form.roles.errors.append(

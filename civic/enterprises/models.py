@@ -19,14 +19,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from civic.database import UTCDateTime, utcnow
+from civic.database import Identified, UTCDateTime, utcnow
 from civic.extensions import db
 
 
-class Enterprise(db.Model):
+class Enterprise(Identified, db.Model):
     __tablename__ = "enterprises"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     edrpou: Mapped[str] = mapped_column(String(8), unique=True)
     name: Mapped[str] = mapped_column(String(400))
     short_name: Mapped[str] = mapped_column(String(200), default="")
@@ -43,11 +42,10 @@ class Enterprise(db.Model):
         return self.short_name or self.name
 
 
-class CatalogueLine(db.Model):
+class CatalogueLine(Identified, db.Model):
     __tablename__ = "enterprise_catalogue_lines"
     __table_args__ = (UniqueConstraint("form", "edition", "code"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     form: Mapped[str] = mapped_column(String(10))  # "1", "2" or "plan"
     edition: Mapped[str] = mapped_column(String(60))
     code: Mapped[str] = mapped_column(String(10))
@@ -58,7 +56,7 @@ class CatalogueLine(db.Model):
     sign: Mapped[str] = mapped_column(String(12), default="any")
 
 
-class Upload(db.Model):
+class Upload(Identified, db.Model):
     """One accepted file for (enterprise, year, form); older ones stay as history."""
 
     __tablename__ = "enterprise_uploads"
@@ -67,7 +65,6 @@ class Upload(db.Model):
         Index("ix_enterprise_uploads_uploaded_at", "uploaded_at"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id", ondelete="CASCADE"))
     year: Mapped[int] = mapped_column(Integer)
     form: Mapped[str] = mapped_column(String(10))
@@ -93,13 +90,12 @@ class Upload(db.Model):
     enterprise: Mapped[Enterprise] = relationship()
 
 
-class Fact(db.Model):
+class Fact(Identified, db.Model):
     """One number of the current upload of a statement or plan, with its source upload."""
 
     __tablename__ = "enterprise_facts"
     __table_args__ = (UniqueConstraint("enterprise_id", "year", "form", "code", "kind"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id", ondelete="CASCADE"))
     upload_id: Mapped[int] = mapped_column(
         ForeignKey("enterprise_uploads.id", ondelete="CASCADE"), index=True

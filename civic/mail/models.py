@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Integer, String, Text
+from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from civic.database import UTCDateTime, utcnow
+from civic.database import Identified, UTCDateTime, utcnow
 from civic.extensions import db
 
 SENT = "sent"
@@ -22,12 +22,11 @@ STATUSES = {
 }
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Identified, db.Model):
     """Every outgoing message, whether sent over SMTP or kept here for an administrator."""
 
     __tablename__ = "outbox_messages"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     sender: Mapped[str] = mapped_column(String(254))
     recipient: Mapped[str] = mapped_column(String(254))

@@ -18,14 +18,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from civic.database import UTCDateTime, utcnow
+from civic.database import Identified, UTCDateTime, utcnow
 from civic.extensions import db
 
 
-class Implementation(db.Model):
+class Implementation(Identified, db.Model):
     __tablename__ = "pb_implementations"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     project_id: Mapped[int] = mapped_column(
         ForeignKey("pb_projects.id", ondelete="CASCADE"), unique=True
     )
@@ -47,10 +46,9 @@ class Implementation(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
 
-class Milestone(db.Model):
+class Milestone(Identified, db.Model):
     __tablename__ = "pb_milestones"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     implementation_id: Mapped[int] = mapped_column(
         ForeignKey("pb_implementations.id", ondelete="CASCADE"), index=True
     )

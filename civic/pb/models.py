@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from civic.database import UTCDateTime, utcnow
+from civic.database import Identified, UTCDateTime, WindowCounter, utcnow
 from civic.extensions import db
 
 DRAFT = "draft"
@@ -29,12 +29,11 @@ CLOSED = "closed"
 STATUS_TITLES = {DRAFT: "триває введення", COUNTED: "підраховано", CLOSED: "підрахунок закрито"}
 
 
-class Edition(db.Model):
+class Edition(Identified, db.Model):
     """One yearly round of a participatory budget, with its counting settings."""
 
     __tablename__ = "pb_editions"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     title: Mapped[str] = mapped_column(String(300))
     budget_year: Mapped[int | None] = mapped_column(Integer)
@@ -89,11 +88,10 @@ class Edition(db.Model):
         return STATUS_TITLES.get(self.status, self.status)
 
 
-class Category(db.Model):
+class Category(Identified, db.Model):
     __tablename__ = "pb_categories"
     __table_args__ = (UniqueConstraint("edition_id", "code"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     edition_id: Mapped[int] = mapped_column(ForeignKey("pb_editions.id", ondelete="CASCADE"))
     code: Mapped[str] = mapped_column(String(20))
     title: Mapped[str] = mapped_column(String(200))
@@ -104,11 +102,10 @@ class Category(db.Model):
     edition: Mapped[Edition] = relationship(back_populates="categories")
 
 
-class Project(db.Model):
+class Project(Identified, db.Model):
     __tablename__ = "pb_projects"
     __table_args__ = (UniqueConstraint("edition_id", "code"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     edition_id: Mapped[int] = mapped_column(
         ForeignKey("pb_editions.id", ondelete="CASCADE"), index=True
     )
@@ -123,13 +120,12 @@ class Project(db.Model):
     longitude: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
 
 
-class ImportedFile(db.Model):
+class ImportedFile(Identified, db.Model):
     """A file imported into an edition, by content hash, so the same file is never counted twice."""
 
     __tablename__ = "pb_imported_files"
     __table_args__ = (UniqueConstraint("edition_id", "kind", "sha256"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     edition_id: Mapped[int] = mapped_column(ForeignKey("pb_editions.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(20))  # projects, ballots, pabulib
     filename: Mapped[str] = mapped_column(String(300))
@@ -139,7 +135,7 @@ class ImportedFile(db.Model):
     imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
 
-class Ballot(db.Model):
+class Ballot(Identified, db.Model):
     """A ballot as it counts: imported, from a pabulib file, or paper entered twice and agreed.
 
     The document is kept only as an HMAC of its normalised number (``voter_hash``), and of its
@@ -161,7 +157,6 @@ class Ballot(db.Model):
         ),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     edition_id: Mapped[int] = mapped_column(ForeignKey("pb_editions.id", ondelete="CASCADE"))
     ballot_id: Mapped[str] = mapped_column(String(60))
     channel: Mapped[str] = mapped_column(String(10))  # paper, online
@@ -183,7 +178,7 @@ class Ballot(db.Model):
     check_hash: Mapped[str | None] = mapped_column(String(64))
 
 
-class CheckCounter(db.Model):
+class CheckCounter(WindowCounter, db.Model):
     """Attempts of the check-my-ballot page in one fixed window, per address or form number.
 
     ``kind`` is "address" (the visitor's IP) or "form" (the form number typed); ``window_start``
@@ -195,14 +190,10 @@ class CheckCounter(db.Model):
     __table_args__ = (PrimaryKeyConstraint("edition_id", "kind", "key", "seconds", "window_start"),)
 
     edition_id: Mapped[int] = mapped_column(ForeignKey("pb_editions.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(10))
     key: Mapped[str] = mapped_column(String(64))
-    seconds: Mapped[int] = mapped_column(Integer)
-    window_start: Mapped[int] = mapped_column(Integer)
-    count: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class Entry(db.Model):
+class Entry(Identified, db.Model):
     """One operator's typing of one paper ballot (copy 1 or 2)."""
 
     __tablename__ = "pb_entries"
@@ -211,7 +202,6 @@ class Entry(db.Model):
         UniqueConstraint("edition_id", "batch", "number", "operator_id"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     edition_id: Mapped[int] = mapped_column(ForeignKey("pb_editions.id", ondelete="CASCADE"))
     batch: Mapped[str] = mapped_column(String(20))
     number: Mapped[str] = mapped_column(String(20))
@@ -230,13 +220,12 @@ class Entry(db.Model):
     operator = relationship("User", lazy="joined")
 
 
-class Discrepancy(db.Model):
+class Discrepancy(Identified, db.Model):
     """Two entries of one paper ballot that differ; a commission member decides on the paper."""
 
     __tablename__ = "pb_discrepancies"
     __table_args__ = (UniqueConstraint("edition_id", "batch", "number"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     edition_id: Mapped[int] = mapped_column(ForeignKey("pb_editions.id", ondelete="CASCADE"))
     batch: Mapped[str] = mapped_column(String(20))
     number: Mapped[str] = mapped_column(String(20))

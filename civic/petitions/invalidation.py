@@ -102,12 +102,17 @@ def criteria_of(record: Invalidation) -> InvalidationCriteria:
     )
 
 
-def _criteria_details(criteria: InvalidationCriteria) -> dict:
+def _record_details(record: Invalidation, count: int) -> dict:
+    """What both audit events of an invalidation say: the record, how many signatures, why, and
+    the criteria that chose them."""
     return {
-        "email_domain": criteria.email_domain,
-        "ip_network": criteria.ip_network,
-        "signed_from": criteria.signed_from,
-        "signed_to": criteria.signed_to,
+        "invalidation": record.id,
+        "count": count,
+        "reason": record.reason,
+        "email_domain": record.email_domain or "",
+        "ip_network": record.ip_network or "",
+        "signed_from": record.signed_from,
+        "signed_to": record.signed_to,
     }
 
 
@@ -172,13 +177,10 @@ def invalidate_signatures(
             "invalidation_proposed",
             petition,
             actor=actor,
-            invalidation=record.id,
-            count=len(rows),
             already_invalidated=already,
             solo_count=solo_count,
             solo_share=solo_share,
-            reason=record.reason,
-            **_criteria_details(criteria),
+            **_record_details(record, len(rows)),
         )
         return record
     _apply_invalidation(petition, record, rows, actor=actor, now=now)
@@ -203,11 +205,8 @@ def _apply_invalidation(petition, record: Invalidation, rows, *, actor, now, **d
         "signatures_invalidated",
         petition,
         actor=actor,
-        invalidation=record.id,
-        count=len(rows),
         remaining=remaining,
-        reason=record.reason,
-        **_criteria_details(criteria_of(record)),
+        **_record_details(record, len(rows)),
         **details,
     )
 

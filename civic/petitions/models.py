@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from civic.database import UTCDateTime, utcnow
+from civic.database import Identified, UTCDateTime, WindowCounter, utcnow
 from civic.extensions import db
 from civic.mail.services import forget_when_replaced
 from civic.petitions.lifecycle import State
@@ -37,11 +37,10 @@ class RefusalReasonRow(db.Model):
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class Petition(db.Model):
+class Petition(Identified, db.Model):
     __tablename__ = "petitions"
     __table_args__ = (Index("ix_petitions_state", "state"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
     text: Mapped[str] = mapped_column(Text)
     author_name: Mapped[str] = mapped_column(String(200))
@@ -107,7 +106,7 @@ class Petition(db.Model):
         return State(self.state)
 
 
-class Signature(db.Model):
+class Signature(Identified, db.Model):
     __tablename__ = "petition_signatures"
     __table_args__ = (
         UniqueConstraint("petition_id", "email_hash"),
@@ -116,7 +115,6 @@ class Signature(db.Model):
         Index("ix_petition_signatures_petition_confirmed", "petition_id", "confirmed_at"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id", ondelete="CASCADE"))
     full_name: Mapped[str] = mapped_column(String(200))
     # Raw address, kept until the retention period after closing ends (then None).
@@ -142,7 +140,7 @@ class Signature(db.Model):
     identity_method: Mapped[str | None] = mapped_column(String(20))
 
 
-class Invalidation(db.Model):
+class Invalidation(Identified, db.Model):
     """One bulk invalidation of fraudulent signatures, with its criteria.
 
     Large ones are first ``proposed`` by one moderator and ``applied`` or ``rejected`` by
@@ -151,7 +149,6 @@ class Invalidation(db.Model):
 
     __tablename__ = "petition_invalidations"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id", ondelete="CASCADE"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -169,7 +166,7 @@ class Invalidation(db.Model):
     decided_by = relationship("User", foreign_keys=[decided_by_id])
 
 
-class SignCounter(db.Model):
+class SignCounter(WindowCounter, db.Model):
     """Signings of one petition in one fixed window, per canonical address, domain or IP block.
 
     ``kind`` is "address" (``key`` the keyed hash of the canonical address), "domain" or
@@ -184,11 +181,7 @@ class SignCounter(db.Model):
     )
 
     petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(10))
     key: Mapped[str] = mapped_column(String(254))
-    seconds: Mapped[int] = mapped_column(Integer)
-    window_start: Mapped[int] = mapped_column(Integer)
-    count: Mapped[int] = mapped_column(Integer, default=0)
 
 
 # A mailed confirmation link stops being kept in the outbox once its token is spent or replaced.

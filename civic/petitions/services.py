@@ -130,6 +130,15 @@ def _release_lock(petition: Petition) -> None:
     petition.locked_at = None
 
 
+def _record_decision(petition: Petition, actor, today: dt.date) -> None:
+    """The moderator's decision (publish or refuse) on ``today``: who decided, the author's
+    confirmation link is spent and the moderation lock released."""
+    petition.decided_on = today
+    petition.decided_by_id = getattr(actor, "id", None)
+    petition.author_token_hash = None
+    _release_lock(petition)
+
+
 # --- reading ----------------------------------------------------------------------------
 
 
@@ -248,12 +257,9 @@ def publish_petition(petition: Petition, *, actor, version: int | None, today: d
     _check_version(petition, version)
     _apply(petition, Action.PUBLISH)
     petition.published_on = today
-    petition.decided_on = today
-    petition.decided_by_id = getattr(actor, "id", None)
     petition.threshold = threshold_setting()
     petition.collection_ends_on = lifecycle.collection_ends_on(today, collection_days_setting())
-    petition.author_token_hash = None
-    _release_lock(petition)
+    _record_decision(petition, actor, today)
     db.session.flush()
     _audit(
         "published",
@@ -276,11 +282,8 @@ def publish_petition(petition: Petition, *, actor, version: int | None, today: d
 
 def _finalise_refusal(petition: Petition, reason: RefusalReasonRow, actor, today: dt.date) -> None:
     petition.refused_on = today
-    petition.decided_on = today
-    petition.decided_by_id = getattr(actor, "id", None)
     petition.is_text_hidden = reason.is_hidden
-    petition.author_token_hash = None
-    _release_lock(petition)
+    _record_decision(petition, actor, today)
     db.session.flush()
     _audit(
         "refused",

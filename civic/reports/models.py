@@ -18,16 +18,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from civic.database import UTCDateTime, utcnow
+from civic.database import Identified, UTCDateTime, utcnow
 from civic.extensions import db
 
 
-class EntryType(db.Model):
+class EntryType(Identified, db.Model):
     """A kind of journal entry; admins add new kinds. ``form_*`` count it with agreement."""
 
     __tablename__ = "report_entry_types"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
     label: Mapped[str] = mapped_column(String(200))
     form_one: Mapped[str | None] = mapped_column(String(120))
@@ -38,12 +37,11 @@ class EntryType(db.Model):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
-class Occasion(db.Model):
+class Occasion(Identified, db.Model):
     """A professional, memorial or state day; ``rule`` says when (see reports/occasions.py)."""
 
     __tablename__ = "report_occasions"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(300), unique=True)
     rule: Mapped[str] = mapped_column(String(20))
     category: Mapped[str] = mapped_column(String(20), default="professional")
@@ -52,12 +50,11 @@ class Occasion(db.Model):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
-class JournalImport(db.Model):
+class JournalImport(Identified, db.Model):
     """One imported CSV/XLSX list; the file hash refuses a second import of the same file."""
 
     __tablename__ = "report_journal_imports"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     filename: Mapped[str] = mapped_column(String(255))
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
     rows: Mapped[int] = mapped_column(Integer, default=0)
@@ -65,10 +62,9 @@ class JournalImport(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
 
-class JournalEntry(db.Model):
+class JournalEntry(Identified, db.Model):
     __tablename__ = "report_journal_entries"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     occurred_on: Mapped[dt.date] = mapped_column(Date, index=True)
     type_id: Mapped[int] = mapped_column(ForeignKey("report_entry_types.id"), index=True)
     title: Mapped[str] = mapped_column(String(1000))
@@ -86,13 +82,17 @@ class JournalEntry(db.Model):
     entry_type: Mapped[EntryType] = relationship(lazy="joined")
     occasion: Mapped[Occasion | None] = relationship(lazy="joined")
 
+    @property
+    def type_code(self) -> str:
+        """The entry type's code, as the journal form and the imports name the type."""
+        return self.entry_type.code
 
-class ReportTemplate(db.Model):
+
+class ReportTemplate(Identified, db.Model):
     """The department's report template: title, signer and the ordered paragraphs."""
 
     __tablename__ = "report_templates"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     title: Mapped[str] = mapped_column(Text)
     signer_position: Mapped[str] = mapped_column(String(200), default="")
     signer_name: Mapped[str] = mapped_column(String(200), default="")
@@ -106,11 +106,10 @@ class ReportTemplate(db.Model):
     )
 
 
-class ReportParagraphTemplate(db.Model):
+class ReportParagraphTemplate(Identified, db.Model):
     __tablename__ = "report_paragraph_templates"
     __table_args__ = (UniqueConstraint("template_id", "key"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     template_id: Mapped[int] = mapped_column(ForeignKey("report_templates.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(40))
     position: Mapped[int] = mapped_column(Integer, default=0)
@@ -120,13 +119,12 @@ class ReportParagraphTemplate(db.Model):
     template: Mapped[ReportTemplate] = relationship(back_populates="paragraphs")
 
 
-class ReportVersion(db.Model):
+class ReportVersion(Identified, db.Model):
     """One version of a month's report. Drafts are edited; a final version never changes."""
 
     __tablename__ = "report_versions"
     __table_args__ = (UniqueConstraint("month_on", "number"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     month_on: Mapped[dt.date] = mapped_column(Date, index=True)
     number: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(10), default="draft")  # draft | final

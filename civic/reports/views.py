@@ -119,8 +119,6 @@ def journal_add():
 def journal_edit(entry_id: int):
     entry = db.session.get(JournalEntry, entry_id) or abort(404)
     form = EntryForm(obj=entry)
-    if request.method == "GET":
-        form.type_code.data = entry.entry_type.code
     form.set_choices(services.list_entry_types(), occasion_calendar.list_occasions())
     if form.validate_on_submit():
         with web.attempt(form, field="title"):

@@ -1,6 +1,7 @@
 from civic.audit.models import AuditEvent
 from civic.auth.models import User
 from civic.extensions import db
+from tests.support.chosen import chosen
 
 
 def _user(login):
@@ -66,3 +67,11 @@ def test_unknown_user_is_404(client, create_user, login):
     create_user("boss", "admin")
     login("boss")
     assert client.get("/staff/users/9999").status_code == 404
+
+
+def test_edit_page_shows_the_users_roles_checked(client, create_user, login):
+    create_user("boss", "admin")
+    target = create_user("two", "moderator", "editor")
+    login("boss")
+    page = client.get(f"/staff/users/{target.id}").get_data(as_text=True)
+    assert chosen(page)["roles"] == {"moderator", "editor"}

@@ -15,6 +15,7 @@ from civic.reports.models import (
     ReportTemplate,
     ReportVersion,
 )
+from tests.support.chosen import chosen
 
 EDITOR_GET = [
     "/staff/journal/",
@@ -411,3 +412,13 @@ def test_a_new_paragraph_can_be_added_to_a_draft(client, head, november):
         "key": "added-1",
         "text": "Підготовлено відповіді на 12 запитів на публічну інформацію.",
     }
+
+
+def test_edit_page_shows_the_entrys_type_chosen(client, head, november):
+    client.post(
+        "/staff/journal/add",
+        data={"occurred_on": "2020-12-04", "type_code": "news", "title": "Про сквер", "count": "1"},
+    )
+    entry = db.session.scalar(db.select(JournalEntry).where(JournalEntry.title == "Про сквер"))
+    page = client.get(f"/staff/journal/{entry.id}").get_data(as_text=True)
+    assert chosen(page)["type_code"] == {"news"}
