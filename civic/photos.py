@@ -17,8 +17,6 @@ import io
 import warnings
 from dataclasses import dataclass
 
-from PIL import Image, ImageOps, UnidentifiedImageError
-
 from civic.errors import DomainError
 from civic.formatting import uk_number
 
@@ -49,6 +47,9 @@ class CleanPhoto:
 
 def clean_photo(data: bytes, *, field: str = "photo") -> CleanPhoto:
     """Check ``data`` and return it re-encoded without metadata, or raise :class:`PhotoRefused`."""
+    # Pillow is imported when a photo arrives, not when the app is built (tests/test_cli.py).
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
     if not data:
         raise PhotoRefused("Файл фото порожній.", field=field)
     if len(data) > MAX_BYTES:

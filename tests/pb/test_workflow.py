@@ -191,5 +191,8 @@ def test_demo_counts_gb_2021_in_november_2020(app, runner):
     assert row["received"] == row["valid"] + row["invalid"] > 300
     assert "WORKOUT – смуга перешкод" in row["selected"]
     assert row["votes"] == sum(p["votes"] for p in result["projects"])
-    assert monthly_statistics(dt.date(2020, 12, 1), dt.date(2020, 12, 31)) == {"editions": []}
+    assert monthly_statistics(dt.date(2020, 12, 1), dt.date(2020, 12, 31)) == {
+        "editions": [],
+        "implementation": {"done": [], "milestones": [], "in_works": 0},
+    }
     assert db.session.scalar(select(Edition).where(Edition.slug == "gb-2021")).is_closed
