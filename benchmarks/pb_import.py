@@ -17,7 +17,7 @@ database, with wall time and peak resident memory from ``os.wait4``:
   timed inside a Python process after the app is built), to show where the time goes.
 
 PostgreSQL runs on a throwaway server (``tests/support/postgres.py``).
-Targets on 2 cores: import ≤ 60 s, peak memory ≤ 1 GB, tally ≤ 3 s.
+Targets on 2 cores (issue 15): import ≤ 20 s and tally ≤ 1 s on SQLite, ≤ 30 s / ≤ 2 s on PostgreSQL, peak memory ≤ 1 GB.
 """
 
 from __future__ import annotations
