@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from operator import itemgetter
 
 from civic.formatting import agree, uk_money
 from civic.pb import rules
@@ -236,12 +237,27 @@ def _mes_run(
     chosen: list[int] = []
     best_cover = dict.fromkeys(watched, 0)
 
+    def levels(p: int) -> list[list]:
+        # [budget, weight] of the supporters by budget: groups that have paid alike share one
+        # budget object (see the payment below), so there are far fewer levels than groups and
+        # the exact sums take a Fraction step per level, not per group (the same sums).
+        at: dict[int, list] = {}
+        for g in supporters[p]:
+            b = budget[g]
+            level = at.get(id(b))
+            if level is None:
+                at[id(b)] = [b, groups[g][0]]
+            else:
+                level[1] += groups[g][0]
+        return list(at.values())
+
     def cover(p: int, price: Fraction | None) -> int:
         cost = costs[p]
-        paid = sum(
-            groups[g][0] * (budget[g] if price is None else min(budget[g], price * cost))
-            for g in supporters[p]
-        )
+        if price is None:
+            paid = sum(w * b for b, w in levels(p))
+        else:
+            cap = price * cost
+            paid = sum(w * min(b, cap) for b, w in levels(p))
         return int(paid / cost * 100)
 
     def watch(price: Fraction | None) -> None:
@@ -253,17 +269,19 @@ def _mes_run(
         tied: list[int] = []
         for p in sorted(remaining):
             cost = costs[p]
-            members = sorted(supporters[p], key=budget.__getitem__)
-            if sum(groups[g][0] * budget[g] for g in members) < cost:
+            # By budget level, in increasing order: supporters with equal budgets pay alike
+            # (all of it, or the equal share), so the price is the one found group by group.
+            members = sorted(levels(p), key=itemgetter(0))
+            if sum(w * b for b, w in members) < cost:
                 remaining.discard(p)
                 continue
-            paid, weight = Fraction(0), sum(groups[g][0] for g in members)
-            for g in members:
+            paid, weight = Fraction(0), sum(w for _b, w in members)
+            for b, w in members:
                 price = (cost - paid) / (weight * cost)
-                if price * cost <= budget[g]:
+                if price * cost <= b:
                     break
-                paid += groups[g][0] * budget[g]
-                weight -= groups[g][0]
+                paid += w * b
+                weight -= w
             if best is None or price < best:
                 best, tied = price, [p]
             elif price == best:
@@ -272,8 +290,14 @@ def _mes_run(
             watch(None)
             return chosen, best_cover
         pick = min(tied, key=names.__getitem__)
+        share = best * costs[pick]
+        paid_from: dict[int, tuple[Fraction, Fraction]] = {}  # id(old budget) -> (old, new)
         for g in supporters[pick]:
-            budget[g] -= min(budget[g], best * costs[pick])
+            old = budget[g]
+            known = paid_from.get(id(old))
+            if known is None:
+                known = paid_from[id(old)] = (old, old - min(old, share))
+            budget[g] = known[1]
         chosen.append(pick)
         remaining.discard(pick)
         best_cover.pop(pick, None)
