@@ -232,7 +232,10 @@ def _mes_run(
     rounds). Watching changes nothing in the run: a project the run never buys takes part in
     it as if it had been left out, so one run explains every loser."""
     budget = [per_voter] * len(groups)
-    supporters = [[g for g, (_, ids) in enumerate(groups) if p in ids] for p in range(len(costs))]
+    supporters: list[list[int]] = [[] for _ in costs]
+    for g, (_, ids) in enumerate(groups):
+        for p in ids:
+            supporters[p].append(g)
     remaining = {p for p in range(len(costs)) if supporters[p] and costs[p] > 0}
     chosen: list[int] = []
     best_cover = dict.fromkeys(watched, 0)
@@ -324,7 +327,10 @@ def explain_mes(
     costs = [Fraction(p.cost) for p in projects]
     names = [p.id for p in projects]
     per_voter = add1_voter_budget(projects, ballots, budget, weights=weights)
-    support = [sum(w for w, ids in groups if p in ids) for p in range(len(projects))]
+    support = [0] * len(projects)
+    for w, ids in groups:
+        for p in ids:
+            support[p] += w
     chosen, effective_support = _mes_run(
         costs, groups, names, per_voter, watched=[k for k in range(len(projects)) if support[k]]
     )
@@ -405,10 +411,9 @@ def what_if_reasons(config, projects, folded, what_if: Mapping) -> dict[str, dic
     admitted, ballots, weights = what_if_inputs(projects, folded)
     if not ballots or not admitted:
         return {}
-    votes = {
-        p.id: sum(w for b, w in zip(ballots, weights, strict=True) if p.id in b) for p in admitted
-    }
+    mes = explain_mes(admitted, ballots, weights, config.budget)
+    votes = {code: reason["votes"] for code, reason in mes.items()}  # each project's, counted once
     return {
-        "equalshares/add1": explain_mes(admitted, ballots, weights, config.budget),
+        "equalshares/add1": mes,
         "phragmen": explain_phragmen(what_if.get("phragmen", ()), votes),
     }
