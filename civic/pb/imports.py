@@ -23,6 +23,7 @@ from civic.extensions import db
 from civic.pb import ballots as judging
 from civic.pb import grouping, pabulib, rules
 from civic.pb.bulk import BallotWriter, bulk_import
+from civic.pb.digest import ballot_columns, columns_digest
 from civic.pb.edition import MAX_INT, EditionConfig, EditionError, dump_edition, parse_edition
 from civic.pb.edition import Category as CategoryConfig
 from civic.pb.models import Ballot, Edition, ImportedFile, Project
@@ -221,6 +222,9 @@ def import_ballots(
     code_lists: dict[str, tuple[str, str]] = {}
     names = [c.name for c in BALLOT_COLUMNS]
     frozen = grouping.frozen_checks(config_of(edition))
+    # An edition's first ballots: the digest of their fixed columns is taken from the rows as
+    # they are inserted (civic.pb.digest), instead of reading them all back afterwards.
+    fixed: list[tuple] | None = None if seen else []
 
     def read_date(value) -> dt.date | None:
         if type(value) is not str:  # an Excel cell: a date or a number, read as before
@@ -291,6 +295,9 @@ def import_ballots(
                 )
             voter = keyed_hash(key, document) if document else None
             settlement = settlement[:120] or None
+            check = frozen(bool(name), birth_date, voter, cast_on, settlement) or grouping.PASSED
+            if fixed is not None:
+                fixed.append((ballot_id, cast_on, channel, check or None, known[0], voter))
             chunk.append(
                 (
                     edition_id,
@@ -308,7 +315,7 @@ def import_ballots(
                     import_id,
                     None,
                     check_hash(document),
-                    frozen(bool(name), birth_date, voter, cast_on, settlement) or grouping.PASSED,
+                    check,
                     known[1],
                 )
             )
@@ -340,7 +347,10 @@ def import_ballots(
         raise PbError(f"Файл «{filename}»: немає жодного бюлетеня.")
     record.rows = rows
     mark_dirty(edition)
-    grouping.store_ballots_digest(edition)
+    if fixed is not None:
+        edition.ballots_digest = columns_digest(ballot_columns(fixed))
+    else:
+        grouping.store_ballots_digest(edition)
     db.session.flush()
     record_event(
         "pb.ballots_imported",
