@@ -485,6 +485,7 @@ def import_pabulib(
     key = current_app.config["PERSONAL_DATA_KEY"].encode()
     frozen = grouping.frozen_checks(config)
     chunk = []
+    fixed = []  # a new edition: its ballots digest comes from the rows as they are inserted
     table_insert = insert(Ballot.__table__)
     for k, (voter, ballot) in enumerate(zip(election.voter_ids, election.ballots, strict=True)):
         method = (methods[k] if methods else "").casefold()
@@ -493,11 +494,15 @@ def import_pabulib(
         check, codes_key = grouping.frozen_columns(
             frozen, False, None, voter_hash, None, None, codes
         )
+        ballot_id, channel = voter[:60], "paper" if "paper" in method else "online"
+        fixed.append(
+            (ballot_id, None, channel, check or None, ",".join(filter(None, ballot)), voter_hash)
+        )
         chunk.append(
             {
                 "edition_id": edition.id,
-                "ballot_id": voter[:60],
-                "channel": "paper" if "paper" in method else "online",
+                "ballot_id": ballot_id,
+                "channel": channel,
                 "source": "pabulib",
                 "cast_on": None,
                 "full_name": None,
@@ -522,7 +527,7 @@ def import_pabulib(
         db.session.execute(table_insert, chunk)
         if progress is not None:
             progress(len(chunk))
-    grouping.store_ballots_digest(edition)
+    edition.ballots_digest = columns_digest(ballot_columns(fixed))
     record_event(
         "pb.pabulib_imported",
         object_type="pb_edition",
