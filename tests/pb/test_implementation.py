@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from civic.audit.models import AuditEvent
 from civic.extensions import db
@@ -254,3 +256,25 @@ def test_the_monthly_report_of_a_month_with_milestones_says_so(client, closed, c
     assert "зафіксовано 2 етапи реалізації" in text and "— змонтовано каркас (03.09.2021)" in text
     quiet = monthly_statistics(dt.date(2021, 8, 1), dt.date(2021, 8, 31))["implementation"]
     assert pb_implementation_sentence(PbImplementation.from_dict(quiet)) == ""
+
+
+def test_a_photo_over_the_limit_is_refused_with_its_real_size(client, closed, commission):
+    """The view reads at most the limit and one byte; the refusal still tells the file's size."""
+    code = winner_codes(closed)[0]
+    post_progress(client, code, status="works", percent_done="10")
+    big = photo("JPEG") + b"\x00" * (12 * 1024 * 1024)
+    # Encoded in memory: werkzeug's builder leaves a temporary file open over 500 KB.
+    upload = FileStorage(io.BytesIO(big), "big.jpg", content_type="image/jpeg")
+    fields = {
+        f"m-{code}-happened_on": "12.05.2021",
+        f"m-{code}-text": "Етап",
+        f"m-{code}-photo": upload,
+    }
+    boundary, body = encode_multipart(fields)
+    client.post(
+        f"/staff/pb/{SLUG}/implementation/{code}/milestones",
+        data=body,
+        content_type=f'multipart/form-data; boundary="{boundary}"',
+    )
+    assert "Фото завелике: 12,0 МБ, можна до 8 МБ." in flashed(client)
+    assert db.session.scalar(select(func.count()).select_from(Milestone)) == 0
