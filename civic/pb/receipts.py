@@ -21,14 +21,12 @@ from civic.audit.services import record_event
 from civic.database import count_in_window
 from civic.extensions import db
 from civic.pb import ballots as judging
+from civic.pb.ballots import ACCEPTED, COUNTED, NOT_COUNTED  # noqa: F401 (the statuses)
 from civic.pb.models import Ballot, CheckCounter, Edition
 from civic.pb.services import check_hash
 from civic.petitions.mailboxes import Window, minutes_text
 from civic.petitions.signing import limit_windows
 
-COUNTED = "counted"
-NOT_COUNTED = "not_counted"
-ACCEPTED = "accepted"
 UNKNOWN = "unknown"
 LIMITED = "limited"
 
@@ -71,15 +69,6 @@ def _limited(edition: Edition, keys: dict[str, str], now: dt.datetime) -> str | 
     return refusal
 
 
-def _answer(edition: Edition, ballot: Ballot) -> CheckAnswer:
-    if not edition.is_closed:
-        return CheckAnswer(ACCEPTED, "Бюлетень прийнятий, буде врахований під час підрахунку.")
-    if ballot.reason is None:
-        return CheckAnswer(COUNTED, "Бюлетень врахований.")
-    reason = judging.REASON_TITLES.get(ballot.reason, "порушено вимоги положення")
-    return CheckAnswer(NOT_COUNTED, f"Бюлетень не врахований: {reason}.")
-
-
 def check_ballot(
     edition: Edition, form_number: str, last_four: str, *, address: str | None, now: dt.datetime
 ) -> CheckAnswer:
@@ -101,7 +90,7 @@ def check_ballot(
         if stored is None or typed is None or not hmac.compare_digest(stored, typed):
             answer = CheckAnswer(UNKNOWN, NEUTRAL)
         else:
-            answer = _answer(edition, ballot)
+            answer = CheckAnswer(*judging.receipt(closed=edition.is_closed, reason=ballot.reason))
     record_event(
         "pb.ballot_checked",
         object_type="pb_edition",
