@@ -278,3 +278,13 @@ def test_a_photo_over_the_limit_is_refused_with_its_real_size(client, closed, co
     )
     assert "Фото завелике: 12,0 МБ, можна до 8 МБ." in flashed(client)
     assert db.session.scalar(select(func.count()).select_from(Milestone)) == 0
+
+
+def test_the_update_time_is_the_council_clock(app, closed, monkeypatch):
+    moment = dt.datetime(2021, 10, 1, 9, 30, tzinfo=dt.UTC)
+    monkeypatch.setattr("civic.database.utcnow", lambda: moment)
+    code = winner_codes(closed)[0]
+    row = implementation.record_progress(
+        closed, code, status="works", percent_done=10, spent="0", today=TODAY
+    )
+    assert row.updated_at.replace(tzinfo=dt.UTC) == moment
