@@ -84,6 +84,8 @@ def flashed(client) -> str:
         ({"status": "works", "spent": "12.345"}, "spent"),
         ({"status": "works", "spent": "багато"}, "spent"),
         ({"status": "works", "spent": "NaN"}, "spent"),
+        ({"status": "works", "spent": "1e30"}, "spent"),
+        ({"status": "works", "spent": "1e12"}, "spent"),
         ({"status": "cancelled", "cancel_reason": "  "}, "cancel_reason"),
         ({"status": "done", "percent_done": 90}, "percent_done"),
         ({"status": "done", "percent_done": 100, "done_on": TODAY + dt.timedelta(1)}, "done_on"),
@@ -288,3 +290,12 @@ def test_the_update_time_is_the_council_clock(app, closed, monkeypatch):
         closed, code, status="works", percent_done=10, spent="0", today=TODAY
     )
     assert row.updated_at.replace(tzinfo=dt.UTC) == moment
+
+
+def test_a_sum_too_large_for_the_column_is_refused_not_a_server_error(client, closed, commission):
+    code = winner_codes(closed)[0]
+    for spent in ("1e30", "99999999999999999999"):
+        response = post_progress(client, code, status="works", percent_done="5", spent=spent)
+        assert response.status_code == 302
+        assert "Витрачено: сума завелика" in flashed(client)
+    assert db.session.scalar(select(func.count()).select_from(Implementation)) == 0
