@@ -15,7 +15,7 @@ from civic.pb import implementation_services as services
 from civic.pb.implementation import STATUS_TITLES, ImplementationError
 from civic.pb.implementation_forms import MilestoneForm, ProgressForm
 from civic.pb.views import _public_edition, _staff_edition, bp
-from civic.photos import MAX_BYTES, check_size
+from civic.photos import FORMATS, MAX_BYTES, check_size
 from civic.tabular import write_csv
 
 
@@ -122,11 +122,15 @@ def staff_milestone(slug: str, code: str):
     return _saved(slug, code, "етап додано")
 
 
+# A photo's address ends in its extension (.jpg, .png, .webp; .jpeg too), nothing else.
+PHOTO_TYPES = {extension: kind for kind, extension in FORMATS.values()} | {"jpeg": "image/jpeg"}
+
+
 @bp.route("/pb/<slug>/milestones/<int:milestone_id>.<ext>")
 def milestone_photo(slug: str, milestone_id: int, ext: str):
     edition = _public_edition(slug)
     milestone = services.get_milestone_photo(edition, milestone_id)
-    if milestone is None or not milestone.photo_type.endswith(ext.replace("jpg", "jpeg")):
+    if milestone is None or milestone.photo_type != PHOTO_TYPES.get(ext):
         abort(404)
     name = f"{edition.slug}-{milestone_id}.{ext}"
     return web.download(milestone.photo, name, milestone.photo_type, inline=True)

@@ -133,7 +133,8 @@ def test_commission_records_progress_and_milestones_shown_to_the_public(client, 
     assert served.status_code == 200 and served.mimetype == "image/jpeg"
     kept = Image.open(io.BytesIO(served.data))
     assert not kept.getexif() and b"PhoneMaker" not in served.data
-    assert client.get(f"/pb/{SLUG}/milestones/{milestone.id}.png").status_code == 404
+    for other in ("png", "peg", "g", "JPG"):
+        assert client.get(f"/pb/{SLUG}/milestones/{milestone.id}.{other}").status_code == 404
 
     actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
     assert actions[-2:] == ["pb.implementation_updated", "pb.milestone_added"]
