@@ -45,18 +45,23 @@ class CleanPhoto:
     sha256: str
 
 
+def check_size(size: int, *, field: str = "photo") -> None:
+    """Refuse an empty file or one over ``MAX_BYTES``, telling its size (:class:`PhotoRefused`)."""
+    if not size:
+        raise PhotoRefused("Файл фото порожній.", field=field)
+    if size > MAX_BYTES:
+        megabytes = uk_number(size / 1024 / 1024, places=1)
+        raise PhotoRefused(
+            f"Фото завелике: {megabytes} МБ, можна до {MAX_BYTES // 1024 // 1024} МБ.", field=field
+        )
+
+
 def clean_photo(data: bytes, *, field: str = "photo") -> CleanPhoto:
     """Check ``data`` and return it re-encoded without metadata, or raise :class:`PhotoRefused`."""
     # Pillow is imported when a photo arrives, not when the app is built (tests/test_cli.py).
     from PIL import Image, ImageOps, UnidentifiedImageError
 
-    if not data:
-        raise PhotoRefused("Файл фото порожній.", field=field)
-    if len(data) > MAX_BYTES:
-        size = uk_number(len(data) / 1024 / 1024, places=1)
-        raise PhotoRefused(
-            f"Фото завелике: {size} МБ, можна до {MAX_BYTES // 1024 // 1024} МБ.", field=field
-        )
+    check_size(len(data), field=field)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         try:

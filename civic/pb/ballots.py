@@ -40,6 +40,7 @@ __all__ = [
     "normalise_document",
     "normalise_settlement",
     "split_codes",
+    "receipt",
 ]
 
 MISSING_DATA = "missing_data"
@@ -434,3 +435,21 @@ def count_reasons(verdicts: Sequence[Verdict]) -> dict[str, int]:
         if verdict.reason is not None:
             counts[verdict.reason] += 1
     return counts
+
+
+# What «check my ballot» tells the voter of a ballot it found (the shell adds the neutral answer
+# for a wrong pair and the refusal over a limit).
+ACCEPTED = "accepted"
+COUNTED = "counted"
+NOT_COUNTED = "not_counted"
+
+
+def receipt(*, closed: bool, reason: str | None) -> tuple[str, str]:
+    """(status, Ukrainian message) for a found ballot: accepted while the count is open, then
+    counted or not counted with its reason in words — never its choices."""
+    if not closed:
+        return ACCEPTED, "Бюлетень прийнятий, буде врахований під час підрахунку."
+    if reason is None:
+        return COUNTED, "Бюлетень врахований."
+    title = REASON_TITLES.get(reason, "порушено вимоги положення")
+    return NOT_COUNTED, f"Бюлетень не врахований: {title}."

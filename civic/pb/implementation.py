@@ -25,6 +25,7 @@ STATUS_TITLES = {
 }
 MAX_REASON = 1000
 MAX_MILESTONE = 500
+MAX_SPENT = Decimal(10) ** 12  # the NUMERIC(14, 2) column (and below quantize's precision)
 
 
 class ImplementationError(DomainError):
@@ -64,6 +65,10 @@ def check_progress(
         money = Decimal("".join(text.split()).replace("\u00a0", "").replace(",", "."))
     except InvalidOperation:
         raise ImplementationError("Витрачено: вкажіть суму в гривнях.", field="spent") from None
+    if money.is_finite() and money >= MAX_SPENT:
+        raise ImplementationError(
+            "Витрачено: сума завелика — до 999 999 999 999,99 грн.", field="spent"
+        )
     if not money.is_finite() or money < 0 or money != money.quantize(Decimal("0.01")):
         raise ImplementationError(
             "Витрачено: сума в гривнях, не від'ємна, з копійками не більше двох знаків.",

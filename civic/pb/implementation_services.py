@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from civic import database
 from civic.audit.services import record_event
 from civic.extensions import db
 from civic.pb import implementation
@@ -94,7 +95,7 @@ def record_progress(
     a colleague; None (the CLI, the demo) checks nothing."""
     winner = _winner(edition, code)
     progress = asdict(implementation.check_progress(**reported, today=today))
-    fields = {**progress, "updated_at": dt.datetime.now(dt.UTC)}
+    fields = {**progress, "updated_at": database.utcnow()}
     # One writer per project at a time (PostgreSQL row lock; SQLite serialises writers), and the
     # record read again under the lock: a parallel save is seen, never overwritten.
     db.session.execute(select(Project.id).where(Project.id == winner.project.id).with_for_update())

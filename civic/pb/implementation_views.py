@@ -4,6 +4,7 @@ open data of implementations. Routes of the ``pb`` blueprint (registered from pb
 from __future__ import annotations
 
 import json
+import os
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -14,7 +15,7 @@ from civic.pb import implementation_services as services
 from civic.pb.implementation import STATUS_TITLES, ImplementationError
 from civic.pb.implementation_forms import MilestoneForm, ProgressForm
 from civic.pb.views import _public_edition, _staff_edition, bp
-from civic.photos import MAX_BYTES
+from civic.photos import FORMATS, MAX_BYTES, check_size
 from civic.tabular import write_csv
 
 
@@ -92,30 +93,44 @@ def staff_progress(slug: str, code: str):
     return _saved(slug, code, "стан реалізації збережено")
 
 
+def _photo_bytes(upload) -> bytes | None:
+    """The uploaded photo, read no further than the limit and one byte; a file over the limit
+    is refused with its real size (the upload is spooled to disk, so its end is a seek away)."""
+    if not getattr(upload, "filename", ""):
+        return None
+    data = upload.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        upload.stream.seek(0, os.SEEK_END)
+        check_size(upload.stream.tell())
+    return data
+
+
 @bp.route("/staff/pb/<slug>/implementation/<code>/milestones", methods=["POST"])
 @role_required("commission")
 @web.transaction(redirect_to="pb.staff_implementation")
 def staff_milestone(slug: str, code: str):
     form = _valid(MilestoneForm(prefix=f"m-{code}"))
-    upload = form.photo.data
-    photo = upload.read(MAX_BYTES + 1) if getattr(upload, "filename", "") else None
     services.add_milestone(
         _staff_edition(slug),
         code,
         happened_on=form.happened_on.data,
         text=form.text.data,
-        photo=photo,
+        photo=_photo_bytes(form.photo.data),
         today=_today(),
         actor=current_user,
     )
     return _saved(slug, code, "етап додано")
 
 
+# A photo's address ends in its extension (.jpg, .png, .webp; .jpeg too), nothing else.
+PHOTO_TYPES = {extension: kind for kind, extension in FORMATS.values()} | {"jpeg": "image/jpeg"}
+
+
 @bp.route("/pb/<slug>/milestones/<int:milestone_id>.<ext>")
 def milestone_photo(slug: str, milestone_id: int, ext: str):
     edition = _public_edition(slug)
     milestone = services.get_milestone_photo(edition, milestone_id)
-    if milestone is None or not milestone.photo_type.endswith(ext.replace("jpg", "jpeg")):
+    if milestone is None or milestone.photo_type != PHOTO_TYPES.get(ext):
         abort(404)
     name = f"{edition.slug}-{milestone_id}.{ext}"
     return web.download(milestone.photo, name, milestone.photo_type, inline=True)

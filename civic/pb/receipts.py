@@ -15,21 +15,18 @@ import datetime as dt
 import hmac
 from dataclasses import dataclass
 
-from flask import current_app
-from limits import parse_many
 from sqlalchemy import select
 
 from civic.audit.services import record_event
 from civic.database import count_in_window
 from civic.extensions import db
 from civic.pb import ballots as judging
+from civic.pb.ballots import ACCEPTED, COUNTED, NOT_COUNTED  # noqa: F401 (the statuses)
 from civic.pb.models import Ballot, CheckCounter, Edition
 from civic.pb.services import check_hash
-from civic.petitions.mailboxes import Window, minutes_text, windows
+from civic.petitions.mailboxes import Window, minutes_text
+from civic.petitions.signing import limit_windows
 
-COUNTED = "counted"
-NOT_COUNTED = "not_counted"
-ACCEPTED = "accepted"
 UNKNOWN = "unknown"
 LIMITED = "limited"
 
@@ -53,13 +50,6 @@ class CheckAnswer:
     message: str
 
 
-def _limit_windows(setting: str) -> tuple[Window, ...]:
-    text = current_app.config.get(setting) or ""
-    if not text.strip():
-        return ()
-    return windows((item.amount, item.get_expiry()) for item in parse_many(text))
-
-
 def _count_attempt(edition_id: int, kind: str, key: str, window: Window, epoch: int) -> int:
     """One more attempt in the window's counter → the count so far."""
     keys = {"edition_id": edition_id, "kind": kind, "key": key}
@@ -71,21 +61,12 @@ def _limited(edition: Edition, keys: dict[str, str], now: dt.datetime) -> str | 
     epoch = int(now.timestamp())
     refusal = None
     for kind, setting in LIMIT_SETTINGS:
-        for window in _limit_windows(setting):
+        for window in limit_windows(setting):
             count = _count_attempt(edition.id, kind, keys[kind], window, epoch)
             if count > window.amount and refusal is None:
                 wait = minutes_text(window.retry_after(epoch))
                 refusal = f"{REFUSALS[kind]} Спробуйте через {wait}."
     return refusal
-
-
-def _answer(edition: Edition, ballot: Ballot) -> CheckAnswer:
-    if not edition.is_closed:
-        return CheckAnswer(ACCEPTED, "Бюлетень прийнятий, буде врахований під час підрахунку.")
-    if ballot.reason is None:
-        return CheckAnswer(COUNTED, "Бюлетень врахований.")
-    reason = judging.REASON_TITLES.get(ballot.reason, "порушено вимоги положення")
-    return CheckAnswer(NOT_COUNTED, f"Бюлетень не врахований: {reason}.")
 
 
 def check_ballot(
@@ -109,7 +90,7 @@ def check_ballot(
         if stored is None or typed is None or not hmac.compare_digest(stored, typed):
             answer = CheckAnswer(UNKNOWN, NEUTRAL)
         else:
-            answer = _answer(edition, ballot)
+            answer = CheckAnswer(*judging.receipt(closed=edition.is_closed, reason=ballot.reason))
     record_event(
         "pb.ballot_checked",
         object_type="pb_edition",

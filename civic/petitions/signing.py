@@ -72,7 +72,8 @@ def disposable_domains() -> frozenset[str]:
     return _cached("disposable", (extra, allowed), build)
 
 
-def _windows(kind_setting: str) -> tuple[mailboxes.Window, ...]:
+def limit_windows(kind_setting: str) -> tuple[mailboxes.Window, ...]:
+    """The windows of a limit setting (``"5 per 10 minutes; 40 per day"``), parsed once."""
     text = current_app.config.get(kind_setting) or ""
     return _cached(
         kind_setting,
@@ -142,7 +143,7 @@ def refusal(
         key = keys[kind]
         if key is None:
             continue
-        for window in _windows(setting):
+        for window in limit_windows(setting):
             if _bump(petition.id, kind, key, window, epoch) > window.amount:
                 wait = mailboxes.minutes_text(window.retry_after(epoch))
                 return f"{REFUSALS[kind].format(key=key)} Спробуйте через {wait}."

@@ -204,3 +204,13 @@ def test_judge_agrees_with_judge_one(items):
     for item, verdict in zip(items, judge(items, RULES), strict=True):
         if verdict.reason != "duplicate_voter":
             assert judge_one(item, RULES) == verdict
+
+
+def test_a_receipt_says_accepted_counted_or_why_not_and_never_the_choices():
+    from civic.pb.ballots import DUPLICATE_VOTER, receipt
+
+    assert receipt(closed=False, reason=DUPLICATE_VOTER)[0] == "accepted"
+    assert receipt(closed=True, reason=None) == ("counted", "Бюлетень врахований.")
+    status, message = receipt(closed=True, reason=DUPLICATE_VOTER)
+    assert status == "not_counted" and message.endswith("тієї самої особи.")
+    assert receipt(closed=True, reason="something new")[1].endswith("вимоги положення.")

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from civic.audit.models import AuditEvent
 from civic.extensions import db
@@ -82,6 +84,8 @@ def flashed(client) -> str:
         ({"status": "works", "spent": "12.345"}, "spent"),
         ({"status": "works", "spent": "багато"}, "spent"),
         ({"status": "works", "spent": "NaN"}, "spent"),
+        ({"status": "works", "spent": "1e30"}, "spent"),
+        ({"status": "works", "spent": "1e12"}, "spent"),
         ({"status": "cancelled", "cancel_reason": "  "}, "cancel_reason"),
         ({"status": "done", "percent_done": 90}, "percent_done"),
         ({"status": "done", "percent_done": 100, "done_on": TODAY + dt.timedelta(1)}, "done_on"),
@@ -129,7 +133,8 @@ def test_commission_records_progress_and_milestones_shown_to_the_public(client, 
     assert served.status_code == 200 and served.mimetype == "image/jpeg"
     kept = Image.open(io.BytesIO(served.data))
     assert not kept.getexif() and b"PhoneMaker" not in served.data
-    assert client.get(f"/pb/{SLUG}/milestones/{milestone.id}.png").status_code == 404
+    for other in ("png", "peg", "g", "JPG"):
+        assert client.get(f"/pb/{SLUG}/milestones/{milestone.id}.{other}").status_code == 404
 
     actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
     assert actions[-2:] == ["pb.implementation_updated", "pb.milestone_added"]
@@ -254,3 +259,44 @@ def test_the_monthly_report_of_a_month_with_milestones_says_so(client, closed, c
     assert "зафіксовано 2 етапи реалізації" in text and "— змонтовано каркас (03.09.2021)" in text
     quiet = monthly_statistics(dt.date(2021, 8, 1), dt.date(2021, 8, 31))["implementation"]
     assert pb_implementation_sentence(PbImplementation.from_dict(quiet)) == ""
+
+
+def test_a_photo_over_the_limit_is_refused_with_its_real_size(client, closed, commission):
+    """The view reads at most the limit and one byte; the refusal still tells the file's size."""
+    code = winner_codes(closed)[0]
+    post_progress(client, code, status="works", percent_done="10")
+    big = photo("JPEG") + b"\x00" * (12 * 1024 * 1024)
+    # Encoded in memory: werkzeug's builder leaves a temporary file open over 500 KB.
+    upload = FileStorage(io.BytesIO(big), "big.jpg", content_type="image/jpeg")
+    fields = {
+        f"m-{code}-happened_on": "12.05.2021",
+        f"m-{code}-text": "Етап",
+        f"m-{code}-photo": upload,
+    }
+    boundary, body = encode_multipart(fields)
+    client.post(
+        f"/staff/pb/{SLUG}/implementation/{code}/milestones",
+        data=body,
+        content_type=f'multipart/form-data; boundary="{boundary}"',
+    )
+    assert "Фото завелике: 12,0 МБ, можна до 8 МБ." in flashed(client)
+    assert db.session.scalar(select(func.count()).select_from(Milestone)) == 0
+
+
+def test_the_update_time_is_the_council_clock(app, closed, monkeypatch):
+    moment = dt.datetime(2021, 10, 1, 9, 30, tzinfo=dt.UTC)
+    monkeypatch.setattr("civic.database.utcnow", lambda: moment)
+    code = winner_codes(closed)[0]
+    row = implementation.record_progress(
+        closed, code, status="works", percent_done=10, spent="0", today=TODAY
+    )
+    assert row.updated_at.replace(tzinfo=dt.UTC) == moment
+
+
+def test_a_sum_too_large_for_the_column_is_refused_not_a_server_error(client, closed, commission):
+    code = winner_codes(closed)[0]
+    for spent in ("1e30", "99999999999999999999"):
+        response = post_progress(client, code, status="works", percent_done="5", spent=spent)
+        assert response.status_code == 302
+        assert "Витрачено: сума завелика" in flashed(client)
+    assert db.session.scalar(select(func.count()).select_from(Implementation)) == 0
