@@ -15,7 +15,7 @@ import ipaddress
 import re
 from urllib.parse import urlsplit
 
-__all__ = ["MESSAGE", "HttpUrl", "http_url", "url_problem"]
+__all__ = ["MESSAGE", "HttpUrl", "http_url", "local_path", "url_problem"]
 
 MESSAGE = "посилання має починатися з http:// або https:// і вести на сайт (напр. https://nizhynrada.gov.ua)"
 _FORBIDDEN = re.compile(r"[\x00-\x20\x7f-\x9f\\<>\"'`\u2028\u2029\u200b-\u200f\ufeff]")
@@ -44,6 +44,24 @@ def http_url(value: object) -> str | None:
         except ValueError:
             return None
     return text
+
+
+def local_path(value: str | None, fallback: str) -> str:
+    """``value`` if it is a path on this site (``/petitions/5``), else ``fallback``: where a
+    page sends the browser after a sign-in (``?next=``). No scheme, no host, no ``//`` or
+    backslash (browsers read ``/\\host`` as another site), no control characters, at most 500
+    characters."""
+    text = (value or "").strip()
+    if (
+        not text.startswith("/")
+        or text.startswith("//")
+        or "\\" in text
+        or any(not ch.isprintable() for ch in text)
+        or len(text) > 500
+    ):
+        return fallback
+    parts = urlsplit(text)
+    return text if not parts.scheme and not parts.netloc else fallback
 
 
 def url_problem(value: object) -> str | None:

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
@@ -13,6 +11,7 @@ from civic.auth.models import User
 from civic.auth.permissions import role_required, staff_required
 from civic.auth.roles import ADMIN, ROLES
 from civic.extensions import db, limiter, login_manager
+from civic.urls import local_path
 
 bp = Blueprint("auth", __name__)
 
@@ -29,12 +28,7 @@ def load_user(session_token: str) -> User | None:
 
 def _safe_next(target: str | None) -> str:
     """Only same-site relative paths may be a redirect target after login."""
-    if not target:
-        return url_for("auth.staff_home")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return url_for("auth.staff_home")
-    return target
+    return local_path(target, url_for("auth.staff_home"))
 
 
 @bp.route("/login", methods=["GET", "POST"])

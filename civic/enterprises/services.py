@@ -262,8 +262,9 @@ def _store_upload(
             Fact.enterprise_id == enterprise.id, Fact.year == year, Fact.form == form
         )
     )
-    if reinstated:
-        previous.is_current = True
+    messages = [{"level": m.level, "line": m.line, "text": m.text} for m in result.messages]
+    if reinstated:  # the row describes the numbers now in force: this upload's unit and checks
+        previous.is_current, previous.unit, previous.messages = True, unit, messages
         previous.value_count = len(result.facts)
     upload = (
         previous
@@ -283,7 +284,7 @@ def _store_upload(
             uploaded_by_login=getattr(actor, "login", "") or "",
             is_current=True,
             value_count=len(result.facts),
-            messages=[{"level": m.level, "line": m.line, "text": m.text} for m in result.messages],
+            messages=messages,
         )
     )
     try:

@@ -12,10 +12,10 @@ from __future__ import annotations
 import hmac
 import secrets
 import time
-from urllib.parse import urlsplit
 
 from flask import current_app, session
 
+from civic import urls
 from civic.identity.citizen import Citizen, IdentityError, citizen_from_dict
 
 STATE_KEY = "identity.state"
@@ -35,17 +35,7 @@ def _minutes(name: str, default: int) -> int:
 
 def local_path(value: str | None) -> str:
     """``value`` if it is a path on this site (``/petitions/5``), else the petitions' list."""
-    text = (value or "").strip()
-    if (
-        not text.startswith("/")
-        or text.startswith("//")
-        or "\\" in text
-        or any(not ch.isprintable() for ch in text)
-        or len(text) > 500
-    ):
-        return FALLBACK_PAGE
-    parts = urlsplit(text)
-    return text if not parts.scheme and not parts.netloc else FALLBACK_PAGE
+    return urls.local_path(value, FALLBACK_PAGE)
 
 
 def begin(provider: str, next_page: str | None) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from civic.audit.services import record_event
 from civic.extensions import db
@@ -23,8 +24,12 @@ def record_followup(petition, *, action: str, status: str, actor=None) -> Petiti
     action, status = check_followup(action=action, status=status)
     row = get_followup(petition)
     if row is None:
-        row = PetitionFollowup(petition_id=petition.id)
-        db.session.add(row)
+        try:
+            with db.session.begin_nested():
+                row = PetitionFollowup(petition_id=petition.id, action=action, status=status)
+                db.session.add(row)
+        except IntegrityError:  # a parallel first save won: this one updates its row
+            row = get_followup(petition)
     row.action, row.status = action, status
     db.session.flush()
     record_event(

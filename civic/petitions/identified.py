@@ -27,14 +27,13 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
-from civic import kyiv, personal_data
+from civic import personal_data
 from civic.extensions import db
 from civic.identity.citizen import Citizen
 from civic.mail import services as mail_services
-from civic.petitions import lifecycle
 from civic.petitions.models import Petition, Signature
 from civic.petitions.services import PetitionError, email_hash, normalise_email
-from civic.petitions.signatures import _still_pending, count_one_more
+from civic.petitions.signatures import _still_pending, count_one_more, require_collecting
 
 ALREADY = "Ви вже підписали цю петицію; кожна особа може підписати її лише один раз."
 BY_EMAIL = (
@@ -75,8 +74,7 @@ def sign_identified(
     notify_on_answer: bool = False,
 ) -> Signature:
     """Count the identified citizen's signature under ``petition`` (once per person)."""
-    if not lifecycle.can_sign(petition.state_enum, petition.collection_ends_on, kyiv.date_of(now)):
-        raise PetitionError("Збір підписів під цією петицією не триває.")
+    require_collecting(petition, now)
     mailbox = _mailbox_hash(citizen)
     earlier = db.session.scalars(
         select(Signature).where(

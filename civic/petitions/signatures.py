@@ -52,9 +52,7 @@ def sign_petition(
     One signature per normalised e-mail per petition is enforced by a unique constraint; a
     second unconfirmed attempt gets a fresh link, a confirmed one is refused.
     """
-    today = kyiv.date_of(now)
-    if not lifecycle.can_sign(petition.state_enum, petition.collection_ends_on, today):
-        raise PetitionError("Збір підписів під цією петицією не триває.")
+    require_collecting(petition, now)
     hashed_email = email_hash(email)
     problem = signing.refusal(petition, email, hashed_email, ip=ip, now=now)
     if problem:
@@ -85,6 +83,12 @@ def sign_petition(
         signature.notify_on_answer = notify_on_answer  # the latest choice counts
     _mail_confirmation_link(signature, petition, raw)
     return signature
+
+
+def require_collecting(petition: Petition, now: dt.datetime) -> None:
+    """Refuse a signing (by e-mail or identified) unless the petition collects signatures now."""
+    if not lifecycle.can_sign(petition.state_enum, petition.collection_ends_on, kyiv.date_of(now)):
+        raise PetitionError("Збір підписів під цією петицією не триває.")
 
 
 SIGNING_COLUMNS = (

@@ -96,6 +96,16 @@ def test_next_is_followed_but_never_offsite(client, create_user):
     assert evil.headers["Location"] == "/staff/"
 
 
+@pytest.mark.parametrize("target", ["/\\evil.example/x", "//evil.example/x", "/staff\x00"])
+def test_next_with_a_disguised_host_goes_to_the_staff_home(client, create_user, target):
+    """The same rule as the citizens' sign-in (``civic.urls.local_path``)."""
+    create_user("boss", "admin")
+    answer = client.post(
+        "/login", query_string={"next": target}, data={"login": "boss", "password": STAFF_PASSWORD}
+    )
+    assert answer.headers["Location"] == "/staff/"
+
+
 def test_wrong_role_gets_ukrainian_403(client, create_user, login):
     create_user("ed", "editor")
     login("ed")

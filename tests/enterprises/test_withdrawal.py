@@ -61,3 +61,22 @@ def test_a_wrong_replacement_is_undone_by_uploading_the_right_file_again(
     current = [u for u in services.list_uploads() if u.is_current]
     assert [u.id for u in current] == [first.id]  # the same file, back in force
     assert db.session.query(Fact).filter(Fact.upload_id == current[0].id).count() > 0
+
+
+def test_a_file_back_in_force_carries_the_unit_it_was_uploaded_with_this_time(
+    client, create_user, enterprise
+):
+    create_user("ed", "editor")
+    login_as(client, "ed")
+    right = example("enterprise-form1-cp1251.csv")
+    assert upload(client, right, "right.csv", unit="грн").status_code == 200
+    assert upload(client, right.replace(b"\r\n", b"\n"), "wrong.csv").status_code == 200
+    replacement = next(u for u in services.list_uploads() if u.filename == "wrong.csv")
+    client.post(
+        f"/staff/enterprises/uploads/{replacement.id}/withdraw", data={"reason": "не той файл"}
+    )
+    assert upload(client, right, "right.csv", unit="тис. грн").status_code == 200
+    db.session.expire_all()
+    (current,) = [u for u in services.list_uploads() if u.is_current]
+    units = {f.unit for f in db.session.query(Fact).filter(Fact.upload_id == current.id)}
+    assert units == {current.unit} == {"тис. грн"}  # the upload says what its numbers are in

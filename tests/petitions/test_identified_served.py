@@ -9,6 +9,7 @@ from civic.extensions import db
 from civic.identity import development
 from civic.petitions import services
 from civic.petitions.models import Petition, Signature
+from tests.petitions.test_integrity import last_link_token
 from tests.support.served import Browser, Gunicorn, at_once
 
 PARALLEL = 20
@@ -67,3 +68,49 @@ def test_twenty_parallel_signings_of_one_person_give_exactly_one(
             count, rows = _outcome(petition_id)
             assert count == 1 and len(rows) == 1
             assert rows[0].person_hash and rows[0].confirmed_at is not None
+
+
+@pytest.mark.postgresql_only
+def test_take_overs_racing_the_mailed_link_count_the_pending_signature_once(
+    database_url, tmp_path, make_petition
+):
+    """The person's pending e-mail signature is confirmed by its link and taken over by their
+    identified signing at the same moment, ten requests each: one count, one row, no 500."""
+    petition = make_petition("collecting", on=services.today_kyiv())
+    settings = {
+        "CIVIC_IDENTITY_PROVIDERS": '["dev", "email"]',
+        "CIVIC_PETITION_SIGN_RATE_LIMIT": "1000 per hour",
+    }
+    half = PARALLEL // 2
+    with Gunicorn(database_url, tmp_path / "served", settings=settings) as server:
+        email = development.PEOPLE[0].email
+        mailed = Browser(server.url).submit(
+            f"/petitions/{petition.id}/sign",
+            {"full_name": "Шевченко Оксана", "email": email},
+            form_path=f"/petitions/{petition.id}",
+        )
+        assert mailed.status == 201, mailed.text[:2000]
+        link = f"/petitions/signatures/{last_link_token(email)}"
+        signed_in = _signed_in_browsers(server, half)
+        visitors = [Browser(server.url) for _ in range(half)]
+        csrf = [visitor.get(link).csrf() for visitor in visitors]
+
+        def request(i: int):
+            if i % 2:
+                browser = signed_in[i // 2]
+                return browser.post(
+                    f"/petitions/{petition.id}/sign/identified", {"csrf_token": browser.token}
+                )
+            return visitors[i // 2].post(link, {"csrf_token": csrf[i // 2]})
+
+        answers = at_once(PARALLEL, request)
+        statuses = [getattr(a, "status", repr(a)) for a in answers]
+        assert all(isinstance(s, int) and s < 500 for s in statuses), (statuses, server.output())
+    won = [
+        a
+        for i, a in enumerate(answers)
+        if (a.status == 201 if i % 2 else a.status == 200 and "підпис зараховано" in a.text)
+    ]
+    assert len(won) == 1, statuses
+    count, rows = _outcome(petition.id)
+    assert count == 1 and len(rows) == 1 and rows[0].confirmed_at is not None

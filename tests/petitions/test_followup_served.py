@@ -1,0 +1,69 @@
+"""Moderators saving an answered petition's first follow-up at the same moment, as deployed
+(gunicorn -w 2 --threads 4 on PostgreSQL): one row, one audit event per save, no server error."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+
+from civic.audit.models import AuditEvent
+from civic.extensions import db
+from civic.petitions import services
+from civic.petitions.followup_models import PetitionFollowup
+from tests.support.served import Browser, Gunicorn, at_once
+
+PARALLEL = 6
+PASSWORD = "follow-up-moderator-2026"
+D = dt.date
+
+
+def _logged_in(server, login: str) -> Browser:
+    browser = Browser(server.url)
+    response = browser.submit("/login", {"login": login, "password": PASSWORD})
+    assert response.status == 302, response.text[:500]
+    return browser
+
+
+@pytest.mark.postgresql_only
+def test_parallel_first_follow_ups_keep_one_row_and_no_server_error(
+    database_url, tmp_path, make_petition, moderators, create_user
+):
+    petition = make_petition("collecting", on=D(2020, 9, 1), signatures=1)
+    petition.threshold = 1
+    services.start_consideration(
+        petition, actor=moderators[0], version=None, notice_on=D(2020, 11, 2), today=D(2020, 11, 2)
+    )
+    services.record_answer(
+        petition,
+        actor=moderators[1],
+        version=None,
+        outcome="partly",
+        text="Перехід облаштують навесні.",
+        answered_on=D(2020, 11, 10),
+        today=D(2020, 11, 10),
+    )
+    db.session.commit()
+    for n in range(PARALLEL):
+        create_user(f"follow{n}", "moderator", password=PASSWORD)
+    page = f"/staff/petitions/{petition.id}"
+    with Gunicorn(database_url, tmp_path / "instance") as server:
+        staff = [_logged_in(server, f"follow{n}") for n in range(PARALLEL)]
+        tokens = [s.get(page).csrf() for s in staff]
+        answers = at_once(
+            PARALLEL,
+            lambda i: staff[i].post(
+                f"{page}/followup",
+                {"csrf_token": tokens[i], "action": f"Дія {i}", "status": "promised"},
+            ),
+        )
+        statuses = [getattr(a, "status", repr(a)) for a in answers]
+        assert statuses == [302] * PARALLEL, server.output()
+    db.session.expire_all()
+    (row,) = db.session.scalars(select(PetitionFollowup)).all()
+    assert row.action in {f"Дія {i}" for i in range(PARALLEL)}
+    events = db.session.scalar(
+        select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "petition.followup")
+    )
+    assert events == PARALLEL
