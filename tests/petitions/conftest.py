@@ -21,6 +21,22 @@ TEXT = (
 )
 
 
+def under_consideration(make_petition, moderator):
+    """A petition that reached its threshold in 2020 and whose consideration started 2.11.2020."""
+    petition = make_petition("collecting", on=dt.date(2020, 9, 1), signatures=1)
+    petition.threshold = 1
+    db.session.commit()
+    services.start_consideration(
+        petition,
+        actor=moderator,
+        version=None,
+        notice_on=dt.date(2020, 11, 2),
+        today=dt.date(2020, 11, 2),
+    )
+    db.session.commit()
+    return petition
+
+
 @pytest.fixture
 def moderators(create_user):
     return (
