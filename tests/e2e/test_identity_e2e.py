@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from civic.extensions import db
 from civic.identity import development
-from tests.identity.conftest import PERSON, fake_idgovua, idgovua_settings  # noqa: F401
+from tests.identity.conftest import PERSON, idgovua_settings
 from tests.petitions.conftest import published_now
 
 pytestmark = pytest.mark.e2e
@@ -54,7 +54,7 @@ def test_a_citizen_signs_through_the_development_provider(live_app, live_server,
     expect(page.get_by_role("link", name="Підписати через тестовий провайдер")).to_be_visible()
 
 
-def test_a_citizen_signs_through_idgovua(live_app, live_server, page, fake_idgovua):  # noqa: F811
+def test_a_citizen_signs_through_idgovua(live_app, live_server, page, fake_idgovua):
     live_app.config.update(idgovua_settings(fake_idgovua))
     petition_id = _collecting_petition(live_app)
     page.goto(f"{live_server.url}/petitions/{petition_id}")
