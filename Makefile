@@ -7,8 +7,11 @@ PORT ?= 5000
 # Links in mail and open data name the address `make run` serves on (any HOST/PORT).
 CIVIC_PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 # Petitions are signed through the development identity provider or by e-mail (docs/identity.md);
-# the development provider runs only on a loopback address.
-CIVIC_IDENTITY_PROVIDERS ?= ["dev", "email"]
+# the development provider runs only on a loopback address (civic refuses to start with it
+# elsewhere), so when CIVIC_PUBLIC_BASE_URL is another address they sign by e-mail only.
+DEV_PROVIDERS := ["dev", "email"]
+LOOPBACK_URLS := http://127.% http://localhost:%
+CIVIC_IDENTITY_PROVIDERS ?= $(if $(filter $(LOOPBACK_URLS),$(CIVIC_PUBLIC_BASE_URL)),$(DEV_PROVIDERS),["email"])
 
 .PHONY: run test lint format bench load demo clean-venv
 

@@ -30,6 +30,7 @@ from tests.support.browser import (  # noqa: F401  (fixtures shared by every bro
     live_server,
     page,
 )
+from tests.support.idgovua_fake import fake_idgovua  # noqa: F401  (a shared fixture)
 from tests.support.postgres import PostgresServer, PostgresUnavailable
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

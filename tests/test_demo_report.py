@@ -57,3 +57,16 @@ def test_november_2020_report_carries_every_module(runner):
     assert f"Реалізовано 1 проєкт громадського бюджету: «{done[0]}»." in september
     assert "За місяць зафіксовано 2 етапи реалізації проєктів громадського бюджету" in september
     assert "Реалізовано" not in text  # nothing was built in November 2020
+
+
+def test_the_readmes_check_my_ballot_examples_hold_in_the_demo(runner, client):
+    """README: «form 1/1 with 8611 → врахований; form 2/80 with 0005 → не врахований: не
+    мешканець громади» — what a visitor of `make run` is told to try."""
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    for form, last_four, answer in (
+        ("1/1", "8611", "Бюлетень врахований."),
+        ("2/80", "0005", "Бюлетень не врахований: не мешканець громади."),
+    ):
+        page = client.post("/pb/gb-2021/check", data={"form_number": form, "last_four": last_four})
+        assert page.status_code == 200
+        assert answer in page.get_data(as_text=True)

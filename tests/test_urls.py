@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 
 import pytest
 
@@ -211,3 +212,5 @@ def test_stored_hostile_links_are_never_emitted_as_href(client, app):
     journal = client.get("/staff/journal/?month=2020-12").get_data(as_text=True)
     # The stored data: link is never an href (the page's own icon is an inline data: image).
     assert "Стара новина" in journal and 'href="data:text' not in journal
+    # Precisely: the one data: href on the page is the icon's image, whatever the stored link.
+    assert re.findall(r'href="data:([^,"]*)', journal) == ["image/svg+xml"]

@@ -19,7 +19,7 @@ from civic.pb.models import Edition
 from civic.petitions import lifecycle
 from civic.petitions.followup_models import PetitionFollowup
 from civic.petitions.models import Petition
-from tests.support.browser import LiveServer, make_live_app, seed
+from tests.support.browser import log_in, served_demo
 
 pytestmark = pytest.mark.e2e
 
@@ -90,33 +90,25 @@ def open_edition() -> None:
 
 @pytest.fixture(scope="module")
 def demo(sqlite_template, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("axe")
-    app = make_live_app(sqlite_template, folder)
-    result = app.test_cli_runner().invoke(args=["demo"])
-    assert result.exit_code == 0, result.output
-    seed(app, open_edition)
-    server = LiveServer(app, folder).start()
-    app.config["PUBLIC_BASE_URL"] = server.url
-    with app.app_context():
-        from civic.enterprises.models import Enterprise
+    with served_demo(sqlite_template, tmp_path_factory.mktemp("axe"), open_edition) as (app, url):
+        with app.app_context():
+            from civic.enterprises.models import Enterprise
 
-        editions = db.session.scalars(db.select(Edition).order_by(Edition.id)).all()
-        petitions = db.session.scalars(db.select(Petition).order_by(Petition.id)).all()
-        values = {
-            "slug": next(e.slug for e in editions if e.is_closed),
-            "draft": OPEN_SLUG,
-            "petition": next(p.id for p in petitions if p.state_enum == lifecycle.State.COLLECTING),
-            "answered": db.session.scalars(
-                db.select(PetitionFollowup.petition_id).order_by(PetitionFollowup.petition_id)
-            ).first(),
-            "edrpou": db.session.scalars(db.select(Enterprise.edrpou)).first(),
-            "month": "2020-11",
-        }
-    yield app, server.url, values
-    server.stop()
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+            editions = db.session.scalars(db.select(Edition).order_by(Edition.id)).all()
+            petitions = db.session.scalars(db.select(Petition).order_by(Petition.id)).all()
+            values = {
+                "slug": next(e.slug for e in editions if e.is_closed),
+                "draft": OPEN_SLUG,
+                "petition": next(
+                    p.id for p in petitions if p.state_enum == lifecycle.State.COLLECTING
+                ),
+                "answered": db.session.scalars(
+                    db.select(PetitionFollowup.petition_id).order_by(PetitionFollowup.petition_id)
+                ).first(),
+                "edrpou": db.session.scalars(db.select(Enterprise.edrpou)).first(),
+                "month": "2020-11",
+            }
+        yield app, url, values
 
 
 @pytest.fixture(scope="module")
@@ -132,11 +124,7 @@ def staff_context(browser, demo):
         locale="uk-UA", viewport={"width": 1280, "height": 900}, bypass_csp=True
     )
     page = context.new_page()
-    page.goto(url + "/login")
-    page.get_by_label("Логін").fill("admin")
-    page.get_by_label("Пароль").fill("demo-root-2026")
-    page.get_by_role("button", name="Увійти").click()
-    page.wait_for_url(f"{url}/staff/**")
+    log_in(page, url, "admin", "demo-root-2026")
     page.close()
     yield context
     context.close()

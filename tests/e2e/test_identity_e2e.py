@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 
 from civic.extensions import db
 from civic.identity import development
-from civic.petitions import services
-from tests.identity.conftest import PERSON, fake_idgovua, idgovua_settings  # noqa: F401
+from tests.identity.conftest import PERSON, idgovua_settings
+from tests.petitions.conftest import published_now
 
 pytestmark = pytest.mark.e2e
 
@@ -21,17 +21,12 @@ def _collecting_petition(app) -> int:
         from civic.auth.services import create_user
 
         moderator = create_user("mod", "petitions-desk-2026", ["moderator"], full_name="Марія")
-        petition, _ = services.submit_petition(
+        petition = published_now(
+            moderator,
             "Облаштувати велодоріжку вулицею Гоголя",
             "Просимо облаштувати безпечну велодоріжку. " * 5,
             "Автор Петиції",
             "author@example.com",
-            ip=None,
-            now=services.utcnow(),
-        )
-        services.confirm_petition(petition, now=services.utcnow())
-        services.publish_petition(
-            petition, actor=moderator, version=None, today=services.today_kyiv()
         )
         db.session.commit()
         return petition.id
@@ -59,7 +54,7 @@ def test_a_citizen_signs_through_the_development_provider(live_app, live_server,
     expect(page.get_by_role("link", name="Підписати через тестовий провайдер")).to_be_visible()
 
 
-def test_a_citizen_signs_through_idgovua(live_app, live_server, page, fake_idgovua):  # noqa: F811
+def test_a_citizen_signs_through_idgovua(live_app, live_server, page, fake_idgovua):
     live_app.config.update(idgovua_settings(fake_idgovua))
     petition_id = _collecting_petition(live_app)
     page.goto(f"{live_server.url}/petitions/{petition_id}")

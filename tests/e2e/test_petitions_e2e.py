@@ -16,6 +16,7 @@ from civic.extensions import db
 from civic.mail.models import OutboxMessage
 from civic.petitions import services
 from civic.petitions.models import Petition
+from tests.petitions.conftest import published_now
 
 pytestmark = pytest.mark.e2e
 
@@ -38,17 +39,12 @@ def test_citizen_submits_and_moderator_publishes(live, chromium):
         moderator = create_user(
             "mod", "petitions-desk-2026", ["moderator"], full_name="Марія Шевченко"
         )
-        existing, _ = services.submit_petition(
+        published_now(
+            moderator,
             "Встановити світлофор біля школи № 5",
             "Текст " * 20,
             "Автор",
             "a@example.com",
-            ip=None,
-            now=services.utcnow(),
-        )
-        services.confirm_petition(existing, now=services.utcnow())
-        services.publish_petition(
-            existing, actor=moderator, version=None, today=services.today_kyiv()
         )
         db.session.commit()
 

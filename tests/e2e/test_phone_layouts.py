@@ -14,7 +14,7 @@ from civic.pb.rule_names import RULE_NAMES
 from civic.pb.services import list_public_editions
 from civic.petitions import lifecycle
 from civic.petitions.models import Petition
-from tests.support.browser import LiveServer, make_live_app
+from tests.support.browser import served_demo
 
 pytestmark = pytest.mark.e2e
 
@@ -31,27 +31,18 @@ INTERNAL_CODES = ("greedy", "equalshares", "phragmen", "MES", "Add1", "add1")
 
 @pytest.fixture(scope="module")
 def demo_site(sqlite_template, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("phones")
-    app = make_live_app(sqlite_template, folder)
-    result = app.test_cli_runner().invoke(args=["demo"])
-    assert result.exit_code == 0, result.output
-    server = LiveServer(app, folder).start()
-    app.config["PUBLIC_BASE_URL"] = server.url
-    with app.app_context():
-        slugs = [edition.slug for edition in list_public_editions()]
-        public = [
-            p.id
-            for p in db.session.scalars(db.select(Petition).order_by(Petition.id))
-            if p.state_enum in lifecycle.PUBLIC_STATES
-        ]
-        from civic.enterprises.models import Enterprise
+    with served_demo(sqlite_template, tmp_path_factory.mktemp("phones")) as (app, url):
+        with app.app_context():
+            slugs = [edition.slug for edition in list_public_editions()]
+            public = [
+                p.id
+                for p in db.session.scalars(db.select(Petition).order_by(Petition.id))
+                if p.state_enum in lifecycle.PUBLIC_STATES
+            ]
+            from civic.enterprises.models import Enterprise
 
-        edrpou = db.session.scalars(db.select(Enterprise.edrpou)).first()
-    yield app, server.url, slugs, public, edrpou
-    server.stop()
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+            edrpou = db.session.scalars(db.select(Enterprise.edrpou)).first()
+        yield app, url, slugs, public, edrpou
 
 
 def overflow(page) -> tuple[int, int]:

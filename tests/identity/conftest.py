@@ -6,25 +6,7 @@ import urllib.request
 
 import pytest
 
-from tests.support.idgovua_fake import CLIENT_ID, CLIENT_SECRET, FakeIdGovUa, query_of
-
-PERSON = {
-    "lastname": "Петренко",
-    "givenname": "Олена",
-    "middlename": "Миколаївна",
-    "drfocode": "3176105929",  # a valid check digit; 31761 days: 16.12.1986
-    "email": "Olena.Petrenko@example.com",
-    "address": "м. Ніжин, вул. Небесної Сотні, 5",
-    "phone": "+380501234567",
-}
-
-
-@pytest.fixture
-def fake_idgovua():
-    fake = FakeIdGovUa()
-    fake.person = dict(PERSON)
-    yield fake
-    fake.stop()
+from tests.support.idgovua_fake import CLIENT_ID, CLIENT_SECRET, PERSON, FakeIdGovUa, query_of
 
 
 def idgovua_settings(fake: FakeIdGovUa, **extra) -> dict:

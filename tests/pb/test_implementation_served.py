@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -13,22 +11,11 @@ from sqlalchemy import func, select
 
 from civic.audit.models import AuditEvent
 from civic.extensions import db
-from civic.pb import imports, services
 from civic.pb.implementation_models import Implementation
 from tests.support.served import Browser, Gunicorn, at_once
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 SLUG = "gb-2021"
 PARALLEL = 6
-
-
-def _closed_edition():
-    edition = services.save_edition((EXAMPLES / "pb-edition.toml").read_text(encoding="utf-8"))
-    imports.import_projects(edition, (EXAMPLES / "pb-projects.csv").read_bytes(), "p.csv")
-    imports.import_ballots(edition, (EXAMPLES / "pb-ballots.csv").read_bytes(), "b.csv")
-    services.close_edition(edition, on=dt.date(2020, 11, 23))
-    db.session.commit()
-    return edition.result["selected"][0]
 
 
 def _logged_in(server, login: str, password: str) -> Browser:
@@ -48,9 +35,9 @@ def _updates() -> int:
 
 @pytest.mark.postgresql_only
 def test_parallel_saves_of_one_winner_keep_one_record_and_lose_no_update(
-    app, database_url, tmp_path, create_user
+    app, database_url, tmp_path, create_user, closed
 ):
-    code = _closed_edition()
+    code = closed.result["selected"][0]
     for n in range(PARALLEL):
         create_user(f"member{n}", "commission", password=f"counting-member-{n}-2026")
     db.session.commit()

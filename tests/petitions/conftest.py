@@ -21,6 +21,33 @@ TEXT = (
 )
 
 
+def published_now(moderator, title: str, text: str, author_name: str, author_email: str):
+    """A petition submitted, confirmed and published by ``moderator`` just now (the real
+    clock, as a served app sees it); flushed, not committed."""
+    petition, _ = services.submit_petition(
+        title, text, author_name, author_email, ip=None, now=services.utcnow()
+    )
+    services.confirm_petition(petition, now=services.utcnow())
+    services.publish_petition(petition, actor=moderator, version=None, today=services.today_kyiv())
+    return petition
+
+
+def under_consideration(make_petition, moderator):
+    """A petition that reached its threshold in 2020 and whose consideration started 2.11.2020."""
+    petition = make_petition("collecting", on=dt.date(2020, 9, 1), signatures=1)
+    petition.threshold = 1
+    db.session.commit()
+    services.start_consideration(
+        petition,
+        actor=moderator,
+        version=None,
+        notice_on=dt.date(2020, 11, 2),
+        today=dt.date(2020, 11, 2),
+    )
+    db.session.commit()
+    return petition
+
+
 @pytest.fixture
 def moderators(create_user):
     return (

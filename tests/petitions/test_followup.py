@@ -12,17 +12,14 @@ from civic.extensions import db
 from civic.petitions import services
 from civic.petitions.followup import FollowupError, check_followup
 from civic.petitions.followup_models import PetitionFollowup
+from tests.petitions.conftest import under_consideration
 
 D = dt.date
 
 
 @pytest.fixture
 def answered(make_petition, moderators):
-    petition = make_petition("collecting", on=D(2020, 9, 1), signatures=1)
-    petition.threshold = 1
-    services.start_consideration(
-        petition, actor=moderators[0], version=None, notice_on=D(2020, 11, 2), today=D(2020, 11, 2)
-    )
+    petition = under_consideration(make_petition, moderators[0])
     services.record_answer(
         petition,
         actor=moderators[1],

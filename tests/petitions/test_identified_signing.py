@@ -10,14 +10,14 @@ from civic.identity import development
 from civic.petitions import identified, retention, services
 from civic.petitions.models import Petition, Signature
 from civic.petitions.signatures import sign_petition
-from tests.identity.conftest import PERSON, fake_idgovua, idgovua_settings, start_sign_in  # noqa: F401
+from tests.identity.conftest import PERSON, idgovua_settings, start_sign_in
 
 OKSANA = development.PEOPLE[0]  # her provider knows her mailbox
 ANDRIY = development.PEOPLE[1]  # his does not
 
 
 @pytest.fixture
-def app(app_factory, fake_idgovua):  # noqa: F811
+def app(app_factory, fake_idgovua):
     app = app_factory(
         **idgovua_settings(fake_idgovua, IDENTITY_PROVIDERS=["idgovua", "dev", "email"])
     )

@@ -11,6 +11,7 @@ from civic.formatting import agree
 from civic.petitions import lifecycle, locks, refusal_reasons, services
 from civic.petitions.models import Petition
 from tests.conftest import STAFF_PASSWORD
+from tests.petitions.conftest import under_consideration
 
 D = dt.date
 DAYS = {"one": "день", "few": "дні", "many": "днів"}
@@ -24,18 +25,6 @@ def row_of(page: str, petition: Petition) -> str:
     """The queue's table row that links to ``petition``."""
     link = f'href="/staff/petitions/{petition.id}"'
     return next(r for r in re.findall(r"<tr>.*?</tr>", page, re.S) if link in r)
-
-
-def under_consideration(make_petition, moderator) -> Petition:
-    """A petition that reached its threshold in 2020 and whose consideration started 2.11.2020."""
-    petition = make_petition("collecting", on=D(2020, 9, 1), signatures=1)
-    petition.threshold = 1
-    db.session.commit()
-    services.start_consideration(
-        petition, actor=moderator, version=None, notice_on=D(2020, 11, 2), today=D(2020, 11, 2)
-    )
-    db.session.commit()
-    return petition
 
 
 def test_overdue_items_are_marked_with_how_late(client, login, make_petition, moderators):

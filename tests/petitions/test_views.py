@@ -12,6 +12,7 @@ from civic.mail.sender import wait_for_delivery
 from civic.petitions import invalidation, queries, services, signatures
 from civic.petitions.models import Petition, Signature
 from tests.conftest import STAFF_PASSWORD
+from tests.petitions.conftest import published_now
 from tests.petitions.test_formats import NATIONAL_HEADER
 
 D = dt.date
@@ -198,17 +199,8 @@ def test_sign_with_confirmation_through_real_smtp(app_factory, smtp_server, crea
     app = app_factory(MAIL_SERVER=controller.hostname, MAIL_PORT=controller.port)
     with app.app_context():
         moderator = create_user("mod1", "moderator")
-        petition, _ = services.submit_petition(
-            GOOD["title"],
-            GOOD["text"],
-            GOOD["author_name"],
-            GOOD["author_email"],
-            ip=None,
-            now=services.utcnow(),
-        )
-        services.confirm_petition(petition, now=services.utcnow())
-        services.publish_petition(
-            petition, actor=moderator, version=None, today=services.today_kyiv()
+        petition = published_now(
+            moderator, GOOD["title"], GOOD["text"], GOOD["author_name"], GOOD["author_email"]
         )
         db.session.commit()
         client = app.test_client()

@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -97,6 +99,26 @@ def make_live_app(sqlite_template, folder: Path):
         ),
         instance_path=folder / "instance",
     )
+
+
+@contextmanager
+def served_demo(sqlite_template, folder: Path, *seeders: Callable[[], None]) -> Iterator:
+    """The demo data set (``civic demo``), then each of ``seeders``, served on loopback:
+    yields ``(app, url)``; the server stops and the database is let go afterwards."""
+    app = make_live_app(sqlite_template, folder)
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    for fn in seeders:
+        seed(app, fn)
+    server = LiveServer(app, folder).start()
+    app.config["PUBLIC_BASE_URL"] = server.url
+    try:
+        yield app, server.url
+    finally:
+        server.stop()
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 @pytest.fixture

@@ -15,11 +15,21 @@ import threading
 import time
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+import pytest
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 CLIENT_ID = "civic-test-client"
 CLIENT_SECRET = "civic-test-secret"
+PERSON = {
+    "lastname": "Петренко",
+    "givenname": "Олена",
+    "middlename": "Миколаївна",
+    "drfocode": "3176105929",  # a valid check digit; 31761 days: 16.12.1986
+    "email": "Olena.Petrenko@example.com",
+    "address": "м. Ніжин, вул. Небесної Сотні, 5",
+    "phone": "+380501234567",
+}
 
 
 class FakeIdGovUa:
@@ -125,3 +135,12 @@ class FakeIdGovUa:
 
 def query_of(location: str) -> dict:
     return {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
+
+
+@pytest.fixture
+def fake_idgovua():
+    """The fake on loopback, answering for ``PERSON`` (imported by tests/conftest.py)."""
+    fake = FakeIdGovUa()
+    fake.person = dict(PERSON)
+    yield fake
+    fake.stop()
