@@ -8,11 +8,13 @@ from civic.extensions import db
 
 bp = Blueprint("public", __name__)
 log = logging.getLogger(__name__)
+# The domains with a public face, in the order the landing and open-data pages show their cards.
+DOMAINS = ("pb", "petitions", "enterprises")
 
 
 @bp.route("/")
 def index():
-    return render_template("public/index.html")
+    return render_template("public/index.html", domains=DOMAINS)
 
 
 @bp.route("/healthz")
@@ -28,7 +30,7 @@ def healthz():
 
 @bp.route("/open-data")
 def open_data():
-    return render_template("public/open_data.html")
+    return render_template("public/open_data.html", domains=DOMAINS)
 
 
 @bp.route("/accessibility")

@@ -26,14 +26,14 @@ class EntryForm(Form):
     occurred_on = DayField("Дата", validators=[DataRequired("Вкажіть дату.")])
     type_code = SelectField("Тип запису", validators=[DataRequired("Оберіть тип.")])
     title = StringField("Назва", validators=[Optional(), Length(max=1000)])
-    link = URLField(
-        "Посилання",
-        validators=[Optional(), HttpUrl("Посилання має починатися з http:// або https://.")],
-    )
     count = IntegerField(
         "Кількість",
         default=1,
         validators=[DataRequired("Вкажіть кількість."), NumberRange(min=1, max=100000)],
+    )
+    link = URLField(
+        "Посилання",
+        validators=[Optional(), HttpUrl("Посилання має починатися з http:// або https://.")],
     )
     occasion_id = SelectField(
         "Нагода (для привітань)", coerce=_coerce_optional_int, validators=[Optional()]
