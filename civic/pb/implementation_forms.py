@@ -25,6 +25,21 @@ class ProgressForm(Form):
     )
     version = HiddenField()
 
+    def arguments(self) -> dict:
+        """The record as ``record_progress`` takes it."""
+        return {
+            "status": self.status.data,
+            "percent_done": self.percent_done.data,
+            "spent": self.spent.data,
+            "cancel_reason": self.cancel_reason.data or "",
+            "done_on": self.done_on.data,
+            # A web form always says which version it showed; none (a hand-made request) is
+            # taken as "no record yet", so it can never overwrite a colleague's record unseen.
+            "expected_version": int(self.version.data)
+            if (self.version.data or "").isdigit()
+            else 0,
+        }
+
 
 class MilestoneForm(Form):
     happened_on = DayField("Дата етапу", validators=[InputRequired("Вкажіть дату етапу.")])
@@ -32,3 +47,7 @@ class MilestoneForm(Form):
         "Що зроблено", validators=[InputRequired("Опишіть етап."), Length(max=MAX_MILESTONE)]
     )
     photo = FileField(f"Фото (JPEG, PNG або WebP, до {MAX_BYTES // 1024 // 1024} МБ)")
+
+    def arguments(self) -> dict:
+        """The milestone as ``add_milestone`` takes it, but for the photo (the view reads it)."""
+        return {"happened_on": self.happened_on.data, "text": self.text.data}

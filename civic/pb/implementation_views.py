@@ -76,20 +76,8 @@ def _saved(slug: str, code: str, what: str):
 @web.transaction(redirect_to="pb.staff_implementation")
 def staff_progress(slug: str, code: str):
     form = _valid(ProgressForm(prefix=f"p-{code}"))
-    services.record_progress(
-        _staff_edition(slug),
-        code,
-        status=form.status.data,
-        percent_done=form.percent_done.data,
-        spent=form.spent.data,
-        cancel_reason=form.cancel_reason.data or "",
-        done_on=form.done_on.data,
-        # A web form always says which version it showed; none (a hand-made request) is
-        # taken as "no record yet", so it can never overwrite a colleague's record unseen.
-        expected_version=int(form.version.data) if (form.version.data or "").isdigit() else 0,
-        today=_today(),
-        actor=current_user,
-    )
+    edition = _staff_edition(slug)
+    services.record_progress(edition, code, **form.arguments(), today=_today(), actor=current_user)
     return _saved(slug, code, "стан реалізації збережено")
 
 
@@ -110,14 +98,10 @@ def _photo_bytes(upload) -> bytes | None:
 @web.transaction(redirect_to="pb.staff_implementation")
 def staff_milestone(slug: str, code: str):
     form = _valid(MilestoneForm(prefix=f"m-{code}"))
+    edition = _staff_edition(slug)
+    photo = _photo_bytes(form.photo.data)
     services.add_milestone(
-        _staff_edition(slug),
-        code,
-        happened_on=form.happened_on.data,
-        text=form.text.data,
-        photo=_photo_bytes(form.photo.data),
-        today=_today(),
-        actor=current_user,
+        edition, code, **form.arguments(), photo=photo, today=_today(), actor=current_user
     )
     return _saved(slug, code, "етап додано")
 
