@@ -23,17 +23,18 @@ DATE_OR_NULL = {"type": ["string", "null"], "format": "date"}
 TEXT_OR_NULL = {"type": ["string", "null"]}
 
 
-def _object(required: list[str], properties: dict, **extra) -> dict:
+def _object(properties: dict, *, required: list[str] | None = None, **extra) -> dict:
+    """An object schema; every property is required unless ``required`` names fewer."""
+    required = list(properties) if required is None else required
     return {"type": "object", "required": required, "properties": properties, **extra}
 
 
 ERROR_SCHEMA = _object(
-    ["error", "message", "status"],
     {
         "error": {"type": "string", "description": "Назва помилки українською"},
         "message": {"type": "string", "description": "Пояснення українською"},
         "status": {"type": "integer", "minimum": 400, "maximum": 599},
-    },
+    }
 )
 
 
@@ -56,24 +57,18 @@ def _path_param(name: str, description: str, schema: dict, example: str) -> dict
     }
 
 
-CATEGORY_BUDGET = _object(
-    ["budget", "spent", "left"], {"budget": MONEY, "spent": MONEY, "left": MONEY}
-)
+CATEGORY_BUDGET = _object({"budget": MONEY, "spent": MONEY, "left": MONEY})
 POOL_BUDGET = _object(
-    ["available", "spent", "left", "selected"],
     {
         "available": MONEY,
         "spent": MONEY,
         "left": MONEY,
         "selected": {"type": "array", "items": {"type": "string"}},
-    },
+    }
 )
-CHANNEL = _object(
-    ["received", "valid", "invalid"], {"received": COUNT, "valid": COUNT, "invalid": COUNT}
-)
+CHANNEL = _object({"received": COUNT, "valid": COUNT, "invalid": COUNT})
 
 REASON = _object(
-    ["funded", "text", "outcome", "rank", "votes", "money_left"],
     {
         "funded": {"type": "boolean"},
         "text": {"type": "string", "description": "Пояснення українською"},
@@ -101,9 +96,9 @@ REASON = _object(
         "from_reserve": MONEY,
         "stopped_at": {"type": "string"},
     },
+    required=["funded", "text", "outcome", "rank", "votes", "money_left"],
 )
 WHAT_IF_REASON = _object(
-    ["funded", "text", "votes"],
     {
         "funded": {"type": "boolean"},
         "text": {"type": "string"},
@@ -117,37 +112,24 @@ WHAT_IF_REASON = _object(
         "cost_cut": {**MONEY, "description": "На скільки мала б бути меншою вартість"},
         "extra_supporters": {**COUNT, "description": "Скільки ще прихильників (орієнтовно)"},
     },
+    required=["funded", "text", "votes"],
 )
 
 PB_RESULTS = _object(
-    ["edition", "ballots", "projects", "selected", "budget", "digest"],
     {
         "edition": {"type": "string", "description": "Ідентифікатор видання"},
         "ballots": _object(
-            ["received", "valid", "invalid", "invalid_by_reason", "by_channel"],
             {
                 "received": COUNT,
                 "valid": COUNT,
                 "invalid": COUNT,
                 "invalid_by_reason": {"type": "object", "additionalProperties": COUNT},
                 "by_channel": {"type": "object", "additionalProperties": CHANNEL},
-            },
+            }
         ),
         "projects": {
             "type": "array",
             "items": _object(
-                [
-                    "code",
-                    "title",
-                    "category",
-                    "cost",
-                    "votes",
-                    "votes_paper",
-                    "votes_online",
-                    "rank",
-                    "selected",
-                    "funded_from",
-                ],
                 {
                     "code": {"type": "string"},
                     "title": {"type": "string"},
@@ -162,7 +144,7 @@ PB_RESULTS = _object(
                         "type": ["string", "null"],
                         "description": "category, pool або null, якщо не профінансовано",
                     },
-                },
+                }
             ),
         },
         "selected": {"type": "array", "items": {"type": "string"}},
@@ -175,7 +157,6 @@ PB_RESULTS = _object(
         "ties": {
             "type": "array",
             "items": _object(
-                ["where", "votes", "order", "rule"],
                 {
                     "where": {"type": "string"},
                     "votes": COUNT,
@@ -183,6 +164,7 @@ PB_RESULTS = _object(
                     "rule": {"type": "string"},
                     "rule_title": {"type": "string"},
                 },
+                required=["where", "votes", "order", "rule"],
             ),
         },
         "digest": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
@@ -197,19 +179,18 @@ PB_RESULTS = _object(
             "additionalProperties": {"type": "object", "additionalProperties": WHAT_IF_REASON},
         },
     },
+    required=["edition", "ballots", "projects", "selected", "budget", "digest"],
 )
 
 PETITION_FIELDS = list(EXPORT_FIELDS)  # the national open-data schema, as exported
 
 PETITIONS = _object(
-    ["count", "fields", "items"],
     {
         "count": COUNT,
         "fields": {"type": "array", "items": {"type": "string", "enum": PETITION_FIELDS}},
         "items": {
             "type": "array",
             "items": _object(
-                PETITION_FIELDS,
                 {
                     "uid": {"type": "string"},
                     "kind": {"type": "string"},
@@ -236,14 +217,14 @@ PETITIONS = _object(
                     "answerUrl": TEXT_OR_NULL,
                     "answerText": TEXT_OR_NULL,
                 },
+                required=PETITION_FIELDS,
             ),
         },
-    },
+    }
 )
 
 EDRPOU = {"type": "string", "pattern": "^[0-9]{8}$"}
 ENTERPRISE_SUMMARY = _object(
-    ["edrpou", "name", "short_name", "reporting_type", "sector", "website", "is_demo", "years"],
     {
         "edrpou": EDRPOU,
         "name": {"type": "string"},
@@ -255,13 +236,23 @@ ENTERPRISE_SUMMARY = _object(
         "years": {"type": "array", "items": YEAR},
         "url": {"type": "string", "format": "uri"},
     },
+    required=[
+        "edrpou",
+        "name",
+        "short_name",
+        "reporting_type",
+        "sector",
+        "website",
+        "is_demo",
+        "years",
+    ],
 )
 ENTERPRISES = _object(
-    ["enterprises"],
     {
         "enterprises": {"type": "array", "items": ENTERPRISE_SUMMARY},
         "numbers": {"type": "string"},
     },
+    required=["enterprises"],
 )
 
 LINE_VALUES = {
@@ -270,7 +261,6 @@ LINE_VALUES = {
     "additionalProperties": NUMBER_OR_NULL,
 }
 ENTERPRISE = _object(
-    ["edrpou", "name", "years", "indicators", "unit", "is_demo", "sources"],
     {
         "edrpou": EDRPOU,
         "name": {"type": "string"},
@@ -296,7 +286,6 @@ ENTERPRISE = _object(
         "sources": {
             "type": "array",
             "items": _object(
-                ["upload_id", "year", "form", "file", "sha256", "unit", "uploaded_at"],
                 {
                     "upload_id": {"type": "integer"},
                     "year": YEAR,
@@ -305,10 +294,11 @@ ENTERPRISE = _object(
                     "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
                     "unit": {"type": "string"},
                     "uploaded_at": {"type": "string", "format": "date-time"},
-                },
+                }
             ),
         },
     },
+    required=["edrpou", "name", "years", "indicators", "unit", "is_demo", "sources"],
 )
 
 
