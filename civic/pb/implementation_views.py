@@ -76,8 +76,9 @@ def _saved(slug: str, code: str, what: str):
 @web.transaction(redirect_to="pb.staff_implementation")
 def staff_progress(slug: str, code: str):
     form = _valid(ProgressForm(prefix=f"p-{code}"))
-    edition = _staff_edition(slug)
-    services.record_progress(edition, code, **form.arguments(), today=_today(), actor=current_user)
+    services.record_progress(
+        _staff_edition(slug), code, **form.arguments(), today=_today(), actor=current_user
+    )
     return _saved(slug, code, "стан реалізації збережено")
 
 

@@ -29,6 +29,10 @@ def _object(properties: dict, *, required: list[str] | None = None, **extra) -> 
     return {"type": "object", "required": required, "properties": properties, **extra}
 
 
+def _array(items: dict) -> dict:
+    return {"type": "array", "items": items}
+
+
 ERROR_SCHEMA = _object(
     {
         "error": {"type": "string", "description": "Назва помилки українською"},
@@ -63,7 +67,7 @@ POOL_BUDGET = _object(
         "available": MONEY,
         "spent": MONEY,
         "left": MONEY,
-        "selected": {"type": "array", "items": {"type": "string"}},
+        "selected": _array({"type": "string"}),
     }
 )
 CHANNEL = _object({"received": COUNT, "valid": COUNT, "invalid": COUNT})
@@ -127,9 +131,8 @@ PB_RESULTS = _object(
                 "by_channel": {"type": "object", "additionalProperties": CHANNEL},
             }
         ),
-        "projects": {
-            "type": "array",
-            "items": _object(
+        "projects": _array(
+            _object(
                 {
                     "code": {"type": "string"},
                     "title": {"type": "string"},
@@ -145,28 +148,27 @@ PB_RESULTS = _object(
                         "description": "category, pool або null, якщо не профінансовано",
                     },
                 }
-            ),
-        },
-        "selected": {"type": "array", "items": {"type": "string"}},
+            )
+        ),
+        "selected": _array({"type": "string"}),
         "budget": {
             "type": "object",
             "description": "Бюджет кожної категорії; pool — спільний залишок, якщо є",
             "properties": {"pool": POOL_BUDGET},
             "additionalProperties": CATEGORY_BUDGET,
         },
-        "ties": {
-            "type": "array",
-            "items": _object(
+        "ties": _array(
+            _object(
                 {
                     "where": {"type": "string"},
                     "votes": COUNT,
-                    "order": {"type": "array", "items": {"type": "string"}},
+                    "order": _array({"type": "string"}),
                     "rule": {"type": "string"},
                     "rule_title": {"type": "string"},
                 },
                 required=["where", "votes", "order", "rule"],
-            ),
-        },
+            )
+        ),
         "digest": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
         "reasons": {
             "type": "object",
@@ -187,10 +189,9 @@ PETITION_FIELDS = list(EXPORT_FIELDS)  # the national open-data schema, as expor
 PETITIONS = _object(
     {
         "count": COUNT,
-        "fields": {"type": "array", "items": {"type": "string", "enum": PETITION_FIELDS}},
-        "items": {
-            "type": "array",
-            "items": _object(
+        "fields": _array({"type": "string", "enum": PETITION_FIELDS}),
+        "items": _array(
+            _object(
                 {
                     "uid": {"type": "string"},
                     "kind": {"type": "string"},
@@ -218,8 +219,8 @@ PETITIONS = _object(
                     "answerText": TEXT_OR_NULL,
                 },
                 required=PETITION_FIELDS,
-            ),
-        },
+            )
+        ),
     }
 )
 
@@ -233,7 +234,7 @@ ENTERPRISE_SUMMARY = _object(
         "sector": {"type": "string"},
         "website": {"type": "string"},
         "is_demo": {"type": "boolean"},
-        "years": {"type": "array", "items": YEAR},
+        "years": _array(YEAR),
         "url": {"type": "string", "format": "uri"},
     },
     required=[
@@ -249,7 +250,7 @@ ENTERPRISE_SUMMARY = _object(
 )
 ENTERPRISES = _object(
     {
-        "enterprises": {"type": "array", "items": ENTERPRISE_SUMMARY},
+        "enterprises": _array(ENTERPRISE_SUMMARY),
         "numbers": {"type": "string"},
     },
     required=["enterprises"],
@@ -283,9 +284,8 @@ ENTERPRISE = _object(
             "description": "Рік → показник → значення",
             "additionalProperties": {"type": "object", "additionalProperties": {"type": "number"}},
         },
-        "sources": {
-            "type": "array",
-            "items": _object(
+        "sources": _array(
+            _object(
                 {
                     "upload_id": {"type": "integer"},
                     "year": YEAR,
@@ -295,8 +295,8 @@ ENTERPRISE = _object(
                     "unit": {"type": "string"},
                     "uploaded_at": {"type": "string", "format": "date-time"},
                 }
-            ),
-        },
+            )
+        ),
     },
     required=["edrpou", "name", "years", "indicators", "unit", "is_demo", "sources"],
 )
