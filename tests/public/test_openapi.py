@@ -117,3 +117,29 @@ def test_documented_error_example_is_what_a_404_answers(client):
     response = client.get("/api/v1/enterprises/00000000")
     assert response.status_code == 404
     assert response.get_json() == example
+
+
+def _objects(node):
+    """Every object schema in a part of the document, however deep."""
+    if isinstance(node, dict):
+        if node.get("type") == "object":
+            yield node
+        for value in node.values():
+            yield from _objects(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _objects(value)
+
+
+def test_every_required_name_is_a_property_of_its_object():
+    """The required lists are derived from the properties unless a schema names fewer: none
+    may name a property it does not describe, or one twice."""
+    document = openapi_document("http://localhost")
+    objects = [o for o in _objects(document) if "properties" in o]
+    assert len(objects) > 10
+    for schema in objects:
+        required = schema.get("required", [])
+        assert len(set(required)) == len(required), required
+        assert set(required) <= set(schema["properties"]), required
+    # Some fields are optional on purpose (e.g. the results' reasons), so not all are required.
+    assert any(set(o.get("required", [])) < set(o["properties"]) for o in objects)
