@@ -38,6 +38,15 @@ REPORT_PERIODS = {
     "m9": "9 місяців",
     "year": "рік",
 }
+
+
+def period_phrase(period: str, year: int) -> str:
+    """«за I квартал 2025 року», «за 9 місяців 2025 року», «за 2025 рік»."""
+    if period == "year":
+        return f"за {year} рік"
+    return f"за {REPORT_PERIODS[period]} {year} року"
+
+
 UNITS = {"тис. грн": 1, "грн": 0, "млн грн": 2}  # → the power of 1000 below thousands
 MONTHS = (
     "січня",
@@ -134,7 +143,7 @@ def _cell(line: int, col: int) -> str:
 
 def parse_decision_date(text: str) -> dt.date | None:
     """The date after «від» in a decision («від 19.12.2024 №», «від 19 грудня 2024 року»)."""
-    for found in _DATE.finditer(text.casefold()):
+    for found in _DATE.finditer(re.sub("[«»\"]", "", text.casefold())):
         day, month, year = (
             (found[1], found[2], found[3])
             if found[1]

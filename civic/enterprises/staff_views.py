@@ -130,6 +130,7 @@ def staff_upload():
                 year=form.year.data,
                 form=form.kind.data,
                 unit=form.unit.data,
+                status=form.plan_status.data if form.kind.data == "plan" else "",
                 actor=_actor(),
             )
         refused = attempt.error
