@@ -106,11 +106,13 @@ def plan_rows(
     edrpou="03357168",
     with_approval=True,
     title=None,
+    on="19.12.2024",
+    number="512",
 ):
     """An annual plan: ``values`` maps a code to (fact last year, plan this year, year, q1..q4)."""
     rows = []
     if with_approval:
-        rows += approval()
+        rows += approval(on=on, number=number)
     if mark is not False:
         rows += status_boxes(mark)
     rows += codes(edrpou, year)
