@@ -143,7 +143,7 @@ def _cell(line: int, col: int) -> str:
 
 def parse_decision_date(text: str) -> dt.date | None:
     """The date after «від» in a decision («від 19.12.2024 №», «від 19 грудня 2024 року»)."""
-    for found in _DATE.finditer(re.sub("[«»\"]", "", text.casefold())):
+    for found in _DATE.finditer(re.sub('[«»"]', "", text.casefold())):
         day, month, year = (
             (found[1], found[2], found[3])
             if found[1]

@@ -207,3 +207,27 @@ def test_cli_keeps_a_project_and_a_quarterly_report(app, runner, enterprise, tmp
     assert refused.exit_code == 1 and "клітинка F18: формула «=E18-D18»" in refused.output
     assert "не прийнято" in refused.output and "Traceback" not in refused.output
     assert count(Upload) == 2
+
+
+def test_demo_keeps_the_2020_plan_versions_of_two_enterprises(app, client):
+    from civic.enterprises.demo import PLAN_VERSIONS, load_demo
+
+    load_demo(lambda _: None)
+    db.session.commit()
+    for edrpou in ("99001016", "99001022"):
+        versions = db.session.scalars(
+            select(Upload).where(
+                Upload.enterprise.has(edrpou=edrpou),
+                Upload.form == "plan",
+                Upload.report_period == "",
+            )
+        ).all()
+        assert [v.plan_status for v in versions] == ["approved", "refined", "amended", "project"]
+        assert [v.is_current for v in versions] == [False, False, True, False]
+        assert len(versions) == len(PLAN_VERSIONS)
+        page = client.get(f"/enterprises/{edrpou}").get_data(as_text=True)
+        assert "від 24.06.2020 № 162" in page and page.count("чинна версія") == 1
+    plain = client.get("/enterprises/99001039").get_data(as_text=True)
+    # Only execution reports for that one: no plan versions, no timeline.
+    assert "Виконання фінансового плану 2020 року" in plain
+    assert "Фінансовий план: затвердження і зміни" not in plain
