@@ -37,10 +37,11 @@ def _echo_messages(messages) -> None:
         click.echo(f"{prefix}: {message.as_text()}", err=True)
 
 
-def _refuse(exc: services.UploadRefused):
+def _refuse(exc: services.UploadRefused, file: str | None = None):
     db.session.rollback()
     _echo_messages(exc.messages)
-    raise click.ClickException("Файл не прийнято; нічого не змінено.")
+    named = f"Файл «{Path(file).name}»" if file else "Файл"
+    raise click.ClickException(f"{named} не прийнято; нічого не змінено.")
 
 
 @cli.command("import-list")
@@ -116,7 +117,7 @@ def import_plan_command(file, edrpou, year, unit, status):
             _read(file), Path(file).name, edrpou=edrpou, year=year, unit=unit, status=status
         )
     except services.UploadRefused as exc:
-        _refuse(exc)
+        _refuse(exc, file)
     db.session.commit()
     _report_upload(outcome)
 

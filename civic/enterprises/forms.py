@@ -27,7 +27,7 @@ class UploadForm(Form):
     )
     plan_status = SelectField(
         "Статус фінансового плану",
-        choices=[SelectChoice("", "Як позначено у файлі (без позначки — затверджений)")]
+        choices=[SelectChoice("", "Як позначено у файлі")]
         + [SelectChoice(k, v) for k, v in STATUSES.items()],
         default="",
     )

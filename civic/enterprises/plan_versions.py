@@ -50,6 +50,11 @@ def resolve_status(result, requested: str) -> tuple[str, list[Message]]:
     return requested or marked or "approved", []
 
 
+def _row(cell: str) -> int | None:
+    digits = "".join(ch for ch in cell if ch.isdigit())
+    return int(digits) if digits else None
+
+
 def identity_errors(result, enterprise: Enterprise, year: int) -> list[Message]:
     """The codes table's ЄДРПОУ and year («за ЄДРПОУ | 12345678», «Рік | 2025») against the
     enterprise and year the file is uploaded for."""
@@ -64,6 +69,7 @@ def identity_errors(result, enterprise: Enterprise, year: int) -> list[Message]:
                 f"клітинка {title.edrpou_cell}: у файлі код ЄДРПОУ {title.edrpou}{whose}, а файл "
                 f"завантажується для {enterprise.display_name} ({enterprise.edrpou}); це файл "
                 "іншого підприємства",
+                _row(title.edrpou_cell),
             )
         )
     if title.year and title.year != year:
@@ -72,6 +78,7 @@ def identity_errors(result, enterprise: Enterprise, year: int) -> list[Message]:
                 ERROR,
                 f"клітинка {title.year_cell}: у файлі зазначено {title.year} рік, а обрано {year}; "
                 "перевірте рік плану",
+                _row(title.year_cell),
             )
         )
     return errors

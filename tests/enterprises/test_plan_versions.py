@@ -205,7 +205,8 @@ def test_cli_keeps_a_project_and_a_quarterly_report(app, runner, enterprise, tmp
         args=["enterprises", "import-plan", str(formula), "--edrpou", EDRPOU, "--year", "2025"]
     )
     assert refused.exit_code == 1 and "клітинка F18: формула «=E18-D18»" in refused.output
-    assert "не прийнято" in refused.output and "Traceback" not in refused.output
+    assert "Файл «формула.xlsx» не прийнято; нічого не змінено." in refused.output
+    assert "Traceback" not in refused.output
     assert count(Upload) == 2
 
 
