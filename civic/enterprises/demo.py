@@ -293,6 +293,17 @@ PLAN_VERSIONS = (
 )
 
 
+# The header of the order's plan table; «У тому числі за кварталами» is merged over I … IV.
+OFFICIAL_PLAN_HEADER = (
+    "Найменування показника",
+    "Код рядка",
+    "Факт минулого року",
+    "План поточного року",
+    "Плановий рік (усього)",
+    "У тому числі за кварталами",
+)
+
+
 def official_plan_xlsx(
     lines, *, enterprise: str, edrpou: str, year: int, mark: str, on: str, number: str
 ) -> bytes:
@@ -317,16 +328,7 @@ def official_plan_xlsx(
     sheet.append([f"ФІНАНСОВИЙ ПЛАН ПІДПРИЄМСТВА на {year} рік"])
     sheet.append(["Одиниці виміру: тис. гривень"])
     header = sheet.max_row + 1
-    sheet.append(
-        [
-            "Найменування показника",
-            "Код рядка",
-            "Факт минулого року",
-            "План поточного року",
-            "Плановий рік (усього)",
-            "У тому числі за кварталами",
-        ]
-    )
+    sheet.append(list(OFFICIAL_PLAN_HEADER))
     sheet.append([None] * 5 + ["I", "II", "III", "IV"])
     sheet.merge_cells(start_row=header, start_column=6, end_row=header, end_column=9)
     for code, (title, kinds) in lines.items():

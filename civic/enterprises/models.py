@@ -133,3 +133,11 @@ class Fact(Identified, db.Model):
     title: Mapped[str] = mapped_column(String(400), default="")
 
     upload: Mapped[Upload] = relationship()
+
+    @classmethod
+    def of(cls, number, upload: Upload, unit: str) -> Fact:
+        """The stored fact of a number read from ``upload`` (anything with a code, kind, value
+        and title: a parsed fact or a kept plan figure)."""
+        fields = {name: getattr(upload, name) for name in ("enterprise_id", "year", "form")}
+        fields |= {name: getattr(number, name) for name in ("code", "kind", "value")}
+        return cls(upload_id=upload.id, unit=unit, title=number.title[:400], **fields)

@@ -21,20 +21,12 @@ from decimal import Decimal
 
 from openpyxl.utils import get_column_letter
 
+from civic.enterprises.plan_title import REPORT_PERIODS
 from civic.enterprises.statements import ERROR, WARNING, Message, round_amount
 from civic.formatting import agree, uk_number
 
 # The power of 1000 that turns a stated unit into тис. грн.
 UNIT_SCALE = {"грн": Decimal("0.001"), "млн грн": Decimal(1000)}
-PERIOD_NAMES = {
-    "q1": "I квартал",
-    "q2": "II квартал",
-    "q3": "III квартал",
-    "q4": "IV квартал",
-    "h1": "I півріччя",
-    "m9": "9 місяців",
-    "year": "рік",
-}
 
 
 @dataclass(frozen=True)
@@ -76,7 +68,7 @@ def scale(value: Decimal, measure: str, unit: str) -> Decimal:
 def _where(item: Stated) -> str:
     column = item.column
     letter = get_column_letter(column.position + 1)
-    period = PERIOD_NAMES.get(column.period, column.period)
+    period = REPORT_PERIODS.get(column.period, column.period)
     return f"стовпець {letter} «{column.header}» ({period}), код рядка {item.code}"
 
 

@@ -77,11 +77,14 @@ _STATUS_TITLE = (
     (re.compile(r"(?<!\w)затверджений(?!\w)"), "approved"),
 )
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
-_PERIOD = (
-    (re.compile(r"\bза\s+(iv|iii|ii|i|1|2|3|4)\s*-?\s*(?:й\s*)?квартал"), "q"),
-    (re.compile(r"\bза\s+(?:i\s+|1\s+|перше\s+)?півріччя"), "h1"),
-    (re.compile(r"\bза\s+(?:9|дев'ять|девʼять|дев’ять)\s+місяц"), "m9"),
-    (re.compile(r"\bза\s+(?:\d{4}\s+)?(?:рік|року)\b"), "year"),
+_PERIOD = tuple(
+    (re.compile(pattern), key)
+    for pattern, key in {
+        r"\bза\s+(iv|iii|ii|i|1|2|3|4)\s*-?\s*(?:й\s*)?квартал": "q",
+        r"\bза\s+(?:i\s+|1\s+|перше\s+)?півріччя": "h1",
+        r"\bза\s+(?:9|дев'ять|девʼять|дев’ять)\s+місяц": "m9",
+        r"\bза\s+(?:\d{4}\s+)?(?:рік|року)\b": "year",
+    }.items()
 )
 _DATE = re.compile(
     r"(\d{1,2})\s*[./]\s*(\d{1,2})\s*[./]\s*(\d{4})|(\d{1,2})\s+("
@@ -106,11 +109,11 @@ class TitleBlock:
     document: str = ""  # "plan" (фінансовий план) or "execution" (звіт про виконання)
     status: str = ""  # a key of STATUSES
     period: str = ""  # a key of REPORT_PERIODS (an execution report's period)
-    year: int | None = None
-    year_cell: str = ""
     unit: str = ""  # a key of UNITS
     edrpou: str = ""
     edrpou_cell: str = ""
+    year: int | None = None
+    year_cell: str = ""
     approved_by: str = ""
     decision: str = ""
     approved_on: dt.date | None = None
@@ -318,21 +321,15 @@ def read_title(rows: Sequence[tuple[int, Sequence[object]]]) -> TitleBlock:
             if found:
                 status = found
                 break
-    approved_by, decision, approved_on = _approval(rows)
-    if not status and (decision or approved_by):
+    if not status and any(_approval(rows)[:2]):
         status = "approved"
-    edrpou, edrpou_cell, year, year_cell = _codes(rows)
+    # Fields in order: what the file is, its unit, the codes table, the approval block.
     return TitleBlock(
-        document=document,
-        status=status or "",
-        period=_period(texts) if document != "plan" else "",
-        year=year,
-        year_cell=year_cell,
-        unit=_unit(rows, messages),
-        edrpou=edrpou,
-        edrpou_cell=edrpou_cell,
-        approved_by=approved_by,
-        decision=decision,
-        approved_on=approved_on,
-        messages=messages,
+        document,
+        status or "",
+        _period(texts) if document != "plan" else "",
+        _unit(rows, messages),
+        *_codes(rows),
+        *_approval(rows),
+        messages,
     )

@@ -146,20 +146,7 @@ def compose_plan_facts(enterprise_id: int, year: int) -> None:
     for version in sources:
         for figure in figures.get(version.id, []):
             values[figure.code, figure.kind] = (figure, by_id[version.id])
-    db.session.add_all(
-        Fact(
-            enterprise_id=enterprise_id,
-            upload_id=upload.id,
-            year=year,
-            form=PLAN,
-            code=figure.code,
-            kind=figure.kind,
-            value=figure.value,
-            unit=upload.unit,
-            title=figure.title,
-        )
-        for figure, upload in values.values()
-    )
+    db.session.add_all(Fact.of(figure, upload, upload.unit) for figure, upload in values.values())
     db.session.flush()
 
 

@@ -314,20 +314,7 @@ def _store_upload(
         if form == "plan":
             replaced = plan_versions.keep_version(upload, result, status)
         else:
-            db.session.add_all(
-                Fact(
-                    enterprise_id=enterprise.id,
-                    upload_id=upload.id,
-                    year=year,
-                    form=form,
-                    code=fact.code,
-                    kind=fact.kind,
-                    value=fact.value,
-                    unit=unit,
-                    title=fact.title[:400],
-                )
-                for fact in result.facts
-            )
+            db.session.add_all(Fact.of(fact, upload, unit) for fact in result.facts)
         enterprise.updated_at = now
         db.session.flush()
     except IntegrityError as exc:

@@ -6,26 +6,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from civic.enterprises import services
-from civic.enterprises.statements import EnterpriseEntry
-from civic.extensions import db
+from tests.e2e.test_enterprises_e2e import enterprise_server  # noqa: F401 - the fixture
 from tests.enterprises.conftest import EDRPOU
 from tests.enterprises.test_plan_versions import AMENDED, APPROVED, plan
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def plan_server(live_app, live_server):
-    with live_app.app_context():
-        from civic.auth import services as auth
-
-        auth.create_user("ed", "ed-secret-pw-2026", ("editor",))
-        services.save_enterprise(
-            EnterpriseEntry(EDRPOU, "КП «Тестовий водоканал»", "З", "КП «Тест»")
-        )
-        db.session.commit()
-    return live_server.url
 
 
 def _upload(page, path, status=""):
@@ -38,13 +23,16 @@ def _upload(page, path, status=""):
 
 
 def test_editor_uploads_versions_and_citizen_reads_the_timeline(
-    plan_server, browser, page, tmp_path
+    enterprise_server,  # noqa: F811 - the imported fixture
+    browser,
+    page,
+    tmp_path,
 ):
     approved, amended, other = (tmp_path / n for n in ("план.xlsx", "зміни.xlsx", "чужий.xlsx"))
     approved.write_bytes(plan(9600, 8800, 270, **APPROVED))
     amended.write_bytes(plan(9900, 9000, 300, **AMENDED))
     other.write_bytes(plan(9600, 8800, 270, edrpou="03357168"))
-    page.goto(f"{plan_server}/login?next=/staff/enterprises/upload")
+    page.goto(f"{enterprise_server}/login?next=/staff/enterprises/upload")
     page.fill("input[name=login]", "ed")
     page.fill("input[name=password]", "ed-secret-pw-2026")
     page.click("main button[type=submit]")
@@ -58,7 +46,7 @@ def test_editor_uploads_versions_and_citizen_reads_the_timeline(
 
     phone = browser.new_context(viewport={"width": 390, "height": 844})
     citizen = phone.new_page()
-    citizen.goto(f"{plan_server}/enterprises/{EDRPOU}")
+    citizen.goto(f"{enterprise_server}/enterprises/{EDRPOU}")
     timeline = citizen.locator("section[aria-labelledby=plan-versions]")
     expect(timeline).to_contain_text("від 20.06.2025 № 233")
     expect(timeline.locator("li.card")).to_have_count(2)

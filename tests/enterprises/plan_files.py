@@ -15,17 +15,9 @@ import io
 
 from openpyxl import Workbook
 
-PLAN_HEADER = [
-    "Найменування показника",
-    "Код рядка",
-    "Факт минулого року",
-    "План поточного року",
-    "Плановий рік (усього)",
-    "У тому числі за кварталами",
-    None,
-    None,
-    None,
-]
+from civic.enterprises.demo import OFFICIAL_PLAN_HEADER
+
+PLAN_HEADER = [*OFFICIAL_PLAN_HEADER, None, None, None]
 REPORT_HEADER = [
     "Найменування показника",
     "Код рядка",

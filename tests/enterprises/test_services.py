@@ -202,7 +202,7 @@ def test_catalogue_store_edit_and_use(app, enterprise):
 
 
 def test_demo_is_idempotent_and_dated_november_2020(app):
-    from civic.enterprises.demo import load_demo
+    from civic.enterprises.demo import PLAN_VERSIONS, load_demo
 
     messages = []
     load_demo(messages.append)
@@ -210,7 +210,7 @@ def test_demo_is_idempotent_and_dated_november_2020(app):
     uploads = count(Upload)
     load_demo(messages.append)
     db.session.commit()
-    assert count(Upload) == uploads == 5 * (3 * 2 + 2)
+    assert count(Upload) == uploads == 5 * (3 * 2 + 2) + 2 * len(PLAN_VERSIONS)
     assert count(Enterprise) == 5
     stats = monthly_statistics(dt.date(2020, 11, 1), dt.date(2020, 11, 30))
     assert stats["uploads"] == 15 and stats["enterprises_updated"] == 5
