@@ -167,6 +167,9 @@ def test_upload_form_refuses_another_enterprises_file_and_a_status_conflict(
     text = accepted.get_data(as_text=True)
     assert accepted.status_code == 200 and "Збережено як: Уточнений" in text
     assert "Показники з цього файлу тепер чинні." in text
+    (kept,) = db.session.scalars(select(Upload)).all()
+    detail = client.get(f"/staff/enterprises/uploads/{kept.id}").get_data(as_text=True)
+    assert "Версія плану" in detail and "Уточнений; Рішення виконавчого комітету" in detail
 
 
 def test_cli_keeps_a_project_and_a_quarterly_report(app, runner, enterprise, tmp_path):
