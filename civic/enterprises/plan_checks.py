@@ -120,10 +120,28 @@ def check_stated(stated: Iterable[Stated]) -> list[Message]:
     return messages
 
 
+def _has_formulas(data: bytes) -> bool:
+    """Whether any worksheet holds a formula element (``<f>``); the book was inspected for
+    bombs before, so its parts are safe to inflate."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as book:
+            return any(
+                b"<f>" in (part := book.read(name)) or b"<f " in part or b":f>" in part
+                for name in book.namelist()
+                if name.startswith("xl/worksheets/") and name.endswith(".xml")
+            )
+    except Exception:  # noqa: BLE001 - a book openpyxl has read once already
+        return True
+
+
 def uncached_formulas(data: bytes, filename: str, limit: int = 5) -> list[Message]:
     """Errors for formula cells of the first sheet that have no cached value."""
     if data[:4] != b"PK\x03\x04" or not filename.lower().endswith((".xlsx", ".xlsm")):
         return []
+    if not _has_formulas(data):
+        return []  # most books have none: no second and third reading of the sheet
     import warnings
 
     from openpyxl import load_workbook
