@@ -220,11 +220,13 @@ def test_demo_keeps_the_2020_plan_versions_of_two_enterprises(app, client):
     db.session.commit()
     for edrpou in ("99001016", "99001022"):
         versions = db.session.scalars(
-            select(Upload).where(
+            select(Upload)
+            .where(
                 Upload.enterprise.has(edrpou=edrpou),
                 Upload.form == "plan",
                 Upload.report_period == "",
             )
+            .order_by(Upload.id)
         ).all()
         assert [v.plan_status for v in versions] == ["approved", "refined", "amended", "project"]
         assert [v.is_current for v in versions] == [False, False, True, False]
