@@ -196,6 +196,18 @@ def _status_boxes(rows, messages) -> str | None:
     return None
 
 
+def _ends_approval(cells) -> bool:
+    """A row that is no longer the approval block: the status boxes, the codes table, the
+    title (real files often leave no blank row between them)."""
+    words = [_word(_text(v)) for v in cells]
+    joined = " ".join(w for w in words if w)
+    return (
+        any(p.match(w) for w in words for p, _ in _STATUS_WORDS)
+        or any(w in ("рік", "коди") or "єдрпоу" in w for w in words)
+        or joined.startswith(("підприємство", "фінансовий план", "звіт"))
+    )
+
+
 def _approval(rows) -> tuple[str, str, dt.date | None]:
     """(approved by, decision, its date) from the «ЗАТВЕРДЖЕНО» block: the cells at and right
     of that word in the rows below it, up to a blank row or the codes table."""
@@ -215,8 +227,7 @@ def _approval(rows) -> tuple[str, str, dt.date | None]:
         for _, below in rows[index + 1 : index + 8]:
             texts = [_text(v) for v in below[col:]]
             joined = " ".join(t for t in texts if t)
-            low = joined.casefold()
-            if not joined or low.startswith(("підприємство", "коди", "фінансовий план", "звіт")):
+            if not joined or _ends_approval(below):
                 break
             parts.append(joined)
         parts = [p for p in parts if p and not _HINT.match(p)]
@@ -225,6 +236,8 @@ def _approval(rows) -> tuple[str, str, dt.date | None]:
         if found := _DECISION.search(text):
             decision = text[found.start() :].strip(" ,;")
             decision = decision[0].upper() + decision[1:]
+            if number := _NUMBER.search(decision):
+                decision = decision[: number.end()]  # what follows the number is not the decision
         approved_on = parse_decision_date(decision) if decision else None
         if decision and not approved_on and not _NUMBER.search(decision):
             decision = ""  # an unfilled template: «Рішення … від №»

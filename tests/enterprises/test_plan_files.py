@@ -13,6 +13,7 @@ from civic.enterprises.plan_title import read_title
 from civic.enterprises.plans import parse_plan
 from tests.enterprises.plan_files import (
     approval,
+    codes,
     csv_bytes,
     plan_rows,
     plan_xlsx,
@@ -258,3 +259,13 @@ def test_plan_in_hryvnias_with_numbers_as_text():
     assert result.ok
     assert kinds(result, "1000")["plan_year"] == Decimal("9600.00")
     assert "plan_q2" not in kinds(result, "1000")
+
+
+def test_an_approval_block_without_a_blank_row_after_it_ends_at_the_status_boxes():
+    rows = approval(col=4)[1:4] + status_boxes("Зміни") + codes(year=2020)
+    title = read_title(list(enumerate(rows, 1)))
+    assert (
+        title.decision
+        == "Рішення виконавчого комітету Ніжинської міської ради від 19.12.2024 № 512"
+    )
+    assert (title.status, title.year, title.edrpou) == ("amended", 2020, "03357168")
