@@ -21,6 +21,7 @@ from pypdf import PdfReader
 from civic.extensions import db
 from civic.pb import imports, services
 from civic.pb.publication import NOTICE, results_public
+from civic.pb.stats import monthly_statistics
 
 from .conftest import EXAMPLES
 
@@ -239,3 +240,14 @@ def test_the_commission_keeps_seeing_the_working_tally(client, voted, create_use
     login("member")
     page = client.get(staff).get_data(as_text=True)
     assert _pattern(9539).search(page) and "публічні сторінки" in page.lower()
+
+
+def test_the_monthly_report_names_only_closed_counts(voted):
+    november = (dt.date(2020, 11, 1), dt.date(2020, 11, 30))
+    services.tally(voted, counted_on=dt.date(2020, 11, 23))
+    db.session.commit()
+    assert monthly_statistics(*november)["editions"] == []
+    services.close_edition(voted, on=dt.date(2020, 11, 23))
+    db.session.commit()
+    (row,) = monthly_statistics(*november)["editions"]
+    assert row["slug"] == SLUG and row["received"] == 9539
