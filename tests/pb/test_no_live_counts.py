@@ -19,21 +19,11 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from civic.extensions import db
-from civic.pb import imports, services
+from civic.pb import services
 from civic.pb.publication import NOTICE, results_public
 from civic.pb.stats import monthly_statistics
 
-from .conftest import EXAMPLES
-
 SLUG = "gb-2021"
-# (channel, projects, how many, adult?) — М-01: 2 963 paper + 1 854 online = 4 817 votes.
-GROUPS = [
-    ("паперовий", "М-01, В-01", 2963, True),
-    ("онлайн", "М-01", 1854, True),
-    ("паперовий", "М-04, В-01", 1372, True),
-    ("онлайн", "М-04", 2257, True),
-    ("паперовий", "М-04", 1093, False),  # under age: invalid
-]
 # What a path argument of a public PB route may be; a new argument fails the walk until added.
 ARGUMENTS = {
     "slug": lambda codes: [SLUG],
@@ -43,32 +33,6 @@ ARGUMENTS = {
     "code": lambda codes: codes,
 }
 SEPARATOR = r"(?:[\s\u00a0\u2009\u202f,.'’_]|&nbsp;|&#160;|&#8239;|&thinsp;)?"
-
-
-def _ballots_csv() -> bytes:
-    lines = [
-        "Номер бюлетеня;Канал;Дата голосування;ПІБ;Дата народження;Документ;Населений пункт;Проєкти"
-    ]
-    number = 0
-    for channel, projects, count, adult in GROUPS:
-        born = "01.02.1980" if adult else "01.02.2010"
-        for _ in range(count):
-            number += 1
-            lines.append(
-                f"{number};{channel};10.11.2020;Виборець {number};{born};"
-                f"НК {number:06d};Ніжин;{projects}"
-            )
-    return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-@pytest.fixture
-def voted(app):
-    """The example edition with 9 539 ballots imported, its count still open."""
-    edition = services.save_edition((EXAMPLES / "pb-edition.toml").read_text(encoding="utf-8"))
-    imports.import_projects(edition, (EXAMPLES / "pb-projects.csv").read_bytes(), "p.csv")
-    imports.import_ballots(edition, _ballots_csv(), "many.csv")
-    db.session.commit()
-    return edition
 
 
 def _pattern(number: int) -> re.Pattern:
