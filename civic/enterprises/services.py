@@ -21,6 +21,7 @@ from civic.enterprises import catalogue as cat
 from civic.enterprises.indicators import YearData, indicators_by_year
 from civic.enterprises.line_catalogue import get_catalogue
 from civic.enterprises.models import Enterprise, Fact, Upload
+from civic.enterprises.plan_sums import check_sums
 from civic.enterprises.plans import parse_plan
 from civic.enterprises.statements import (
     ERROR,
@@ -146,13 +147,14 @@ def import_statement(
     """Validate and store a Form 1 / Form 2 file, or a financial plan execution report
     (``form="plan"``); replaces that year's form, keeping history."""
     enterprise = _require_enterprise(edrpou)
-    catalogue = get_catalogue(form)
+    edition = cat.edition_for_year(form, year)
+    catalogue = get_catalogue(form, edition)
     if form == "plan":
         result = parse_plan(data, filename, catalogue)
+        result.messages.extend(check_sums(result.facts, catalogue))
     else:
         result = parse_statement(data, filename, form, catalogue)
     _check_against_itself(enterprise, data, filename, year, form, result)
-    edition = cat.DEFAULT_EDITIONS[form]
     return _store_upload(enterprise, data, filename, year, form, edition, unit, result, actor, now)
 
 
