@@ -163,3 +163,30 @@ def test_tolerance_and_formula():
     assert tolerance(2) == Decimal("0.15") and tolerance(1) == 2 * Decimal("0.05")
     assert formula(("+1000", "-1010")) == "1000 − 1010"
     assert formula(("-1000", "+1010", "+1020")) == "−1000 + 1010 + 1020"
+
+
+hostile_values = st.one_of(
+    st.decimals(
+        allow_nan=False, allow_infinity=False, places=2, min_value=-(10**15), max_value=10**15
+    ),
+    st.just(Decimal("0")),
+    st.just(Decimal("-0.00")),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["1000", "1010", "1020", "1170", "9999", "", "01020"]),
+            st.sampled_from([*KINDS, "deviation_q2", "percent_year", "plan_h1", "fact_m9"]),
+            hostile_values,
+        ),
+        max_size=40,
+    )
+)
+def test_any_file_gets_messages_never_an_exception(rows):
+    # Repeated codes and kinds (the last one wins, as in the reader), unknown codes, huge values.
+    facts = [Fact(code, kind, value, line) for line, (code, kind, value) in enumerate(rows, 2)]
+    for message in check_sums(facts, seed_lines("plan")):
+        assert message.level in (ERROR, WARNING) and message.text.startswith("рядок 1020 ")
