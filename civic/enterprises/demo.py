@@ -238,7 +238,9 @@ def demo_plan(scale: int, rng: random.Random, *, quarters_with_fact: int = 4):
 
 def _derive_gross_profit(lines) -> None:
     """1020 = 1000 − 1010 in every amount column, as the catalogue's sums check requires."""
-    title, kinds = lines["1020"]
+    if not {"1000", "1010", "1020"} <= set(lines):
+        return
+    kinds = lines["1020"][1]
     revenue, cost = lines["1000"][1], lines["1010"][1]
     for kind in list(kinds):
         if kind.split("_")[0] in ("plan", "fact", "prev"):
