@@ -6,10 +6,11 @@ year's fact, the plan and the fact (``prev_fact_*``, ``plan_*``, ``fact_*``). De
 % execution columns are derived, never summed. A mismatch is an ERROR naming the line, the
 column, what the file says and what the sum gives, so the upload is refused and nothing stored.
 
-Tolerance: each amount of a plan is rounded on its own (the form is filled in тис. грн to one
-decimal), so a subtotal of ``n`` lines may differ from their sum by up to half a unit of that
-decimal for each of the ``n + 1`` rounded numbers: ``0.05 × (n + 1)`` in the file's unit —
-0.15 тис. грн for 1020 = 1000 − 1010. More than that is an error.
+Tolerance: each amount of a plan is rounded on its own to the last digit of its unit (the form
+is filled in тис. грн to one decimal; a file in гривнях to whole гривні), so a subtotal of ``n``
+lines may differ from their sum by up to half that digit for each of the ``n + 1`` rounded
+numbers: ``0.05 × (n + 1)`` тис. грн — 0.15 тис. грн for 1020 = 1000 − 1010 — or
+``0.5 × (n + 1)`` грн. More than that is an error.
 
 Lines missing from the file are not assumed to be zero (neither the 2018 form nor its Порядок
 says an empty line means zero): where some but not all summed lines are in a column, that column
@@ -29,12 +30,24 @@ from civic.enterprises.statements import ERROR, WARNING, Fact, Message
 from civic.formatting import uk_number
 
 SUMMED_MEASURES = ("prev_fact", "plan", "fact")
-HALF_UNIT = Decimal("0.05")
+DEFAULT_UNIT = "тис. грн"
 
 
-def tolerance(terms: int) -> Decimal:
+def rounding_step(unit: str) -> Decimal:
+    """The last digit amounts in ``unit`` are filled to: 0.1 тис. грн, 1 грн, 0.001 млн грн."""
+    text = unit.lower()
+    if "млн" in text:
+        return Decimal("0.001")
+    if "тис" in text:
+        return Decimal("0.1")
+    if "грн" in text or "грив" in text:
+        return Decimal("1")
+    return Decimal("0.1")
+
+
+def tolerance(terms: int, unit: str = DEFAULT_UNIT) -> Decimal:
     """The largest difference rounding explains for a subtotal of ``terms`` lines."""
-    return HALF_UNIT * (terms + 1)
+    return rounding_step(unit) / 2 * (terms + 1)
 
 
 def formula(sums: Iterable[str]) -> str:
@@ -62,7 +75,9 @@ def _amount(value: Decimal) -> str:
     return uk_number(value, 1 if value == value.quantize(Decimal("0.1")) else 2)
 
 
-def check_sums(facts: Iterable[Fact], catalogue: Iterable[Line]) -> list[Message]:
+def check_sums(
+    facts: Iterable[Fact], catalogue: Iterable[Line], *, unit: str = DEFAULT_UNIT
+) -> list[Message]:
     """Errors for subtotals that don't add up, warnings for subtotals that can't be checked."""
     lines = {line.code: line for line in catalogue}
     values: dict[str, dict[str, Fact]] = {}
@@ -91,7 +106,7 @@ def check_sums(facts: Iterable[Fact], catalogue: Iterable[Line]) -> list[Message
                 )
                 continue
             expected = sum((_term(t, values, lines, kind) for t in line.sums), Decimal(0))
-            if abs(total.value - expected) > tolerance(len(line.sums)):
+            if abs(total.value - expected) > tolerance(len(line.sums), unit):
                 messages.append(
                     Message(
                         ERROR,

@@ -151,7 +151,7 @@ def import_statement(
     catalogue = get_catalogue(form, edition)
     if form == "plan":
         result = parse_plan(data, filename, catalogue)
-        result.messages.extend(check_sums(result.facts, catalogue))
+        result.messages.extend(check_sums(result.facts, catalogue, unit=unit))
     else:
         result = parse_statement(data, filename, form, catalogue)
     _check_against_itself(enterprise, data, filename, year, form, result)

@@ -161,6 +161,7 @@ def test_a_missing_line_is_not_taken_for_zero():
 
 def test_tolerance_and_formula():
     assert tolerance(2) == Decimal("0.15") and tolerance(1) == 2 * Decimal("0.05")
+    assert tolerance(2, "грн") == Decimal("1.5") and tolerance(2, "млн грн") == Decimal("0.0015")
     assert formula(("+1000", "-1010")) == "1000 − 1010"
     assert formula(("-1000", "+1010", "+1020")) == "−1000 + 1010 + 1020"
 
@@ -190,3 +191,12 @@ def test_any_file_gets_messages_never_an_exception(rows):
     facts = [Fact(code, kind, value, line) for line, (code, kind, value) in enumerate(rows, 2)]
     for message in check_sums(facts, seed_lines("plan")):
         assert message.level in (ERROR, WARNING) and message.text.startswith("рядок 1020 ")
+
+
+def test_a_file_in_hryvnias_may_be_a_hryvnia_off_per_rounded_number():
+    facts = gross({"1000": {"plan_year": "1234567"}, "1010": {"plan_year": "1000000"}})
+    facts += gross({"1020": {"plan_year": "234568"}})
+    assert check_sums(facts, seed_lines("plan"), unit="грн") == []
+    assert check_sums(facts, seed_lines("plan")) != []  # the same numbers in тис. грн
+    facts[-1] = Fact("1020", "plan_year", Decimal("234569"), 7)
+    assert [m.level for m in check_sums(facts, seed_lines("plan"), unit="грн")] == [ERROR]
