@@ -6,17 +6,17 @@ year's fact, the plan and the fact (``prev_fact_*``, ``plan_*``, ``fact_*``). De
 % execution columns are derived, never summed. A mismatch is an ERROR naming the line, the
 column, what the file says and what the sum gives, so the upload is refused and nothing stored.
 
-Tolerance: each amount of a plan is rounded on its own to the last digit of its unit (the form
-is filled in тис. грн to one decimal; a file in гривнях to whole гривні), so a subtotal of ``n``
+Tolerance: each amount of a plan is rounded on its own to the last digit of its unit (plans are
+filled in тис. грн to one decimal; a file in гривнях to whole гривні at most), so a subtotal of ``n``
 lines may differ from their sum by up to half that digit for each of the ``n + 1`` rounded
 numbers: ``0.05 × (n + 1)`` тис. грн — 0.15 тис. грн for 1020 = 1000 − 1010 — or
 ``0.5 × (n + 1)`` грн. More than that is an error.
 
-Lines missing from the file are not assumed to be zero (neither the 2018 form nor its Порядок
-says an empty line means zero): where some but not all summed lines are in a column, that column
+Lines missing from the file are not assumed to be zero (none of the sources read for the
+catalogue says that an empty line means zero): where some but not all summed lines are in a column, that column
 is not checked and a WARNING says which lines are missing; where none is, nothing is said.
 Lines marked ``витрата`` (printed in parentheses) are summed by their magnitude, so ``(7 652,9)``
-and ``7 652,9`` in line 1010 both give 1020 = 1000 − 7 652,9.
+and ``7 652,9`` in line 1010 are both subtracted from 1000.
 """
 
 from __future__ import annotations
