@@ -105,7 +105,7 @@ def test_the_execution_report_example_is_accepted_through_the_upload_page(
     assert facts["1020", "fact_year"] == facts["1000", "fact_year"] - facts["1010", "fact_year"]
 
 
-def test_the_financial_plan_example_is_imported_through_the_cli(runner, app, enterprise):
+def test_the_financial_plan_example_is_imported_through_the_cli(runner, app, enterprise, tmp_path):
     # Today's reader refuses the layout as printed (reported to planread): it reads
     # «Фінансовий план поточного року» as a second «План, рік», and it skips the quarters
     # under the merged «У тому числі за кварталами». What it can import today is the same
@@ -120,15 +120,11 @@ def test_the_financial_plan_example_is_imported_through_the_cli(runner, app, ent
         sheet[f"{column}13"], sheet[f"{column}14"] = sheet[f"{column}14"].value, None
     buffer = io.BytesIO()
     book.save(buffer)
-    path = EXAMPLES.parent.parent / "instance" / "plan-2024-today.xlsx"
-    path.parent.mkdir(exist_ok=True)
-    try:
-        path.write_bytes(buffer.getvalue())
-        result = runner.invoke(
-            args=["enterprises", "import-plan", str(path), "--edrpou", EDRPOU, "--year", "2024"]
-        )
-    finally:
-        path.unlink(missing_ok=True)
+    path = tmp_path / "plan-2024-today.xlsx"
+    path.write_bytes(buffer.getvalue())
+    result = runner.invoke(
+        args=["enterprises", "import-plan", str(path), "--edrpou", EDRPOU, "--year", "2024"]
+    )
     assert result.exit_code == 0, result.output
     facts = {(f.code, f.kind): f.value for f in db.session.scalars(select(Fact))}
     quarters = [facts["1020", f"plan_q{q}"] for q in range(1, 5)]
