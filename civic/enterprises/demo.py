@@ -232,7 +232,26 @@ def demo_plan(scale: int, rng: random.Random, *, quarters_with_fact: int = 4):
             kinds["deviation_year"] = kinds["fact_year"] - year_plan
             kinds["percent_year"] = _d(float(kinds["fact_year"] / year_plan) * 100)
         lines[code] = (title, kinds)
+    _derive_gross_profit(lines)
     return lines
+
+
+def _derive_gross_profit(lines) -> None:
+    """1020 = 1000 − 1010 in every amount column, as the catalogue's sums check requires."""
+    if not {"1000", "1010", "1020"} <= set(lines):
+        return
+    kinds = lines["1020"][1]
+    revenue, cost = lines["1000"][1], lines["1010"][1]
+    for kind in list(kinds):
+        if kind.split("_")[0] in ("plan", "fact", "prev"):
+            kinds[kind] = revenue[kind] - cost[kind]
+    for kind in [k for k in kinds if k.startswith("deviation_")]:
+        period = kind.removeprefix("deviation_")
+        kinds[kind] = kinds[f"fact_{period}"] - kinds[f"plan_{period}"]
+        if kinds[f"plan_{period}"]:
+            kinds[f"percent_{period}"] = _d(
+                float(kinds[f"fact_{period}"] / kinds[f"plan_{period}"]) * 100
+            )
 
 
 def plan_xlsx(lines, *, enterprise: str, year: int) -> bytes:

@@ -22,6 +22,7 @@ from civic.enterprises import plan_versions
 from civic.enterprises.indicators import YearData, indicators_by_year
 from civic.enterprises.line_catalogue import get_catalogue
 from civic.enterprises.models import Enterprise, Fact, Upload
+from civic.enterprises.plan_sums import check_sums
 from civic.enterprises.plans import parse_plan
 from civic.enterprises.statements import (
     ERROR,
@@ -149,7 +150,8 @@ def import_statement(
     or a financial plan or its execution report (``form="plan"``: kept as a version with its
     ``status``, or the file's; see :mod:`plan_timeline` for which is in force)."""
     enterprise = _require_enterprise(edrpou)
-    catalogue = get_catalogue(form)
+    edition = cat.edition_for_year(form, year)
+    catalogue = get_catalogue(form, edition)
     if form == "plan":
         result = parse_plan(data, filename, catalogue)
     else:
@@ -162,7 +164,7 @@ def import_statement(
                 problems + plan_versions.identity_errors(result, enterprise, year)
             )
         unit = DEFAULT_UNIT if result.unit else unit  # a stated unit was converted to тис. грн
-    edition = cat.DEFAULT_EDITIONS[form]
+        result.messages.extend(check_sums(result.facts, catalogue, unit=unit))
     return _store_upload(
         enterprise, data, filename, year, form, edition, unit, result, actor, now, status
     )
