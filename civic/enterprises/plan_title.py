@@ -181,18 +181,50 @@ def _status_boxes(rows, messages) -> str | None:
                 box = col if mark_line != line else col - 1
                 if box in boxes:
                     marked.add((boxes[box], _cell(mark_line, col)))
-        if len({s for s, _ in marked}) > 1:
-            cells_named = ", ".join(sorted(c for _, c in marked))
-            messages.append(
-                Message(
-                    ERROR,
-                    f"клітинки {cells_named}: позначено кілька статусів плану водночас; "
-                    "має бути позначено один: «Проект», «Уточнений» або «Зміни»",
-                    line,
-                )
-            )
+        if _several_marked(marked, line, messages):
             return None
         return next(iter(marked))[0] if marked else ""
+    return _status_column(rows, messages)
+
+
+def _several_marked(marked, line: int, messages) -> bool:
+    """Two different statuses marked: an error naming both cells."""
+    if len({status for status, _ in marked}) < 2:
+        return False
+    cells_named = ", ".join(sorted(cell for _, cell in marked))
+    messages.append(
+        Message(
+            ERROR,
+            f"клітинки {cells_named}: позначено кілька статусів плану водночас; "
+            "має бути позначено один: «Проект», «Уточнений» або «Зміни»",
+            line,
+        )
+    )
+    return True
+
+
+def _status_column(rows, messages) -> str | None:
+    """The boxes written down one column («Проект» / «Уточнений» / «Зміни», one a row, as
+    the order's form prints them) with the «Х» in the cell right of one. None when there are
+    no such boxes."""
+    boxes: dict[int, list[tuple[int, str, Sequence[object]]]] = {}
+    for line, cells in rows:
+        for col, value in enumerate(cells):
+            word = _word(_text(value))
+            status = next((s for p, s in _STATUS_WORDS if p.match(word)), None)
+            if status:
+                boxes.setdefault(col, []).append((line, status, cells))
+    for col, column in boxes.items():
+        if len(column) < 2:
+            continue
+        marked = [
+            (status, _cell(line, col + 1))
+            for line, status, cells in column
+            if col + 1 < len(cells) and _word(_text(cells[col + 1])) in _MARKS
+        ]
+        if _several_marked(marked, column[0][0], messages):
+            return None
+        return marked[0][0] if marked else ""
     return None
 
 

@@ -114,6 +114,12 @@ class PlanColumn:
         return f"{self.measure}_{self.period}"
 
 
+def _quarter_alone(text: str) -> str | None:
+    """«II квартал» with no measure, under «за кварталами»: the plan of that quarter."""
+    period = detect_period(text) if text.strip() and detect_measure(text) is None else None
+    return period if period in ("q1", "q2", "q3", "q4") else None
+
+
 def map_plan_columns(
     top: list[str], sub: list[str] | None, default_period: str = "year"
 ) -> list[PlanColumn]:
@@ -136,7 +142,7 @@ def map_plan_columns(
             text = f"{head} {below}".strip()
         else:
             text = f"{PERIOD_LABELS.get(group, '') if group else ''} {below}".strip()
-        if quarters and (bare := bare_quarter(below)):
+        if quarters and (bare := bare_quarter(below) or _quarter_alone(below)):
             columns.append(PlanColumn(pos, "plan", bare, f"{PERIOD_LABELS[bare]}"))
             continue
         measure = detect_measure(text)

@@ -77,11 +77,21 @@ def test_official_plan_with_approval_block_status_box_and_merged_quarters():
         (approval(), "approved"),  # a filled «ЗАТВЕРДЖЕНО» block and no other mark
         (approval(on="", number=""), ""),  # the unfilled template «від №»
         (status_boxes(None), ""),
+        # the boxes down one column, the «Х» beside one (docs/examples' layout)
+        ([["Проект"], ["Уточнений", "Х"], ["Зміни"]], "refined"),
+        ([["Проект", "X"], ["Уточнений"], ["Зміни"]], "project"),
+        ([["Проект"], ["Уточнений"], ["Зміни"]], ""),
         ([["Фінансовий план на 2025 рік"]], ""),
     ],
 )
 def test_status_marks(rows, status):
     assert read_title(list(enumerate(rows, 1))).status == status
+
+
+def test_two_statuses_marked_down_a_column_is_refused_with_the_cells():
+    title = read_title(list(enumerate([["Проект", "Х"], ["Уточнений"], ["Зміни", "х"]], 1)))
+    (error,) = [m for m in title.messages if m.level == "error"]
+    assert "B1, B3" in error.text and "позначено кілька статусів" in error.text
 
 
 def test_two_statuses_marked_is_refused_with_the_cells():

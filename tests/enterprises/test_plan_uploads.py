@@ -1,6 +1,7 @@
 """Plans uploaded through the real paths: the edition of their year, the sums check, examples."""
 
 import io
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -100,28 +101,18 @@ def test_the_execution_report_example_is_accepted_through_the_upload_page(
     stored = db.session.scalars(select(Upload)).one()
     assert stored.edition == PLAN_205 and stored.value_count == 20
     facts = {(f.code, f.kind): f.value for f in db.session.scalars(select(Fact))}
-    # The report's columns; the reader cannot yet tell that they are the first quarter's
-    # (planread reads the period from the title), so today they are stored as the year's.
-    assert facts["1020", "fact_year"] == facts["1000", "fact_year"] - facts["1010", "fact_year"]
+    # The title says «за I квартал»: the six columns are the first quarter's.
+    assert facts["1020", "fact_q1"] == facts["1000", "fact_q1"] - facts["1010", "fact_q1"]
+    assert not any(kind.endswith("_year") for _, kind in facts)
 
 
 def test_the_financial_plan_example_is_imported_through_the_cli(runner, app, enterprise, tmp_path):
-    # Today's reader refuses the layout as printed (reported to planread): it reads
-    # «Фінансовий план поточного року» as a second «План, рік», and it skips the quarters
-    # under the merged «У тому числі за кварталами». What it can import today is the same
-    # file with that column's header renamed (ignored) and the quarters in the header row.
+    # The file as printed: «Фінансовий план поточного року» (this year's plan, kept apart from
+    # the planned year) and the quarters under the merged «У тому числі за кварталами».
     book = openpyxl.load_workbook(EXAMPLES / PLAN)
-    sheet = book.active
-    assert sheet["D13"].value == "Фінансовий план поточного року"
-    assert sheet["F13"].value == "У тому числі за кварталами"
-    sheet["D13"] = "Прогноз поточного року"
-    sheet.unmerge_cells("F13:I13")
-    for column in "FGHI":
-        sheet[f"{column}13"], sheet[f"{column}14"] = sheet[f"{column}14"].value, None
-    buffer = io.BytesIO()
-    book.save(buffer)
-    path = tmp_path / "plan-2024-today.xlsx"
-    path.write_bytes(buffer.getvalue())
+    assert book.active["F13"].value == "У тому числі за кварталами"
+    assert book.active["F14"].value == "I квартал"
+    path = EXAMPLES / PLAN
     result = runner.invoke(
         args=["enterprises", "import-plan", str(path), "--edrpou", EDRPOU, "--year", "2024"]
     )
@@ -129,6 +120,8 @@ def test_the_financial_plan_example_is_imported_through_the_cli(runner, app, ent
     facts = {(f.code, f.kind): f.value for f in db.session.scalars(select(Fact))}
     quarters = [facts["1020", f"plan_q{q}"] for q in range(1, 5)]
     assert sum(quarters) == facts["1020", "plan_year"]
+    assert facts["1000", "plan_q1"] == Decimal("3110.4")
+    assert facts["1000", "current_plan_year"] == Decimal("12100")
     assert (
         facts["1000", "prev_fact_year"] - facts["1010", "prev_fact_year"]
         == facts["1020", "prev_fact_year"]
