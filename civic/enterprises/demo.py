@@ -340,3 +340,6 @@ def load_demo(echo) -> None:
         )
         added += 1
     echo(f"Комунальні підприємства: додано демо-підприємств — {added} ({DEMO_NOTE})")
+    from civic.enterprises.demo_execution import load_execution_demo  # it reads this module
+
+    load_execution_demo(echo)
