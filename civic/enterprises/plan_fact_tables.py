@@ -36,16 +36,21 @@ def plan_editions(uploads: Sequence) -> dict[int, str]:
 
 
 def plan_fact_years(
-    plan: Mapping[int, Mapping[str, Mapping[str, Decimal]]], editions: Mapping[int, str]
+    plan: Mapping[int, Mapping[str, Mapping[str, Decimal]]],
+    editions: Mapping[int, str],
+    *,
+    with_charts: bool = True,
 ) -> list[PlanFactYear]:
-    """Every plan year with at least one indicator, the latest first."""
+    """Every plan year with at least one indicator, the latest first (``with_charts=False`` for the
+    exports, which draw none)."""
     years = []
     for year in sorted(plan, reverse=True):
         items = plan_fact.build_plan_fact(plan[year], plan_fact.codes_for(editions.get(year)))
         if not items:
             continue
         rows = [YearRow(year, r) for r in plan_fact.quarter_rows(items)]
-        years.append(PlanFactYear(year, items, rows, plan_fact_chart(year, items)))
+        chart = plan_fact_chart(year, items) if with_charts else ""
+        years.append(PlanFactYear(year, items, rows, chart))
     return years
 
 

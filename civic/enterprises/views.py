@@ -184,6 +184,10 @@ def open_data(name):
             "enterprise-facts.xlsx",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
+    if name == "plan-fact.csv":
+        return download(
+            exports.export_plan_fact_csv(), "enterprise-plan-fact.csv", "text/csv; charset=utf-8"
+        )
     if name == "enterprises.json":
         return Response(exports.export_json(now), mimetype="application/json")
     if name == "datapackage.zip":
