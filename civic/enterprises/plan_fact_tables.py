@@ -11,9 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from civic import charts
 from civic.enterprises import plan_fact
-from civic.enterprises.dashboard import Cell, Column, Table
+from civic.enterprises.dashboard import Cell, Column, Table, plan_chart
 
 
 @dataclass(frozen=True)
@@ -27,7 +26,7 @@ class PlanFactYear:
     year: int
     items: list[plan_fact.IndicatorPlanFact]
     rows: list[YearRow]
-    chart: str
+    charts: list[tuple[str, str]]  # (caption, SVG)
 
 
 def plan_editions(uploads: Sequence) -> dict[int, str]:
@@ -49,8 +48,8 @@ def plan_fact_years(
         if not items:
             continue
         rows = [YearRow(year, r) for r in plan_fact.quarter_rows(items)]
-        chart = plan_fact_chart(year, items) if with_charts else ""
-        years.append(PlanFactYear(year, items, rows, chart))
+        drawn = plan_fact_charts(year, plan[year], items) if with_charts else []
+        years.append(PlanFactYear(year, items, rows, drawn))
     return years
 
 
@@ -92,21 +91,16 @@ PLAN_FACT_TABLE = Table(
 CHART_INDICATORS = ("revenue", "costs")
 
 
-def plan_fact_chart(year: int, items: Sequence[plan_fact.IndicatorPlanFact]) -> str:
-    """Plan and fact by quarter of revenue and costs (SVG; empty when neither is there)."""
-    shown = [i for i in items if i.indicator.key in CHART_INDICATORS]
-    if not shown:
-        return ""
-    series = []
-    for item in shown:
-        series.append(
-            charts.Series(f"{item.indicator.title}: план", [q.plan for q in item.quarters])
+def plan_fact_charts(
+    year: int, kinds_by_code: Mapping[str, Mapping[str, Decimal]], items
+) -> list[tuple[str, str]]:
+    """(caption, SVG): one chart of plan and fact by quarter for revenue and one for costs (the
+    dashboard's plan chart), where the year has them."""
+    return [
+        (
+            f"{_title(item.indicator)}: план і факт за кварталами",
+            plan_chart(kinds_by_code, year, item.code, {item.code: item.indicator.title}),
         )
-        series.append(
-            charts.Series(f"{item.indicator.title}: факт", [q.fact for q in item.quarters])
-        )
-    return charts.grouped_bar_chart(
-        list(plan_fact.QUARTER_TITLES),
-        series,
-        title=f"План і факт за кварталами {year} року, тис. грн",
-    )
+        for item in items
+        if item.indicator.key in CHART_INDICATORS
+    ]

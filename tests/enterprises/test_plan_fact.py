@@ -180,3 +180,27 @@ def test_the_table_spec_gives_the_html_and_the_csv_the_same_numbers():
             assert csv["fact_to_date"] == to_date.fact
     zero_plan = next(r for r in rows if r.row.quarter == 3 and r.row.indicator.key == "revenue")
     assert zero_plan.row.own.percent is None
+
+
+def test_each_year_gets_a_revenue_and_a_costs_chart_with_the_tables_numbers():
+    plan = {
+        2021: {
+            "1000": {"plan_q1": D(100), "fact_q1": D(90)},
+            "1010": {"plan_q1": D(80), "fact_q1": D(85)},
+            "1170": {"plan_q1": D(5), "fact_q1": D(1)},
+        },
+        2020: {"1170": {"plan_q1": D(5)}},
+    }
+    edition = next(iter(plan_fact.CODES))
+    years = plan_fact_tables.plan_fact_years(plan, {2021: edition, 2020: edition})
+    assert [y.year for y in years] == [2021, 2020]
+    captions = [caption for caption, _ in years[0].charts]
+    assert [c.split(",")[0] for c in captions] == [
+        "Чистий дохід від реалізації",
+        "Собівартість реалізованої продукції",
+    ]
+    assert all("План — 100" in svg or "План — 80" in svg for _, svg in years[0].charts)
+    assert years[1].charts == []  # the net result alone is not charted
+    assert (
+        plan_fact_tables.plan_fact_years(plan, {2021: edition}, with_charts=False)[0].charts == []
+    )
