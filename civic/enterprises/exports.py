@@ -61,24 +61,39 @@ INDICATOR_FIELDS = [
 ]
 
 
+# The plan-vs-fact file: the page table's CSV columns (plan_fact_tables) after the enterprise.
+PLAN_FACT_DESCRIPTIONS = {
+    "edrpou": "Код ЄДРПОУ",
+    "enterprise": "Назва підприємства",
+    "year": "Рік фінансового плану",
+    "indicator": "Ключ показника: revenue, costs, net, budget, capex, staff, salary",
+    "title": "Назва показника",
+    "unit": "Одиниця: тис. грн; осіб і грн — рівень кварталу, без підсумків",
+    "code": "Код рядка фінансового плану за редакцією форми",
+    "quarter": "Квартал (1–4)",
+    "plan": "План кварталу",
+    "fact": "Факт кварталу",
+    "marker": "▲ факт більший за план, ▼ менший, ■ дорівнює; порожньо — бракує даних",
+    "deviation": "Відхилення: факт − план",
+    "percent": "% виконання: факт / план × 100, до 0,1; порожньо, якщо план 0",
+    "plan_to_date": "План з початку року (лише гроші)",
+    "fact_to_date": "Факт з початку року (лише гроші)",
+    "deviation_to_date": "Відхилення з початку року",
+    "percent_to_date": "% виконання з початку року",
+}
+_PLAN_FACT_INTEGERS = {"year", "quarter"}
+_PLAN_FACT_NUMBERS = {"plan", "fact", "deviation", "percent"}
 PLAN_FACT_FIELDS = [
-    ("edrpou", "string", "Код ЄДРПОУ"),
-    ("enterprise", "string", "Назва підприємства"),
-    ("year", "integer", "Рік фінансового плану"),
-    ("indicator", "string", "Ключ показника: revenue, costs, net, budget, capex, staff, salary"),
-    ("title", "string", "Назва показника"),
-    ("unit", "string", "Одиниця: тис. грн; осіб і грн — рівень кварталу, без підсумків"),
-    ("code", "string", "Код рядка фінансового плану за редакцією форми"),
-    ("quarter", "integer", "Квартал (1–4)"),
-    ("plan", "number", "План кварталу"),
-    ("fact", "number", "Факт кварталу"),
-    ("marker", "string", "▲ факт більший за план, ▼ менший, ■ дорівнює; порожньо — бракує даних"),
-    ("deviation", "number", "Відхилення: факт − план"),
-    ("percent", "number", "% виконання: факт / план × 100, до 0,1; порожньо, якщо план 0"),
-    ("plan_to_date", "number", "План з початку року (лише гроші)"),
-    ("fact_to_date", "number", "Факт з початку року (лише гроші)"),
-    ("deviation_to_date", "number", "Відхилення з початку року"),
-    ("percent_to_date", "number", "% виконання з початку року"),
+    (
+        name,
+        "integer"
+        if name in _PLAN_FACT_INTEGERS
+        else "number"
+        if name.removesuffix("_to_date") in _PLAN_FACT_NUMBERS
+        else "string",
+        description,
+    )
+    for name, description in PLAN_FACT_DESCRIPTIONS.items()
 ]
 # The openbudget-shaped file's Ukrainian headers for the same columns (year and marker aside).
 OPENBUDGET_PLAN_FACT = {

@@ -136,6 +136,12 @@ def test_open_data_and_the_data_package_carry_the_page_numbers(client, report):
     resource = next(r for r in package["resources"] if r["name"] == "plan_fact")
     packed = list(csv.DictReader(io.StringIO(archive.read(resource["path"]).decode("utf-8"))))
     assert [f["name"] for f in resource["schema"]["fields"]] == list(packed[0])
+    types = {f["name"]: f["type"] for f in resource["schema"]["fields"]}
+    assert (types["quarter"], types["percent_to_date"], types["marker"]) == (
+        "integer",
+        "number",
+        "string",
+    )
     assert packed == open_data
 
 
