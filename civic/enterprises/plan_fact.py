@@ -56,9 +56,13 @@ INDICATOR_BY_KEY = {i.key: i for i in INDICATORS}
 
 # Catalogue edition name → indicator key → line code. Only codes confirmed for that edition are
 # listed (docs/enterprises.md names the source of each); an indicator without a code is left out.
+# The seed catalogue's lines (civic/enterprises/data/plan.csv; not confirmed from the official
+# text, see docs/enterprises.md), under the seed edition's name before and after issue 18 point 1
+# named it after order № 1070 (uploads keep the name they were stored with).
+_SEED_205 = {"revenue": "1000", "costs": "1010", "net": "1170"}
 CODES: dict[str, dict[str, str]] = {
-    # The seed catalogue civic/enterprises/data/plan.csv (catalogue.DEFAULT_EDITIONS["plan"]).
-    "МЕРТ № 205 (2015)": {"revenue": "1000", "costs": "1010", "net": "1170"},
+    "МЕРТ № 205 (2015)": _SEED_205,
+    "Мінекономрозвитку № 205 (ред. № 1070)": _SEED_205,
 }
 
 
