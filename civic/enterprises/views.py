@@ -245,4 +245,4 @@ def api_detail(edrpou):
 
 
 # The staff pages live in staff_views.py, on this blueprint.
-from civic.enterprises import staff_views  # noqa: E402, F401
+from civic.enterprises import staff_views, version_views  # noqa: E402, F401

@@ -211,7 +211,7 @@ def test_catalogue_store_edit_and_use(app, enterprise):
 
 
 def test_demo_is_idempotent_and_dated_november_2020(app):
-    from civic.enterprises.demo import load_demo
+    from civic.enterprises.demo import PLAN_VERSIONS, load_demo
 
     messages = []
     load_demo(messages.append)
@@ -219,8 +219,9 @@ def test_demo_is_idempotent_and_dated_november_2020(app):
     uploads = count(Upload)
     load_demo(messages.append)
     db.session.commit()
-    # Each: 3 years × 2 statements + 2 plan reports; two also a 2019 execution report.
-    assert count(Upload) == uploads == 5 * (3 * 2 + 2) + 2
+    # Each: 3 years × 2 statements + 2 plan reports; two also the plan versions and a 2019
+    # execution report (demo_execution).
+    assert count(Upload) == uploads == 5 * (3 * 2 + 2) + 2 * len(PLAN_VERSIONS) + 2
     assert count(Enterprise) == 5
     stats = monthly_statistics(dt.date(2020, 11, 1), dt.date(2020, 11, 30))
     assert stats["uploads"] == 15 + 2 and stats["enterprises_updated"] == 5
