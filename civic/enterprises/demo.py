@@ -448,3 +448,6 @@ def load_demo(echo) -> None:
             load_plan_versions(edrpou, name, scale, number)
         added += 1
     echo(f"Комунальні підприємства: додано демо-підприємств — {added} ({DEMO_NOTE})")
+    from civic.enterprises.demo_execution import load_execution_demo  # it reads this module
+
+    load_execution_demo(echo)
