@@ -23,22 +23,17 @@ DATE_OR_NULL = {"type": ["string", "null"], "format": "date"}
 TEXT_OR_NULL = {"type": ["string", "null"]}
 
 
-def _object(properties: dict, *, required: list[str] | None = None, **extra) -> dict:
-    """An object schema; every property is required unless ``required`` names fewer."""
-    required = list(properties) if required is None else required
+def _object(required: list[str], properties: dict, **extra) -> dict:
     return {"type": "object", "required": required, "properties": properties, **extra}
 
 
-def _array(items: dict) -> dict:
-    return {"type": "array", "items": items}
-
-
 ERROR_SCHEMA = _object(
+    ["error", "message", "status"],
     {
         "error": {"type": "string", "description": "Назва помилки українською"},
         "message": {"type": "string", "description": "Пояснення українською"},
         "status": {"type": "integer", "minimum": 400, "maximum": 599},
-    }
+    },
 )
 
 
@@ -61,18 +56,24 @@ def _path_param(name: str, description: str, schema: dict, example: str) -> dict
     }
 
 
-CATEGORY_BUDGET = _object({"budget": MONEY, "spent": MONEY, "left": MONEY})
+CATEGORY_BUDGET = _object(
+    ["budget", "spent", "left"], {"budget": MONEY, "spent": MONEY, "left": MONEY}
+)
 POOL_BUDGET = _object(
+    ["available", "spent", "left", "selected"],
     {
         "available": MONEY,
         "spent": MONEY,
         "left": MONEY,
-        "selected": _array({"type": "string"}),
-    }
+        "selected": {"type": "array", "items": {"type": "string"}},
+    },
 )
-CHANNEL = _object({"received": COUNT, "valid": COUNT, "invalid": COUNT})
+CHANNEL = _object(
+    ["received", "valid", "invalid"], {"received": COUNT, "valid": COUNT, "invalid": COUNT}
+)
 
 REASON = _object(
+    ["funded", "text", "outcome", "rank", "votes", "money_left"],
     {
         "funded": {"type": "boolean"},
         "text": {"type": "string", "description": "Пояснення українською"},
@@ -100,9 +101,9 @@ REASON = _object(
         "from_reserve": MONEY,
         "stopped_at": {"type": "string"},
     },
-    required=["funded", "text", "outcome", "rank", "votes", "money_left"],
 )
 WHAT_IF_REASON = _object(
+    ["funded", "text", "votes"],
     {
         "funded": {"type": "boolean"},
         "text": {"type": "string"},
@@ -116,23 +117,42 @@ WHAT_IF_REASON = _object(
         "cost_cut": {**MONEY, "description": "На скільки мала б бути меншою вартість"},
         "extra_supporters": {**COUNT, "description": "Скільки ще прихильників (орієнтовно)"},
     },
-    required=["funded", "text", "votes"],
 )
 
-PB_RESULTS = _object(
+PB_RESULTS_PUBLISHED = _object(
+    ["edition", "published", "ballots", "projects", "selected", "budget", "digest"],
     {
         "edition": {"type": "string", "description": "Ідентифікатор видання"},
+        "published": {
+            "type": "boolean",
+            "const": True,
+            "description": "Підрахунок закрито: підсумки оприлюднено",
+        },
         "ballots": _object(
+            ["received", "valid", "invalid", "invalid_by_reason", "by_channel"],
             {
                 "received": COUNT,
                 "valid": COUNT,
                 "invalid": COUNT,
                 "invalid_by_reason": {"type": "object", "additionalProperties": COUNT},
                 "by_channel": {"type": "object", "additionalProperties": CHANNEL},
-            }
+            },
         ),
-        "projects": _array(
-            _object(
+        "projects": {
+            "type": "array",
+            "items": _object(
+                [
+                    "code",
+                    "title",
+                    "category",
+                    "cost",
+                    "votes",
+                    "votes_paper",
+                    "votes_online",
+                    "rank",
+                    "selected",
+                    "funded_from",
+                ],
                 {
                     "code": {"type": "string"},
                     "title": {"type": "string"},
@@ -147,28 +167,29 @@ PB_RESULTS = _object(
                         "type": ["string", "null"],
                         "description": "category, pool або null, якщо не профінансовано",
                     },
-                }
-            )
-        ),
-        "selected": _array({"type": "string"}),
+                },
+            ),
+        },
+        "selected": {"type": "array", "items": {"type": "string"}},
         "budget": {
             "type": "object",
             "description": "Бюджет кожної категорії; pool — спільний залишок, якщо є",
             "properties": {"pool": POOL_BUDGET},
             "additionalProperties": CATEGORY_BUDGET,
         },
-        "ties": _array(
-            _object(
+        "ties": {
+            "type": "array",
+            "items": _object(
+                ["where", "votes", "order", "rule"],
                 {
                     "where": {"type": "string"},
                     "votes": COUNT,
-                    "order": _array({"type": "string"}),
+                    "order": {"type": "array", "items": {"type": "string"}},
                     "rule": {"type": "string"},
                     "rule_title": {"type": "string"},
                 },
-                required=["where", "votes", "order", "rule"],
-            )
-        ),
+            ),
+        },
         "digest": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
         "reasons": {
             "type": "object",
@@ -181,17 +202,32 @@ PB_RESULTS = _object(
             "additionalProperties": {"type": "object", "additionalProperties": WHAT_IF_REASON},
         },
     },
-    required=["edition", "ballots", "projects", "selected", "budget", "digest"],
 )
+
+# Before the commission closes the count no number at all (civic.pb.publication).
+PB_RESULTS_PENDING = _object(
+    ["edition", "published", "notice"],
+    {
+        "edition": {"type": "string", "description": "Ідентифікатор видання"},
+        "published": {"type": "boolean", "const": False, "description": "Підрахунок ще не закрито"},
+        "notice": {"type": "string", "description": "Чому підсумків немає, українською"},
+    },
+    additionalProperties=False,
+)
+
+PB_RESULTS = {"oneOf": [PB_RESULTS_PUBLISHED, PB_RESULTS_PENDING]}
 
 PETITION_FIELDS = list(EXPORT_FIELDS)  # the national open-data schema, as exported
 
 PETITIONS = _object(
+    ["count", "fields", "items"],
     {
         "count": COUNT,
-        "fields": _array({"type": "string", "enum": PETITION_FIELDS}),
-        "items": _array(
-            _object(
+        "fields": {"type": "array", "items": {"type": "string", "enum": PETITION_FIELDS}},
+        "items": {
+            "type": "array",
+            "items": _object(
+                PETITION_FIELDS,
                 {
                     "uid": {"type": "string"},
                     "kind": {"type": "string"},
@@ -218,14 +254,14 @@ PETITIONS = _object(
                     "answerUrl": TEXT_OR_NULL,
                     "answerText": TEXT_OR_NULL,
                 },
-                required=PETITION_FIELDS,
-            )
-        ),
-    }
+            ),
+        },
+    },
 )
 
 EDRPOU = {"type": "string", "pattern": "^[0-9]{8}$"}
 ENTERPRISE_SUMMARY = _object(
+    ["edrpou", "name", "short_name", "reporting_type", "sector", "website", "is_demo", "years"],
     {
         "edrpou": EDRPOU,
         "name": {"type": "string"},
@@ -234,26 +270,16 @@ ENTERPRISE_SUMMARY = _object(
         "sector": {"type": "string"},
         "website": {"type": "string"},
         "is_demo": {"type": "boolean"},
-        "years": _array(YEAR),
+        "years": {"type": "array", "items": YEAR},
         "url": {"type": "string", "format": "uri"},
     },
-    required=[
-        "edrpou",
-        "name",
-        "short_name",
-        "reporting_type",
-        "sector",
-        "website",
-        "is_demo",
-        "years",
-    ],
 )
 ENTERPRISES = _object(
+    ["enterprises"],
     {
-        "enterprises": _array(ENTERPRISE_SUMMARY),
+        "enterprises": {"type": "array", "items": ENTERPRISE_SUMMARY},
         "numbers": {"type": "string"},
     },
-    required=["enterprises"],
 )
 
 LINE_VALUES = {
@@ -262,6 +288,7 @@ LINE_VALUES = {
     "additionalProperties": NUMBER_OR_NULL,
 }
 ENTERPRISE = _object(
+    ["edrpou", "name", "years", "indicators", "unit", "is_demo", "sources"],
     {
         "edrpou": EDRPOU,
         "name": {"type": "string"},
@@ -284,8 +311,10 @@ ENTERPRISE = _object(
             "description": "Рік → показник → значення",
             "additionalProperties": {"type": "object", "additionalProperties": {"type": "number"}},
         },
-        "sources": _array(
-            _object(
+        "sources": {
+            "type": "array",
+            "items": _object(
+                ["upload_id", "year", "form", "file", "sha256", "unit", "uploaded_at"],
                 {
                     "upload_id": {"type": "integer"},
                     "year": YEAR,
@@ -294,11 +323,10 @@ ENTERPRISE = _object(
                     "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
                     "unit": {"type": "string"},
                     "uploaded_at": {"type": "string", "format": "date-time"},
-                }
-            )
-        ),
+                },
+            ),
+        },
     },
-    required=["edrpou", "name", "years", "indicators", "unit", "is_demo", "sources"],
 )
 
 
@@ -330,8 +358,12 @@ def openapi_document(server_url: str) -> dict:
                         )
                     ],
                     "responses": {
-                        "200": _ok("Підсумки закритого підрахунку", PB_RESULTS),
-                        "404": _error("Видання немає або підрахунок ще не закрито"),
+                        "200": _ok(
+                            "Підсумки закритого підрахунку; до закриття — лише пояснення "
+                            "(published: false, notice), без жодного числа",
+                            PB_RESULTS,
+                        ),
+                        "404": _error("Такого видання немає"),
                     },
                 }
             },
