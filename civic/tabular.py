@@ -178,8 +178,8 @@ class Table:
                 self.kind == "csv"  # every cell a str
                 and None not in positions
                 and min(map(len, raws)) >= need
-                and all(map(str.strip, map(join, raws)))
-                and search(join(map(join, raws))) is None
+                and all(map(str.strip, joined := list(map(join, raws))))
+                and search(join(joined)) is None
             ):
                 columns = [tuple(map(str.strip, map(itemgetter(p), raws))) for p in positions]
                 yield lines, columns

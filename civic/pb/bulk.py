@@ -174,7 +174,11 @@ class BallotMemos:
         """(the codes as stored, their stored key) of a typed list."""
         # Look-alike letters, case and separators make many typed lists of few codes.
         codes = ",".join(judging.split_codes(typed))
-        key = _filled(self.keys, (codes,), self._stored_key)[codes]
+        key = self.keys.get(codes)
+        if key is None:
+            if len(self.keys) > MEMO_LIMIT:
+                self.keys.clear()
+            key = self.keys[codes] = self._stored_key(codes)
         return codes, key
 
     @staticmethod
@@ -227,7 +231,7 @@ def fast_rows(columns, memos: BallotMemos, seen: set, frozen, ids: tuple[int, in
     code_lists = list(map(_filled(memos.code_lists, typed, memos.codes).__getitem__, typed))
     parts = list(map(judging.check_part, normalised))
     check_hashes = _filled(memos.check_hashes, parts, memos.check_hash_of)
-    checks = [c or "" for c in map(frozen, has_name, births, voters, casts, places)]
+    verdicts = list(map(frozen, has_name, births, voters, casts, places))
     iso = _filled(memos.iso, {*casts, *births}, _isoformat).__getitem__
     return list(
         zip(
@@ -244,9 +248,9 @@ def fast_rows(columns, memos: BallotMemos, seen: set, frozen, ids: tuple[int, in
             repeat(None),
             map(itemgetter(0), code_lists),
             repeat(ids[1]),
-            repeat(None),
+            verdicts,  # a frozen check is the verdict already (the count rewrites repeats)
             map(check_hashes.__getitem__, parts),
-            checks,
+            [c or "" for c in verdicts],
             map(itemgetter(1), code_lists),
         )
     )

@@ -279,7 +279,7 @@ def import_ballots(
                     None,
                     codes,
                     ids[1],
-                    None,
+                    check,  # a frozen check is the verdict already (the count rewrites repeats)
                     memos.lookup(
                         memos.check_hashes, judging.check_part(document), memos.check_hash_of
                     ),
