@@ -26,8 +26,18 @@ DOMAINS = (
 )
 
 
-def create_app(test_config: dict | None = None, *, instance_path: str | os.PathLike | None = None):
-    """Build the application: defaults → instance/config.py → CIVIC_* → ``test_config``."""
+def create_app(
+    test_config: dict | None = None,
+    *,
+    instance_path: str | os.PathLike | None = None,
+    web: bool = True,
+):
+    """Build the application: defaults → instance/config.py → CIVIC_* → ``test_config``.
+
+    ``web=False`` builds what a database command needs and no more (issue 15: start-up is part
+    of every command's time): the same settings, extensions and every domain's models, but no
+    blueprints, no CLI groups on ``app.cli`` and no Flask-Migrate (the console script looks its
+    commands up itself, :mod:`civic.cli`; ``civic db`` builds the whole app)."""
     # Imported here, not at the top: `import civic` (e.g. by the console script for
     # `civic pb outcome`) must not cost Flask's import (nor pathlib's).
     from pathlib import Path
@@ -75,21 +85,26 @@ def create_app(test_config: dict | None = None, *, instance_path: str | os.PathL
     )
     private_sqlite_files(app.config["SQLALCHEMY_DATABASE_URI"])
 
-    _init_extensions(app)
-    _register_domains(app)
+    _init_extensions(app, migrations=web)
+    if web:
+        _register_domains(app)
+        from civic.admin import backup_command, demo_command, restore_command
 
-    from civic import formatting, web
-    from civic.admin import backup_command, demo_command, restore_command
+        for command in (demo_command, backup_command, restore_command):
+            app.cli.add_command(command)
+    else:
+        for domain in DOMAINS:
+            _domain_module(domain, "models")
 
-    for command in (demo_command, backup_command, restore_command):
-        app.cli.add_command(command)
+    from civic import formatting
+    from civic import web as boundary
 
     formatting.init_app(app)
-    web.init_app(app)
+    boundary.init_app(app)
     return app
 
 
-def _init_extensions(app: Flask) -> None:
+def _init_extensions(app: Flask, *, migrations: bool = True) -> None:
     from civic import database
     from civic.config import REPO_ROOT
     from civic.extensions import (
@@ -98,7 +113,6 @@ def _init_extensions(app: Flask) -> None:
         init_proxy_fix,
         limiter,
         login_manager,
-        migrate,
         warn_per_worker_limits,
     )
 
@@ -106,9 +120,18 @@ def _init_extensions(app: Flask) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"], app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {}
     )
     db.init_app(app)
-    migrate.init_app(
-        app, db, directory=str(REPO_ROOT / "migrations"), render_as_batch=True, compare_type=True
-    )
+    if migrations:
+        # Flask-Migrate imports Alembic (and through it Mako and Pygments): only for the app
+        # that offers `civic db`.
+        from flask_migrate import Migrate
+
+        Migrate(
+            app,
+            db,
+            directory=str(REPO_ROOT / "migrations"),
+            render_as_batch=True,
+            compare_type=True,
+        )
     csrf.init_app(app)
     limiter.init_app(app)
     warn_per_worker_limits(app)

@@ -33,6 +33,9 @@ class Lazy(NamedTuple):
     target: str
     help: str
     needs_app: bool = True
+    #: Whether the app it needs has the web views and every CLI group; False: the database
+    #: only (``create_app(web=False)``), for the commission's count commands.
+    web: bool = True
 
     def short_help(self, limit: int = 45) -> str:
         """The line ``--help`` lists, shortened as click shortens the command's own help."""
@@ -49,20 +52,27 @@ def load(target: str, name: str) -> click.Command:
     return command
 
 
-def provide_app(ctx: click.Context) -> None:
+def provide_app(ctx: click.Context, *, web: bool = True) -> None:
     """Let ``with_appcontext`` build civic's app for this invocation (unless a caller, such as
-    ``app.test_cli_runner()``, already gave one)."""
+    ``app.test_cli_runner()``, already gave one); ``web=False``: without the views."""
     from flask.cli import ScriptInfo
 
     if ctx.find_object(ScriptInfo) is None:
         os.environ["FLASK_RUN_FROM_CLI"] = "true"
-        ctx.find_root().obj = ScriptInfo(create_app=_create_app, set_debug_flag=True)
+        build = _create_app if web else _create_database_app
+        ctx.find_root().obj = ScriptInfo(create_app=build, set_debug_flag=True)
 
 
 def _create_app():
     from civic import create_app
 
     return create_app()
+
+
+def _create_database_app():
+    from civic import create_app
+
+    return create_app(web=False)
 
 
 class LazyGroup(click.Group):
@@ -80,7 +90,7 @@ class LazyGroup(click.Group):
         if entry is None:
             return super().get_command(ctx, name)
         if entry.needs_app:
-            provide_app(ctx)
+            provide_app(ctx, web=entry.web)
         return load(entry.target, name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:

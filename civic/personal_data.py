@@ -16,13 +16,19 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+
+try:  # hmac.digest's own one-shot C function, without its wrapper (a million ballots)
+    from _hashlib import hmac_digest as _hmac_digest
+except ImportError:  # pragma: no cover - a Python without OpenSSL
+    _hmac_digest = hmac.digest
 
 DEFAULT_RETENTION_DAYS = 90
 
 __all__ = [
     "DEFAULT_RETENTION_DAYS",
     "keyed_hash",
+    "keyed_hashes",
     "mask",
     "retention_cutoff",
     "retention_days",
@@ -34,6 +40,13 @@ def keyed_hash(key: str | bytes, value: str, *, purpose: str = "") -> str:
     secret = key.encode() if isinstance(key, str) else key
     message = f"{purpose}:{value}" if purpose else value
     return hmac.digest(secret, message.encode(), "sha256").hex()
+
+
+def keyed_hashes(key: str | bytes, values: Iterable[str]) -> list[str | None]:
+    """:func:`keyed_hash` of each value (no purpose), None for an empty one: a million at
+    once."""
+    secret = key.encode() if isinstance(key, str) else key
+    return [_hmac_digest(secret, v.encode(), "sha256").hex() if v else None for v in values]
 
 
 def mask(digest: str | None) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from civic import create_app
 from civic.auth.models import User
 from civic.extensions import db
 
@@ -190,3 +191,50 @@ def test_console_script_on_an_empty_database_says_what_to_do(tmp_path):
     assert result.returncode == 1
     assert "Помилка бази даних" in result.stderr and "civic db upgrade" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_count_commands_build_the_app_without_its_views(database_url, tmp_path):
+    """`civic pb ballots import` and `civic pb tally` (issue 15 point 4) build the app without
+    the web views, CLI groups and Flask-Migrate, and count what the whole app counts."""
+    examples = Path(__file__).resolve().parents[1] / "docs" / "examples"
+    env = {
+        "CIVIC_INSTANCE_PATH": str(tmp_path / "instance"),
+        "CIVIC_DATABASE_URL": database_url,
+        "CIVIC_PERSONAL_DATA_KEY": "test",
+        "PATH": "/usr/bin:/bin",
+    }
+
+    def civic(*args):
+        result = subprocess.run(
+            [sys.executable, "-c", REPORT_MODULES, str(CIVIC), *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+        )
+        assert result.returncode == 0, result.stderr[-2000:]
+        modules = next(
+            set(line.split()[1:]) for line in result.stderr.splitlines() if "MODULES " in line
+        )
+        return result.stdout, modules
+
+    civic("pb", "edition", "create", "--config", str(examples / "pb-edition.toml"))
+    civic("pb", "projects", "import", "--edition", "gb-2021", str(examples / "pb-projects.csv"))
+    imported, modules = civic(
+        "pb", "ballots", "import", "--edition", "gb-2021", str(examples / "pb-ballots.csv")
+    )
+    assert "Бюлетенів імпортовано" in imported
+    text, tally_modules = civic("pb", "tally", "--edition", "gb-2021", "--json")
+    for loaded in (modules, tally_modules):
+        assert "civic.pb.models" in loaded and "civic.petitions.models" in loaded
+        assert not {"civic.pb.views", "civic.auth.views", "alembic", "reportlab"} & loaded
+
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": database_url, "PERSONAL_DATA_KEY": "test"},
+        instance_path=tmp_path / "instance",
+    )
+    result = app.test_cli_runner().invoke(args=["pb", "tally", "--edition", "gb-2021", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == json.loads(text)
+    with app.app_context():
+        db.engine.dispose()

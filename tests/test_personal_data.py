@@ -29,6 +29,13 @@ def test_a_purpose_separates_hashes_of_one_value():
     assert pabulib == hmac.new(KEY.encode(), b"pabulib:42", hashlib.sha256).hexdigest()
 
 
+@given(st.lists(st.text()), st.sampled_from([KEY, KEY.encode(), "Jefe"]))
+def test_keyed_hashes_are_each_values_keyed_hash_and_none_for_an_empty_one(values, key):
+    assert personal_data.keyed_hashes(key, values) == [
+        personal_data.keyed_hash(key, v) if v else None for v in values
+    ]
+
+
 @given(st.text(min_size=1), st.text(min_size=1))
 def test_another_key_gives_another_hash(value, other_key):
     digest = personal_data.keyed_hash(KEY, value)

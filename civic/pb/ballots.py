@@ -16,6 +16,7 @@ received = valid + invalid, always: :func:`judge` returns exactly one verdict pe
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -125,6 +126,7 @@ def normalise_settlement(text: str | None) -> str:
     return value
 
 
+@functools.lru_cache(maxsize=4096)  # a few hundred spellings across a million ballots
 def normalise_code(text: str) -> str:
     """A project code as typed (``m-01``, ``М-01``) to compare with the projects' codes."""
     return text.strip().upper().translate(_LOOKALIKES)

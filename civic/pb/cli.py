@@ -31,17 +31,19 @@ from civic.pb.file_commands import FileProblem, read_path
 
 _COUNT = "civic.pb.commands:group"
 #: The commission's count (editions, imports, tally, close, exports): commands that need the app
-#: and its database, from :mod:`civic.pb.commands`.
+#: and its database, from :mod:`civic.pb.commands`.  The imports and the tally build the app
+#: without its web views (``web=False``: a million-ballot count is mostly start-up otherwise).
 COUNT_COMMANDS = {
     "edition": Lazy(_COUNT, "Видання громадського бюджету."),
-    "projects": Lazy(_COUNT, "Проєкти видання."),
-    "ballots": Lazy(_COUNT, "Бюлетені видання."),
+    "projects": Lazy(_COUNT, "Проєкти видання.", web=False),
+    "ballots": Lazy(_COUNT, "Бюлетені видання.", web=False),
     "import-pb": Lazy(
         _COUNT, "Створити видання з файлу pabulib (.pb): налаштування, проєкти, голоси."
     ),
     "tally": Lazy(
         _COUNT,
         "Перевірити бюлетені та підрахувати голоси (закритий підрахунок лише перераховується).",
+        web=False,
     ),
     "close": Lazy(_COUNT, "Закрити підрахунок: остаточний результат, далі змін немає."),
     "reopen": Lazy(_COUNT, "Відкрити закритий підрахунок знову (з причиною в журналі аудиту)."),

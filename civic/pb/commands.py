@@ -162,14 +162,21 @@ def register(cli: click.Group) -> None:
     @click.option("--edition", "slug", required=True)
     @click.option("--json", "as_json", is_flag=True, help="Вивести результат у JSON.")
     @click.option("--on", "on", default=None, help="Дата підрахунку (ДД.ММ.РРРР).")
+    @click.option(
+        "--what-if",
+        "what_if",
+        is_flag=True,
+        help="Обчислити також результати інших правил і пояснення до них (таблиця «а якби» "
+        "на публічній сторінці).",
+    )
     @_operation
-    def tally_command(slug: str, as_json: bool, on: str | None) -> None:
+    def tally_command(slug: str, as_json: bool, on: str | None, what_if: bool) -> None:
         """Перевірити бюлетені та підрахувати голоси (закритий підрахунок лише перераховується)."""
         from civic.pb.services import tally
 
         edition = _edition(slug)
         stored = edition.digest if edition.is_closed else None
-        result = tally(edition, counted_on=_date(on))
+        result = tally(edition, counted_on=_date(on), what_if=what_if)
         if as_json:
             click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
         else:

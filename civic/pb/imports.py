@@ -22,7 +22,7 @@ from civic.audit.services import record_event
 from civic.extensions import db
 from civic.pb import ballots as judging
 from civic.pb import grouping, pabulib, rules
-from civic.pb.bulk import BallotWriter, bulk_import
+from civic.pb.bulk import BallotMemos, BallotWriter, DigestColumns, bulk_import, fast_rows
 from civic.pb.digest import ballot_columns, columns_digest
 from civic.pb.edition import MAX_INT, EditionConfig, EditionError, dump_edition, parse_edition
 from civic.pb.edition import Category as CategoryConfig
@@ -39,6 +39,7 @@ from civic.pb.services import (
     mark_dirty,
     save_edition,
 )
+from civic.personal_data import keyed_hash
 from civic.tabular import Column, TabularError, open_table, parse_date
 
 # ---------------------------------------------------------------- files
@@ -200,50 +201,31 @@ def import_ballots(
     seen: set[str] = set(
         db.session.scalars(select(Ballot.ballot_id).where(Ballot.edition_id == edition.id))
     )
-    key = current_app.config["PERSONAL_DATA_KEY"].encode()
-    normalise = judging.normalise_document
-    keyed_hash = personal_data.keyed_hash
-
-    def check_hash(document: str) -> str | None:
-        part = judging.check_part(document)
-        return keyed_hash(key, part, purpose=judging.CHECK_PURPOSE) if part else None
-
+    memos = BallotMemos(current_app.config["PERSONAL_DATA_KEY"].encode(), _date_or_none)
     problems: list[str] = []
-    chunk: list[tuple] = []
     rows = 0
     writer = BallotWriter(db.session.connection())
-    edition_id, import_id = edition.id, record.id
+    ids = (edition.id, record.id)
     last_report = 0
-    # The same few values repeat across a million lines (dates, channels, settlements, lists
-    # of codes): each distinct text is read once.  Bounded, so a hostile file cannot make them
-    # grow without limit.
-    dates: dict[object, dt.date | None | ValueError] = {}
-    channels: dict[str, str | None] = {}
-    code_lists: dict[str, tuple[str, str]] = {}
     names = [c.name for c in BALLOT_COLUMNS]
     frozen = grouping.frozen_checks(config_of(edition))
     # An edition's first ballots: the digest of their fixed columns is taken from the rows as
     # they are inserted (civic.pb.digest), instead of reading them all back afterwards.
-    fixed: list[tuple] | None = None if seen else []
+    fixed = None if seen else DigestColumns()
 
     def read_date(value) -> dt.date | None:
+        """A date cell (the same few texts repeat: each is read once)."""
         if type(value) is not str:  # an Excel cell: a date or a number, read as before
             return _date_or_none(value)
-        known = dates.get(value)
-        if known is None and value not in dates:
-            if len(dates) > _MEMO_LIMIT:
-                dates.clear()
-            try:
-                known = _date_or_none(value)
-            except ValueError as error:
-                known = error
-            dates[value] = known
+        known = memos.lookup(memos.dates, value, memos.date_or_error)
         if isinstance(known, ValueError):
             raise known
         return known
 
-    try:
-        for line, values in table.values(names):
+    def read_lines(lines, columns) -> list[tuple]:
+        """The insert rows of a chunk read line by line, each problem reported."""
+        chunk: list[tuple] = []
+        for line, values in zip(lines, zip(*columns, strict=True), strict=True):
             ballot_id, channel_text, cast_text, name, birth_text, document, settlement, typed = (
                 v if type(v) is str else _text(v) for v in values
             )
@@ -259,11 +241,7 @@ def import_ballots(
                 fail("ballot_id", f"бюлетень № {ballot_id} уже є у виданні або у файлі")
             else:
                 seen.add(ballot_id)
-            channel = channels.get(channel_text)
-            if channel is None:
-                channel = CHANNELS.get(channel_text.casefold())
-                if len(channels) < _MEMO_LIMIT:
-                    channels[channel_text] = channel
+            channel = CHANNELS.get(channel_text.casefold())
             if channel is None:
                 fail(
                     "channel",
@@ -280,52 +258,53 @@ def import_ballots(
                 fail("birth_date", str(error))
                 birth_date = None
             if problems:
-                chunk.clear()
-                rows += 1
                 continue
-            document = normalise(document)
-            known = code_lists.get(typed)
-            if known is None:
-                if len(code_lists) > _MEMO_LIMIT:
-                    code_lists.clear()
-                codes = ",".join(judging.split_codes(typed))
-                known = code_lists[typed] = (
-                    codes,
-                    judging.stored_codes_key(judging.codes_key(codes)),
-                )
-            voter = keyed_hash(key, document) if document else None
+            document = judging.normalise_document(document)
+            codes, key = memos.lookup(memos.code_lists, typed, memos.codes)
+            voter = keyed_hash(memos.key, document) if document else None
             settlement = settlement[:120] or None
-            check = frozen(bool(name), birth_date, voter, cast_on, settlement) or grouping.PASSED
-            if fixed is not None:
-                fixed.append((ballot_id, cast_on, channel, check or None, known[0], voter))
+            check = frozen(bool(name), birth_date, voter, cast_on, settlement)
             chunk.append(
                 (
-                    edition_id,
+                    ids[0],
                     ballot_id,
                     channel,
                     "import",
-                    cast_on,
+                    cast_on and cast_on.isoformat(),
                     name[:200] or None,
                     bool(name),
-                    birth_date,
+                    birth_date and birth_date.isoformat(),
                     voter,
                     settlement,
                     None,
-                    known[0],
-                    import_id,
-                    None,
-                    check_hash(document),
-                    check,
-                    known[1],
+                    codes,
+                    ids[1],
+                    check,  # a frozen check is the verdict already (the count rewrites repeats)
+                    memos.lookup(
+                        memos.check_hashes, judging.check_part(document), memos.check_hash_of
+                    ),
+                    check or grouping.PASSED,
+                    key,
                 )
             )
-            rows += 1
-            if len(chunk) >= CHUNK:
-                writer.write(chunk)
-                chunk = []
-            if progress is not None and line - last_report >= 10_000:
-                progress(line - last_report)
-                last_report = line
+        return chunk
+
+    try:
+        for lines, columns in table.value_columns(names, CHUNK):
+            chunk = None
+            if table.kind == "csv":
+                chunk = fast_rows(columns, memos, seen, frozen, ids, CHANNELS)
+            if chunk is None:
+                chunk = read_lines(lines, columns)
+            rows += len(lines)
+            if problems:
+                continue
+            writer.write(chunk)
+            if fixed is not None:
+                fixed.add(chunk)
+            if progress is not None and lines[-1] - last_report >= 10_000:
+                progress(lines[-1] - last_report)
+                last_report = lines[-1]
     except TabularError as error:
         raise PbError(str(error)) from None
     if problems:
@@ -339,8 +318,6 @@ def import_ballots(
             + "; жоден бюлетень не додано.",
             problems[:MAX_LISTED_PROBLEMS],
         )
-    if chunk:
-        writer.write(chunk)
     if progress is not None:
         progress(max(0, table_lines(data) - last_report))
     if rows == 0:
@@ -348,7 +325,7 @@ def import_ballots(
     record.rows = rows
     mark_dirty(edition)
     if fixed is not None:
-        edition.ballots_digest = columns_digest(ballot_columns(fixed))
+        edition.ballots_digest = columns_digest(fixed.sorted())
     else:
         grouping.store_ballots_digest(edition)
     db.session.flush()
@@ -360,9 +337,6 @@ def import_ballots(
         actor=actor,
     )
     return ImportReport(filename, rows, digest)
-
-
-_MEMO_LIMIT = 100_000
 
 
 def table_lines(data: bytes) -> int:

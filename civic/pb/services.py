@@ -399,11 +399,16 @@ def compute_tally(edition: Edition, *, plain: bool = False):
 
 
 def tally(
-    edition: Edition, *, counted_on: dt.date | None = None, actor=None
+    edition: Edition, *, counted_on: dt.date | None = None, actor=None, what_if: bool = True
 ) -> counting.CountResult:
     """Judge every ballot and count. Stores the result (and each ballot's verdict: ``reason``,
     None when valid; only changed verdicts are written) unless the count is closed: then it only
-    recounts every ballot from its stored columns, for comparison with the stored digest."""
+    recounts every ballot from its stored columns, for comparison with the stored digest.
+
+    ``what_if=False`` leaves out the research rules' outcomes and their explanations (the
+    public what-if table) unless the last count's are still true (the same digest): they are
+    not part of the result and cost more than the count itself on a first count of a million
+    ballots."""
     if edition.personal_data_purged_at is not None:
         raise PbError(
             "Персональні дані цього видання знищено після строку зберігання: перерахунок "
@@ -422,7 +427,7 @@ def tally(
     if before.get("digest") == result.digest and "what_if_reasons" in before:
         stored_json["what_if"] = before["what_if"]
         stored_json["what_if_reasons"] = before["what_if_reasons"]
-    else:
+    elif what_if:
         config, projects = config_of(edition), _project_inputs(edition)
         stored_json["what_if"] = counting.what_if(config, projects, grouped.folded)
         stored_json["what_if_reasons"] = explain.what_if_reasons(
