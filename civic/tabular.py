@@ -25,6 +25,16 @@ from operator import itemgetter
 from civic import kyiv
 from civic.archives import ArchiveError, XlsxLimits, inspect_xlsx
 
+
+def column_letter(number: int) -> str:
+    """A spreadsheet column's letters from its 1-based number: 1 → ``A``, 28 → ``AB``."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
 MAX_BYTES = 200 * 1024 * 1024
 # The limits every XLSX is inspected against before openpyxl reads it. The application sets
 # them from its ``UPLOAD_XLSX_*`` settings for each request and CLI command (an app context);

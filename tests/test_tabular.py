@@ -356,3 +356,12 @@ def test_values_give_the_rows_iteration_gives(rows, as_xlsx):
         (row.line, tuple(row.get(n) for n in names)) for row in open_table(data, name, COLUMNS)
     ]
     assert list(open_table(data, name, COLUMNS).values(names)) == expected
+
+
+@given(st.integers(min_value=1, max_value=18278))
+def test_column_letter_agrees_with_openpyxl(number):
+    from openpyxl.utils import get_column_letter
+
+    from civic.tabular import column_letter
+
+    assert column_letter(number) == get_column_letter(number)

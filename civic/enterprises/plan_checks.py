@@ -19,11 +19,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from openpyxl.utils import get_column_letter
-
 from civic.enterprises.plan_title import REPORT_PERIODS
 from civic.enterprises.statements import ERROR, WARNING, Message, round_amount
 from civic.formatting import agree, uk_number
+from civic.tabular import column_letter
 
 # The power of 1000 that turns a stated unit into тис. грн.
 UNIT_SCALE = {"грн": Decimal("0.001"), "млн грн": Decimal(1000)}
@@ -67,7 +66,7 @@ def scale(value: Decimal, measure: str, unit: str) -> Decimal:
 
 def _where(item: Stated) -> str:
     column = item.column
-    letter = get_column_letter(column.position + 1)
+    letter = column_letter(column.position + 1)
     period = REPORT_PERIODS.get(column.period, column.period)
     return f"стовпець {letter} «{column.header}» ({period}), код рядка {item.code}"
 
@@ -168,7 +167,7 @@ def uncached_formulas(data: bytes, filename: str, limit: int = 5) -> list[Messag
     messages = [
         Message(
             ERROR,
-            f"клітинка {get_column_letter(col + 1)}{line}: формула «{text[:60]}» без збереженого "
+            f"клітинка {column_letter(col + 1)}{line}: формула «{text[:60]}» без збереженого "
             "значення (книгу збережено без обчислення формул); відкрийте файл в Excel або "
             "LibreOffice Calc і збережіть його ще раз",
             line,

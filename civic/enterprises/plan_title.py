@@ -17,9 +17,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from openpyxl.utils import get_column_letter
-
 from civic.enterprises.statements import ERROR, Message
+from civic.tabular import column_letter
 
 STATUSES = {
     "project": "Проєкт",
@@ -141,7 +140,7 @@ def _word(text: str) -> str:
 
 
 def _cell(line: int, col: int) -> str:
-    return f"{get_column_letter(col + 1)}{line}"
+    return f"{column_letter(col + 1)}{line}"
 
 
 def parse_decision_date(text: str) -> dt.date | None:
