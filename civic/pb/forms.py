@@ -93,3 +93,25 @@ class BallotCheckForm(Form):
             raise ValidationError(
                 "Вкажіть рівно чотири останні знаки документа (цифри або літери)."
             )
+
+
+class VoteForm(Form):
+    """The online ballot: the chosen projects come as repeated ``project`` values (checkboxes
+    of the categories); the settlement only when the provider gave no address."""
+
+    settlement = StringField(
+        "Населений пункт, у якому ви проживаєте",
+        validators=[Optional(), Length(max=120, message="Назва задовга.")],
+    )
+
+
+class ReceiptForm(Form):
+    """Check an online ballot by the receipt code shown after casting."""
+
+    code = StringField(
+        "Код квитанції",
+        validators=[
+            DataRequired("Вкажіть код квитанції."),
+            Length(max=40, message="Код задовгий: у ньому 16 знаків."),
+        ],
+    )

@@ -486,4 +486,5 @@ def staff_export(edition, fmt: str):
     return _file(edition, fmt)
 
 
-from civic.pb import implementation_views  # noqa: E402, F401  (what became of the winners)
+# What became of the winners; the online vote and its receipt.
+from civic.pb import implementation_views, voting_views  # noqa: E402, F401

@@ -63,6 +63,7 @@ def test_the_whole_flow_signs_the_citizen_in_with_only_the_fields_the_rules_need
         "birth_on": "1986-12-16",
         "address": PERSON["address"],
         "email": "olena.petrenko@example.com",
+        "document_hash": personal_data.keyed_hash(key, "3176105929"),
     }
     endpoints = [path for path, _ in fake_idgovua.calls]
     assert endpoints == ["", "get-access-token", "get-user-info", "get-user-logout"]
