@@ -15,7 +15,7 @@ from civic.auth.permissions import role_required
 from civic.charts import Bar, fluid_bar_chart
 from civic.extensions import db
 from civic.formatting import agree
-from civic.pb import double_entry, exports, imports, receipts, services
+from civic.pb import double_entry, exports, imports, receipts, services, voting
 from civic.pb.ballots import REASON_TITLES
 from civic.pb.batches import count_batch_entries
 from civic.pb.counting import rule_text
@@ -418,7 +418,10 @@ def staff_resolve(edition, discrepancy_id: int):
 @_commission_page("/staff/pb/<slug>/ballots")
 def staff_ballots(edition):
     page = request.args.get("page", 1, type=int)
-    return {"page": exports.list_invalid_ballots(edition, page=page)}
+    return {
+        "page": exports.list_invalid_ballots(edition, page=page),
+        "declared": voting.list_declared(edition),
+    }
 
 
 def _action_date(form: ActionForm):

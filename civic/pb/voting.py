@@ -88,6 +88,19 @@ def has_voted(edition: Edition, citizen: Citizen) -> bool:
     )
 
 
+def list_declared(edition: Edition, *, limit: int = 500) -> list[Ballot]:
+    """Online ballots whose settlement the voter declared (no address from the provider): the
+    commission checks each (docs/pb.md)."""
+    return list(
+        db.session.scalars(
+            select(Ballot)
+            .where(Ballot.edition_id == edition.id, Ballot.address_declared.is_(True))
+            .order_by(Ballot.cast_on, Ballot.id)
+            .limit(limit)
+        )
+    )
+
+
 def needs_settlement(paper: BallotPaper, citizen: Citizen) -> bool:
     """The citizen declares their settlement when the provider gave no address and the edition
     checks residence."""

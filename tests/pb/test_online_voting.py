@@ -16,6 +16,7 @@ from civic.identity import development
 from civic.pb import double_entry, services
 from civic.pb.double_entry import EntryData
 from civic.pb.models import Ballot, Edition
+from tests.conftest import login_as
 from tests.pb.online_support import DEV_SETTINGS, dev_sign_in, open_online_edition
 
 VOTE = "/pb/gb-online/vote"
@@ -142,7 +143,7 @@ def test_signed_out_casts_nothing(client, edition):
 
 
 def test_without_an_address_the_citizen_declares_a_settlement_the_commission_checks(
-    client, edition
+    app, client, edition, create_user
 ):
     dev_sign_in(client, OLEH, VOTE)
     assert "Населений пункт, у якому ви проживаєте" in _text(client.get(VOTE))
@@ -156,6 +157,11 @@ def test_without_an_address_the_citizen_declares_a_settlement_the_commission_che
     assert _cast(client, "М-01", settlement="м. Ніжин").status_code == 201
     [ballot] = _ballots()
     assert ballot.address_declared is True and ballot.settlement == "м. Ніжин"
+    create_user("chair", "commission")
+    staff = app.test_client()
+    login_as(staff, "chair")
+    listed = _text(staff.get("/staff/pb/gb-online/ballots"))
+    assert "Потребують перевірки: 1" in listed and ballot.ballot_id in listed
 
 
 def _paper(edition, operators, *, document: str, cast_on: dt.date, projects: str) -> None:
