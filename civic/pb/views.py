@@ -123,7 +123,11 @@ def stale_data(_error):
 
 @bp.route("/pb/")
 def index():
-    return render_template("pb/index.html", editions=services.list_public_editions())
+    return render_template(
+        "pb/index.html",
+        editions=services.list_public_editions(),
+        voting_open=voting.list_open_editions(database.utcnow()),
+    )
 
 
 def _reasons(edition, config) -> dict:

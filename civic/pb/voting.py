@@ -35,7 +35,7 @@ from civic.identity.citizen import Citizen
 from civic.pb import ballots as judging
 from civic.pb import counting, grouping, online
 from civic.pb.edition import EditionConfig
-from civic.pb.models import COUNTED, DRAFT, Ballot, Edition
+from civic.pb.models import CLOSED, COUNTED, DRAFT, Ballot, Edition
 from civic.pb.services import PbError, config_of, list_projects
 
 CHANNEL = "online"
@@ -74,6 +74,23 @@ def ballot_paper(edition: Edition) -> BallotPaper:
 def closed_message(edition: Edition, now: dt.datetime) -> str | None:
     return online.closed_message(
         config_of(edition), is_closed=edition.is_closed, today=kyiv.today(now)
+    )
+
+
+def list_open_editions(now: dt.datetime) -> list[Edition]:
+    """The editions whose online vote is open today (the PB page links to them)."""
+    today = kyiv.today(now)
+    return list(
+        db.session.scalars(
+            select(Edition)
+            .where(
+                Edition.online_voting.is_(True),
+                Edition.status != CLOSED,
+                Edition.online_starts_on <= today,
+                Edition.online_ends_on >= today,
+            )
+            .order_by(Edition.online_ends_on, Edition.slug)
+        )
     )
 
 

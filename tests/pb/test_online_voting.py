@@ -5,17 +5,20 @@ it was received and counted."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from civic import database, kyiv
 from civic.audit.models import AuditEvent
 from civic.extensions import db
 from civic.identity import development
-from civic.pb import double_entry, services
+from civic.pb import double_entry, exports, services
 from civic.pb.double_entry import EntryData
 from civic.pb.models import Ballot, Edition
+from civic.pb.protocol import DUPLICATE_RULES
 from tests.conftest import login_as
 from tests.pb.online_support import DEV_SETTINGS, dev_sign_in, open_online_edition
 
@@ -51,6 +54,9 @@ def _cast(client, *codes, **extra):
 
 
 def test_a_citizen_signs_in_chooses_reviews_and_casts_once(client, edition):
+    index = _text(client.get("/pb/"))
+    assert "Триває онлайн-голосування: Громадський бюджет міста Ніжина на 2027 рік" in index
+    assert f'href="{VOTE}"' in index
     signed_out = _text(client.get(VOTE))
     assert "Увійдіть, щоб проголосувати" in signed_out
     assert f"/identity/dev?next={VOTE}" in signed_out
@@ -129,6 +135,7 @@ def test_voting_closed_or_not_online_is_said_and_refused(app, client):
     answer = _cast(client, "М-01")
     assert answer.status_code == 400 and "Онлайн-голосування завершено" in _text(answer)
     assert _ballots() == []
+    assert "Триває онлайн-голосування" not in _text(client.get("/pb/"))
     edition = services.get_edition("gb-online")
     edition.online_voting = False
     db.session.commit()
@@ -217,6 +224,19 @@ def test_a_paper_form_and_an_online_ballot_of_one_person_resolve_by_the_duplicat
     else:
         assert "Бюлетень не врахований: повторне голосування тієї самої особи." in answer
     assert "Сенсорна кімната" not in answer and "М-01" not in answer
+    # The protocol counts both channels and says how the person's two ballots were resolved.
+    protocol = " ".join(
+        " ".join(
+            page.extract_text()
+            for page in PdfReader(io.BytesIO(exports.export_edition(edition, "pdf"))).pages
+        ).split()
+    )
+    assert "онлайн 1" in protocol and "паперові бланки 1" in protocol
+    rule = DUPLICATE_RULES[rule]
+    assert (
+        f"Повторні бюлетені тих самих осіб (1 бюлетень, паперові й онлайн разом) не враховано: {rule}."
+        in protocol
+    )
 
 
 def test_the_receipt_check_is_neutral_limited_and_audited(client, edition):
