@@ -4,7 +4,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from civic.forms import Form
+from civic.forms import Form, code_field
 from civic.pb.ballots import normalise_document
 from civic.pb.edition import MAX_TOML_CHARS
 
@@ -108,10 +108,8 @@ class VoteForm(Form):
 class ReceiptForm(Form):
     """Check an online ballot by the receipt code shown after casting."""
 
-    code = StringField(
+    code = code_field(
         "Код квитанції",
-        validators=[
-            DataRequired("Вкажіть код квитанції."),
-            Length(max=40, message="Код задовгий: у ньому 16 знаків."),
-        ],
+        r"^[0-9A-Za-z\s\-–—_.]{1,40}$",
+        "Код квитанції — 16 латинських літер і цифр, наприклад 7KQ2-M9XD-4TRB-H0WE.",
     )

@@ -80,6 +80,39 @@ def _limited(
     return refusal
 
 
+def _answer(
+    edition: Edition,
+    action: str,
+    address: str | None,
+    *,
+    find,
+    neutral: str,
+    details: dict,
+    now: dt.datetime,
+    settings=LIMIT_SETTINGS,
+    extra_keys: dict[str, str] | None = None,
+) -> CheckAnswer:
+    """Count the attempt against ``settings``' limits, then the verdict of the ballot ``find()``
+    returns (``neutral`` when it returns None), and log the attempt whatever it answers."""
+    keys = {"address": (address or "unknown")[:64], **(extra_keys or {})}
+    refusal = _limited(edition, keys, now, settings)
+    if refusal is not None:
+        answer = CheckAnswer(LIMITED, refusal)
+    elif (ballot := find()) is None:
+        answer = CheckAnswer(UNKNOWN, neutral)
+    else:
+        answer = CheckAnswer(*judging.receipt(closed=edition.is_closed, reason=ballot.reason))
+    record_event(
+        action,
+        object_type="pb_edition",
+        object_id=edition.slug,
+        details={**details, "answer": answer.status, "address": address},
+        actor=None,
+        now=now,
+    )
+    return answer
+
+
 def check_ballot(
     edition: Edition, form_number: str, last_four: str, *, address: str | None, now: dt.datetime
 ) -> CheckAnswer:
@@ -88,29 +121,27 @@ def check_ballot(
     Every call is counted against the limits and logged, whatever it answers.
     """
     form = form_number.strip()[:60]
-    keys = {"address": (address or "unknown")[:64], "form": form}
-    refusal = _limited(edition, keys, now)
-    if refusal is not None:
-        answer = CheckAnswer(LIMITED, refusal)
-    else:
+
+    def find() -> Ballot | None:
         ballot = db.session.scalars(
             select(Ballot).where(Ballot.edition_id == edition.id, Ballot.ballot_id == form)
         ).first()
         typed = check_hash(last_four)
         stored = ballot.check_hash if ballot is not None else None
         if stored is None or typed is None or not hmac.compare_digest(stored, typed):
-            answer = CheckAnswer(UNKNOWN, NEUTRAL)
-        else:
-            answer = CheckAnswer(*judging.receipt(closed=edition.is_closed, reason=ballot.reason))
-    record_event(
+            return None
+        return ballot
+
+    return _answer(
+        edition,
         "pb.ballot_checked",
-        object_type="pb_edition",
-        object_id=edition.slug,
-        details={"form_number": form, "answer": answer.status, "address": address},
-        actor=None,
+        address,
+        find=find,
+        neutral=NEUTRAL,
+        details={"form_number": form},
         now=now,
+        extra_keys={"form": form},
     )
-    return answer
 
 
 def check_receipt(
@@ -118,28 +149,22 @@ def check_receipt(
 ) -> CheckAnswer:
     """Whether the online ballot with receipt ``code`` was received and, once the count is
     closed, whether it counts (and why not). Counted against the limits and logged, always."""
-    refusal = _limited(
-        edition, {"address": (address or "unknown")[:64]}, now, RECEIPT_LIMIT_SETTINGS
-    )
-    if refusal is not None:
-        answer = CheckAnswer(LIMITED, refusal)
-    else:
-        typed = receipt_hash(code)
-        ballot = None
-        if typed is not None:
-            ballot = db.session.scalars(
-                select(Ballot).where(Ballot.edition_id == edition.id, Ballot.receipt_hash == typed)
-            ).first()
-        if ballot is None:
-            answer = CheckAnswer(UNKNOWN, RECEIPT_NEUTRAL)
-        else:
-            answer = CheckAnswer(*judging.receipt(closed=edition.is_closed, reason=ballot.reason))
-    record_event(
+    typed = receipt_hash(code)
+
+    def find() -> Ballot | None:
+        if typed is None:
+            return None
+        return db.session.scalars(
+            select(Ballot).where(Ballot.edition_id == edition.id, Ballot.receipt_hash == typed)
+        ).first()
+
+    return _answer(
+        edition,
         "pb.receipt_checked",
-        object_type="pb_edition",
-        object_id=edition.slug,
-        details={"answer": answer.status, "address": address},
-        actor=None,
+        address,
+        find=find,
+        neutral=RECEIPT_NEUTRAL,
+        details={},
         now=now,
+        settings=RECEIPT_LIMIT_SETTINGS,
     )
-    return answer

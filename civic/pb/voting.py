@@ -54,6 +54,26 @@ class BallotPaper:
     categories: list[tuple[object, list]]  # (category config, [Project rows])
 
 
+@dataclass(frozen=True)
+class PageState:
+    """Where a citizen stands on the voting page: signed out (``citizen`` None), voting closed
+    (``closed``: why), voted, or choosing on ``paper`` (declaring a settlement or not)."""
+
+    citizen: Citizen | None
+    closed: str | None
+    voted: bool
+    paper: BallotPaper | None
+    asks_settlement: bool
+
+
+def page_state(edition: Edition, citizen: Citizen | None, now: dt.datetime) -> PageState:
+    closed = closed_message(edition, now)
+    voted = citizen is not None and not closed and has_voted(edition, citizen)
+    paper = ballot_paper(edition) if citizen and not closed and not voted else None
+    asks = paper is not None and needs_settlement(paper, citizen)
+    return PageState(citizen, closed, voted, paper, asks)
+
+
 def ballot_paper(edition: Edition) -> BallotPaper:
     """The edition's online ballot paper: the admitted projects of each category."""
     config = config_of(edition)
@@ -207,23 +227,15 @@ def cast_ballot(
     paper = ballot_paper(edition)
     judged = review(paper, citizen, codes, declared=declared, today=kyiv.today(now))
     code = online.format_receipt(secrets.token_bytes(10))
-    row = Ballot(
-        edition_id=edition.id,
-        ballot_id=f"online-{secrets.token_hex(8)}",
-        channel=CHANNEL,
-        source=SOURCE,
-        cast_on=judged.cast_on,
-        full_name=citizen.full_name,
-        has_name=judged.has_name,
-        birth_date=citizen.birth_on,
-        voter_hash=judged.voter,
-        settlement=judged.settlement,
-        address=(citizen.address or judged.settlement or "")[:300] or None,
-        projects=",".join(judged.codes),
-        person_hash=citizen.person_hash,
-        receipt_hash=receipt_hash(code),
-        address_declared=needs_settlement(paper, citizen),
-    )
+    ballot_id = f"online-{secrets.token_hex(8)}"
+    row = Ballot(edition_id=edition.id, ballot_id=ballot_id, channel=CHANNEL, source=SOURCE)
+    for name in ("cast_on", "has_name", "settlement"):
+        setattr(row, name, getattr(judged, name))
+    row.voter_hash, row.projects = judged.voter, ",".join(judged.codes)
+    row.full_name, row.birth_date = citizen.full_name, citizen.birth_on
+    row.person_hash, row.receipt_hash = citizen.person_hash, receipt_hash(code)
+    row.address = (citizen.address or judged.settlement or "")[:300] or None
+    row.address_declared = needs_settlement(paper, citizen)
     row.frozen_reason, row.codes_key = grouping.frozen_columns(
         grouping.frozen_checks(paper.config),
         row.has_name,
@@ -239,15 +251,14 @@ def cast_ballot(
     except IntegrityError:
         raise PbError(online.ALREADY_VOTED) from None  # a parallel cast of this person won
     _mark_dirty(edition)
+    # Who cast is the ballot's row; the audit says how they were identified, never the choices.
+    details = {"ballot_id": ballot_id, "method": citizen.method}
+    details["address_declared"] = row.address_declared
     record_event(
         "pb.online_ballot_cast",
         object_type="pb_edition",
         object_id=edition.slug,
-        details={
-            "ballot_id": row.ballot_id,
-            "method": citizen.method,
-            "address_declared": row.address_declared,
-        },
+        details=details,
         actor=None,
         now=now,
     )

@@ -23,22 +23,9 @@ def _online_edition(slug: str):
 def _page(edition, form, *, chosen=(), error=None, status=200):
     """The voting page in the state this citizen is in: signed out, voting closed, voted, or
     the ballot paper with their choices so far."""
-    citizen = session.current_citizen()
-    now = database.utcnow()
-    closed = voting.closed_message(edition, now)
-    voted = citizen is not None and not closed and voting.has_voted(edition, citizen)
-    paper = voting.ballot_paper(edition) if citizen and not closed and not voted else None
+    state = voting.page_state(edition, session.current_citizen(), database.utcnow())
     page = render_template(
-        "pb/vote.html",
-        edition=edition,
-        form=form,
-        citizen=citizen,
-        closed=closed,
-        voted=voted,
-        paper=paper,
-        asks_settlement=paper is not None and voting.needs_settlement(paper, citizen),
-        chosen=set(chosen),
-        error=error,
+        "pb/vote.html", edition=edition, form=form, state=state, chosen=set(chosen), error=error
     )
     return page, status
 

@@ -9,7 +9,7 @@ import pytest
 from itsdangerous import base64_decode
 
 from civic import personal_data
-from civic.identity import idgovua, session
+from civic.identity import development, idgovua, session
 from tests.identity.conftest import PERSON, idgovua_settings, provider_redirect, start_sign_in
 from tests.support.idgovua_fake import CLIENT_ID, query_of
 
@@ -249,7 +249,7 @@ def test_signing_in_writes_nothing_to_the_database(idgovua_app, fake_idgovua):
     assert seen == []
 
 
-@pytest.mark.parametrize("person", ["5", "-1", "x", ""])
+@pytest.mark.parametrize("person", [str(len(development.PEOPLE)), "-1", "x", ""])
 def test_the_development_provider_refuses_a_person_not_on_its_list(app_factory, person):
     app = app_factory(IDENTITY_PROVIDERS=["dev", "email"])
     with app.app_context():
