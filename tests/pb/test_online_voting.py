@@ -21,6 +21,7 @@ from civic.pb.models import Ballot, Edition
 from civic.pb.protocol import DUPLICATE_RULES
 from tests.conftest import login_as
 from tests.pb.online_support import DEV_SETTINGS, dev_sign_in, open_online_edition
+from tests.pb.test_edition_form import new_edition_fields
 
 VOTE = "/pb/gb-online/vote"
 CAST = "/pb/gb-online/vote/cast"
@@ -261,3 +262,31 @@ def test_the_receipt_check_is_neutral_limited_and_audited(client, edition):
     )
     assert logged == 6  # the forms refused for their shape are no attempts
     assert len(_ballots()) == 1
+
+
+def test_the_commission_opens_online_voting_in_the_settings_form(client, create_user, login):
+    create_user("member", "commission")
+    login("member")
+    assert "Онлайн-голосування в civic" in _text(client.get("/staff/pb/"))
+    outside = client.post(
+        "/staff/pb/", data=new_edition_fields(online_voting="y", online_ends_on="30.11.2021")
+    )
+    assert "має бути в межах строку голосування" in _text(outside)
+    assert "«Кінець онлайн-голосування»" in _text(outside)  # the form's words, not the key
+    assert services.get_edition("gb-2022") is None
+    saved = client.post(
+        "/staff/pb/", data=new_edition_fields(online_voting="y", online_starts_on="15.11.2021")
+    )
+    assert saved.status_code == 302
+    edition = services.get_edition("gb-2022")
+    assert edition.online_voting is True
+    assert (edition.online_starts_on, edition.online_ends_on) == (
+        dt.date(2021, 11, 15),
+        dt.date(2021, 11, 21),  # the voting period's end when left empty
+    )
+    form = _text(client.get("/staff/pb/gb-2022/settings"))
+    assert 'value="15.11.2021"' in form and 'value="21.11.2021"' in form
+    # An edition without online voting keeps it off and its TOML without the keys.
+    client.post("/staff/pb/", data=new_edition_fields(slug="gb-2022-paper"))
+    paper = services.get_edition("gb-2022-paper")
+    assert paper.online_voting is False and "online" not in services.edition_toml(paper)
