@@ -15,7 +15,9 @@ ballot is a ``pb_ballots`` row with the channel "online" and the source "vote":
 - ``receipt_hash`` is the keyed hash of a random code shown once (:func:`check_receipt`
   answers by it whether the ballot was received and, after the count, its verdict).
 
-The view commits once.
+The view commits once. A cast is not an audit event: the ballot row is its record (the audit
+chain's lock and anchor would make every vote wait for the one before); the receipt checks are
+audited.
 """
 
 from __future__ import annotations
@@ -29,7 +31,6 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from civic import kyiv, personal_data
-from civic.audit.services import record_event
 from civic.extensions import db
 from civic.identity.citizen import Citizen
 from civic.pb import ballots as judging
@@ -67,16 +68,17 @@ class PageState:
 
 
 def page_state(edition: Edition, citizen: Citizen | None, now: dt.datetime) -> PageState:
-    closed = closed_message(edition, now)
+    config = config_of(edition)
+    closed = closed_message(edition, now, config)
     voted = citizen is not None and not closed and has_voted(edition, citizen)
-    paper = ballot_paper(edition) if citizen and not closed and not voted else None
+    paper = ballot_paper(edition, config) if citizen and not closed and not voted else None
     asks = paper is not None and needs_settlement(paper, citizen)
     return PageState(citizen, closed, voted, paper, asks)
 
 
-def ballot_paper(edition: Edition) -> BallotPaper:
+def ballot_paper(edition: Edition, config: EditionConfig | None = None) -> BallotPaper:
     """The edition's online ballot paper: the admitted projects of each category."""
-    config = config_of(edition)
+    config = config or config_of(edition)
     projects = [p for p in list_projects(edition) if p.is_admitted]
     rules = counting.voting_rules(
         config,
@@ -91,9 +93,11 @@ def ballot_paper(edition: Edition) -> BallotPaper:
     return BallotPaper(config, rules, [(c, ps) for c, ps in categories if ps])
 
 
-def closed_message(edition: Edition, now: dt.datetime) -> str | None:
+def closed_message(
+    edition: Edition, now: dt.datetime, config: EditionConfig | None = None
+) -> str | None:
     return online.closed_message(
-        config_of(edition), is_closed=edition.is_closed, today=kyiv.today(now)
+        config or config_of(edition), is_closed=edition.is_closed, today=kyiv.today(now)
     )
 
 
@@ -219,12 +223,13 @@ def cast_ballot(
     now: dt.datetime,
 ) -> str:
     """Store the identified citizen's online ballot → the receipt code (shown once)."""
-    closed = closed_message(edition, now)
+    config = config_of(edition)  # read once: the stored TOML is parsed for it
+    closed = closed_message(edition, now, config)
     if closed:
         raise PbError(closed)
     if has_voted(edition, citizen):
         raise PbError(online.ALREADY_VOTED)
-    paper = ballot_paper(edition)
+    paper = ballot_paper(edition, config)
     judged = review(paper, citizen, codes, declared=declared, today=kyiv.today(now))
     code = online.format_receipt(secrets.token_bytes(10))
     ballot_id = f"online-{secrets.token_hex(8)}"
@@ -251,15 +256,4 @@ def cast_ballot(
     except IntegrityError:
         raise PbError(online.ALREADY_VOTED) from None  # a parallel cast of this person won
     _mark_dirty(edition)
-    # Who cast is the ballot's row; the audit says how they were identified, never the choices.
-    details = {"ballot_id": ballot_id, "method": citizen.method}
-    details["address_declared"] = row.address_declared
-    record_event(
-        "pb.online_ballot_cast",
-        object_type="pb_edition",
-        object_id=edition.slug,
-        details=details,
-        actor=None,
-        now=now,
-    )
     return code
