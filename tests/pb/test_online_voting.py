@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import time
 
 import pytest
 from pypdf import PdfReader
@@ -286,3 +287,40 @@ def test_the_commission_opens_online_voting_in_the_settings_form(client, create_
     client.post("/staff/pb/", data=new_edition_fields(slug="gb-2022-paper"))
     paper = services.get_edition("gb-2022-paper")
     assert paper.online_voting is False and "online" not in services.edition_toml(paper)
+
+
+def test_tampered_choices_are_judged_not_trusted(client, edition):
+    dev_sign_in(client, ANDRIY, VOTE)
+    flood = _cast(client, *(["М-01"] * 5000))
+    assert flood.status_code == 201  # one project ticked many times is one choice
+    [ballot] = _ballots()
+    assert ballot.projects == "М-01"
+    other = client.application.test_client()
+    dev_sign_in(other, OKSANA, VOTE)
+    bogus = _cast(other, "М-01", "<script>", "В-01")
+    assert bogus.status_code == 400 and "немає серед допущених" in _text(bogus)
+    assert "<script>" not in _text(bogus)
+    assert len(_ballots()) == 1
+
+
+def test_a_sign_in_that_has_expired_casts_nothing(app, client, edition, monkeypatch):
+    dev_sign_in(client, ANDRIY, VOTE)
+    later = time.time() + 60 * 31  # IDENTITY_SIGN_IN_MINUTES is 30
+    monkeypatch.setattr(time, "time", lambda: later)
+    answer = _cast(client, "М-01")
+    assert answer.status_code == 400 and "Увійдіть ще раз" in _text(answer)
+    assert _ballots() == []
+
+
+def test_online_ballots_lose_names_and_addresses_with_the_retention_period(client, edition):
+    dev_sign_in(client, OKSANA, VOTE)
+    assert _cast(client, "М-01").status_code == 201
+    edition = db.session.get(Edition, edition.id)
+    today = kyiv.today(database.utcnow())
+    services.close_edition(edition, on=today)
+    db.session.commit()
+    services.purge_personal_data(today + dt.timedelta(days=3650))
+    db.session.commit()
+    [ballot] = _ballots()
+    assert (ballot.full_name, ballot.birth_date, ballot.address) == (None, None, None)
+    assert ballot.person_hash and ballot.receipt_hash  # keyed hashes only
