@@ -15,6 +15,7 @@ import argparse
 import hashlib
 import http.client
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -195,6 +196,7 @@ def run(voters: int, threads: int) -> bool:
             except subprocess.TimeoutExpired:
                 gunicorn.kill()
         pg.stop()
+        shutil.rmtree(base, ignore_errors=True)
 
 
 def main(argv=None) -> int:
