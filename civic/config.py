@@ -37,6 +37,9 @@ class DefaultConfig:
     # An enterprise's line that moves more than this many times from one year to the next is
     # a warning on upload (a value in hryvnias typed into a form in thousands).
     ENTERPRISE_JUMP_FACTOR = 10
+    # The monthly report names the enterprises whose plan execution to date strays from the
+    # plan by more than this share (0.10 = 10 %).
+    ENTERPRISE_PLAN_DEVIATION_SHARE = 0.10
     UPLOAD_XLSX_MAX_ROWS = 1_048_576
     UPLOAD_XLSX_MAX_RATIO = 200
     UPLOAD_XLSX_MAX_MEMBERS = 1000

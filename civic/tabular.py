@@ -143,6 +143,8 @@ class Table:
     encoding: str | None = None
     delimiter: str | None = None
     _rows: Iterator[tuple[int, Sequence[object]]] = field(default=iter(()), repr=False)
+    # The rows above the header (title, approval block, unit), as read: ``(line, cells)``.
+    preamble: list[tuple[int, Sequence[object]]] = field(default_factory=list, repr=False)
 
     def __iter__(self) -> Iterator[Row]:
         for line, raw in self._rows:
@@ -278,21 +280,21 @@ def _open_csv(data: bytes, filename: str, columns, header_search_rows: int) -> T
     # copy (four bytes a character) of a 100 MB file is ever made.
     reader = csv.reader(_lines(text), delimiter=delimiter, quotechar='"')
     rows = _numbered(reader, filename)
-    line, raw, mapping = _find_header(rows, filename, columns, header_search_rows)
+    line, raw, mapping, above = _find_header(rows, filename, columns, header_search_rows)
     headers = [clean_cell(h) for h in raw]
-    return Table(filename, "csv", headers, line, mapping, encoding, delimiter, rows)
+    return Table(filename, "csv", headers, line, mapping, encoding, delimiter, rows, above)
 
 
 def _find_header(rows, filename: str, columns, header_search_rows: int):
     """The first of the first ``header_search_rows`` rows that names the columns → (line, raw
-    row, mapping); the rows after it stay in ``rows``.  None found: a TabularError naming what
+    row, mapping, the rows above it); the rows after it stay in ``rows``.  None found: a TabularError naming what
     is missing from the first row."""
     scanned = []
     for line, raw in rows:
         scanned.append((line, raw))
         mapping = _map_columns(raw, columns)
         if mapping is not None:
-            return line, raw, mapping
+            return line, raw, mapping, scanned[:-1]
         if len(scanned) >= header_search_rows:
             break
     headers = scanned[0][1] if scanned else []
@@ -362,9 +364,9 @@ def _open_xlsx(data: bytes, filename: str, columns, header_search_rows: int) -> 
         raise TabularError(DAMAGED_XLSX, file=filename) from exc
 
     it = _xlsx_rows(sheet, filename)
-    line, raw, mapping = _find_header(it, filename, columns, header_search_rows)
+    line, raw, mapping, above = _find_header(it, filename, columns, header_search_rows)
     headers = ["" if h is None else clean_cell(str(h)) for h in raw]
-    return Table(filename, "xlsx", headers, line, mapping, None, None, it)
+    return Table(filename, "xlsx", headers, line, mapping, None, None, it, above)
 
 
 def _xlsx_rows(sheet, filename: str) -> Iterator[tuple[int, Sequence[object]]]:

@@ -34,6 +34,13 @@ def test_november_2020_report_carries_every_module(runner):
     assert f"отримано {petitions['received']} електронн" in text
     enterprises = enterprise_stats(dt.date(2020, 11, 1), dt.date(2020, 11, 30))
     assert f"завантажено {enterprises['uploads']} файл" in text
+    # The demo's November holds execution reports; one enterprise strays beyond the share.
+    assert (
+        enterprises["execution_reports"]
+        and f"Отримано {enterprises['execution_reports']} звіт" in text
+    )
+    [deviating] = enterprises["deviations"]
+    assert f"від плану відхилилися показники 1 підприємства: {deviating['name']} (" in text
 
     # The seed's own counted items.
     for fact in (

@@ -13,6 +13,7 @@ from civic.cli_boundary import committed
 from civic.database import utcnow
 from civic.enterprises import exports, line_catalogue, services
 from civic.enterprises.catalogue import DEFAULT_EDITIONS, FORMS
+from civic.enterprises.plan_title import STATUSES, period_phrase
 from civic.extensions import db
 from civic.files import write_output
 from civic.formatting import agree
@@ -36,10 +37,11 @@ def _echo_messages(messages) -> None:
         click.echo(f"{prefix}: {message.as_text()}", err=True)
 
 
-def _refuse(exc: services.UploadRefused):
+def _refuse(exc: services.UploadRefused, file: str | None = None):
     db.session.rollback()
     _echo_messages(exc.messages)
-    raise click.ClickException("Файл не прийнято; нічого не змінено.")
+    named = f"Файл «{Path(file).name}»" if file else "Файл"
+    raise click.ClickException(f"{named} не прийнято; нічого не змінено.")
 
 
 @cli.command("import-list")
@@ -58,6 +60,8 @@ def import_list_command(file):
 def _report_upload(outcome) -> None:
     _echo_messages(outcome.messages)
     upload = outcome.upload
+    if upload.form == "plan":
+        click.echo(_plan_note(upload))
     note = (
         f"; попередній файл №{outcome.replaced.id} збережено в історії" if outcome.replaced else ""
     )
@@ -66,6 +70,15 @@ def _report_upload(outcome) -> None:
         f"{agree(upload.value_count, ('значення', 'значення', 'значень'))}, "
         f"попереджень: {sum(m.level == 'warning' for m in outcome.messages)}{note}."
     )
+
+
+def _plan_note(upload) -> str:
+    if upload.report_period:
+        return f"Звіт про виконання плану {period_phrase(upload.report_period, upload.year)}."
+    approval = f"; {upload.decision}" if upload.decision else ""
+    force = "чинна" if upload.is_current else "збережена, не чинна"
+    status = STATUSES.get(upload.plan_status, "без позначки статусу")
+    return f"Версія фінансового плану на {upload.year} рік: «{status}»{approval} ({force})."
 
 
 @cli.command("import-statement")
@@ -91,14 +104,20 @@ def import_statement_command(file, edrpou, year, form, unit):
 @click.option("--edrpou", required=True)
 @click.option("--year", required=True, type=int)
 @click.option("--unit", default=services.DEFAULT_UNIT, show_default=True)
-def import_plan_command(file, edrpou, year, unit):
-    """Import a financial plan execution report (the council's XLSX template)."""
+@click.option(
+    "--status",
+    type=click.Choice(["", *STATUSES]),
+    default="",
+    help="Статус плану (project, approved, refined, amended); типово — як у файлі.",
+)
+def import_plan_command(file, edrpou, year, unit, status):
+    """Import a financial plan or its execution report; each version is kept."""
     try:
         outcome = services.import_plan(
-            _read(file), Path(file).name, edrpou=edrpou, year=year, unit=unit
+            _read(file), Path(file).name, edrpou=edrpou, year=year, unit=unit, status=status
         )
     except services.UploadRefused as exc:
-        _refuse(exc)
+        _refuse(exc, file)
     db.session.commit()
     _report_upload(outcome)
 

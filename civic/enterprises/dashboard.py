@@ -50,6 +50,7 @@ def line_value(form1: Mapping[str, Decimal], form2: Mapping[str, Decimal], form:
 class Cell:
     value: Decimal | None
     marker: str  # ▲ ▼ ■ or "" against the previous column
+    against: str = "year"  # what the marker compares with: the year before, or "plan"
 
     @property
     def css(self) -> str:

@@ -232,7 +232,26 @@ def demo_plan(scale: int, rng: random.Random, *, quarters_with_fact: int = 4):
             kinds["deviation_year"] = kinds["fact_year"] - year_plan
             kinds["percent_year"] = _d(float(kinds["fact_year"] / year_plan) * 100)
         lines[code] = (title, kinds)
+    _derive_gross_profit(lines)
     return lines
+
+
+def _derive_gross_profit(lines) -> None:
+    """1020 = 1000 − 1010 in every amount column, as the catalogue's sums check requires."""
+    if not {"1000", "1010", "1020"} <= set(lines):
+        return
+    kinds = lines["1020"][1]
+    revenue, cost = lines["1000"][1], lines["1010"][1]
+    for kind in list(kinds):
+        if kind.split("_")[0] in ("plan", "fact", "prev"):
+            kinds[kind] = revenue[kind] - cost[kind]
+    for kind in [k for k in kinds if k.startswith("deviation_")]:
+        period = kind.removeprefix("deviation_")
+        kinds[kind] = kinds[f"fact_{period}"] - kinds[f"plan_{period}"]
+        if kinds[f"plan_{period}"]:
+            kinds[f"percent_{period}"] = _d(
+                float(kinds[f"fact_{period}"] / kinds[f"plan_{period}"]) * 100
+            )
 
 
 def plan_xlsx(lines, *, enterprise: str, year: int) -> bytes:
@@ -277,6 +296,93 @@ def plan_xlsx(lines, *, enterprise: str, year: int) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+# ---------------------------------------------------------------- plan versions
+
+# The 2020 plan of the first two demo enterprises: approved in December 2019, refined and then
+# amended by later decisions (the amended one is what the 2020 execution report is against),
+# and a draft of a further amendment that is not in force.
+# (status box marked, decision date, decision number, revenue and cost factors, uploaded on)
+PLAN_VERSIONS = (
+    ("", "18.12.2019", "418", 0.94, 0.95, (2019, 12, 20)),
+    ("Уточнений", "15.04.2020", "97", 0.97, 0.98, (2020, 4, 20)),
+    ("Зміни", "24.06.2020", "162", 1.0, 1.0, (2020, 6, 26)),
+    ("Проект", "", "", 1.04, 1.03, (2020, 10, 5)),
+)
+
+
+# The header of the order's plan table; «У тому числі за кварталами» is merged over I … IV.
+OFFICIAL_PLAN_HEADER = (
+    "Найменування показника",
+    "Код рядка",
+    "Факт минулого року",
+    "План поточного року",
+    "Плановий рік (усього)",
+    "У тому числі за кварталами",
+)
+
+
+def official_plan_xlsx(
+    lines, *, enterprise: str, edrpou: str, year: int, mark: str, on: str, number: str
+) -> bytes:
+    """A plan in the order's shape: «ЗАТВЕРДЖЕНО» block, status boxes with an «Х», the codes
+    table, «Одиниці виміру: тис. гривень», «у тому числі за кварталами» over I … IV."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    if on:
+        for text in (
+            "ЗАТВЕРДЖЕНО",
+            "Рішення виконавчого комітету Ніжинської міської ради",
+            f"від {on} № {number}",
+        ):
+            sheet.append([None] * 6 + [text])
+    boxes = ["Проект", "Уточнений", "Зміни"]
+    sheet.append([None] * 4 + boxes)
+    sheet.append([None] * 4 + ["Х" if mark == box else None for box in boxes])
+    sheet.append(["Рік"] + [None] * 6 + [year])
+    sheet.append(["Підприємство", enterprise] + [None] * 4 + ["за ЄДРПОУ", edrpou])
+    sheet.append([f"ФІНАНСОВИЙ ПЛАН ПІДПРИЄМСТВА на {year} рік"])
+    sheet.append(["Одиниці виміру: тис. гривень"])
+    header = sheet.max_row + 1
+    sheet.append(list(OFFICIAL_PLAN_HEADER))
+    sheet.append([None] * 5 + ["I", "II", "III", "IV"])
+    sheet.merge_cells(start_row=header, start_column=6, end_row=header, end_column=9)
+    for code, (title, kinds) in lines.items():
+        sheet.append(
+            [title, code]
+            + [float(kinds["prev_fact_year"]), None, float(kinds["plan_year"])]
+            + [float(kinds[f"plan_q{q}"]) for q in range(1, 5)]
+        )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def load_plan_versions(edrpou: str, name: str, scale: int, number: int) -> None:
+    """Keep the 2020 plan's versions (:data:`PLAN_VERSIONS`) of one demo enterprise."""
+    for step, (mark, on, decision, revenue, costs, day) in enumerate(PLAN_VERSIONS):
+        lines = demo_plan(scale, random.Random(int(edrpou) + 2020))
+        periods = ("plan_year", *(f"plan_q{q}" for q in range(1, 5)))
+        for code, factor in (("1000", revenue), ("1010", costs)):
+            kinds = lines[code][1]
+            for kind in periods:
+                kinds[kind] = _d(float(kinds[kind]) * factor)
+        for kind in periods:
+            gross = lines["1000"][1][kind] - lines["1010"][1][kind]
+            lines["1020"][1][kind] = gross
+            lines["1170"][1][kind] = _d(float(gross) * 0.375)
+        services.import_plan(
+            official_plan_xlsx(
+                lines, enterprise=name, edrpou=edrpou, year=2020, mark=mark, on=on, number=decision
+            ),
+            f"{edrpou}_plan_2020_v{step + 1}.xlsx",
+            edrpou=edrpou,
+            year=2020,
+            now=_at(*day, hour=8 + number),
+        )
 
 
 def _at(year: int, month: int, day: int, hour: int = 10) -> dt.datetime:
@@ -338,5 +444,10 @@ def load_demo(echo) -> None:
             year=2020,
             now=_at(2021, 3, 1 + number),
         )
+        if number < 2:
+            load_plan_versions(edrpou, name, scale, number)
         added += 1
     echo(f"Комунальні підприємства: додано демо-підприємств — {added} ({DEMO_NOTE})")
+    from civic.enterprises.demo_execution import load_execution_demo  # it reads this module
+
+    load_execution_demo(echo)

@@ -9,7 +9,7 @@ import json
 import zipfile
 from decimal import Decimal
 
-from civic.enterprises import line_catalogue, services
+from civic.enterprises import line_catalogue, plan_fact_tables, services
 from civic.enterprises.catalogue import FORMS
 from civic.enterprises.plans import MEASURE_LABELS, PERIOD_LABELS, split_kind
 from civic.enterprises.statements import KIND_LABELS
@@ -59,6 +59,57 @@ INDICATOR_FIELDS = [
     ("unit", "string", "Одиниця: порожньо — коефіцієнт, % або тис. грн"),
     ("formula", "string", "Формула за кодами рядків"),
 ]
+
+
+# The plan-vs-fact file: the page table's CSV columns (plan_fact_tables) after the enterprise.
+PLAN_FACT_DESCRIPTIONS = {
+    "edrpou": "Код ЄДРПОУ",
+    "enterprise": "Назва підприємства",
+    "year": "Рік фінансового плану",
+    "indicator": "Ключ показника: revenue, costs, net, budget, capex, staff, salary",
+    "title": "Назва показника",
+    "unit": "Одиниця: тис. грн; осіб і грн — рівень кварталу, без підсумків",
+    "code": "Код рядка фінансового плану за редакцією форми",
+    "quarter": "Квартал (1–4)",
+    "plan": "План кварталу",
+    "fact": "Факт кварталу",
+    "marker": "▲ факт більший за план, ▼ менший, ■ дорівнює; порожньо — бракує даних",
+    "deviation": "Відхилення: факт − план",
+    "percent": "% виконання: факт / план × 100, до 0,1; порожньо, якщо план 0",
+    "plan_to_date": "План з початку року (лише гроші)",
+    "fact_to_date": "Факт з початку року (лише гроші)",
+    "deviation_to_date": "Відхилення з початку року",
+    "percent_to_date": "% виконання з початку року",
+}
+_PLAN_FACT_INTEGERS = {"year", "quarter"}
+_PLAN_FACT_NUMBERS = {"plan", "fact", "deviation", "percent"}
+PLAN_FACT_FIELDS = [
+    (
+        name,
+        "integer"
+        if name in _PLAN_FACT_INTEGERS
+        else "number"
+        if name.removesuffix("_to_date") in _PLAN_FACT_NUMBERS
+        else "string",
+        description,
+    )
+    for name, description in PLAN_FACT_DESCRIPTIONS.items()
+]
+# The openbudget-shaped file's Ukrainian headers for the same columns (year and marker aside).
+OPENBUDGET_PLAN_FACT = {
+    "title": "Показник",
+    "code": "Код рядка",
+    "unit": "Одиниця виміру",
+    "quarter": "Квартал",
+    "plan": "План",
+    "fact": "Факт",
+    "deviation": "Відхилення",
+    "percent": "% виконання",
+    "plan_to_date": "План з початку року",
+    "fact_to_date": "Факт з початку року",
+    "deviation_to_date": "Відхилення з початку року",
+    "percent_to_date": "% виконання з початку року",
+}
 
 
 def kind_title(form: str, kind: str) -> str:
@@ -132,12 +183,32 @@ def indicator_rows() -> list[list]:
     return rows
 
 
+def _plan_fact_years(data):
+    editions = plan_fact_tables.plan_editions(data.uploads)
+    return plan_fact_tables.plan_fact_years(data.plan, editions, with_charts=False)
+
+
+def plan_fact_rows() -> list[list]:
+    """Plan vs fact by quarter of every enterprise: the page's table, with the enterprise."""
+    table = plan_fact_tables.PLAN_FACT_TABLE
+    rows = []
+    for enterprise in services.list_enterprises():
+        data = services.load_enterprise_data(enterprise)
+        for row in plan_fact_tables.all_rows(_plan_fact_years(data)):
+            rows.append([enterprise.edrpou, enterprise.name, *table.csv_row(row)])
+    return rows
+
+
 def _names(fields) -> list[str]:
     return [f[0] for f in fields]
 
 
 def export_csv() -> bytes:
     return write_csv(_names(FACT_FIELDS), fact_rows())
+
+
+def export_plan_fact_csv() -> bytes:
+    return write_csv(_names(PLAN_FACT_FIELDS), plan_fact_rows())
 
 
 def export_xlsx() -> bytes:
@@ -178,6 +249,7 @@ def datapackage_files(now: dt.datetime) -> dict[str, bytes]:
         "enterprises.csv": write_csv(_names(ENTERPRISE_FIELDS), enterprise_rows(), bom=False),
         "facts.csv": write_csv(_names(FACT_FIELDS), fact_rows(), bom=False),
         "indicators.csv": write_csv(_names(INDICATOR_FIELDS), indicator_rows(), bom=False),
+        "plan_fact.csv": write_csv(_names(PLAN_FACT_FIELDS), plan_fact_rows(), bom=False),
     }
     resource = {
         "format": "csv",
@@ -226,6 +298,13 @@ def datapackage_files(now: dt.datetime) -> dict[str, bytes]:
                 "title": "Фінансові показники",
                 **resource,
                 "schema": _schema(INDICATOR_FIELDS, ["edrpou", "year", "indicator"]),
+            },
+            {
+                "name": "plan_fact",
+                "path": "plan_fact.csv",
+                "title": "План і факт фінансових планів за кварталами",
+                **resource,
+                "schema": _schema(PLAN_FACT_FIELDS, ["edrpou", "year", "indicator", "quarter"]),
             },
         ],
     }
@@ -298,4 +377,18 @@ def openbudget_zip() -> bytes:
                         ],
                     ),
                 )
+            for entry in _plan_fact_years(data):
+                add(f"{enterprise.edrpou}_{entry.year}_plan_fact.csv", _openbudget_plan_fact(entry))
     return buffer.getvalue()
+
+
+def _openbudget_plan_fact(entry) -> bytes:
+    """One plan year's plan vs fact in the openbudget shape: the page table's CSV columns under
+    Ukrainian headers."""
+    table = plan_fact_tables.PLAN_FACT_TABLE
+    headers = table.csv_headers()
+    rows = [dict(zip(headers, table.csv_row(r), strict=True)) for r in entry.rows]
+    return _semicolon_csv(
+        list(OPENBUDGET_PLAN_FACT.values()),
+        [[row[name] for name in OPENBUDGET_PLAN_FACT] for row in rows],
+    )

@@ -4,6 +4,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from civic.enterprises.catalogue import FORMS, SIGN_LABELS
+from civic.enterprises.plan_title import STATUSES
 from civic.enterprises.statements import REPORTING_TYPES
 from civic.forms import Form, code_field, web_address_field
 
@@ -23,6 +24,12 @@ class UploadForm(Form):
     kind = SelectField("Що завантажуєте", choices=KINDS)
     unit = StringField(
         "Одиниця виміру", default="тис. грн", validators=[DataRequired(), Length(max=30)]
+    )
+    plan_status = SelectField(
+        "Статус фінансового плану",
+        choices=[SelectChoice("", "Як позначено у файлі")]
+        + [SelectChoice(k, v) for k, v in STATUSES.items()],
+        default="",
     )
     file = FileField("Файл (CSV або XLSX)", validators=[FileRequired("Оберіть файл.")])
 

@@ -5,7 +5,7 @@ Operations flush; the view or CLI command commits once.
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from importlib import resources
 
 from sqlalchemy import delete, select
@@ -16,17 +16,21 @@ from civic.enterprises.models import CatalogueLine
 from civic.extensions import db
 
 
-def seed_lines(form: str) -> list[cat.Line]:
-    """The shipped seed catalogue of a form (package data)."""
-    data = resources.files("civic.enterprises").joinpath("data", cat.SEED_FILES[form]).read_bytes()
-    return cat.parse_catalogue(data, cat.SEED_FILES[form])
+def seed_lines(form: str, edition: str | None = None) -> list[cat.Line]:
+    """The shipped seed catalogue of a form edition (package data; [] where none is shipped)."""
+    name = cat.seed_file(form, edition)
+    if name is None:
+        return []
+    data = resources.files("civic.enterprises").joinpath("data", name).read_bytes()
+    return cat.parse_catalogue(data, name)
 
 
 def list_editions(form: str) -> list[str]:
     stored = db.session.scalars(
         select(CatalogueLine.edition).where(CatalogueLine.form == form).distinct()
     ).all()
-    return sorted(set(stored) | {cat.DEFAULT_EDITIONS[form]})
+    shipped = {e.name for e in cat.editions_of(form)}
+    return sorted(set(stored) | {cat.DEFAULT_EDITIONS[form]} | shipped)
 
 
 def list_catalogue_lines(form: str, edition: str | None = None) -> list[CatalogueLine]:
@@ -41,13 +45,23 @@ def list_catalogue_lines(form: str, edition: str | None = None) -> list[Catalogu
 
 
 def get_catalogue(form: str, edition: str | None = None) -> list[cat.Line]:
-    """The catalogue of a form edition: stored lines, or the shipped seed if none are stored."""
+    """The catalogue of a form edition: stored lines, or the shipped seed if none are stored.
+
+    Sections and sums are the form's arithmetic, not staff-editable text: they always come from
+    the shipped seed of the edition (matched by code), so a stored line keeps them too."""
     rows = list_catalogue_lines(form, edition)
-    if rows:
-        return [cat.Line(r.code, r.title, r.description, r.unit, r.key, r.sign) for r in rows]
-    if edition in (None, cat.DEFAULT_EDITIONS[form]):
-        return seed_lines(form)
-    return []
+    seed = seed_lines(form, edition)
+    if not rows:
+        return seed
+    shape = {line.code: line for line in seed}
+    return [
+        replace(
+            cat.Line(r.code, r.title, r.description, r.unit, r.key, r.sign),
+            section=shape[r.code].section if r.code in shape else "",
+            sums=shape[r.code].sums if r.code in shape else (),
+        )
+        for r in rows
+    ]
 
 
 def line_titles(form: str) -> dict[str, cat.Line]:
@@ -61,8 +75,11 @@ def store_catalogue(
     db.session.execute(
         delete(CatalogueLine).where(CatalogueLine.form == form, CatalogueLine.edition == edition)
     )
-    # A stored line's columns are the catalogue line's fields, under its form and edition.
-    db.session.add_all(CatalogueLine(form=form, edition=edition, **asdict(line)) for line in lines)
+    # A stored line's columns are the catalogue line's text fields, under its form and edition
+    # (its section and sums stay with the shipped edition: see get_catalogue).
+    db.session.add_all(
+        CatalogueLine(form=form, edition=edition, **_stored_fields(line)) for line in lines
+    )
     db.session.flush()
     record_event(
         "enterprises.catalogue_loaded",
@@ -72,6 +89,12 @@ def store_catalogue(
         actor=actor,
     )
     return len(lines)
+
+
+def _stored_fields(line: cat.Line) -> dict:
+    fields = asdict(line)
+    del fields["section"], fields["sums"]
+    return fields
 
 
 def load_catalogue_file(data: bytes, filename: str, form: str, edition: str, *, actor=None) -> int:

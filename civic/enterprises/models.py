@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -86,8 +87,31 @@ class Upload(Identified, db.Model):
     withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     withdrawn_by_login: Mapped[str] = mapped_column(String(80), default="")
     withdrawal_reason: Mapped[str] = mapped_column(String(500), default="")
+    # A financial plan's version (plan_status: project/approved/refined/amended; "" before
+    # versions were kept) or, with a report_period (q1 … year), its execution report.
+    plan_status: Mapped[str] = mapped_column(String(20), default="")
+    report_period: Mapped[str] = mapped_column(String(10), default="")
+    approved_on: Mapped[dt.date | None] = mapped_column(Date)
+    decision: Mapped[str] = mapped_column(String(300), default="")
+    approved_by: Mapped[str] = mapped_column(String(300), default="")
 
     enterprise: Mapped[Enterprise] = relationship()
+
+
+class PlanFigure(Identified, db.Model):
+    """One number of a plan file as uploaded, kept for every version (the facts hold only
+    the numbers in force)."""
+
+    __tablename__ = "enterprise_plan_figures"
+    __table_args__ = (UniqueConstraint("upload_id", "code", "kind"),)
+
+    upload_id: Mapped[int] = mapped_column(
+        ForeignKey("enterprise_uploads.id", ondelete="CASCADE"), index=True
+    )
+    code: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[str] = mapped_column(String(30))
+    value: Mapped[Decimal] = mapped_column(Numeric(18, 2))
+    title: Mapped[str] = mapped_column(String(400), default="")
 
 
 class Fact(Identified, db.Model):
@@ -109,3 +133,11 @@ class Fact(Identified, db.Model):
     title: Mapped[str] = mapped_column(String(400), default="")
 
     upload: Mapped[Upload] = relationship()
+
+    @classmethod
+    def of(cls, number, upload: Upload, unit: str) -> Fact:
+        """The stored fact of a number read from ``upload`` (anything with a code, kind, value
+        and title: a parsed fact or a kept plan figure)."""
+        fields = {name: getattr(upload, name) for name in ("enterprise_id", "year", "form")}
+        fields |= {name: getattr(number, name) for name in ("code", "kind", "value")}
+        return cls(upload_id=upload.id, unit=unit, title=number.title[:400], **fields)

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from civic.enterprises.catalogue import MAX_CODE, Line, normalise_code
+from civic.enterprises.plan_checks import Stated, check_stated, half_unit, scale, uncached_formulas
+from civic.enterprises.plan_title import TitleBlock, latin_roman, read_title
 from civic.enterprises.statements import (
     ERROR,
     HEADER_SEARCH_ROWS,
@@ -26,7 +28,6 @@ from civic.enterprises.statements import (
     Message,
     ParseResult,
     is_numbering_row,
-    round_amount,
 )
 from civic.tabular import Column, TabularError, normalise_header, open_table
 
@@ -40,9 +41,10 @@ PERIOD_LABELS = {
     "m9": "9 місяців (наростаючим підсумком)",
     "year": "рік",
 }
-MEASURES = ("prev_fact", "plan", "fact", "deviation", "percent")
+MEASURES = ("prev_fact", "current_plan", "plan", "fact", "deviation", "percent")
 MEASURE_LABELS = {
     "prev_fact": "Факт минулого року",
+    "current_plan": "План поточного року",
     "plan": "План",
     "fact": "Факт",
     "deviation": "Відхилення",
@@ -63,6 +65,8 @@ _PERIODS = (
 )
 _MEASURES = (
     (re.compile("минул.*факт|факт.*минул"), "prev_fact"),
+    # The official plan's «(Фінансовий) план поточного року»: the year before the planned one.
+    (re.compile(r"(?<!\w)план\w*\s+поточного\s+року"), "current_plan"),
     (re.compile("%|виконання"), "percent"),
     (re.compile("відхилення"), "deviation"),
     (re.compile(r"(?<!\w)план"), "plan"),
@@ -76,10 +80,16 @@ def _first_named(patterns, text: str) -> str | None:
 
 def detect_period(text: str) -> str | None:
     """The period a header names, or None: ``II квартал`` → ``q2``, ``рік`` → ``year``."""
-    t = normalise_header(text)
+    t = latin_roman(normalise_header(text))
     if m := _QUARTER.search(t):
         return _ROMAN[m.group(1)]
     return _first_named(_PERIODS, t)
+
+
+def bare_quarter(text: str) -> str | None:
+    """A quarter written as a bare Roman numeral under «за кварталами»: ``II`` → ``q2``."""
+    t = latin_roman(normalise_header(text)).rstrip(".")
+    return _ROMAN.get(t) if t in ("i", "ii", "iii", "iv") else None
 
 
 def detect_measure(text: str) -> str | None:
@@ -104,40 +114,86 @@ class PlanColumn:
         return f"{self.measure}_{self.period}"
 
 
-def map_plan_columns(top: list[str], sub: list[str] | None) -> list[PlanColumn]:
+def _quarter_alone(text: str) -> str | None:
+    """«II квартал» with no measure, under «за кварталами»: the plan of that quarter."""
+    period = detect_period(text) if text.strip() and detect_measure(text) is None else None
+    return period if period in ("q1", "q2", "q3", "q4") else None
+
+
+def map_plan_columns(
+    top: list[str], sub: list[str] | None, default_period: str = "year"
+) -> list[PlanColumn]:
     """Combine the header row (``top``) and an optional sub-header row into plan columns.
 
-    A blank top cell inherits the last period named to its left (a merged group header).
+    A blank top cell inherits the last period named to its left (a merged group header). A
+    column naming no period is ``default_period``: the year, or the period an execution report's
+    title names («за I квартал 2025 року» → «План звітного періоду» is the plan of I квартал).
     """
     columns: list[PlanColumn] = []
     group: str | None = None
+    quarters = False  # under «у тому числі за кварталами», whose cells below are «I» … «IV»
     for pos, head in enumerate(top):
         head = head or ""
         below = (sub[pos] if sub and pos < len(sub) else "") or ""
         if head.strip():
             own_period = detect_period(head)
             group = own_period if own_period and detect_measure(head) is None else None
+            quarters = own_period is None and "квартал" in normalise_header(head)
             text = f"{head} {below}".strip()
         else:
             text = f"{PERIOD_LABELS.get(group, '') if group else ''} {below}".strip()
+        if quarters and (bare := bare_quarter(below) or _quarter_alone(below)):
+            columns.append(PlanColumn(pos, "plan", bare, f"{PERIOD_LABELS[bare]}"))
+            continue
         measure = detect_measure(text)
         if measure is None and head.strip() and not below.strip() and detect_period(head):
             measure = "plan"  # an annual plan's bare quarter or year column holds the plan
         if measure is None:
             continue
-        period = detect_period(text) or (group if not head.strip() else None) or "year"
+        period = detect_period(text) or (group if not head.strip() else None) or default_period
         columns.append(PlanColumn(pos, measure, period, text))
     return columns
 
 
-def parse_plan(data: bytes, filename: str, catalogue: Iterable[Line] = ()) -> ParseResult:
-    """Read a plan execution report into facts of kinds like ``plan_q1`` or ``fact_year``."""
+@dataclass
+class PlanParse(ParseResult):
+    """A read plan file: its facts and messages, what its title said, and what it is."""
+
+    title: TitleBlock = field(default_factory=TitleBlock)
+    document: str = "plan"  # "plan" or "execution"
+    period: str = ""  # an execution report's period (a key of REPORT_PERIODS), else ""
+    unit: str = ""  # the unit the file states, or "" (the upload's own unit applies)
+
+
+def _document(title: TitleBlock, columns: list[PlanColumn]) -> str:
+    """A plan, or its execution report: the title says; else a fact column makes a report."""
+    if title.document:
+        return title.document
+    return (
+        "execution"
+        if any(
+            c.measure != "plan" and c.measure != "current_plan" and c.measure != "prev_fact"
+            for c in columns
+        )
+        else "plan"
+    )
+
+
+def parse_plan(data: bytes, filename: str, catalogue: Iterable[Line] = ()) -> PlanParse:
+    """Read a financial plan or its execution report into facts of kinds like ``plan_q1`` or
+    ``fact_year``, with the title block above the header (:mod:`plan_title`).
+
+    Amounts stated in «грн» or «млн грн» are converted to тис. грн; percentages are kept.
+    """
     lines = {line.code: line for line in catalogue}
-    result = ParseResult()
+    result = PlanParse()
     try:
         probe = open_table(
             data, filename, [Column("code", ("Код рядка",))], header_search_rows=HEADER_SEARCH_ROWS
         )
+        title = read_title(probe.preamble)
+        result.title = title
+        result.messages.extend(title.messages)
         top = list(probe.headers)
         code_pos = probe.columns["code"]
         # Second pass: every column by its position, so repeated headers («План») stay apart.
@@ -157,12 +213,13 @@ def parse_plan(data: bytes, filename: str, catalogue: Iterable[Line] = ()) -> Pa
                 pending.append((row, cells))
                 break
             texts = ["" if c is None else str(c) for c in cells]
-            if any(detect_measure(t) or detect_period(t) for t in texts):
+            if any(detect_measure(t) or detect_period(t) or bare_quarter(t) for t in texts):
                 sub = texts  # the second header row under merged period groups
                 continue
             pending.append((row, cells))
             break
-        columns = map_plan_columns(top, sub)
+        report_period = title.period if title.document != "plan" else ""
+        columns = map_plan_columns(top, sub, report_period or "year")
         if not columns:
             result.messages.append(
                 Message(
@@ -173,6 +230,9 @@ def parse_plan(data: bytes, filename: str, catalogue: Iterable[Line] = ()) -> Pa
                 )
             )
             return result
+        result.document = _document(title, columns)
+        result.period = (report_period or "year") if result.document == "execution" else ""
+        result.unit = title.unit
         kinds = [c.kind for c in columns]
         for kind in sorted({k for k in kinds if kinds.count(k) > 1}):
             result.messages.append(
@@ -189,6 +249,7 @@ def parse_plan(data: bytes, filename: str, catalogue: Iterable[Line] = ()) -> Pa
                 yield row, [row.get(f"c{i}") for i in range(len(top))]
 
         seen: dict[str, int] = {}
+        stated: list[Stated] = []
         for row, cells in all_rows():
             code = normalise_code(cells[code_pos])
             if not code or is_numbering_row(cells):
@@ -212,60 +273,51 @@ def parse_plan(data: bytes, filename: str, catalogue: Iterable[Line] = ()) -> Pa
                         WARNING, f"код рядка {code} невідомий для цієї редакції плану", row.line
                     )
                 )
-            title = "" if title_pos is None else str(cells[title_pos] or "").strip()
+            title_text = "" if title_pos is None else str(cells[title_pos] or "").strip()
             for column in columns:
                 value = result.amount(cells[column.position], column.header, row.line)
                 if value is None:
                     continue
-                result.facts.append(Fact(code, column.kind, round_amount(value), row.line, title))
+                stated.append(
+                    Stated(code, column, value, half_unit(cells[column.position]), row.line)
+                )
+                result.facts.append(
+                    Fact(
+                        code,
+                        column.kind,
+                        scale(value, column.measure, title.unit),
+                        row.line,
+                        title_text,
+                    )
+                )
     except TabularError as exc:
         result.messages.append(Message(ERROR, exc.message, exc.line))
         return result
     if not result.facts and not result.errors:
         result.messages.append(Message(ERROR, "у файлі немає жодного значення з кодом рядка"))
-    result.messages.extend(check_plan(result.facts))
+    if not result.errors:
+        result.messages.extend(uncached_formulas(data, filename))
+    if title.unit in ("грн", "млн грн") and result.facts:
+        result.messages.append(
+            Message(
+                WARNING,
+                f"суми у файлі зазначено в «{title.unit}»; їх переведено в тис. грн "
+                "(відсотки виконання — без змін)",
+            )
+        )
+    result.messages.extend(check_stated(stated))
     return result
 
 
 def _kind_label(kind: str) -> str:
-    measure, period = (
-        kind.split("_", 1)
-        if not kind.startswith("prev_fact")
-        else (
-            "prev_fact",
-            kind.removeprefix("prev_fact_"),
-        )
-    )
+    measure, period = split_kind(kind)
     return f"{MEASURE_LABELS[measure]}, {PERIOD_LABELS[period]}"
 
 
 def split_kind(kind: str) -> tuple[str, str]:
     """``plan_q1`` → (``plan``, ``q1``); ``prev_fact_year`` → (``prev_fact``, ``year``)."""
-    if kind.startswith("prev_fact_"):
-        return "prev_fact", kind.removeprefix("prev_fact_")
-    measure, _, period = kind.partition("_")
+    measure, _, period = kind.rpartition("_")
     return measure, period
-
-
-def check_plan(facts: list[Fact]) -> list[Message]:
-    """Warn where a stated deviation is not fact − plan (it is never used to derive either)."""
-    by_code: dict[str, dict[str, Fact]] = {}
-    for fact in facts:
-        by_code.setdefault(fact.code, {})[fact.kind] = fact
-    messages = []
-    for code, kinds in by_code.items():
-        for period in PERIODS:
-            plan, fact, dev = (kinds.get(f"{m}_{period}") for m in ("plan", "fact", "deviation"))
-            if plan and fact and dev and fact.value - plan.value != dev.value:
-                messages.append(
-                    Message(
-                        WARNING,
-                        f"рядок {code}, {PERIOD_LABELS[period]}: відхилення {dev.value}, "
-                        f"а факт − план = {fact.value - plan.value}",
-                        dev.line,
-                    )
-                )
-    return messages
 
 
 def quarter_series(values: dict[str, object], measure: str) -> list[object]:

@@ -37,6 +37,12 @@ MONTHS = {
 _EDRPOU = re.compile(r"ЄДРПОУ\D{0,20}?(\d{8})\b", re.IGNORECASE)
 _DOTTED = re.compile(r"\b(\d{2})\.(\d{2})\.(\d{4})\b")
 _WORDS = re.compile(r"\b(\d{1,2})\s+(" + "|".join(MONTHS) + r")\s+(\d{4})\b", re.IGNORECASE)
+_DECISION_DATE = re.compile(
+    r"\bвід\s+«?\d{1,2}»?(?:\s*[./]\s*\d{1,2}\s*[./]\s*|\s+(?:"
+    + "|".join(MONTHS)
+    + r")\s+)\d{4}(?:\s*(?:р\.|року|р\b))?",
+    re.IGNORECASE,
+)
 _YEAR = re.compile(r"\b(?:за|на)\s+(\d{4})\s*(?:рік|року|р\.)|\b(\d{4})\s+року\b", re.IGNORECASE)
 
 
@@ -141,9 +147,11 @@ def identity_problems(
                         line,
                     )
                 )
-        years = {int(a or b) for a, b in _YEAR.findall(text)}
-        # A balance «на 01.01.2021» closes the year 2020.
-        years |= {d.year - 1 if (d.month, d.day) == (1, 1) else d.year for d in _dates(text)}
+        # The date of a decision («від 19.12.2024 № 512»: a plan is approved the year before
+        # its own) names no report year. A balance «на 01.01.2021» closes the year 2020.
+        dated = _DECISION_DATE.sub(" ", text)
+        years = {int(a or b) for a, b in _YEAR.findall(dated)}
+        years |= {d.year - 1 if (d.month, d.day) == (1, 1) else d.year for d in _dates(dated)}
         for named in sorted(years - {year}):
             problems.append(
                 Message(

@@ -18,9 +18,11 @@ from civic import kyiv
 from civic.audit.services import record_event
 from civic.database import utcnow
 from civic.enterprises import catalogue as cat
+from civic.enterprises import plan_versions
 from civic.enterprises.indicators import YearData, indicators_by_year
 from civic.enterprises.line_catalogue import get_catalogue
 from civic.enterprises.models import Enterprise, Fact, Upload
+from civic.enterprises.plan_sums import check_sums
 from civic.enterprises.plans import parse_plan
 from civic.enterprises.statements import (
     ERROR,
@@ -140,20 +142,32 @@ def import_statement(
     year: int,
     form: str,
     unit: str = DEFAULT_UNIT,
+    status: str = "",
     actor=None,
     now: dt.datetime | None = None,
 ) -> UploadOutcome:
-    """Validate and store a Form 1 / Form 2 file, or a financial plan execution report
-    (``form="plan"``); replaces that year's form, keeping history."""
+    """Validate and store a Form 1 / Form 2 file (replaces that year's form, keeping history),
+    or a financial plan or its execution report (``form="plan"``: kept as a version with its
+    ``status``, or the file's; see :mod:`plan_timeline` for which is in force)."""
     enterprise = _require_enterprise(edrpou)
-    catalogue = get_catalogue(form)
+    edition = cat.edition_for_year(form, year)
+    catalogue = get_catalogue(form, edition)
     if form == "plan":
         result = parse_plan(data, filename, catalogue)
     else:
         result = parse_statement(data, filename, form, catalogue)
     _check_against_itself(enterprise, data, filename, year, form, result)
-    edition = cat.DEFAULT_EDITIONS[form]
-    return _store_upload(enterprise, data, filename, year, form, edition, unit, result, actor, now)
+    if form == "plan":
+        status, problems = plan_versions.resolve_status(result, status)
+        if not result.errors:
+            result.messages.extend(
+                problems + plan_versions.identity_errors(result, enterprise, year)
+            )
+        unit = DEFAULT_UNIT if result.unit else unit  # a stated unit was converted to тис. грн
+        result.messages.extend(check_sums(result.facts, catalogue, unit=unit))
+    return _store_upload(
+        enterprise, data, filename, year, form, edition, unit, result, actor, now, status
+    )
 
 
 def import_plan(data: bytes, filename: str, **upload) -> UploadOutcome:
@@ -214,7 +228,7 @@ def _check_year(year: int, now: dt.datetime) -> None:
 
 
 def _store_upload(
-    enterprise, data, filename, year, form, edition, unit, result, actor, now
+    enterprise, data, filename, year, form, edition, unit, result, actor, now, status=""
 ) -> UploadOutcome:
     now = now or utcnow()
     _check_year(year, now)
@@ -235,7 +249,13 @@ def _store_upload(
     )
     # A file that a later upload replaced comes back into force when uploaded again: that is
     # how a wrong replacement is undone (the same row, so the history keeps one entry per file).
-    reinstated = previous is not None and not previous.is_current and not previous.withdrawn_at
+    # (Plan versions are all kept: the same file again is a duplicate, whatever is in force.)
+    reinstated = (
+        form != "plan"
+        and previous is not None
+        and not previous.is_current
+        and not previous.withdrawn_at
+    )
     if previous is not None and not reinstated:
         when = kyiv.local(previous.uploaded_at).strftime("%d.%m.%Y %H:%M")
         raise UploadRefused(
@@ -247,21 +267,23 @@ def _store_upload(
                 )
             ]
         )
-    replaced = db.session.scalar(
-        select(Upload).where(
-            Upload.enterprise_id == enterprise.id,
-            Upload.year == year,
-            Upload.form == form,
-            Upload.is_current.is_(True),
+    replaced = None
+    if form != "plan":
+        replaced = db.session.scalar(
+            select(Upload).where(
+                Upload.enterprise_id == enterprise.id,
+                Upload.year == year,
+                Upload.form == form,
+                Upload.is_current.is_(True),
+            )
         )
-    )
-    if replaced is not None:
-        replaced.is_current = False
-    db.session.execute(
-        delete(Fact).where(
-            Fact.enterprise_id == enterprise.id, Fact.year == year, Fact.form == form
+        if replaced is not None:
+            replaced.is_current = False
+        db.session.execute(
+            delete(Fact).where(
+                Fact.enterprise_id == enterprise.id, Fact.year == year, Fact.form == form
+            )
         )
-    )
     messages = [{"level": m.level, "line": m.line, "text": m.text} for m in result.messages]
     if reinstated:  # the row describes the numbers now in force: this upload's unit and checks
         previous.is_current, previous.unit, previous.messages = True, unit, messages
@@ -291,20 +313,10 @@ def _store_upload(
         if not reinstated:
             db.session.add(upload)
         db.session.flush()
-        db.session.add_all(
-            Fact(
-                enterprise_id=enterprise.id,
-                upload_id=upload.id,
-                year=year,
-                form=form,
-                code=fact.code,
-                kind=fact.kind,
-                value=fact.value,
-                unit=unit,
-                title=fact.title[:400],
-            )
-            for fact in result.facts
-        )
+        if form == "plan":
+            replaced = plan_versions.keep_version(upload, result, status)
+        else:
+            db.session.add_all(Fact.of(fact, upload, unit) for fact in result.facts)
         enterprise.updated_at = now
         db.session.flush()
     except IntegrityError as exc:
@@ -332,6 +344,7 @@ def _store_upload(
             "warnings": len(result.warnings),
             "replaced_upload": replaced.id if replaced else None,
             "reinstated": reinstated,
+            **({"status": status, "period": upload.report_period} if form == "plan" else {}),
         },
         actor=actor,
         now=now,

@@ -19,6 +19,7 @@ from civic.enterprises.forms import (
     UploadForm,
     WithdrawForm,
 )
+from civic.enterprises.plan_sums import formula
 from civic.enterprises.statements import REPORTING_TYPES, EnterpriseEntry, check_edrpou
 from civic.enterprises.views import EDITOR, _enterprise_or_404, bp
 from civic.enterprises.withdrawal import WithdrawalRefused, withdraw_upload
@@ -130,6 +131,7 @@ def staff_upload():
                 year=form.year.data,
                 form=form.kind.data,
                 unit=form.unit.data,
+                status=form.plan_status.data if form.kind.data == "plan" else "",
                 actor=_actor(),
             )
         refused = attempt.error
@@ -242,8 +244,8 @@ def staff_catalogue():
             else:
                 count = line_catalogue.store_catalogue(
                     form_key,
-                    cat.DEFAULT_EDITIONS[form_key],
-                    line_catalogue.seed_lines(form_key),
+                    edition,
+                    line_catalogue.seed_lines(form_key, edition),
                     source="seed",
                     actor=_actor(),
                 )
@@ -251,7 +253,7 @@ def staff_catalogue():
                     f"Базовий каталог збережено: {agree(count, ('рядок', 'рядки', 'рядків'))}.",
                     "success",
                 )
-            return redirect(url_for("enterprises.staff_catalogue", form=form_key))
+            return redirect(url_for("enterprises.staff_catalogue", form=form_key, edition=edition))
     stored = line_catalogue.list_catalogue_lines(form_key, edition)
     edit_code = request.args.get("code")
     if request.method == "GET" and edit_code:
@@ -265,13 +267,10 @@ def staff_catalogue():
         forms=cat.FORMS,
         editions=line_catalogue.list_editions(form_key),
         stored=stored,
-        lines=stored
-        or (
-            line_catalogue.get_catalogue(form_key, edition)
-            if edition == cat.DEFAULT_EDITIONS[form_key]
-            else []
-        ),
+        lines=line_catalogue.get_catalogue(form_key, edition),
         line_form=line_form,
         file_form=file_form,
         sign_labels=cat.SIGN_LABELS,
+        edition_info=next((e for e in cat.editions_of(form_key) if e.name == edition), None),
+        formula=formula,
     )

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, abort, jsonify, render_template, request,
 
 from civic.database import utcnow
 from civic.enterprises import catalogue as cat
-from civic.enterprises import dashboard, exports, line_catalogue, services
+from civic.enterprises import dashboard, exports, line_catalogue, plan_fact_tables, services
 from civic.enterprises.indicators import SPEC_BY_KEY
 from civic.enterprises.statements import REPORTING_TYPES
 from civic.formatting import uk_number
@@ -71,6 +71,18 @@ def _detail_tables(enterprise):
     return data, dashboard.detail_tables(data, titles)
 
 
+def _detail_specs(data, tables, plan_years):
+    """The page's tables by CSV name: the dashboard's and the plan vs fact by quarter."""
+    specs = dashboard.detail_specs(tables, data.uploads)
+    specs["plan-fact"] = (plan_fact_tables.PLAN_FACT_TABLE, plan_fact_tables.all_rows(plan_years))
+    return specs
+
+
+def _plan_years(data):
+    editions = plan_fact_tables.plan_editions(data.uploads)
+    return plan_fact_tables.plan_fact_years(data.plan, editions)
+
+
 @bp.route("/enterprises/<edrpou>")
 def detail(edrpou):
     enterprise = _enterprise_or_404(edrpou)
@@ -83,12 +95,14 @@ def detail(edrpou):
         plan_chart = dashboard.plan_chart(
             data.plan[tables.plan_year], tables.plan_year, plan_code, tables.titles
         )
+    plan_years = _plan_years(data)
     return render_template(
         "enterprises/detail.html",
         enterprise=enterprise,
         data=data,
         years=tables.years,
-        specs=dashboard.detail_specs(tables, data.uploads),
+        specs=_detail_specs(data, tables, plan_years),
+        plan_years=plan_years,
         plan_year=tables.plan_year,
         plan_code=plan_code,
         titles=tables.titles,
@@ -105,7 +119,7 @@ def detail(edrpou):
 def detail_csv(edrpou, table):
     enterprise = _enterprise_or_404(edrpou)
     data, tables = _detail_tables(enterprise)
-    specs = dashboard.detail_specs(tables, data.uploads)
+    specs = _detail_specs(data, tables, _plan_years(data))
     if table not in specs:
         abort(404)
     spec, rows = specs[table]
@@ -170,6 +184,10 @@ def open_data(name):
             "enterprise-facts.xlsx",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
+    if name == "plan-fact.csv":
+        return download(
+            exports.export_plan_fact_csv(), "enterprise-plan-fact.csv", "text/csv; charset=utf-8"
+        )
     if name == "enterprises.json":
         return Response(exports.export_json(now), mimetype="application/json")
     if name == "datapackage.zip":
@@ -227,4 +245,4 @@ def api_detail(edrpou):
 
 
 # The staff pages live in staff_views.py, on this blueprint.
-from civic.enterprises import staff_views  # noqa: E402, F401
+from civic.enterprises import staff_views, version_views  # noqa: E402, F401

@@ -10,6 +10,7 @@ from sqlalchemy import delete
 from civic.audit.services import record_event
 from civic.database import utcnow
 from civic.enterprises.models import Fact, Upload
+from civic.enterprises.plan_versions import compose_plan_facts
 from civic.extensions import db
 
 
@@ -33,6 +34,8 @@ def withdraw_upload(
     upload.withdrawn_by_login = getattr(actor, "login", "") or ""
     upload.withdrawal_reason = reason[:500]
     db.session.flush()
+    if upload.form == "plan":  # the plan version or report it displaced comes back in force
+        compose_plan_facts(upload.enterprise_id, upload.year)
     record_event(
         "enterprises.upload_withdrawn",
         object_type="enterprise_upload",

@@ -45,6 +45,7 @@ from civic.pb.models import (
     Entry,
     Project,
 )
+from civic.pb.publication import results_public
 
 MAX_LISTED_PROBLEMS = 50
 
@@ -104,7 +105,7 @@ def list_editions() -> list[Edition]:
 
 
 def list_public_editions() -> list[Edition]:
-    return [e for e in list_editions() if e.status == CLOSED]
+    return [e for e in list_editions() if results_public(e)]
 
 
 def config_of(edition: Edition) -> EditionConfig:

@@ -7,11 +7,15 @@ import datetime as dt
 from sqlalchemy import select
 
 from civic.extensions import db
-from civic.pb.models import CLOSED, COUNTED, Edition
+from civic.pb.models import Edition
+from civic.pb.publication import results_public
 
 
 def monthly_statistics(first_day: dt.date, last_day: dt.date) -> dict:
     """Editions counted between ``first_day`` and ``last_day`` (inclusive), with their numbers.
+
+    Only editions whose results are public (the count closed: :func:`results_public`): the
+    report is an official document, and a working tally is no result yet.
 
     ``{"editions": [{"slug", "title", "budget_year", "counted_on", "received", "valid",
     "invalid", "invalid_by_reason", "selected" (project titles), "votes"}], "implementation":
@@ -20,15 +24,14 @@ def monthly_statistics(first_day: dt.date, last_day: dt.date) -> dict:
     editions = db.session.scalars(
         select(Edition)
         .where(
-            Edition.status.in_((COUNTED, CLOSED)),
             Edition.counted_on >= first_day,
             Edition.counted_on <= last_day,
         )
         .order_by(Edition.counted_on, Edition.slug)
     )
     out = []
-    for edition in editions:
-        result = edition.result or {}
+    for edition in filter(results_public, editions):
+        result = edition.result
         ballots = result.get("ballots", {})
         titles = {p["code"]: p["title"] for p in result.get("projects", [])}
         out.append(

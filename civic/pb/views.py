@@ -8,6 +8,7 @@ from decimal import Decimal
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import NotFound
 
 from civic import database, kyiv, personal_data, web
 from civic.audit.services import record_event
@@ -32,6 +33,7 @@ from civic.pb.forms import (
 )
 from civic.pb.models import Discrepancy
 from civic.pb.pictures import category_charts, winners_map
+from civic.pb.publication import NOTICE, pending_answer, results_public
 from civic.pb.rule_names import rule_name
 from civic.pb.services import PbError
 from civic.tabular import parse_date
@@ -54,17 +56,21 @@ EXPORT_TYPES = {
 }
 
 
-def _public_edition(slug: str):
-    edition = services.get_edition(slug)
-    if edition is None or not edition.is_closed or not edition.result:
-        abort(404)
-    return edition
-
-
 def _staff_edition(slug: str):
     edition = services.get_edition(slug)
     if edition is None:
         abort(404)
+    return edition
+
+
+def _public_edition(slug: str):
+    """An edition whose results are public (:func:`results_public`): its files, open data and
+    photos; before the count is closed, 404 with the notice in Ukrainian."""
+    edition = _staff_edition(slug)
+    if not results_public(edition):
+        error = NotFound()
+        error.ukrainian = NOTICE
+        raise error
     return edition
 
 
@@ -100,6 +106,7 @@ def _pb_names() -> dict:
         "money": Decimal,
         "rule_name": rule_name,
         "mask": personal_data.mask,
+        "results_public": results_public,
     }
 
 
@@ -125,7 +132,8 @@ def stale_data(_error):
 def index():
     return render_template(
         "pb/index.html",
-        editions=services.list_public_editions(),
+        editions=services.list_editions(),
+        notice=NOTICE,
         voting_open=voting.list_open_editions(database.utcnow()),
     )
 
@@ -147,7 +155,10 @@ WHY_ANCHORS = {"equalshares/add1": "mes", "phragmen": "phragmen"}
 
 @bp.route("/pb/<slug>")
 def results(slug: str):
-    edition = _public_edition(slug)
+    edition = _staff_edition(slug)
+    if not results_public(edition):  # voting or counting: the projects, never a number
+        projects = [p for p in services.list_projects(edition) if p.is_admitted]
+        return render_template("pb/pending.html", edition=edition, projects=projects, notice=NOTICE)
     result = edition.result
     config = services.config_of(edition)
     reasons = _reasons(edition, config)
@@ -205,9 +216,12 @@ def download(slug: str, fmt: str):
 
 @bp.route("/api/v1/pb/<slug>/results")
 def api_results(slug: str):
-    edition = _public_edition(slug)
+    edition = _staff_edition(slug)
+    if not results_public(edition):
+        return pending_answer(edition.slug)
     reasons = _reasons(edition, services.config_of(edition))
-    return {**edition.result, "reasons": {c: r.as_json() for c, r in reasons.items()}}
+    explained = {c: r.as_json() for c, r in reasons.items()}
+    return {**edition.result, "published": True, "reasons": explained}
 
 
 def _file(edition, fmt: str) -> Response:

@@ -119,10 +119,15 @@ WHAT_IF_REASON = _object(
     },
 )
 
-PB_RESULTS = _object(
-    ["edition", "ballots", "projects", "selected", "budget", "digest"],
+PB_RESULTS_PUBLISHED = _object(
+    ["edition", "published", "ballots", "projects", "selected", "budget", "digest"],
     {
         "edition": {"type": "string", "description": "Ідентифікатор видання"},
+        "published": {
+            "type": "boolean",
+            "const": True,
+            "description": "Підрахунок закрито: підсумки оприлюднено",
+        },
         "ballots": _object(
             ["received", "valid", "invalid", "invalid_by_reason", "by_channel"],
             {
@@ -198,6 +203,19 @@ PB_RESULTS = _object(
         },
     },
 )
+
+# Before the commission closes the count no number at all (civic.pb.publication).
+PB_RESULTS_PENDING = _object(
+    ["edition", "published", "notice"],
+    {
+        "edition": {"type": "string", "description": "Ідентифікатор видання"},
+        "published": {"type": "boolean", "const": False, "description": "Підрахунок ще не закрито"},
+        "notice": {"type": "string", "description": "Чому підсумків немає, українською"},
+    },
+    additionalProperties=False,
+)
+
+PB_RESULTS = {"oneOf": [PB_RESULTS_PUBLISHED, PB_RESULTS_PENDING]}
 
 PETITION_FIELDS = list(EXPORT_FIELDS)  # the national open-data schema, as exported
 
@@ -340,8 +358,12 @@ def openapi_document(server_url: str) -> dict:
                         )
                     ],
                     "responses": {
-                        "200": _ok("Підсумки закритого підрахунку", PB_RESULTS),
-                        "404": _error("Видання немає або підрахунок ще не закрито"),
+                        "200": _ok(
+                            "Підсумки закритого підрахунку; до закриття — лише пояснення "
+                            "(published: false, notice), без жодного числа",
+                            PB_RESULTS,
+                        ),
+                        "404": _error("Такого видання немає"),
                     },
                 }
             },

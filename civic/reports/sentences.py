@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from civic.formatting import Forms, agree, group_digits
+from civic.formatting import Forms, agree, group_digits, uk_number
 
 # ---------------------------------------------------------------- figures
 
@@ -90,10 +90,34 @@ class PbEdition:
 
 
 @dataclass(frozen=True)
+class PlanDeviation:
+    """An enterprise whose plan execution to date strays beyond the share: its indicators'
+    titles with their % of the plan, up to ``quarter`` (1..4) of ``year``."""
+
+    name: str
+    year: int
+    quarter: int
+    indicators: tuple[tuple[str, Decimal], ...]
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> PlanDeviation:
+        return cls(
+            name=str(data["name"]),
+            year=int(data["year"]),
+            quarter=int(data["quarter"]),
+            indicators=tuple((str(t), Decimal(str(p))) for t, p in data["indicators"]),
+        )
+
+
+@dataclass(frozen=True)
 class EnterpriseStats:
     uploads: int = 0
     enterprises_updated: int = 0
     enterprise_names: tuple[str, ...] = ()
+    plans: int = 0
+    execution_reports: int = 0
+    deviation_share: Decimal = Decimal("0.1")
+    deviations: tuple[PlanDeviation, ...] = ()
 
     @classmethod
     def from_dict(cls, data: Mapping) -> EnterpriseStats:
@@ -101,6 +125,10 @@ class EnterpriseStats:
             uploads=int(data.get("uploads") or 0),
             enterprises_updated=int(data.get("enterprises_updated") or 0),
             enterprise_names=tuple(str(n) for n in data.get("enterprise_names") or ()),
+            plans=int(data.get("plans") or 0),
+            execution_reports=int(data.get("execution_reports") or 0),
+            deviation_share=Decimal(str(data.get("deviation_share") or "0.1")),
+            deviations=tuple(PlanDeviation.from_dict(d) for d in data.get("deviations") or ()),
         )
 
     @property
@@ -307,7 +335,59 @@ def enterprises_sentence(stats: EnterpriseStats | None) -> str:
     uploads = f"завантажено {agree(stats.uploads, FILE)} звітності комунальних підприємств"
     parts = _clauses((stats.uploads, uploads), (stats.enterprises_updated, updated))
     text = "; ".join(parts)
-    return f"До системи візуалізації «Відкритий бюджет» {text}."
+    sentence = f"До системи візуалізації «Відкритий бюджет» {text}."
+    plans = plans_sentence(stats)
+    return f"{sentence} {plans}" if plans else sentence
+
+
+FINANCIAL_PLAN = Forms("фінансовий план", "фінансові плани", "фінансових планів")
+EXECUTION_REPORT = Forms(
+    "звіт про виконання фінансового плану",
+    "звіти про виконання фінансових планів",
+    "звітів про виконання фінансових планів",
+)
+# The period an execution to date covers, after each quarter: «за 9 місяців 2020 року».
+TO_DATE = {1: "I квартал {year} року", 2: "I півріччя {year} року", 3: "9 місяців {year} року"}
+
+
+def _period_to_date(year: int, quarter: int) -> str:
+    return TO_DATE.get(quarter, "{year} рік").format(year=year)
+
+
+def _share_text(share: Decimal) -> str:
+    """0.1 → «10 %», 0.125 → «12,5 %» (a no-break space before the sign)."""
+    return f"{uk_number((share * 100).normalize())}\u00a0%"
+
+
+def plans_sentence(stats: EnterpriseStats) -> str:
+    """«Отримано 2 фінансові плани та 5 звітів про виконання фінансових планів. Більш ніж на
+    10 % від плану відхилилися показники 1 підприємства: … (чистий дохід — 82,1 % плану за
+    2019 рік).» — or that none did; empty when no plan arrived in the month."""
+    received = _clauses(
+        (stats.plans, agree(stats.plans, FINANCIAL_PLAN)),
+        (stats.execution_reports, agree(stats.execution_reports, EXECUTION_REPORT)),
+    )
+    if not received:
+        return ""
+    sentences = [f"Отримано {' та '.join(received)}."]
+    if stats.execution_reports:
+        share = _share_text(stats.deviation_share)
+        if stats.deviations:
+            named = "; ".join(
+                f"{d.name} ("
+                + ", ".join(f"{_lower_first(t)} — {uk_number(p)}\u00a0%" for t, p in d.indicators)
+                + f" плану за {_period_to_date(d.year, d.quarter)})"
+                for d in stats.deviations
+            )
+            sentences.append(
+                f"Більш ніж на {share} від плану відхилилися показники "
+                f"{agree(len(stats.deviations), ENTERPRISE)}: {named}."
+            )
+        else:
+            sentences.append(
+                f"Показники жодного підприємства не відхилилися від плану більш ніж на {share}."
+            )
+    return " ".join(sentences)
 
 
 def pb_implementation_sentence(stats: PbImplementation | None) -> str:

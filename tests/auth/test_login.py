@@ -96,7 +96,7 @@ def test_next_is_followed_but_never_offsite(client, create_user):
     assert evil.headers["Location"] == "/staff/"
 
 
-@pytest.mark.parametrize("target", ["/\\evil.example/x", "//evil.example/x", "/staff\x00"])
+@pytest.mark.parametrize("target", ["/\\evil.example/x", "//evil.example/x"])
 def test_next_with_a_disguised_host_goes_to_the_staff_home(client, create_user, target):
     """The same rule as the citizens' sign-in (``civic.urls.local_path``)."""
     create_user("boss", "admin")
@@ -104,6 +104,18 @@ def test_next_with_a_disguised_host_goes_to_the_staff_home(client, create_user, 
         "/login", query_string={"next": target}, data={"login": "boss", "password": STAFF_PASSWORD}
     )
     assert answer.headers["Location"] == "/staff/"
+
+
+@pytest.mark.parametrize("target", ["/\t/evil.example/x", "/staff\x00"])
+def test_next_with_a_control_character_is_refused_before_login(client, create_user, target):
+    """Browsers drop a tab from ``/\t/host`` and go to ``//host``: the query is refused (400,
+    civic.web's guard) and no redirect is given at all."""
+    create_user("boss", "admin")
+    answer = client.post(
+        "/login", query_string={"next": target}, data={"login": "boss", "password": STAFF_PASSWORD}
+    )
+    assert answer.status_code == 400
+    assert "Location" not in answer.headers
 
 
 def test_wrong_role_gets_ukrainian_403(client, create_user, login):

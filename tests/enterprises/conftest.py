@@ -19,7 +19,10 @@ def example(name: str) -> bytes:
 
 def seed_lines(form: str):
     return parse_catalogue(
-        (DATA / {"1": "form1.csv", "2": "form2.csv", "plan": "plan.csv"}[form]).read_bytes(), form
+        (
+            DATA / {"1": "form1.csv", "2": "form2.csv", "plan": "plan_205-1070.csv"}[form]
+        ).read_bytes(),
+        form,
     )
 
 

@@ -103,7 +103,8 @@ def test_exports(runner, app, tmp_path):
     result = invoke(runner, "export", "--format", "datapackage", "--out", str(tmp_path / "pkg"))
     assert result.exit_code == 0, result.output
     package = json.loads((tmp_path / "pkg" / "datapackage.json").read_text(encoding="utf-8"))
-    assert [r["name"] for r in package["resources"]] == ["enterprises", "facts", "indicators"]
+    names = [r["name"] for r in package["resources"]]
+    assert names == ["enterprises", "facts", "indicators", "plan_fact"]
     for resource in package["resources"]:
         text = (tmp_path / "pkg" / resource["path"]).read_text(encoding="utf-8")
         assert text.splitlines()[0].split(",") == [f["name"] for f in resource["schema"]["fields"]]

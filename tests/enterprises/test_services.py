@@ -164,13 +164,22 @@ def test_monthly_statistics_counts_uploads_in_kyiv_time(app, enterprise):
     )
     db.session.commit()
     november = monthly_statistics(dt.date(2020, 11, 1), dt.date(2020, 11, 30))
+    no_plans = {"plans": 0, "execution_reports": 0, "deviation_share": Decimal("0.1")}
     assert november == {
         "uploads": 2,
         "enterprises_updated": 1,
         "enterprise_names": ["Комунальне підприємство «Тестовий водоканал»"],
+        **no_plans,
+        "deviations": [],
     }
     december = monthly_statistics(dt.date(2020, 12, 1), dt.date(2020, 12, 31))
-    assert december == {"uploads": 1, "enterprises_updated": 1, "enterprise_names": [other.name]}
+    assert december == {
+        "uploads": 1,
+        "enterprises_updated": 1,
+        "enterprise_names": [other.name],
+        **no_plans,
+        "deviations": [],
+    }
 
 
 def test_catalogue_store_edit_and_use(app, enterprise):
@@ -202,7 +211,7 @@ def test_catalogue_store_edit_and_use(app, enterprise):
 
 
 def test_demo_is_idempotent_and_dated_november_2020(app):
-    from civic.enterprises.demo import load_demo
+    from civic.enterprises.demo import PLAN_VERSIONS, load_demo
 
     messages = []
     load_demo(messages.append)
@@ -210,10 +219,12 @@ def test_demo_is_idempotent_and_dated_november_2020(app):
     uploads = count(Upload)
     load_demo(messages.append)
     db.session.commit()
-    assert count(Upload) == uploads == 5 * (3 * 2 + 2)
+    # Each: 3 years × 2 statements + 2 plan reports; two also the plan versions and a 2019
+    # execution report (demo_execution).
+    assert count(Upload) == uploads == 5 * (3 * 2 + 2) + 2 * len(PLAN_VERSIONS) + 2
     assert count(Enterprise) == 5
     stats = monthly_statistics(dt.date(2020, 11, 1), dt.date(2020, 11, 30))
-    assert stats["uploads"] == 15 and stats["enterprises_updated"] == 5
+    assert stats["uploads"] == 15 + 2 and stats["enterprises_updated"] == 5
     for enterprise in services.list_enterprises():
         data = services.load_enterprise_data(enterprise)
         assert sorted(data.form1) == sorted(data.form2) == [2018, 2019, 2020]

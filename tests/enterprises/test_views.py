@@ -39,6 +39,7 @@ PUBLIC = [
     "/enterprises/open-data/facts.xlsx",
     "/enterprises/open-data/enterprises.json",
     "/enterprises/open-data/datapackage.zip",
+    "/enterprises/open-data/plan-fact.csv",
 ]
 CSV_VIEWS = [
     "/enterprises.csv",
@@ -46,6 +47,7 @@ CSV_VIEWS = [
     f"/enterprises/{EDRPOU}/indicators.csv",
     f"/enterprises/{EDRPOU}/plan.csv",
     f"/enterprises/{EDRPOU}/sources.csv",
+    f"/enterprises/{EDRPOU}/plan-fact.csv",
     "/enterprises/compare.csv?type=З",
 ]
 

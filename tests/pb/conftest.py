@@ -65,3 +65,44 @@ def closed(edition):
     services.close_edition(edition, on=dt.date(2020, 11, 23))
     db.session.commit()
     return edition
+
+
+# (channel, projects, how many, adult?) — М-01: 2 963 paper + 1 854 online = 4 817 votes.
+MANY_BALLOTS = [
+    ("паперовий", "М-01, В-01", 2963, True),
+    ("онлайн", "М-01", 1854, True),
+    ("паперовий", "М-04, В-01", 1372, True),
+    ("онлайн", "М-04", 2257, True),
+    ("паперовий", "М-04", 1093, False),  # under age: invalid
+]
+
+
+def many_ballots_csv() -> bytes:
+    """The ballots of :data:`MANY_BALLOTS` as an import file, one voter (document) each."""
+    lines = [
+        "Номер бюлетеня;Канал;Дата голосування;ПІБ;Дата народження;Документ;Населений пункт;Проєкти"
+    ]
+    number = 0
+    for channel, projects, count, adult in MANY_BALLOTS:
+        born = "01.02.1980" if adult else "01.02.2010"
+        for _ in range(count):
+            number += 1
+            lines.append(
+                f"{number};{channel};10.11.2020;Виборець {number};{born};"
+                f"НК {number:06d};Ніжин;{projects}"
+            )
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+@pytest.fixture
+def voted(app):
+    """The example edition with 9 539 ballots of :data:`MANY_BALLOTS` imported, its count
+    still open (distinctive counts to look for: tests/pb/test_no_live_counts.py)."""
+    from civic.extensions import db
+    from civic.pb import imports, services
+
+    edition = services.save_edition((EXAMPLES / "pb-edition.toml").read_text(encoding="utf-8"))
+    imports.import_projects(edition, (EXAMPLES / "pb-projects.csv").read_bytes(), "p.csv")
+    imports.import_ballots(edition, many_ballots_csv(), "many.csv")
+    db.session.commit()
+    return edition

@@ -75,9 +75,14 @@ def test_the_results_page_shows_the_digest_short_with_a_copy_button(client, clos
     assert f'data-copy="{closed.digest}"' in html and "js/copy.js" in html
 
 
-def test_unclosed_or_unknown_editions_are_not_public(client, edition):
-    assert client.get(f"/pb/{SLUG}").status_code == 404
-    assert client.get(f"/api/v1/pb/{SLUG}/results").status_code == 404
+def test_unclosed_editions_say_why_and_unknown_ones_are_404(client, edition):
+    from civic.pb.publication import NOTICE
+
+    page = client.get(f"/pb/{SLUG}")
+    assert page.status_code == 200 and NOTICE in page.get_data(as_text=True)
+    assert client.get(f"/api/v1/pb/{SLUG}/results").get_json()["published"] is False
+    assert client.get(f"/pb/{SLUG}/results.csv").status_code == 404
+    assert client.get("/pb/none").status_code == 404
     assert client.get("/api/v1/pb/none/results").get_json()["status"] == 404
 
 

@@ -36,12 +36,17 @@ def _is(value, name: str) -> bool:
 
 def _check(schema: dict, value) -> list[str]:
     """A small independent reading of the document's schemas (types, required, patterns)."""
+    if "oneOf" in schema:  # exactly one alternative fits
+        fitting = [s for s in schema["oneOf"] if not _check(s, value)]
+        return [] if len(fitting) == 1 else [f"fits {len(fitting)} of {len(schema['oneOf'])}"]
     problems = []
     names = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
     if not any(_is(value, name) for name in names):
         return [f"expected {schema['type']}, got {type(value).__name__}"]
     if isinstance(value, str) and "pattern" in schema and not re.search(schema["pattern"], value):
         problems.append(f"{value!r} does not match {schema['pattern']}")
+    if "const" in schema and value != schema["const"]:
+        problems.append(f"{value!r} is not {schema['const']!r}")
     if isinstance(value, str) and "enum" in schema and value not in schema["enum"]:
         problems.append(f"{value!r} not in {schema['enum']}")
     if isinstance(value, dict):
@@ -49,6 +54,8 @@ def _check(schema: dict, value) -> list[str]:
             if key not in value:
                 problems.append(f"missing {key}")
         known = schema.get("properties", {})
+        if schema.get("additionalProperties") is False:
+            problems += [f"unexpected {key}" for key in value if key not in known]
         for key, item in value.items():
             sub = known.get(key, schema.get("additionalProperties"))
             if isinstance(sub, dict):
