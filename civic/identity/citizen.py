@@ -14,7 +14,9 @@ data adequate and not excessive):
   rules need them; the petitions do not store them);
 - ``email`` when the provider gives one, so an identified signature and an earlier e-mail
   signature of the same mailbox count once;
-- ``method`` — how the person proved who they are (КЕП, BankID НБУ, Mobile ID, Дія).
+- ``method`` — how the person proved who they are (КЕП, BankID НБУ, Mobile ID, Дія);
+- ``document_hash`` — the keyed hash of the same number as a PB paper ballot hashes the
+  document written on it, so an online vote and a paper form with that number are one person.
 """
 
 from __future__ import annotations
@@ -79,6 +81,10 @@ class Citizen:
     birth_on: dt.date | None = None
     address: str | None = None
     email: str | None = None
+    # The keyed hash a paper PB ballot stores when the same number is written on it as the
+    # voter's document (civic.pb.services.personal_hash, no purpose): so one person's paper
+    # form and online ballot meet in the edition's duplicates rule (docs/pb.md).
+    document_hash: str | None = None
 
     @property
     def method_label(self) -> str:
@@ -102,6 +108,7 @@ def citizen_from_dict(data: Mapping) -> Citizen:
         birth_on=dt.date.fromisoformat(birth) if birth else None,
         address=data.get("address"),
         email=data.get("email"),
+        document_hash=data.get("document_hash"),
     )
 
 
@@ -186,6 +193,9 @@ def citizen_from_idgovua(
         )
     number, birth_on = person_key(answer)
     method = _text(answer.get("auth_type"))[:20] or "unknown"
+    # The number as a paper form would carry it: digits, or the passport's Cyrillic letters
+    # and digits (already what civic.pb.ballots.normalise_document makes of it).
+    document = number.partition(":")[2]
     return Citizen(
         full_name=name,
         person_hash=keyed_hash(key, number, purpose=PERSON_PURPOSE),
@@ -194,4 +204,5 @@ def citizen_from_idgovua(
         birth_on=birth_on,
         address=_address(answer),
         email=_email(answer),
+        document_hash=keyed_hash(key, document),
     )

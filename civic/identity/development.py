@@ -72,6 +72,8 @@ PEOPLE = (
         "м. Ніжин, вул. Московська, 3",
         passport="МК123456",
     ),
+    # A provider answer without an address: the PB online vote asks where the person lives.
+    Person("Ткаченко", "Олег", "Васильович", dt.date(1999, 4, 27), ""),
 )
 
 

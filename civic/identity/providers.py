@@ -22,6 +22,11 @@ BUTTONS = {
     "idgovua": "Підписати через ID.GOV.UA",
     "dev": "Підписати через тестовий провайдер",
 }
+# How the PB online vote names them (civic.pb.voting_views).
+VOTE_BUTTONS = {
+    "idgovua": "Увійти через ID.GOV.UA",
+    "dev": "Увійти через тестовий провайдер",
+}
 
 
 def enabled(config: Mapping) -> tuple[str, ...]:

@@ -25,10 +25,11 @@ def _check_settings(state) -> None:
 def _sign_in_helpers() -> dict:
     """What the sign pages ask: who is signed in, how else to sign in, is e-mail signing on."""
 
-    def sign_in_options(next_page: str) -> list[tuple[str, str]]:
+    def sign_in_options(next_page: str, *, to_vote: bool = False) -> list[tuple[str, str]]:
         start = {"idgovua": "identity.idgovua_start", "dev": "identity.dev"}
+        buttons = providers.VOTE_BUTTONS if to_vote else providers.BUTTONS
         return [
-            (providers.BUTTONS[name], url_for(start[name], next=next_page))
+            (buttons[name], url_for(start[name], next=next_page))
             for name in providers.identity_providers(current_app.config)
         ]
 

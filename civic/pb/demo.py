@@ -1,7 +1,8 @@
 """Demo: Nizhyn's participatory budget for 2021, counted and closed on 23 Nov 2020.
 
-Synthetic but shaped like the real edition (DOMAIN.md): paper forms only, one small and one
-large project per form, voters 16+, budget 3 866 211 UAH; the categories leave 417 031 UAH,
+Synthetic but shaped like the real edition (DOMAIN.md): paper forms and 36 online ballots cast
+in civic (:mod:`civic.pb.online_demo`, two of those voters also on paper), one small and one
+large project per ballot, voters 16+, budget 3 866 211 UAH; the categories leave 417 031 UAH,
 which the pool gives to «WORKOUT – смуга перешкод» (399 500 UAH), as the working group did.
 Every ballot is entered twice by the demo operators ``commission`` and ``commission2``; two
 typing differences are resolved by ``commission3``, who typed neither copy.  Deterministic (seeded) and idempotent.
@@ -13,7 +14,8 @@ import datetime as dt
 import random
 from pathlib import Path
 
-from civic.pb import double_entry, imports, services
+from civic.identity.citizen import birth_date_of_rnokpp
+from civic.pb import double_entry, imports, online_demo, services
 
 SLUG = "gb-2021"
 EDITION_TOML = Path(__file__).resolve().parents[2] / "docs" / "examples" / "pb-edition.toml"
@@ -157,6 +159,20 @@ def _projects_csv() -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8-sig")
 
 
+def _picker(rng: random.Random):
+    """Choices of one small and one large project by the projects' weights (as voters do)."""
+    small = [(p[0], p[5]) for p in PROJECTS if p[2] == "small"]
+    large = [(p[0], p[5]) for p in PROJECTS if p[2] == "large"]
+
+    def pick() -> list[str]:
+        return [
+            rng.choices([c for c, _ in group], weights=[w for _, w in group])[0]
+            for group in (small, large)
+        ]
+
+    return pick
+
+
 def _forms(rng: random.Random) -> list[dict]:
     """About four hundred paper forms, with a realistic share of spoiled ones."""
     small = [(p[0], p[5]) for p in PROJECTS if p[2] == "small"]
@@ -298,10 +314,27 @@ def load_demo(echo) -> None:
             user = auth.create_user(login, password, ("commission",), full_name=name)
         operators.append(user)
     first, second, resolver = operators
-    edition = services.save_edition(EDITION_TOML.read_text(encoding="utf-8"), actor=first)
+    toml = EDITION_TOML.read_text(encoding="utf-8")
+    edition = services.save_edition(online_demo.online_settings(toml), actor=first)
     imports.import_projects(edition, _projects_csv(), "проєкти-гб-2021.csv", actor=first)
     rng = random.Random(2021)
     forms = _forms(rng)
+    online = online_demo.cast_online(
+        edition, _picker(random.Random(2022)), surnames=SURNAMES, names=NAMES, streets=STREETS
+    )
+    # Two online voters also handed in a paper form, later, with their РНОКПП as the document.
+    for answer, day in online[:2]:
+        forms.append(
+            {
+                "full_name": f"{answer['lastname']} {answer['givenname']} {answer['middlename']}",
+                "birth_date": birth_date_of_rnokpp(answer["drfocode"]),
+                "document": answer["drfocode"],
+                "settlement": "Ніжин",
+                "address": answer["address"].removeprefix("м. Ніжин, "),
+                "cast_on": day + dt.timedelta(days=2),
+                "projects": "М-07, В-03",
+            }
+        )
     typo_at = {57: ("projects", "М-03, В-01"), 131: ("birth_date", None)}
     for k, form in enumerate(forms, 1):
         batch, number = str((k - 1) // 50 + 1), str(k)
@@ -340,6 +373,7 @@ def load_demo(echo) -> None:
         edition, on=COUNTED_ON, actor=first, now=dt.datetime(2020, 11, 23, 15, 0, tzinfo=dt.UTC)
     )
     _record_implementation(edition, first)
+    online_demo.open_edition(toml, _projects_csv(), actor=first)
     pool = result.pool
     echo(
         f"Громадський бюджет: «{edition.title}» — бюлетенів {result.received}, дійсних "

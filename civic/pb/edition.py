@@ -22,8 +22,10 @@ The file format is the one in the counting issue (Nizhyn's edition for 2021)::
 
 Optional keys: ``budget_year`` (else taken from the title, «... на 2021 рік»),
 ``lot_order`` (project codes in the order a recorded draw put them, for ``tie_break = "lot"``)
-and ``require_identity`` (default true: a ballot without name, birth date or document is
-``missing_data``; editions imported from pabulib files carry no identities).
+``require_identity`` (default true: a ballot without name, birth date or document is
+``missing_data``; editions imported from pabulib files carry no identities) and
+``online_voting = true`` with ``online_starts_on`` / ``online_ends_on`` (default: the voting
+period; within it): identified citizens vote in civic on those days (docs/pb.md).
 
 Rule settings, all optional (docs/formats.md)::
 
@@ -97,6 +99,9 @@ _KNOWN = {
     "leftover",
     "lot_order",
     "require_identity",
+    "online_voting",
+    "online_starts_on",
+    "online_ends_on",
     "categories",
     "points",
     "completion",
@@ -152,6 +157,10 @@ class EditionConfig:
     points: tuple[int, ...] = ()
     completion: Decimal | None = None
     exclusive: tuple[tuple[str, ...], ...] = ()
+    # Online voting in civic (docs/pb.md): off unless the edition opens it for its dates.
+    online_voting: bool = False
+    online_starts_on: date | None = None
+    online_ends_on: date | None = None
 
     @property
     def budget(self) -> Decimal:
@@ -369,6 +378,7 @@ def parse_edition(text: str) -> EditionConfig:
     if not isinstance(require_identity, bool):
         raise EditionError("параметр «require_identity» має бути true або false")
     points, completion, exclusive = _rule_settings(data)
+    online = _online_settings(data, starts, ends)
     commission = _commission(data.get("commission", []))
     protocol_number = _text(data, "protocol_number", required=False, max_length=40)
     protocol_on = _date(data, "protocol_on") if "protocol_on" in data else None
@@ -394,7 +404,27 @@ def parse_edition(text: str) -> EditionConfig:
         commission=commission,
         protocol_number=protocol_number,
         protocol_on=protocol_on,
+        **online,
     )
+
+
+def _online_settings(data: dict, starts: date, ends: date) -> dict:
+    """``online_voting`` and its dates (by default the voting period, never outside it)."""
+    online = data.get("online_voting", False)
+    if not isinstance(online, bool):
+        raise EditionError("параметр «online_voting» має бути true або false")
+    if not online:
+        return {}
+    first = _date(data, "online_starts_on") if "online_starts_on" in data else starts
+    last = _date(data, "online_ends_on") if "online_ends_on" in data else ends
+    if last < first:
+        raise EditionError("кінець онлайн-голосування («online_ends_on») раніше за його початок")
+    if first < starts or last > ends:
+        raise EditionError(
+            "онлайн-голосування («online_starts_on» – «online_ends_on») має бути в межах "
+            "строку голосування («voting_starts_on» – «voting_ends_on»)"
+        )
+    return {"online_voting": True, "online_starts_on": first, "online_ends_on": last}
 
 
 def unknown_in_exclusive(config: EditionConfig, codes) -> str | None:
@@ -527,6 +557,10 @@ def dump_edition(config: EditionConfig) -> str:
         data["lot_order"] = list(config.lot_order)
     if not config.require_identity:
         data["require_identity"] = False
+    if config.online_voting:
+        data["online_voting"] = True
+        data["online_starts_on"] = config.online_starts_on
+        data["online_ends_on"] = config.online_ends_on
     if config.points:
         data["points"] = list(config.points)
     if config.completion is not None:

@@ -193,6 +193,22 @@ class EditionSettingsForm(Form):
     require_identity = BooleanField(
         "Бюлетень без ПІБ, дати народження чи документа недійсний", default=True
     )
+    online_voting = BooleanField(
+        "Онлайн-голосування в civic",
+        description="Ідентифіковані мешканці (ID.GOV.UA) голосують на сторінці видання; "
+        "без позначки — лише папір та імпорт.",
+        default=False,
+    )
+    online_starts_on = StringField(
+        "Початок онлайн-голосування",
+        description="ДД.ММ.РРРР; якщо порожньо — початок голосування.",
+        validators=[Optional(), _date_field],
+    )
+    online_ends_on = StringField(
+        "Кінець онлайн-голосування",
+        description="ДД.ММ.РРРР; якщо порожньо — кінець голосування.",
+        validators=[Optional(), _date_field],
+    )
     duplicates = SelectField(
         "Якщо особа проголосувала двічі",
         choices=choices(DUPLICATES),
@@ -293,6 +309,11 @@ def form_toml(form: EditionSettingsForm) -> str:
         data["lot_order"] = lots
     if not form.require_identity.data:
         data["require_identity"] = False
+    if form.online_voting.data:
+        data["online_voting"] = True
+        for name in ("online_starts_on", "online_ends_on"):
+            if (getattr(form, name).data or "").strip():
+                data[name] = parse_date(getattr(form, name).data)
     points = [int(p) for p in re.split(r"[\s,;]+", form.points.data or "") if p]
     if points:
         data["points"] = points
@@ -368,6 +389,9 @@ def form_data(config: EditionConfig) -> dict:
         "min_age": str(config.min_age),
         "settlements": "\n".join(config.settlements),
         "require_identity": config.require_identity,
+        "online_voting": config.online_voting,
+        "online_starts_on": _day(config.online_starts_on),
+        "online_ends_on": _day(config.online_ends_on),
         "duplicates": config.duplicates,
         "rule": config.rule,
         "min_votes": str(config.min_votes),

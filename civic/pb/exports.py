@@ -188,6 +188,7 @@ def protocol_data(edition: Edition) -> dict:
             "leftover": edition.leftover,
             "min_votes": edition.min_votes,
             "min_age": edition.min_age,
+            "duplicates": edition.duplicates,
         },
         "categories": [
             {"code": c.code, "title": c.title, "budget": Decimal(c.budget)}

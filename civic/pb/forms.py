@@ -4,7 +4,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from civic.forms import Form
+from civic.forms import Form, code_field
 from civic.pb.ballots import normalise_document
 from civic.pb.edition import MAX_TOML_CHARS
 
@@ -93,3 +93,23 @@ class BallotCheckForm(Form):
             raise ValidationError(
                 "Вкажіть рівно чотири останні знаки документа (цифри або літери)."
             )
+
+
+class VoteForm(Form):
+    """The online ballot: the chosen projects come as repeated ``project`` values (checkboxes
+    of the categories); the settlement only when the provider gave no address."""
+
+    settlement = StringField(
+        "Населений пункт, у якому ви проживаєте",
+        validators=[Optional(), Length(max=120, message="Назва задовга.")],
+    )
+
+
+class ReceiptForm(Form):
+    """Check an online ballot by the receipt code shown after casting."""
+
+    code = code_field(
+        "Код квитанції",
+        r"^[0-9A-Za-z\s\-–—_.]{1,40}$",
+        "Код квитанції — 16 латинських літер і цифр, наприклад 7KQ2-M9XD-4TRB-H0WE.",
+    )

@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -48,6 +49,10 @@ class Edition(Identified, db.Model):
     leftover: Mapped[str] = mapped_column(String(10), default="pool")
     lot_order: Mapped[list] = mapped_column(JSON, default=list)
     require_identity: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Online voting in civic by identified citizens (civic.pb.voting), on these days only.
+    online_voting: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    online_starts_on: Mapped[dt.date | None] = mapped_column(Date)
+    online_ends_on: Mapped[dt.date | None] = mapped_column(Date)
     config_toml: Mapped[str] = mapped_column(Text, default="")
     # The counting commission as the protocol names it: [{"role", "full_name", "position"}].
     commission: Mapped[list] = mapped_column(JSON, default=list)
@@ -151,6 +156,9 @@ class Ballot(Identified, db.Model):
     __tablename__ = "pb_ballots"
     __table_args__ = (
         UniqueConstraint("edition_id", "ballot_id"),
+        # One online ballot cast in civic per identified person (civic.pb.voting).
+        UniqueConstraint("edition_id", "person_hash"),
+        Index("ix_pb_ballots_edition_id_receipt_hash", "edition_id", "receipt_hash"),
         Index("ix_pb_ballots_edition_id_voter_hash", "edition_id", "voter_hash"),
         Index(
             "ix_pb_ballots_groups", "edition_id", "frozen_reason", "codes_key", "channel", "reason"
@@ -160,7 +168,7 @@ class Ballot(Identified, db.Model):
     edition_id: Mapped[int] = mapped_column(ForeignKey("pb_editions.id", ondelete="CASCADE"))
     ballot_id: Mapped[str] = mapped_column(String(60))
     channel: Mapped[str] = mapped_column(String(10))  # paper, online
-    source: Mapped[str] = mapped_column(String(10))  # import, entry, pabulib
+    source: Mapped[str] = mapped_column(String(10))  # import, entry, pabulib, vote
     cast_on: Mapped[dt.date | None] = mapped_column(Date)
     full_name: Mapped[str | None] = mapped_column(String(200))
     has_name: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -176,6 +184,12 @@ class Ballot(Identified, db.Model):
     frozen_reason: Mapped[str | None] = mapped_column(String(30))
     codes_key: Mapped[str | None] = mapped_column(Text)
     check_hash: Mapped[str | None] = mapped_column(String(64))
+    # A ballot cast online in civic (source "vote"): the identity's person key (unique per
+    # edition), the keyed hash of the receipt code the voter was shown once, and whether the
+    # settlement was declared by the voter (the provider gave no address: the commission checks).
+    person_hash: Mapped[str | None] = mapped_column(String(64))
+    receipt_hash: Mapped[str | None] = mapped_column(String(64))
+    address_declared: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class CheckCounter(WindowCounter, db.Model):

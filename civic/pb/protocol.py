@@ -31,6 +31,13 @@ def rule_title(code: str) -> str:
 
 RULE_TITLES = {code: rule_title(code) for code in RULE_NAMES}
 CHANNEL_TITLES = {"paper": "паперові бланки", "online": "онлайн"}
+BALLOTS = ("бюлетень", "бюлетені", "бюлетенів")
+# How the protocol says which of one person's ballots counted (the edition's ``duplicates``).
+DUPLICATE_RULES = {
+    "first_cast": "кожній особі зараховано її перший за часом бюлетень",
+    "online_first": "кожній особі зараховано її онлайн-бюлетень, а за його відсутності — "
+    "перший за часом паперовий",
+}
 ROLE_TITLES = {"chair": "Голова комісії", "secretary": "Секретар комісії", "member": "Член комісії"}
 NBSP = "\u00a0"  # inside an amount and between a number and its unit: never a line break there
 VOTES = ("голос", "голоси", "голосів")
@@ -102,6 +109,16 @@ def build_protocol(data: dict) -> bytes:
     for reason, n in ballots["invalid_by_reason"].items():
         reason_rows.append([REASON_TITLES.get(reason, reason), n])
     story.append(table(reason_rows, [12 * cm, 3 * cm], numeric_columns=(1,)))
+    repeated = ballots["invalid_by_reason"].get("duplicate_voter", 0)
+    if repeated:
+        rule = DUPLICATE_RULES.get(edition.get("duplicates"), DUPLICATE_RULES["first_cast"])
+        story.append(
+            paragraph(
+                f"Повторні бюлетені тих самих осіб ({agree(repeated, BALLOTS)}, паперові й "
+                f"онлайн разом) не враховано: {rule}.",
+                st.body,
+            )
+        )
 
     story.append(paragraph("2. Результати за категоріями", st.heading))
     story.append(paragraph(_rule_sentence(edition), st.body))

@@ -132,6 +132,9 @@ def config_of(edition: Edition) -> EditionConfig:
         commission=tuple(Member(**m) for m in edition.commission or ()),
         protocol_number=edition.protocol_number or "",
         protocol_on=edition.protocol_on,
+        online_voting=edition.online_voting,
+        online_starts_on=edition.online_starts_on if edition.online_voting else None,
+        online_ends_on=edition.online_ends_on if edition.online_voting else None,
     )
 
 
@@ -227,6 +230,9 @@ _COLUMN_SETTINGS = (
     "require_identity",
     "protocol_number",
     "protocol_on",
+    "online_voting",
+    "online_starts_on",
+    "online_ends_on",
 )
 
 

@@ -16,7 +16,7 @@ from civic.auth.permissions import role_required
 from civic.charts import Bar, fluid_bar_chart
 from civic.extensions import db
 from civic.formatting import agree
-from civic.pb import double_entry, exports, imports, receipts, services
+from civic.pb import double_entry, exports, imports, receipts, services, voting
 from civic.pb.ballots import REASON_TITLES
 from civic.pb.batches import count_batch_entries
 from civic.pb.counting import rule_text
@@ -130,7 +130,12 @@ def stale_data(_error):
 
 @bp.route("/pb/")
 def index():
-    return render_template("pb/index.html", editions=services.list_editions(), notice=NOTICE)
+    return render_template(
+        "pb/index.html",
+        editions=services.list_editions(),
+        notice=NOTICE,
+        voting_open=voting.list_open_editions(database.utcnow()),
+    )
 
 
 def _reasons(edition, config) -> dict:
@@ -431,7 +436,10 @@ def staff_resolve(edition, discrepancy_id: int):
 @_commission_page("/staff/pb/<slug>/ballots")
 def staff_ballots(edition):
     page = request.args.get("page", 1, type=int)
-    return {"page": exports.list_invalid_ballots(edition, page=page)}
+    return {
+        "page": exports.list_invalid_ballots(edition, page=page),
+        "declared": voting.list_declared(edition),
+    }
 
 
 def _action_date(form: ActionForm):
@@ -499,4 +507,5 @@ def staff_export(edition, fmt: str):
     return _file(edition, fmt)
 
 
-from civic.pb import implementation_views  # noqa: E402, F401  (what became of the winners)
+# What became of the winners; the online vote and its receipt.
+from civic.pb import implementation_views, voting_views  # noqa: E402, F401

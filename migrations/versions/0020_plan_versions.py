@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0020_plan_versions'
-down_revision = '0018_accountability'
+down_revision = '0019_online_voting'
 branch_labels = None
 depends_on = None
 

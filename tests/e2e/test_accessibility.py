@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from civic.extensions import db
+from civic.pb import online_demo
 from civic.pb.models import Edition
 from civic.petitions import lifecycle
 from civic.petitions.followup_models import PetitionFollowup
@@ -29,7 +30,7 @@ RUN_AXE = """tags => axe.run(document, {runOnly: {type: 'tag', values: tags},
   resultTypes: ['violations']}).then(r => r.violations.map(v => ({id: v.id, impact: v.impact,
   help: v.help, targets: v.nodes.map(n => n.target.join(' '))})))"""
 
-# name → path; {petition}, {slug}, {edrpou}, {month} are filled from the demo data.
+# name → path; {petition}, {slug}, {voting}, {edrpou}, {month} are filled from the demo data.
 PUBLIC = {
     "home": "/",
     "petitions": "/petitions",
@@ -41,6 +42,8 @@ PUBLIC = {
     "pb editions": "/pb/",
     "pb results": "/pb/{slug}",
     "check my ballot": "/pb/{slug}/check",
+    "online vote": "/pb/{voting}/vote",
+    "online receipt check": "/pb/{voting}/receipt",
     "enterprises": "/enterprises",
     "enterprise": "/enterprises/{edrpou}",
     "enterprises compared": "/enterprises/compare?edrpou={edrpou}",
@@ -99,6 +102,7 @@ def demo(sqlite_template, tmp_path_factory):
             values = {
                 "slug": next(e.slug for e in editions if e.is_closed),
                 "draft": OPEN_SLUG,
+                "voting": online_demo.OPEN_SLUG,
                 "petition": next(
                     p.id for p in petitions if p.state_enum == lifecycle.State.COLLECTING
                 ),

@@ -88,6 +88,8 @@ def test_only_the_needed_fields_leave_the_core_and_the_number_is_hashed():
         "birth_on": "1986-12-16",
         "address": "Чернігівська, Ніжин",
         "email": "olena@example.com",
+        # What a PB paper form with the same РНОКПП as its document is hashed to.
+        "document_hash": personal_data.keyed_hash(KEY, "3176105929"),
     }
     assert citizen.method_label == "BankID НБУ"
     assert citizen_from_dict(citizen.as_dict()) == citizen

@@ -9,7 +9,7 @@ import pytest
 from itsdangerous import base64_decode
 
 from civic import personal_data
-from civic.identity import idgovua, session
+from civic.identity import development, idgovua, session
 from tests.identity.conftest import PERSON, idgovua_settings, provider_redirect, start_sign_in
 from tests.support.idgovua_fake import CLIENT_ID, query_of
 
@@ -63,6 +63,7 @@ def test_the_whole_flow_signs_the_citizen_in_with_only_the_fields_the_rules_need
         "birth_on": "1986-12-16",
         "address": PERSON["address"],
         "email": "olena.petrenko@example.com",
+        "document_hash": personal_data.keyed_hash(key, "3176105929"),
     }
     endpoints = [path for path, _ in fake_idgovua.calls]
     assert endpoints == ["", "get-access-token", "get-user-info", "get-user-logout"]
@@ -248,7 +249,7 @@ def test_signing_in_writes_nothing_to_the_database(idgovua_app, fake_idgovua):
     assert seen == []
 
 
-@pytest.mark.parametrize("person", ["5", "-1", "x", ""])
+@pytest.mark.parametrize("person", [str(len(development.PEOPLE)), "-1", "x", ""])
 def test_the_development_provider_refuses_a_person_not_on_its_list(app_factory, person):
     app = app_factory(IDENTITY_PROVIDERS=["dev", "email"])
     with app.app_context():
