@@ -60,6 +60,7 @@ bench: $(VENV)/.installed-test
 ## make load: bounded load test against gunicorn -w 2 on SQLite and PostgreSQL (not run by CI).
 load: $(VENV)/.installed-test
 	$(BIN)/python -m benchmarks.load
+	$(BIN)/python -m benchmarks.voting_load
 
 clean-venv:
 	rm -rf $(VENV)
