@@ -72,6 +72,8 @@ def _where(item: Stated) -> str:
 
 
 def _show(value: Decimal) -> str:
+    if value and abs(value.adjusted()) > 18:  # a fuzzed 1e-300 plan: no 300-digit message
+        return format(value, ".2E").replace(".", ",")
     return uk_number(value.normalize() if value == value.to_integral() else value)
 
 
@@ -107,7 +109,9 @@ def check_stated(stated: Iterable[Stated]) -> list[Message]:
         ]
         low, high = min(corners) - percent.half, max(corners) + percent.half
         if not low <= percent.value <= high:
-            computed = (fact.value / plan.value * 100).quantize(Decimal("0.1"))
+            ratio = fact.value / plan.value * 100
+            # A plan written as 1e-300 makes a ratio too long to round to 0.1 in 28 digits.
+            computed = ratio.quantize(Decimal("0.1")) if ratio.adjusted() < 20 else ratio
             messages.append(
                 Message(
                     WARNING,

@@ -279,3 +279,19 @@ def test_an_approval_block_without_a_blank_row_after_it_ends_at_the_status_boxes
         == "Рішення виконавчого комітету Ніжинської міської ради від 19.12.2024 № 512"
     )
     assert (title.status, title.year, title.edrpou) == ("amended", 2020, "03357168")
+
+
+@pytest.mark.parametrize("plan", ["1e-300", "0.000000000000000000000000001", "1e20"])
+def test_a_stated_percent_against_an_extreme_plan_is_a_warning_not_an_error(plan):
+    """Found by the fuzzer: a float cell of 1e-300 as the plan made the computed % too long to
+    round, and the upload failed with a server error instead of a warning."""
+    from civic.enterprises.plan_checks import Stated, check_stated, half_unit
+    from civic.enterprises.plans import PlanColumn
+
+    def stated(measure, value):
+        column = PlanColumn(2, measure, "q1", measure)
+        return Stated("1000", column, Decimal(value), half_unit(float(value)), 7)
+
+    messages = check_stated([stated("plan", plan), stated("fact", "5"), stated("percent", "1")])
+    (warning,) = messages
+    assert warning.level == "warning" and "факт ÷ план × 100" in warning.text
