@@ -95,3 +95,20 @@ def make_petition(app, moderators):
         return petition
 
     return make
+
+
+@pytest.fixture
+def answered(make_petition, moderators):
+    """A petition answered ("partly") on 10.11.2020 after its consideration started 2.11.2020."""
+    petition = under_consideration(make_petition, moderators[0])
+    services.record_answer(
+        petition,
+        actor=moderators[1],
+        version=None,
+        outcome="partly",
+        text="Перехід облаштують навесні.",
+        answered_on=dt.date(2020, 11, 10),
+        today=dt.date(2020, 11, 10),
+    )
+    db.session.commit()
+    return petition

@@ -9,28 +9,10 @@ from sqlalchemy import func, select
 
 from civic.audit.models import AuditEvent
 from civic.extensions import db
-from civic.petitions import services
 from civic.petitions.followup import FollowupError, check_followup
 from civic.petitions.followup_models import PetitionFollowup
-from tests.petitions.conftest import under_consideration
 
 D = dt.date
-
-
-@pytest.fixture
-def answered(make_petition, moderators):
-    petition = under_consideration(make_petition, moderators[0])
-    services.record_answer(
-        petition,
-        actor=moderators[1],
-        version=None,
-        outcome="partly",
-        text="Перехід облаштують навесні.",
-        answered_on=D(2020, 11, 10),
-        today=D(2020, 11, 10),
-    )
-    db.session.commit()
-    return petition
 
 
 def followups() -> int:

@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 
 from civic.audit.models import AuditEvent
 from civic.extensions import db
-from civic.petitions import services
 from civic.petitions.followup_models import PetitionFollowup
 from tests.support.served import Browser, Gunicorn, at_once
 
@@ -28,23 +27,9 @@ def _logged_in(server, login: str) -> Browser:
 
 @pytest.mark.postgresql_only
 def test_parallel_first_follow_ups_keep_one_row_and_no_server_error(
-    database_url, tmp_path, make_petition, moderators, create_user
+    database_url, tmp_path, answered, create_user
 ):
-    petition = make_petition("collecting", on=D(2020, 9, 1), signatures=1)
-    petition.threshold = 1
-    services.start_consideration(
-        petition, actor=moderators[0], version=None, notice_on=D(2020, 11, 2), today=D(2020, 11, 2)
-    )
-    services.record_answer(
-        petition,
-        actor=moderators[1],
-        version=None,
-        outcome="partly",
-        text="Перехід облаштують навесні.",
-        answered_on=D(2020, 11, 10),
-        today=D(2020, 11, 10),
-    )
-    db.session.commit()
+    petition = answered
     for n in range(PARALLEL):
         create_user(f"follow{n}", "moderator", password=PASSWORD)
     page = f"/staff/petitions/{petition.id}"
