@@ -30,7 +30,8 @@ RUN_AXE = """tags => axe.run(document, {runOnly: {type: 'tag', values: tags},
   resultTypes: ['violations']}).then(r => r.violations.map(v => ({id: v.id, impact: v.impact,
   help: v.help, targets: v.nodes.map(n => n.target.join(' '))})))"""
 
-# name → path; {petition}, {slug}, {voting}, {edrpou}, {month} are filled from the demo data.
+# name → path; {petition}, {slug}, {voting}, {edrpou}, {month}, {entry}, {occasion} are filled
+# from the demo data.
 PUBLIC = {
     "home": "/",
     "petitions": "/petitions",
@@ -67,10 +68,14 @@ STAFF = {
     "moderation of an answered petition": "/staff/petitions/{answered}",
     "enterprises (staff)": "/staff/enterprises/",
     "enterprise upload": "/staff/enterprises/upload",
+    "new enterprise": "/staff/enterprises/new",
     "uploads": "/staff/enterprises/uploads",
     "reports": "/staff/reports/",
     "report editor": "/staff/reports/{month}/",
     "journal": "/staff/journal/",
+    "journal entry": "/staff/journal/{entry}",
+    "new entry type": "/staff/reports/entry-types/new",
+    "occasion": "/staff/reports/occasions/{occasion}",
     "audit log": "/staff/audit",
     "users": "/staff/users",
     "work calendar": "/staff/calendar",
@@ -96,6 +101,7 @@ def demo(sqlite_template, tmp_path_factory):
     with served_demo(sqlite_template, tmp_path_factory.mktemp("axe"), open_edition) as (app, url):
         with app.app_context():
             from civic.enterprises.models import Enterprise
+            from civic.reports.models import JournalEntry, Occasion
 
             editions = db.session.scalars(db.select(Edition).order_by(Edition.id)).all()
             petitions = db.session.scalars(db.select(Petition).order_by(Petition.id)).all()
@@ -111,6 +117,8 @@ def demo(sqlite_template, tmp_path_factory):
                 ).first(),
                 "edrpou": db.session.scalars(db.select(Enterprise.edrpou)).first(),
                 "month": "2020-11",
+                "entry": db.session.scalars(db.select(JournalEntry.id)).first(),
+                "occasion": db.session.scalars(db.select(Occasion.id)).first(),
             }
         yield app, url, values
 
