@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from tests.e2e.test_enterprises_e2e import enterprise_server  # noqa: F401 - the fixture
 from tests.enterprises.conftest import EDRPOU
 from tests.enterprises.test_plan_versions import AMENDED, APPROVED, plan
+from tests.support.browser import log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -32,11 +33,7 @@ def test_editor_uploads_versions_and_citizen_reads_the_timeline(
     approved.write_bytes(plan(9600, 8800, 270, **APPROVED))
     amended.write_bytes(plan(9900, 9000, 300, **AMENDED))
     other.write_bytes(plan(9600, 8800, 270, edrpou="03357168"))
-    page.goto(f"{enterprise_server}/login?next=/staff/enterprises/upload")
-    page.fill("input[name=login]", "ed")
-    page.fill("input[name=password]", "ed-secret-pw-2026")
-    page.click("main button[type=submit]")
-    page.wait_for_url("**/staff/enterprises/upload")
+    log_in(page, enterprise_server, "ed", "ed-secret-pw-2026")
     _upload(page, approved)
     expect(page.locator("body")).to_contain_text("Збережено як: Затверджений")
     _upload(page, amended)
