@@ -39,8 +39,7 @@ def test_readers_see_the_old_or_the_new_report_whole(
     create_user("ed", "editor")
     fields = {"edrpou": EDRPOU, "year": "2019", "kind": "plan", "unit": "тис. грн"}
     with Gunicorn(database_url, tmp_path / "instance") as server:
-        editor = Browser(server.url)
-        assert editor.submit("/login", {"login": "ed", "password": STAFF_PASSWORD}).status == 302
+        editor = Browser(server.url).log_in("ed", STAFF_PASSWORD)
         first = editor.upload(
             "/staff/enterprises/upload", "old.xlsx", _report(EDRPOU, enterprise.name), fields
         )

@@ -61,10 +61,7 @@ def test_tampered_plans_are_refused_while_good_ones_race(database_url, tmp_path,
         for i in range(6)
     ]
     with Gunicorn(database_url, tmp_path / "instance") as server:
-        editors = [Browser(server.url) for _ in files]
-        for editor in editors:
-            login = editor.submit("/login", {"login": "ed", "password": STAFF_PASSWORD})
-            assert login.status == 302
+        editors = [Browser(server.url).log_in("ed", STAFF_PASSWORD) for _ in files]
         tokens = [editor.get("/staff/enterprises/upload").csrf() for editor in editors]
         responses = at_once(
             len(files),

@@ -19,13 +19,6 @@ PARALLEL = 6
 PAGE = "/staff/enterprises/upload"
 
 
-def _editor(server, n: int) -> Browser:
-    browser = Browser(server.url)
-    response = browser.submit("/login", {"login": f"ed{n}", "password": f"plan-editor-{n}-2026"})
-    assert response.status == 302, response.text[:500]
-    return browser
-
-
 @pytest.mark.postgresql_only
 def test_parallel_plan_versions_keep_every_version_and_one_in_force(
     app, database_url, tmp_path, create_user, enterprise
@@ -39,7 +32,9 @@ def test_parallel_plan_versions_keep_every_version_and_one_in_force(
     ]
     fields = {"edrpou": EDRPOU, "year": "2025", "kind": "plan", "unit": "тис. грн"}
     with Gunicorn(database_url, tmp_path / "instance") as server:
-        editors = [_editor(server, n) for n in range(PARALLEL)]
+        editors = [
+            Browser(server.url).log_in(f"ed{n}", f"plan-editor-{n}-2026") for n in range(PARALLEL)
+        ]
         tokens = [e.get(PAGE).csrf() for e in editors]
         sent = at_once(
             PARALLEL,

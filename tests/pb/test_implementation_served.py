@@ -18,13 +18,6 @@ SLUG = "gb-2021"
 PARALLEL = 6
 
 
-def _logged_in(server, login: str, password: str) -> Browser:
-    browser = Browser(server.url)
-    response = browser.submit("/login", {"login": login, "password": password})
-    assert response.status == 302, response.text[:500]
-    return browser
-
-
 def _updates() -> int:
     return db.session.scalar(
         select(func.count())
@@ -44,7 +37,8 @@ def test_parallel_saves_of_one_winner_keep_one_record_and_lose_no_update(
     page = f"/staff/pb/{SLUG}/implementation"
     with Gunicorn(database_url, tmp_path / "instance") as server:
         members = [
-            _logged_in(server, f"member{n}", f"counting-member-{n}-2026") for n in range(PARALLEL)
+            Browser(server.url).log_in(f"member{n}", f"counting-member-{n}-2026")
+            for n in range(PARALLEL)
         ]
         tokens = [m.get(page).csrf() for m in members]
 

@@ -44,16 +44,7 @@ def test_readers_during_the_close_see_the_notice_or_the_closed_result(
     db.session.commit()
     settings = {"CIVIC_PERSONAL_DATA_KEY": app.config["PERSONAL_DATA_KEY"]}
     with Gunicorn(database_url, tmp_path / "instance", settings=settings) as server:
-        member = Browser(server.url)
-        login = member.post(
-            "/login",
-            {
-                "csrf_token": member.get("/login").csrf(),
-                "login": "member",
-                "password": STAFF_PASSWORD,
-            },
-        )
-        assert login.status == 302
+        member = Browser(server.url).log_in("member", STAFF_PASSWORD)
         token = member.get(f"/staff/pb/{SLUG}").csrf()
 
         def act(i):

@@ -18,13 +18,6 @@ PASSWORD = "follow-up-moderator-2026"
 D = dt.date
 
 
-def _logged_in(server, login: str) -> Browser:
-    browser = Browser(server.url)
-    response = browser.submit("/login", {"login": login, "password": PASSWORD})
-    assert response.status == 302, response.text[:500]
-    return browser
-
-
 @pytest.mark.postgresql_only
 def test_parallel_first_follow_ups_keep_one_row_and_no_server_error(
     database_url, tmp_path, answered, create_user
@@ -34,7 +27,7 @@ def test_parallel_first_follow_ups_keep_one_row_and_no_server_error(
         create_user(f"follow{n}", "moderator", password=PASSWORD)
     page = f"/staff/petitions/{petition.id}"
     with Gunicorn(database_url, tmp_path / "instance") as server:
-        staff = [_logged_in(server, f"follow{n}") for n in range(PARALLEL)]
+        staff = [Browser(server.url).log_in(f"follow{n}", PASSWORD) for n in range(PARALLEL)]
         tokens = [s.get(page).csrf() for s in staff]
         answers = at_once(
             PARALLEL,

@@ -206,6 +206,12 @@ class Browser:
         token = self.get(form_path or path).csrf()
         return self.post(path, {"csrf_token": token, **data})
 
+    def log_in(self, login: str, password: str) -> Browser:
+        """Sign in through the login form; fails the test unless it redirects (a success)."""
+        response = self.submit("/login", {"login": login, "password": password})
+        assert response.status == 302, response.text[:500]
+        return self
+
 
 def at_once(n: int, fn: Callable[[int], object], *, timeout: float = 90.0) -> list[object]:
     """Run ``fn(0..n-1)`` in ``n`` threads released together; exceptions are returned as values."""
