@@ -23,17 +23,22 @@ DATE_OR_NULL = {"type": ["string", "null"], "format": "date"}
 TEXT_OR_NULL = {"type": ["string", "null"]}
 
 
-def _object(required: list[str], properties: dict, **extra) -> dict:
+def _object(properties: dict, *, required: list[str] | None = None, **extra) -> dict:
+    """An object schema; every property is required unless ``required`` names fewer."""
+    required = list(properties) if required is None else required
     return {"type": "object", "required": required, "properties": properties, **extra}
 
 
+def _array(items: dict) -> dict:
+    return {"type": "array", "items": items}
+
+
 ERROR_SCHEMA = _object(
-    ["error", "message", "status"],
     {
         "error": {"type": "string", "description": "Назва помилки українською"},
         "message": {"type": "string", "description": "Пояснення українською"},
         "status": {"type": "integer", "minimum": 400, "maximum": 599},
-    },
+    }
 )
 
 
@@ -56,24 +61,18 @@ def _path_param(name: str, description: str, schema: dict, example: str) -> dict
     }
 
 
-CATEGORY_BUDGET = _object(
-    ["budget", "spent", "left"], {"budget": MONEY, "spent": MONEY, "left": MONEY}
-)
+CATEGORY_BUDGET = _object({"budget": MONEY, "spent": MONEY, "left": MONEY})
 POOL_BUDGET = _object(
-    ["available", "spent", "left", "selected"],
     {
         "available": MONEY,
         "spent": MONEY,
         "left": MONEY,
-        "selected": {"type": "array", "items": {"type": "string"}},
-    },
+        "selected": _array({"type": "string"}),
+    }
 )
-CHANNEL = _object(
-    ["received", "valid", "invalid"], {"received": COUNT, "valid": COUNT, "invalid": COUNT}
-)
+CHANNEL = _object({"received": COUNT, "valid": COUNT, "invalid": COUNT})
 
 REASON = _object(
-    ["funded", "text", "outcome", "rank", "votes", "money_left"],
     {
         "funded": {"type": "boolean"},
         "text": {"type": "string", "description": "Пояснення українською"},
@@ -101,9 +100,9 @@ REASON = _object(
         "from_reserve": MONEY,
         "stopped_at": {"type": "string"},
     },
+    required=["funded", "text", "outcome", "rank", "votes", "money_left"],
 )
 WHAT_IF_REASON = _object(
-    ["funded", "text", "votes"],
     {
         "funded": {"type": "boolean"},
         "text": {"type": "string"},
@@ -117,10 +116,10 @@ WHAT_IF_REASON = _object(
         "cost_cut": {**MONEY, "description": "На скільки мала б бути меншою вартість"},
         "extra_supporters": {**COUNT, "description": "Скільки ще прихильників (орієнтовно)"},
     },
+    required=["funded", "text", "votes"],
 )
 
 PB_RESULTS_PUBLISHED = _object(
-    ["edition", "published", "ballots", "projects", "selected", "budget", "digest"],
     {
         "edition": {"type": "string", "description": "Ідентифікатор видання"},
         "published": {
@@ -129,30 +128,16 @@ PB_RESULTS_PUBLISHED = _object(
             "description": "Підрахунок закрито: підсумки оприлюднено",
         },
         "ballots": _object(
-            ["received", "valid", "invalid", "invalid_by_reason", "by_channel"],
             {
                 "received": COUNT,
                 "valid": COUNT,
                 "invalid": COUNT,
                 "invalid_by_reason": {"type": "object", "additionalProperties": COUNT},
                 "by_channel": {"type": "object", "additionalProperties": CHANNEL},
-            },
+            }
         ),
-        "projects": {
-            "type": "array",
-            "items": _object(
-                [
-                    "code",
-                    "title",
-                    "category",
-                    "cost",
-                    "votes",
-                    "votes_paper",
-                    "votes_online",
-                    "rank",
-                    "selected",
-                    "funded_from",
-                ],
+        "projects": _array(
+            _object(
                 {
                     "code": {"type": "string"},
                     "title": {"type": "string"},
@@ -167,29 +152,28 @@ PB_RESULTS_PUBLISHED = _object(
                         "type": ["string", "null"],
                         "description": "category, pool або null, якщо не профінансовано",
                     },
-                },
-            ),
-        },
-        "selected": {"type": "array", "items": {"type": "string"}},
+                }
+            )
+        ),
+        "selected": _array({"type": "string"}),
         "budget": {
             "type": "object",
             "description": "Бюджет кожної категорії; pool — спільний залишок, якщо є",
             "properties": {"pool": POOL_BUDGET},
             "additionalProperties": CATEGORY_BUDGET,
         },
-        "ties": {
-            "type": "array",
-            "items": _object(
-                ["where", "votes", "order", "rule"],
+        "ties": _array(
+            _object(
                 {
                     "where": {"type": "string"},
                     "votes": COUNT,
-                    "order": {"type": "array", "items": {"type": "string"}},
+                    "order": _array({"type": "string"}),
                     "rule": {"type": "string"},
                     "rule_title": {"type": "string"},
                 },
-            ),
-        },
+                required=["where", "votes", "order", "rule"],
+            )
+        ),
         "digest": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
         "reasons": {
             "type": "object",
@@ -202,11 +186,11 @@ PB_RESULTS_PUBLISHED = _object(
             "additionalProperties": {"type": "object", "additionalProperties": WHAT_IF_REASON},
         },
     },
+    required=["edition", "published", "ballots", "projects", "selected", "budget", "digest"],
 )
 
 # Before the commission closes the count no number at all (civic.pb.publication).
 PB_RESULTS_PENDING = _object(
-    ["edition", "published", "notice"],
     {
         "edition": {"type": "string", "description": "Ідентифікатор видання"},
         "published": {"type": "boolean", "const": False, "description": "Підрахунок ще не закрито"},
@@ -220,14 +204,11 @@ PB_RESULTS = {"oneOf": [PB_RESULTS_PUBLISHED, PB_RESULTS_PENDING]}
 PETITION_FIELDS = list(EXPORT_FIELDS)  # the national open-data schema, as exported
 
 PETITIONS = _object(
-    ["count", "fields", "items"],
     {
         "count": COUNT,
-        "fields": {"type": "array", "items": {"type": "string", "enum": PETITION_FIELDS}},
-        "items": {
-            "type": "array",
-            "items": _object(
-                PETITION_FIELDS,
+        "fields": _array({"type": "string", "enum": PETITION_FIELDS}),
+        "items": _array(
+            _object(
                 {
                     "uid": {"type": "string"},
                     "kind": {"type": "string"},
@@ -254,14 +235,14 @@ PETITIONS = _object(
                     "answerUrl": TEXT_OR_NULL,
                     "answerText": TEXT_OR_NULL,
                 },
-            ),
-        },
-    },
+                required=PETITION_FIELDS,
+            )
+        ),
+    }
 )
 
 EDRPOU = {"type": "string", "pattern": "^[0-9]{8}$"}
 ENTERPRISE_SUMMARY = _object(
-    ["edrpou", "name", "short_name", "reporting_type", "sector", "website", "is_demo", "years"],
     {
         "edrpou": EDRPOU,
         "name": {"type": "string"},
@@ -270,16 +251,26 @@ ENTERPRISE_SUMMARY = _object(
         "sector": {"type": "string"},
         "website": {"type": "string"},
         "is_demo": {"type": "boolean"},
-        "years": {"type": "array", "items": YEAR},
+        "years": _array(YEAR),
         "url": {"type": "string", "format": "uri"},
     },
+    required=[
+        "edrpou",
+        "name",
+        "short_name",
+        "reporting_type",
+        "sector",
+        "website",
+        "is_demo",
+        "years",
+    ],
 )
 ENTERPRISES = _object(
-    ["enterprises"],
     {
-        "enterprises": {"type": "array", "items": ENTERPRISE_SUMMARY},
+        "enterprises": _array(ENTERPRISE_SUMMARY),
         "numbers": {"type": "string"},
     },
+    required=["enterprises"],
 )
 
 LINE_VALUES = {
@@ -288,7 +279,6 @@ LINE_VALUES = {
     "additionalProperties": NUMBER_OR_NULL,
 }
 ENTERPRISE = _object(
-    ["edrpou", "name", "years", "indicators", "unit", "is_demo", "sources"],
     {
         "edrpou": EDRPOU,
         "name": {"type": "string"},
@@ -311,10 +301,8 @@ ENTERPRISE = _object(
             "description": "Рік → показник → значення",
             "additionalProperties": {"type": "object", "additionalProperties": {"type": "number"}},
         },
-        "sources": {
-            "type": "array",
-            "items": _object(
-                ["upload_id", "year", "form", "file", "sha256", "unit", "uploaded_at"],
+        "sources": _array(
+            _object(
                 {
                     "upload_id": {"type": "integer"},
                     "year": YEAR,
@@ -323,10 +311,11 @@ ENTERPRISE = _object(
                     "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
                     "unit": {"type": "string"},
                     "uploaded_at": {"type": "string", "format": "date-time"},
-                },
-            ),
-        },
+                }
+            )
+        ),
     },
+    required=["edrpou", "name", "years", "indicators", "unit", "is_demo", "sources"],
 )
 
 
