@@ -50,3 +50,31 @@ def test_twenty_parallel_casts_of_one_citizen_store_exactly_one_ballot(app, data
     db.session.expire_all()
     rows = list(db.session.scalars(select(Ballot).where(Ballot.edition_id == edition.id)))
     assert len(rows) == 2 and len({r.person_hash for r in rows}) == 2
+
+
+@pytest.mark.postgresql_only
+def test_twenty_parallel_receipt_guesses_from_one_address_cannot_exceed_its_limit(
+    app, database_url, tmp_path
+):
+    """The address window of the receipt check is counted in the database: twenty guesses
+    sent at once to two workers from one address get exactly the limit's answers."""
+    edition = open_online_edition()
+    settings = {
+        "CIVIC_PROXY_FIX_X_FOR": "1",
+        "CIVIC_PB_CHECK_LIMIT_PER_ADDRESS": "5 per 10 minutes",
+    }
+    url = f"/pb/{edition.slug}/receipt"
+    with Gunicorn(database_url, tmp_path / "served", settings=settings) as server:
+        browsers = [Browser(server.url, forwarded_for="198.51.100.7") for _ in range(PARALLEL)]
+        tokens = [b.get(url).csrf() for b in browsers]
+        answers = at_once(
+            PARALLEL,
+            lambda i: browsers[i].post(
+                url, {"csrf_token": tokens[i], "code": f"0000-0000-0000-{i:04d}"}
+            ),
+        )
+        statuses = [getattr(a, "status", repr(a)) for a in answers]
+        output = server.output()
+    assert sorted(statuses) == [200] * 5 + [429] * (PARALLEL - 5), (statuses, output)
+    assert all("не знайдено" in a.text for a in answers if a.status == 200)
+    assert all("надто багато спроб" in a.text for a in answers if a.status == 429)
