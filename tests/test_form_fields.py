@@ -2,13 +2,15 @@
 the form class, in the order the class declares it, each with its label and, where the page
 gives one, a hint the input points to; the hidden fields stay hidden."""
 
+import datetime as dt
 from html.parser import HTMLParser
 
 import pytest
 
 from civic.enterprises.forms import EnterpriseForm
 from civic.extensions import db
-from civic.reports.forms import EntryTypeForm, OccasionForm
+from civic.reports import journal
+from civic.reports.forms import EntryForm, EntryTypeForm, OccasionForm
 from civic.reports.models import Occasion
 from civic.workcalendar.forms import DeclaredDayForm, MartialLawForm
 
@@ -59,11 +61,18 @@ def _first_occasion(_app) -> str:
     return f"/staff/reports/occasions/{db.session.scalars(db.select(Occasion.id)).first()}"
 
 
+def _an_entry(_app) -> str:
+    entry = journal.add_entry(occurred_on=dt.date(2020, 11, 3), type_code="act", title="Рішення")
+    db.session.commit()
+    return f"/staff/journal/{entry.id}"
+
+
 PAGES = [
     # (page, its form class, the form's action or "" for the page itself, hinted fields)
     ("/staff/enterprises/new", EnterpriseForm, "", {"edrpou"}),
     ("/staff/reports/entry-types/new", EntryTypeForm, "", {"code"}),
     (_first_occasion, OccasionForm, "", {"rule"}),
+    (_an_entry, EntryForm, "", set()),
     ("/staff/calendar", DeclaredDayForm, "/staff/calendar/days", set()),
     ("/staff/calendar", MartialLawForm, "/staff/calendar/periods", set()),
 ]
