@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from civic.auth import services as auth_services
 from civic.pb import services
@@ -71,7 +72,7 @@ def test_edition_form_entry_focus_and_audit_sentences(live_app, live_server, pag
     page.locator("#commission-0-position").fill("заступник міського голови")
     page.get_by_role("button", name="Зберегти", exact=True).click()
     page.wait_for_url(f"{base}/staff/pb/gb-2022")
-    assert page.get_by_text("Видання «gb-2022» створено.").is_visible()
+    expect(page.get_by_text("Видання «gb-2022» створено.")).to_be_visible()
     with live_app.app_context():
         edition = services.get_edition("gb-2022")
         assert [c.code for c in edition.categories] == ["small", "large"]
@@ -88,7 +89,7 @@ def test_edition_form_entry_focus_and_audit_sentences(live_app, live_server, pag
     page.get_by_label("Коди проєктів").fill("М-01")
     with page.expect_navigation():
         page.get_by_role("button", name=re.compile("Зберегти")).click()
-    assert page.get_by_text("31.02.1990 — такої дати не існує").first.is_visible()
+    expect(page.get_by_text("31.02.1990 — такої дати не існує").first).to_be_visible()
     assert page.evaluate("document.activeElement.id") == "birth_date"
     _at_each_width(page, f"{base}/staff/pb/gb-2022/entry?batch=3", shots, "pb-entry")
     page.get_by_role("button", name="Вийти (op1)").click()
@@ -96,9 +97,9 @@ def test_edition_form_entry_focus_and_audit_sentences(live_app, live_server, pag
     log_in(page, base, "root", "demo-admin-pass-2026")
     page.goto(f"{base}/staff/audit")
     events = page.locator("ol.events")
-    assert events.get_by_text(
-        "Коваленко І. П. (член лічильної комісії): створено видання «gb-2022»."
-    ).is_visible()
+    expect(
+        events.get_by_text("Коваленко І. П. (член лічильної комісії): створено видання «gb-2022».")
+    ).to_be_visible()
     assert (
         events.get_by_text(re.compile(r"Адміністратор Адміністратор системи увійшов")).count() == 1
     )
