@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from civic.enterprises.catalogue import PLAN_205
 from civic.enterprises.indicators import trend
 
 HUNDRED = Decimal(100)
@@ -62,7 +63,7 @@ INDICATOR_BY_KEY = {i.key: i for i in INDICATORS}
 _SEED_205 = {"revenue": "1000", "costs": "1010", "net": "1170"}
 CODES: dict[str, dict[str, str]] = {
     "МЕРТ № 205 (2015)": _SEED_205,
-    "Мінекономрозвитку № 205 (ред. № 1070)": _SEED_205,
+    PLAN_205: _SEED_205,
 }
 
 

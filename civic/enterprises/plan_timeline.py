@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from civic.enterprises.plan_title import IN_FORCE, REPORT_PERIODS, STATUSES
+from civic.enterprises.statements import ERROR, Message
 
 # The report periods in the order they replace each other's numbers.
 PERIOD_ORDER = ("q1", "q2", "h1", "q3", "m9", "q4", "year")
@@ -45,6 +46,23 @@ class Version:
     @property
     def order(self) -> tuple:
         return (self.approved_on or self.uploaded_on, self.uploaded_at, self.id)
+
+
+def resolve_status(result, requested: str) -> tuple[str, list[Message]]:
+    """The status a plan upload is kept with: the one chosen (``requested``), else the file's
+    mark, else «Затверджений». A choice that contradicts the file's mark is an error."""
+    if result.document == "execution":
+        return "", []
+    marked = result.title.status
+    if requested and marked and requested != marked:
+        return requested, [
+            Message(
+                ERROR,
+                f"у файлі план позначено як «{STATUSES[marked]}», а обрано «{STATUSES[requested]}»; "
+                "виправте позначку у файлі або виберіть той самий статус",
+            )
+        ]
+    return requested or marked or "approved", []
 
 
 def plan_in_force(versions: Iterable[Version]) -> Version | None:

@@ -93,7 +93,9 @@ _DATE = re.compile(
 _DECISION = re.compile(r"(рішення|розпорядження|наказ|протокол)\b", re.IGNORECASE)
 _NUMBER = re.compile(r"№\s*([0-9][\w/\-–.]*)")
 _HINT = re.compile(r"^\(.*\)$|^м\.\s*п\.?$", re.IGNORECASE)  # «(найменування органу…)», «М. П.»
-_UNIT_LINE = re.compile(r"одиниц\w*\s+вимір\w*\s*[:\-–]?\s*(.*)", re.IGNORECASE)
+# At a word's start only: from inside a word, each «одиниц» of a 30 000-letter cell would scan
+# to the word's end again (minutes for a hostile title block).
+_UNIT_LINE = re.compile(r"(?<!\w)одиниц\w*\s+вимір\w*\s*[:\-–]?\s*(.*)", re.IGNORECASE)
 _UNIT_TEXT = (
     (re.compile(r"^\(?\s*млн\.?\s*(грн|гривень)\.?\s*\)?$"), "млн грн"),
     (re.compile(r"^\(?\s*тис\.?\s*(грн|гривень)\.?\s*\)?$"), "тис. грн"),
@@ -320,6 +322,15 @@ def _unit(rows, messages) -> str:
     return ""
 
 
+def _next_filled(texts: Sequence[str], col: int) -> tuple[int, str] | None:
+    """The first non-empty (column, text) right of ``col``, without copying the row (a row of
+    16 384 «Рік» cells would otherwise be copied once per cell)."""
+    for after in range(col + 1, len(texts)):
+        if texts[after]:
+            return after, texts[after]
+    return None
+
+
 def _codes(rows) -> tuple[str, str, int | None, str]:
     """(ЄДРПОУ, its cell, year, its cell) from the codes table («за ЄДРПОУ | 12345678»,
     «Рік | 2025») or a cell holding both («код за ЄДРПОУ 12345678»)."""
@@ -333,11 +344,11 @@ def _codes(rows) -> tuple[str, str, int | None, str]:
                 if found := re.search(r"\b(\d{6,8})\b", text):
                     edrpou, edrpou_cell = found[1].zfill(8), _cell(line, col)
                     continue
-                after = next(((c, t) for c, t in enumerate(texts[col + 1 :], col + 1) if t), None)
+                after = _next_filled(texts, col)
                 if after and re.fullmatch(r"\d{6,8}", after[1]):
                     edrpou, edrpou_cell = after[1].zfill(8), _cell(line, after[0])
             if _word(text) == "рік" and year is None:
-                after = next(((c, t) for c, t in enumerate(texts[col + 1 :], col + 1) if t), None)
+                after = _next_filled(texts, col)
                 if after and re.fullmatch(r"\d{4}", after[1]):
                     year, year_cell = int(after[1]), _cell(line, after[0])
     return edrpou, edrpou_cell, year, year_cell
@@ -365,7 +376,8 @@ def read_title(rows: Sequence[tuple[int, Sequence[object]]]) -> TitleBlock:
             if found:
                 status = found
                 break
-    if not status and any(_approval(rows)[:2]):
+    approval = _approval(rows)
+    if not status and any(approval[:2]):
         status = "approved"
     # Fields in order: what the file is, its unit, the codes table, the approval block.
     return TitleBlock(
@@ -374,6 +386,6 @@ def read_title(rows: Sequence[tuple[int, Sequence[object]]]) -> TitleBlock:
         _period(texts) if document != "plan" else "",
         _unit(rows, messages),
         *_codes(rows),
-        *_approval(rows),
+        *approval,
         messages,
     )

@@ -15,7 +15,6 @@ from civic.enterprises.plan_timeline import (
     build_timeline,
     sources_in_force,
 )
-from civic.enterprises.plan_title import STATUSES
 from civic.enterprises.statements import ERROR, Message
 from civic.extensions import db
 
@@ -31,23 +30,6 @@ def _version(upload: Upload) -> Version:
         kyiv.local(upload.uploaded_at).date(),
         upload.uploaded_at,
     )
-
-
-def resolve_status(result, requested: str) -> tuple[str, list[Message]]:
-    """The status a plan upload is kept with: the one chosen (``requested``), else the file's
-    mark, else «Затверджений». A choice that contradicts the file's mark is an error."""
-    if result.document == "execution":
-        return "", []
-    marked = result.title.status
-    if requested and marked and requested != marked:
-        return requested, [
-            Message(
-                ERROR,
-                f"у файлі план позначено як «{STATUSES[marked]}», а обрано «{STATUSES[requested]}»; "
-                "виправте позначку у файлі або виберіть той самий статус",
-            )
-        ]
-    return requested or marked or "approved", []
 
 
 def _row(cell: str) -> int | None:

@@ -18,7 +18,7 @@ from civic import kyiv
 from civic.audit.services import record_event
 from civic.database import utcnow
 from civic.enterprises import catalogue as cat
-from civic.enterprises import plan_versions
+from civic.enterprises import plan_timeline, plan_versions
 from civic.enterprises.indicators import YearData, indicators_by_year
 from civic.enterprises.line_catalogue import get_catalogue
 from civic.enterprises.models import Enterprise, Fact, Upload
@@ -158,7 +158,7 @@ def import_statement(
         result = parse_statement(data, filename, form, catalogue)
     _check_against_itself(enterprise, data, filename, year, form, result)
     if form == "plan":
-        status, problems = plan_versions.resolve_status(result, status)
+        status, problems = plan_timeline.resolve_status(result, status)
         if not result.errors:
             result.messages.extend(
                 problems + plan_versions.identity_errors(result, enterprise, year)

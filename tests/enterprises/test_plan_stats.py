@@ -86,3 +86,37 @@ def test_the_share_is_a_setting(app_factory, enterprise):
         db.session.commit()
         stats = monthly_statistics(*NOV)
         assert (stats["deviation_share"], stats["deviations"]) == (D("0.25"), [])
+
+
+def test_the_kept_figures_answer_without_reading_the_files(app, enterprise, monkeypatch):
+    """Every version keeps its figures (migration 0020): the month's statistics come from them
+    in one query, never from parsing each kept XLSX again."""
+    from civic.enterprises import stats as stats_module
+
+    close, short = _setup(enterprise)
+    _upload(EDRPOU, _only_plan(close), year=2020, when=_at(2))
+    _upload(OTHER, short, year=2019, when=_at(4))
+    db.session.commit()
+
+    def no_parse(*args, **kwargs):
+        raise AssertionError("a kept file was parsed again")
+
+    monkeypatch.setattr(stats_module, "parse_plan", no_parse)
+    stats = monthly_statistics(*NOV)
+    assert (stats["plans"], stats["execution_reports"]) == (1, 1)
+    assert [d["name"] for d in stats["deviations"]] == ["КП «Північна»"]
+
+
+def test_an_upload_kept_before_its_figures_is_judged_from_its_file(app, enterprise):
+    """An upload older than migration 0020 that was no longer in force has no kept figures:
+    its file is read, as before."""
+    from civic.enterprises.models import PlanFigure
+
+    close, short = _setup(enterprise)
+    old = _upload(OTHER, short, year=2019, when=_at(4))
+    db.session.commit()
+    db.session.execute(db.delete(PlanFigure).where(PlanFigure.upload_id == old.id))
+    db.session.commit()
+    stats = monthly_statistics(*NOV)
+    assert stats["execution_reports"] == 1
+    assert [d["name"] for d in stats["deviations"]] == ["КП «Північна»"]

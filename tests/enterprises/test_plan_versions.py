@@ -5,6 +5,7 @@ import datetime as dt
 import io
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import func, select
 
 from civic.enterprises import services
@@ -237,3 +238,24 @@ def test_demo_keeps_the_2020_plan_versions_of_two_enterprises(app, client):
     # Only execution reports for that one: no plan versions, no timeline.
     assert "Виконання фінансового плану 2020 року" in plain
     assert "Фінансовий план: затвердження і зміни" not in plain
+
+
+@pytest.mark.parametrize(
+    ("document", "marked", "requested", "kept", "refused"),
+    [
+        ("plan", "", "", "approved", False),  # no mark, no choice: an approved plan
+        ("plan", "project", "", "project", False),  # the file's mark
+        ("plan", "refined", "refined", "refined", False),
+        ("plan", "", "amended", "amended", False),  # the choice, where the file says nothing
+        ("plan", "project", "approved", "approved", True),  # a choice against the mark
+        ("execution", "refined", "approved", "", False),  # a report has no plan status
+    ],
+)
+def test_the_status_a_version_is_kept_with(document, marked, requested, kept, refused):
+    from types import SimpleNamespace
+
+    from civic.enterprises.plan_timeline import resolve_status
+
+    result = SimpleNamespace(document=document, title=SimpleNamespace(status=marked))
+    status, problems = resolve_status(result, requested)
+    assert (status, bool(problems)) == (kept, refused)
