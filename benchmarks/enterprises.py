@@ -49,6 +49,14 @@ def main() -> None:
         "rows",
     )
 
+    from civic.enterprises.plan_title import read_title
+
+    # The widest title block a plan file can carry above its header (tests/enterprises/
+    # test_plan_files.py reads the same one): 30 000-letter cells, a 16 384-cell row.
+    hostile = [(line, ["одиниц" * 5000, "Рік"] * 8) for line in range(1, 19)]
+    hostile += [(19, ["Рік"] * 16384), (20, ["Одиниці виміру: тис. грн", "Рік", "2025"])]
+    timed("read a hostile 20-row plan title block", lambda: read_title(hostile), 1, "blocks")
+
     from civic import create_app
     from civic.enterprises import services
     from civic.enterprises.statements import EnterpriseEntry

@@ -297,16 +297,11 @@ def test_a_stated_percent_against_an_extreme_plan_is_a_warning_not_an_error(plan
     assert warning.level == "warning" and "факт ÷ план × 100" in warning.text
 
 
-def test_a_hostile_title_block_is_read_in_linear_time():
+def test_a_hostile_title_block_is_read_whole():
     """The title block is at most the 20 rows above the header, but its cells may be 30 000
-    letters (an XLSX cell's limit) and its rows 16 384 cells wide: every scan of it stays
-    linear (a cell of «одиниц» repeated took seconds per cell; a row of «Рік» cells was
-    copied once per cell)."""
-    import time
-
+    letters (an XLSX cell's limit) and its rows 16 384 cells wide: the unit and the year are
+    still found (its speed is measured by benchmarks/enterprises.py, never asserted here)."""
     rows = [(line, ["одиниц" * 5000, "Рік"] * 8) for line in range(1, 19)]
     rows += [(19, ["Рік"] * 16384), (20, ["Одиниці виміру: тис. грн", "Рік", "2025"])]
-    started = time.perf_counter()
     title = read_title(rows)
-    assert time.perf_counter() - started < 10  # before: minutes
     assert (title.unit, title.year, title.year_cell) == ("тис. грн", 2025, "C20")
