@@ -9,6 +9,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from civic import kyiv
 from civic.extensions import db
 from civic.pb import exports, pabulib, services
 from civic.pb.models import Ballot, Edition
@@ -123,7 +124,7 @@ def test_exports(counted, tmp_path, fmt):
 def test_purge_personal_data_after_retention(counted, app):
     invoke(counted, "close", "--edition", "gb-2021", "--on", "23.11.2020")
     edition = services.get_edition("gb-2021")
-    closed = edition.closed_at.date()
+    closed = kyiv.date_of(edition.closed_at)  # the purge counts Kyiv days, not UTC ones
     early = invoke(
         counted, "purge-personal-data", "--today", (closed + dt.timedelta(days=10)).isoformat()
     )
