@@ -24,6 +24,10 @@ DOMAINS = (
     "enterprises",
     "reports",
 )
+#: The domains whose models the count commands' app (``create_app(web=False)``) maps: the
+#: count's own, the audit trail it writes to and the staff accounts its rows refer to (no
+#: other domain's model is related to these).
+COUNT_DOMAINS = ("auth", "audit", "pb")
 
 
 def create_app(
@@ -34,10 +38,12 @@ def create_app(
 ):
     """Build the application: defaults → instance/config.py → CIVIC_* → ``test_config``.
 
-    ``web=False`` builds what a database command needs and no more (issue 15: start-up is part
-    of every command's time): the same settings, extensions and every domain's models, but no
-    blueprints, no CLI groups on ``app.cli`` and no Flask-Migrate (the console script looks its
-    commands up itself, :mod:`civic.cli`; ``civic db`` builds the whole app)."""
+    ``web=False`` builds what a count command needs and no more (issue 15: start-up is part
+    of every command's time): the same settings and database, the models of
+    :data:`COUNT_DOMAINS` only, and no blueprints, no CLI groups on ``app.cli``, no
+    Flask-Migrate and none of the web's extensions (CSRF, log-in, rate limits) or HTTP hooks
+    (the console script looks its commands up itself, :mod:`civic.cli`; ``civic db`` builds
+    the whole app)."""
     # Imported here, not at the top: `import civic` (e.g. by the console script for
     # `civic pb outcome`) must not cost Flask's import (nor pathlib's).
     from pathlib import Path
@@ -85,7 +91,7 @@ def create_app(
     )
     private_sqlite_files(app.config["SQLALCHEMY_DATABASE_URI"])
 
-    _init_extensions(app, migrations=web)
+    _init_extensions(app, web=web)
     if web:
         _register_domains(app)
         from civic.admin import backup_command, demo_command, restore_command
@@ -93,51 +99,53 @@ def create_app(
         for command in (demo_command, backup_command, restore_command):
             app.cli.add_command(command)
     else:
-        for domain in DOMAINS:
+        for domain in COUNT_DOMAINS:
             _domain_module(domain, "models")
 
     from civic import formatting
     from civic import web as boundary
 
     formatting.init_app(app)
-    boundary.init_app(app)
+    boundary.init_app(app, web=web)
     return app
 
 
-def _init_extensions(app: Flask, *, migrations: bool = True) -> None:
+def _init_extensions(app: Flask, *, web: bool = True) -> None:
     from civic import database
     from civic.config import REPO_ROOT
+    from civic.extensions import db
+
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = database.engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {}
+    )
+    db.init_app(app)
+    database.init_app(app)
+    if not web:
+        return
+    # Flask-Migrate imports Alembic (and through it Mako and Pygments): only for the app that
+    # offers `civic db`.
+    from flask_migrate import Migrate
+
     from civic.extensions import (
         csrf,
-        db,
         init_proxy_fix,
         limiter,
         login_manager,
         warn_per_worker_limits,
     )
 
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = database.engine_options(
-        app.config["SQLALCHEMY_DATABASE_URI"], app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {}
+    Migrate(
+        app,
+        db,
+        directory=str(REPO_ROOT / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
     )
-    db.init_app(app)
-    if migrations:
-        # Flask-Migrate imports Alembic (and through it Mako and Pygments): only for the app
-        # that offers `civic db`.
-        from flask_migrate import Migrate
-
-        Migrate(
-            app,
-            db,
-            directory=str(REPO_ROOT / "migrations"),
-            render_as_batch=True,
-            compare_type=True,
-        )
     csrf.init_app(app)
     limiter.init_app(app)
     warn_per_worker_limits(app)
     init_proxy_fix(app)
     login_manager.init_app(app)
-    database.init_app(app)
 
 
 def _domain_module(domain: str, name: str):

@@ -7,11 +7,7 @@ import shlex
 import sys
 import threading
 
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
-from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
-from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
@@ -29,8 +25,30 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
-csrf = CSRFProtect()
-login_manager = LoginManager()
+
+
+def __getattr__(name: str):
+    """The web's extensions (``csrf``, ``login_manager``, ``limiter``), made on first use: the
+    count commands' app (``create_app(web=False)``) needs none of them, and importing
+    Flask-WTF and Flask-Limiter is a tenth of their start-up."""
+    if name == "csrf":
+        from flask_wtf import CSRFProtect
+
+        value = CSRFProtect()
+    elif name == "login_manager":
+        from flask_login import LoginManager
+
+        value = LoginManager()
+    elif name == "limiter":
+        from flask_limiter import Limiter
+        from flask_limiter.util import get_remote_address
+
+        serialise_memory_expiry()
+        value = Limiter(key_func=get_remote_address, default_limits=[])
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
 
 
 def serialise_memory_expiry() -> bool:
@@ -59,10 +77,6 @@ def serialise_memory_expiry() -> bool:
     schedule_expiry.civic_serialised = True
     cls._MemoryStorage__schedule_expiry = schedule_expiry
     return True
-
-
-serialise_memory_expiry()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
 PROXY_FIX_SETTINGS = ("x_for", "x_proto", "x_host", "x_port", "x_prefix")

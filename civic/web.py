@@ -22,7 +22,6 @@ from flask import (
     url_for,
 )
 from flask import session as http_session
-from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from civic.errors import DomainError
@@ -260,8 +259,14 @@ def http_href(value: object) -> str:
     return http_url(value) or ""
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, *, web: bool = True) -> None:
+    """The upload limits for every app; with ``web`` also the HTTP boundary (headers, error
+    pages, the control-character guard), which the count commands' app does without."""
     appcontext_pushed.connect(_install_upload_limits, app)
+    if not web:
+        return
+    from flask_wtf.csrf import CSRFError
+
     app.add_template_filter(http_href, "http_href")
     app.before_request(refuse_control_characters)
 
