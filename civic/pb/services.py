@@ -23,7 +23,7 @@ from civic.errors import DomainError
 from civic.extensions import db
 from civic.gc_pause import gc_paused
 from civic.pb import ballots as judging
-from civic.pb import counting, explain, grouping
+from civic.pb import counting, grouping
 from civic.pb.edition import Category as CategoryConfig
 from civic.pb.edition import (
     EditionConfig,
@@ -434,6 +434,8 @@ def tally(
         stored_json["what_if"] = before["what_if"]
         stored_json["what_if_reasons"] = before["what_if_reasons"]
     elif what_if:
+        from civic.pb import explain  # Babel's formatting, for the what-if table only
+
         config, projects = config_of(edition), _project_inputs(edition)
         stored_json["what_if"] = counting.what_if(config, projects, grouped.folded)
         stored_json["what_if_reasons"] = explain.what_if_reasons(
