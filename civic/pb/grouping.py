@@ -125,6 +125,19 @@ def store_ballots_digest(edition: Edition) -> str:
     return value
 
 
+#: PostgreSQL's memory for the count's two aggregates (its default, 4 MB, sends the repeat
+#: voters' ``GROUP BY`` over a million voter hashes to temporary files on disk).
+COUNT_WORK_MEM = "64MB"
+
+
+def _aggregate_in_memory() -> None:
+    """On PostgreSQL, give the rest of this transaction :data:`COUNT_WORK_MEM` for sorts and
+    hashes (``SET LOCAL``: the setting ends with the transaction)."""
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SET LOCAL work_mem = '{COUNT_WORK_MEM}'")
+
+
 def read_groups(edition: Edition) -> list[tuple]:
     """(frozen_reason, codes_key, channel, reason, ballots) per group of identical ballots."""
     connection = db.session.connection().connection
@@ -179,6 +192,7 @@ class GroupedTally:
         self.edition = edition
         rules = counting.voting_rules(config, projects)
         choose = judging.choice_judge(rules)
+        _aggregate_in_memory()
         groups = read_groups(edition)
         repeated = read_repeated(edition)
         full = long_keys(edition) if any((g[1] or "").startswith(",") for g in groups) else {}
@@ -230,7 +244,6 @@ class GroupedTally:
         dbapi = connection.connection.dbapi_connection
         postgresql = connection.dialect.name == "postgresql"
         mark = "%s" if postgresql else "?"
-        same = "IS NOT DISTINCT FROM" if postgresql else "IS"
         edition_id = int(self.edition.id)
         cursor = dbapi.cursor()
         try:
@@ -244,21 +257,38 @@ class GroupedTally:
             lists = [
                 (new, key, old) for (check, key, old), new in self.changes.items() if not check
             ]
-            if lists:
+            if lists and postgresql:
+                # One statement per (new, old) verdict pair with the lists as an array: a
+                # statement per list costs the server more than the rows it changes.
+                keys: dict[tuple, list[str]] = {}
+                for new, key, old in lists:
+                    keys.setdefault((new, old), []).append(key)
+                for (new, old), changed in keys.items():
+                    cursor.execute(
+                        f"UPDATE pb_ballots SET reason = %s WHERE edition_id = {edition_id} "
+                        "AND frozen_reason = '' AND codes_key = ANY(%s) "
+                        "AND reason IS NOT DISTINCT FROM %s",
+                        (new, changed, old),
+                    )
+            elif lists:
                 cursor.executemany(
-                    f"UPDATE pb_ballots SET reason = {mark} WHERE edition_id = {edition_id} "
-                    f"AND frozen_reason = '' AND codes_key = {mark} AND reason {same} {mark}",
+                    f"UPDATE pb_ballots SET reason = ? WHERE edition_id = {edition_id} "
+                    "AND frozen_reason = '' AND codes_key = ? AND reason IS ?",
                     lists,
                 )
             touched = bool(frozen or lists)
             again = [
-                (judging.DUPLICATE_VOTER, row[0])
-                for row, _ in self.duplicates
-                if touched or row[7] != judging.DUPLICATE_VOTER
+                row[0] for row, _ in self.duplicates if touched or row[7] != judging.DUPLICATE_VOTER
             ]
-            if again:
+            if again and postgresql:
+                cursor.execute(
+                    "UPDATE pb_ballots SET reason = %s WHERE id = ANY(%s)",
+                    (judging.DUPLICATE_VOTER, again),
+                )
+            elif again:
                 cursor.executemany(
-                    f"UPDATE pb_ballots SET reason = {mark} WHERE id = {mark}", again
+                    "UPDATE pb_ballots SET reason = ? WHERE id = ?",
+                    [(judging.DUPLICATE_VOTER, row_id) for row_id in again],
                 )
         finally:
             cursor.close()
