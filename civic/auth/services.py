@@ -13,7 +13,7 @@ from importlib import resources
 from flask import current_app
 from sqlalchemy import case, delete, func, literal, null, select, update
 
-from civic.audit.services import record_event
+from civic.audit.services import record_change, record_event
 from civic.auth import passwords
 from civic.auth.models import LoginThrottle, StaffSession, User
 from civic.auth.roles import ADMIN, ROLES
@@ -289,14 +289,7 @@ def create_user(
     user.set_password(password)
     user.set_roles(roles)
     db.session.add(user)
-    db.session.flush()
-    record_event(
-        "user.created",
-        object_type="user",
-        object_id=user.id,
-        details={"login": login, "roles": roles},
-        actor=actor,
-    )
+    record_change("user.created", user, {"login": login, "roles": roles}, actor=actor)
     return user
 
 

@@ -137,10 +137,12 @@ def finalise(
     version: ReportVersion,
     *,
     actor=None,
-    actor_name: str | None = None,
+    actor_name: str = "",
     expected_version: int | None = None,
 ) -> ReportVersion:
-    """Render the PDF and store it with its SHA-256, who and when; the version never changes."""
+    """Render the PDF and store it with its SHA-256, who and when; the version never changes.
+
+    ``actor_name`` names who finalised it when there is no ``actor`` (a CLI run)."""
     if version.is_final:
         raise ReportError("Цю версію вже затверджено.")
     if expected_version is not None and expected_version != version.version_id:
