@@ -303,6 +303,13 @@ def update_user(
     password: str | None = None,
     actor: User | None = None,
 ) -> User:
+    """Change an account; an admin cannot take their own admin role away or switch themselves
+    off (there would be no one to undo it)."""
+    own = actor is not None and actor.id == user.id
+    if own and ((roles is not None and ADMIN not in roles) or is_active is False):
+        raise AccountError(
+            "Не можна забрати в себе роль адміністратора чи вимкнути себе.", field="roles"
+        )
     changes: dict = {}
     if roles is not None:
         roles = _check_roles(roles)
@@ -327,8 +334,5 @@ def update_user(
         # "Log out everywhere": every cookie issued before this change stops opening pages.
         changes["sessions_ended"] = end_all_sessions(user)
     if changes:
-        db.session.flush()
-        record_event(
-            "user.updated", object_type="user", object_id=user.id, details=changes, actor=actor
-        )
+        record_change("user.updated", user, changes, actor=actor)
     return user

@@ -341,14 +341,18 @@ def occasions():
 @role_required(ADMIN)
 @web.transaction
 def occasion_edit(occasion_id: int):
-    occasion = db.session.get(Occasion, occasion_id) or abort(404)
-    form = OccasionForm(obj=occasion)
-    if form.validate_on_submit():
-        with web.attempt(form, field="rule"):
-            occasion_calendar.save_occasion(occasion, **form.occasion(), actor=current_user)
-            flash("Зміни збережено.", "success")
-            return redirect(url_for("reports.occasions"))
-    return render_template("reports/occasion_form.html", form=form, occasion=occasion)
+    occasion = db.get_or_404(Occasion, occasion_id)
+    return web.form_page(
+        OccasionForm(obj=occasion),
+        lambda form: occasion_calendar.save_occasion(
+            occasion, **form.occasion(), actor=current_user
+        ),
+        saved_message="Зміни збережено.",
+        then="reports.occasions",
+        template="reports/occasion_form.html",
+        field="rule",
+        occasion=occasion,
+    )
 
 
 @bp.route("/staff/reports/entry-types", methods=["GET"])
