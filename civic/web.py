@@ -228,16 +228,16 @@ def valid(form, refusal: type[DomainError] = DomainError):
     return form
 
 
-def form_page(form, save, *, saved_message: str, then: str, template: str, field=None, **page):
+def form_page(form, save, *, saved_message: str, then: str, template_name: str, field=None, **page):
     """A page with one form: when the posted ``form`` validates, ``save(form)`` runs inside
     :class:`attempt` (a refusal goes under ``field`` or the field it names), ``saved_message`` is
-    flashed and the browser goes to the endpoint ``then``; otherwise ``template`` shows ``form``
+    flashed and the browser goes to the endpoint ``then``; otherwise ``template_name`` shows ``form``
     with ``page``."""
     if form.validate_on_submit():
         with attempt(form, field=field):
             save(form)
             return saved(saved_message, then)
-    return render_template(template, form=form, **page)
+    return render_template(template_name, form=form, **page)
 
 
 def checkpoint() -> None:

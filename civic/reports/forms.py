@@ -77,6 +77,19 @@ class DraftForm(Form):
     )
     signer_position = StringField("Посада підписанта", validators=[Length(max=200)])
     signer_name = StringField("Ім'я підписанта", validators=[Length(max=200)])
+
+    def template(self, posted) -> dict:
+        """The template as ``services.update_template`` takes it; ``posted`` is the request's
+        form, whose repeated fields are the paragraphs."""
+        keys, texts = posted.getlist("key"), posted.getlist("text")
+        rows = list(zip(keys, texts, posted.getlist("requires"), strict=False))
+        return {
+            "title": self.title.data,
+            "signer_position": self.signer_position.data or "",
+            "signer_name": self.signer_name.data or "",
+            "paragraphs": rows,
+        }
+
     version = HiddenField()
 
 
@@ -114,6 +127,18 @@ class EntryTypeForm(Form):
     needs_occasion = BooleanField("Запис стосується нагоди з календаря")
     position = IntegerField("Порядок", default=100, validators=[Optional()])
     is_active = BooleanField("Активний", default=True)
+
+    def entry_type(self) -> dict:
+        """The entry type as ``services.save_entry_type`` takes it."""
+        forms = (self.form_one.data or "", self.form_few.data or "", self.form_many.data or "")
+        return {
+            "code": self.code.data,
+            "label": self.label.data,
+            "forms": forms,
+            "needs_occasion": self.needs_occasion.data,
+            "position": self.position.data or 100,
+            "is_active": self.is_active.data,
+        }
 
 
 class TemplateForm(Form):

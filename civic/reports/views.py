@@ -349,7 +349,7 @@ def occasion_edit(occasion_id: int):
         ),
         saved_message="Зміни збережено.",
         then="reports.occasions",
-        template="reports/occasion_form.html",
+        template_name="reports/occasion_form.html",
         field="rule",
         occasion=occasion,
     )
@@ -367,27 +367,16 @@ def entry_types():
 @role_required(ADMIN)
 @web.transaction
 def entry_type_edit(type_id: int | None = None):
-    entry_type = (db.session.get(EntryType, type_id) or abort(404)) if type_id else None
-    form = EntryTypeForm(obj=entry_type)
-    if form.validate_on_submit():
-        with web.attempt(form, field="code"):
-            services.save_entry_type(
-                entry_type,
-                code=form.code.data,
-                label=form.label.data,
-                forms=(
-                    form.form_one.data or "",
-                    form.form_few.data or "",
-                    form.form_many.data or "",
-                ),
-                needs_occasion=form.needs_occasion.data,
-                position=form.position.data or 100,
-                is_active=form.is_active.data,
-                actor=current_user,
-            )
-            flash("Тип запису збережено.", "success")
-            return redirect(url_for("reports.entry_types"))
-    return render_template("reports/entry_type_form.html", form=form, entry_type=entry_type)
+    entry_type = db.get_or_404(EntryType, type_id) if type_id else None
+    return web.form_page(
+        EntryTypeForm(obj=entry_type),
+        lambda form: services.save_entry_type(entry_type, **form.entry_type(), actor=current_user),
+        saved_message="Тип запису збережено.",
+        then="reports.entry_types",
+        template_name="reports/entry_type_form.html",
+        field="code",
+        entry_type=entry_type,
+    )
 
 
 @bp.route("/staff/reports/template", methods=["GET", "POST"])
@@ -395,24 +384,11 @@ def entry_type_edit(type_id: int | None = None):
 @web.transaction
 def template_edit():
     template = services.get_template()
-    form = TemplateForm(obj=template)
-    if form.validate_on_submit():
-        rows = list(
-            zip(
-                request.form.getlist("key"),
-                request.form.getlist("text"),
-                request.form.getlist("requires"),
-                strict=False,
-            )
-        )
-        with web.attempt():
-            services.update_template(
-                title=form.title.data,
-                signer_position=form.signer_position.data or "",
-                signer_name=form.signer_name.data or "",
-                paragraphs=rows,
-                actor=current_user,
-            )
-            flash("Шаблон звіту збережено.", "success")
-            return redirect(url_for("reports.template_edit"))
-    return render_template("reports/template_form.html", form=form, template=template)
+    return web.form_page(
+        TemplateForm(obj=template),
+        lambda form: services.update_template(**form.template(request.form), actor=current_user),
+        saved_message="Шаблон звіту збережено.",
+        then="reports.template_edit",
+        template_name="reports/template_form.html",
+        template=template,
+    )
