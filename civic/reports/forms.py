@@ -77,19 +77,6 @@ class DraftForm(Form):
     )
     signer_position = StringField("Посада підписанта", validators=[Length(max=200)])
     signer_name = StringField("Ім'я підписанта", validators=[Length(max=200)])
-
-    def template(self, posted) -> dict:
-        """The template as ``services.update_template`` takes it; ``posted`` is the request's
-        form, whose repeated fields are the paragraphs."""
-        keys, texts = posted.getlist("key"), posted.getlist("text")
-        rows = list(zip(keys, texts, posted.getlist("requires"), strict=False))
-        return {
-            "title": self.title.data,
-            "signer_position": self.signer_position.data or "",
-            "signer_name": self.signer_name.data or "",
-            "paragraphs": rows,
-        }
-
     version = HiddenField()
 
 
@@ -147,3 +134,15 @@ class TemplateForm(Form):
     title = TextAreaField("Заголовок", validators=[DataRequired("Вкажіть заголовок.")])
     signer_position = StringField("Посада підписанта", validators=[Length(max=200)])
     signer_name = StringField("Ім'я підписанта", validators=[Length(max=200)])
+
+    def template(self, posted) -> dict:
+        """The template as ``services.update_template`` takes it; ``posted`` is the request's
+        form, whose repeated fields are the paragraphs."""
+        keys, texts = posted.getlist("key"), posted.getlist("text")
+        rows = list(zip(keys, texts, posted.getlist("requires"), strict=False))
+        return {
+            "title": self.title.data,
+            "signer_position": self.signer_position.data or "",
+            "signer_name": self.signer_name.data or "",
+            "paragraphs": rows,
+        }
