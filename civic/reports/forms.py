@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -12,6 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from civic.forms import DayField, Form, code_field
+from civic.reports.editor import paragraph_order
 from civic.reports.occasions import CATEGORIES
 from civic.urls import HttpUrl
 
@@ -78,6 +81,30 @@ class DraftForm(Form):
     signer_position = StringField("Посада підписанта", validators=[Length(max=200)])
     signer_name = StringField("Ім'я підписанта", validators=[Length(max=200)])
     version = HiddenField()
+
+    @classmethod
+    def of(cls, report, version) -> DraftForm:
+        """The form over ``report``, the text of the draft ``version`` as stored."""
+        return cls(
+            title=report.title,
+            signer_position=report.signer_position,
+            signer_name=report.signer_name,
+            version=str(version.version_id),
+        )
+
+    def draft(self, posted) -> dict:
+        """The edit as ``report_versions.update_draft`` takes it; ``posted`` is the request's
+        form: its repeated ``paragraph`` fields, new paragraphs and a pressed ↑ or ↓."""
+        texts = posted.getlist("paragraph")
+        return {
+            "texts": texts,
+            "title": self.title.data,
+            "signer_position": self.signer_position.data or "",
+            "signer_name": self.signer_name.data or "",
+            "expected_version": int(self.version.data or 0) or None,
+            "added": posted.getlist("paragraph_new"),
+            "order": paragraph_order(len(texts), posted.get("move", "")),
+        }
 
 
 class ActionForm(Form):

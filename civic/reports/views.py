@@ -17,7 +17,7 @@ from civic.kyiv import KyivTimeError, month_days, parse_month
 from civic.reports import journal as activity_journal
 from civic.reports import occasion_calendar, services
 from civic.reports import versions as report_versions
-from civic.reports.editor import moved_to, paragraph_label, paragraph_order
+from civic.reports.editor import moved_to, paragraph_label
 from civic.reports.forms import (
     ActionForm,
     DraftForm,
@@ -79,7 +79,6 @@ def journal():
     page = activity_journal.list_entries(
         month=month, type_code=type_code, page=request.args.get("page", 1, type=int)
     )
-    totals = activity_journal.month_totals(month)
     return render_template(
         "reports/journal.html",
         form=form,
@@ -88,7 +87,7 @@ def journal():
         type_code=type_code,
         month=month,
         month_label=uk_month(month),
-        totals=totals,
+        totals=activity_journal.month_totals(month),
         delete_form=ActionForm(),
     )
 
@@ -215,8 +214,12 @@ def history(month: str):
 @role_required(EDITOR)
 def preview_month(month: str):
     month_on = _month_arg(month)
-    report = report_versions.build_report(month_on)
-    return render_template("reports/preview.html", report=report, version=None, month=month_on)
+    return _preview(report_versions.build_report(month_on), month_on)
+
+
+def _preview(report, month_on: dt.date, version: ReportVersion | None = None):
+    """The report as it will print: a month's report as it stands, or one saved version."""
+    return render_template("reports/preview.html", report=report, version=version, month=month_on)
 
 
 @bp.route("/staff/reports/versions/<int:version_id>", methods=["GET", "POST"])
@@ -224,39 +227,17 @@ def preview_month(month: str):
 @web.transaction
 def edit(version_id: int):
     version = _version(version_id)
-    report = report_versions.version_report(version)
     if version.is_final:
         return redirect(url_for("reports.preview", version_id=version.id))
-    form = DraftForm(
-        title=report.title,
-        signer_position=report.signer_position,
-        signer_name=report.signer_name,
-        version=str(version.version_id),
-    )
-    status = 200
+    report = report_versions.version_report(version)
+    form = DraftForm.of(report, version)
+    status = 400 if request.method == "POST" else 200
     if form.validate_on_submit():
-        texts = request.form.getlist("paragraph")
         with web.attempt():
-            if len(texts) != len(report.paragraphs):
-                raise services.ReportError("Форма не відповідає чернетці; оновіть сторінку.")
-            report_versions.update_draft(
-                version,
-                texts=texts,
-                title=form.title.data,
-                signer_position=form.signer_position.data or "",
-                signer_name=form.signer_name.data or "",
-                expected_version=int(form.version.data or 0) or None,
-                added=request.form.getlist("paragraph_new"),
-                order=paragraph_order(len(texts), request.form.get("move", "")),
-                actor=current_user,
-            )
-            moved = request.form.get("move", "")
-            flash("Абзац переміщено; зміни збережено." if moved else "Зміни збережено.", "success")
-            anchor = f"paragraph-{moved_to(len(texts), moved) + 1}" if moved else None
-            return redirect(url_for("reports.edit", version_id=version.id, _anchor=anchor))
+            edit = form.draft(request.form)
+            report_versions.update_draft(version, **edit, actor=current_user)
+            return _draft_saved(version, len(edit["texts"]), request.form.get("move", ""))
         status = 409
-    elif request.method == "POST":
-        status = 400
     return render_template(
         "reports/edit.html",
         form=form,
@@ -268,16 +249,20 @@ def edit(version_id: int):
     ), status
 
 
+def _draft_saved(version: ReportVersion, paragraphs: int, moved: str):
+    """Back to the draft; after ↑ or ↓, at the paragraph that moved."""
+    if not moved:
+        return web.saved("Зміни збережено.", "reports.edit", version_id=version.id)
+    anchor = f"paragraph-{moved_to(paragraphs, moved) + 1}"
+    message = "Абзац переміщено; зміни збережено."
+    return web.saved(message, "reports.edit", version_id=version.id, _anchor=anchor)
+
+
 @bp.route("/staff/reports/versions/<int:version_id>/preview", methods=["GET"])
 @role_required(EDITOR)
 def preview(version_id: int):
     version = _version(version_id)
-    return render_template(
-        "reports/preview.html",
-        report=report_versions.version_report(version),
-        version=version,
-        month=version.month_on,
-    )
+    return _preview(report_versions.version_report(version), version.month_on, version)
 
 
 @bp.route("/staff/reports/versions/<int:version_id>/finalise", methods=["POST"])
@@ -326,11 +311,10 @@ def occasions():
                 occasion_calendar.save_occasion(None, **form.occasion(), actor=current_user)
                 flash("Нагоду додано до календаря.", "success")
                 return redirect(url_for("reports.occasions", year=year))
-    listing = occasion_calendar.occasions_of_year(year)
     return render_template(
         "reports/occasions.html",
         form=form,
-        listing=listing,
+        listing=occasion_calendar.occasions_of_year(year),
         year=year,
         categories=CATEGORIES,
         weekdays=WEEKDAYS,
