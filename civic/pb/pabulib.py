@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from fractions import Fraction
 
 from civic.gc_pause import gc_paused
+from civic.pb.records import Record, _set
 
 TYPE_CHECKING = False  # not typing's: importing typing costs start-up (civic/__init__.py)
 if TYPE_CHECKING:
@@ -56,14 +56,18 @@ class PabulibError(ValueError):
         super().__init__(f"Рядок {line}: {message}" if line else message)
 
 
-@dataclass(frozen=True, slots=True)
-class ProjectRow:
-    """One row of the PROJECTS section: the id, the exact cost and every column as written."""
+class ProjectRow(Record):
+    """One row of the PROJECTS section: the id, the exact cost and every column as written
+    (``line``, where it was written, is not compared)."""
 
-    id: str
-    cost: Amount
-    fields: Mapping[str, str]
-    line: int = field(default=0, compare=False)
+    __slots__ = _fields = ("id", "cost", "fields", "line")
+    _compare = ("id", "cost", "fields")
+
+    def __init__(self, id: str, cost: Amount, fields: Mapping[str, str], line: int = 0) -> None:
+        _set(self, "id", id)
+        _set(self, "cost", cost)
+        _set(self, "fields", fields)
+        _set(self, "line", line)
 
     @property
     def name(self) -> str:
@@ -82,26 +86,53 @@ class ProjectRow:
         return parse_amount(text)
 
 
-@dataclass(frozen=True, slots=True)
-class Election:
+class Election(Record):
     """A parsed pabulib file.
 
     Votes are kept in columns for speed: ``ballots[i]`` is the tuple of project ids of the i-th
     vote in file order (most preferred first for ordinal ballots), ``points[i]`` the matching
     points when the file has a `points` column (else ``points`` is None), and ``vote_fields``
-    holds every other VOTES column (age, sex, voting_method, ...) as text.
+    holds every other VOTES column (age, sex, voting_method, ...) as text.  Where lines were
+    written (``meta_lines``, ``vote_lines``) is not compared.
     """
 
-    meta: Mapping[str, str]
-    project_columns: tuple[str, ...]
-    projects: tuple[ProjectRow, ...]
-    vote_columns: tuple[str, ...]
-    voter_ids: tuple[str, ...]
-    ballots: tuple[tuple[str, ...], ...]
-    points: tuple[tuple[Amount, ...], ...] | None
-    vote_fields: Mapping[str, tuple[str, ...]]
-    meta_lines: Mapping[str, int] = field(default_factory=dict, compare=False)
-    vote_lines: tuple[int, ...] = field(default=(), compare=False)
+    __slots__ = _fields = (
+        "meta",
+        "project_columns",
+        "projects",
+        "vote_columns",
+        "voter_ids",
+        "ballots",
+        "points",
+        "vote_fields",
+        "meta_lines",
+        "vote_lines",
+    )
+    _compare = _fields[:-2]
+
+    def __init__(
+        self,
+        meta: Mapping[str, str],
+        project_columns: tuple[str, ...],
+        projects: tuple[ProjectRow, ...],
+        vote_columns: tuple[str, ...],
+        voter_ids: tuple[str, ...],
+        ballots: tuple[tuple[str, ...], ...],
+        points: tuple[tuple[Amount, ...], ...] | None,
+        vote_fields: Mapping[str, tuple[str, ...]],
+        meta_lines: Mapping[str, int] | None = None,
+        vote_lines: tuple[int, ...] = (),
+    ) -> None:
+        _set(self, "meta", meta)
+        _set(self, "project_columns", project_columns)
+        _set(self, "projects", projects)
+        _set(self, "vote_columns", vote_columns)
+        _set(self, "voter_ids", voter_ids)
+        _set(self, "ballots", ballots)
+        _set(self, "points", points)
+        _set(self, "vote_fields", vote_fields)
+        _set(self, "meta_lines", {} if meta_lines is None else meta_lines)
+        _set(self, "vote_lines", vote_lines)
 
     @property
     def vote_type(self) -> str:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from itertools import chain
+
+from civic.pb.records import Record, _set
 
 TYPE_CHECKING = False  # not typing's: importing typing costs start-up (civic/__init__.py)
 if TYPE_CHECKING:
@@ -49,46 +50,70 @@ EXCLUDED = "excluded"
 FUNDED_FROM_RESERVE = "funded_from_reserve"
 
 
-@dataclass(frozen=True, slots=True)
-class Project:
+class Project(Record):
     """A project as the rules see it."""
 
-    id: str
-    cost: int | Fraction | Decimal
-    category: str | None = None
-    submitted_on: date | None = None
-    name: str = ""
+    __slots__ = _fields = ("id", "cost", "category", "submitted_on", "name")
+
+    def __init__(
+        self,
+        id: str,
+        cost: int | Fraction | Decimal,
+        category: str | None = None,
+        submitted_on: date | None = None,
+        name: str = "",
+    ) -> None:
+        _set(self, "id", id)
+        _set(self, "cost", cost)
+        _set(self, "category", category)
+        _set(self, "submitted_on", submitted_on)
+        _set(self, "name", name)
 
     @property
     def is_withdrawn(self) -> bool:
         return self.cost == WITHDRAWN_COST
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
+class Decision(Record):
     """What a rule decided about one project, and why."""
 
-    project_id: str
-    rank: int
-    score: Amount
-    cost: Amount
-    status: str
+    __slots__ = _fields = ("project_id", "rank", "score", "cost", "status")
+
+    def __init__(self, project_id: str, rank: int, score: Amount, cost: Amount, status: str):
+        _set(self, "project_id", project_id)
+        _set(self, "rank", rank)
+        _set(self, "score", score)
+        _set(self, "cost", cost)
+        _set(self, "status", status)
 
     @property
     def is_funded(self) -> bool:
         return self.status in (FUNDED, FUNDED_FROM_RESERVE)
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """The result of a rule: the funded projects in selection order and a decision for each."""
+class Outcome(Record):
+    """The result of a rule: the funded projects in selection order and a decision for each.
 
-    rule: str
-    budget: Amount
-    selected: tuple[str, ...]
-    cost: Amount
-    decisions: tuple[Decision, ...] = field(default=(), compare=False)
-    reserve: Amount = 0
+    Equality leaves ``decisions`` out (two outcomes funding the same are equal)."""
+
+    __slots__ = _fields = ("rule", "budget", "selected", "cost", "decisions", "reserve")
+    _compare = ("rule", "budget", "selected", "cost", "reserve")
+
+    def __init__(
+        self,
+        rule: str,
+        budget: Amount,
+        selected: tuple[str, ...],
+        cost: Amount,
+        decisions: tuple[Decision, ...] = (),
+        reserve: Amount = 0,
+    ) -> None:
+        _set(self, "rule", rule)
+        _set(self, "budget", budget)
+        _set(self, "selected", selected)
+        _set(self, "cost", cost)
+        _set(self, "decisions", decisions)
+        _set(self, "reserve", reserve)
 
     @property
     def leftover(self) -> Amount:

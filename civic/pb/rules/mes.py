@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
@@ -25,17 +24,28 @@ from civic.pb.rules.core import (
 )
 
 
-@dataclass(slots=True)
 class _Approvals:
     """Approval ballots folded into distinct ballots with weights, projects as indices."""
 
-    costs: list[Amount]
-    names: list[str]
-    ballots: list[tuple[int, ...]]
-    weights: list[int]
-    supporters: list[list[int]]
-    support: list[int]
-    num_voters: int
+    __slots__ = ("costs", "names", "ballots", "weights", "supporters", "support", "num_voters")
+
+    def __init__(
+        self,
+        costs: list[Amount],
+        names: list[str],
+        ballots: list[tuple[int, ...]],
+        weights: list[int],
+        supporters: list[list[int]],
+        support: list[int],
+        num_voters: int,
+    ) -> None:
+        self.costs = costs
+        self.names = names
+        self.ballots = ballots
+        self.weights = weights
+        self.supporters = supporters
+        self.support = support
+        self.num_voters = num_voters
 
 
 def _fold(
