@@ -44,6 +44,8 @@ def test_console_script_lists_domain_groups(tmp_path):
 CIVIC = Path(sys.executable).with_name("civic")  # the installed console script
 PABULIB = Path(__file__).resolve().parents[2] / "shared" / "data" / "pabulib"
 HEAVY = ("flask", "werkzeug", "sqlalchemy", "civic.extensions", "reportlab", "openpyxl", "PIL")
+# What `civic pb outcome` of a small file no longer pays for at start-up (docs/performance.md).
+OUTCOME_SPARES = ("dataclasses", "inspect", "ast", "json", "datetime", "click")
 
 
 # Runs a script or code as ``python`` would, then reports every module it imported (on exit).
@@ -98,6 +100,8 @@ def test_commands_that_need_no_app_import_no_framework(args, tmp_path, shared_di
     direct = args[0] == "pb" and args[1] in ("outcome", "check")
     assert ("civic.cli" in modules and "click" in modules) is not direct
     assert _heavy(modules) == []
+    if args[:2] == ["pb", "outcome"]:
+        assert sorted(modules.intersection(OUTCOME_SPARES)) == []
     assert not (tmp_path / "instance").exists()  # no app was built (it creates the instance)
 
 

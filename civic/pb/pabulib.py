@@ -42,8 +42,10 @@ __all__ = [
 Amount = int | Fraction
 
 SECTIONS = ("meta", "projects", "votes")
-_DECIMAL = re.compile(r"[+-]?\d+(\.\d*)?")
-_OPENS_QUOTE = re.compile(r'(?:^|;)\s*"')
+# Patterns, not compiled patterns: compiling them costs a process start-up (issue 15), and only
+# decimal amounts and quoted fields need them (``re`` caches what it compiles).
+_DECIMAL = r"[+-]?\d+(\.\d*)?"
+_OPENS_QUOTE = r'(?:^|;)\s*"'
 _SECTION_TITLES = {"meta": "META", "projects": "PROJECTS", "votes": "VOTES"}
 
 
@@ -167,7 +169,7 @@ def parse_amount(text: str) -> Amount:
         pass
     if "," in text and "." not in text:
         text = text.replace(",", ".")
-    if not _DECIMAL.fullmatch(text):
+    if not re.fullmatch(_DECIMAL, text):
         raise ValueError(f"not a number: {text!r}")
     value = Fraction(text)
     return value.numerator if value.denominator == 1 else value
@@ -291,7 +293,7 @@ def _read(text: str, strict: bool) -> Election:
             j += 1
             if '"' in line:
                 first = j
-                while j < end and line.count('"') % 2 and _OPENS_QUOTE.search(line):
+                while j < end and line.count('"') % 2 and re.search(_OPENS_QUOTE, line):
                     # A quoted field spanning several physical lines.
                     line += "\n" + lines[j]
                     j += 1

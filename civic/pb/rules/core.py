@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from itertools import chain
@@ -17,6 +16,7 @@ from civic.pb.records import Record, _set
 
 TYPE_CHECKING = False  # not typing's: importing typing costs start-up (civic/__init__.py)
 if TYPE_CHECKING:
+    from datetime import date
     from typing import Any
 
 Amount = int | Fraction
@@ -191,5 +191,7 @@ def _tie_key(tie_break: TieBreak, projects: Sequence[Project]) -> Callable[[int]
     if tie_break == "project_id":
         return lambda i: (projects[i].id, i)
     if tie_break == "earlier_submission":
+        from datetime import date  # here: its import costs every `civic pb outcome` process
+
         return lambda i: (projects[i].submitted_on or date.max, i)
     raise ValueError(f"unknown tie-break {tie_break!r}")

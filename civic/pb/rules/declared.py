@@ -44,41 +44,46 @@ TYPE_CHECKING = False  # not typing's: importing typing costs start-up (civic/__
 if TYPE_CHECKING:
     from civic.pb.pabulib import Election
 
+# Patterns, compiled when first used (``re`` caches them): compiling them at import cost every
+# `civic pb outcome` process, and only greedy-exclusive, greedy-custom and `unknown` files need
+# them (issue 15, docs/performance.md «Start-up»).
 _ID = r"[A-Za-z0-9][A-Za-z0-9./_-]*"
-_ID_LIST = re.compile(rf"\bprojects?\s+({_ID}(?:\s*(?:,\s*and|,|and)\s+{_ID})+)", re.IGNORECASE)
-_CONFLICT = re.compile(r"could not|cannot|can't|exclusive|simultaneous", re.IGNORECASE)
-_COMPLETION = re.compile(r"at least\s+(\d+(?:\.\d+)?)\s*%\s+of that project", re.IGNORECASE)
-_SECTION = re.compile(r"(?=#\d+:)")
+_ID_LIST = rf"\bprojects?\s+({_ID}(?:\s*(?:,\s*and|,|and)\s+{_ID})+)"
+_ID_SEPARATOR = r"\s*(?:,\s*and|,|and)\s+"
+_CONFLICT = r"could not|cannot|can't|exclusive|simultaneous"
+_COMPLETION = r"at least\s+(\d+(?:\.\d+)?)\s*%\s+of that project"
+_SECTION = r"(?=#\d+:)"
 
 OTHER_RULES = (
     "--rule greedy (за кількістю голосів), equalshares, equalshares/add1, "
     "equalshares/add1-comparison або phragmen"
 )
 
-# What the comments of pabulib's `unknown` files say (Budapest, Veszprém, Dieppe), in Ukrainian.
+# What the comments of pabulib's `unknown` files say (Budapest, Veszprém, Dieppe), in Ukrainian
+# (the patterns ignore case).
 _UNKNOWN_SAYS = (
     (
-        re.compile(r"offline|on paper|paper ballots", re.IGNORECASE),
+        r"offline|on paper|paper ballots",
         "у файлі лише онлайн-голоси, а переможців визначали й за паперовими бюлетенями, "
         "яких у файлі немає",
     ),
     (
-        re.compile(r"strict greedy rule within categories", re.IGNORECASE),
+        r"strict greedy rule within categories",
         "переможців обирали за кількістю голосів у межах граничної суми кожної категорії, "
         "зупиняючись на першому проєкті, що не вміщується, а залишок розподіляли між усіма "
         "категоріями (у виданні civic це категорії з власними бюджетами і спільний фонд "
         "залишків; граничних сум категорій у файлі немає)",
     ),
     (
-        re.compile(r"approve (?:at most|only|maximum) \d+ projects? in (?:each|their)", re.I),
+        r"approve (?:at most|only|maximum) \d+ projects? in (?:each|their)",
         "кожен виборець міг обрати обмежену кількість проєктів у кожній категорії чи районі",
     ),
     (
-        re.compile(r"sticker price", re.IGNORECASE),
+        r"sticker price",
         "вартості проєктів у файлі — умовні ціни діапазонів, а місто дозволило перевищити бюджет",
     ),
     (
-        re.compile(r"most likely a greedy rule|selected according to the greedy rule", re.I),
+        r"most likely a greedy rule|selected according to the greedy rule",
         "правило, найімовірніше, — за кількістю голосів (--rule greedy)",
     ),
 )
@@ -123,11 +128,11 @@ def declared_exclusive(election: Election) -> list[tuple[str, ...]]:
     """
     known = set(election.project_ids)
     groups = []
-    for section in _SECTION.split(election.meta.get("comment", "")):
-        if not _CONFLICT.search(section):
+    for section in re.split(_SECTION, election.meta.get("comment", "")):
+        if not re.search(_CONFLICT, section, re.IGNORECASE):
             continue
-        for found in _ID_LIST.finditer(section):
-            tokens = re.split(r"\s*(?:,\s*and|,|and)\s+", found.group(1))
+        for found in re.finditer(_ID_LIST, section, re.IGNORECASE):
+            tokens = re.split(_ID_SEPARATOR, found.group(1))
             ids = [t for t in tokens if t in known]
             for token in tokens:
                 if token not in known and any(c.isdigit() for c in token):
@@ -142,7 +147,7 @@ def declared_exclusive(election: Election) -> list[tuple[str, ...]]:
 
 def declared_completion(election: Election) -> Fraction | None:
     """The share of the 80 % rule («at least 80% of that project»), if the comment gives one."""
-    found = _COMPLETION.search(election.meta.get("comment", ""))
+    found = re.search(_COMPLETION, election.meta.get("comment", ""), re.IGNORECASE)
     return Fraction(found.group(1)) / 100 if found else None
 
 
@@ -164,7 +169,7 @@ def _refuse(election: Election, rule: str) -> RuleNotCounted:
         said = [
             text
             for pattern, text in _UNKNOWN_SAYS
-            if pattern.search(election.meta.get("comment", ""))
+            if re.search(pattern, election.meta.get("comment", ""), re.IGNORECASE)
         ]
         if election.meta.get("experimental", "").strip() == "1":
             said.append("це дані експерименту, а не голосування міста")
