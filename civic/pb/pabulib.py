@@ -18,16 +18,17 @@ the checker (``civic.pb.check``) reads with ``strict=False`` and reports such pr
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from fractions import Fraction
 
 from civic.gc_pause import gc_paused
 from civic.pb.records import Record, _set
 
 TYPE_CHECKING = False  # not typing's: importing typing costs start-up (civic/__init__.py)
 if TYPE_CHECKING:
+    from fractions import Fraction
     from typing import TextIO
+
+    Amount = int | Fraction
 
 __all__ = [
     "Election",
@@ -39,12 +40,9 @@ __all__ = [
     "write",
 ]
 
-Amount = int | Fraction
-
 SECTIONS = ("meta", "projects", "votes")
-# Patterns, not compiled patterns: compiling them costs a process start-up (issue 15), and only
-# decimal amounts and quoted fields need them (``re`` caches what it compiles).
-_DECIMAL = r"[+-]?\d+(\.\d*)?"
+# A quote opening a field; a pattern, compiled (and ``re`` imported) only for a line with quotes:
+# ``re`` costs a process start-up (issue 15).
 _OPENS_QUOTE = r'(?:^|;)\s*"'
 _SECTION_TITLES = {"meta": "META", "projects": "PROJECTS", "votes": "VOTES"}
 
@@ -169,8 +167,12 @@ def parse_amount(text: str) -> Amount:
         pass
     if "," in text and "." not in text:
         text = text.replace(",", ".")
-    if not re.fullmatch(_DECIMAL, text):
+    # [+-]?\d+(\.\d*)? with str methods (``\d`` is what isdecimal() accepts)
+    whole, _, decimals = (text[1:] if text[:1] in "+-" else text).partition(".")
+    if not whole.isdecimal() or not (decimals.isdecimal() or not decimals):
         raise ValueError(f"not a number: {text!r}")
+    from fractions import Fraction  # here: it imports re and decimal (issue 15, start-up)
+
     value = Fraction(text)
     return value.numerator if value.denominator == 1 else value
 
@@ -183,6 +185,8 @@ def format_amount(value: Amount) -> str:
     """
     if isinstance(value, int):
         return str(value)
+    from fractions import Fraction
+
     value = Fraction(value)
     if value.denominator == 1:
         return str(value.numerator)
@@ -292,6 +296,8 @@ def _read(text: str, strict: bool) -> Election:
             line = lines[j]
             j += 1
             if '"' in line:
+                import re
+
                 first = j
                 while j < end and line.count('"') % 2 and re.search(_OPENS_QUOTE, line):
                     # A quoted field spanning several physical lines.

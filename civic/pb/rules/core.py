@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from decimal import Decimal
-from fractions import Fraction
 from itertools import chain
 
 from civic.pb.records import Record, _set
@@ -17,10 +15,12 @@ from civic.pb.records import Record, _set
 TYPE_CHECKING = False  # not typing's: importing typing costs start-up (civic/__init__.py)
 if TYPE_CHECKING:
     from datetime import date
+    from decimal import Decimal
+    from fractions import Fraction
     from typing import Any
 
-Amount = int | Fraction
-TieBreak = str | Callable[["Project"], object]
+    Amount = int | Fraction
+    TieBreak = str | Callable[["Project"], object]
 
 WITHDRAWN_COST = 999_999_999
 """pabulib's marker cost of a project withdrawn after the vote: greedy rules skip it."""
@@ -126,12 +126,19 @@ def _exact(value: int | Fraction | Decimal) -> Amount:
         raise TypeError(f"amounts must be exact (int, Fraction or Decimal), got {value!r}")
     if isinstance(value, int):
         return value
+    # Imported here: fractions imports re and decimal, which a count of whole amounts (every
+    # `civic pb outcome` of a file with whole costs) does without (issue 15, start-up).
+    from fractions import Fraction
+
     value = Fraction(value)
     return value.numerator if value.denominator == 1 else value
 
 
 def as_decimal(value: int | Fraction) -> Decimal:
     """An exact ``Decimal`` of an amount with a terminating decimal expansion (money always has)."""
+    from decimal import Decimal
+    from fractions import Fraction
+
     value = Fraction(value)
     result = Decimal(value.numerator) / Decimal(value.denominator)
     if Fraction(result) != value:

@@ -21,9 +21,6 @@ the files themselves say:
 
 from __future__ import annotations
 
-import re
-from fractions import Fraction
-
 from civic.pb.rules.comparison import RULE as COMPARISON
 from civic.pb.rules.comparison import equal_shares_comparison
 from civic.pb.rules.core import (
@@ -31,7 +28,6 @@ from civic.pb.rules.core import (
     RULES,
     Outcome,
     Project,
-    TieBreak,
     borda_points,
     count_scores,
     rank_points,
@@ -42,11 +38,14 @@ from civic.pb.rules.wording import describe_rule
 
 TYPE_CHECKING = False  # not typing's: importing typing costs start-up (civic/__init__.py)
 if TYPE_CHECKING:
-    from civic.pb.pabulib import Election
+    from fractions import Fraction
 
-# Patterns, compiled when first used (``re`` caches them): compiling them at import cost every
-# `civic pb outcome` process, and only greedy-exclusive, greedy-custom and `unknown` files need
-# them (issue 15, docs/performance.md «Start-up»).
+    from civic.pb.pabulib import Election
+    from civic.pb.rules.core import TieBreak
+
+# Patterns, compiled when first used (``re`` is imported there and caches them): importing re and
+# compiling them at import cost every `civic pb outcome` process, and only greedy-exclusive,
+# greedy-custom and `unknown` files need them (issue 15, docs/performance.md «Start-up»).
 _ID = r"[A-Za-z0-9][A-Za-z0-9./_-]*"
 _ID_LIST = rf"\bprojects?\s+({_ID}(?:\s*(?:,\s*and|,|and)\s+{_ID})+)"
 _ID_SEPARATOR = r"\s*(?:,\s*and|,|and)\s+"
@@ -107,6 +106,8 @@ def declared_points(election: Election) -> tuple[int | Fraction, ...] | None:
         return None
     text = election.meta.get("scoring_fn", "").strip().lower()
     if text and text != "borda":
+        from fractions import Fraction  # here: it imports re and decimal (issue 15, start-up)
+
         try:
             return tuple(Fraction(part.strip()) for part in text.split(","))
         except ValueError:
@@ -126,6 +127,8 @@ def declared_exclusive(election: Election) -> list[tuple[str, ...]]:
     a digit) that is no project of the file is refused (:class:`RuleNotCounted`) with the group
     and the code, never dropped silently.
     """
+    import re  # here, not at the top: see the patterns above
+
     known = set(election.project_ids)
     groups = []
     for section in re.split(_SECTION, election.meta.get("comment", "")):
@@ -147,8 +150,14 @@ def declared_exclusive(election: Election) -> list[tuple[str, ...]]:
 
 def declared_completion(election: Election) -> Fraction | None:
     """The share of the 80 % rule («at least 80% of that project»), if the comment gives one."""
+    import re  # here, not at the top: see the patterns above
+
     found = re.search(_COMPLETION, election.meta.get("comment", ""), re.IGNORECASE)
-    return Fraction(found.group(1)) / 100 if found else None
+    if found is None:
+        return None
+    from fractions import Fraction
+
+    return Fraction(found.group(1)) / 100
 
 
 def official_selection(election: Election) -> frozenset[str]:
@@ -165,6 +174,8 @@ def official_selection(election: Election) -> frozenset[str]:
 
 
 def _refuse(election: Election, rule: str) -> RuleNotCounted:
+    import re  # here, not at the top: see the patterns above
+
     if rule == "unknown" or not rule:
         said = [
             text
