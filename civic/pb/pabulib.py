@@ -18,13 +18,12 @@ the checker (``civic.pb.check``) reads with ``strict=False`` and reports such pr
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from civic.gc_pause import gc_paused
 from civic.pb.records import Record, _set
 
 TYPE_CHECKING = False  # not typing's: importing typing costs start-up (civic/__init__.py)
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from fractions import Fraction
     from typing import TextIO
 
@@ -233,6 +232,9 @@ def _logical_lines(text: str) -> list[str]:
     if text.startswith("\ufeff"):
         text = text[1:]
     if "\r" in text:
+        lines = text.split("\r\n")
+        if text.count("\r") == text.count("\n") == len(lines) - 1:
+            return lines  # every line ends in \r\n (one split instead of two replaces)
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text.split("\n")
 
@@ -321,6 +323,25 @@ def _read(text: str, strict: bool) -> Election:
             out.append(parts)
         return linenos, out
 
+    def plain_columns(start: int, end: int, width: int, key: int) -> tuple[list, list] | None:
+        # The usual VOTES section: no quotes, every line with its fields, a ``key`` field (the
+        # vote) in each, so no blank line before the last. Its columns come from one split of
+        # the whole section, not a split of every line; None for any other: ``rows`` reads it.
+        while end > start and _is_blank(lines[end - 1]) and lines[end - 1].count(";") != width - 1:
+            end -= 1  # the empty line after the last line end: ``rows`` skips it too
+        block = lines[start:end]
+        joined = ";".join(block)
+        if (
+            not block
+            or '"' in joined
+            or set(map(str.count, block, ";" * len(block))) != {width - 1}
+        ):
+            return None
+        fields = joined.split(";")
+        if "" in map(str.strip, fields[key::width]):
+            return None
+        return list(range(start + 1, end + 1)), [tuple(fields[k::width]) for k in range(width)]
+
     # META
     h = expect_section(0, "meta")
     meta_header = [c.strip() for c in _split(lines[h], h + 1)]
@@ -390,12 +411,20 @@ def _read(text: str, strict: bool) -> Election:
     if end < n:
         raise PabulibError(end + 1, "секція VOTES має бути останньою")
 
-    vote_lines, vote_rows = rows(h + 1, end, width)
-    columns = list(zip(*vote_rows, strict=True)) if vote_rows else [()] * width
-    del vote_rows
+    plain = plain_columns(h + 1, end, width, vote_col)
+    if plain is not None:
+        vote_lines, columns = plain
+    else:
+        vote_lines, vote_rows = rows(h + 1, end, width)
+        columns = list(zip(*vote_rows, strict=True)) if vote_rows else [()] * width
+        del vote_rows
     try:
+        # Each distinct vote is split once (a file has far fewer distinct votes than ballots,
+        # and equal votes then share one tuple).
         getitem = known.__getitem__
-        ballots = [tuple(map(getitem, raw.split(","))) for raw in columns[vote_col]]
+        parsed = {raw: tuple(map(getitem, raw.split(","))) for raw in set(columns[vote_col])}
+        ballots = list(map(parsed.__getitem__, columns[vote_col]))
+        del parsed
     except KeyError:
         # Some vote has spaces, an empty list or an unknown id: take the careful path.
         get = known.get

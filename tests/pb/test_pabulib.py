@@ -64,6 +64,25 @@ def test_line_ends_bom_and_empty_lines_do_not_change_the_election(transform):
     assert pabulib.read(transform(SMALL)) == pabulib.read(SMALL)
 
 
+def test_a_plain_votes_section_reads_as_one_with_blank_lines_or_quotes():
+    """A VOTES section of plain lines is split in one go, one with a blank line, a quoted
+    field or a line of empty fields line by line: the same votes and line numbers."""
+    plain = SMALL.replace("\n\nc;", "\nc;").replace("d;;55", "d;3;55")
+    e = pabulib.read(plain)
+    assert e.ballots == (("1", "2"), ("1",), ("1", "2", "3"), ("3",))
+    assert e.voter_ids == ("a", "b", "c", "d") and e.vote_fields == {
+        "age": ("30", "41", "19", "55")
+    }
+    assert e.vote_lines == (16, 17, 18, 19)
+    for variant in (plain + "\n \n", plain.replace("a;1,2;30", 'a;"1,2";30')):
+        again = pabulib.read(variant)
+        assert again == e and again.vote_lines == e.vote_lines
+    blank = pabulib.read(plain.replace("\nc;", "\n\nc;"))
+    assert blank == e and blank.vote_lines == (16, 17, 19, 20)
+    empty_fields = pabulib.read(plain + ";;\n", strict=False)  # a vote of empty fields
+    assert empty_fields.voter_ids == ("a", "b", "c", "d", "") and empty_fields.ballots[-1] == ()
+
+
 def test_reads_an_open_text_file():
     assert pabulib.read(io.StringIO(SMALL)) == pabulib.read(SMALL)
 
@@ -150,6 +169,8 @@ def test_trailing_empty_fields_are_tolerated():
         ("776314.03", Fraction(77631403, 100)),
         ("1,5", Fraction(3, 2)),
         ("-2.50", Fraction(-5, 2)),
+        ("+3.25", Fraction(13, 4)),
+        ("7.", 7),
     ],
 )
 def test_parse_amount_is_exact(text, value):
@@ -157,7 +178,9 @@ def test_parse_amount_is_exact(text, value):
     assert type(parse_amount(text)) is type(value)
 
 
-@pytest.mark.parametrize("text", ["", "abc", "1e5", "nan", "inf", "1.2.3"])
+@pytest.mark.parametrize(
+    "text", ["", "abc", "1e5", "nan", "inf", "1.2.3", ".5", "+", "1.-5", "1 .5", "--1"]
+)
 def test_parse_amount_rejects_non_numbers(text):
     with pytest.raises(ValueError):
         parse_amount(text)

@@ -11,8 +11,6 @@ outcome is taken instead.  A tie keeps the proportional outcome.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-
 from civic.pb.records import Record, _set
 from civic.pb.rules.core import Outcome, Project, count_scores
 from civic.pb.rules.greedy import greedy
@@ -20,6 +18,7 @@ from civic.pb.rules.mes import method_of_equal_shares
 
 TYPE_CHECKING = False  # not typing's: importing typing costs start-up (civic/__init__.py)
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
     from decimal import Decimal
     from fractions import Fraction
 

@@ -6,14 +6,11 @@ may pass ``Decimal`` and turn results back with :func:`as_decimal`.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from itertools import chain
-
 from civic.pb.records import Record, _set
 
 TYPE_CHECKING = False  # not typing's: importing typing costs start-up (civic/__init__.py)
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Sequence
     from datetime import date
     from decimal import Decimal
     from fractions import Fraction
@@ -150,6 +147,10 @@ def count_scores(
     ballots: Iterable[Sequence[str]], points: Iterable[Sequence[Amount]] | None = None
 ) -> dict[str, Amount]:
     """Recount the greedy score of every voted project: approvals, or the sum of points."""
+    # collections costs a `civic pb outcome` process its import; only greedy rules need it here
+    from collections import Counter, defaultdict
+    from itertools import chain
+
     if points is None:
         return dict(Counter(chain.from_iterable(ballots)))
     totals: dict[str, Amount] = defaultdict(int)
@@ -168,6 +169,8 @@ def rank_points(
     budget, where a voter ranks three projects, is ``points_per_rank=(3, 2, 1)``: the sums its
     pabulib files record in the PROJECTS `score` column.
     """
+    from collections import Counter
+
     weights = [_exact(p) for p in points_per_rank]
     if any(w < 0 for w in weights):
         raise ValueError("points per rank must not be negative")

@@ -16,8 +16,6 @@ Pure: only the standard library.  Every variant is one walk down one ranking:
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
-
 from civic.pb.rules.core import (
     BELOW_THRESHOLD,
     DOES_NOT_FIT,
@@ -36,6 +34,7 @@ from civic.pb.rules.core import (
 
 TYPE_CHECKING = False  # not typing's: importing typing costs start-up (civic/__init__.py)
 if TYPE_CHECKING:
+    from collections.abc import Collection, Iterable, Mapping, Sequence
     from decimal import Decimal
     from fractions import Fraction
 

@@ -8,8 +8,6 @@ outcomes can be compared with it.
 from __future__ import annotations
 
 import math
-from collections import Counter
-from collections.abc import Iterable, Sequence
 
 from civic.pb.rules.core import (
     FUNDED,
@@ -22,6 +20,7 @@ from civic.pb.rules.core import (
 
 TYPE_CHECKING = False  # not typing's: importing typing costs start-up (civic/__init__.py)
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
     from decimal import Decimal
     from fractions import Fraction
 
@@ -92,13 +91,17 @@ def _fold(
     index = {p.id: k for k, p in enumerate(projects)}
     if len(index) != len(projects):
         raise ValueError("project ids must be unique")
-    folded: Counter[frozenset[str]] = Counter()
+    # A dict, not a Counter: collections costs every `civic pb outcome` process its import.
+    folded: dict[frozenset[str], int] = {}
+    get = folded.get
     if weights is None:
-        folded.update(map(frozenset, ballots))
+        for ids in map(frozenset, ballots):
+            folded[ids] = get(ids, 0) + 1
         num_voters = len(ballots)
     else:
         for ballot, weight in zip(ballots, weights, strict=True):
-            folded[frozenset(ballot)] += weight
+            ids = frozenset(ballot)
+            folded[ids] = get(ids, 0) + weight
         num_voters = sum(weights)
     out = _Approvals(
         costs=[_exact(p.cost) for p in projects],
@@ -445,7 +448,10 @@ def sequential_phragmen(
     pabutools' ``sequential_phragmen`` (ties to the project id smallest as text; projects dearer
     than the budget are never considered).
     """
-    from fractions import Fraction  # here: it imports re and decimal (issue 15, start-up)
+    # Here: fractions imports re and decimal, collections costs its import too; MES of whole
+    # amounts (every `civic pb outcome --rule equalshares/add1` of such a file) needs neither.
+    from collections import Counter
+    from fractions import Fraction
 
     budget = _exact(budget)
     e = _fold(projects, ballots, weights)

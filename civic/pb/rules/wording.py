@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 # fractions (which imports re and decimal) is imported where a greedy rule's numbers are written:
 # the MES and Phragmén sentences, all `civic pb outcome` of such a rule needs, do without it.
 TYPE_CHECKING = False  # not typing's: importing typing costs start-up (civic/__init__.py)
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from decimal import Decimal
     from fractions import Fraction
 
