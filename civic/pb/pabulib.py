@@ -40,9 +40,6 @@ __all__ = [
 ]
 
 SECTIONS = ("meta", "projects", "votes")
-# A quote opening a field; a pattern, compiled (and ``re`` imported) only for a line with quotes:
-# ``re`` costs a process start-up (issue 15).
-_OPENS_QUOTE = r'(?:^|;)\s*"'
 _SECTION_TITLES = {"meta": "META", "projects": "PROJECTS", "votes": "VOTES"}
 
 
@@ -208,15 +205,82 @@ def format_amount(value: Amount) -> str:
 
 def _split(line: str, lineno: int) -> list[str]:
     if '"' in line:
-        import csv  # only for lines with quotes: its import costs every process start-up
-
         try:
-            return next(csv.reader([line], delimiter=";"))
-        except csv.Error:
+            return _split_quoted(line)
+        except ValueError:
             raise PabulibError(
                 lineno, "лапки не закрито або поле в лапках розірвано; перевірте лапки"
             ) from None
     return line.split(";")
+
+
+_FIELD_LIMIT = 131072  # csv.field_size_limit()'s default
+
+
+def _split_quoted(line: str) -> list[str]:
+    """The fields of a line with quotes, as ``next(csv.reader([line], delimiter=";"))`` gives
+    them (a quoted field, ``""`` for a quote in it, text after its closing quote kept), with
+    str methods: :mod:`csv` imports ``re``, which costs a process start-up (issue 15).
+    ValueError where csv raises its Error (a line end inside an unquoted field, a field
+    longer than csv's limit)."""
+    fields: list[str] = []
+    n, pos = len(line), 0
+    if line[:1] in ("\n", "\r"):  # csv's start of a record: a line end ends it, with no field
+        return _after_line_end(line, 0, fields)
+    while True:  # at the start of a field
+        chunks: list[str] = []
+        if line.startswith('"', pos):
+            pos += 1
+            while True:  # inside quotes
+                close = line.find('"', pos)
+                if close < 0:  # never closed: the rest is the field (csv, not strict)
+                    chunks.append(line[pos:])
+                    return _save(fields, chunks)
+                chunks.append(line[pos:close])
+                after = line[close + 1 : close + 2]
+                if after == '"':
+                    chunks.append('"')
+                    pos = close + 2
+                    continue
+                pos = close + 1
+                break
+            if after in ("", ";", "\n", "\r"):
+                _save(fields, chunks)
+                if after == "":
+                    return fields
+                if after == ";":
+                    pos += 1
+                    continue
+                return _after_line_end(line, pos + 1, fields)
+        # An unquoted field, or what follows a closing quote: up to `;` or a line end.
+        stop = min((k for k in (line.find(c, pos) for c in ";\n\r") if k >= 0), default=n)
+        chunks.append(line[pos:stop])
+        _save(fields, chunks)
+        if stop == n:
+            return fields
+        if line[stop] != ";":
+            return _after_line_end(line, stop + 1, fields)
+        pos = stop + 1
+
+
+def _save(fields: list[str], chunks: list[str]) -> list[str]:
+    field = "".join(chunks)
+    if len(field) > _FIELD_LIMIT:
+        raise ValueError("field larger than field limit")
+    fields.append(field)
+    return fields
+
+
+def _after_line_end(line: str, pos: int, fields: list[str]) -> list[str]:
+    if line[pos:].strip("\r\n"):
+        raise ValueError("new-line character seen in unquoted field")
+    return fields
+
+
+def _opens_quote(line: str) -> bool:
+    """Whether a quote opens a field: at the start or after a ``;``, after any spaces
+    (``(?:^|;)\\s*"``)."""
+    return any(part.lstrip()[:1] == '"' for part in line.split(";"))
 
 
 def _is_blank(line: str) -> bool:
@@ -298,10 +362,8 @@ def _read(text: str, strict: bool) -> Election:
             line = lines[j]
             j += 1
             if '"' in line:
-                import re
-
                 first = j
-                while j < end and line.count('"') % 2 and re.search(_OPENS_QUOTE, line):
+                while j < end and line.count('"') % 2 and _opens_quote(line):
                     # A quoted field spanning several physical lines.
                     line += "\n" + lines[j]
                     j += 1
