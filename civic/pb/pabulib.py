@@ -19,7 +19,7 @@ the checker (``civic.pb.check``) reads with ``strict=False`` and reports such pr
 from __future__ import annotations
 
 from civic.gc_pause import gc_paused
-from civic.pb.records import Record, _set
+from civic.pb.records import Record
 
 TYPE_CHECKING = False  # not typing's: importing typing costs start-up (civic/__init__.py)
 if TYPE_CHECKING:
@@ -60,10 +60,7 @@ class ProjectRow(Record):
     _compare = ("id", "cost", "fields")
 
     def __init__(self, id: str, cost: Amount, fields: Mapping[str, str], line: int = 0) -> None:
-        _set(self, "id", id)
-        _set(self, "cost", cost)
-        _set(self, "fields", fields)
-        _set(self, "line", line)
+        self._init(id, cost, fields, line)
 
     @property
     def name(self) -> str:
@@ -119,16 +116,18 @@ class Election(Record):
         meta_lines: Mapping[str, int] | None = None,
         vote_lines: tuple[int, ...] = (),
     ) -> None:
-        _set(self, "meta", meta)
-        _set(self, "project_columns", project_columns)
-        _set(self, "projects", projects)
-        _set(self, "vote_columns", vote_columns)
-        _set(self, "voter_ids", voter_ids)
-        _set(self, "ballots", ballots)
-        _set(self, "points", points)
-        _set(self, "vote_fields", vote_fields)
-        _set(self, "meta_lines", {} if meta_lines is None else meta_lines)
-        _set(self, "vote_lines", vote_lines)
+        self._init(
+            meta,
+            project_columns,
+            projects,
+            vote_columns,
+            voter_ids,
+            ballots,
+            points,
+            vote_fields,
+            {} if meta_lines is None else meta_lines,
+            vote_lines,
+        )
 
     @property
     def vote_type(self) -> str:

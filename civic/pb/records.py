@@ -5,7 +5,7 @@ frozen dataclasses, and importing :mod:`dataclasses` (with :mod:`inspect`, :mod:
 :mod:`dis`, :mod:`tokenize`) and building six classes with it was about a third of that
 process (issue 15, docs/performance.md «Start-up»).  A subclass of :class:`Record` lists its
 fields in ``__slots__`` and ``_fields`` and sets them in a hand-written ``__init__`` through
-``_set`` (``object.__setattr__``); it gets what ``@dataclass(frozen=True, slots=True)`` gave:
+``_init`` (``object.__setattr__``); it gets what ``@dataclass(frozen=True, slots=True)`` gave:
 equality and hash over the compared fields (``_compare``, default all), a repr of every field,
 no assignment after ``__init__``, and pickling/copying through ``__init__``.
 """
@@ -23,6 +23,11 @@ class Record:
     _fields: tuple[str, ...] = ()
     #: The fields equality and hash compare (``field(compare=False)`` leaves one out).
     _compare: tuple[str, ...] | None = None
+
+    def _init(self, *values: object) -> None:
+        """Set the fields, in ``_fields`` order (what a subclass's ``__init__`` calls)."""
+        for name, value in zip(self._fields, values, strict=True):
+            _set(self, name, value)
 
     def _key(self) -> tuple:
         return tuple([getattr(self, name) for name in self._compare or self._fields])

@@ -11,7 +11,7 @@ outcome is taken instead.  A tie keeps the proportional outcome.
 
 from __future__ import annotations
 
-from civic.pb.records import Record, _set
+from civic.pb.records import Record
 from civic.pb.rules.core import Outcome, Project, count_scores
 from civic.pb.rules.greedy import greedy
 from civic.pb.rules.mes import method_of_equal_shares
@@ -31,8 +31,7 @@ class Preferences(Record):
     __slots__ = _fields = ("proportional", "greedy")
 
     def __init__(self, proportional: int, greedy: int) -> None:
-        _set(self, "proportional", proportional)
-        _set(self, "greedy", greedy)
+        self._init(proportional, greedy)
 
     @property
     def greedy_wins(self) -> bool:

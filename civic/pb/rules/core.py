@@ -6,7 +6,7 @@ may pass ``Decimal`` and turn results back with :func:`as_decimal`.
 
 from __future__ import annotations
 
-from civic.pb.records import Record, _set
+from civic.pb.records import Record
 
 TYPE_CHECKING = False  # not typing's: importing typing costs start-up (civic/__init__.py)
 if TYPE_CHECKING:
@@ -60,11 +60,7 @@ class Project(Record):
         submitted_on: date | None = None,
         name: str = "",
     ) -> None:
-        _set(self, "id", id)
-        _set(self, "cost", cost)
-        _set(self, "category", category)
-        _set(self, "submitted_on", submitted_on)
-        _set(self, "name", name)
+        self._init(id, cost, category, submitted_on, name)
 
     @property
     def is_withdrawn(self) -> bool:
@@ -77,11 +73,7 @@ class Decision(Record):
     __slots__ = _fields = ("project_id", "rank", "score", "cost", "status")
 
     def __init__(self, project_id: str, rank: int, score: Amount, cost: Amount, status: str):
-        _set(self, "project_id", project_id)
-        _set(self, "rank", rank)
-        _set(self, "score", score)
-        _set(self, "cost", cost)
-        _set(self, "status", status)
+        self._init(project_id, rank, score, cost, status)
 
     @property
     def is_funded(self) -> bool:
@@ -105,12 +97,7 @@ class Outcome(Record):
         decisions: tuple[Decision, ...] = (),
         reserve: Amount = 0,
     ) -> None:
-        _set(self, "rule", rule)
-        _set(self, "budget", budget)
-        _set(self, "selected", selected)
-        _set(self, "cost", cost)
-        _set(self, "decisions", decisions)
-        _set(self, "reserve", reserve)
+        self._init(rule, budget, selected, cost, decisions, reserve)
 
     @property
     def leftover(self) -> Amount:
