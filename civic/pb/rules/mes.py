@@ -26,6 +26,13 @@ if TYPE_CHECKING:
 
     from civic.pb.rules.core import Amount
 
+    # The parameters every rule takes: ``rule(projects, ballots, budget, *, weights) -> Outcome``
+    # (for type checkers only: at run time they would import collections.abc, fractions and
+    # decimal into every `civic pb outcome` process).
+    Ballots = Sequence[Iterable[str]]
+    Budget = int | Fraction | Decimal
+    Weights = Sequence[int] | None
+
 
 class _Ratio:
     """An exact price ``n / d`` (``d > 0``) that MES only compares: by cross-multiplying.
@@ -85,8 +92,8 @@ class _Approvals:
 
 def _fold(
     projects: Sequence[Project],
-    ballots: Sequence[Iterable[str]],
-    weights: Sequence[int] | None,
+    ballots: Ballots,
+    weights: Weights,
 ) -> _Approvals:
     index = {p.id: k for k, p in enumerate(projects)}
     if len(index) != len(projects):
@@ -357,10 +364,10 @@ def _add1(
 
 def add1_voter_budget(
     projects: Sequence[Project],
-    ballots: Sequence[Iterable[str]],
-    budget: int | Fraction | Decimal,
+    ballots: Ballots,
+    budget: Budget,
     *,
-    weights: Sequence[int] | None = None,
+    weights: Weights = None,
     voter_budget_increment: int | Fraction | Decimal = 1,
 ) -> Fraction:
     """The budget per voter of the MES run whose outcome Add1 returns (the «final budget» over
@@ -379,10 +386,10 @@ def add1_voter_budget(
 
 def method_of_equal_shares(
     projects: Sequence[Project],
-    ballots: Sequence[Iterable[str]],
-    budget: int | Fraction | Decimal,
+    ballots: Ballots,
+    budget: Budget,
     *,
-    weights: Sequence[int] | None = None,
+    weights: Weights = None,
     voter_budget_increment: int | Fraction | Decimal | None = None,
     stop_when_exhaustive: bool = True,
 ) -> Outcome:
@@ -419,11 +426,7 @@ def method_of_equal_shares(
 
 
 def equal_shares_add1(
-    projects: Sequence[Project],
-    ballots: Sequence[Iterable[str]],
-    budget: int | Fraction | Decimal,
-    *,
-    weights: Sequence[int] | None = None,
+    projects: Sequence[Project], ballots: Ballots, budget: Budget, *, weights: Weights = None
 ) -> Outcome:
     """MES with the Add1 completion (equalshares.net): raise each voter's budget by one unit
     of currency until the outcome is exhaustive; as pabutools with ``voter_budget_increment=1``."""
@@ -433,11 +436,7 @@ def equal_shares_add1(
 
 
 def sequential_phragmen(
-    projects: Sequence[Project],
-    ballots: Sequence[Iterable[str]],
-    budget: int | Fraction | Decimal,
-    *,
-    weights: Sequence[int] | None = None,
+    projects: Sequence[Project], ballots: Ballots, budget: Budget, *, weights: Weights = None
 ) -> Outcome:
     """Sequential Phragmén for participatory budgeting over approval ballots.
 
