@@ -27,6 +27,30 @@ STATUS_UK = {
 #: The choices of ``outcome --rule``.
 RULE_CHOICES = ("auto", *rules.RULES)
 
+# What ``json.dumps(..., ensure_ascii=False)`` escapes in a string: the quote, the backslash and
+# the control characters.  `outcome --json` writes its lines itself: importing :mod:`json`
+# compiles its regular expressions in every `civic pb outcome --json` process (issue 15).
+_JSON_ESCAPES = {code: f"\\u{code:04x}" for code in range(32)}
+_JSON_ESCAPES.update({ord(c): "\\" + e for c, e in zip('"\\\b\f\n\r\t', '"\\bfnrt', strict=True)})
+
+
+def json_line(record: dict[str, str | list[str]]) -> str:
+    """``json.dumps(record, ensure_ascii=False)`` of a record of strings and lists of strings."""
+    items = (
+        f"{_json_string(key)}: "
+        + (
+            f"[{', '.join(map(_json_string, value))}]"
+            if isinstance(value, list)
+            else _json_string(value)
+        )
+        for key, value in record.items()
+    )
+    return "{" + ", ".join(items) + "}"
+
+
+def _json_string(text: str) -> str:
+    return '"' + text.translate(_JSON_ESCAPES) + '"'
+
 
 class FileProblem(Exception):
     """A file that cannot be read; the message is Ukrainian."""
@@ -108,8 +132,6 @@ def check(files: list[str] | tuple[str, ...], echo) -> int:
 def outcome(files: list[str] | tuple[str, ...], rule: str, as_json: bool, echo) -> int:
     """Count each file by ``rule`` and print the winners (a table, or one JSON object a line);
     the exit status (1 if any file could not be read or counted)."""
-    if as_json:
-        import json
     failed = False
     for path in files:
         try:
@@ -119,7 +141,7 @@ def outcome(files: list[str] | tuple[str, ...], rule: str, as_json: bool, echo) 
             failed = True
             message = _message(error)
             if as_json:
-                echo(json.dumps({"file": path, "error": message}, ensure_ascii=False))
+                echo(json_line({"file": path, "error": message}))
             else:
                 echo(f"{path}: помилка: {message}", err=True)
             continue
@@ -131,7 +153,7 @@ def outcome(files: list[str] | tuple[str, ...], rule: str, as_json: bool, echo) 
                 "cost": format_amount(result.cost),
                 "budget": format_amount(result.budget),
             }
-            echo(json.dumps(record, ensure_ascii=False))
+            echo(json_line(record))
         else:
             echo(_table(path, election, result))
     return 1 if failed else 0

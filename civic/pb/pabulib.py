@@ -18,16 +18,16 @@ the checker (``civic.pb.check``) reads with ``strict=False`` and reports such pr
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from fractions import Fraction
-
 from civic.gc_pause import gc_paused
+from civic.pb.records import Record
 
 TYPE_CHECKING = False  # not typing's: importing typing costs start-up (civic/__init__.py)
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from fractions import Fraction
     from typing import TextIO
+
+    Amount = int | Fraction
 
 __all__ = [
     "Election",
@@ -39,11 +39,7 @@ __all__ = [
     "write",
 ]
 
-Amount = int | Fraction
-
 SECTIONS = ("meta", "projects", "votes")
-_DECIMAL = re.compile(r"[+-]?\d+(\.\d*)?")
-_OPENS_QUOTE = re.compile(r'(?:^|;)\s*"')
 _SECTION_TITLES = {"meta": "META", "projects": "PROJECTS", "votes": "VOTES"}
 
 
@@ -56,14 +52,15 @@ class PabulibError(ValueError):
         super().__init__(f"Рядок {line}: {message}" if line else message)
 
 
-@dataclass(frozen=True, slots=True)
-class ProjectRow:
-    """One row of the PROJECTS section: the id, the exact cost and every column as written."""
+class ProjectRow(Record):
+    """One row of the PROJECTS section: the id, the exact cost and every column as written
+    (``line``, where it was written, is not compared)."""
 
-    id: str
-    cost: Amount
-    fields: Mapping[str, str]
-    line: int = field(default=0, compare=False)
+    __slots__ = _fields = ("id", "cost", "fields", "line")
+    _compare = ("id", "cost", "fields")
+
+    def __init__(self, id: str, cost: Amount, fields: Mapping[str, str], line: int = 0) -> None:
+        self._init(id, cost, fields, line)
 
     @property
     def name(self) -> str:
@@ -82,26 +79,55 @@ class ProjectRow:
         return parse_amount(text)
 
 
-@dataclass(frozen=True, slots=True)
-class Election:
+class Election(Record):
     """A parsed pabulib file.
 
     Votes are kept in columns for speed: ``ballots[i]`` is the tuple of project ids of the i-th
     vote in file order (most preferred first for ordinal ballots), ``points[i]`` the matching
     points when the file has a `points` column (else ``points`` is None), and ``vote_fields``
-    holds every other VOTES column (age, sex, voting_method, ...) as text.
+    holds every other VOTES column (age, sex, voting_method, ...) as text.  Where lines were
+    written (``meta_lines``, ``vote_lines``) is not compared.
     """
 
-    meta: Mapping[str, str]
-    project_columns: tuple[str, ...]
-    projects: tuple[ProjectRow, ...]
-    vote_columns: tuple[str, ...]
-    voter_ids: tuple[str, ...]
-    ballots: tuple[tuple[str, ...], ...]
-    points: tuple[tuple[Amount, ...], ...] | None
-    vote_fields: Mapping[str, tuple[str, ...]]
-    meta_lines: Mapping[str, int] = field(default_factory=dict, compare=False)
-    vote_lines: tuple[int, ...] = field(default=(), compare=False)
+    __slots__ = _fields = (
+        "meta",
+        "project_columns",
+        "projects",
+        "vote_columns",
+        "voter_ids",
+        "ballots",
+        "points",
+        "vote_fields",
+        "meta_lines",
+        "vote_lines",
+    )
+    _compare = _fields[:-2]
+
+    def __init__(
+        self,
+        meta: Mapping[str, str],
+        project_columns: tuple[str, ...],
+        projects: tuple[ProjectRow, ...],
+        vote_columns: tuple[str, ...],
+        voter_ids: tuple[str, ...],
+        ballots: tuple[tuple[str, ...], ...],
+        points: tuple[tuple[Amount, ...], ...] | None,
+        vote_fields: Mapping[str, tuple[str, ...]],
+        meta_lines: Mapping[str, int] | None = None,
+        vote_lines: tuple[int, ...] = (),
+    ) -> None:
+        self._init(
+            meta,
+            project_columns,
+            projects,
+            vote_columns,
+            voter_ids,
+            ballots,
+            points,
+            vote_fields,
+            {} if meta_lines is None else meta_lines,
+            vote_lines,
+        )
 
     @property
     def vote_type(self) -> str:
@@ -136,8 +162,12 @@ def parse_amount(text: str) -> Amount:
         pass
     if "," in text and "." not in text:
         text = text.replace(",", ".")
-    if not _DECIMAL.fullmatch(text):
+    # [+-]?\d+(\.\d*)? with str methods (``\d`` is what isdecimal() accepts)
+    whole, _, decimals = (text[1:] if text[:1] in "+-" else text).partition(".")
+    if not whole.isdecimal() or not (decimals.isdecimal() or not decimals):
         raise ValueError(f"not a number: {text!r}")
+    from fractions import Fraction  # here: it imports re and decimal (issue 15, start-up)
+
     value = Fraction(text)
     return value.numerator if value.denominator == 1 else value
 
@@ -150,6 +180,8 @@ def format_amount(value: Amount) -> str:
     """
     if isinstance(value, int):
         return str(value)
+    from fractions import Fraction
+
     value = Fraction(value)
     if value.denominator == 1:
         return str(value.numerator)
@@ -172,15 +204,82 @@ def format_amount(value: Amount) -> str:
 
 def _split(line: str, lineno: int) -> list[str]:
     if '"' in line:
-        import csv  # only for lines with quotes: its import costs every process start-up
-
         try:
-            return next(csv.reader([line], delimiter=";"))
-        except csv.Error:
+            return _split_quoted(line)
+        except ValueError:
             raise PabulibError(
                 lineno, "лапки не закрито або поле в лапках розірвано; перевірте лапки"
             ) from None
     return line.split(";")
+
+
+_FIELD_LIMIT = 131072  # csv.field_size_limit()'s default
+
+
+def _split_quoted(line: str) -> list[str]:
+    """The fields of a line with quotes, as ``next(csv.reader([line], delimiter=";"))`` gives
+    them (a quoted field, ``""`` for a quote in it, text after its closing quote kept), with
+    str methods: :mod:`csv` imports ``re``, which costs a process start-up (issue 15).
+    ValueError where csv raises its Error (a line end inside an unquoted field, a field
+    longer than csv's limit)."""
+    fields: list[str] = []
+    n, pos = len(line), 0
+    if line[:1] in ("\n", "\r"):  # csv's start of a record: a line end ends it, with no field
+        return _after_line_end(line, 0, fields)
+    while True:  # at the start of a field
+        chunks: list[str] = []
+        if line.startswith('"', pos):
+            pos += 1
+            while True:  # inside quotes
+                close = line.find('"', pos)
+                if close < 0:  # never closed: the rest is the field (csv, not strict)
+                    chunks.append(line[pos:])
+                    return _save(fields, chunks)
+                chunks.append(line[pos:close])
+                after = line[close + 1 : close + 2]
+                if after == '"':
+                    chunks.append('"')
+                    pos = close + 2
+                    continue
+                pos = close + 1
+                break
+            if after in ("", ";", "\n", "\r"):
+                _save(fields, chunks)
+                if after == "":
+                    return fields
+                if after == ";":
+                    pos += 1
+                    continue
+                return _after_line_end(line, pos + 1, fields)
+        # An unquoted field, or what follows a closing quote: up to `;` or a line end.
+        stop = min((k for k in (line.find(c, pos) for c in ";\n\r") if k >= 0), default=n)
+        chunks.append(line[pos:stop])
+        _save(fields, chunks)
+        if stop == n:
+            return fields
+        if line[stop] != ";":
+            return _after_line_end(line, stop + 1, fields)
+        pos = stop + 1
+
+
+def _save(fields: list[str], chunks: list[str]) -> list[str]:
+    field = "".join(chunks)
+    if len(field) > _FIELD_LIMIT:
+        raise ValueError("field larger than field limit")
+    fields.append(field)
+    return fields
+
+
+def _after_line_end(line: str, pos: int, fields: list[str]) -> list[str]:
+    if line[pos:].strip("\r\n"):
+        raise ValueError("new-line character seen in unquoted field")
+    return fields
+
+
+def _opens_quote(line: str) -> bool:
+    """Whether a quote opens a field: at the start or after a ``;``, after any spaces
+    (``(?:^|;)\\s*"``)."""
+    return any(part.lstrip()[:1] == '"' for part in line.split(";"))
 
 
 def _is_blank(line: str) -> bool:
@@ -196,6 +295,9 @@ def _logical_lines(text: str) -> list[str]:
     if text.startswith("\ufeff"):
         text = text[1:]
     if "\r" in text:
+        lines = text.split("\r\n")
+        if text.count("\r") == text.count("\n") == len(lines) - 1:
+            return lines  # every line ends in \r\n (one split instead of two replaces)
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text.split("\n")
 
@@ -260,7 +362,7 @@ def _read(text: str, strict: bool) -> Election:
             j += 1
             if '"' in line:
                 first = j
-                while j < end and line.count('"') % 2 and _OPENS_QUOTE.search(line):
+                while j < end and line.count('"') % 2 and _opens_quote(line):
                     # A quoted field spanning several physical lines.
                     line += "\n" + lines[j]
                     j += 1
@@ -281,6 +383,25 @@ def _read(text: str, strict: bool) -> Election:
             linenos.append(lineno)
             out.append(parts)
         return linenos, out
+
+    def plain_columns(start: int, end: int, width: int, key: int) -> tuple[list, list] | None:
+        # The usual VOTES section: no quotes, every line with its fields, a ``key`` field (the
+        # vote) in each, so no blank line before the last. Its columns come from one split of
+        # the whole section, not a split of every line; None for any other: ``rows`` reads it.
+        while end > start and _is_blank(lines[end - 1]) and lines[end - 1].count(";") != width - 1:
+            end -= 1  # the empty line after the last line end: ``rows`` skips it too
+        block = lines[start:end]
+        joined = ";".join(block)
+        if (
+            not block
+            or '"' in joined
+            or set(map(str.count, block, ";" * len(block))) != {width - 1}
+        ):
+            return None
+        fields = joined.split(";")
+        if "" in map(str.strip, fields[key::width]):
+            return None
+        return list(range(start + 1, end + 1)), [tuple(fields[k::width]) for k in range(width)]
 
     # META
     h = expect_section(0, "meta")
@@ -351,12 +472,20 @@ def _read(text: str, strict: bool) -> Election:
     if end < n:
         raise PabulibError(end + 1, "секція VOTES має бути останньою")
 
-    vote_lines, vote_rows = rows(h + 1, end, width)
-    columns = list(zip(*vote_rows, strict=True)) if vote_rows else [()] * width
-    del vote_rows
+    plain = plain_columns(h + 1, end, width, vote_col)
+    if plain is not None:
+        vote_lines, columns = plain
+    else:
+        vote_lines, vote_rows = rows(h + 1, end, width)
+        columns = list(zip(*vote_rows, strict=True)) if vote_rows else [()] * width
+        del vote_rows
     try:
+        # Each distinct vote is split once (a file has far fewer distinct votes than ballots,
+        # and equal votes then share one tuple).
         getitem = known.__getitem__
-        ballots = [tuple(map(getitem, raw.split(","))) for raw in columns[vote_col]]
+        parsed = {raw: tuple(map(getitem, raw.split(","))) for raw in set(columns[vote_col])}
+        ballots = list(map(parsed.__getitem__, columns[vote_col]))
+        del parsed
     except KeyError:
         # Some vote has spaces, an empty list or an unknown id: take the careful path.
         get = known.get

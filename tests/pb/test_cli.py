@@ -61,6 +61,20 @@ def test_an_unreadable_file_gives_an_error_line_the_others_still_run(files, tmp_
     assert lines[2]["selected"] == ["1", "3"]
 
 
+def test_json_lines_are_the_bytes_json_dumps_writes(tmp_path):
+    """`outcome --json` writes its lines without the json module; names with quotes,
+    backslashes, control characters and Cyrillic come out as ``json.dumps`` writes them."""
+    names = ['квіти "лапки".pb', "back\\slash.pb", "tab\tnew\x01line.pb"]
+    for name in names:
+        (tmp_path / name).write_text(VALID, encoding="utf-8")
+    paths = [str(tmp_path / name) for name in names] + [str(tmp_path / "немає\x1f.pb")]
+    result = run("outcome", "--json", *paths)
+    lines = result.output.splitlines()
+    assert [json.loads(line)["file"] for line in lines] == paths
+    assert lines == [json.dumps(json.loads(line), ensure_ascii=False) for line in lines]
+    assert json.loads(lines[-1]) == {"file": paths[-1], "error": "файл не знайдено"}
+
+
 @pytest.mark.parametrize(
     ("rule", "selected"),
     [

@@ -1,7 +1,10 @@
+import csv
 import io
 from fractions import Fraction
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from civic.pb import pabulib
 from civic.pb.pabulib import PabulibError, format_amount, parse_amount
@@ -62,6 +65,52 @@ def test_reads_sections_columns_and_exact_costs():
 )
 def test_line_ends_bom_and_empty_lines_do_not_change_the_election(transform):
     assert pabulib.read(transform(SMALL)) == pabulib.read(SMALL)
+
+
+def test_a_plain_votes_section_reads_as_one_with_blank_lines_or_quotes():
+    """A VOTES section of plain lines is split in one go, one with a blank line, a quoted
+    field or a line of empty fields line by line: the same votes and line numbers."""
+    plain = SMALL.replace("\n\nc;", "\nc;").replace("d;;55", "d;3;55")
+    e = pabulib.read(plain)
+    assert e.ballots == (("1", "2"), ("1",), ("1", "2", "3"), ("3",))
+    assert e.voter_ids == ("a", "b", "c", "d") and e.vote_fields == {
+        "age": ("30", "41", "19", "55")
+    }
+    assert e.vote_lines == (16, 17, 18, 19)
+    for variant in (plain + "\n \n", plain.replace("a;1,2;30", 'a;"1,2";30')):
+        again = pabulib.read(variant)
+        assert again == e and again.vote_lines == e.vote_lines
+    blank = pabulib.read(plain.replace("\nc;", "\n\nc;"))
+    assert blank == e and blank.vote_lines == (16, 17, 19, 20)
+    empty_fields = pabulib.read(plain + ";;\n", strict=False)  # a vote of empty fields
+    assert empty_fields.voter_ids == ("a", "b", "c", "d", "") and empty_fields.ballots[-1] == ()
+
+
+QUOTED_VALUES = (
+    st.lists(
+        st.sampled_from(['"', '""', '"a"', "a", "b", " ", "\t", "\x00", "я", ";"]),
+        min_size=1,
+        max_size=8,
+    )
+    .map(lambda tokens: "".join(tokens))
+    .map(lambda v: v if v.count('"') % 2 == 0 else v + '"')
+)
+
+
+@given(QUOTED_VALUES)
+def test_quoted_fields_split_as_the_csv_module_splits_them(value):
+    """The reader splits a line with quotes itself (csv imports re, issue 15); a META line
+    ``key;VALUE`` reads as ``csv.reader`` splits it, and where csv fails, so does the reader."""
+    assume('"' in value)  # an even count: an odd one joins the next line
+    line = f"k;{value}"
+    try:
+        parts = next(csv.reader([line], delimiter=";"))
+    except csv.Error:
+        with pytest.raises(PabulibError, match="лапки"):
+            pabulib.read(SMALL.replace("description;Test", line))
+        return
+    assume(len(parts) == 2 and parts[0] == "k")  # other widths: the row rules, tested above
+    assert pabulib.read(SMALL.replace("description;Test", line)).meta["k"] == parts[1].strip()
 
 
 def test_reads_an_open_text_file():
@@ -150,6 +199,8 @@ def test_trailing_empty_fields_are_tolerated():
         ("776314.03", Fraction(77631403, 100)),
         ("1,5", Fraction(3, 2)),
         ("-2.50", Fraction(-5, 2)),
+        ("+3.25", Fraction(13, 4)),
+        ("7.", 7),
     ],
 )
 def test_parse_amount_is_exact(text, value):
@@ -157,7 +208,9 @@ def test_parse_amount_is_exact(text, value):
     assert type(parse_amount(text)) is type(value)
 
 
-@pytest.mark.parametrize("text", ["", "abc", "1e5", "nan", "inf", "1.2.3"])
+@pytest.mark.parametrize(
+    "text", ["", "abc", "1e5", "nan", "inf", "1.2.3", ".5", "+", "1.-5", "1 .5", "--1"]
+)
 def test_parse_amount_rejects_non_numbers(text):
     with pytest.raises(ValueError):
         parse_amount(text)

@@ -11,24 +11,27 @@ outcome is taken instead.  A tie keeps the proportional outcome.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
-from decimal import Decimal
-from fractions import Fraction
-
+from civic.pb.records import Record
 from civic.pb.rules.core import Outcome, Project, count_scores
 from civic.pb.rules.greedy import greedy
 from civic.pb.rules.mes import method_of_equal_shares
 
+TYPE_CHECKING = False  # not typing's: importing typing costs start-up (civic/__init__.py)
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+    from decimal import Decimal
+    from fractions import Fraction
+
 RULE = "equalshares/add1-comparison"
 
 
-@dataclass(frozen=True, slots=True)
-class Preferences:
+class Preferences(Record):
     """How many voters prefer each of two outcomes (the rest like them equally)."""
 
-    proportional: int
-    greedy: int
+    __slots__ = _fields = ("proportional", "greedy")
+
+    def __init__(self, proportional: int, greedy: int) -> None:
+        self._init(proportional, greedy)
 
     @property
     def greedy_wins(self) -> bool:
@@ -87,4 +90,7 @@ def equal_shares_comparison(
     by_votes = greedy(projects, scores, budget)
     count = preferences(ballots, proportional.selected, by_votes.selected, weights=weights)
     chosen = by_votes if count.greedy_wins else proportional
-    return replace(chosen, rule=RULE), count
+    renamed = Outcome(
+        RULE, chosen.budget, chosen.selected, chosen.cost, chosen.decisions, chosen.reserve
+    )
+    return renamed, count

@@ -6,20 +6,18 @@ may pass ``Decimal`` and turn results back with :func:`as_decimal`.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal
-from fractions import Fraction
-from itertools import chain
+from civic.pb.records import Record
 
 TYPE_CHECKING = False  # not typing's: importing typing costs start-up (civic/__init__.py)
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Sequence
+    from datetime import date
+    from decimal import Decimal
+    from fractions import Fraction
     from typing import Any
 
-Amount = int | Fraction
-TieBreak = str | Callable[["Project"], object]
+    Amount = int | Fraction
+    TieBreak = str | Callable[["Project"], object]
 
 WITHDRAWN_COST = 999_999_999
 """pabulib's marker cost of a project withdrawn after the vote: greedy rules skip it."""
@@ -49,46 +47,57 @@ EXCLUDED = "excluded"
 FUNDED_FROM_RESERVE = "funded_from_reserve"
 
 
-@dataclass(frozen=True, slots=True)
-class Project:
+class Project(Record):
     """A project as the rules see it."""
 
-    id: str
-    cost: int | Fraction | Decimal
-    category: str | None = None
-    submitted_on: date | None = None
-    name: str = ""
+    __slots__ = _fields = ("id", "cost", "category", "submitted_on", "name")
+
+    def __init__(
+        self,
+        id: str,
+        cost: int | Fraction | Decimal,
+        category: str | None = None,
+        submitted_on: date | None = None,
+        name: str = "",
+    ) -> None:
+        self._init(id, cost, category, submitted_on, name)
 
     @property
     def is_withdrawn(self) -> bool:
         return self.cost == WITHDRAWN_COST
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
+class Decision(Record):
     """What a rule decided about one project, and why."""
 
-    project_id: str
-    rank: int
-    score: Amount
-    cost: Amount
-    status: str
+    __slots__ = _fields = ("project_id", "rank", "score", "cost", "status")
+
+    def __init__(self, project_id: str, rank: int, score: Amount, cost: Amount, status: str):
+        self._init(project_id, rank, score, cost, status)
 
     @property
     def is_funded(self) -> bool:
         return self.status in (FUNDED, FUNDED_FROM_RESERVE)
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """The result of a rule: the funded projects in selection order and a decision for each."""
+class Outcome(Record):
+    """The result of a rule: the funded projects in selection order and a decision for each.
 
-    rule: str
-    budget: Amount
-    selected: tuple[str, ...]
-    cost: Amount
-    decisions: tuple[Decision, ...] = field(default=(), compare=False)
-    reserve: Amount = 0
+    Equality leaves ``decisions`` out (two outcomes funding the same are equal)."""
+
+    __slots__ = _fields = ("rule", "budget", "selected", "cost", "decisions", "reserve")
+    _compare = ("rule", "budget", "selected", "cost", "reserve")
+
+    def __init__(
+        self,
+        rule: str,
+        budget: Amount,
+        selected: tuple[str, ...],
+        cost: Amount,
+        decisions: tuple[Decision, ...] = (),
+        reserve: Amount = 0,
+    ) -> None:
+        self._init(rule, budget, selected, cost, decisions, reserve)
 
     @property
     def leftover(self) -> Amount:
@@ -101,12 +110,19 @@ def _exact(value: int | Fraction | Decimal) -> Amount:
         raise TypeError(f"amounts must be exact (int, Fraction or Decimal), got {value!r}")
     if isinstance(value, int):
         return value
+    # Imported here: fractions imports re and decimal, which a count of whole amounts (every
+    # `civic pb outcome` of a file with whole costs) does without (issue 15, start-up).
+    from fractions import Fraction
+
     value = Fraction(value)
     return value.numerator if value.denominator == 1 else value
 
 
 def as_decimal(value: int | Fraction) -> Decimal:
     """An exact ``Decimal`` of an amount with a terminating decimal expansion (money always has)."""
+    from decimal import Decimal
+    from fractions import Fraction
+
     value = Fraction(value)
     result = Decimal(value.numerator) / Decimal(value.denominator)
     if Fraction(result) != value:
@@ -118,6 +134,10 @@ def count_scores(
     ballots: Iterable[Sequence[str]], points: Iterable[Sequence[Amount]] | None = None
 ) -> dict[str, Amount]:
     """Recount the greedy score of every voted project: approvals, or the sum of points."""
+    # collections costs a `civic pb outcome` process its import; only greedy rules need it here
+    from collections import Counter, defaultdict
+    from itertools import chain
+
     if points is None:
         return dict(Counter(chain.from_iterable(ballots)))
     totals: dict[str, Amount] = defaultdict(int)
@@ -136,6 +156,8 @@ def rank_points(
     budget, where a voter ranks three projects, is ``points_per_rank=(3, 2, 1)``: the sums its
     pabulib files record in the PROJECTS `score` column.
     """
+    from collections import Counter
+
     weights = [_exact(p) for p in points_per_rank]
     if any(w < 0 for w in weights):
         raise ValueError("points per rank must not be negative")
@@ -166,5 +188,7 @@ def _tie_key(tie_break: TieBreak, projects: Sequence[Project]) -> Callable[[int]
     if tie_break == "project_id":
         return lambda i: (projects[i].id, i)
     if tie_break == "earlier_submission":
+        from datetime import date  # here: its import costs every `civic pb outcome` process
+
         return lambda i: (projects[i].submitted_on or date.max, i)
     raise ValueError(f"unknown tie-break {tie_break!r}")

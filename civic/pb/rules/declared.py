@@ -21,9 +21,6 @@ the files themselves say:
 
 from __future__ import annotations
 
-import re
-from fractions import Fraction
-
 from civic.pb.rules.comparison import RULE as COMPARISON
 from civic.pb.rules.comparison import equal_shares_comparison
 from civic.pb.rules.core import (
@@ -31,7 +28,6 @@ from civic.pb.rules.core import (
     RULES,
     Outcome,
     Project,
-    TieBreak,
     borda_points,
     count_scores,
     rank_points,
@@ -42,43 +38,51 @@ from civic.pb.rules.wording import describe_rule
 
 TYPE_CHECKING = False  # not typing's: importing typing costs start-up (civic/__init__.py)
 if TYPE_CHECKING:
-    from civic.pb.pabulib import Election
+    from fractions import Fraction
 
+    from civic.pb.pabulib import Election
+    from civic.pb.rules.core import TieBreak
+
+# Patterns, compiled when first used (``re`` is imported there and caches them): importing re and
+# compiling them at import cost every `civic pb outcome` process, and only greedy-exclusive,
+# greedy-custom and `unknown` files need them (issue 15, docs/performance.md «Start-up»).
 _ID = r"[A-Za-z0-9][A-Za-z0-9./_-]*"
-_ID_LIST = re.compile(rf"\bprojects?\s+({_ID}(?:\s*(?:,\s*and|,|and)\s+{_ID})+)", re.IGNORECASE)
-_CONFLICT = re.compile(r"could not|cannot|can't|exclusive|simultaneous", re.IGNORECASE)
-_COMPLETION = re.compile(r"at least\s+(\d+(?:\.\d+)?)\s*%\s+of that project", re.IGNORECASE)
-_SECTION = re.compile(r"(?=#\d+:)")
+_ID_LIST = rf"\bprojects?\s+({_ID}(?:\s*(?:,\s*and|,|and)\s+{_ID})+)"
+_ID_SEPARATOR = r"\s*(?:,\s*and|,|and)\s+"
+_CONFLICT = r"could not|cannot|can't|exclusive|simultaneous"
+_COMPLETION = r"at least\s+(\d+(?:\.\d+)?)\s*%\s+of that project"
+_SECTION = r"(?=#\d+:)"
 
 OTHER_RULES = (
     "--rule greedy (за кількістю голосів), equalshares, equalshares/add1, "
     "equalshares/add1-comparison або phragmen"
 )
 
-# What the comments of pabulib's `unknown` files say (Budapest, Veszprém, Dieppe), in Ukrainian.
+# What the comments of pabulib's `unknown` files say (Budapest, Veszprém, Dieppe), in Ukrainian
+# (the patterns ignore case).
 _UNKNOWN_SAYS = (
     (
-        re.compile(r"offline|on paper|paper ballots", re.IGNORECASE),
+        r"offline|on paper|paper ballots",
         "у файлі лише онлайн-голоси, а переможців визначали й за паперовими бюлетенями, "
         "яких у файлі немає",
     ),
     (
-        re.compile(r"strict greedy rule within categories", re.IGNORECASE),
+        r"strict greedy rule within categories",
         "переможців обирали за кількістю голосів у межах граничної суми кожної категорії, "
         "зупиняючись на першому проєкті, що не вміщується, а залишок розподіляли між усіма "
         "категоріями (у виданні civic це категорії з власними бюджетами і спільний фонд "
         "залишків; граничних сум категорій у файлі немає)",
     ),
     (
-        re.compile(r"approve (?:at most|only|maximum) \d+ projects? in (?:each|their)", re.I),
+        r"approve (?:at most|only|maximum) \d+ projects? in (?:each|their)",
         "кожен виборець міг обрати обмежену кількість проєктів у кожній категорії чи районі",
     ),
     (
-        re.compile(r"sticker price", re.IGNORECASE),
+        r"sticker price",
         "вартості проєктів у файлі — умовні ціни діапазонів, а місто дозволило перевищити бюджет",
     ),
     (
-        re.compile(r"most likely a greedy rule|selected according to the greedy rule", re.I),
+        r"most likely a greedy rule|selected according to the greedy rule",
         "правило, найімовірніше, — за кількістю голосів (--rule greedy)",
     ),
 )
@@ -102,6 +106,8 @@ def declared_points(election: Election) -> tuple[int | Fraction, ...] | None:
         return None
     text = election.meta.get("scoring_fn", "").strip().lower()
     if text and text != "borda":
+        from fractions import Fraction  # here: it imports re and decimal (issue 15, start-up)
+
         try:
             return tuple(Fraction(part.strip()) for part in text.split(","))
         except ValueError:
@@ -121,13 +127,15 @@ def declared_exclusive(election: Election) -> list[tuple[str, ...]]:
     a digit) that is no project of the file is refused (:class:`RuleNotCounted`) with the group
     and the code, never dropped silently.
     """
+    import re  # here, not at the top: see the patterns above
+
     known = set(election.project_ids)
     groups = []
-    for section in _SECTION.split(election.meta.get("comment", "")):
-        if not _CONFLICT.search(section):
+    for section in re.split(_SECTION, election.meta.get("comment", "")):
+        if not re.search(_CONFLICT, section, re.IGNORECASE):
             continue
-        for found in _ID_LIST.finditer(section):
-            tokens = re.split(r"\s*(?:,\s*and|,|and)\s+", found.group(1))
+        for found in re.finditer(_ID_LIST, section, re.IGNORECASE):
+            tokens = re.split(_ID_SEPARATOR, found.group(1))
             ids = [t for t in tokens if t in known]
             for token in tokens:
                 if token not in known and any(c.isdigit() for c in token):
@@ -142,8 +150,14 @@ def declared_exclusive(election: Election) -> list[tuple[str, ...]]:
 
 def declared_completion(election: Election) -> Fraction | None:
     """The share of the 80 % rule («at least 80% of that project»), if the comment gives one."""
-    found = _COMPLETION.search(election.meta.get("comment", ""))
-    return Fraction(found.group(1)) / 100 if found else None
+    import re  # here, not at the top: see the patterns above
+
+    found = re.search(_COMPLETION, election.meta.get("comment", ""), re.IGNORECASE)
+    if found is None:
+        return None
+    from fractions import Fraction
+
+    return Fraction(found.group(1)) / 100
 
 
 def official_selection(election: Election) -> frozenset[str]:
@@ -160,11 +174,13 @@ def official_selection(election: Election) -> frozenset[str]:
 
 
 def _refuse(election: Election, rule: str) -> RuleNotCounted:
+    import re  # here, not at the top: see the patterns above
+
     if rule == "unknown" or not rule:
         said = [
             text
             for pattern, text in _UNKNOWN_SAYS
-            if pattern.search(election.meta.get("comment", ""))
+            if re.search(pattern, election.meta.get("comment", ""), re.IGNORECASE)
         ]
         if election.meta.get("experimental", "").strip() == "1":
             said.append("це дані експерименту, а не голосування міста")

@@ -16,10 +16,6 @@ Pure: only the standard library.  Every variant is one walk down one ranking:
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
-from decimal import Decimal
-from fractions import Fraction
-
 from civic.pb.rules.core import (
     BELOW_THRESHOLD,
     DOES_NOT_FIT,
@@ -29,16 +25,22 @@ from civic.pb.rules.core import (
     NOT_SELECTED,
     STOPPED,
     WITHDRAWN,
-    Amount,
     Decision,
     Outcome,
     Project,
-    TieBreak,
     _exact,
     _tie_key,
 )
 
-Number = int | Fraction | Decimal
+TYPE_CHECKING = False  # not typing's: importing typing costs start-up (civic/__init__.py)
+if TYPE_CHECKING:
+    from collections.abc import Collection, Iterable, Mapping, Sequence
+    from decimal import Decimal
+    from fractions import Fraction
+
+    from civic.pb.rules.core import Amount, TieBreak
+
+    Number = int | Fraction | Decimal
 
 
 def greedy(

@@ -8,39 +8,86 @@ outcomes can be compared with it.
 from __future__ import annotations
 
 import math
-from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from decimal import Decimal
-from fractions import Fraction
 
 from civic.pb.rules.core import (
     FUNDED,
     NOT_SELECTED,
-    Amount,
     Decision,
     Outcome,
     Project,
     _exact,
 )
 
-# The parameters every rule takes: ``rule(projects, ballots, budget, *, weights) -> Outcome``.
-Ballots = Sequence[Iterable[str]]
-Budget = int | Fraction | Decimal
-Weights = Sequence[int] | None
+TYPE_CHECKING = False  # not typing's: importing typing costs start-up (civic/__init__.py)
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+    from decimal import Decimal
+    from fractions import Fraction
+
+    from civic.pb.rules.core import Amount
+
+    # The parameters every rule takes: ``rule(projects, ballots, budget, *, weights) -> Outcome``
+    # (for type checkers only: at run time they would import collections.abc, fractions and
+    # decimal into every `civic pb outcome` process).
+    Ballots = Sequence[Iterable[str]]
+    Budget = int | Fraction | Decimal
+    Weights = Sequence[int] | None
 
 
-@dataclass(slots=True)
+class _Ratio:
+    """An exact price ``n / d`` (``d > 0``) that MES only compares: by cross-multiplying.
+
+    Not ``Fraction``, which would reduce every price by a gcd and import :mod:`fractions` (with
+    ``re`` and ``decimal``) into every `civic pb outcome` process (issue 15, start-up)."""
+
+    __slots__ = ("n", "d")
+
+    def __init__(self, n: int, d: int) -> None:
+        self.n = n
+        self.d = d
+
+    def __lt__(self, other: _Ratio) -> bool:
+        return self.n * other.d < other.n * self.d
+
+    def __gt__(self, other: _Ratio) -> bool:
+        return self.n * other.d > other.n * self.d
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, _Ratio):
+            return NotImplemented
+        return self.n * other.d == other.n * self.d
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _reduced(n: int, d: int) -> tuple[int, int]:
+    """``n / d`` in lowest terms with ``d > 0`` (what ``Fraction(n, d)`` keeps)."""
+    g = math.gcd(n, d)
+    return (n // g, d // g) if d > 0 else (-n // g, -d // g)
+
+
 class _Approvals:
     """Approval ballots folded into distinct ballots with weights, projects as indices."""
 
-    costs: list[Amount]
-    names: list[str]
-    ballots: list[tuple[int, ...]]
-    weights: list[int]
-    supporters: list[list[int]]
-    support: list[int]
-    num_voters: int
+    __slots__ = ("costs", "names", "ballots", "weights", "supporters", "support", "num_voters")
+
+    def __init__(
+        self,
+        costs: list[Amount],
+        names: list[str],
+        ballots: list[tuple[int, ...]],
+        weights: list[int],
+        supporters: list[list[int]],
+        support: list[int],
+        num_voters: int,
+    ) -> None:
+        self.costs = costs
+        self.names = names
+        self.ballots = ballots
+        self.weights = weights
+        self.supporters = supporters
+        self.support = support
+        self.num_voters = num_voters
 
 
 def _fold(
@@ -51,13 +98,17 @@ def _fold(
     index = {p.id: k for k, p in enumerate(projects)}
     if len(index) != len(projects):
         raise ValueError("project ids must be unique")
-    folded: Counter[frozenset[str]] = Counter()
+    # A dict, not a Counter: collections costs every `civic pb outcome` process its import.
+    folded: dict[frozenset[str], int] = {}
+    get = folded.get
     if weights is None:
-        folded.update(map(frozenset, ballots))
+        for ids in map(frozenset, ballots):
+            folded[ids] = get(ids, 0) + 1
         num_voters = len(ballots)
     else:
         for ballot, weight in zip(ballots, weights, strict=True):
-            folded[frozenset(ballot)] += weight
+            ids = frozenset(ballot)
+            folded[ids] = get(ids, 0) + weight
         num_voters = sum(weights)
     out = _Approvals(
         costs=[_exact(p.cost) for p in projects],
@@ -86,14 +137,15 @@ def _fold(
 
 def _mes_run_scaled(
     e: _Approvals, candidates: list[int], t: int, q: int, saved: list[tuple] | None = None
-) -> tuple[list[int], Fraction | None, list[tuple]]:
+) -> tuple[list[int], tuple[int, int] | None, list[tuple]]:
     """One MES run at per-voter budget ``t / q``, in integers, and how far ``t`` may grow.
 
     Money is kept as integer affine functions of ``t`` over one common denominator ``d``: a
     budget is ``(a + s*t) / d``.  Each comparison the run makes is between two such functions,
     so it keeps its result up to the point where they cross; the least crossing above ``t`` is
-    returned (None when none exists): every ``t'`` in ``[t, limit)`` gives the same run, and
-    Add1 skips those budget steps (pabutools tries them one by one).
+    returned as ``(numerator, denominator)`` (None when none exists): every ``t'`` in
+    ``[t, limit)`` gives the same run, and Add1 skips those budget steps (pabutools tries them
+    one by one).
 
     Only the chosen project's price must keep its exact form (it sets the payments).  For the
     others the form found at ``t`` is a lower bound for every ``t``: the equal share a project
@@ -107,11 +159,9 @@ def _mes_run_scaled(
     """
     weights, ballots = e.weights, e.ballots
     d = q
-    for c in e.costs:
-        if isinstance(c, Fraction):
-            d = d * c.denominator // math.gcd(d, c.denominator)
-    cost = [c * d for c in e.costs]
-    cost = [c.numerator if isinstance(c, Fraction) else c for c in cost]
+    for c in e.costs:  # int or Fraction: an int's denominator is 1
+        d = d * c.denominator // math.gcd(d, c.denominator)
+    cost = [(c * d).numerator for c in e.costs]  # whole: d is a multiple of every denominator
     limit_num, limit_den = 0, 0  # limit = limit_num / limit_den; den 0 means no limit
 
     def keep(da: int, ds: int, dv: int) -> None:
@@ -156,7 +206,7 @@ def _mes_run_scaled(
         counts = {p: dict(c) for p, c in counts.items()}
         rho, remaining = dict(rho), set(remaining)
     gv = [a + s * t for a, s in zip(ga, gs, strict=True)]
-    value_of = {p: Fraction(ra + rs * t, rd) for p, (ra, rs, rd) in rho.items()}
+    value_of = {p: _Ratio(ra + rs * t, rd) for p, (ra, rs, rd) in rho.items()}
     while remaining:
         states.append(
             (
@@ -173,7 +223,7 @@ def _mes_run_scaled(
                 tuple(chosen),
             )
         )
-        best: Fraction | None = None
+        best: _Ratio | None = None
         tied: list[int] = []
         share_of: dict[int, tuple[int, int, int, int]] = {}
         for p in sorted(remaining, key=value_of.__getitem__):
@@ -203,7 +253,7 @@ def _mes_run_scaled(
             # share = (sa + ss*t) / (left*d); rho = share / cost = (sa + ss*t) / (left*c_p)
             sa, ss, sv = c_p - ca, -cs, c_p - cv
             share_of[p] = (sa, ss, sv, left)
-            value = Fraction(sv, left * c_p)
+            value = _Ratio(sv, left * c_p)
             rho[p] = (sa, ss, left * c_p)
             value_of[p] = value
             if best is None or value < best:
@@ -261,28 +311,30 @@ def _mes_run_scaled(
                         del groups[old]
                     if new is not None:
                         groups[new] = groups.get(new, 0) + w
-    return chosen, (Fraction(limit_num, limit_den) if limit_den else None), states
+    return chosen, ((limit_num, limit_den) if limit_den else None), states
 
 
 def _add1(
     e: _Approvals,
     candidates: list[int],
     budget: Amount,
-    per_voter: Fraction,
+    per_voter: tuple[int, int],
     increment: int | Fraction | Decimal,
     stop_when_exhaustive: bool = True,
-) -> tuple[list[int], Fraction]:
-    """Add1's outcome and the budget per voter of the run that gave it."""
-    step = Fraction(_exact(increment))
-    if step <= 0:
+) -> tuple[list[int], int, int]:
+    """Add1's outcome and the budget per voter ``t / q`` of the run that gave it.
+
+    ``per_voter`` is ``(numerator, denominator)`` in lowest terms; amounts are whole numbers
+    over common denominators, as in :func:`_mes_run_scaled` (no ``Fraction``)."""
+    increment = _exact(increment)
+    sn, sd = increment.numerator, increment.denominator  # an int's denominator is 1
+    if sn <= 0:
         raise ValueError("voter_budget_increment must be positive")
+    pn, pd = per_voter
     # Per-voter budgets t / q with whole t: the start and every step land on whole numbers.
-    q = (
-        per_voter.denominator
-        * step.denominator
-        // math.gcd(per_voter.denominator, step.denominator)
-    )
-    t, dt = int(per_voter * q), int(step * q)
+    q = pd * sd // math.gcd(pd, sd)
+    t, dt = pn * (q // pd), sn * (q // sd)
+    bn, bd = budget.numerator, budget.denominator
     previous: list[int] = []
     previous_t = t
     states: list[tuple] = []
@@ -290,21 +342,24 @@ def _add1(
         chosen, limit, states = _mes_run_scaled(e, candidates, t, q, states)
         spent = sum(e.costs[p] for p in chosen)
         if spent > budget:
-            return previous, Fraction(previous_t, q)
+            return previous, previous_t, q
         taken = set(chosen)
         exhaustive = all(e.costs[p] + spent > budget for p in candidates if p not in taken)
         if exhaustive and stop_when_exhaustive:
-            return chosen, Fraction(t, q)
+            return chosen, t, q
         if limit is None:
             if not stop_when_exhaustive:
-                return chosen, Fraction(t, q)  # no higher budget changes the outcome
+                return chosen, t, q  # no higher budget changes the outcome
             raise RuntimeError("Add1 never ends: raising the voter budget changes nothing")
         previous, previous_t = chosen, t
-        # Every budget below `limit` gives this same outcome: jump to the first step at or past it.
-        t += dt * max(1, math.ceil((limit - t) / dt))
-        if not stop_when_exhaustive and Fraction(t, q) > per_voter + budget:
+        # Every budget below `limit` gives this same outcome: jump to the first step at or past it
+        # (ceil((limit - t) / dt) with limit = ln / ld, ld > 0, in integers).
+        ln, ld = limit
+        t += dt * max(1, -((t * ld - ln) // (dt * ld)))
+        # t / q > per_voter + budget = (pn * bd + bn * pd) / (pd * bd), all denominators > 0
+        if not stop_when_exhaustive and t * pd * bd > (pn * bd + bn * pd) * q:
             # pabutools' bound: the total budget tried stays within budget * (voters + 1)
-            return chosen, Fraction(previous_t, q)
+            return chosen, previous_t, q
 
 
 def add1_voter_budget(
@@ -318,12 +373,15 @@ def add1_voter_budget(
     """The budget per voter of the MES run whose outcome Add1 returns (the «final budget» over
     the number of voters that pabutools' ``mesanalytics`` takes for exhaustive MES)."""
     budget = _exact(budget)
+    from fractions import Fraction
+
     e = _fold(projects, ballots, weights)
     if e.num_voters == 0:
         return Fraction(0)
     candidates = [p for p in range(len(projects)) if e.support[p] and e.costs[p] > 0]
-    per_voter = Fraction(budget, e.num_voters)
-    return _add1(e, candidates, budget, per_voter, voter_budget_increment)[1]
+    per_voter = _reduced(budget.numerator, budget.denominator * e.num_voters)
+    _, t, q = _add1(e, candidates, budget, per_voter, voter_budget_increment)
+    return Fraction(t, q)
 
 
 def method_of_equal_shares(
@@ -357,11 +415,11 @@ def method_of_equal_shares(
     if e.num_voters == 0:
         return _finish(rule, budget, projects, [], None)
     candidates = [p for p in range(len(projects)) if e.support[p] and e.costs[p] > 0]
-    per_voter = Fraction(budget, e.num_voters)
+    per_voter = _reduced(budget.numerator, budget.denominator * e.num_voters)
     if voter_budget_increment is None:
-        chosen, _, _ = _mes_run_scaled(e, candidates, per_voter.numerator, per_voter.denominator)
+        chosen, _, _ = _mes_run_scaled(e, candidates, *per_voter)
         return _finish(rule, budget, projects, chosen, e.support)
-    chosen, _ = _add1(
+    chosen, _, _ = _add1(
         e, candidates, budget, per_voter, voter_budget_increment, stop_when_exhaustive
     )
     return _finish(rule, budget, projects, chosen, e.support)
@@ -389,6 +447,11 @@ def sequential_phragmen(
     pabutools' ``sequential_phragmen`` (ties to the project id smallest as text; projects dearer
     than the budget are never considered).
     """
+    # Here: fractions imports re and decimal, collections costs its import too; MES of whole
+    # amounts (every `civic pb outcome --rule equalshares/add1` of such a file) needs neither.
+    from collections import Counter
+    from fractions import Fraction
+
     budget = _exact(budget)
     e = _fold(projects, ballots, weights)
     costs, weights_, ballots_ = e.costs, e.weights, e.ballots

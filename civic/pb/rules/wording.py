@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from decimal import Decimal
-from fractions import Fraction
+# fractions (which imports re and decimal) is imported where a greedy rule's numbers are written:
+# the MES and Phragmén sentences, all `civic pb outcome` of such a rule needs, do without it.
+TYPE_CHECKING = False  # not typing's: importing typing costs start-up (civic/__init__.py)
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from decimal import Decimal
+    from fractions import Fraction
 
 
 def _number(value: int | Fraction | Decimal) -> str:
+    from fractions import Fraction
+
     value = Fraction(value)
     if value.denominator == 1:
         return str(value.numerator)
@@ -65,6 +71,8 @@ def describe_rule(
     else:
         parts.append("проєкт, що не вміщується, пропускається")
     if completion is not None:
+        from fractions import Fraction
+
         share = _number(Fraction(completion) * 100)
         parts.append(
             f"якщо залишку вистачає щонайменше на {share} % вартості цього проєкту, "
