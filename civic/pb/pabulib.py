@@ -21,8 +21,7 @@ from __future__ import annotations
 from civic.gc_pause import gc_paused
 from civic.pb.records import Record
 
-TYPE_CHECKING = False  # not typing's: importing typing costs start-up (civic/__init__.py)
-if TYPE_CHECKING:
+if TYPE_CHECKING := False:  # not typing's: importing typing costs start-up (civic/__init__.py)
     from collections.abc import Mapping
     from fractions import Fraction
     from typing import TextIO

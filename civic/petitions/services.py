@@ -354,20 +354,27 @@ def reject_refusal(petition: Petition, *, actor, version: int | None) -> Petitio
     return petition
 
 
+#: What a restored petition's moderation decision goes back to: no refusal, no decision.
+UNDECIDED = {
+    "refusal_reason_code": None,
+    "refusal_explanation": "",
+    "refusal_proposed_by_id": None,
+    "duplicate_of_id": None,
+    "refused_on": None,
+    "decided_on": None,
+    "decided_by_id": None,
+    "is_text_hidden": False,
+}
+
+
 def restore_petition(petition: Petition, *, actor, version: int | None, today: dt.date) -> Petition:
     """Admin: a wrongly refused petition goes back to moderation with a fresh clock."""
     _check_version(petition, version)
     old_reason = petition.refusal_reason_code
     _apply(petition, Action.RESTORE)
     calendar = get_calendar()
-    petition.refusal_reason_code = None
-    petition.refusal_explanation = ""
-    petition.refusal_proposed_by_id = None
-    petition.duplicate_of_id = None
-    petition.refused_on = None
-    petition.decided_on = None
-    petition.decided_by_id = None
-    petition.is_text_hidden = False
+    for name, value in UNDECIDED.items():
+        setattr(petition, name, value)
     petition.moderation_due_on = lifecycle.moderation_due_on(calendar, today)
     petition.calendar_version = calendar.version
     _audit("restored", petition, actor=actor, previous_reason=old_reason)

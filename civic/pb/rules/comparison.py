@@ -16,8 +16,7 @@ from civic.pb.rules.core import Outcome, Project, count_scores
 from civic.pb.rules.greedy import greedy
 from civic.pb.rules.mes import method_of_equal_shares
 
-TYPE_CHECKING = False  # not typing's: importing typing costs start-up (civic/__init__.py)
-if TYPE_CHECKING:
+if TYPE_CHECKING := False:  # not typing's: importing typing costs start-up (civic/__init__.py)
     from collections.abc import Iterable, Sequence
     from decimal import Decimal
     from fractions import Fraction

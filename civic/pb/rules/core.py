@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from civic.pb.records import Record
 
-TYPE_CHECKING = False  # not typing's: importing typing costs start-up (civic/__init__.py)
-if TYPE_CHECKING:
+if TYPE_CHECKING := False:  # not typing's: importing typing costs start-up (civic/__init__.py)
     from collections.abc import Callable, Iterable, Sequence
     from datetime import date
     from decimal import Decimal

@@ -36,8 +36,7 @@ from civic.pb.rules.greedy import greedy
 from civic.pb.rules.mes import method_of_equal_shares, sequential_phragmen
 from civic.pb.rules.wording import describe_rule
 
-TYPE_CHECKING = False  # not typing's: importing typing costs start-up (civic/__init__.py)
-if TYPE_CHECKING:
+if TYPE_CHECKING := False:  # not typing's: importing typing costs start-up (civic/__init__.py)
     from fractions import Fraction
 
     from civic.pb.pabulib import Election

@@ -32,8 +32,7 @@ from civic.pb.rules.core import (
     _tie_key,
 )
 
-TYPE_CHECKING = False  # not typing's: importing typing costs start-up (civic/__init__.py)
-if TYPE_CHECKING:
+if TYPE_CHECKING := False:  # not typing's: importing typing costs start-up (civic/__init__.py)
     from collections.abc import Collection, Iterable, Mapping, Sequence
     from decimal import Decimal
     from fractions import Fraction

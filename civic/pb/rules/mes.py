@@ -18,8 +18,7 @@ from civic.pb.rules.core import (
     _exact,
 )
 
-TYPE_CHECKING = False  # not typing's: importing typing costs start-up (civic/__init__.py)
-if TYPE_CHECKING:
+if TYPE_CHECKING := False:  # not typing's: importing typing costs start-up (civic/__init__.py)
     from collections.abc import Iterable, Sequence
     from decimal import Decimal
     from fractions import Fraction

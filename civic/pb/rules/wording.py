@@ -4,8 +4,7 @@ from __future__ import annotations
 
 # fractions (which imports re and decimal) is imported where a greedy rule's numbers are written:
 # the MES and Phragmén sentences, all `civic pb outcome` of such a rule needs, do without it.
-TYPE_CHECKING = False  # not typing's: importing typing costs start-up (civic/__init__.py)
-if TYPE_CHECKING:
+if TYPE_CHECKING := False:  # not typing's: importing typing costs start-up (civic/__init__.py)
     from collections.abc import Sequence
     from decimal import Decimal
     from fractions import Fraction
