@@ -7,6 +7,10 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import multiprocessing
+import pickle
+import traceback
+from collections.abc import Generator
 from itertools import repeat
 from operator import itemgetter
 
@@ -127,6 +131,64 @@ def import_cache():
         yield
     finally:
         dbapi.execute(f"PRAGMA cache_size={before}")
+
+
+READER_PROCESS_LINES = 50_000  # a file of more lines may be read in a process of its own
+
+
+def read_ahead(produce: Generator) -> Generator:
+    """The items and the return value of the generator ``produce``, run in a forked process
+    (when this platform forks; else here) while the caller works on the items it has: the
+    reading, checking and hashing of a ballot file on the second core while this process
+    writes to the database.  The child only computes (it inherits the database connection and
+    never touches it, and leaves by ``os._exit``); an exception it raises is raised here (a
+    :class:`~civic.pb.services.PbError` as it is), and if it dies, so does the import."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return (yield from produce)
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_send_all, args=(produce, sender), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        while True:
+            try:
+                kind, value = receiver.recv()
+            except EOFError:
+                raise RuntimeError(f"the ballot reader process died ({child.exitcode})") from None
+            if kind == "item":
+                yield value
+            elif kind == "return":
+                return value
+            elif kind == "raise":
+                raise value
+            else:
+                raise RuntimeError(f"the ballot reader process failed:\n{value}")
+    finally:
+        receiver.close()
+        if child.is_alive():
+            child.kill()
+        child.join()
+
+
+def _send_all(produce: Generator, sender) -> None:
+    """In the child of :func:`read_ahead`: each item of ``produce``, then how it ended."""
+    try:
+        while True:
+            try:
+                item = next(produce)
+            except StopIteration as end:
+                sender.send(("return", end.value))
+                return
+            sender.send(("item", item))
+    except Exception as error:  # noqa: BLE001 - every failure goes back to the parent
+        try:
+            pickle.loads(pickle.dumps(error))
+            sender.send(("raise", error))
+        except Exception:  # noqa: BLE001 - an exception that does not travel: its text does
+            sender.send(("failed", traceback.format_exc()))
+    finally:
+        sender.close()
 
 
 MEMO_LIMIT = 100_000  # distinct texts remembered per memo (a hostile file cannot grow them more)
