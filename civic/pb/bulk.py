@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import io
 import multiprocessing
 import pickle
 import traceback
 from collections.abc import Generator
-from itertools import repeat
 from operator import itemgetter
 
 from civic import personal_data
@@ -45,7 +45,7 @@ BALLOT_INSERT_COLUMNS = (
 
 
 class BallotWriter:
-    """Bulk insert of ballot rows (tuples in :data:`BALLOT_INSERT_COLUMNS` order) on the
+    """Bulk insert of ballot rows (a chunk of columns in :data:`BALLOT_INSERT_COLUMNS` order) on the
     session's connection, inside its transaction: ``COPY`` on PostgreSQL, the DBAPI's
     ``executemany`` on SQLite (SQLAlchemy's per-parameter processing would double the time of
     a million-row import).  Dates come as ISO text (as SQLAlchemy stores them in SQLite; COPY's
@@ -61,7 +61,8 @@ class BallotWriter:
             marks = ", ".join("?" * len(BALLOT_INSERT_COLUMNS))
             self.sql = f"INSERT INTO {Ballot.__tablename__} ({names}) VALUES ({marks})"
 
-    def write(self, rows: list[tuple]) -> None:
+    def write(self, columns: list) -> None:
+        rows = zip(*columns, strict=True)
         cursor = self.dbapi.cursor()
         try:
             if self.postgresql:
@@ -153,7 +154,7 @@ def read_ahead(produce: Generator) -> Generator:
     try:
         while True:
             try:
-                kind, value = receiver.recv()
+                kind, value = pickle.loads(receiver.recv_bytes())
             except EOFError:
                 raise RuntimeError(f"the ballot reader process died ({child.exitcode})") from None
             if kind == "item":
@@ -178,17 +179,27 @@ def _send_all(produce: Generator, sender) -> None:
             try:
                 item = next(produce)
             except StopIteration as end:
-                sender.send(("return", end.value))
+                sender.send_bytes(pickle.dumps(("return", end.value)))
                 return
-            sender.send(("item", item))
+            sender.send_bytes(_dumps(("item", item)))
     except Exception as error:  # noqa: BLE001 - every failure goes back to the parent
         try:
-            pickle.loads(pickle.dumps(error))
-            sender.send(("raise", error))
+            pickle.loads(message := pickle.dumps(("raise", error)))
+            sender.send_bytes(message)
         except Exception:  # noqa: BLE001 - an exception that does not travel: its text does
-            sender.send(("failed", traceback.format_exc()))
+            sender.send_bytes(pickle.dumps(("failed", traceback.format_exc())))
     finally:
         sender.close()
+
+
+def _dumps(value) -> bytes:
+    """``value`` (plain lists, tuples and scalars) pickled without the memo: each repeated
+    string is written again, which costs less than remembering every object of a chunk."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True
+    pickler.dump(value)
+    return buffer.getvalue()
 
 
 MEMO_LIMIT = 100_000  # distinct texts remembered per memo (a hostile file cannot grow them more)
@@ -261,8 +272,8 @@ class BallotMemos:
 
 
 def fast_rows(columns, memos: BallotMemos, seen: set, frozen, ids: tuple[int, int], channels):
-    """The insert rows (:data:`BALLOT_INSERT_COLUMNS`) of a chunk of text lines read column by
-    column, or None when any value of the chunk is not plainly readable (an empty, long or
+    """The insert rows of a chunk of text lines read column by column, as columns (in
+    :data:`BALLOT_INSERT_COLUMNS` order: no tuple per row to build, send or take apart), or None when any value of the chunk is not plainly readable (an empty, long or
     repeated ballot number, an unknown channel, a date that is not one, a missing column):
     then the caller reads the chunk line by line and reports each problem.  The same values
     as the line-by-line reading, without a Python step per line where ``map`` does it.
@@ -286,7 +297,7 @@ def fast_rows(columns, memos: BallotMemos, seen: set, frozen, ids: tuple[int, in
     if None in ballot_channels or any(isinstance(d, ValueError) for d in {*casts, *births}):
         return None
     seen.update(distinct)
-    normalised = list(map(judging.normalise_document, documents))
+    normalised = judging.normalise_documents(documents)
     voters = personal_data.keyed_hashes(memos.key, normalised)
     places = [p[:120] or None for p in places]
     has_name = list(map(bool, names))
@@ -295,44 +306,48 @@ def fast_rows(columns, memos: BallotMemos, seen: set, frozen, ids: tuple[int, in
     check_hashes = _filled(memos.check_hashes, parts, memos.check_hash_of)
     verdicts = list(map(frozen, has_name, births, voters, casts, places))
     iso = _filled(memos.iso, {*casts, *births}, _isoformat).__getitem__
-    return list(
-        zip(
-            repeat(ids[0]),
-            ballot_ids,
-            ballot_channels,
-            repeat("import"),
-            map(iso, casts),
-            [n[:200] or None for n in names],
-            has_name,
-            map(iso, births),
-            voters,
-            places,
-            repeat(None),
-            map(itemgetter(0), code_lists),
-            repeat(ids[1]),
-            verdicts,  # a frozen check is the verdict already (the count rewrites repeats)
-            map(check_hashes.__getitem__, parts),
-            [c or "" for c in verdicts],
-            map(itemgetter(1), code_lists),
-        )
-    )
+    count = len(ballot_ids)
+    return [
+        [ids[0]] * count,
+        ballot_ids,
+        ballot_channels,
+        ["import"] * count,
+        list(map(iso, casts)),
+        [n[:200] or None for n in names],
+        has_name,
+        list(map(iso, births)),
+        voters,
+        places,
+        [None] * count,
+        list(map(itemgetter(0), code_lists)),
+        [ids[1]] * count,
+        verdicts,  # a frozen check is the verdict already (the count rewrites repeats)
+        list(map(check_hashes.__getitem__, parts)),
+        [c or "" for c in verdicts],
+        list(map(itemgetter(1), code_lists)),
+    ]
+
+
+def as_columns(rows: list[tuple]) -> list:
+    """Insert rows (:data:`BALLOT_INSERT_COLUMNS` tuples) as a chunk of columns."""
+    if not rows:
+        return [[] for _ in BALLOT_INSERT_COLUMNS]
+    return list(map(list, zip(*rows, strict=True)))
 
 
 class DigestColumns:
     """The ballots' fixed columns (:data:`civic.pb.digest.BALLOT_COLUMNS`) gathered from the
-    insert rows as they are written, for the edition's ballots digest."""
+    insert columns as they are written, for the edition's ballots digest."""
 
     PLACES = (1, 4, 2, 15, 11, 8)  # ballot_id, cast_on, channel, check, codes, voter
 
     def __init__(self) -> None:
         self.columns: list[list] = [[] for _ in BALLOT_COLUMNS]
 
-    def add(self, rows: list[tuple]) -> None:
-        if not rows:
-            return
-        picked = list(zip(*rows, strict=True))
+    def add(self, columns: list) -> None:
+        """The fixed columns of a chunk of insert columns."""
         for column, place in zip(self.columns, self.PLACES, strict=True):
-            values = picked[place]
+            values = columns[place]
             column.extend([v or None for v in values] if place == 15 else values)
 
     def sorted(self) -> dict[str, list]:

@@ -27,6 +27,7 @@ from civic.pb.bulk import (
     BallotMemos,
     BallotWriter,
     DigestColumns,
+    as_columns,
     bulk_import,
     fast_rows,
     read_ahead,
@@ -310,7 +311,7 @@ def import_ballots(
                 if table.kind == "csv":
                     chunk = fast_rows(columns, memos, seen, frozen, ids, CHANNELS)
                 if chunk is None:
-                    chunk = read_lines(lines, columns)
+                    chunk = as_columns(read_lines(lines, columns))
                 rows += len(lines)
                 if problems:
                     yield lines[-1], None
