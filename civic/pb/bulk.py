@@ -12,6 +12,7 @@ import multiprocessing
 import pickle
 import traceback
 from collections.abc import Generator
+from contextvars import ContextVar
 from operator import itemgetter
 
 from civic import personal_data
@@ -109,11 +110,28 @@ def indexes_rebuilt(rows: int):
         dbapi.execute("BEGIN")
     for index in indexes:
         index.drop(connection)
+    token = _DROPPED.set((connection, indexes))
     try:
         yield
     finally:
-        for index in indexes:
-            index.create(connection)
+        _DROPPED.reset(token)
+        _create(connection, indexes)
+
+
+_DROPPED: ContextVar[tuple | None] = ContextVar("_DROPPED", default=None)
+
+
+def _create(connection, indexes: list) -> None:
+    while indexes:
+        indexes.pop(0).create(connection)
+
+
+def rows_written() -> None:
+    """Every row of the import is written: the indexes :func:`indexes_rebuilt` dropped are
+    built now (while a reader process still hashes the fixed columns), not at its end."""
+    dropped = _DROPPED.get()
+    if dropped is not None:
+        _create(*dropped)
 
 
 @contextlib.contextmanager

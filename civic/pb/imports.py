@@ -31,6 +31,7 @@ from civic.pb.bulk import (
     bulk_import,
     fast_rows,
     read_ahead,
+    rows_written,
 )
 from civic.pb.digest import ballot_columns, columns_digest
 from civic.pb.edition import MAX_INT, EditionConfig, EditionError, dump_edition, parse_edition
@@ -321,6 +322,8 @@ def import_ballots(
                 yield lines[-1], chunk
         except TabularError as error:
             raise PbError(str(error)) from None
+        if not problems:
+            yield None, None  # every row read: the writer may finish while the digest is made
         fixed_digest = None
         if fixed is not None and rows and not problems:
             fixed_digest = columns_digest(fixed.sorted())
@@ -335,6 +338,8 @@ def import_ballots(
         except StopIteration as end:
             rows, problems, fixed_digest = end.value
             break
+        if last is None:
+            rows_written()
         if chunk is None:
             continue
         writer.write(chunk)
