@@ -166,7 +166,7 @@ def read_ahead(produce: Generator) -> Generator:
         return (yield from produce)
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_send_all, args=(produce, sender), daemon=True)
+    child = context.Process(target=_send_all, args=(produce, sender, receiver), daemon=True)
     child.start()
     sender.close()
     try:
@@ -190,8 +190,11 @@ def read_ahead(produce: Generator) -> Generator:
         child.join()
 
 
-def _send_all(produce: Generator, sender) -> None:
-    """In the child of :func:`read_ahead`: each item of ``produce``, then how it ended."""
+def _send_all(produce: Generator, sender, receiver) -> None:
+    """In the child of :func:`read_ahead`: each item of ``produce``, then how it ended.  The
+    child closes its copy of the reading end first: if the parent dies, the next send fails
+    and the child ends too (instead of waiting for ever on a full pipe it reads itself)."""
+    receiver.close()
     try:
         while True:
             try:
@@ -200,6 +203,8 @@ def _send_all(produce: Generator, sender) -> None:
                 sender.send_bytes(pickle.dumps(("return", end.value)))
                 return
             sender.send_bytes(_dumps(("item", item)))
+    except BrokenPipeError:
+        return  # the parent is gone: nobody to tell
     except Exception as error:  # noqa: BLE001 - every failure goes back to the parent
         try:
             pickle.loads(message := pickle.dumps(("raise", error)))
