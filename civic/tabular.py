@@ -169,6 +169,11 @@ class Table:
                 cells[name] = clean_cell(value) if isinstance(value, str) else value
             yield Row(line, cells)
 
+    def release(self) -> None:
+        """Let the decoded text of a CSV go (another process reads it, this one is done)."""
+        if self._source is not None:
+            self._source.text = ""
+
     def values(self, names: Sequence[str]) -> Iterator[tuple[int, tuple[object, ...]]]:
         """The same rows as iterating the table, as ``(line, values)`` with the values of
         ``names`` in that order (None for a column the file lacks): no dict and no
@@ -193,6 +198,7 @@ class Table:
                 at = source.pos, source.line
                 block, count = source.take(size)
                 if not count:
+                    source.text = ""  # read to the end: the decoded file can go
                     return
                 columns = _plain_columns(block, self.delimiter or ";", positions, need)
                 if columns is not None:

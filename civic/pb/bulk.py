@@ -155,13 +155,14 @@ def import_cache():
 READER_PROCESS_LINES = 50_000  # a file of more lines may be read in a process of its own
 
 
-def read_ahead(produce: Generator) -> Generator:
+def read_ahead(produce: Generator, forked=None) -> Generator:
     """The items and the return value of the generator ``produce``, run in a forked process
     (when this platform forks; else here) while the caller works on the items it has: the
     reading, checking and hashing of a ballot file on the second core while this process
     writes to the database.  The child only computes (it inherits the database connection and
     never touches it, and leaves by ``os._exit``); an exception it raises is raised here (a
-    :class:`~civic.pb.services.PbError` as it is), and if it dies, so does the import."""
+    :class:`~civic.pb.services.PbError` as it is), and if it dies, so does the import.
+    ``forked`` is called here once the child runs (to let go of what only the child needs)."""
     if "fork" not in multiprocessing.get_all_start_methods():
         return (yield from produce)
     context = multiprocessing.get_context("fork")
@@ -169,6 +170,8 @@ def read_ahead(produce: Generator) -> Generator:
     child = context.Process(target=_send_all, args=(produce, sender, receiver), daemon=True)
     child.start()
     sender.close()
+    if forked is not None:
+        forked()
     try:
         while True:
             try:

@@ -331,7 +331,7 @@ def import_ballots(
 
     produce = chunks()
     if reader_process and table_lines(data) >= READER_PROCESS_LINES:
-        produce = read_ahead(produce)
+        produce = read_ahead(produce, forked=table.release)
     while True:
         try:
             last, chunk = next(produce)
