@@ -156,6 +156,8 @@ class Table:
     _rows: Iterator[tuple[int, Sequence[object]]] = field(default=iter(()), repr=False)
     # The rows above the header (title, approval block, unit), as read: ``(line, cells)``.
     preamble: list[tuple[int, Sequence[object]]] = field(default_factory=list, repr=False)
+    # A CSV's decoded text as the csv reader reads it (:class:`_Lines`), None for XLSX.
+    _source: _Lines | None = field(default=None, repr=False)
 
     def __iter__(self) -> Iterator[Row]:
         for line, raw in self._rows:
@@ -166,6 +168,11 @@ class Table:
                 value = raw[pos] if pos < len(raw) else None
                 cells[name] = clean_cell(value) if isinstance(value, str) else value
             yield Row(line, cells)
+
+    def release(self) -> None:
+        """Let the decoded text of a CSV go (another process reads it, this one is done)."""
+        if self._source is not None:
+            self._source.text = ""
 
     def values(self, names: Sequence[str]) -> Iterator[tuple[int, tuple[object, ...]]]:
         """The same rows as iterating the table, as ``(line, values)`` with the values of
@@ -179,12 +186,28 @@ class Table:
     ) -> Iterator[tuple[tuple[int, ...], list[tuple[object, ...]]]]:
         """The rows of :meth:`values` up to ``size`` at a time, column by column: ``(lines,
         columns)`` with ``columns[k]`` the values of ``names[k]``.  A chunk of plain text
-        lines (no control character, no blank line, every column present) is cut without a
-        Python step per line (issue 15: a million-ballot import)."""
+        lines (no quote, control character or blank line, every column present) is cut from
+        the text without the csv reader or a Python step per line (issue 15: a million-ballot
+        import); any other chunk goes through the csv reader, as :meth:`values` reads it."""
         positions = [self.columns.get(name) for name in names]
         need = max((p for p in positions if p is not None), default=-1) + 1
         search, join = _CONTROL.search, "".join
-        while pairs := list(itertools.islice(self._rows, size)):
+        source = self._source if positions and None not in positions else None
+        while True:
+            if source is not None:
+                at = source.pos, source.line
+                block, count = source.take(size)
+                if not count:
+                    source.text = ""  # read to the end: the decoded file can go
+                    return
+                columns = _plain_columns(block, self.delimiter or ";", positions, need)
+                if columns is not None:
+                    yield tuple(range(at[1] + 1, at[1] + count + 1)), columns
+                    continue
+                source.pos, source.line = at  # the csv reader reads this chunk
+            pairs = list(itertools.islice(self._rows, size))
+            if not pairs:
+                return
             lines, raws = zip(*pairs, strict=True)
             if (
                 self.kind == "csv"  # every cell a str
@@ -200,6 +223,36 @@ class Table:
             if kept:
                 lines, values = zip(*kept, strict=True)
                 yield lines, list(zip(*values, strict=True))
+
+
+def _plain_columns(block: str, delimiter: str, positions, need: int) -> list[tuple] | None:
+    """The stripped cells at ``positions`` of a block of whole CSV lines, column by column,
+    when the csv reader would read each line as the line split at ``delimiter`` (no quote, no
+    lone CR, no control character, no field over the csv field limit) and no line is blank or
+    short of ``need`` cells; else None."""
+    if '"' in block or _CONTROL.search(block) is not None:
+        return None
+    text = block.replace("\r\n", "\n")
+    if "\r" in text:
+        return None
+    if text.endswith("\n"):
+        text = text[:-1]
+    lines = text.split("\n")
+    if max(map(len, lines)) > csv.field_size_limit():
+        return None
+    if not all(map(str.strip, text.replace(delimiter, "").split("\n"))):
+        return None  # a blank line: the csv reading skips it
+    widths = set(map(str.count, lines, itertools.repeat(delimiter)))
+    if len(widths) == 1:  # every line as wide: one split of the whole block
+        width = widths.pop() + 1
+        if width < need:
+            return None
+        cells = text.replace("\n", delimiter).split(delimiter)
+        return [tuple(map(str.strip, cells[p::width])) for p in positions]
+    rows = [line.split(delimiter) for line in lines]
+    if min(map(len, rows)) < need:
+        return None
+    return [tuple(map(str.strip, map(itemgetter(p), rows))) for p in positions]
 
 
 def _values(rows, positions) -> Iterator[tuple[int, tuple[object, ...]]]:
@@ -286,7 +339,7 @@ def open_table(
     inspected first (:func:`civic.archives.inspect_xlsx`): a zip bomb, a macro-enabled book or
     one with external links is refused before openpyxl sees a byte of it.
     """
-    if not data or not data.strip():
+    if not data or data.isspace():  # isspace: no copy of a 100 MB file
         raise TabularError("файл порожній", file=filename)
     if len(data) > max_bytes:
         raise TabularError(
@@ -319,11 +372,12 @@ def _open_csv(data: bytes, filename: str, columns, header_search_rows: int) -> T
     delimiter = sniff_delimiter(first)
     # Lines are cut lazily from the decoded text: neither a list of every line nor a StringIO
     # copy (four bytes a character) of a 100 MB file is ever made.
-    reader = csv.reader(_lines(text), delimiter=delimiter, quotechar='"')
-    rows = _numbered(reader, filename)
+    source = _Lines(text)
+    reader = csv.reader(source, delimiter=delimiter, quotechar='"')
+    rows = _numbered(reader, filename, source)
     line, raw, mapping, above = _find_header(rows, filename, columns, header_search_rows)
     headers = [clean_cell(h) for h in raw]
-    return Table(filename, "csv", headers, line, mapping, encoding, delimiter, rows, above)
+    return Table(filename, "csv", headers, line, mapping, encoding, delimiter, rows, above, source)
 
 
 def _find_header(rows, filename: str, columns, header_search_rows: int):
@@ -357,6 +411,38 @@ def _lines(text: str) -> Iterator[str]:
         start = stop + 1
 
 
+class _Lines:
+    """The lines of a decoded text with their line ends, one at a time, and the number of the
+    last one given (csv joins quoted multi-line fields itself; its records' line numbers are
+    ``line``): :meth:`Table.value_columns` takes plain blocks of lines from the same place."""
+
+    __slots__ = ("text", "pos", "line")
+
+    def __init__(self, text: str) -> None:
+        self.text, self.pos, self.line = text, 0, 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        text, start = self.text, self.pos
+        if start >= len(text):
+            raise StopIteration
+        self.pos = text.find("\n", start) + 1 or len(text)
+        self.line += 1
+        return text[start : self.pos]
+
+    def take(self, size: int) -> tuple[str, int]:
+        """The next ``size`` lines (fewer at the end) as one text, and how many they are."""
+        text, start = self.text, self.pos
+        end, count, length, find = start, 0, len(text), text.find
+        while count < size and end < length:
+            end = find("\n", end) + 1 or length
+            count += 1
+        self.pos, self.line = end, self.line + count
+        return text[start:end], count
+
+
 CSV_ERRORS = (
     (
         "new-line character seen in unquoted field",
@@ -378,12 +464,13 @@ def _csv_problem(exc: csv.Error) -> str:
     return "порушено структуру CSV; перевірте лапки та роздільники"
 
 
-def _numbered(reader, filename: str | None = None) -> Iterator[tuple[int, list[str]]]:
+def _numbered(reader, filename: str | None, source: _Lines) -> Iterator[tuple[int, list[str]]]:
+    """The csv reader's records with the line number of each one's last line."""
     try:
         for raw in reader:
-            yield reader.line_num, raw
+            yield source.line, raw
     except csv.Error as exc:
-        raise TabularError(_csv_problem(exc), file=filename, line=max(reader.line_num, 1)) from exc
+        raise TabularError(_csv_problem(exc), file=filename, line=max(source.line, 1)) from exc
 
 
 DAMAGED_XLSX = "не вдалося відкрити книгу Excel (.xlsx); файл пошкоджено"

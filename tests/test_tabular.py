@@ -358,6 +358,44 @@ def test_values_give_the_rows_iteration_gives(rows, as_xlsx):
     assert list(open_table(data, name, COLUMNS).values(names)) == expected
 
 
+_PLAIN = st.lists(st.text(" aЇ\t", max_size=3), min_size=2, max_size=4).map(";".join)
+_ODD = st.lists(
+    st.sampled_from([" ", "a", ";", '"', "\r", "\n", "\r\n", "\x01", "\t"]), max_size=12
+).map("".join)
+
+
+def _read(table_of, read):
+    """What ``read`` gives of a fresh table, or the TabularError it raises (text, line)."""
+    try:
+        return list(read(table_of()))
+    except TabularError as error:
+        return ("error", str(error), error.line)
+
+
+@given(
+    st.lists(st.one_of(_PLAIN, _PLAIN, _PLAIN, _ODD), max_size=8),
+    st.sampled_from(["\n", "\r\n", ""]),
+    st.integers(min_value=1, max_value=4),
+    st.booleans(),
+)
+def test_value_columns_give_the_values(lines, end, size, absent):
+    """``Table.value_columns`` (plain chunks cut from the text, the others through the csv
+    reader) gives the rows of ``Table.values`` and the same refusals: quotes, lone CRs, blank
+    and short lines, control characters and tabs at any place of any chunk."""
+    text = "Код;Назва;Вартість\r\n" + "\n".join(lines) + end
+    names = ["code", "cost", "absent", "title"] if absent else ["title", "code", "cost"]
+
+    def table():
+        return open_table(text.encode("utf-8"), "t.csv", COLUMNS)
+
+    def by_columns(table):
+        for numbers, columns in table.value_columns(names, size):
+            assert all(len(column) == len(numbers) for column in columns)
+            yield from zip(numbers, zip(*columns, strict=True), strict=True)
+
+    assert _read(table, by_columns) == _read(table, lambda t: t.values(names))
+
+
 @given(st.integers(min_value=1, max_value=18278))
 def test_column_letter_agrees_with_openpyxl(number):
     from openpyxl.utils import get_column_letter

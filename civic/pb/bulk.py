@@ -7,7 +7,12 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from itertools import repeat
+import io
+import multiprocessing
+import pickle
+import traceback
+from collections.abc import Generator
+from contextvars import ContextVar
 from operator import itemgetter
 
 from civic import personal_data
@@ -41,7 +46,7 @@ BALLOT_INSERT_COLUMNS = (
 
 
 class BallotWriter:
-    """Bulk insert of ballot rows (tuples in :data:`BALLOT_INSERT_COLUMNS` order) on the
+    """Bulk insert of ballot rows (a chunk of columns in :data:`BALLOT_INSERT_COLUMNS` order) on the
     session's connection, inside its transaction: ``COPY`` on PostgreSQL, the DBAPI's
     ``executemany`` on SQLite (SQLAlchemy's per-parameter processing would double the time of
     a million-row import).  Dates come as ISO text (as SQLAlchemy stores them in SQLite; COPY's
@@ -57,7 +62,8 @@ class BallotWriter:
             marks = ", ".join("?" * len(BALLOT_INSERT_COLUMNS))
             self.sql = f"INSERT INTO {Ballot.__tablename__} ({names}) VALUES ({marks})"
 
-    def write(self, rows: list[tuple]) -> None:
+    def write(self, columns: list) -> None:
+        rows = zip(*columns, strict=True)
         cursor = self.dbapi.cursor()
         try:
             if self.postgresql:
@@ -104,11 +110,28 @@ def indexes_rebuilt(rows: int):
         dbapi.execute("BEGIN")
     for index in indexes:
         index.drop(connection)
+    token = _DROPPED.set((connection, indexes))
     try:
         yield
     finally:
-        for index in indexes:
-            index.create(connection)
+        _DROPPED.reset(token)
+        _create(connection, indexes)
+
+
+_DROPPED: ContextVar[tuple | None] = ContextVar("_DROPPED", default=None)
+
+
+def _create(connection, indexes: list) -> None:
+    while indexes:
+        indexes.pop(0).create(connection)
+
+
+def rows_written() -> None:
+    """Every row of the import is written: the indexes :func:`indexes_rebuilt` dropped are
+    built now (while a reader process still hashes the fixed columns), not at its end."""
+    dropped = _DROPPED.get()
+    if dropped is not None:
+        _create(*dropped)
 
 
 @contextlib.contextmanager
@@ -127,6 +150,82 @@ def import_cache():
         yield
     finally:
         dbapi.execute(f"PRAGMA cache_size={before}")
+
+
+READER_PROCESS_LINES = 50_000  # a file of more lines may be read in a process of its own
+
+
+def read_ahead(produce: Generator, forked=None) -> Generator:
+    """The items and the return value of the generator ``produce``, run in a forked process
+    (when this platform forks; else here) while the caller works on the items it has: the
+    reading, checking and hashing of a ballot file on the second core while this process
+    writes to the database.  The child only computes (it inherits the database connection and
+    never touches it, and leaves by ``os._exit``); an exception it raises is raised here (a
+    :class:`~civic.pb.services.PbError` as it is), and if it dies, so does the import.
+    ``forked`` is called here once the child runs (to let go of what only the child needs)."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return (yield from produce)
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_send_all, args=(produce, sender, receiver), daemon=True)
+    child.start()
+    sender.close()
+    if forked is not None:
+        forked()
+    try:
+        while True:
+            try:
+                kind, value = pickle.loads(receiver.recv_bytes())
+            except EOFError:
+                raise RuntimeError(f"the ballot reader process died ({child.exitcode})") from None
+            if kind == "item":
+                yield value
+            elif kind == "return":
+                return value
+            elif kind == "raise":
+                raise value
+            else:
+                raise RuntimeError(f"the ballot reader process failed:\n{value}")
+    finally:
+        receiver.close()
+        if child.is_alive():
+            child.kill()
+        child.join()
+
+
+def _send_all(produce: Generator, sender, receiver) -> None:
+    """In the child of :func:`read_ahead`: each item of ``produce``, then how it ended.  The
+    child closes its copy of the reading end first: if the parent dies, the next send fails
+    and the child ends too (instead of waiting for ever on a full pipe it reads itself)."""
+    receiver.close()
+    try:
+        while True:
+            try:
+                item = next(produce)
+            except StopIteration as end:
+                sender.send_bytes(pickle.dumps(("return", end.value)))
+                return
+            sender.send_bytes(_dumps(("item", item)))
+    except BrokenPipeError:
+        return  # the parent is gone: nobody to tell
+    except Exception as error:  # noqa: BLE001 - every failure goes back to the parent
+        try:
+            pickle.loads(message := pickle.dumps(("raise", error)))
+            sender.send_bytes(message)
+        except Exception:  # noqa: BLE001 - an exception that does not travel: its text does
+            sender.send_bytes(pickle.dumps(("failed", traceback.format_exc())))
+    finally:
+        sender.close()
+
+
+def _dumps(value) -> bytes:
+    """``value`` (plain lists, tuples and scalars) pickled without the memo: each repeated
+    string is written again, which costs less than remembering every object of a chunk."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True
+    pickler.dump(value)
+    return buffer.getvalue()
 
 
 MEMO_LIMIT = 100_000  # distinct texts remembered per memo (a hostile file cannot grow them more)
@@ -199,8 +298,8 @@ class BallotMemos:
 
 
 def fast_rows(columns, memos: BallotMemos, seen: set, frozen, ids: tuple[int, int], channels):
-    """The insert rows (:data:`BALLOT_INSERT_COLUMNS`) of a chunk of text lines read column by
-    column, or None when any value of the chunk is not plainly readable (an empty, long or
+    """The insert rows of a chunk of text lines read column by column, as columns (in
+    :data:`BALLOT_INSERT_COLUMNS` order: no tuple per row to build, send or take apart), or None when any value of the chunk is not plainly readable (an empty, long or
     repeated ballot number, an unknown channel, a date that is not one, a missing column):
     then the caller reads the chunk line by line and reports each problem.  The same values
     as the line-by-line reading, without a Python step per line where ``map`` does it.
@@ -224,7 +323,7 @@ def fast_rows(columns, memos: BallotMemos, seen: set, frozen, ids: tuple[int, in
     if None in ballot_channels or any(isinstance(d, ValueError) for d in {*casts, *births}):
         return None
     seen.update(distinct)
-    normalised = list(map(judging.normalise_document, documents))
+    normalised = judging.normalise_documents(documents)
     voters = personal_data.keyed_hashes(memos.key, normalised)
     places = [p[:120] or None for p in places]
     has_name = list(map(bool, names))
@@ -233,44 +332,48 @@ def fast_rows(columns, memos: BallotMemos, seen: set, frozen, ids: tuple[int, in
     check_hashes = _filled(memos.check_hashes, parts, memos.check_hash_of)
     verdicts = list(map(frozen, has_name, births, voters, casts, places))
     iso = _filled(memos.iso, {*casts, *births}, _isoformat).__getitem__
-    return list(
-        zip(
-            repeat(ids[0]),
-            ballot_ids,
-            ballot_channels,
-            repeat("import"),
-            map(iso, casts),
-            [n[:200] or None for n in names],
-            has_name,
-            map(iso, births),
-            voters,
-            places,
-            repeat(None),
-            map(itemgetter(0), code_lists),
-            repeat(ids[1]),
-            verdicts,  # a frozen check is the verdict already (the count rewrites repeats)
-            map(check_hashes.__getitem__, parts),
-            [c or "" for c in verdicts],
-            map(itemgetter(1), code_lists),
-        )
-    )
+    count = len(ballot_ids)
+    return [
+        [ids[0]] * count,
+        ballot_ids,
+        ballot_channels,
+        ["import"] * count,
+        list(map(iso, casts)),
+        [n[:200] or None for n in names],
+        has_name,
+        list(map(iso, births)),
+        voters,
+        places,
+        [None] * count,
+        list(map(itemgetter(0), code_lists)),
+        [ids[1]] * count,
+        verdicts,  # a frozen check is the verdict already (the count rewrites repeats)
+        list(map(check_hashes.__getitem__, parts)),
+        [c or "" for c in verdicts],
+        list(map(itemgetter(1), code_lists)),
+    ]
+
+
+def as_columns(rows: list[tuple]) -> list:
+    """Insert rows (:data:`BALLOT_INSERT_COLUMNS` tuples) as a chunk of columns."""
+    if not rows:
+        return [[] for _ in BALLOT_INSERT_COLUMNS]
+    return list(map(list, zip(*rows, strict=True)))
 
 
 class DigestColumns:
     """The ballots' fixed columns (:data:`civic.pb.digest.BALLOT_COLUMNS`) gathered from the
-    insert rows as they are written, for the edition's ballots digest."""
+    insert columns as they are written, for the edition's ballots digest."""
 
     PLACES = (1, 4, 2, 15, 11, 8)  # ballot_id, cast_on, channel, check, codes, voter
 
     def __init__(self) -> None:
         self.columns: list[list] = [[] for _ in BALLOT_COLUMNS]
 
-    def add(self, rows: list[tuple]) -> None:
-        if not rows:
-            return
-        picked = list(zip(*rows, strict=True))
+    def add(self, columns: list) -> None:
+        """The fixed columns of a chunk of insert columns."""
         for column, place in zip(self.columns, self.PLACES, strict=True):
-            values = picked[place]
+            values = columns[place]
             column.extend([v or None for v in values] if place == 15 else values)
 
     def sorted(self) -> dict[str, list]:

@@ -138,7 +138,9 @@ def register(cli: click.Group) -> None:
         with click.progressbar(
             length=table_lines(data), label="Імпорт бюлетенів", file=sys.stderr
         ) as bar:
-            report = import_ballots(edition, data, Path(file).name, progress=bar.update)
+            report = import_ballots(
+                edition, data, Path(file).name, progress=bar.update, reader_process=True
+            )
         click.echo(f"Бюлетенів імпортовано: {report.rows} (SHA-256 {report.sha256}).")
 
     @cli.command("import-pb")

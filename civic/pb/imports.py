@@ -22,7 +22,17 @@ from civic.audit.services import record_event
 from civic.extensions import db
 from civic.pb import ballots as judging
 from civic.pb import grouping, pabulib, rules
-from civic.pb.bulk import BallotMemos, BallotWriter, DigestColumns, bulk_import, fast_rows
+from civic.pb.bulk import (
+    READER_PROCESS_LINES,
+    BallotMemos,
+    BallotWriter,
+    DigestColumns,
+    as_columns,
+    bulk_import,
+    fast_rows,
+    read_ahead,
+    rows_written,
+)
 from civic.pb.digest import ballot_columns, columns_digest
 from civic.pb.edition import MAX_INT, EditionConfig, EditionError, dump_edition, parse_edition
 from civic.pb.edition import Category as CategoryConfig
@@ -174,7 +184,13 @@ def _date_or_none(value) -> dt.date | None:
 
 @bulk_import
 def import_ballots(
-    edition: Edition, data: bytes, filename: str, *, actor=None, progress: Progress = None
+    edition: Edition,
+    data: bytes,
+    filename: str,
+    *,
+    actor=None,
+    progress: Progress = None,
+    reader_process: bool = False,
 ) -> ImportReport:
     """Import a CSV/XLSX export of ballots in one transaction, streaming.
 
@@ -184,6 +200,9 @@ def import_ballots(
     cannot be read (an impossible date, an unknown channel, a repeated ballot number) are input
     errors; empty name, birth date or document are not: such a ballot is judged
     ``missing_data`` by the count.  ``progress`` is called with the number of lines read.
+    ``reader_process``: a file of :data:`READER_PROCESS_LINES` lines or more is read, checked
+    and hashed in a forked process while this one writes (:func:`read_ahead`; the CLI, a
+    single-threaded process, asks for it).
     """
     digest, table = _open_new_file(edition, "ballots", data, filename, BALLOT_COLUMNS)
     record = ImportedFile(
@@ -201,7 +220,6 @@ def import_ballots(
     )
     memos = BallotMemos(current_app.config["PERSONAL_DATA_KEY"].encode(), _date_or_none)
     problems: list[str] = []
-    rows = 0
     writer = BallotWriter(db.session.connection())
     ids = (edition.id, record.id)
     last_report = 0
@@ -287,24 +305,50 @@ def import_ballots(
             )
         return chunk
 
-    try:
-        for lines, columns in table.value_columns(names, CHUNK):
-            chunk = None
-            if table.kind == "csv":
-                chunk = fast_rows(columns, memos, seen, frozen, ids, CHANNELS)
-            if chunk is None:
-                chunk = read_lines(lines, columns)
-            rows += len(lines)
-            if problems:
-                continue
-            writer.write(chunk)
-            if fixed is not None:
-                fixed.add(chunk)
-            if progress is not None and lines[-1] - last_report >= 10_000:
-                progress(lines[-1] - last_report)
-                last_report = lines[-1]
-    except TabularError as error:
-        raise PbError(str(error)) from None
+    def chunks():
+        """(the chunk's last line, its insert rows or None once a problem is found) of each
+        chunk; returns (lines read, the problems, the digest of the fixed columns or None)."""
+        rows = 0
+        try:
+            for lines, columns in table.value_columns(names, CHUNK):
+                chunk = None
+                if table.kind == "csv":
+                    chunk = fast_rows(columns, memos, seen, frozen, ids, CHANNELS)
+                if chunk is None:
+                    chunk = as_columns(read_lines(lines, columns))
+                rows += len(lines)
+                if problems:
+                    yield lines[-1], None
+                    continue
+                if fixed is not None:
+                    fixed.add(chunk)
+                yield lines[-1], chunk
+        except TabularError as error:
+            raise PbError(str(error)) from None
+        if not problems:
+            yield None, None  # every row read: the writer may finish while the digest is made
+        fixed_digest = None
+        if fixed is not None and rows and not problems:
+            fixed_digest = columns_digest(fixed.sorted())
+        return rows, problems, fixed_digest
+
+    produce = chunks()
+    if reader_process and table_lines(data) >= READER_PROCESS_LINES:
+        produce = read_ahead(produce, forked=table.release)
+    while True:
+        try:
+            last, chunk = next(produce)
+        except StopIteration as end:
+            rows, problems, fixed_digest = end.value
+            break
+        if last is None:
+            rows_written()
+        if chunk is None:
+            continue
+        writer.write(chunk)
+        if progress is not None and last - last_report >= 10_000:
+            progress(last - last_report)
+            last_report = last
     if problems:
         raise PbError(
             f"Файл «{filename}» не імпортовано: помилок {len(problems)}"
@@ -323,7 +367,7 @@ def import_ballots(
     record.rows = rows
     mark_dirty(edition)
     if fixed is not None:
-        edition.ballots_digest = columns_digest(fixed.sorted())
+        edition.ballots_digest = fixed_digest
     else:
         grouping.store_ballots_digest(edition)
     db.session.flush()

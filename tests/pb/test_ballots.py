@@ -15,6 +15,7 @@ from civic.pb.ballots import (
     judge,
     judge_one,
     normalise_document,
+    normalise_documents,
     normalise_settlement,
 )
 
@@ -103,6 +104,12 @@ def test_full_years(birth, day, age):
 )
 def test_document_normalisation(typed, same_as):
     assert normalise_document(typed) == normalise_document(same_as)
+
+
+@given(st.lists(st.text(st.sampled_from("нкНКhkHKaßŉ -\u2013\u2212\t\n\x0012"), max_size=6)))
+def test_documents_normalised_together_are_each_normalised(texts):
+    """The column-wise normalisation of an import's chunk gives each document's own."""
+    assert normalise_documents(texts) == [normalise_document(t) for t in texts]
 
 
 @pytest.mark.parametrize(

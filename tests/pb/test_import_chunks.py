@@ -68,7 +68,7 @@ def stored(edition: Edition) -> list[tuple]:
     return [tuple(row) for row in rows]
 
 
-def imported(data: bytes, *, line_by_line: bool, monkeypatch):
+def imported(data: bytes, *, line_by_line: bool, monkeypatch, reader_process: bool = False):
     """(rows, ballots digest) or the refusal's (message, problems)."""
     edition = services.save_edition(
         EDITION.format(slug=f"ch-{next(SLUGS)}", duplicates="first_cast")
@@ -79,7 +79,7 @@ def imported(data: bytes, *, line_by_line: bool, monkeypatch):
             patch.setattr(imports, "fast_rows", lambda *args: None)
         try:
             with db.session.begin_nested():
-                imports.import_ballots(edition, data, "ballots.csv")
+                imports.import_ballots(edition, data, "ballots.csv", reader_process=reader_process)
         except services.PbError as error:
             return "refused", error.message, error.problems
     return "stored", stored(edition), edition.ballots_digest
@@ -131,3 +131,40 @@ def test_each_odd_line_leaves_its_chunk_to_the_line_by_line_reading(app, monkeyp
     spec = [(False, 0, 0, 1), (True, which, 0, 0), (False, 1, 1, 2)]
     fast = imported(build(spec), line_by_line=False, monkeypatch=monkeypatch)
     assert fast == imported(build(spec), line_by_line=True, monkeypatch=monkeypatch)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(spec=lines, chunk=st.integers(1, 9))
+def test_a_file_read_in_a_reader_process_stores_what_reading_it_here_stores(
+    app, monkeypatch, spec, chunk
+):
+    """The CLI's reading in a forked process (``reader_process``) stores the same rows and
+    digest, and refuses a bad file with the same message and problems."""
+    data = build(spec)
+    with monkeypatch.context() as patch:
+        patch.setattr(imports, "CHUNK", chunk)
+        patch.setattr(imports, "READER_PROCESS_LINES", 0)
+        here = imported(data, line_by_line=False, monkeypatch=monkeypatch)
+        there = imported(data, line_by_line=False, monkeypatch=monkeypatch, reader_process=True)
+    assert there == here
+
+
+def test_a_reader_process_that_fails_fails_the_import(app, monkeypatch):
+    """A failure in the reader process is raised in the importing one (and nothing stays)."""
+
+    def broken(*args):
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(imports, "READER_PROCESS_LINES", 0)
+    monkeypatch.setattr(imports, "fast_rows", broken)
+    edition = services.save_edition(EDITION.format(slug="ch-broken", duplicates="first_cast"))
+    imports.import_projects(edition, PROJECTS.encode("cp1251"), "projects.csv")
+    with pytest.raises(ZeroDivisionError, match="boom"), db.session.begin_nested():
+        imports.import_ballots(
+            edition, build([(False, 0, 0, 1)]), "ballots.csv", reader_process=True
+        )
+    assert stored(edition) == []
