@@ -5,6 +5,7 @@ queues, and the SQL filter for a petition's effective state on a day.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from sqlalchemy import and_, bindparam, case, false, func, not_, or_, select, true
 from sqlalchemy.orm import selectinload
@@ -203,8 +204,15 @@ def signatures_by_day(petition: Petition) -> list[tuple[dt.date, int]]:
     rows = db.session.execute(_by_hour_statement(), {"petition_id": petition.id})
     days: dict[dt.date, int] = {}
     for hour, count in rows:
-        if isinstance(hour, str):
-            hour = dt.datetime.fromisoformat(hour)
-        day = kyiv.date_of(hour.replace(tzinfo=dt.UTC))
+        day = _kyiv_day_of_hour(hour)
         days[day] = days.get(day, 0) + count
     return sorted(days.items())
+
+
+@functools.lru_cache(maxsize=8192)
+def _kyiv_day_of_hour(hour: str | dt.datetime) -> dt.date:
+    """The Kyiv date of a UTC hour as the database gives it (every page view asks again for
+    the same hours of the same petitions)."""
+    if isinstance(hour, str):
+        hour = dt.datetime.fromisoformat(hour)
+    return kyiv.date_of(hour.replace(tzinfo=dt.UTC))
