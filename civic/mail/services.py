@@ -28,11 +28,11 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
 from flask import current_app, has_app_context
-from sqlalchemy import delete, event, or_, select, update
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy import bindparam, delete, event, insert, or_, select, update
+from sqlalchemy.orm import Session, make_transient_to_detached, object_session
 
 from civic.config import private_folder
-from civic.database import utcnow
+from civic.database import built_once, utcnow
 from civic.extensions import db
 from civic.mail.models import FAILED, QUEUED, SENDING, SENT, STORED, OutboxMessage
 
@@ -154,18 +154,20 @@ def send_mail(
     """
     cfg = current_app.config
     mode = delivery_mode(cfg) if cfg.get("MAIL_SERVER") else None
-    row = OutboxMessage(
-        created_at=utcnow(),
-        sender=cfg.get("MAIL_SENDER") or "civic@localhost",
-        recipient=to,
-        subject=subject,
-        body=body,
-        category=category,
-        status=QUEUED if mode in ("background", "queue") else STORED,
-        secret_hash=secret_hash(secret) if secret and secret in body else None,
-    )
-    db.session.add(row)
-    db.session.flush()  # the id names the .eml file and goes to the sender
+    values = {
+        "created_at": utcnow(),
+        "sender": cfg.get("MAIL_SENDER") or "civic@localhost",
+        "recipient": to,
+        "subject": subject,
+        "body": body,
+        "category": category,
+        "status": QUEUED if mode in ("background", "queue") else STORED,
+        "error": "",
+        "eml_name": "",
+        "claimed_at": None,
+        "secret_hash": secret_hash(secret) if secret and secret in body else None,
+    }
+    row = _insert_row(values)  # the id names the .eml file and goes to the sender
     if mode is None:
         row.eml_name = f"{row.created_at:%Y%m%dT%H%M%S}-{row.id:06d}.eml"
         _write_private(outbox_folder() / row.eml_name, _message_of(row).as_bytes())
@@ -175,6 +177,43 @@ def send_mail(
         db.session.flush()
     elif mode == "background":
         db.session.info.setdefault(PENDING_KEY, []).append(row.id)
+    return row
+
+
+OUTBOX_COLUMNS = (
+    "created_at",
+    "sender",
+    "recipient",
+    "subject",
+    "body",
+    "category",
+    "status",
+    "error",
+    "eml_name",
+    "claimed_at",
+    "secret_hash",
+)
+
+
+@built_once
+def _insert_statement():
+    table = OutboxMessage.__table__
+    return (
+        insert(table)
+        .values({name: bindparam(name, type_=table.c[name].type) for name in OUTBOX_COLUMNS})
+        .returning(table.c.id)
+    )
+
+
+def _insert_row(values: dict) -> OutboxMessage:
+    """One Core ``INSERT … RETURNING id`` (the statement built once) instead of the ORM's
+    unit-of-work flush; the row then joins the session as stored, so later changes to it
+    (the .eml name, the outcome of an inline send) are flushed as before."""
+    db.session.flush()  # what the caller changed before goes first, as with the ORM's flush
+    new_id = db.session.execute(_insert_statement(), values).scalar_one()
+    row = OutboxMessage(id=new_id, **values)
+    make_transient_to_detached(row)
+    db.session.add(row)
     return row
 
 
