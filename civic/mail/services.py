@@ -74,13 +74,30 @@ def encode_subject(subject: str) -> str:
     return Header(" ".join(subject.split()), "utf-8", header_name="Subject").encode()
 
 
+# A header value that goes out exactly as given: printable ASCII, one short line.
+_PLAIN_HEADER = re.compile(r"[\x20-\x7e]{1,900}")
+
+
+def _set_header(message: EmailMessage, name: str, value: str) -> None:
+    """``message[name] = value``, but a plain value (our addresses, dates and ids) is stored as
+    it is: the default policy would parse it into a header object only to print the same text
+    again (most of the cost of a message). Anything else (non-ASCII, a line break, an overlong
+    line) takes the parsing path, which folds, encodes or refuses it as before."""
+    if _PLAIN_HEADER.fullmatch(value) and len(name) + 2 + len(value) <= 78:
+        message.set_raw(name, value)
+    else:
+        message[name] = value
+
+
 def build_message(sender: str, to: str, subject: str, body: str, created_at) -> EmailMessage:
     message = EmailMessage()
-    message["From"] = sender
-    message["To"] = to
+    _set_header(message, "From", sender)
+    _set_header(message, "To", to)
     message.set_raw("Subject", encode_subject(subject))
-    message["Date"] = format_datetime(created_at)
-    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or "civic.local")
+    _set_header(message, "Date", format_datetime(created_at))
+    _set_header(
+        message, "Message-ID", make_msgid(domain=sender.rpartition("@")[2] or "civic.local")
+    )
     message.set_content(body)
     return message
 
