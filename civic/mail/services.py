@@ -278,14 +278,22 @@ def forget_secret(token_hash: str | None) -> None:
         db.session.info.setdefault(SPENT_KEY, set()).add(token_hash)
 
 
+@built_once
+def _carrying_statement():
+    c = OutboxMessage.__table__.c
+    return select(c.id).where(c.secret_hash.in_(bindparam("hashes", expanding=True)))
+
+
 @event.listens_for(Session, "before_commit")
 def _cut_spent_links(session: Session) -> None:
     hashes = session.info.pop(SPENT_KEY, None)
     if not hashes or not has_app_context():
         return
-    rows = session.scalars(
-        select(OutboxMessage).where(OutboxMessage.secret_hash.in_(sorted(hashes)))
-    )
+    # Usually the message already left and lost its link: one Core look-up, no ORM query.
+    ids = session.execute(_carrying_statement(), {"hashes": sorted(hashes)}).scalars().all()
+    if not ids:
+        return
+    rows = session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids)))
     for row in rows:
         _redact(row)
     session.flush()
