@@ -257,11 +257,13 @@ def run_signing(
             if not ok:
                 client.close()
                 continue
+            waited = time.perf_counter()
             link = mailbox.wait_link(address)
             if link is None:
                 stats.add("confirmation mail", 0.0, False, f"no mail for {address}")
                 client.close()
                 continue
+            stats.add("wait for the mail", time.perf_counter() - waited, True)
             path = f"/petitions/signatures/{link}"
             ok, text = timed(stats, client, "GET confirm", "GET", path)
             token = CSRF.search(text) if ok else None
@@ -296,7 +298,7 @@ def _run_threads(worker, threads: int) -> float:
 
 
 def _summary(name: str, stats: Stats, elapsed: float) -> dict:
-    http_names = [n for n in stats.latencies if n != "whole signature"]
+    http_names = [n for n in stats.latencies if n not in ("whole signature", "wait for the mail")]
     every = [x for n in http_names for x in stats.latencies[n]]
     return {
         "scenario": name,
