@@ -32,7 +32,7 @@ from sqlalchemy import bindparam, delete, event, insert, or_, select, update
 from sqlalchemy.orm import Session, make_transient_to_detached, object_session
 
 from civic.config import private_folder
-from civic.database import built_once, utcnow
+from civic.database import bound_values, built_once, utcnow
 from civic.extensions import db
 from civic.mail.models import FAILED, QUEUED, SENDING, SENT, STORED, OutboxMessage
 
@@ -215,11 +215,7 @@ OUTBOX_COLUMNS = (
 @built_once
 def _insert_statement():
     table = OutboxMessage.__table__
-    return (
-        insert(table)
-        .values({name: bindparam(name, type_=table.c[name].type) for name in OUTBOX_COLUMNS})
-        .returning(table.c.id)
-    )
+    return insert(table).values(bound_values(table, OUTBOX_COLUMNS)).returning(table.c.id)
 
 
 def _insert_row(values: dict) -> OutboxMessage:

@@ -18,7 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from civic import kyiv
 from civic.audit.services import record_event
-from civic.database import built_once, upsert
+from civic.database import bound_values, built_once, upsert
 from civic.extensions import db
 from civic.mail import services as mail_services
 from civic.mail.services import send_mail
@@ -110,7 +110,7 @@ def _insert_statement():
     table = Signature.__table__
     return (
         upsert(table)
-        .values({name: bindparam(name, type_=table.c[name].type) for name in SIGNING_COLUMNS})
+        .values(bound_values(table, SIGNING_COLUMNS))
         .on_conflict_do_nothing(index_elements=["petition_id", "email_hash"])
         .returning(table.c.id)
     )
