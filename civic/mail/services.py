@@ -24,7 +24,7 @@ import re
 import smtplib
 from email.header import Header
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
 
 from flask import current_app, has_app_context
@@ -132,11 +132,25 @@ class ServerUnreachable(OSError):
     """Connecting to the mail server failed: the rest of a batch would fail the same way."""
 
 
-def _send(message: EmailMessage, connection: smtplib.SMTP | None, config) -> smtplib.SMTP:
+def _transmit(connection: smtplib.SMTP, message: EmailMessage, envelope) -> None:
+    """``connection.send_message(message)``; with a plain ASCII ``envelope`` (sender, recipient:
+    the row's, which built the message's From and To) without reading the addresses back out of
+    the headers and copying the message, which is what ``send_message`` spends its time on."""
+    sender, recipient = envelope or (None, None)
+    if sender and recipient and _PLAIN_HEADER.fullmatch(sender + recipient):
+        data = message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
+        connection.sendmail(parseaddr(sender)[1], [recipient], data)
+    else:
+        connection.send_message(message)
+
+
+def _send(
+    message: EmailMessage, connection: smtplib.SMTP | None, config, envelope=None
+) -> smtplib.SMTP:
     """Send over ``connection`` (opened if None, reopened once if the server dropped it)."""
     if connection is not None:
         try:
-            connection.send_message(message)
+            _transmit(connection, message, envelope)
             return connection
         except smtplib.SMTPServerDisconnected:
             connection.close()
@@ -145,7 +159,7 @@ def _send(message: EmailMessage, connection: smtplib.SMTP | None, config) -> smt
     except (OSError, smtplib.SMTPException) as exc:
         raise ServerUnreachable(str(exc)) from exc
     try:
-        connection.send_message(message)
+        _transmit(connection, message, envelope)
     except BaseException:
         close(connection)
         raise
@@ -331,7 +345,7 @@ def _deliver_row(row: OutboxMessage, connection, cfg, *, close_after: bool = Fal
     (None after a failure) and, when the server could not even be reached, the error."""
     unreachable = None
     try:
-        connection = _send(_message_of(row), connection, cfg)
+        connection = _send(_message_of(row), connection, cfg, (row.sender, row.recipient))
         row.status, row.error = SENT, ""
         _redact(row)  # the recipient has the link; the copy kept here needs none
     except (OSError, smtplib.SMTPException) as exc:
