@@ -214,6 +214,32 @@ class attempt:
         return True
 
 
+def saved(message: str, endpoint: str, **values):
+    """How a view that saved ends: ``message`` flashed as a success, a redirect to ``endpoint``."""
+    flash(message, "success")
+    return redirect(url_for(endpoint, **values))
+
+
+def valid(form, refusal: type[DomainError] = DomainError):
+    """The posted ``form`` if it validates; else ``refusal`` with the form's messages joined by
+    «; » (inside a :func:`transaction`, flashed on the page the view redirects to)."""
+    if not form.validate():
+        raise refusal("; ".join(e for errors in form.errors.values() for e in errors))
+    return form
+
+
+def form_page(form, save, *, saved_message: str, then: str, template_name: str, field=None, **page):
+    """A page with one form: when the posted ``form`` validates, ``save(form)`` runs inside
+    :class:`attempt` (a refusal goes under ``field`` or the field it names), ``saved_message`` is
+    flashed and the browser goes to the endpoint ``then``; otherwise ``template_name`` shows ``form``
+    with ``page``."""
+    if form.validate_on_submit():
+        with attempt(form, field=field):
+            save(form)
+            return saved(saved_message, then)
+    return render_template(template_name, form=form, **page)
+
+
 def checkpoint() -> None:
     """Commit in the middle of a request — only where other requests must see a write before
     this one goes on (the count of login attempts before the slow password check)."""

@@ -90,6 +90,30 @@ class AuditError(Exception):
 _PENDING = "civic.audit.pending_anchor"
 
 
+def record_change(
+    action: str, obj, details: dict, *, actor=None, object_type: str | None = None, key: str = "id"
+) -> AuditEvent:
+    """Write a service's change to ``obj`` and record ``action`` on it: the session is flushed
+    first, so a new row has its id (and a stale one fails) before the event names it.
+
+    The event's object is ``obj``'s ``key`` attribute under ``object_type``, by default the
+    model's ``audit_type`` (its class name in snake case, e.g. ``report_version``)."""
+    db.session.flush()
+    return record_event(
+        action,
+        object_type=object_type or audit_type(obj),
+        object_id=getattr(obj, key),
+        details=details,
+        actor=actor,
+    )
+
+
+def audit_type(obj) -> str:
+    """``ReportVersion`` → ``report_version``: how the audit trail names a model's rows."""
+    name = type(obj).__name__
+    return "".join(f"_{c.lower()}" if c.isupper() and i else c.lower() for i, c in enumerate(name))
+
+
 def audit_key() -> bytes:
     """The chain's HMAC key: ``AUDIT_KEY`` (set from the instance folder's ``audit_key``)."""
     key = str(current_app.config.get("AUDIT_KEY") or "")

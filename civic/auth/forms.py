@@ -36,3 +36,13 @@ class UserForm(Form):
     password = PasswordField("Пароль", validators=[Optional()])
     roles = MultiCheckboxField("Ролі", choices=[SelectChoice(k, v) for k, v in ROLES.items()])
     is_active = BooleanField("Активний", default=True)
+
+    def account(self) -> dict:
+        """The account's settings as ``services.update_user`` takes them."""
+        return {
+            "roles": self.roles.data,
+            "full_name": self.full_name.data or "",
+            "gender": self.gender.data or "",
+            "is_active": self.is_active.data,
+            "password": self.password.data or None,
+        }

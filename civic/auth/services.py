@@ -13,7 +13,7 @@ from importlib import resources
 from flask import current_app
 from sqlalchemy import case, delete, func, literal, null, select, update
 
-from civic.audit.services import record_event
+from civic.audit.services import record_change, record_event
 from civic.auth import passwords
 from civic.auth.models import LoginThrottle, StaffSession, User
 from civic.auth.roles import ADMIN, ROLES
@@ -289,14 +289,7 @@ def create_user(
     user.set_password(password)
     user.set_roles(roles)
     db.session.add(user)
-    db.session.flush()
-    record_event(
-        "user.created",
-        object_type="user",
-        object_id=user.id,
-        details={"login": login, "roles": roles},
-        actor=actor,
-    )
+    record_change("user.created", user, {"login": login, "roles": roles}, actor=actor)
     return user
 
 
@@ -310,6 +303,13 @@ def update_user(
     password: str | None = None,
     actor: User | None = None,
 ) -> User:
+    """Change an account; an admin cannot take their own admin role away or switch themselves
+    off (there would be no one to undo it)."""
+    own = actor is not None and actor.id == user.id
+    if own and ((roles is not None and ADMIN not in roles) or is_active is False):
+        raise AccountError(
+            "Не можна забрати в себе роль адміністратора чи вимкнути себе.", field="roles"
+        )
     changes: dict = {}
     if roles is not None:
         roles = _check_roles(roles)
@@ -334,8 +334,5 @@ def update_user(
         # "Log out everywhere": every cookie issued before this change stops opening pages.
         changes["sessions_ended"] = end_all_sessions(user)
     if changes:
-        db.session.flush()
-        record_event(
-            "user.updated", object_type="user", object_id=user.id, details=changes, actor=actor
-        )
+        record_change("user.updated", user, changes, actor=actor)
     return user

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
 from civic import web
@@ -77,59 +77,39 @@ def users():
     return render_template("auth/users.html", users=services.list_users(), roles=ROLES)
 
 
-@bp.route("/staff/users/new", methods=["GET", "POST"])
-@role_required(ADMIN)
-@web.transaction
-def user_create():
-    form = UserForm()
-    if form.validate_on_submit():
-        with web.attempt(form):
-            if not form.password.data:
-                raise services.AccountError(
-                    "Для нового користувача потрібен пароль.", field="password"
-                )
-            user = services.create_user(
-                form.login.data,
-                form.password.data,
-                form.roles.data,
-                full_name=form.full_name.data or "",
-                gender=form.gender.data or "",
-                actor=current_user,
-            )
-            if not form.is_active.data:
-                services.update_user(user, is_active=False, actor=current_user)
-            flash(f"Користувача «{user.login}» створено.", "success")
-            return redirect(url_for("auth.users"))
-    return render_template("auth/user_form.html", form=form, user=None)
-
-
+@bp.route("/staff/users/new", methods=["GET", "POST"], endpoint="user_create")
 @bp.route("/staff/users/<int:user_id>", methods=["GET", "POST"])
 @role_required(ADMIN)
 @web.transaction
-def user_edit(user_id: int):
-    user = db.session.get(User, user_id) or abort(404)
+def user_edit(user_id: int | None = None):
+    user = db.get_or_404(User, user_id) if user_id else None
     form = UserForm(obj=user)
     if form.validate_on_submit():
-        if user.id == current_user.id and (ADMIN not in form.roles.data or not form.is_active.data):
-            form.roles.errors.append(
-                "Не можна забрати в себе роль адміністратора чи вимкнути себе."
-            )
-        else:
-            with web.attempt(form):
-                own_password = user.id == current_user.id and bool(form.password.data)
-                services.update_user(
-                    user,
-                    roles=form.roles.data,
-                    full_name=form.full_name.data or "",
-                    gender=form.gender.data or "",
-                    is_active=form.is_active.data,
-                    password=form.password.data or None,
-                    actor=current_user,
-                )
-                if own_password:
-                    # Every other session of this admin ends; this one goes on under a new id.
-                    services.start_session(user)
-                    login_user(user)
-                flash(f"Зміни для «{user.login}» збережено.", "success")
-                return redirect(url_for("auth.users"))
+        with web.attempt(form):
+            return web.saved(_save_account(user, form), "auth.users")
     return render_template("auth/user_form.html", form=form, user=user)
+
+
+def _save_account(user: User | None, form: UserForm) -> str:
+    """Create the account (``user`` None) or change it; the message that says which."""
+    if user is None:
+        if not form.password.data:
+            raise services.AccountError("Для нового користувача потрібен пароль.", field="password")
+        user = services.create_user(
+            form.login.data,
+            form.password.data,
+            form.roles.data,
+            full_name=form.full_name.data or "",
+            gender=form.gender.data or "",
+            actor=current_user,
+        )
+        if not form.is_active.data:
+            services.update_user(user, is_active=False, actor=current_user)
+        return f"Користувача «{user.login}» створено."
+    own_password = user.id == current_user.id and bool(form.password.data)
+    services.update_user(user, **form.account(), actor=current_user)
+    if own_password:
+        # Every other session of this admin ends; this one goes on under a new id.
+        services.start_session(user)
+        login_user(user)
+    return f"Зміни для «{user.login}» збережено."

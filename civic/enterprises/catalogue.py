@@ -116,6 +116,10 @@ SIGNS = {"невід'ємне": "nonnegative", "витрата": "expense", "б�
 SIGN_LABELS = {v: k for k, v in SIGNS.items()}
 
 
+# The unit the statements are kept in (a file in грн or млн грн is converted on upload).
+DEFAULT_UNIT = "тис. грн"
+
+
 @dataclass(frozen=True)
 class Line:
     """One catalogue line. ``key`` names a group of which at least one line must be present."""
@@ -123,7 +127,7 @@ class Line:
     code: str
     title: str
     description: str = ""
-    unit: str = "тис. грн"
+    unit: str = DEFAULT_UNIT
     key: str = ""
     sign: str = "any"
     section: str = ""  # I … VII of the plan form; "" on Forms 1 and 2

@@ -15,50 +15,55 @@ from civic.enterprises.plans import MEASURE_LABELS, PERIOD_LABELS, split_kind
 from civic.enterprises.statements import KIND_LABELS
 from civic.tabular import neutralise, write_csv, write_xlsx
 
-FACT_FIELDS = [
-    ("edrpou", "string", "Код ЄДРПОУ підприємства (8 цифр, текст)"),
-    ("enterprise", "string", "Назва підприємства"),
-    ("year", "integer", "Звітний рік"),
-    (
-        "form",
-        "string",
-        "Форма: 1 — баланс, 2 — звіт про фінансові результати, plan — фінансовий план",
-    ),
-    ("code", "string", "Код рядка"),
-    ("line_title", "string", "Назва рядка за каталогом"),
-    (
-        "kind",
-        "string",
-        "Стовпець: end/start (форма 1), current/previous (форма 2), measure_period (план)",
-    ),
-    ("kind_title", "string", "Назва стовпця українською"),
-    ("value", "number", "Значення (десятковий роздільник — крапка)"),
-    ("unit", "string", "Одиниця виміру"),
-    ("upload_id", "integer", "Номер завантаження — джерело значення"),
-    ("source_file", "string", "Ім'я завантаженого файлу"),
-    ("source_sha256", "string", "SHA-256 завантаженого файлу"),
-    ("updated_at", "datetime", "Коли завантажено (UTC, ISO 8601)"),
-]
-ENTERPRISE_FIELDS = [
-    ("edrpou", "string", "Код ЄДРПОУ (8 цифр, текст)"),
-    ("name", "string", "Повна назва"),
-    ("short_name", "string", "Коротка назва"),
-    ("legal_form", "string", "Організаційно-правова форма"),
-    ("sector", "string", "Галузь"),
-    ("reporting_type", "string", "Тип звітності: З — повна, М — мале, МС — мікро"),
-    ("website", "string", "Вебсайт"),
-    ("is_demo", "boolean", "Демонстраційні (вигадані) дані"),
-]
-INDICATOR_FIELDS = [
-    ("edrpou", "string", "Код ЄДРПОУ"),
-    ("enterprise", "string", "Назва підприємства"),
-    ("year", "integer", "Рік"),
-    ("indicator", "string", "Ключ показника"),
-    ("title", "string", "Назва показника"),
-    ("value", "number", "Значення (округлене до 0,01)"),
-    ("unit", "string", "Одиниця: порожньо — коефіцієнт, % або тис. грн"),
-    ("formula", "string", "Формула за кодами рядків"),
-]
+
+def _schema_table(text: str) -> list[tuple[str, str, str]]:
+    """An open-data set's fields, one a line: name, Frictionless type, description."""
+    return [tuple(line.split(maxsplit=2)) for line in text.strip().splitlines()]
+
+
+# The data sets' fields (the data package's schemas and the files' headers).
+FACT_FIELDS = _schema_table(
+    """
+edrpou         string    Код ЄДРПОУ підприємства (8 цифр, текст)
+enterprise     string    Назва підприємства
+year           integer   Звітний рік
+form           string    Форма: 1 — баланс, 2 — звіт про фінансові результати, plan — фінансовий план
+code           string    Код рядка
+line_title     string    Назва рядка за каталогом
+kind           string    Стовпець: end/start (форма 1), current/previous (форма 2), measure_period (план)
+kind_title     string    Назва стовпця українською
+value          number    Значення (десятковий роздільник — крапка)
+unit           string    Одиниця виміру
+upload_id      integer   Номер завантаження — джерело значення
+source_file    string    Ім'я завантаженого файлу
+source_sha256  string    SHA-256 завантаженого файлу
+updated_at     datetime  Коли завантажено (UTC, ISO 8601)
+"""
+)
+ENTERPRISE_FIELDS = _schema_table(
+    """
+edrpou          string   Код ЄДРПОУ (8 цифр, текст)
+name            string   Повна назва
+short_name      string   Коротка назва
+legal_form      string   Організаційно-правова форма
+sector          string   Галузь
+reporting_type  string   Тип звітності: З — повна, М — мале, МС — мікро
+website         string   Вебсайт
+is_demo         boolean  Демонстраційні (вигадані) дані
+"""
+)
+INDICATOR_FIELDS = _schema_table(
+    """
+edrpou      string   Код ЄДРПОУ
+enterprise  string   Назва підприємства
+year        integer  Рік
+indicator   string   Ключ показника
+title       string   Назва показника
+value       number   Значення (округлене до 0,01)
+unit        string   Одиниця: порожньо — коефіцієнт, % або тис. грн
+formula     string   Формула за кодами рядків
+"""
+)
 
 
 # The plan-vs-fact file: the page table's CSV columns (plan_fact_tables) after the enterprise.
@@ -95,21 +100,22 @@ PLAN_FACT_FIELDS = [
     )
     for name, description in PLAN_FACT_DESCRIPTIONS.items()
 ]
-# The openbudget-shaped file's Ukrainian headers for the same columns (year and marker aside).
-OPENBUDGET_PLAN_FACT = {
-    "title": "Показник",
-    "code": "Код рядка",
-    "unit": "Одиниця виміру",
-    "quarter": "Квартал",
+# The openbudget-shaped file's Ukrainian headers for the same columns (year and marker aside):
+# four that describe the line, then the money columns, each again from the start of the year.
+_OPENBUDGET_MONEY = {
     "plan": "План",
     "fact": "Факт",
     "deviation": "Відхилення",
     "percent": "% виконання",
-    "plan_to_date": "План з початку року",
-    "fact_to_date": "Факт з початку року",
-    "deviation_to_date": "Відхилення з початку року",
-    "percent_to_date": "% виконання з початку року",
 }
+OPENBUDGET_PLAN_FACT = dict(
+    title="Показник",
+    code="Код рядка",
+    unit="Одиниця виміру",
+    quarter="Квартал",
+    **_OPENBUDGET_MONEY,
+    **{f"{name}_to_date": f"{header} з початку року" for name, header in _OPENBUDGET_MONEY.items()},
+)
 
 
 def kind_title(form: str, kind: str) -> str:

@@ -3,7 +3,7 @@ from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
-from civic.enterprises.catalogue import FORMS, SIGN_LABELS
+from civic.enterprises.catalogue import DEFAULT_UNIT, FORMS, SIGN_LABELS, Line
 from civic.enterprises.plan_title import STATUSES
 from civic.enterprises.statements import REPORTING_TYPES
 from civic.forms import Form, code_field, web_address_field
@@ -75,7 +75,7 @@ class CatalogueLineForm(Form):
     title = StringField("Назва коду", validators=[DataRequired("Вкажіть назву."), Length(max=400)])
     description = TextAreaField("Опис простою мовою", validators=[Optional(), Length(max=2000)])
     unit = StringField(
-        "Одиниці виміру", default="тис. грн", validators=[DataRequired(), Length(max=30)]
+        "Одиниці виміру", default=DEFAULT_UNIT, validators=[DataRequired(), Length(max=30)]
     )
     key = StringField(
         "Ключовий (група)",
@@ -83,6 +83,17 @@ class CatalogueLineForm(Form):
         description="Напр. 1300 або 2350/2355: хоча б один рядок групи має бути у файлі.",
     )
     sign = SelectField("Знак", choices=[SelectChoice(k, v) for k, v in SIGN_LABELS.items()])
+
+    def line(self) -> Line:
+        """The catalogue line as entered."""
+        return Line(
+            self.code.data,
+            self.title.data.strip(),
+            self.description.data or "",
+            self.unit.data.strip(),
+            (self.key.data or "").strip(),
+            self.sign.data,
+        )
 
 
 FORM_CHOICES = [SelectChoice(k, v) for k, v in FORMS.items()]

@@ -18,7 +18,7 @@ HUNDRED = Decimal(100)
 PLACES = Decimal("0.01")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class YearData:
     """One year's statement values: Form 1 end/start columns and Form 2 current column."""
 
@@ -27,7 +27,7 @@ class YearData:
     form1_start: Values | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IndicatorSpec:
     key: str
     title: str
@@ -37,7 +37,7 @@ class IndicatorSpec:
     compute: Callable[[YearData, YearData | None], Decimal | None]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Indicator:
     key: str
     title: str

@@ -91,6 +91,14 @@ def store_catalogue(
     return len(lines)
 
 
+def seed_edition(form: str, edition: str, *, actor=None) -> int | None:
+    """Store the shipped seed catalogue as an edition not stored yet: how many lines, or None
+    where the edition is already stored (the seed never overwrites what the staff saved)."""
+    if list_catalogue_lines(form, edition):
+        return None
+    return store_catalogue(form, edition, seed_lines(form, edition), source="seed", actor=actor)
+
+
 def _stored_fields(line: cat.Line) -> dict:
     fields = asdict(line)
     del fields["section"], fields["sums"]

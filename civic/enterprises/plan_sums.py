@@ -24,13 +24,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from civic.enterprises.catalogue import Line
+from civic.enterprises.catalogue import DEFAULT_UNIT, Line
 from civic.enterprises.plans import MEASURE_LABELS, PERIOD_LABELS, split_kind
 from civic.enterprises.statements import ERROR, WARNING, Fact, Message
 from civic.formatting import uk_number
 
 SUMMED_MEASURES = ("prev_fact", "plan", "fact")
-DEFAULT_UNIT = "тис. грн"
 
 
 def rounding_step(unit: str) -> Decimal:

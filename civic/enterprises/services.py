@@ -36,7 +36,7 @@ from civic.enterprises.statements import (
 from civic.errors import DomainError
 from civic.extensions import db
 
-DEFAULT_UNIT = "тис. грн"
+DEFAULT_UNIT = cat.DEFAULT_UNIT
 FORM_KEYS = {"1": "form1", "2": "form2", "plan": "plan"}
 
 

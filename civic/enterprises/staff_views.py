@@ -202,64 +202,49 @@ def staff_catalogue():
     line_form = CatalogueLineForm(prefix="line")
     file_form = CatalogueFileForm(prefix="file", edition=edition)
     if request.method == "POST":
-        action = request.form.get("action")
-        if action == "line" and line_form.validate_on_submit():
-            line_catalogue.save_catalogue_line(
-                form_key,
-                edition,
-                cat.Line(
-                    line_form.code.data,
-                    line_form.title.data.strip(),
-                    line_form.description.data or "",
-                    line_form.unit.data.strip(),
-                    (line_form.key.data or "").strip(),
-                    line_form.sign.data,
-                ),
-                actor=_actor(),
+        done = _catalogue_action(
+            request.form.get("action"), form_key, edition, line_form, file_form
+        )
+        if done is not None:
+            return done
+    return _catalogue_page(form_key, edition, line_form, file_form)
+
+
+def _catalogue_action(action, form_key: str, edition: str, line_form, file_form):
+    """The catalogue page's buttons: save a line, load a file, store the seed catalogue. The
+    redirect after one that worked; None shows the page again (with the form's errors)."""
+    if action == "line" and line_form.validate_on_submit():
+        line_catalogue.save_catalogue_line(form_key, edition, line_form.line(), actor=_actor())
+        message = f"Рядок {line_form.code.data} збережено."
+        return web.saved(message, "enterprises.staff_catalogue", form=form_key, edition=edition)
+    if action == "file" and file_form.validate_on_submit():
+        upload, loaded_edition = file_form.file.data, file_form.edition.data.strip()
+        with web.attempt(quiet=True, catch=(TabularError,)) as attempt:
+            count = line_catalogue.load_catalogue_file(
+                upload.read(), upload.filename or "file", form_key, loaded_edition, actor=_actor()
             )
-            flash(f"Рядок {line_form.code.data} збережено.", "success")
-            return redirect(url_for("enterprises.staff_catalogue", form=form_key, edition=edition))
-        if action == "file" and file_form.validate_on_submit():
-            upload = file_form.file.data
-            with web.attempt(quiet=True, catch=(TabularError,)) as attempt:
-                count = line_catalogue.load_catalogue_file(
-                    upload.read(),
-                    upload.filename or "file",
-                    form_key,
-                    file_form.edition.data.strip(),
-                    actor=_actor(),
-                )
-                flash(f"Завантажено рядків: {count}.", "success")
-                return redirect(
-                    url_for(
-                        "enterprises.staff_catalogue",
-                        form=form_key,
-                        edition=file_form.edition.data.strip(),
-                    )
-                )
-            flash(f"Каталог не завантажено: {attempt.error}", "error")
-        if action == "seed":
-            if line_catalogue.list_catalogue_lines(form_key, edition):
-                flash("Цю редакцію вже збережено; базовий каталог не змінює її.", "warning")
-            else:
-                count = line_catalogue.store_catalogue(
-                    form_key,
-                    edition,
-                    line_catalogue.seed_lines(form_key, edition),
-                    source="seed",
-                    actor=_actor(),
-                )
-                flash(
-                    f"Базовий каталог збережено: {agree(count, ('рядок', 'рядки', 'рядків'))}.",
-                    "success",
-                )
-            return redirect(url_for("enterprises.staff_catalogue", form=form_key, edition=edition))
+            message = f"Завантажено рядків: {count}."
+            return web.saved(
+                message, "enterprises.staff_catalogue", form=form_key, edition=loaded_edition
+            )
+        flash(f"Каталог не завантажено: {attempt.error}", "error")
+    if action == "seed":
+        count = line_catalogue.seed_edition(form_key, edition, actor=_actor())
+        if count is None:
+            flash("Цю редакцію вже збережено; базовий каталог не змінює її.", "warning")
+        else:
+            lines = agree(count, ("рядок", "рядки", "рядків"))
+            flash(f"Базовий каталог збережено: {lines}.", "success")
+        return redirect(url_for("enterprises.staff_catalogue", form=form_key, edition=edition))
+    return None
+
+
+def _catalogue_page(form_key: str, edition: str, line_form, file_form):
     stored = line_catalogue.list_catalogue_lines(form_key, edition)
     edit_code = request.args.get("code")
-    if request.method == "GET" and edit_code:
-        row = next((r for r in stored if r.code == edit_code), None)
-        if row is not None:
-            line_form = CatalogueLineForm(prefix="line", obj=row)
+    row = next((r for r in stored if r.code == edit_code), None) if edit_code else None
+    if request.method == "GET" and row is not None:
+        line_form = CatalogueLineForm(prefix="line", obj=row)
     return render_template(
         "enterprises/staff_catalogue.html",
         form_key=form_key,

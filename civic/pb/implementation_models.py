@@ -7,15 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import (
-    Date,
-    ForeignKey,
-    Integer,
-    LargeBinary,
-    Numeric,
-    String,
-    Text,
-)
+import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civic.database import Identified, UTCDateTime, utcnow
@@ -26,15 +18,15 @@ class Implementation(Identified, db.Model):
     __tablename__ = "pb_implementations"
 
     project_id: Mapped[int] = mapped_column(
-        ForeignKey("pb_projects.id", ondelete="CASCADE"), unique=True
+        sa.ForeignKey("pb_projects.id", ondelete="CASCADE"), unique=True
     )
-    status: Mapped[str] = mapped_column(String(20))
-    percent_done: Mapped[int] = mapped_column(Integer, default=0)
-    spent: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal("0"))
-    cancel_reason: Mapped[str] = mapped_column(Text, default="")
-    done_on: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(sa.String(20))
+    percent_done: Mapped[int] = mapped_column(sa.Integer, default=0)
+    spent: Mapped[Decimal] = mapped_column(sa.Numeric(14, 2), default=Decimal("0"))
+    cancel_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    done_on: Mapped[dt.date | None] = mapped_column(sa.Date)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    version: Mapped[int] = mapped_column(Integer, default=1)
+    version: Mapped[int] = mapped_column(sa.Integer, default=1)
 
     milestones: Mapped[list[Milestone]] = relationship(
         back_populates="implementation",
@@ -50,15 +42,15 @@ class Milestone(Identified, db.Model):
     __tablename__ = "pb_milestones"
 
     implementation_id: Mapped[int] = mapped_column(
-        ForeignKey("pb_implementations.id", ondelete="CASCADE"), index=True
+        sa.ForeignKey("pb_implementations.id", ondelete="CASCADE"), index=True
     )
-    happened_on: Mapped[dt.date] = mapped_column(Date)
-    text: Mapped[str] = mapped_column(String(500))
-    photo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
-    photo_type: Mapped[str] = mapped_column(String(20), default="")
-    photo_sha256: Mapped[str] = mapped_column(String(64), default="")
-    photo_width: Mapped[int] = mapped_column(Integer, default=0)
-    photo_height: Mapped[int] = mapped_column(Integer, default=0)
+    happened_on: Mapped[dt.date] = mapped_column(sa.Date)
+    text: Mapped[str] = mapped_column(sa.String(500))
+    photo: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    photo_type: Mapped[str] = mapped_column(sa.String(20), default="")
+    photo_sha256: Mapped[str] = mapped_column(sa.String(64), default="")
+    photo_width: Mapped[int] = mapped_column(sa.Integer, default=0)
+    photo_height: Mapped[int] = mapped_column(sa.Integer, default=0)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     implementation: Mapped[Implementation] = relationship(back_populates="milestones")

@@ -59,13 +59,6 @@ def staff_implementation(slug: str):
     )
 
 
-def _valid(form):
-    """The form if its shape is right; else its messages as a refusal (the boundary flashes)."""
-    if not form.validate():
-        raise ImplementationError("; ".join(e for errors in form.errors.values() for e in errors))
-    return form
-
-
 def _saved(slug: str, code: str, what: str):
     flash(f"Проєкт {code}: {what}.", "success")
     return redirect(url_for("pb.staff_implementation", slug=slug) + f"#project-{code}")
@@ -75,7 +68,7 @@ def _saved(slug: str, code: str, what: str):
 @role_required("commission")
 @web.transaction(redirect_to="pb.staff_implementation")
 def staff_progress(slug: str, code: str):
-    form = _valid(ProgressForm(prefix=f"p-{code}"))
+    form = web.valid(ProgressForm(prefix=f"p-{code}"), ImplementationError)
     services.record_progress(
         _staff_edition(slug), code, **form.arguments(), today=_today(), actor=current_user
     )
@@ -98,7 +91,7 @@ def _photo_bytes(upload) -> bytes | None:
 @role_required("commission")
 @web.transaction(redirect_to="pb.staff_implementation")
 def staff_milestone(slug: str, code: str):
-    form = _valid(MilestoneForm(prefix=f"m-{code}"))
+    form = web.valid(MilestoneForm(prefix=f"m-{code}"), ImplementationError)
     edition = _staff_edition(slug)
     photo = _photo_bytes(form.photo.data)
     services.add_milestone(

@@ -42,6 +42,9 @@ from civic.pb.services import (
 from civic.personal_data import keyed_hash
 from civic.tabular import Column, TabularError, open_table, parse_date
 
+# Called now and then with how many lines (or votes) an import has read since its last call.
+Progress = Callable[[int], None] | None
+
 # ---------------------------------------------------------------- files
 
 
@@ -65,18 +68,24 @@ def _refuse_known_file(edition: Edition, kind: str, digest: str, filename: str) 
         )
 
 
+def _open_new_file(edition: Edition, kind: str, data: bytes, filename: str, columns):
+    """Check that the edition is open and this content was not imported before, and open the
+    file's table: ``(sha256, table)``; a file that cannot be read is a :class:`PbError`."""
+    assert_open(edition)
+    digest = _file_hash(data)
+    _refuse_known_file(edition, kind, digest, filename)
+    try:
+        return digest, open_table(data, filename, columns, header_search_rows=5)
+    except TabularError as error:
+        raise PbError(str(error)) from None
+
+
 # ---------------------------------------------------------------- projects
 
 
 def import_projects(edition: Edition, data: bytes, filename: str, *, actor=None) -> int:
     """Import or update projects from CSV/XLSX; the whole file is checked before any write."""
-    assert_open(edition)
-    digest = _file_hash(data)
-    _refuse_known_file(edition, "projects", digest, filename)
-    try:
-        table = open_table(data, filename, PROJECT_COLUMNS, header_search_rows=5)
-    except TabularError as error:
-        raise PbError(str(error)) from None
+    digest, table = _open_new_file(edition, "projects", data, filename, PROJECT_COLUMNS)
     categories = [(c.code, c.title) for c in edition.categories]
     try:
         rows, problems = check_projects(((r.line, r.cells) for r in table), categories, filename)
@@ -165,12 +174,7 @@ def _date_or_none(value) -> dt.date | None:
 
 @bulk_import
 def import_ballots(
-    edition: Edition,
-    data: bytes,
-    filename: str,
-    *,
-    actor=None,
-    progress: Callable[[int], None] | None = None,
+    edition: Edition, data: bytes, filename: str, *, actor=None, progress: Progress = None
 ) -> ImportReport:
     """Import a CSV/XLSX export of ballots in one transaction, streaming.
 
@@ -181,13 +185,7 @@ def import_ballots(
     errors; empty name, birth date or document are not: such a ballot is judged
     ``missing_data`` by the count.  ``progress`` is called with the number of lines read.
     """
-    assert_open(edition)
-    digest = _file_hash(data)
-    _refuse_known_file(edition, "ballots", digest, filename)
-    try:
-        table = open_table(data, filename, BALLOT_COLUMNS, header_search_rows=5)
-    except TabularError as error:
-        raise PbError(str(error)) from None
+    digest, table = _open_new_file(edition, "ballots", data, filename, BALLOT_COLUMNS)
     record = ImportedFile(
         edition_id=edition.id,
         kind="ballots",
@@ -356,12 +354,7 @@ def _text(value) -> str:
 
 
 def import_pabulib(
-    text: str,
-    slug: str,
-    filename: str,
-    *,
-    actor=None,
-    progress: Callable[[int], None] | None = None,
+    text: str, slug: str, filename: str, *, actor=None, progress: Progress = None
 ) -> Edition:
     """Create a whole edition from a pabulib file: settings from META, projects, votes.
 

@@ -18,7 +18,7 @@ from flask import current_app
 from sqlalchemy import delete, func, select, update
 
 from civic import database, kyiv, personal_data
-from civic.audit.services import record_event
+from civic.audit.services import record_change, record_event
 from civic.errors import DomainError
 from civic.extensions import db
 from civic.gc_pause import gc_paused
@@ -165,6 +165,13 @@ def count_entries(edition: Edition) -> int:
     )
 
 
+def _audit(edition: Edition, action: str, details: dict, actor) -> None:
+    """Write the edition's change and record ``pb.<action>`` on it (the trail names it by slug)."""
+    record_change(
+        f"pb.{action}", edition, details, actor=actor, object_type="pb_edition", key="slug"
+    )
+
+
 def assert_open(edition: Edition) -> None:
     if edition.status == CLOSED:
         raise PbError(
@@ -204,13 +211,11 @@ def save_edition(text: str, *, actor=None, expected_slug: str | None = None) -> 
     if problem:
         raise PbError(f"Налаштування громадського бюджету: {problem}")
     _apply_config(edition, config, text)
-    db.session.flush()
-    record_event(
-        "pb.edition_created" if created else "pb.edition_updated",
-        object_type="pb_edition",
-        object_id=edition.slug,
-        details={"title": edition.title, "budget": str(config.budget)},
-        actor=actor,
+    _audit(
+        edition,
+        "edition_created" if created else "edition_updated",
+        {"title": edition.title, "budget": str(config.budget)},
+        actor,
     )
     return edition
 
@@ -443,19 +448,17 @@ def tally(
     edition.digest = result.digest
     edition.status = COUNTED
     edition.counted_on = counted_on or edition.counted_on or kyiv.today(database.utcnow())
-    db.session.flush()
-    record_event(
-        "pb.tallied",
-        object_type="pb_edition",
-        object_id=edition.slug,
-        details={
+    _audit(
+        edition,
+        "tallied",
+        {
             "received": result.received,
             "valid": result.valid,
             "selected": list(result.selected),
             "digest": result.digest,
             "open_discrepancies": open_discrepancies,
         },
-        actor=actor,
+        actor,
     )
     return result
 
@@ -473,14 +476,7 @@ def close_edition(edition: Edition, *, on: dt.date, actor=None, now: dt.datetime
     edition.status = CLOSED
     edition.closed_at = now or database.utcnow()
     edition.closed_by_id = getattr(actor, "id", None)
-    db.session.flush()
-    record_event(
-        "pb.closed",
-        object_type="pb_edition",
-        object_id=edition.slug,
-        details={"counted_on": on.isoformat(), "digest": result.digest},
-        actor=actor,
-    )
+    _audit(edition, "closed", {"counted_on": on.isoformat(), "digest": result.digest}, actor)
     return result
 
 
@@ -494,14 +490,7 @@ def reopen_edition(edition: Edition, *, reason: str, actor=None) -> None:
         raise PbError("Персональні дані вже знищено: перерахунок неможливий.")
     edition.status = COUNTED
     edition.closed_at = None
-    db.session.flush()
-    record_event(
-        "pb.reopened",
-        object_type="pb_edition",
-        object_id=edition.slug,
-        details={"reason": reason.strip(), "digest": edition.digest},
-        actor=actor,
-    )
+    _audit(edition, "reopened", {"reason": reason.strip(), "digest": edition.digest}, actor)
 
 
 def purge_personal_data(today: dt.date, *, actor=None) -> list[str]:

@@ -47,12 +47,13 @@ def uk_plural(n: int, one: str, few: str, many: str) -> str:
     return agree(n, (one, few, many))
 
 
+# The result files by extension: their media types.
 EXPORT_TYPES = {
-    "csv": ("text/csv; charset=utf-8", "csv"),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
-    "json": ("application/json", "json"),
-    "pb": ("text/plain; charset=utf-8", "pb"),
-    "pdf": ("application/pdf", "pdf"),
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+    "pb": "text/plain; charset=utf-8",
+    "pdf": "application/pdf",
 }
 
 
@@ -225,10 +226,9 @@ def api_results(slug: str):
 
 
 def _file(edition, fmt: str) -> Response:
-    mimetype, ext = EXPORT_TYPES[fmt]
     data = exports.export_edition(edition, fmt)
-    name = f"{edition.slug}-results.{ext}" if fmt != "pdf" else f"{edition.slug}-protocol.pdf"
-    return web.download(data, name, mimetype)
+    name = f"{edition.slug}-results.{fmt}" if fmt != "pdf" else f"{edition.slug}-protocol.pdf"
+    return web.download(data, name, EXPORT_TYPES[fmt])
 
 
 # ---------------------------------------------------------------- staff

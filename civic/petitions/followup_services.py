@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from civic.audit.services import record_event
+from civic.audit.services import record_change
 from civic.extensions import db
 from civic.petitions.followup import FollowupError, check_followup
 from civic.petitions.followup_models import PetitionFollowup
@@ -31,12 +31,5 @@ def record_followup(petition, *, action: str, status: str, actor=None) -> Petiti
         except IntegrityError:  # a parallel first save won: this one updates its row
             row = get_followup(petition)
     row.action, row.status = action, status
-    db.session.flush()
-    record_event(
-        "petition.followup",
-        object_type="petition",
-        object_id=petition.id,
-        details={"action": action, "status": status},
-        actor=actor,
-    )
+    record_change("petition.followup", petition, {"action": action, "status": status}, actor=actor)
     return row

@@ -3,7 +3,6 @@ the public petition page shows it. Routes of the ``petitions`` blueprint."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, url_for
 from flask_login import current_user
 from wtforms import SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -47,9 +46,8 @@ def petition_followup_form(petition):
 @web.transaction(redirect_to="petitions.staff_detail")
 def followup(petition_id: int):
     petition = _petition_or_404(petition_id)
-    form = FollowupForm()
-    if not form.validate():
-        raise FollowupError("; ".join(e for errors in form.errors.values() for e in errors))
+    form = web.valid(FollowupForm(), FollowupError)
     record_followup(petition, action=form.action.data, status=form.status.data, actor=current_user)
-    flash("Виконання відповіді збережено.", "success")
-    return redirect(url_for("petitions.staff_detail", petition_id=petition_id))
+    return web.saved(
+        "Виконання відповіді збережено.", "petitions.staff_detail", petition_id=petition_id
+    )

@@ -21,8 +21,10 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from civic import kyiv
 from civic.forms import DayField, Form, web_address_field
-from civic.petitions.services import ANSWER_OUTCOMES
+from civic.petitions.invalidation import InvalidationCriteria
+from civic.petitions.services import ANSWER_OUTCOMES, PetitionError
 
 _MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>|javascript:", re.IGNORECASE)
 
@@ -205,3 +207,26 @@ class InvalidateForm(Form):
     reason = TextAreaField(
         "Причина анулювання", validators=[Optional(), Length(max=2000), no_markup]
     )
+
+    def criteria(self) -> InvalidationCriteria:
+        """Which signatures the moderator means; a moment that cannot be read is refused."""
+        return InvalidationCriteria(
+            email_domain=(self.email_domain.data or "").strip().lower().lstrip("@"),
+            ip_network=(self.ip_network.data or "").strip(),
+            signed_from=_kyiv_moment(self.signed_from.data, "Підписано з", "signed_from"),
+            signed_to=_kyiv_moment(self.signed_to.data, "Підписано до", "signed_to", fold=1),
+        )
+
+
+def _kyiv_moment(value: str | None, title: str, field: str, *, fold: int = 0):
+    """A moment typed in Kyiv time, as the pages show them, → aware UTC (``civic.kyiv``).
+
+    In the autumn hour that happens twice, ``fold`` picks the occurrence: the window's start
+    takes the first, its end the second, so the window covers the whole typed hour.
+    """
+    if not value or not value.strip():
+        return None
+    try:
+        return kyiv.parse_local(value, fold=fold)
+    except kyiv.KyivTimeError as error:
+        raise PetitionError(f"Поле «{title}»: {error}", field) from None

@@ -2,18 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import (
-    Boolean,
-    Date,
-    ForeignKey,
-    Index,
-    Integer,
-    PrimaryKeyConstraint,
-    String,
-    Text,
-    UniqueConstraint,
-    false,
-)
+import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civic.database import Identified, UTCDateTime, WindowCounter, utcnow
@@ -27,71 +16,71 @@ class RefusalReasonRow(db.Model):
 
     __tablename__ = "petition_refusal_reasons"
 
-    code: Mapped[str] = mapped_column(String(40), primary_key=True)
-    title: Mapped[str] = mapped_column(String(200))
-    legal_basis: Mapped[str] = mapped_column(String(300))
-    public_explanation: Mapped[str] = mapped_column(Text)
-    is_hidden: Mapped[bool] = mapped_column(Boolean, default=False)
-    needs_second_moderator: Mapped[bool] = mapped_column(Boolean, default=False)
-    needs_text: Mapped[bool] = mapped_column(Boolean, default=False)
-    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    code: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    legal_basis: Mapped[str] = mapped_column(sa.String(300))
+    public_explanation: Mapped[str] = mapped_column(sa.Text)
+    is_hidden: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    needs_second_moderator: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    needs_text: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    sort_order: Mapped[int] = mapped_column(sa.Integer, default=0)
 
 
 class Petition(Identified, db.Model):
     __tablename__ = "petitions"
-    __table_args__ = (Index("ix_petitions_state", "state"),)
+    __table_args__ = (sa.Index("ix_petitions_state", "state"),)
 
-    title: Mapped[str] = mapped_column(String(200))
-    text: Mapped[str] = mapped_column(Text)
-    author_name: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    text: Mapped[str] = mapped_column(sa.Text)
+    author_name: Mapped[str] = mapped_column(sa.String(200))
     # Title and text folded by screening.normalise (case, apostrophes, look-alike letters), so
     # search works the same on SQLite (whose LIKE folds ASCII only) and PostgreSQL.
-    search_text: Mapped[str] = mapped_column(Text, default="")
-    author_email: Mapped[str | None] = mapped_column(String(254))
-    state: Mapped[str] = mapped_column(String(20), default=State.UNCONFIRMED.value)
-    version_id: Mapped[int] = mapped_column(Integer, nullable=False)
-    author_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
-    submitted_ip: Mapped[str | None] = mapped_column(String(45))
+    search_text: Mapped[str] = mapped_column(sa.Text, default="")
+    author_email: Mapped[str | None] = mapped_column(sa.String(254))
+    state: Mapped[str] = mapped_column(sa.String(20), default=State.UNCONFIRMED.value)
+    version_id: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    author_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    submitted_ip: Mapped[str | None] = mapped_column(sa.String(45))
 
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    confirmed_on: Mapped[dt.date | None] = mapped_column(Date)
-    moderation_due_on: Mapped[dt.date | None] = mapped_column(Date)
-    calendar_version: Mapped[str | None] = mapped_column(String(40))
+    confirmed_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    moderation_due_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    calendar_version: Mapped[str | None] = mapped_column(sa.String(40))
 
-    decided_on: Mapped[dt.date | None] = mapped_column(Date)
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    published_on: Mapped[dt.date | None] = mapped_column(Date)
-    collection_ends_on: Mapped[dt.date | None] = mapped_column(Date)
-    threshold: Mapped[int | None] = mapped_column(Integer)
+    decided_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    published_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    collection_ends_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    threshold: Mapped[int | None] = mapped_column(sa.Integer)
 
     refusal_reason_code: Mapped[str | None] = mapped_column(
-        ForeignKey("petition_refusal_reasons.code")
+        sa.ForeignKey("petition_refusal_reasons.code")
     )
-    refusal_explanation: Mapped[str] = mapped_column(Text, default="")
-    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("petitions.id"))
-    refusal_proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    refused_on: Mapped[dt.date | None] = mapped_column(Date)
-    is_text_hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    refusal_explanation: Mapped[str] = mapped_column(sa.Text, default="")
+    duplicate_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("petitions.id"))
+    refusal_proposed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    refused_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    is_text_hidden: Mapped[bool] = mapped_column(sa.Boolean, default=False)
 
-    withdrawn_on: Mapped[dt.date | None] = mapped_column(Date)
-    closed_on: Mapped[dt.date | None] = mapped_column(Date)
-    reached_threshold: Mapped[bool | None] = mapped_column(Boolean)
-    consideration_started_on: Mapped[dt.date | None] = mapped_column(Date)
-    answer_due_on: Mapped[dt.date | None] = mapped_column(Date)
-    answer_outcome: Mapped[str | None] = mapped_column(String(20))
-    answer_text: Mapped[str] = mapped_column(Text, default="")
-    answer_url: Mapped[str] = mapped_column(String(500), default="")
-    answered_on: Mapped[dt.date | None] = mapped_column(Date)
-    archived_on: Mapped[dt.date | None] = mapped_column(Date)
-    taken_down_on: Mapped[dt.date | None] = mapped_column(Date)
-    takedown_reason: Mapped[str] = mapped_column(Text, default="")
-    personal_data_purged_on: Mapped[dt.date | None] = mapped_column(Date)
+    withdrawn_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    closed_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    reached_threshold: Mapped[bool | None] = mapped_column(sa.Boolean)
+    consideration_started_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    answer_due_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    answer_outcome: Mapped[str | None] = mapped_column(sa.String(20))
+    answer_text: Mapped[str] = mapped_column(sa.Text, default="")
+    answer_url: Mapped[str] = mapped_column(sa.String(500), default="")
+    answered_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    archived_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    taken_down_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    takedown_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    personal_data_purged_on: Mapped[dt.date | None] = mapped_column(sa.Date)
 
-    signature_count: Mapped[int] = mapped_column(Integer, default=0)
+    signature_count: Mapped[int] = mapped_column(sa.Integer, default=0)
 
     # The soft lock: who opened the petition for moderation last, and when.
-    locked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    locked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     locked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     # Loaded when used (refused petitions, the moderators' pages), not with every petition.
@@ -109,35 +98,37 @@ class Petition(Identified, db.Model):
 class Signature(Identified, db.Model):
     __tablename__ = "petition_signatures"
     __table_args__ = (
-        UniqueConstraint("petition_id", "email_hash"),
+        sa.UniqueConstraint("petition_id", "email_hash"),
         # One signature per identified person (docs/identity.md); NULL for e-mail signatures.
-        UniqueConstraint("petition_id", "person_hash"),
-        Index("ix_petition_signatures_petition_confirmed", "petition_id", "confirmed_at"),
+        sa.UniqueConstraint("petition_id", "person_hash"),
+        sa.Index("ix_petition_signatures_petition_confirmed", "petition_id", "confirmed_at"),
     )
 
-    petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id", ondelete="CASCADE"))
-    full_name: Mapped[str] = mapped_column(String(200))
+    petition_id: Mapped[int] = mapped_column(sa.ForeignKey("petitions.id", ondelete="CASCADE"))
+    full_name: Mapped[str] = mapped_column(sa.String(200))
     # Raw address, kept until the retention period after closing ends (then None).
-    email: Mapped[str | None] = mapped_column(String(254))
+    email: Mapped[str | None] = mapped_column(sa.String(254))
     # HMAC-SHA256 of the normalised address: de-duplication survives anonymisation.
-    email_hash: Mapped[str] = mapped_column(String(64))
-    email_domain: Mapped[str] = mapped_column(String(254))
-    ip: Mapped[str | None] = mapped_column(String(45))
+    email_hash: Mapped[str] = mapped_column(sa.String(64))
+    email_domain: Mapped[str] = mapped_column(sa.String(254))
+    ip: Mapped[str | None] = mapped_column(sa.String(45))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     # When the last confirmation link was mailed: at most one per PETITION_CONFIRMATION_MAIL_MINUTES.
     confirmation_mailed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     invalidated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    invalidation_id: Mapped[int | None] = mapped_column(ForeignKey("petition_invalidations.id"))
+    invalidation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("petition_invalidations.id"))
     # The signer asked (at signing) to be mailed when the answer is published; purged with
     # the address.
-    notify_on_answer: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    notify_on_answer: Mapped[bool] = mapped_column(
+        sa.Boolean, default=False, server_default=sa.false()
+    )
     # Signed through an identity provider (civic/identity): the keyed hash of the person's
     # РНОКПП / УНЗР / passport number (kept after the purge, like email_hash) and the method
     # ("dig_sign", "bank_id", "mobile_id", "dev"); both NULL for an e-mail signature.
-    person_hash: Mapped[str | None] = mapped_column(String(64))
-    identity_method: Mapped[str | None] = mapped_column(String(20))
+    person_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    identity_method: Mapped[str | None] = mapped_column(sa.String(20))
 
 
 class Invalidation(Identified, db.Model):
@@ -149,17 +140,17 @@ class Invalidation(Identified, db.Model):
 
     __tablename__ = "petition_invalidations"
 
-    petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id", ondelete="CASCADE"))
+    petition_id: Mapped[int] = mapped_column(sa.ForeignKey("petitions.id", ondelete="CASCADE"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    email_domain: Mapped[str] = mapped_column(String(254), default="")
-    ip_network: Mapped[str] = mapped_column(String(50), default="")
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    email_domain: Mapped[str] = mapped_column(sa.String(254), default="")
+    ip_network: Mapped[str] = mapped_column(sa.String(50), default="")
     signed_from: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     signed_to: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    reason: Mapped[str] = mapped_column(Text, default="")
-    count: Mapped[int] = mapped_column(Integer, default=0)
-    status: Mapped[str] = mapped_column(String(20), default="applied", server_default="applied")
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    count: Mapped[int] = mapped_column(sa.Integer, default=0)
+    status: Mapped[str] = mapped_column(sa.String(20), default="applied", server_default="applied")
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     created_by = relationship("User", foreign_keys=[created_by_id])
@@ -177,11 +168,11 @@ class SignCounter(WindowCounter, db.Model):
 
     __tablename__ = "petition_sign_counters"
     __table_args__ = (
-        PrimaryKeyConstraint("petition_id", "kind", "key", "seconds", "window_start"),
+        sa.PrimaryKeyConstraint("petition_id", "kind", "key", "seconds", "window_start"),
     )
 
-    petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id", ondelete="CASCADE"))
-    key: Mapped[str] = mapped_column(String(254))
+    petition_id: Mapped[int] = mapped_column(sa.ForeignKey("petitions.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(sa.String(254))
 
 
 # A mailed confirmation link stops being kept in the outbox once its token is spent or replaced.

@@ -16,7 +16,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from civic import kyiv, personal_data
-from civic.audit.services import record_event
+from civic.audit.services import record_change
 from civic.database import utcnow
 from civic.errors import DomainError
 from civic.extensions import db
@@ -116,13 +116,8 @@ def _check_version(petition: Petition, version: int | None) -> None:
 
 
 def _audit(action: str, petition: Petition, actor=None, **details) -> None:
-    record_event(
-        f"petition.{action}",
-        object_type="petition",
-        object_id=petition.id,
-        details={"state": petition.state, **details},
-        actor=actor,
-    )
+    """Write the petition's change (flush) and record ``petition.<action>`` with its state."""
+    record_change(f"petition.{action}", petition, {"state": petition.state, **details}, actor=actor)
 
 
 def _release_lock(petition: Petition) -> None:
@@ -130,13 +125,16 @@ def _release_lock(petition: Petition) -> None:
     petition.locked_at = None
 
 
-def _record_decision(petition: Petition, actor, today: dt.date) -> None:
+def _record_decision(petition: Petition, actor, today: dt.date, action: str, **details) -> None:
     """The moderator's decision (publish or refuse) on ``today``: who decided, the author's
-    confirmation link is spent and the moderation lock released."""
+    confirmation link is spent and the moderation lock released; audited as ``action`` with
+    ``details`` and whether the decision came within the moderation term."""
     petition.decided_on = today
     petition.decided_by_id = getattr(actor, "id", None)
     petition.author_token_hash = None
     _release_lock(petition)
+    in_time = lifecycle.in_time(today, petition.moderation_due_on)
+    _audit(action, petition, actor=actor, in_time=in_time, **details)
 
 
 # --- reading ----------------------------------------------------------------------------
@@ -170,7 +168,6 @@ def submit_petition(
         created_at=now,
     )
     db.session.add(petition)
-    db.session.flush()
     _audit("submitted", petition, title=petition.title)
     send_mail(
         petition.author_email,
@@ -201,7 +198,6 @@ def confirm_petition(petition: Petition, *, now: dt.datetime) -> Petition:
     petition.confirmed_on = kyiv.date_of(now)
     petition.moderation_due_on = lifecycle.moderation_due_on(calendar, petition.confirmed_on)
     petition.calendar_version = calendar.version
-    db.session.flush()
     _audit("confirmed", petition, due_on=petition.moderation_due_on, calendar=calendar.version)
     return petition
 
@@ -212,7 +208,6 @@ def withdraw_petition(petition: Petition, *, today: dt.date) -> Petition:
     petition.withdrawn_on = today
     petition.author_token_hash = None
     _release_lock(petition)
-    db.session.flush()
     _audit("withdrawn", petition)
     return petition
 
@@ -236,7 +231,6 @@ def sync_state(petition: Petition, *, today: dt.date, actor=None) -> bool:
     petition.reached_threshold = due.reached
     if not due.reached:
         petition.answer_due_on = lifecycle.appeal_due_on(due.closed_on)
-    db.session.flush()
     _audit(
         "closed",
         petition,
@@ -259,16 +253,8 @@ def publish_petition(petition: Petition, *, actor, version: int | None, today: d
     petition.published_on = today
     petition.threshold = threshold_setting()
     petition.collection_ends_on = lifecycle.collection_ends_on(today, collection_days_setting())
-    _record_decision(petition, actor, today)
-    db.session.flush()
-    _audit(
-        "published",
-        petition,
-        actor=actor,
-        published_on=today,
-        ends_on=petition.collection_ends_on,
-        in_time=lifecycle.in_time(today, petition.moderation_due_on),
-    )
+    ends_on = petition.collection_ends_on
+    _record_decision(petition, actor, today, "published", published_on=today, ends_on=ends_on)
     _notify_author(
         petition,
         f"Петицію № {petition.id} оприлюднено",
@@ -283,17 +269,15 @@ def publish_petition(petition: Petition, *, actor, version: int | None, today: d
 def _finalise_refusal(petition: Petition, reason: RefusalReasonRow, actor, today: dt.date) -> None:
     petition.refused_on = today
     petition.is_text_hidden = reason.is_hidden
-    _record_decision(petition, actor, today)
-    db.session.flush()
-    _audit(
-        "refused",
+    _record_decision(
         petition,
-        actor=actor,
+        actor,
+        today,
+        "refused",
         reason=reason.code,
         legal_basis=reason.legal_basis,
         explanation=petition.refusal_explanation,
         duplicate_of=petition.duplicate_of_id,
-        in_time=lifecycle.in_time(today, petition.moderation_due_on),
     )
     text = f"Підстава: {reason.title} ({reason.legal_basis}).\n{reason.public_explanation}\n"
     if petition.refusal_explanation:
@@ -338,7 +322,6 @@ def refuse_petition(
     if petition.state_enum == State.REFUSAL_PENDING:
         petition.refusal_proposed_by_id = getattr(actor, "id", None)
         _release_lock(petition)
-        db.session.flush()
         _audit("refusal_proposed", petition, actor=actor, reason=row.code)
     else:
         _finalise_refusal(petition, row, actor, today)
@@ -367,7 +350,6 @@ def reject_refusal(petition: Petition, *, actor, version: int | None) -> Petitio
     petition.refusal_explanation = ""
     petition.refusal_proposed_by_id = None
     petition.duplicate_of_id = None
-    db.session.flush()
     _audit("refusal_rejected", petition, actor=actor, reason=reason)
     return petition
 
@@ -388,7 +370,6 @@ def restore_petition(petition: Petition, *, actor, version: int | None, today: d
     petition.is_text_hidden = False
     petition.moderation_due_on = lifecycle.moderation_due_on(calendar, today)
     petition.calendar_version = calendar.version
-    db.session.flush()
     _audit("restored", petition, actor=actor, previous_reason=old_reason)
     return petition
 
@@ -403,7 +384,6 @@ def take_down_petition(
     _apply(petition, Action.TAKE_DOWN)
     petition.taken_down_on = today
     petition.takedown_reason = reason.strip()
-    db.session.flush()
     _audit("taken_down", petition, actor=actor, reason=petition.takedown_reason)
     return petition
 
@@ -428,7 +408,6 @@ def correct_petition(
     )
     petition.title, petition.text = title, text
     petition.search_text = _search_text(title, text)
-    db.session.flush()
     _audit("corrected", petition, actor=actor, diff=diff)
     return petition
 
@@ -448,7 +427,6 @@ def start_consideration(
     petition.consideration_started_on = notice_on
     petition.answer_due_on = lifecycle.answer_due_on(calendar, notice_on)
     petition.calendar_version = calendar.version
-    db.session.flush()
     _audit(
         "consideration_started",
         petition,
@@ -497,7 +475,6 @@ def record_answer(
     petition.answer_text = text.strip()
     petition.answer_url = url.strip()
     petition.answered_on = answered_on
-    db.session.flush()
     _audit(
         "answered",
         petition,
@@ -550,7 +527,6 @@ def archive_petition(petition: Petition, *, actor, version: int | None, today: d
     sync_state(petition, today=today, actor=actor)
     _apply(petition, Action.ARCHIVE)
     petition.archived_on = today
-    db.session.flush()
     _audit("archived", petition, actor=actor)
     return petition
 

@@ -225,21 +225,6 @@ for _action in _ACTIONS:
     _register(_action)
 
 
-def _parse_moment(value: str | None, field: str, *, fold: int = 0) -> dt.datetime | None:
-    """A moment typed in Kyiv time, as the pages show them, → aware UTC (``civic.kyiv``).
-
-    In the autumn hour that happens twice, ``fold`` picks the occurrence: the window's start
-    takes the first, its end the second, so the window covers the whole typed hour.
-    """
-    if not value or not value.strip():
-        return None
-    try:
-        return kyiv.parse_local(value, fold=fold)
-    except kyiv.KyivTimeError as error:
-        title = {"signed_from": "Підписано з", "signed_to": "Підписано до"}.get(field, field)
-        raise services.PetitionError(f"Поле «{title}»: {error}", field) from None
-
-
 @bp.route("/staff/petitions/<int:petition_id>/invalidate", methods=["GET", "POST"])
 @role_required(MODERATOR)
 @web.transaction
@@ -247,39 +232,36 @@ def invalidate(petition_id: int):
     petition = _petition_or_404(petition_id)
     # GET: prefilled from the query string (links from the trending page).
     form = InvalidateForm() if request.method == "POST" else InvalidateForm(data=request.args)
-    count = None
-    status = 200
+    count, status = None, (400 if request.method == "POST" else 200)
     if request.method == "POST" and form.validate():
         with web.attempt() as attempt:
-            criteria = invalidation.InvalidationCriteria(
-                email_domain=(form.email_domain.data or "").strip().lower().lstrip("@"),
-                ip_network=(form.ip_network.data or "").strip(),
-                signed_from=_parse_moment(form.signed_from.data, "signed_from"),
-                signed_to=_parse_moment(form.signed_to.data, "signed_to", fold=1),
-            )
+            criteria, reason = form.criteria(), form.reason.data or ""
             if request.form.get("step") == "apply":
                 record = invalidation.invalidate_signatures(
-                    petition,
-                    criteria,
-                    actor=current_user,
-                    reason=form.reason.data or "",
-                    now=utcnow(),
+                    petition, criteria, actor=current_user, reason=reason, now=utcnow()
                 )
-                if record.status == invalidation.PROPOSED:
-                    flash(
-                        f"Анулювання {agree(record.count, ('підпису', 'підписів', 'підписів'))} більше, "
-                        "ніж може вирішити один "
-                        "модератор: пропозицію записано, потрібне підтвердження іншого "
-                        "модератора.",
-                        "warning",
-                    )
-                else:
-                    flash(f"Анульовано підписів: {record.count}.", "success")
-                return redirect(url_for("petitions.staff_detail", petition_id=petition_id))
+                return _invalidated(record, petition_id)
             count = invalidation.preview_invalidation(petition, criteria)
         status = 400 if attempt.error else 200
-    elif request.method == "POST":
-        status = 400
+    return _invalidate_page(petition, form, count), status
+
+
+def _invalidated(record, petition_id: int):
+    """Back to the petition, saying whether the signatures are struck off or only proposed."""
+    if record.status != invalidation.PROPOSED:
+        message = f"Анульовано підписів: {record.count}."
+        return web.saved(message, "petitions.staff_detail", petition_id=petition_id)
+    flash(
+        f"Анулювання {agree(record.count, ('підпису', 'підписів', 'підписів'))} більше, "
+        "ніж може вирішити один "
+        "модератор: пропозицію записано, потрібне підтвердження іншого "
+        "модератора.",
+        "warning",
+    )
+    return redirect(url_for("petitions.staff_detail", petition_id=petition_id))
+
+
+def _invalidate_page(petition, form, count: int | None):
     solo_count, solo_share = invalidation.invalidation_limits()
     return render_template(
         "petitions/invalidate.html",
@@ -288,7 +270,7 @@ def invalidate(petition_id: int):
         count=count,
         solo_count=solo_count,
         solo_share=solo_share,
-    ), status
+    )
 
 
 @bp.route("/staff/petitions/trending")

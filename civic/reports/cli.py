@@ -57,7 +57,7 @@ def pdf_command(month_text: str, out: Path, final: bool, by_login: str | None) -
                 versions.finalise(
                     version,
                     actor=actor,
-                    actor_name=None if actor else "civic report pdf --final",
+                    actor_name="" if actor else "civic report pdf --final",
                 )
             except DomainError as exc:
                 db.session.rollback()

@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -12,6 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from civic.forms import DayField, Form, code_field
+from civic.reports.editor import paragraph_order
 from civic.reports.occasions import CATEGORIES
 from civic.urls import HttpUrl
 
@@ -79,6 +82,30 @@ class DraftForm(Form):
     signer_name = StringField("Ім'я підписанта", validators=[Length(max=200)])
     version = HiddenField()
 
+    @classmethod
+    def of(cls, report, version) -> DraftForm:
+        """The form over ``report``, the text of the draft ``version`` as stored."""
+        return cls(
+            title=report.title,
+            signer_position=report.signer_position,
+            signer_name=report.signer_name,
+            version=str(version.version_id),
+        )
+
+    def draft(self, posted) -> dict:
+        """The edit as ``report_versions.update_draft`` takes it; ``posted`` is the request's
+        form: its repeated ``paragraph`` fields, new paragraphs and a pressed ↑ or ↓."""
+        texts = posted.getlist("paragraph")
+        return {
+            "texts": texts,
+            "title": self.title.data,
+            "signer_position": self.signer_position.data or "",
+            "signer_name": self.signer_name.data or "",
+            "expected_version": int(self.version.data or 0) or None,
+            "added": posted.getlist("paragraph_new"),
+            "order": paragraph_order(len(texts), posted.get("move", "")),
+        }
+
 
 class ActionForm(Form):
     """Only CSRF and the version seen (finalise, delete)."""
@@ -115,6 +142,18 @@ class EntryTypeForm(Form):
     position = IntegerField("Порядок", default=100, validators=[Optional()])
     is_active = BooleanField("Активний", default=True)
 
+    def entry_type(self) -> dict:
+        """The entry type as ``services.save_entry_type`` takes it."""
+        forms = (self.form_one.data or "", self.form_few.data or "", self.form_many.data or "")
+        return {
+            "code": self.code.data,
+            "label": self.label.data,
+            "forms": forms,
+            "needs_occasion": self.needs_occasion.data,
+            "position": self.position.data or 100,
+            "is_active": self.is_active.data,
+        }
+
 
 class TemplateForm(Form):
     """Title and signer; the paragraphs come as repeated ``key``/``text``/``requires`` fields."""
@@ -122,3 +161,15 @@ class TemplateForm(Form):
     title = TextAreaField("Заголовок", validators=[DataRequired("Вкажіть заголовок.")])
     signer_position = StringField("Посада підписанта", validators=[Length(max=200)])
     signer_name = StringField("Ім'я підписанта", validators=[Length(max=200)])
+
+    def template(self, posted) -> dict:
+        """The template as ``services.update_template`` takes it; ``posted`` is the request's
+        form, whose repeated fields are the paragraphs."""
+        keys, texts = posted.getlist("key"), posted.getlist("text")
+        rows = list(zip(keys, texts, posted.getlist("requires"), strict=False))
+        return {
+            "title": self.title.data,
+            "signer_position": self.signer_position.data or "",
+            "signer_name": self.signer_name.data or "",
+            "paragraphs": rows,
+        }

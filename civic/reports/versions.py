@@ -108,9 +108,12 @@ def update_draft(
 ) -> ReportVersion:
     if version.is_final:
         raise ReportError("Затверджений звіт змінювати не можна; створіть нову версію.")
+    stored = version_report(version)
+    if len(texts) != len(stored.paragraphs):
+        raise ReportError("Форма не відповідає чернетці; оновіть сторінку.")
     if expected_version is not None and expected_version != version.version_id:
         raise ReportError(_EDITED_MEANWHILE)
-    report = version_report(version).with_edits(
+    report = stored.with_edits(
         texts,
         title=title,
         signer_position=signer_position,
@@ -137,10 +140,12 @@ def finalise(
     version: ReportVersion,
     *,
     actor=None,
-    actor_name: str | None = None,
+    actor_name: str = "",
     expected_version: int | None = None,
 ) -> ReportVersion:
-    """Render the PDF and store it with its SHA-256, who and when; the version never changes."""
+    """Render the PDF and store it with its SHA-256, who and when; the version never changes.
+
+    ``actor_name`` names who finalised it when there is no ``actor`` (a CLI run)."""
     if version.is_final:
         raise ReportError("Цю версію вже затверджено.")
     if expected_version is not None and expected_version != version.version_id:

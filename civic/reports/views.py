@@ -17,7 +17,7 @@ from civic.kyiv import KyivTimeError, month_days, parse_month
 from civic.reports import journal as activity_journal
 from civic.reports import occasion_calendar, services
 from civic.reports import versions as report_versions
-from civic.reports.editor import moved_to, paragraph_label, paragraph_order
+from civic.reports.editor import moved_to, paragraph_label
 from civic.reports.forms import (
     ActionForm,
     DraftForm,
@@ -79,7 +79,6 @@ def journal():
     page = activity_journal.list_entries(
         month=month, type_code=type_code, page=request.args.get("page", 1, type=int)
     )
-    totals = activity_journal.month_totals(month)
     return render_template(
         "reports/journal.html",
         form=form,
@@ -88,7 +87,7 @@ def journal():
         type_code=type_code,
         month=month,
         month_label=uk_month(month),
-        totals=totals,
+        totals=activity_journal.month_totals(month),
         delete_form=ActionForm(),
     )
 
@@ -215,8 +214,12 @@ def history(month: str):
 @role_required(EDITOR)
 def preview_month(month: str):
     month_on = _month_arg(month)
-    report = report_versions.build_report(month_on)
-    return render_template("reports/preview.html", report=report, version=None, month=month_on)
+    return _preview(report_versions.build_report(month_on), month_on)
+
+
+def _preview(report, month_on: dt.date, version: ReportVersion | None = None):
+    """The report as it will print: a month's report as it stands, or one saved version."""
+    return render_template("reports/preview.html", report=report, version=version, month=month_on)
 
 
 @bp.route("/staff/reports/versions/<int:version_id>", methods=["GET", "POST"])
@@ -224,39 +227,17 @@ def preview_month(month: str):
 @web.transaction
 def edit(version_id: int):
     version = _version(version_id)
-    report = report_versions.version_report(version)
     if version.is_final:
         return redirect(url_for("reports.preview", version_id=version.id))
-    form = DraftForm(
-        title=report.title,
-        signer_position=report.signer_position,
-        signer_name=report.signer_name,
-        version=str(version.version_id),
-    )
-    status = 200
+    report = report_versions.version_report(version)
+    form = DraftForm.of(report, version)
+    status = 400 if request.method == "POST" else 200
     if form.validate_on_submit():
-        texts = request.form.getlist("paragraph")
         with web.attempt():
-            if len(texts) != len(report.paragraphs):
-                raise services.ReportError("Форма не відповідає чернетці; оновіть сторінку.")
-            report_versions.update_draft(
-                version,
-                texts=texts,
-                title=form.title.data,
-                signer_position=form.signer_position.data or "",
-                signer_name=form.signer_name.data or "",
-                expected_version=int(form.version.data or 0) or None,
-                added=request.form.getlist("paragraph_new"),
-                order=paragraph_order(len(texts), request.form.get("move", "")),
-                actor=current_user,
-            )
-            moved = request.form.get("move", "")
-            flash("Абзац переміщено; зміни збережено." if moved else "Зміни збережено.", "success")
-            anchor = f"paragraph-{moved_to(len(texts), moved) + 1}" if moved else None
-            return redirect(url_for("reports.edit", version_id=version.id, _anchor=anchor))
+            edit = form.draft(request.form)
+            report_versions.update_draft(version, **edit, actor=current_user)
+            return _draft_saved(version, len(edit["texts"]), request.form.get("move", ""))
         status = 409
-    elif request.method == "POST":
-        status = 400
     return render_template(
         "reports/edit.html",
         form=form,
@@ -268,16 +249,20 @@ def edit(version_id: int):
     ), status
 
 
+def _draft_saved(version: ReportVersion, paragraphs: int, moved: str):
+    """Back to the draft; after ↑ or ↓, at the paragraph that moved."""
+    if not moved:
+        return web.saved("Зміни збережено.", "reports.edit", version_id=version.id)
+    anchor = f"paragraph-{moved_to(paragraphs, moved) + 1}"
+    message = "Абзац переміщено; зміни збережено."
+    return web.saved(message, "reports.edit", version_id=version.id, _anchor=anchor)
+
+
 @bp.route("/staff/reports/versions/<int:version_id>/preview", methods=["GET"])
 @role_required(EDITOR)
 def preview(version_id: int):
     version = _version(version_id)
-    return render_template(
-        "reports/preview.html",
-        report=report_versions.version_report(version),
-        version=version,
-        month=version.month_on,
-    )
+    return _preview(report_versions.version_report(version), version.month_on, version)
 
 
 @bp.route("/staff/reports/versions/<int:version_id>/finalise", methods=["POST"])
@@ -326,11 +311,10 @@ def occasions():
                 occasion_calendar.save_occasion(None, **form.occasion(), actor=current_user)
                 flash("Нагоду додано до календаря.", "success")
                 return redirect(url_for("reports.occasions", year=year))
-    listing = occasion_calendar.occasions_of_year(year)
     return render_template(
         "reports/occasions.html",
         form=form,
-        listing=listing,
+        listing=occasion_calendar.occasions_of_year(year),
         year=year,
         categories=CATEGORIES,
         weekdays=WEEKDAYS,
@@ -341,14 +325,18 @@ def occasions():
 @role_required(ADMIN)
 @web.transaction
 def occasion_edit(occasion_id: int):
-    occasion = db.session.get(Occasion, occasion_id) or abort(404)
-    form = OccasionForm(obj=occasion)
-    if form.validate_on_submit():
-        with web.attempt(form, field="rule"):
-            occasion_calendar.save_occasion(occasion, **form.occasion(), actor=current_user)
-            flash("Зміни збережено.", "success")
-            return redirect(url_for("reports.occasions"))
-    return render_template("reports/occasion_form.html", form=form, occasion=occasion)
+    occasion = db.get_or_404(Occasion, occasion_id)
+    return web.form_page(
+        OccasionForm(obj=occasion),
+        lambda form: occasion_calendar.save_occasion(
+            occasion, **form.occasion(), actor=current_user
+        ),
+        saved_message="Зміни збережено.",
+        then="reports.occasions",
+        template_name="reports/occasion_form.html",
+        field="rule",
+        occasion=occasion,
+    )
 
 
 @bp.route("/staff/reports/entry-types", methods=["GET"])
@@ -363,27 +351,16 @@ def entry_types():
 @role_required(ADMIN)
 @web.transaction
 def entry_type_edit(type_id: int | None = None):
-    entry_type = (db.session.get(EntryType, type_id) or abort(404)) if type_id else None
-    form = EntryTypeForm(obj=entry_type)
-    if form.validate_on_submit():
-        with web.attempt(form, field="code"):
-            services.save_entry_type(
-                entry_type,
-                code=form.code.data,
-                label=form.label.data,
-                forms=(
-                    form.form_one.data or "",
-                    form.form_few.data or "",
-                    form.form_many.data or "",
-                ),
-                needs_occasion=form.needs_occasion.data,
-                position=form.position.data or 100,
-                is_active=form.is_active.data,
-                actor=current_user,
-            )
-            flash("Тип запису збережено.", "success")
-            return redirect(url_for("reports.entry_types"))
-    return render_template("reports/entry_type_form.html", form=form, entry_type=entry_type)
+    entry_type = db.get_or_404(EntryType, type_id) if type_id else None
+    return web.form_page(
+        EntryTypeForm(obj=entry_type),
+        lambda form: services.save_entry_type(entry_type, **form.entry_type(), actor=current_user),
+        saved_message="Тип запису збережено.",
+        then="reports.entry_types",
+        template_name="reports/entry_type_form.html",
+        field="code",
+        entry_type=entry_type,
+    )
 
 
 @bp.route("/staff/reports/template", methods=["GET", "POST"])
@@ -391,24 +368,11 @@ def entry_type_edit(type_id: int | None = None):
 @web.transaction
 def template_edit():
     template = services.get_template()
-    form = TemplateForm(obj=template)
-    if form.validate_on_submit():
-        rows = list(
-            zip(
-                request.form.getlist("key"),
-                request.form.getlist("text"),
-                request.form.getlist("requires"),
-                strict=False,
-            )
-        )
-        with web.attempt():
-            services.update_template(
-                title=form.title.data,
-                signer_position=form.signer_position.data or "",
-                signer_name=form.signer_name.data or "",
-                paragraphs=rows,
-                actor=current_user,
-            )
-            flash("Шаблон звіту збережено.", "success")
-            return redirect(url_for("reports.template_edit"))
-    return render_template("reports/template_form.html", form=form, template=template)
+    return web.form_page(
+        TemplateForm(obj=template),
+        lambda form: services.update_template(**form.template(request.form), actor=current_user),
+        saved_message="Шаблон звіту збережено.",
+        then="reports.template_edit",
+        template_name="reports/template_form.html",
+        template=template,
+    )

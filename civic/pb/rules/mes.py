@@ -24,6 +24,11 @@ from civic.pb.rules.core import (
     _exact,
 )
 
+# The parameters every rule takes: ``rule(projects, ballots, budget, *, weights) -> Outcome``.
+Ballots = Sequence[Iterable[str]]
+Budget = int | Fraction | Decimal
+Weights = Sequence[int] | None
+
 
 @dataclass(slots=True)
 class _Approvals:
@@ -40,8 +45,8 @@ class _Approvals:
 
 def _fold(
     projects: Sequence[Project],
-    ballots: Sequence[Iterable[str]],
-    weights: Sequence[int] | None,
+    ballots: Ballots,
+    weights: Weights,
 ) -> _Approvals:
     index = {p.id: k for k, p in enumerate(projects)}
     if len(index) != len(projects):
@@ -304,10 +309,10 @@ def _add1(
 
 def add1_voter_budget(
     projects: Sequence[Project],
-    ballots: Sequence[Iterable[str]],
-    budget: int | Fraction | Decimal,
+    ballots: Ballots,
+    budget: Budget,
     *,
-    weights: Sequence[int] | None = None,
+    weights: Weights = None,
     voter_budget_increment: int | Fraction | Decimal = 1,
 ) -> Fraction:
     """The budget per voter of the MES run whose outcome Add1 returns (the «final budget» over
@@ -323,10 +328,10 @@ def add1_voter_budget(
 
 def method_of_equal_shares(
     projects: Sequence[Project],
-    ballots: Sequence[Iterable[str]],
-    budget: int | Fraction | Decimal,
+    ballots: Ballots,
+    budget: Budget,
     *,
-    weights: Sequence[int] | None = None,
+    weights: Weights = None,
     voter_budget_increment: int | Fraction | Decimal | None = None,
     stop_when_exhaustive: bool = True,
 ) -> Outcome:
@@ -363,11 +368,7 @@ def method_of_equal_shares(
 
 
 def equal_shares_add1(
-    projects: Sequence[Project],
-    ballots: Sequence[Iterable[str]],
-    budget: int | Fraction | Decimal,
-    *,
-    weights: Sequence[int] | None = None,
+    projects: Sequence[Project], ballots: Ballots, budget: Budget, *, weights: Weights = None
 ) -> Outcome:
     """MES with the Add1 completion (equalshares.net): raise each voter's budget by one unit
     of currency until the outcome is exhaustive; as pabutools with ``voter_budget_increment=1``."""
@@ -377,11 +378,7 @@ def equal_shares_add1(
 
 
 def sequential_phragmen(
-    projects: Sequence[Project],
-    ballots: Sequence[Iterable[str]],
-    budget: int | Fraction | Decimal,
-    *,
-    weights: Sequence[int] | None = None,
+    projects: Sequence[Project], ballots: Ballots, budget: Budget, *, weights: Weights = None
 ) -> Outcome:
     """Sequential Phragmén for participatory budgeting over approval ballots.
 
