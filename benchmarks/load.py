@@ -19,6 +19,7 @@ import argparse
 import email
 import email.policy
 import http.client
+import json
 import os
 import re
 import shutil
@@ -108,8 +109,12 @@ class Client:
         self.conn: http.client.HTTPConnection | None = None
         self.cookie: str | None = None
 
-    def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, str]:
+    def request(
+        self, method: str, path: str, body: dict | None = None, step: str = ""
+    ) -> tuple[int, str]:
         headers = {"Connection": "keep-alive"}
+        if step:  # benchmarks/gunicorn_hooks.py adds up the server CPU per step
+            headers["X-Load-Step"] = step
         data = None
         if body is not None:
             data = urllib.parse.urlencode(body)
@@ -171,7 +176,7 @@ def percentile(values: list[float], q: float) -> float:
 def timed(stats: Stats, client: Client, name: str, method: str, path: str, body=None, expect=200):
     start = time.perf_counter()
     try:
-        status, text = client.request(method, path, body)
+        status, text = client.request(method, path, body, step=name)
         ok = status == expect
         detail = f"HTTP {status} {path}"
     except (OSError, http.client.HTTPException) as exc:
@@ -252,11 +257,13 @@ def run_signing(
             if not ok:
                 client.close()
                 continue
+            waited = time.perf_counter()
             link = mailbox.wait_link(address)
             if link is None:
                 stats.add("confirmation mail", 0.0, False, f"no mail for {address}")
                 client.close()
                 continue
+            stats.add("wait for the mail", time.perf_counter() - waited, True)
             path = f"/petitions/signatures/{link}"
             ok, text = timed(stats, client, "GET confirm", "GET", path)
             token = CSRF.search(text) if ok else None
@@ -291,7 +298,7 @@ def _run_threads(worker, threads: int) -> float:
 
 
 def _summary(name: str, stats: Stats, elapsed: float) -> dict:
-    http_names = [n for n in stats.latencies if n != "whole signature"]
+    http_names = [n for n in stats.latencies if n not in ("whole signature", "wait for the mail")]
     every = [x for n in http_names for x in stats.latencies[n]]
     return {
         "scenario": name,
@@ -461,7 +468,13 @@ def run_backend(backend: str, args) -> dict:
         "CIVIC_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
         "PYTHONPATH": str(REPO),
     }
+    cpu_folder = base / "cpu"
+    cpu_folder.mkdir()
+    env["CIVIC_LOAD_CPU_DIR"] = str(cpu_folder)
+    if args.profile:
+        env["CIVIC_LOAD_PROFILE"] = ",".join(SIGNING_STEPS)
     gunicorn = None
+    result: dict = {}
     try:
         if backend == "postgresql":
             from tests.support.postgres import PostgresServer
@@ -488,6 +501,8 @@ def run_backend(backend: str, args) -> dict:
                 *(["--threads", str(args.gunicorn_threads)] if args.gunicorn_threads > 1 else []),
                 "--log-level",
                 "warning",
+                "-c",
+                str(REPO / "benchmarks" / "gunicorn_hooks.py"),
                 "civic:create_app()",
             ],
             cwd=REPO,
@@ -513,7 +528,7 @@ def run_backend(backend: str, args) -> dict:
             )
         signing["cpu"] = (cpu.server, cpu.database, cpu.client)
         ok, message = verify(database_url, accepted)
-        return {"backend": backend, "views": views, "signing": signing, "verified": (ok, message)}
+        result = {"backend": backend, "views": views, "signing": signing, "verified": (ok, message)}
     finally:
         if gunicorn is not None:
             gunicorn.send_signal(signal.SIGTERM)
@@ -521,10 +536,35 @@ def run_backend(backend: str, args) -> dict:
                 gunicorn.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 gunicorn.kill()
+        result["step_cpu"] = _step_cpu(cpu_folder, args.profile, backend)
         controller.stop()
         if pg is not None:
             pg.stop()
         shutil.rmtree(base, ignore_errors=True)
+    return result
+
+
+def _step_cpu(folder: Path, profile: str | None, backend: str) -> dict[str, tuple[int, float]]:
+    """The per-step CPU the workers wrote (benchmarks/gunicorn_hooks.py), summed over workers;
+    with ``--profile DIR`` their cProfile dumps are merged into DIR/<backend>.pstats."""
+    totals: dict[str, tuple[int, float]] = {}
+    for path in folder.glob("*.json"):
+        for step, value in json.loads(path.read_text()).items():
+            n, cpu = totals.get(step, (0, 0.0))
+            totals[step] = (n + value["requests"], cpu + value["cpu_s"])
+    dumps = sorted(folder.glob("*.pstats"))
+    if profile and dumps:
+        import pstats
+
+        merged = pstats.Stats(str(dumps[0]))
+        for path in dumps[1:]:
+            merged.add(str(path))
+        Path(profile).mkdir(parents=True, exist_ok=True)
+        merged.dump_stats(str(Path(profile) / f"{backend}.pstats"))
+    return totals
+
+
+SIGNING_STEPS = ("GET petition", "POST sign", "GET confirm", "POST confirm")
 
 
 def report(result: dict) -> bool:
@@ -553,6 +593,20 @@ def report(result: dict) -> bool:
                 else ""
             )
             + f"; load generator and SMTP {client:.1f} s ({client / s['seconds']:.2f} cores)"
+        )
+    steps = result.get("step_cpu") or {}
+    if steps:
+        print("    gunicorn thread CPU inside the signing requests (benchmarks/gunicorn_hooks.py):")
+        inside = 0.0
+        for name in SIGNING_STEPS:
+            n, cpu = steps.get(name, (0, 0.0))
+            inside += cpu
+            print(f"    {name:32} n={n:6} {1000 * cpu / max(n, 1):6.2f} ms per request")
+        confirmed = max(signing["confirmed"], 1)
+        print(
+            f"    per confirmed signature: {1000 * inside / confirmed:.2f} ms in the four "
+            f"requests, {1000 * (signing['cpu'][0] - inside) / confirmed:.2f} ms elsewhere in "
+            "gunicorn (mail sender thread, worker loop)"
         )
     server_cpu = signing["cpu"][0] + signing["cpu"][1]
     print(
@@ -596,6 +650,12 @@ def main(argv=None) -> int:
         help="threads per worker (>1: gthread workers; 1: sync workers)",
     )
     parser.add_argument("--max-requests", type=int, default=200_000)
+    parser.add_argument(
+        "--profile",
+        metavar="DIR",
+        default=None,
+        help="profile the signing requests (cProfile, thread CPU); stats in DIR/<backend>.pstats",
+    )
     parser.add_argument("--max-signatures", type=int, default=20_000)
     args = parser.parse_args(argv)
     if args.seconds is None:

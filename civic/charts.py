@@ -47,6 +47,8 @@ def escape(text: str) -> str:
 
 
 def _fmt(value: Number) -> str:
+    if type(value) is int:  # counts and running totals: uk_number's fast path, same text
+        return uk_number(value)
     d = Decimal(str(value))
     return uk_number(d, 0 if d == d.to_integral_value() else 2)
 

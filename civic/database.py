@@ -57,6 +57,14 @@ def upsert(table):
     return insert(table)
 
 
+def bound_values(table, names) -> dict:
+    """``{name: bindparam(name)}`` for these columns of ``table``, typed as the columns: the
+    VALUES of an INSERT built once (``built_once``), the values passed to ``execute``."""
+    from sqlalchemy import bindparam
+
+    return {name: bindparam(name, type_=table.c[name].type) for name in names}
+
+
 def built_once(build):
     """Memoise a function that builds a statement with bound parameters, per database dialect:
     a hot statement is then built and given its SQL cache key once per process, not on every

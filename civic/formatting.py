@@ -34,6 +34,10 @@ def local(value):
 
 def uk_number(value, places: int | None = None) -> str:
     """``1234567.89`` → ``1 234 567,89``; ``places`` fixes the number of decimals."""
+    if type(value) is int and not places:
+        # Whole numbers (counts on every page, chart labels) without Babel's Decimal pattern
+        # machinery: the same «-1 234 567» with no-break spaces, about ten times faster.
+        return f"{value:,}".replace(",", "\u00a0")
     if value is None or value == "":
         return ""
     number = Decimal(str(value))

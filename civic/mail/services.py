@@ -24,15 +24,15 @@ import re
 import smtplib
 from email.header import Header
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
 
 from flask import current_app, has_app_context
-from sqlalchemy import delete, event, or_, select, update
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy import bindparam, delete, event, insert, or_, select, update
+from sqlalchemy.orm import Session, make_transient_to_detached, object_session
 
 from civic.config import private_folder
-from civic.database import utcnow
+from civic.database import bound_values, built_once, utcnow
 from civic.extensions import db
 from civic.mail.models import FAILED, QUEUED, SENDING, SENT, STORED, OutboxMessage
 
@@ -74,13 +74,30 @@ def encode_subject(subject: str) -> str:
     return Header(" ".join(subject.split()), "utf-8", header_name="Subject").encode()
 
 
+# A header value that goes out exactly as given: printable ASCII, one short line.
+_PLAIN_HEADER = re.compile(r"[\x20-\x7e]{1,900}")
+
+
+def _set_header(message: EmailMessage, name: str, value: str) -> None:
+    """``message[name] = value``, but a plain value (our addresses, dates and ids) is stored as
+    it is: the default policy would parse it into a header object only to print the same text
+    again (most of the cost of a message). Anything else (non-ASCII, a line break, an overlong
+    line) takes the parsing path, which folds, encodes or refuses it as before."""
+    if _PLAIN_HEADER.fullmatch(value) and len(name) + 2 + len(value) <= 78:
+        message.set_raw(name, value)
+    else:
+        message[name] = value
+
+
 def build_message(sender: str, to: str, subject: str, body: str, created_at) -> EmailMessage:
     message = EmailMessage()
-    message["From"] = sender
-    message["To"] = to
+    _set_header(message, "From", sender)
+    _set_header(message, "To", to)
     message.set_raw("Subject", encode_subject(subject))
-    message["Date"] = format_datetime(created_at)
-    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or "civic.local")
+    _set_header(message, "Date", format_datetime(created_at))
+    _set_header(
+        message, "Message-ID", make_msgid(domain=sender.rpartition("@")[2] or "civic.local")
+    )
     message.set_content(body)
     return message
 
@@ -115,11 +132,25 @@ class ServerUnreachable(OSError):
     """Connecting to the mail server failed: the rest of a batch would fail the same way."""
 
 
-def _send(message: EmailMessage, connection: smtplib.SMTP | None, config) -> smtplib.SMTP:
+def _transmit(connection: smtplib.SMTP, message: EmailMessage, envelope) -> None:
+    """``connection.send_message(message)``; with a plain ASCII ``envelope`` (sender, recipient:
+    the row's, which built the message's From and To) without reading the addresses back out of
+    the headers and copying the message, which is what ``send_message`` spends its time on."""
+    sender, recipient = envelope or (None, None)
+    if sender and recipient and _PLAIN_HEADER.fullmatch(sender + recipient):
+        data = message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
+        connection.sendmail(parseaddr(sender)[1], [recipient], data)
+    else:
+        connection.send_message(message)
+
+
+def _send(
+    message: EmailMessage, connection: smtplib.SMTP | None, config, envelope=None
+) -> smtplib.SMTP:
     """Send over ``connection`` (opened if None, reopened once if the server dropped it)."""
     if connection is not None:
         try:
-            connection.send_message(message)
+            _transmit(connection, message, envelope)
             return connection
         except smtplib.SMTPServerDisconnected:
             connection.close()
@@ -128,7 +159,7 @@ def _send(message: EmailMessage, connection: smtplib.SMTP | None, config) -> smt
     except (OSError, smtplib.SMTPException) as exc:
         raise ServerUnreachable(str(exc)) from exc
     try:
-        connection.send_message(message)
+        _transmit(connection, message, envelope)
     except BaseException:
         close(connection)
         raise
@@ -154,18 +185,20 @@ def send_mail(
     """
     cfg = current_app.config
     mode = delivery_mode(cfg) if cfg.get("MAIL_SERVER") else None
-    row = OutboxMessage(
-        created_at=utcnow(),
-        sender=cfg.get("MAIL_SENDER") or "civic@localhost",
-        recipient=to,
-        subject=subject,
-        body=body,
-        category=category,
-        status=QUEUED if mode in ("background", "queue") else STORED,
-        secret_hash=secret_hash(secret) if secret and secret in body else None,
-    )
-    db.session.add(row)
-    db.session.flush()  # the id names the .eml file and goes to the sender
+    values = {
+        "created_at": utcnow(),
+        "sender": cfg.get("MAIL_SENDER") or "civic@localhost",
+        "recipient": to,
+        "subject": subject,
+        "body": body,
+        "category": category,
+        "status": QUEUED if mode in ("background", "queue") else STORED,
+        "error": "",
+        "eml_name": "",
+        "claimed_at": None,
+        "secret_hash": secret_hash(secret) if secret and secret in body else None,
+    }
+    row = _insert_row(values)  # the id names the .eml file and goes to the sender
     if mode is None:
         row.eml_name = f"{row.created_at:%Y%m%dT%H%M%S}-{row.id:06d}.eml"
         _write_private(outbox_folder() / row.eml_name, _message_of(row).as_bytes())
@@ -175,6 +208,39 @@ def send_mail(
         db.session.flush()
     elif mode == "background":
         db.session.info.setdefault(PENDING_KEY, []).append(row.id)
+    return row
+
+
+OUTBOX_COLUMNS = (
+    "created_at",
+    "sender",
+    "recipient",
+    "subject",
+    "body",
+    "category",
+    "status",
+    "error",
+    "eml_name",
+    "claimed_at",
+    "secret_hash",
+)
+
+
+@built_once
+def _insert_statement():
+    table = OutboxMessage.__table__
+    return insert(table).values(bound_values(table, OUTBOX_COLUMNS)).returning(table.c.id)
+
+
+def _insert_row(values: dict) -> OutboxMessage:
+    """One Core ``INSERT … RETURNING id`` (the statement built once) instead of the ORM's
+    unit-of-work flush; the row then joins the session as stored, so later changes to it
+    (the .eml name, the outcome of an inline send) are flushed as before."""
+    db.session.flush()  # what the caller changed before goes first, as with the ORM's flush
+    new_id = db.session.execute(_insert_statement(), values).scalar_one()
+    row = OutboxMessage(id=new_id, **values)
+    make_transient_to_detached(row)
+    db.session.add(row)
     return row
 
 
@@ -222,14 +288,22 @@ def forget_secret(token_hash: str | None) -> None:
         db.session.info.setdefault(SPENT_KEY, set()).add(token_hash)
 
 
+@built_once
+def _carrying_statement():
+    c = OutboxMessage.__table__.c
+    return select(c.id).where(c.secret_hash.in_(bindparam("hashes", expanding=True)))
+
+
 @event.listens_for(Session, "before_commit")
 def _cut_spent_links(session: Session) -> None:
     hashes = session.info.pop(SPENT_KEY, None)
     if not hashes or not has_app_context():
         return
-    rows = session.scalars(
-        select(OutboxMessage).where(OutboxMessage.secret_hash.in_(sorted(hashes)))
-    )
+    # Usually the message already left and lost its link: one Core look-up, no ORM query.
+    ids = session.execute(_carrying_statement(), {"hashes": sorted(hashes)}).scalars().all()
+    if not ids:
+        return
+    rows = session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids)))
     for row in rows:
         _redact(row)
     session.flush()
@@ -271,7 +345,7 @@ def _deliver_row(row: OutboxMessage, connection, cfg, *, close_after: bool = Fal
     (None after a failure) and, when the server could not even be reached, the error."""
     unreachable = None
     try:
-        connection = _send(_message_of(row), connection, cfg)
+        connection = _send(_message_of(row), connection, cfg, (row.sender, row.recipient))
         row.status, row.error = SENT, ""
         _redact(row)  # the recipient has the link; the copy kept here needs none
     except (OSError, smtplib.SMTPException) as exc:

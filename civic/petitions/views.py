@@ -230,24 +230,24 @@ def author_withdraw(token: str):
 def sign(petition_id: int):
     if not providers.email_enabled(current_app.config):
         abort(404)  # the council signs by identity only (docs/identity.md)
-    petition = _petition_or_404(petition_id)
-    today = services.today_kyiv()
-    state = queries.effective_state(petition, today)
+    head = signatures.petition_head(petition_id) or abort(404)
     form = SignForm()
     with web.attempt(quiet=True) as attempt:
         if form.validate():
             signature = signatures.sign_petition(
-                petition,
+                head,
                 form.full_name.data,
                 form.email.data,
                 ip=request.remote_addr,
                 now=utcnow(),
                 notify_on_answer=bool(form.notify_on_answer.data),
             )
-            page = render_template(
-                "petitions/sign_sent.html", petition=petition, email=signature.email
-            )
+            page = render_template("petitions/sign_sent.html", petition=head, email=signature.email)
             return page, 201
+    # Refused: the petition's page again, with the form and the reason (the ORM object now).
+    petition = _petition_or_404(petition_id)
+    today = services.today_kyiv()
+    state = queries.effective_state(petition, today)
     if state not in lifecycle.PUBLIC_STATES:
         abort(404)
     sign_error = attempt.error and attempt.error.message

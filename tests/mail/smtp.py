@@ -11,6 +11,7 @@ from aiosmtpd.controller import Controller
 class Inbox:
     def __init__(self):
         self.messages = []
+        self.envelopes = []  # (MAIL FROM, RCPT TO) of each message
         self.sessions = 0  # SMTP connections that sent at least one message
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
@@ -28,6 +29,7 @@ class Inbox:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
         self.messages.append(
             email.message_from_bytes(envelope.content, policy=email.policy.default)
         )

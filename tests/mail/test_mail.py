@@ -43,6 +43,28 @@ def test_real_smtp_delivery_after_commit(app_factory, smtp_server):
     assert inbox.sessions == 1  # one kept-open connection for the three
 
 
+@pytest.mark.parametrize(
+    "sender",
+    [
+        "civic@rada.example.org",
+        "Civic Council <civic@rada.example.org>",
+        "Рада <civic@rada.example.org>",
+    ],
+)
+def test_the_envelope_names_the_sender_and_the_recipient(app_factory, smtp_server, sender):
+    controller, inbox = smtp_server
+    app = app_factory(
+        MAIL_SERVER=controller.hostname, MAIL_PORT=controller.port, MAIL_SENDER=sender
+    )
+    with app.app_context():
+        send_mail("citizen@example.com", "Конверт", "Текст")
+        db.session.commit()
+        assert wait_for_delivery(app)
+    assert inbox.envelopes == [("civic@rada.example.org", ["citizen@example.com"])]
+    assert str(inbox.messages[0]["From"]) == sender
+    assert inbox.messages[0].get_content().splitlines() == ["Текст"]
+
+
 def test_rolled_back_mail_is_never_sent(app_factory, smtp_server):
     controller, inbox = smtp_server
     app = app_factory(MAIL_SERVER=controller.hostname, MAIL_PORT=controller.port)

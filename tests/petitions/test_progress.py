@@ -7,6 +7,7 @@ import pytest
 from civic.extensions import db
 from civic.petitions import services
 from civic.petitions.progress import chart_span, running_totals
+from civic.petitions.queries import signatures_by_day
 from civic.petitions.signatures import confirm_signature, sign_petition
 from tests.petitions.conftest import at
 
@@ -81,3 +82,25 @@ def test_no_chart_before_anyone_signs(client, make_petition):
     petition = make_petition("collecting", on=services.today_kyiv())
     html = client.get(f"/petitions/{petition.id}").get_data(as_text=True)
     assert "petition-progress" not in html
+
+
+@pytest.mark.parametrize(
+    "winter_or_summer", [dt.date(2026, 1, 14), dt.date(2026, 7, 14)], ids=["UTC+2", "UTC+3"]
+)
+def test_days_are_kyiv_days_on_either_side_of_midnight(make_petition, winter_or_summer):
+    """Confirmations at 23:30 and 00:30 Kyiv time count on two days, in winter and in summer."""
+    petition = make_petition("collecting", on=winter_or_summer - dt.timedelta(days=5))
+    day = winter_or_summer
+    moments = [at(day, 10), at(day, 23) + dt.timedelta(minutes=30)]
+    moments += [at(day + dt.timedelta(days=1), 0) + dt.timedelta(minutes=30)] * 2
+    for i, moment in enumerate(moments):
+        signature = sign_petition(
+            petition,
+            f"Опівнічний Підписант {'абвг'[i]}",
+            f"night{i}@example.com",
+            ip="10.0.0.3",
+            now=moment - dt.timedelta(minutes=5),
+        )
+        confirm_signature(signature, now=moment)
+    db.session.commit()
+    assert signatures_by_day(petition) == [(day, 2), (day + dt.timedelta(days=1), 2)]
