@@ -313,8 +313,8 @@ def run_pb_import(args) -> None:
                     f"{backend:<10} civic pb ballots import: {cli['import_s']:.1f} s whole process"
                     f" ({n / cli['import_s']:,.0f} ballots/s; CPU {cli['import_cpu']:.1f} s; "
                     f"{verdict(cli['import_s'], import_target)}), peak RSS "
-                    f"{cli['import_peak'] / 2**20:.0f} MiB "
-                    f"({verdict(cli['import_peak'] / 2**20, PEAK_TARGET / 2**20)} MiB)"
+                    f"{cli['import_peak'] / 2**20:.0f} MiB of the larger process "
+                    f"({verdict(cli['import_peak'] / 2**20, PEAK_TARGET / 2**20)}, MiB)"
                 )
                 print(
                     f"{backend:<10} civic pb tally --json: {cli['tally_s']:.2f} s whole process "
