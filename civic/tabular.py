@@ -1,4 +1,4 @@
-"""Reading tables the way Ukrainian offices produce them, and writing safe exports.
+"""Reading tables the way Ukrainian offices produce them (exports: :mod:`civic.table_exports`).
 
 Offices send CSV in UTF-8 (with or without BOM) or Windows-1251, separated by ``;`` (Excel's
 default in the Ukrainian locale) or ``,``, and XLSX where cells hold numbers or text. Numbers
@@ -16,7 +16,7 @@ import datetime as dt
 import io
 import itertools
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -574,68 +574,3 @@ def parse_date(value: object) -> dt.date:
     if isinstance(value, dt.date):
         return value
     return kyiv.parse_date(clean_cell(str(value or "")).split(" ")[0].split("T")[0])
-
-
-# ---------------------------------------------------------------- safe exports
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: object) -> object:
-    """Make a text cell safe to open in Excel: a leading = + - @ becomes literal text."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def write_csv(
-    headers: Sequence[str], rows: Iterable[Sequence[object]], *, bom: bool = True
-) -> bytes:
-    """CSV in UTF-8 (with BOM so Excel reads Cyrillic), ``,`` delimiter, cells neutralised.
-
-    Numbers use ``.`` decimals and dates ISO form, as open-data standards ask.
-    """
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([neutralise(h) for h in headers])
-    for row in rows:
-        writer.writerow([_export_text(v) for v in row])
-    data = out.getvalue().encode("utf-8")
-    return (b"\xef\xbb\xbf" + data) if bom else data
-
-
-def _export_text(value: object) -> object:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    if isinstance(value, int | Decimal):
-        return str(value)
-    return neutralise(str(value))
-
-
-def write_xlsx(
-    headers: Sequence[str], rows: Iterable[Sequence[object]], *, sheet_title: str = "Дані"
-) -> bytes:
-    """An XLSX workbook with one sheet; numbers stay numbers, text cells are neutralised."""
-    import warnings
-
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=sheet_title[:31])
-    sheet.append([str(h) for h in headers])
-    for row in rows:
-        cells = []
-        for value in row:
-            if isinstance(value, Decimal):
-                value = float(value)  # Excel keeps every number as a double anyway
-            cells.append(neutralise(value) if isinstance(value, str) else value)
-        sheet.append(cells)
-    buffer = io.BytesIO()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        book.save(buffer)
-    return buffer.getvalue()

@@ -356,7 +356,7 @@ class Undecodable(Exception):
 
 
 def test_fuzz_pabulib_import(app):
-    from civic.pb import imports, services
+    from civic.pb import pabulib_import, services
 
     slugs = (f"pb-{k}" for k in itertools.count(1))
 
@@ -365,7 +365,7 @@ def test_fuzz_pabulib_import(app):
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise Undecodable() from None
-        imports.import_pabulib(text, next(slugs), "vote.pb")
+        pabulib_import.import_pabulib(text, next(slugs), "vote.pb")
 
     seed = PABULIB.encode()
     fuzz(

@@ -9,15 +9,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
+from civic.table_exports import neutralise, write_csv, write_xlsx
 from civic.tabular import (
     Column,
     TabularError,
-    neutralise,
     open_table,
     parse_date,
     parse_number,
-    write_csv,
-    write_xlsx,
 )
 
 COLUMNS = [

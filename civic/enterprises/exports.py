@@ -13,7 +13,7 @@ from civic.enterprises import line_catalogue, plan_fact_tables, services
 from civic.enterprises.catalogue import FORMS
 from civic.enterprises.plans import MEASURE_LABELS, PERIOD_LABELS, split_kind
 from civic.enterprises.statements import KIND_LABELS
-from civic.tabular import neutralise, write_csv, write_xlsx
+from civic.table_exports import neutralise, write_csv, write_xlsx
 
 
 def _schema_table(text: str) -> list[tuple[str, str, str]]:

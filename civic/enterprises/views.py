@@ -14,7 +14,7 @@ from civic.enterprises import dashboard, exports, line_catalogue, plan_fact_tabl
 from civic.enterprises.indicators import SPEC_BY_KEY
 from civic.enterprises.statements import REPORTING_TYPES
 from civic.formatting import uk_number
-from civic.tabular import write_csv
+from civic.table_exports import write_csv
 from civic.web import download
 
 bp = Blueprint("enterprises", __name__)

@@ -149,7 +149,7 @@ def register(cli: click.Group) -> None:
     @_operation
     def import_pb(file: str, slug: str) -> None:
         """Створити видання з файлу pabulib (.pb): налаштування, проєкти, голоси."""
-        from civic.pb.imports import import_pabulib
+        from civic.pb.pabulib_import import import_pabulib
 
         try:
             text = _read(file).decode("utf-8-sig")

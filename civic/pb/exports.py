@@ -83,7 +83,7 @@ def export_edition(edition: Edition, fmt: str) -> bytes:
     """The edition's result as a file: csv, xlsx, json (the tally), pb (pabulib) or pdf."""
     import json
 
-    from civic.tabular import write_csv, write_xlsx
+    from civic.table_exports import write_csv, write_xlsx
 
     if fmt not in EXPORT_FORMATS:
         raise PbError(f"Невідомий формат «{fmt}»; можливо: {', '.join(EXPORT_FORMATS)}")

@@ -16,7 +16,7 @@ from civic.pb.implementation import STATUS_TITLES, ImplementationError
 from civic.pb.implementation_forms import MilestoneForm, ProgressForm
 from civic.pb.views import _public_edition, _staff_edition, bp
 from civic.photos import FORMATS, MAX_BYTES, check_size
-from civic.tabular import write_csv
+from civic.table_exports import write_csv
 
 
 def _today():

@@ -8,7 +8,7 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from civic import kyiv, tabular
+from civic import kyiv, table_exports
 from civic.extensions import db
 from civic.files import write_output
 from civic.petitions import opendata, retention, services, signatures, signing, stats
@@ -43,11 +43,11 @@ def export_command(fmt: str, out: str | None) -> None:
     else:
         table = [[row[f] for f in opendata.EXPORT_FIELDS] for row in rows]
         if fmt == "csv":
-            data = tabular.write_csv(opendata.EXPORT_FIELDS, table)
+            data = table_exports.write_csv(opendata.EXPORT_FIELDS, table)
         else:
             if not out:
                 raise click.UsageError("XLSX is binary: give --out FILE.")
-            data = tabular.write_xlsx(opendata.EXPORT_FIELDS, table, sheet_title="Петиції")
+            data = table_exports.write_xlsx(opendata.EXPORT_FIELDS, table, sheet_title="Петиції")
     _write(data, out)
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy.orm.exc import StaleDataError
 
-from civic import tabular, web
+from civic import table_exports, web
 from civic.charts import progress_chart
 from civic.database import utcnow
 from civic.extensions import db, limiter
@@ -288,9 +288,12 @@ def open_data(fmt: str):
     rows = opendata.export_rows(today=services.today_kyiv())
     table = [[row[f] for f in opendata.EXPORT_FIELDS] for row in rows]
     if fmt == "csv":
-        data, mimetype = tabular.write_csv(opendata.EXPORT_FIELDS, table), "text/csv; charset=utf-8"
+        data, mimetype = (
+            table_exports.write_csv(opendata.EXPORT_FIELDS, table),
+            "text/csv; charset=utf-8",
+        )
     elif fmt == "xlsx":
-        data = tabular.write_xlsx(opendata.EXPORT_FIELDS, table, sheet_title="Петиції")
+        data = table_exports.write_xlsx(opendata.EXPORT_FIELDS, table, sheet_title="Петиції")
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
         abort(404)

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import inspect, select, update
 
 from civic.extensions import db
-from civic.pb import bulk, imports, services
+from civic.pb import bulk, imports, pabulib_import, services
 from civic.pb.models import Ballot
 from tests.pb.test_fast_count import EDITION, PROJECTS, build_file
 
@@ -120,7 +120,7 @@ def test_a_pabulib_editions_digest_taken_while_importing_is_the_one_read_back(ap
         )
         + "12;;paper\n"
     )
-    edition = imports.import_pabulib(text, "fed-pabulib", "vote.pb")
+    edition = pabulib_import.import_pabulib(text, "fed-pabulib", "vote.pb")
     taken = edition.ballots_digest
     assert taken and taken == grouping.store_ballots_digest(edition)
     assert services.tally(edition).digest == plain(edition).digest

@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from civic.extensions import db
-from civic.pb import imports, services
+from civic.pb import imports, pabulib_import, services
 from civic.pb.models import Ballot, Project
 from civic.pb.services import PbError
 
@@ -213,7 +213,7 @@ def test_pabulib_meta_number_that_is_not_a_number_is_refused(app, key):
         f"{key};-\nPROJECTS\nproject_id;cost\n1;400\nVOTES\nvoter_id;vote\na;1\n"
     )
     with pytest.raises(PbError) as err:
-        imports.import_pabulib(text, "meta-test", "vote.pb")
+        pabulib_import.import_pabulib(text, "meta-test", "vote.pb")
     assert str(err.value) == f"Файл «vote.pb», рядок 7: «{key}» — «-» не є числом"
     db.session.rollback()
     assert services.get_edition("meta-test") is None
@@ -263,7 +263,7 @@ def test_pabulib_files_the_database_cannot_hold_are_refused(app, values, message
         **{"budget": 1000, "project": "1", "cost": 400, "first": "a", **values}
     )
     with pytest.raises(PbError) as err:
-        imports.import_pabulib(text, "too-much", "vote.pb")
+        pabulib_import.import_pabulib(text, "too-much", "vote.pb")
     assert str(err.value) == f"Файл «vote.pb», {message}"
     db.session.rollback()
     assert services.get_edition("too-much") is None
@@ -275,7 +275,7 @@ def test_pabulib_max_length_beyond_any_ballot_is_refused(app):
         "vote_type;approval\n", "vote_type;approval\nmax_length;99999999999\n"
     )
     with pytest.raises(PbError) as err:
-        imports.import_pabulib(text, "too-long", "vote.pb")
+        pabulib_import.import_pabulib(text, "too-long", "vote.pb")
     assert str(err.value) == (
         "Файл «vote.pb», рядок 7: «max_length» — «99999999999» поза допустимими межами"
     )

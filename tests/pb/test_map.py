@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from civic.extensions import db
-from civic.pb import imports, services
+from civic.pb import imports, pabulib_import, services
 from civic.pb.services import PbError
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
@@ -73,6 +73,6 @@ def test_a_pabulib_file_keeps_latitude_and_longitude(app):
         "1;400;Сквер;50.0614;19.9366\n2;500;Лавки;;\n"
         "VOTES\nvoter_id;vote\na;1\nb;1,2\n"
     )
-    edition = imports.import_pabulib(text, "with-places", "places.pb")
+    edition = pabulib_import.import_pabulib(text, "with-places", "places.pb")
     place = {p.code: (p.latitude, p.longitude) for p in services.list_projects(edition)}
     assert place == {"1": (Decimal("50.061400"), Decimal("19.936600")), "2": (None, None)}
