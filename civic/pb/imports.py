@@ -328,7 +328,8 @@ def import_ballots(
         return rows, problems, fixed_digest
 
     produce = chunks()
-    if reader_process and table_lines(data) >= READER_PROCESS_LINES:
+    total_lines = table_lines(data)
+    if reader_process and total_lines >= READER_PROCESS_LINES:
         produce = read_ahead(produce, forked=table.release)
     while True:
         try:
@@ -356,7 +357,7 @@ def import_ballots(
             problems[:MAX_LISTED_PROBLEMS],
         )
     if progress is not None:
-        progress(max(0, table_lines(data) - last_report))
+        progress(max(0, total_lines - last_report))
     if rows == 0:
         raise PbError(f"Файл «{filename}»: немає жодного бюлетеня.")
     record.rows = rows
