@@ -211,19 +211,8 @@ def send_mail(
     return row
 
 
-OUTBOX_COLUMNS = (
-    "created_at",
-    "sender",
-    "recipient",
-    "subject",
-    "body",
-    "category",
-    "status",
-    "error",
-    "eml_name",
-    "claimed_at",
-    "secret_hash",
-)
+#: Every column of an outbox row but its id (``send_mail`` gives each a value).
+OUTBOX_COLUMNS = tuple(c.name for c in OutboxMessage.__table__.c if not c.primary_key)
 
 
 @built_once
