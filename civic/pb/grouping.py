@@ -9,6 +9,11 @@ Every ballot is stored with its frozen checks (``frozen_reason``) and its normal
 2. judges each distinct code list once against the current projects;
 3. resolves duplicates only among the rows whose voter repeats;
 4. writes only the verdicts that changed, a group at a time;
+5. keeps what it found (:class:`civic.pb.models.CountState`: the counters and the digest's
+   ballot section) for the next count, which reads that one row instead of the ballots while
+   the ballots' digest and the judging rules are the same (:func:`stored_tally`); an import
+   ends by counting this way (``civic.pb.services.prepare_count``), so the first count after a
+   big import reads a row, not a million;
 
 so a million ballots cost a few thousand Python steps.  Rows stored before these columns
 existed (``None``) are judged and filled in first; ``civic.pb.counting.count`` over every
@@ -18,6 +23,9 @@ ballot is the plain recount it must agree with (``tests/pb/test_fast_count.py``)
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import zlib
 from collections import Counter
 from collections.abc import Sequence
 
@@ -25,7 +33,7 @@ from civic.extensions import db
 from civic.pb import ballots as judging
 from civic.pb import counting, digest
 from civic.pb.edition import EditionConfig
-from civic.pb.models import Ballot, Edition
+from civic.pb.models import Ballot, CountState, Edition
 
 CHUNK = 5000
 PASSED = ""  # frozen_reason of a ballot whose frozen checks pass
@@ -35,6 +43,17 @@ def frozen_columns(frozen: judging.FrozenChecks, has_name, birth, voter, cast, s
     """(frozen_reason, codes_key) to store with a new ballot (every path that adds one)."""
     check = frozen(has_name, birth, voter, cast, settlement) or PASSED
     return check, judging.stored_codes_key(judging.codes_key(codes))
+
+
+def codes_verdict(rules: judging.VotingRules):
+    """The verdict a count gives a stored code list once the ballot's frozen checks pass (as
+    :class:`GroupedTally` judges it, from the list's key): a function of the stored codes."""
+    choose = judging.choice_judge(rules)
+
+    def verdict(codes: str) -> str | None:
+        return choose(tuple(c for c in judging.codes_key(codes).split(",") if c))[0]
+
+    return verdict
 
 
 def frozen_checks(config: EditionConfig) -> judging.FrozenChecks:
@@ -157,15 +176,33 @@ def read_repeated(edition: Edition) -> list[tuple]:
     """The rows of every voter with more than one ballot (the only ones the duplicate rule
     can touch): (id, ballot_id, channel, cast_on, voter_hash, frozen_reason, codes_key,
     reason)."""
-    connection = db.session.connection().connection
-    cursor = connection.cursor()
+    connection = db.session.connection()
+    cursor = connection.connection.cursor()
     edition_id = int(edition.id)
+    columns = "id, ballot_id, channel, cast_on, voter_hash, frozen_reason, codes_key, reason"
+    repeated = (
+        f"SELECT voter_hash FROM pb_ballots WHERE edition_id = {edition_id} "
+        "AND voter_hash IS NOT NULL GROUP BY voter_hash HAVING COUNT(*) > 1"
+    )
     try:
+        if connection.dialect.name != "postgresql":
+            # SQLite evaluates an uncorrelated IN (SELECT …) once, into a temporary index.
+            cursor.execute(
+                f"SELECT {columns} FROM pb_ballots WHERE edition_id = {edition_id} "
+                f"AND voter_hash IN ({repeated})"
+            )
+            return cursor.fetchall()
+        # PostgreSQL: the voters first, then their rows by the voter index — two plans with
+        # no join, so that no estimate (inside an import's transaction the table's statistics
+        # are those of before) can make it run the aggregate once per ballot.
+        cursor.execute(repeated)
+        voters = [voter for (voter,) in cursor.fetchall()]
+        if not voters:
+            return []
         cursor.execute(
-            "SELECT id, ballot_id, channel, cast_on, voter_hash, frozen_reason, codes_key, "
-            f"reason FROM pb_ballots WHERE edition_id = {edition_id} AND voter_hash IN ("
-            f"SELECT voter_hash FROM pb_ballots WHERE edition_id = {edition_id} "
-            "AND voter_hash IS NOT NULL GROUP BY voter_hash HAVING COUNT(*) > 1)"
+            f"SELECT {columns} FROM pb_ballots WHERE edition_id = {edition_id} "
+            "AND voter_hash = ANY(%s)",
+            (voters,),
         )
         return cursor.fetchall()
     finally:
@@ -191,6 +228,7 @@ class GroupedTally:
     def __init__(self, edition: Edition, config: EditionConfig, projects) -> None:
         self.edition = edition
         rules = counting.voting_rules(config, projects)
+        self.rules_digest = rules_digest(rules)
         choose = judging.choice_judge(rules)
         _aggregate_in_memory()
         groups = read_groups(edition)
@@ -293,15 +331,116 @@ class GroupedTally:
         finally:
             cursor.close()
 
+    def save(self) -> None:
+        """Keep what this count found for the next one (after :meth:`write`: every stored
+        verdict is then what the counters say)."""
+        data = {
+            "received": [[channel, reason, n] for (channel, reason), n in self.received.items()],
+            "chosen": [
+                [list(choices), channel, n] for (choices, channel), n in self.chosen.items()
+            ],
+            "duplicates": self.section["duplicates"],
+            "verdicts": self.section["verdicts"],
+        }
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        values = {
+            "ballots_digest": self.edition.ballots_digest,
+            "rules_digest": self.rules_digest,
+            "groups": zlib.compress(text.encode(), 1),
+        }
+        table = CountState.__table__
+        connection = db.session.connection()
+        if connection.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        statement = insert(table).values(edition_id=self.edition.id, **values)
+        connection.execute(
+            statement.on_conflict_do_update(index_elements=[table.c.edition_id], set_=values)
+        )
+
+
+class StoredTally:
+    """The count of an edition read from its :class:`CountState`: the same counters and
+    ballot section as the :class:`GroupedTally` that stored them, and nothing to write."""
+
+    def __init__(self, ballots_digest: str, data: dict) -> None:
+        self.received = Counter({(channel, reason): n for channel, reason, n in data["received"]})
+        self.chosen = Counter({(tuple(codes), channel): n for codes, channel, n in data["chosen"]})
+        self.folded: Counter = Counter()
+        for (choices, _channel), n in self.chosen.items():
+            self.folded[choices] += n
+        self.section = {
+            "columns": ballots_digest,
+            "duplicates": data["duplicates"],
+            "verdicts": data["verdicts"],
+        }
+
+    def write(self) -> None:
+        """Every stored verdict is already what the counters say."""
+
+    def save(self) -> None:
+        """The state this count was read from is still true."""
+
+
+#: Changes whenever the stored state's meaning does: an older state is then not used.
+STATE_FORMAT = 1
+
+
+def rules_digest(rules: judging.VotingRules) -> str:
+    """SHA-256 of all that the judging of stored ballots depends on (and of the state's
+    format): the same digest, the same verdict for every stored ballot."""
+    inputs = {
+        "format": STATE_FORMAT,
+        "voting": [rules.voting_starts_on.isoformat(), rules.voting_ends_on.isoformat()],
+        "min_age": rules.min_age,
+        "settlements": list(rules.settlements),
+        "projects": sorted(rules.projects.items()),
+        "max_choices": sorted(rules.max_choices.items()),
+        "duplicates": rules.duplicates,
+        "require_identity": rules.require_identity,
+    }
+    return hashlib.sha256(digest.canonical_json(inputs).encode()).hexdigest()
+
+
+def stored_tally(edition: Edition, rules: judging.VotingRules) -> StoredTally | None:
+    """The edition's stored count state if it is still true: stored for these very ballots
+    (every path that stores or changes a ballot clears ``ballots_digest``; the next count's
+    digest of other ballots differs) and these judging rules; else None."""
+    if edition.ballots_digest is None:
+        return None
+    table = CountState.__table__
+    row = db.session.execute(
+        table.select().where(
+            table.c.edition_id == edition.id,
+            table.c.ballots_digest == edition.ballots_digest,
+            table.c.rules_digest == rules_digest(rules),
+        )
+    ).first()
+    if row is None:
+        return None
+    try:
+        return StoredTally(edition.ballots_digest, json.loads(zlib.decompress(row.groups)))
+    except (zlib.error, ValueError, KeyError, TypeError):  # a damaged row: count from ballots
+        return None
+
 
 def grouped_tally(
-    edition: Edition, config: EditionConfig, projects: Sequence[counting.ProjectIn]
-) -> GroupedTally:
-    """Make sure every row has its frozen checks and the edition its ballots' digest, then
-    count by groups."""
+    edition: Edition,
+    config: EditionConfig,
+    projects: Sequence[counting.ProjectIn],
+    *,
+    stored: bool = True,
+) -> GroupedTally | StoredTally:
+    """The stored count state if it is still true (and ``stored``); else make sure every row
+    has its frozen checks and the edition its ballots' digest, then count by groups."""
     if edition.ballots_digest is None or _unjudged(edition):
         fill_checks(edition, config)
         store_ballots_digest(edition)
+    elif stored:
+        stored = stored_tally(edition, counting.voting_rules(config, projects))
+        if stored is not None:
+            return stored
     return GroupedTally(edition, config, projects)
 
 

@@ -185,6 +185,23 @@ class Ballot(Identified, db.Model):
     )
 
 
+class CountState(db.Model):
+    """What the last count (or import) of an edition's ballots found, group by group, once every
+    stored verdict (``Ballot.reason``) was brought in line: the next count reads this one row
+    instead of a million ballots while the ballots (``ballots_digest``, which every path that
+    stores or changes a ballot clears) and the judging rules (``rules_digest``) are the same
+    (:mod:`civic.pb.grouping`).  ``groups`` is zlib-compressed JSON."""
+
+    __tablename__ = "pb_count_states"
+
+    edition_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("pb_editions.id", ondelete="CASCADE"), primary_key=True
+    )
+    ballots_digest: Mapped[str] = mapped_column(sa.String(64))
+    rules_digest: Mapped[str] = mapped_column(sa.String(64))
+    groups: Mapped[bytes] = mapped_column(sa.LargeBinary)
+
+
 class CheckCounter(WindowCounter, db.Model):
     """Attempts of the check-my-ballot page in one fixed window, per address or form number.
 

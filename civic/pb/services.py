@@ -310,6 +310,11 @@ def _project_inputs(edition: Edition) -> list[counting.ProjectIn]:
     ]
 
 
+def count_rules(edition: Edition) -> judging.VotingRules:
+    """What the judging of the edition's ballots needs, with its projects as they are now."""
+    return counting.voting_rules(config_of(edition), _project_inputs(edition))
+
+
 def load_ballots(edition: Edition) -> tuple[list[int], list[judging.BallotIn], list]:
     """Every ballot of the edition as plain data for the judging, in ballot-id (code point)
     order, with the row ids and the stored verdicts (``reason``) alongside.
@@ -380,12 +385,14 @@ def load_ballots(edition: Edition) -> tuple[list[int], list[judging.BallotIn], l
     return ids, out, stored
 
 
-def compute_tally(edition: Edition, *, plain: bool = False):
+def compute_tally(edition: Edition, *, plain: bool = False, stored: bool = True):
     """Judge and count without writing verdicts: (result, grouped tally or None).
 
     By groups of identical ballots (:mod:`civic.pb.grouping`), or with ``plain`` every stored
     ballot read and judged again from its columns (:func:`counting.count`): the recount that
-    checks a closed count against its protocol, trusting nothing computed before."""
+    checks a closed count against its protocol, trusting nothing computed before.
+    ``stored=False``: by groups read from the ballots even when the last count's groups are
+    still true (:func:`grouping.stored_tally`)."""
     config = config_of(edition)
     projects = _project_inputs(edition)
     problem = unknown_in_exclusive(config, (p.code for p in projects))
@@ -402,15 +409,36 @@ def compute_tally(edition: Edition, *, plain: bool = False):
                     result = dataclasses.replace(result, digest=legacy)
             return result, None
     with gc_paused():
-        grouped = grouping.grouped_tally(edition, config, projects)
+        grouped = grouping.grouped_tally(edition, config, projects, stored=stored)
     result = counting.count_groups(
         config, projects, grouped.received, grouped.chosen, grouped.section
     )
     return result, grouped
 
 
+def prepare_count(edition: Edition) -> None:
+    """After ballots were stored (an import): judge them as a count does, store each verdict
+    and keep the count's groups (:mod:`civic.pb.grouping`), so that the next count reads one
+    row instead of every ballot. Nothing is published: the edition stays as it is. An edition
+    that cannot be counted yet (its settings name an unknown project) is left to the count,
+    which says why."""
+    config = config_of(edition)
+    projects = _project_inputs(edition)
+    if edition.status == CLOSED or unknown_in_exclusive(config, (p.code for p in projects)):
+        return
+    with gc_paused():
+        grouped = grouping.grouped_tally(edition, config, projects)
+        grouped.write()
+        grouped.save()
+
+
 def tally(
-    edition: Edition, *, counted_on: dt.date | None = None, actor=None, what_if: bool = True
+    edition: Edition,
+    *,
+    counted_on: dt.date | None = None,
+    actor=None,
+    what_if: bool = True,
+    from_ballots: bool = False,
 ) -> counting.CountResult:
     """Judge every ballot and count. Stores the result (and each ballot's verdict: ``reason``,
     None when valid; only changed verdicts are written) unless the count is closed: then it only
@@ -419,7 +447,11 @@ def tally(
     ``what_if=False`` leaves out the research rules' outcomes and their explanations (the
     public what-if table) unless the last count's are still true (the same digest): they are
     not part of the result and cost more than the count itself on a first count of a million
-    ballots."""
+    ballots.
+
+    While nothing changed since the last count or import, the count reads their groups
+    (:func:`grouping.stored_tally`); ``from_ballots`` reads the ballots' groups whatever is
+    stored (the closing count: what the protocol says comes from the ballots themselves)."""
     if edition.personal_data_purged_at is not None:
         raise PbError(
             "Персональні дані цього видання знищено після строку зберігання: перерахунок "
@@ -427,9 +459,10 @@ def tally(
         )
     if edition.status == CLOSED:
         return compute_tally(edition, plain=True)[0]
-    result, grouped = compute_tally(edition)
+    result, grouped = compute_tally(edition, stored=not from_ballots)
     open_discrepancies = len(list_discrepancies(edition))
     grouped.write()
+    grouped.save()
     stored_json = result.as_json()
     # The research rules' outcomes and why, for the public what-if table (not part of the
     # digest; the same inputs — the digest says so — give the same, so they are kept from the
@@ -474,7 +507,7 @@ def close_edition(edition: Edition, *, on: dt.date, actor=None, now: dt.datetime
             f"Не розглянуто розбіжностей: {len(pending)}. Закрити підрахунок можна після "
             "рішення комісії щодо кожної."
         )
-    result = tally(edition, counted_on=on, actor=actor)
+    result = tally(edition, counted_on=on, actor=actor, from_ballots=True)
     edition.status = CLOSED
     edition.closed_at = now or database.utcnow()
     edition.closed_by_id = getattr(actor, "id", None)
@@ -533,3 +566,4 @@ def purge_personal_data(today: dt.date, *, actor=None) -> list[str]:
 def delete_edition_ballots(edition: Edition) -> None:  # pragma: no cover - maintenance helper
     assert_open(edition)
     db.session.execute(delete(Ballot).where(Ballot.edition_id == edition.id))
+    mark_dirty(edition)

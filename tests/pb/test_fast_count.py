@@ -147,6 +147,21 @@ def reference_reason(row: Ballot, first: dict, admitted: dict) -> str | None:
     return None
 
 
+def reference_reasons(stored: list[Ballot], online_first: bool, admitted: dict) -> dict:
+    """Each stored row's verdict by the rules written out plainly: ballot id → reason."""
+    first: dict[str, Ballot] = {}
+    for row in sorted(
+        stored,
+        key=lambda b: (
+            b.channel != "online" if online_first else False,
+            b.cast_on,
+            int(b.ballot_id),
+        ),
+    ):
+        first.setdefault(row.voter_hash, row)
+    return {row.ballot_id: reference_reason(row, first, admitted) for row in stored}
+
+
 def assert_plain_recount(edition, result, rows, online_first: bool, admitted: dict) -> None:
     """The stored rows, verdicts, votes and digest are those of a recount written out plainly
     from the stored rows and the documented digest (docs/formats.md)."""
@@ -160,17 +175,7 @@ def assert_plain_recount(edition, result, rows, online_first: bool, admitted: di
         assert (row.voter_hash is None) == (not doc)
         assert row.voter_hash == services.personal_hash(doc)  # look-alikes folded
 
-    first: dict[str, Ballot] = {}
-    for row in sorted(
-        stored,
-        key=lambda b: (
-            b.channel != "online" if online_first else False,
-            b.cast_on,
-            int(b.ballot_id),
-        ),
-    ):
-        first.setdefault(row.voter_hash, row)
-    reasons = {row.ballot_id: reference_reason(row, first, admitted) for row in stored}
+    reasons = reference_reasons(stored, online_first, admitted)
     assert {row.ballot_id: row.reason for row in stored} == reasons
 
     votes = dict.fromkeys(admitted, 0)
