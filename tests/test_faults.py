@@ -184,8 +184,15 @@ def test_import_killed_midway_changes_nothing_and_can_be_rerun(app, database_url
     assert db.session.scalar(sa_select(func.count()).select_from(ImportedFile)) == 2
     after = snapshot()
     changed = {name for name in before if after[name] != before[name]}
-    # The edition keeps the digest of its ballots' fixed columns (pb_editions.ballots_digest).
-    assert changed == {"pb_ballots", "pb_imported_files", "audit_events", "pb_editions"}
+    # The edition keeps the digest of its ballots' fixed columns (pb_editions.ballots_digest),
+    # and the import's count its groups (pb_count_states, docs/decisions/0003-count-state.md).
+    assert changed == {
+        "pb_ballots",
+        "pb_imported_files",
+        "audit_events",
+        "pb_editions",
+        "pb_count_states",
+    }
     assert services.get_edition("gb-2021").ballots_digest
 
 

@@ -52,7 +52,12 @@ class BallotWriter:
     a million-row import).  Dates come as ISO text (as SQLAlchemy stores them in SQLite; COPY's
     text format reads them so too)."""
 
-    def __init__(self, connection) -> None:
+    def __init__(self, connection, verdict_of=None) -> None:
+        # Stored codes → the verdict a count gives them once the frozen checks pass
+        # (civic.pb.grouping.codes_verdict), written with each such ballot; the reading
+        # process gives the frozen checks alone (the verdict of a ballot that fails one).
+        self.verdict_of = verdict_of
+        self.verdicts: dict[str, str | None] = {}
         self.postgresql = connection.dialect.name == "postgresql"
         self.dbapi = connection.connection.dbapi_connection
         names = ", ".join(BALLOT_INSERT_COLUMNS)
@@ -63,6 +68,8 @@ class BallotWriter:
             self.sql = f"INSERT INTO {Ballot.__tablename__} ({names}) VALUES ({marks})"
 
     def write(self, columns: list) -> None:
+        if self.verdict_of is not None:
+            columns[_REASON] = self._verdicts(columns[_CODES], columns[_REASON])
         rows = zip(*columns, strict=True)
         cursor = self.dbapi.cursor()
         try:
@@ -75,7 +82,14 @@ class BallotWriter:
         finally:
             cursor.close()
 
+    def _verdicts(self, codes: list, frozen: list) -> list:
+        passed = {c for c, check in zip(codes, frozen, strict=True) if check is None}
+        judged = _filled(self.verdicts, passed, self.verdict_of)
+        return [check or judged[c] for c, check in zip(codes, frozen, strict=True)]
 
+
+_REASON = BALLOT_INSERT_COLUMNS.index("reason")
+_CODES = BALLOT_INSERT_COLUMNS.index("projects")
 BULK_ROWS = 50_000  # an import of more lines rebuilds the secondary indexes (SQLite)
 
 
@@ -347,7 +361,7 @@ def fast_rows(columns, memos: BallotMemos, seen: set, frozen, ids: tuple[int, in
         [None] * count,
         list(map(itemgetter(0), code_lists)),
         [ids[1]] * count,
-        verdicts,  # a frozen check is the verdict already (the count rewrites repeats)
+        verdicts,  # a frozen check is the verdict already (BallotWriter adds the codes')
         list(map(check_hashes.__getitem__, parts)),
         [c or "" for c in verdicts],
         list(map(itemgetter(1), code_lists)),

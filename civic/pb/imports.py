@@ -41,8 +41,10 @@ from civic.pb.services import (
     PbError,
     assert_open,
     config_of,
+    count_rules,
     list_projects,
     mark_dirty,
+    prepare_count,
 )
 from civic.personal_data import keyed_hash
 from civic.tabular import Column, TabularError, open_table, parse_date
@@ -215,7 +217,7 @@ def import_ballots(
     )
     memos = BallotMemos(current_app.config["PERSONAL_DATA_KEY"].encode(), _date_or_none)
     problems: list[str] = []
-    writer = BallotWriter(db.session.connection())
+    writer = BallotWriter(db.session.connection(), grouping.codes_verdict(count_rules(edition)))
     ids = (edition.id, record.id)
     last_report = 0
     names = [c.name for c in BALLOT_COLUMNS]
@@ -290,7 +292,7 @@ def import_ballots(
                     None,
                     codes,
                     ids[1],
-                    check,  # a frozen check is the verdict already (the count rewrites repeats)
+                    check,  # a frozen check is the verdict already (BallotWriter adds the codes')
                     memos.lookup(
                         memos.check_hashes, judging.check_part(document), memos.check_hash_of
                     ),
@@ -367,6 +369,7 @@ def import_ballots(
     else:
         grouping.store_ballots_digest(edition)
     db.session.flush()
+    prepare_count(edition)
     record_event(
         "pb.ballots_imported",
         object_type="pb_edition",

@@ -27,6 +27,7 @@ from civic.pb.services import (
     CHUNK,
     PbError,
     get_edition,
+    prepare_count,
     save_edition,
 )
 from civic.tabular import parse_date
@@ -174,6 +175,8 @@ def import_pabulib(
         if progress is not None:
             progress(len(chunk))
     edition.ballots_digest = columns_digest(ballot_columns(fixed))
+    db.session.flush()
+    prepare_count(edition)
     record_event(
         "pb.pabulib_imported",
         object_type="pb_edition",
