@@ -69,7 +69,7 @@ class BallotWriter:
 
     def write(self, columns: list) -> None:
         if self.verdict_of is not None:
-            columns[_REASON] = self._verdicts(columns[_CODES], columns[_REASON])
+            columns[_REASON] = self._verdicts(columns[_CODES], columns[_KEY], columns[_REASON])
         rows = zip(*columns, strict=True)
         cursor = self.dbapi.cursor()
         try:
@@ -82,14 +82,18 @@ class BallotWriter:
         finally:
             cursor.close()
 
-    def _verdicts(self, codes: list, frozen: list) -> list:
-        passed = {c for c, check in zip(codes, frozen, strict=True) if check is None}
-        judged = _filled(self.verdicts, passed, self.verdict_of)
-        return [check or judged[c] for c, check in zip(codes, frozen, strict=True)]
+    def _verdicts(self, codes: list, keys: list, frozen: list) -> list:
+        # Judged by the codes' key (a million ballots have some 26 000 distinct keys, but ten
+        # times as many distinct code lists); a long key is a hash, so its codes are judged. A
+        # key is its own key (codes_key), so the one verdict function judges either.
+        basis = [c if k[:1] == "," else k for c, k in zip(codes, keys, strict=True)]
+        judged = _filled(self.verdicts, basis, self.verdict_of)
+        return [check or judged[b] for check, b in zip(frozen, basis, strict=True)]
 
 
 _REASON = BALLOT_INSERT_COLUMNS.index("reason")
 _CODES = BALLOT_INSERT_COLUMNS.index("projects")
+_KEY = BALLOT_INSERT_COLUMNS.index("codes_key")
 BULK_ROWS = 50_000  # an import of more lines rebuilds the secondary indexes (SQLite)
 
 

@@ -97,6 +97,29 @@ ROWS = [
 ]  # fmt: skip
 
 
+def test_a_ballot_whose_codes_key_is_a_hash_gets_its_verdict_from_its_codes(app, reads):
+    # 120 distinct codes: the key is longer than ballots.LONG_KEY, so it is stored as a hash,
+    # and the import judges that ballot by its codes; a short list is judged by its key
+    # whatever its spelling (Latin look-alikes, lower case, repeats).
+    many = [*ADMITTED, *(f"Ж-{k:03}" for k in range(120))]
+    admitted_only = list(ADMITTED)
+    rows = [
+        ROWS[0][:8] + (many, []),
+        ("КК000001",) + ROWS[0][1:8] + (admitted_only[:1] * 3, [True, False, True]),
+        ("КК000002",) + ROWS[0][1:8] + (admitted_only[:1], []),
+    ]
+    edition = new_edition(rows)
+    stored = stored_rows(edition)
+    assert any(row.codes_key.startswith(",") for row in stored)
+    assert {row.ballot_id: row.reason for row in stored} == reference_reasons(
+        stored, False, ADMITTED
+    )
+    reads.clear()
+    result = services.tally(edition)
+    assert reads == []
+    assert_plain_recount(edition, result, rows, False, ADMITTED)
+
+
 def _second_file(edition):
     more = [ROWS[0][:4] + (dt.date(2020, 11, 9),) + ROWS[0][5:]]  # the same voter, earlier
     imports.import_ballots(edition, build_file(more, start=len(ROWS)), "more.csv")
