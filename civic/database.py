@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import sqlite3
+import threading
 
 from flask import Flask
 from flask_sqlalchemy.pagination import SelectPagination
@@ -22,11 +24,69 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+class WriterConnection(sqlite3.Connection):
+    """A SQLite connection whose write transactions take this process's writer lock first.
+
+    SQLite runs one writer at a time; a second writer of the same process would otherwise
+    sleep in SQLite's busy handler (1, 2, 5, 10... ms) while the first holds the database. The
+    threads of one process queue on a lock instead and each goes on the moment the previous
+    one committed. Other processes still meet SQLite's own lock (``busy_timeout``).
+    """
+
+    holds_writer_lock = False
+
+    def take_writer_lock(self) -> None:
+        if not self.holds_writer_lock:
+            # Bounded: past it SQLite's own lock and busy timeout decide, as without this lock.
+            self.holds_writer_lock = WRITER_LOCK.acquire(timeout=WRITER_LOCK_TIMEOUT)
+
+    def _release_writer_lock(self) -> None:
+        if self.holds_writer_lock:
+            self.holds_writer_lock = False
+            WRITER_LOCK.release()
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        finally:
+            self._release_writer_lock()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            self._release_writer_lock()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._release_writer_lock()
+
+
+WRITER_LOCK = threading.Lock()
+WRITER_LOCK_TIMEOUT = 10.0  # seconds, as the busy timeout
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+def _take_writer_lock(conn, _cursor, statement, _parameters, context, _executemany) -> None:
+    """Before a statement that writes (pysqlite opens the transaction right before it)."""
+    dbapi_connection = conn.connection.dbapi_connection
+    if (
+        isinstance(dbapi_connection, WriterConnection)
+        and not dbapi_connection.holds_writer_lock
+        and statement.lstrip()[:7].upper().startswith(_WRITES)
+    ):
+        dbapi_connection.take_writer_lock()
+
+
 def engine_options(database_url: str, options: dict) -> dict:
     """The engine options for this database: a SQLite file never drops a pooled connection, so
-    its requests skip the ``pool_pre_ping`` round (PostgreSQL keeps it: a restarted server)."""
+    its requests skip the ``pool_pre_ping`` round (PostgreSQL keeps it: a restarted server);
+    its connections queue this process's writers (``WriterConnection``)."""
     if database_url.startswith("sqlite"):
-        return {**options, "pool_pre_ping": False}
+        connect_args = {**options.get("connect_args", {}), "factory": WriterConnection}
+        return {**options, "pool_pre_ping": False, "connect_args": connect_args}
     return options
 
 
@@ -37,6 +97,7 @@ def init_app(app: Flask) -> None:
         engine: Engine = db.engine
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "before_cursor_execute", _take_writer_lock)
 
 
 def is_postgresql() -> bool:

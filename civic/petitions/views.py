@@ -242,8 +242,9 @@ def sign(petition_id: int):
                 now=utcnow(),
                 notify_on_answer=bool(form.notify_on_answer.data),
             )
-            page = render_template("petitions/sign_sent.html", petition=head, email=signature.email)
-            return page, 201
+            email = signature.email
+            web.checkpoint()  # the writer lock is not held while the page renders
+            return render_template("petitions/sign_sent.html", petition=head, email=email), 201
     # Refused: the petition's page again, with the form and the reason (the ORM object now).
     petition = _petition_or_404(petition_id)
     today = services.today_kyiv()
@@ -264,6 +265,7 @@ def confirm_signature(token: str):
     if request.method == "POST" and form.validate_on_submit():
         with web.attempt():
             signatures.confirm_pending(pending, now=utcnow())
+            web.checkpoint()  # the writer lock is not held while the page renders
             return render_template("petitions/signature_done.html", petition=pending.petition)
         return redirect(url_for("petitions.detail", petition_id=pending.petition.id))
     return render_template(
