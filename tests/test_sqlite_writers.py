@@ -1,12 +1,13 @@
-"""SQLite's writers queue on the process's writer lock (civic.database.WriterConnection)."""
+"""SQLite's writers queue at the file's writer gate (civic.database.WriterGate), within a
+process and across processes."""
 
+import multiprocessing
 import sqlite3
 import threading
 
 import pytest
 
-from civic import database
-from civic.database import WRITER_LOCK, WriterConnection, engine_options
+from civic.database import WriterConnection, engine_options, writer_gate
 
 
 def _connect(path) -> WriterConnection:
@@ -26,10 +27,11 @@ def test_the_lock_is_held_from_the_first_write_to_the_end_of_the_transaction(tmp
     connection.execute("CREATE TABLE t (x)")
     connection.commit()
     connection.take_writer_lock()
-    assert connection.holds_writer_lock and WRITER_LOCK.locked()
+    gate = writer_gate(str(tmp_path / "db.sqlite"))
+    assert connection.holds_writer_lock and gate.lock.locked()
     connection.execute("INSERT INTO t VALUES (1)")
     getattr(connection, end)()
-    assert not connection.holds_writer_lock and not WRITER_LOCK.locked()
+    assert not connection.holds_writer_lock and not gate.lock.locked()
 
 
 def test_a_second_writer_waits_for_the_first_commit_then_writes(tmp_path):
@@ -54,7 +56,36 @@ def test_a_second_writer_waits_for_the_first_commit_then_writes(tmp_path):
     thread.join(10)
     assert wrote.is_set()
     assert sorted(r[0] for r in first.execute("SELECT x FROM t")) == [1, 2]
-    assert not WRITER_LOCK.locked()
+    assert not writer_gate(str(path)).lock.locked()
+
+
+def _write_in_another_process(path: str, started, queue) -> None:
+    connection = _connect(path)
+    started.set()
+    connection.take_writer_lock()  # waits for the parent's commit: the file lock
+    connection.execute("INSERT INTO t VALUES (2)")
+    connection.commit()
+    queue.put([r[0] for r in connection.execute("SELECT x FROM t ORDER BY x")])
+
+
+def test_a_writer_of_another_process_waits_at_the_file_lock(tmp_path):
+    path = str(tmp_path / "db.sqlite")
+    first = _connect(path)
+    first.execute("CREATE TABLE t (x)")
+    first.commit()
+    first.take_writer_lock()
+    first.execute("INSERT INTO t VALUES (1)")
+    context = multiprocessing.get_context("spawn")
+    started, queue = context.Event(), context.Queue()
+    child = context.Process(target=_write_in_another_process, args=(path, started, queue))
+    child.start()
+    assert started.wait(30)
+    child.join(0.3)
+    assert child.is_alive()  # waiting at the gate, not failing with "database is locked"
+    first.commit()
+    assert queue.get(timeout=30) == [1, 2]  # it saw the first commit: it wrote after it
+    child.join(30)
+    assert child.exitcode == 0
 
 
 def test_the_session_takes_the_lock_for_a_write_and_gives_it_back_on_commit(app):
@@ -73,10 +104,10 @@ def test_the_session_takes_the_lock_for_a_write_and_gives_it_back_on_commit(app)
     db.session.execute(text("UPDATE petitions SET title = title WHERE id = -1"))
     assert raw.holds_writer_lock
     db.session.commit()
-    assert not raw.holds_writer_lock and not WRITER_LOCK.locked()
+    assert not raw.holds_writer_lock and not raw.gate.lock.locked()
     db.session.execute(text("DELETE FROM petitions WHERE id = -1"))
     db.session.rollback()
-    assert not WRITER_LOCK.locked()
+    assert not raw.gate.lock.locked()
 
 
 def test_parallel_request_writers_all_commit(app_factory, tmp_path):
@@ -110,4 +141,10 @@ def test_parallel_request_writers_all_commit(app_factory, tmp_path):
     assert errors == []
     with app.app_context():
         assert db.session.execute(text("SELECT count(*) FROM writer_test")).scalar() == 160
-    assert not database.WRITER_LOCK.locked()
+    assert not any(gate.lock.locked() for gate in _gates())
+
+
+def _gates():
+    from civic import database
+
+    return list(database._GATES.values())
