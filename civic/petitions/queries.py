@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from dataclasses import dataclass
 
 from sqlalchemy import and_, bindparam, case, false, func, not_, or_, select, true
 from sqlalchemy.orm import selectinload
@@ -132,6 +133,45 @@ def signers_page(petition: Petition, *, page: int = 1, per_page: int | None = No
     return paginate_rows(
         query, page=max(page, 1), per_page=per_page, total=petition.signature_count
     )
+
+
+@dataclass(frozen=True)
+class FirstSigners:
+    """The first signers shown on the petition's page: ``items`` are (name, date) rows."""
+
+    items: list
+    total: int
+
+    @property
+    def has_next(self) -> bool:
+        return self.total > len(self.items)
+
+
+@built_once
+def _first_signers_statement():
+    s = Signature.__table__.c
+    return (
+        select(s.full_name, s.confirmed_at)
+        .where(
+            s.petition_id == bindparam("petition_id"),
+            s.confirmed_at.is_not(None),
+            s.invalidated_at.is_(None),
+        )
+        .order_by(s.confirmed_at, s.id)
+        .limit(bindparam("limit"))
+    )
+
+
+def first_signers(petition: Petition, *, limit: int | None = None) -> FirstSigners:
+    """The oldest ``limit`` counted signers in one statement built once (the petition's page):
+    what ``signers_page`` gives for page 1, without a pagination object."""
+    if not petition.signature_count:
+        return FirstSigners([], 0)
+    rows = db.session.execute(
+        _first_signers_statement(),
+        {"petition_id": petition.id, "limit": limit or SIGNERS_ON_PETITION},
+    ).all()
+    return FirstSigners(rows, petition.signature_count)
 
 
 def suggest_similar(

@@ -104,7 +104,7 @@ def _detail_page(petition: Petition, state: State, today, form: SignForm, **page
     """The petition's page; a refused petition lists no signers."""
     signers = None
     if state != State.REFUSED:
-        signers = queries.signers_page(petition, per_page=queries.SIGNERS_ON_PETITION)
+        signers = queries.first_signers(petition)
     return render_template(
         "petitions/detail.html",
         petition=petition,
