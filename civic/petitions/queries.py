@@ -16,7 +16,7 @@ from civic.database import built_once, paginate_rows
 from civic.extensions import db
 from civic.petitions import lifecycle, screening
 from civic.petitions.lifecycle import Clock, State
-from civic.petitions.models import Petition, Signature
+from civic.petitions.models import Petition, Signature, SignatureHour
 from civic.petitions.services import petition_threshold, threshold_setting
 from civic.petitions.signatures import counted_clause
 
@@ -220,26 +220,18 @@ def consideration_queue(today: dt.date) -> list[Petition]:
 
 @built_once
 def _by_hour_statement():
-    """Counted signatures of a petition per UTC hour of confirmation (the hour as a naive UTC
-    timestamp on PostgreSQL, ``YYYY-MM-DD HH:00:00`` text on SQLite, which stores naive UTC)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        hour = func.date_trunc("hour", func.timezone("UTC", Signature.confirmed_at))
-    else:
-        hour = func.strftime("%Y-%m-%d %H:00:00", Signature.confirmed_at)
-    return (
-        select(hour.label("hour"), func.count())
-        .where(Signature.petition_id == bindparam("petition_id"), counted_clause())
-        .group_by(hour)
-    )
+    h = SignatureHour.__table__.c
+    return select(h.hour, h.count).where(h.petition_id == bindparam("petition_id"), h.count > 0)
 
 
 def signatures_by_day(petition: Petition) -> list[tuple[dt.date, int]]:
     """Counted signatures per Kyiv day of confirmation, in day order (days with none left out):
     the petition page's progress chart and its table.
 
-    The database counts per UTC hour, so the page reads one row per hour with signatures, not
-    one per signature; Kyiv's offset from UTC is a whole number of hours (+2, +3 in summer,
-    and so throughout tzdata since 1924), so every UTC hour lies within one Kyiv day.
+    The database keeps the count per UTC hour (``SignatureHour``, by triggers), so the page
+    reads one row per hour with signatures, not one per signature; Kyiv's offset from UTC is
+    a whole number of hours (+2, +3 in summer, and so throughout tzdata since 1924), so every
+    UTC hour lies within one Kyiv day.
     """
     rows = db.session.execute(_by_hour_statement(), {"petition_id": petition.id})
     days: dict[dt.date, int] = {}
