@@ -135,6 +135,35 @@ def signers_page(petition: Petition, *, page: int = 1, per_page: int | None = No
     )
 
 
+class PetitionRow:
+    """A petition as its public page reads it: the columns of one Core row (attribute access,
+    as on the ORM object) and ``state_enum``; no ORM object, identity map or version check."""
+
+    __slots__ = ("_row",)
+
+    def __init__(self, row) -> None:
+        self._row = row
+
+    def __getattr__(self, name: str):
+        return getattr(self._row, name)
+
+    @property
+    def state_enum(self) -> State:
+        return State(self._row.state)
+
+
+@built_once
+def _petition_row_statement():
+    table = Petition.__table__
+    return select(table).where(table.c.id == bindparam("petition_id"))
+
+
+def petition_row(petition_id: int) -> PetitionRow | None:
+    """The petition's columns in one statement built once (the public page, read only)."""
+    row = db.session.execute(_petition_row_statement(), {"petition_id": petition_id}).first()
+    return None if row is None else PetitionRow(row)
+
+
 @dataclass(frozen=True)
 class FirstSigners:
     """The first signers shown on the petition's page: ``items`` are (name, date) rows."""

@@ -86,7 +86,7 @@ def index():
 
 @bp.route("/petitions/<int:petition_id>")
 def detail(petition_id: int):
-    petition = _petition_or_404(petition_id)
+    petition = queries.petition_row(petition_id) or abort(404)  # read only: no ORM object
     today = services.today_kyiv()
     state = queries.effective_state(petition, today)
     if state == State.TAKEN_DOWN:
@@ -97,6 +97,8 @@ def detail(petition_id: int):
         )
     if state not in lifecycle.PUBLIC_STATES and state != State.REFUSED:
         abort(404)
+    if state == State.REFUSED:  # the page shows the refusal reason (a relationship)
+        petition = _petition_or_404(petition_id)
     return _detail_page(petition, state, today, SignForm(formdata=None))
 
 
