@@ -147,6 +147,8 @@ class DefaultConfig:
     # the request; "queue" — only queued, for `civic mail deliver` run by cron. Whatever a
     # process leaves queued (it was killed), `civic mail deliver` sends.
     MAIL_DELIVERY = "background"
+    # Background delivery: threads (each with its own SMTP connection) per web process.
+    MAIL_SENDER_CONNECTIONS = 4
 
     # Audit log: AUDIT_KEY (HMAC key of the chain) defaults to the instance folder's
     # ``audit_key`` file; AUDIT_ANCHOR (the file with the chain's count and last hash) to

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import functools
+import os
+import sqlite3
+import threading
+import time
 
 from flask import Flask
 from flask_sqlalchemy.pagination import SelectPagination
@@ -22,11 +27,129 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+class WriterGate:
+    """One SQLite file's writers queue here: this process's threads on a lock, then the
+    processes on an advisory lock (``flock``) of a file beside the database.
+
+    SQLite runs one writer at a time; a writer that finds the database taken sleeps in SQLite's
+    busy handler (1, 2, 5, 10... ms) and tries again, so under load writers mostly slept while
+    the database was free. Here each goes on within a fraction of a millisecond of the previous
+    commit. Both waits are bounded by the busy timeout; past it SQLite's own lock decides, as
+    without the gate. The gate only orders writers: SQLite still enforces the single writer.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.lock = threading.Lock()
+        self.path = f"{path}-writer"
+        self.fd: int | None = None
+
+    def acquire(self) -> bool:
+        deadline = time.monotonic() + WRITER_LOCK_TIMEOUT
+        if not self.lock.acquire(timeout=WRITER_LOCK_TIMEOUT):
+            return False
+        if self.fd is None:
+            try:
+                self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            except OSError:
+                return True  # a read-only folder: this process's threads still queue
+        delay = 0.0001
+        while True:
+            try:
+                fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    self.lock.release()
+                    return False
+                time.sleep(delay)
+                delay = min(2 * delay, 0.001)
+
+    def release(self) -> None:
+        try:
+            if self.fd is not None:
+                fcntl.flock(self.fd, fcntl.LOCK_UN)
+        finally:
+            self.lock.release()
+
+
+_GATES: dict[tuple[int, str], WriterGate] = {}
+_GATES_LOCK = threading.Lock()
+
+
+def writer_gate(path: str) -> WriterGate:
+    """The gate of the database file ``path`` in this process (a forked child gets its own:
+    an inherited ``flock`` would be shared with the parent)."""
+    key = (os.getpid(), os.path.abspath(path))
+    with _GATES_LOCK:
+        gate = _GATES.get(key)
+        if gate is None:
+            gate = _GATES[key] = WriterGate(key[1])
+        return gate
+
+
+class WriterConnection(sqlite3.Connection):
+    """A SQLite connection whose write transactions pass the file's ``WriterGate`` first (from
+    the first statement that writes to the commit or rollback that ends the transaction)."""
+
+    gate: WriterGate | None = None
+    holds_writer_lock = False
+
+    def __init__(self, database, *args, **kwargs) -> None:
+        super().__init__(database, *args, **kwargs)
+        name = os.fspath(database)
+        if name and name != ":memory:" and not name.startswith("file:"):
+            self.gate = writer_gate(name)
+
+    def take_writer_lock(self) -> None:
+        if not self.holds_writer_lock and self.gate is not None:
+            self.holds_writer_lock = self.gate.acquire()
+
+    def _release_writer_lock(self) -> None:
+        if self.holds_writer_lock:
+            self.holds_writer_lock = False
+            self.gate.release()
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        finally:
+            self._release_writer_lock()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            self._release_writer_lock()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._release_writer_lock()
+
+
+WRITER_LOCK_TIMEOUT = 10.0  # seconds, as the busy timeout
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+def _take_writer_lock(conn, _cursor, statement, _parameters, context, _executemany) -> None:
+    """Before a statement that writes (pysqlite opens the transaction right before it)."""
+    dbapi_connection = conn.connection.dbapi_connection
+    if (
+        isinstance(dbapi_connection, WriterConnection)
+        and not dbapi_connection.holds_writer_lock
+        and statement.lstrip()[:7].upper().startswith(_WRITES)
+    ):
+        dbapi_connection.take_writer_lock()
+
+
 def engine_options(database_url: str, options: dict) -> dict:
     """The engine options for this database: a SQLite file never drops a pooled connection, so
-    its requests skip the ``pool_pre_ping`` round (PostgreSQL keeps it: a restarted server)."""
+    its requests skip the ``pool_pre_ping`` round (PostgreSQL keeps it: a restarted server);
+    its connections queue this process's writers (``WriterConnection``)."""
     if database_url.startswith("sqlite"):
-        return {**options, "pool_pre_ping": False}
+        connect_args = {**options.get("connect_args", {}), "factory": WriterConnection}
+        return {**options, "pool_pre_ping": False, "connect_args": connect_args}
     return options
 
 
@@ -37,6 +160,7 @@ def init_app(app: Flask) -> None:
         engine: Engine = db.engine
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "before_cursor_execute", _take_writer_lock)
 
 
 def is_postgresql() -> bool:

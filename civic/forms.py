@@ -16,9 +16,11 @@ import re
 from flask import flash
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, StringField, TextAreaField
+from markupsafe import Markup, escape
+from wtforms import DateField, StringField, TextAreaField, widgets
 from wtforms.i18n import get_translations
 from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.widgets.core import clean_key
 
 from civic import kyiv
 from civic.urls import HttpUrl
@@ -79,6 +81,44 @@ def parameter_message(name: str, position: int, char: str) -> str:
     )
 
 
+def html_params(**kwargs) -> Markup:
+    """``wtforms.widgets.html_params``, the same text, without the ``Markup.format`` (a
+    ``string.Formatter`` pass) per attribute that made most of a form's rendering time: every
+    key and value is still escaped by ``markupsafe.escape``, ``True`` is a bare attribute and
+    ``False`` none (``tests/test_form_fields.py`` compares it with WTForms' own)."""
+    params = []
+    for key, value in sorted(kwargs.items()):
+        if value is False:
+            continue
+        key = escape(clean_key(key))
+        params.append(str(key) if value is True else f'{key}="{escape(value)}"')
+    return Markup(" ".join(params))
+
+
+#: The widget calls ``render_input`` stands for: WTForms' own, unchanged by a subclass.
+_PLAIN_INPUTS = frozenset({widgets.Input.__call__, widgets.CheckboxInput.__call__})
+
+
+def render_input(widget: widgets.Input, field, **kwargs) -> Markup:
+    """What ``widget(field, **kwargs)`` renders for WTForms' text, e-mail, hidden, password
+    and checkbox inputs (``Input.__call__`` of WTForms 3), with ``html_params`` above."""
+    if isinstance(widget, widgets.CheckboxInput) and getattr(field, "checked", field.data):
+        kwargs.setdefault("checked", True)
+    kwargs.setdefault("id", field.id)
+    kwargs.setdefault("type", widget.input_type)
+    if "value" not in kwargs:
+        kwargs["value"] = field._value()
+    datalist = getattr(field, "_datalist", None)
+    if datalist is not None and "list" not in kwargs:
+        kwargs["list"] = datalist if isinstance(datalist, str) else datalist.id
+    flags = getattr(field, "flags", {})
+    for name in dir(flags):
+        if name in widget.validation_attrs and name not in kwargs:
+            value = getattr(flags, name)
+            kwargs[name] = value() if callable(value) else value
+    return Markup(f"<input {html_params(name=field.name, **kwargs)}>")
+
+
 class Form(FlaskForm):
     """Base of every form in civic (instead of ``FlaskForm``): refuses control characters.
 
@@ -92,6 +132,20 @@ class Form(FlaskForm):
 
         def get_translations(self, form):
             return ukrainian_messages()
+
+        def render_field(self, field, render_kw):
+            """WTForms' plain inputs (the CSRF token, names, addresses, checkboxes) through
+            ``render_input``; every other widget as WTForms renders it."""
+            widget = field.widget
+            if (
+                type(widget).__call__ not in _PLAIN_INPUTS
+                or widget.html_params is not widgets.html_params
+            ):
+                return super().render_field(field, render_kw)
+            other_kw = getattr(field, "render_kw", None)
+            if other_kw is not None:
+                render_kw = dict(other_kw, **render_kw)
+            return render_input(widget, field, **render_kw)
 
     _formdata = None
 

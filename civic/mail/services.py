@@ -250,10 +250,15 @@ def _redact(row: OutboxMessage) -> None:
         return
     row.body = cut_secret(row.body, row.secret_hash)
     row.secret_hash = None
-    path = outbox_folder() / row.eml_name if row.eml_name else None
+    _redact_file(row.eml_name, row.body)
+
+
+def _redact_file(eml_name: str, body: str) -> None:
+    """The message's .eml file (if it has one) with ``body``, the copy without the link."""
+    path = outbox_folder() / eml_name if eml_name else None
     if path is not None and path.is_file():
         message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-        message.set_content(row.body)
+        message.set_content(body)
         _write_private(path, message.as_bytes())
 
 
@@ -371,30 +376,88 @@ def deliver(ids: list[int], connection: smtplib.SMTP | None = None, *, claim_fir
 
     ``claim_first`` marks them as being sent in a transaction of its own before talking to the
     server, so two senders never take the same message (``civic mail deliver``). The web
-    process's own thread skips it: it holds the only reference to the messages it was just
+    process's own threads skip it: each holds the only reference to the messages it was just
     handed, and the cron job leaves messages younger than a minute alone — one write
     transaction per batch instead of two, which matters to SQLite's single writer. In the
     worst case (a thread stalled for over a minute) a message goes out twice, never zero times.
+
+    The batch is read as plain rows and its outcomes are written back with one executemany
+    UPDATE (status, error, and the copy without its one-time link): no ORM object per message.
     """
     cfg = current_app.config
     if claim_first:
         ids = claim(ids)
-        wanted = OutboxMessage.status == SENDING
+        wanted = SENDING
     else:
-        wanted = OutboxMessage.status == QUEUED
+        wanted = QUEUED
     if not ids:
         return connection
-    rows = db.session.scalars(
-        select(OutboxMessage).where(OutboxMessage.id.in_(ids), wanted).order_by(OutboxMessage.id)
-    )
-    unreachable = None
+    rows = db.session.execute(_batch_statement(), {"ids": ids, "status": wanted}).all()
+    outcomes, unreachable = [], None
     for row in rows:
         if unreachable:  # one failed connection per batch, not one per message
-            row.status, row.error = FAILED, unreachable
+            outcomes.append(_outcome(row, FAILED, unreachable))
             continue
-        connection, unreachable = _deliver_row(row, connection, cfg)
+        message = build_message(row.sender, row.recipient, row.subject, row.body, row.created_at)
+        try:
+            connection = _send(message, connection, cfg, (row.sender, row.recipient))
+        except (OSError, smtplib.SMTPException) as exc:
+            log.warning("SMTP delivery of outbox message %s failed: %s", row.id, exc)
+            error = str(exc)[:500]
+            outcomes.append(_outcome(row, FAILED, error))
+            if isinstance(exc, ServerUnreachable):
+                unreachable = error
+            close(connection)
+            connection = None
+            continue
+        outcomes.append(_outcome(row, SENT, ""))
+    if outcomes:
+        db.session.execute(_outcome_statement(), outcomes)
     db.session.commit()
     return connection
+
+
+@built_once
+def _batch_statement():
+    c = OutboxMessage.__table__.c
+    return (
+        select(
+            c.id, c.sender, c.recipient, c.subject, c.body, c.created_at, c.secret_hash, c.eml_name
+        )
+        .where(c.id.in_(bindparam("ids", expanding=True)), c.status == bindparam("status"))
+        .order_by(c.id)
+    )
+
+
+@built_once
+def _outcome_statement():
+    table = OutboxMessage.__table__
+    return (
+        update(table)
+        .where(table.c.id == bindparam("message_id"))
+        .values(
+            status=bindparam("new_status"),
+            error=bindparam("new_error"),
+            body=bindparam("new_body"),
+            secret_hash=bindparam("new_secret_hash"),
+        )
+    )
+
+
+def _outcome(row, status: str, error: str) -> dict:
+    """The values ``_outcome_statement`` writes for one message: a sent message loses its
+    one-time link (the row and its .eml file, as ``_redact``), a failed one keeps it."""
+    body, secret = row.body, row.secret_hash
+    if status == SENT and secret:
+        body, secret = cut_secret(body, secret), None
+        _redact_file(row.eml_name, body)
+    return {
+        "message_id": row.id,
+        "new_status": status,
+        "new_error": error,
+        "new_body": body,
+        "new_secret_hash": secret,
+    }
 
 
 def waiting_ids(*, now: dt.datetime, older_than: dt.timedelta, failed: bool = False) -> list[int]:

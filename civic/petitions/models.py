@@ -131,6 +131,20 @@ class Signature(Identified, db.Model):
     identity_method: Mapped[str | None] = mapped_column(sa.String(20))
 
 
+class SignatureHour(db.Model):
+    """Counted signatures (confirmed, not invalidated) of a petition per UTC hour of
+    confirmation, for the petition page's chart. Written only by the database's triggers on
+    ``petition_signatures`` (migration 0022), so it equals the grouped count whoever writes."""
+
+    __tablename__ = "petition_signature_hours"
+
+    petition_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("petitions.id", ondelete="CASCADE"), primary_key=True
+    )
+    hour: Mapped[dt.datetime] = mapped_column(sa.DateTime, primary_key=True)  # naive UTC
+    count: Mapped[int] = mapped_column(sa.Integer)
+
+
 class Invalidation(Identified, db.Model):
     """One bulk invalidation of fraudulent signatures, with its criteria.
 

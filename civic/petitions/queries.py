@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from dataclasses import dataclass
 
 from sqlalchemy import and_, bindparam, case, false, func, not_, or_, select, true
 from sqlalchemy.orm import selectinload
@@ -15,7 +16,7 @@ from civic.database import built_once, paginate_rows
 from civic.extensions import db
 from civic.petitions import lifecycle, screening
 from civic.petitions.lifecycle import Clock, State
-from civic.petitions.models import Petition, Signature
+from civic.petitions.models import Petition, Signature, SignatureHour
 from civic.petitions.services import petition_threshold, threshold_setting
 from civic.petitions.signatures import counted_clause
 
@@ -134,6 +135,74 @@ def signers_page(petition: Petition, *, page: int = 1, per_page: int | None = No
     )
 
 
+class PetitionRow:
+    """A petition as its public page reads it: the columns of one Core row (attribute access,
+    as on the ORM object) and ``state_enum``; no ORM object, identity map or version check."""
+
+    __slots__ = ("_row",)
+
+    def __init__(self, row) -> None:
+        self._row = row
+
+    def __getattr__(self, name: str):
+        return getattr(self._row, name)
+
+    @property
+    def state_enum(self) -> State:
+        return State(self._row.state)
+
+
+@built_once
+def _petition_row_statement():
+    table = Petition.__table__
+    return select(table).where(table.c.id == bindparam("petition_id"))
+
+
+def petition_row(petition_id: int) -> PetitionRow | None:
+    """The petition's columns in one statement built once (the public page, read only)."""
+    row = db.session.execute(_petition_row_statement(), {"petition_id": petition_id}).first()
+    return None if row is None else PetitionRow(row)
+
+
+@dataclass(frozen=True)
+class FirstSigners:
+    """The first signers shown on the petition's page: ``items`` are (name, date) rows."""
+
+    items: list
+    total: int
+
+    @property
+    def has_next(self) -> bool:
+        return self.total > len(self.items)
+
+
+@built_once
+def _first_signers_statement():
+    s = Signature.__table__.c
+    return (
+        select(s.full_name, s.confirmed_at)
+        .where(
+            s.petition_id == bindparam("petition_id"),
+            s.confirmed_at.is_not(None),
+            s.invalidated_at.is_(None),
+        )
+        .order_by(s.confirmed_at, s.id)
+        .limit(bindparam("limit"))
+    )
+
+
+def first_signers(petition: Petition, *, limit: int | None = None) -> FirstSigners:
+    """The oldest ``limit`` counted signers in one statement built once (the petition's page):
+    what ``signers_page`` gives for page 1, without a pagination object."""
+    if not petition.signature_count:
+        return FirstSigners([], 0)
+    rows = db.session.execute(
+        _first_signers_statement(),
+        {"petition_id": petition.id, "limit": limit or SIGNERS_ON_PETITION},
+    ).all()
+    return FirstSigners(rows, petition.signature_count)
+
+
 def suggest_similar(
     title: str, *, today: dt.date, exclude: int | None = None, include_moderation: bool = False
 ):
@@ -180,26 +249,18 @@ def consideration_queue(today: dt.date) -> list[Petition]:
 
 @built_once
 def _by_hour_statement():
-    """Counted signatures of a petition per UTC hour of confirmation (the hour as a naive UTC
-    timestamp on PostgreSQL, ``YYYY-MM-DD HH:00:00`` text on SQLite, which stores naive UTC)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        hour = func.date_trunc("hour", func.timezone("UTC", Signature.confirmed_at))
-    else:
-        hour = func.strftime("%Y-%m-%d %H:00:00", Signature.confirmed_at)
-    return (
-        select(hour.label("hour"), func.count())
-        .where(Signature.petition_id == bindparam("petition_id"), counted_clause())
-        .group_by(hour)
-    )
+    h = SignatureHour.__table__.c
+    return select(h.hour, h.count).where(h.petition_id == bindparam("petition_id"), h.count > 0)
 
 
 def signatures_by_day(petition: Petition) -> list[tuple[dt.date, int]]:
     """Counted signatures per Kyiv day of confirmation, in day order (days with none left out):
     the petition page's progress chart and its table.
 
-    The database counts per UTC hour, so the page reads one row per hour with signatures, not
-    one per signature; Kyiv's offset from UTC is a whole number of hours (+2, +3 in summer,
-    and so throughout tzdata since 1924), so every UTC hour lies within one Kyiv day.
+    The database keeps the count per UTC hour (``SignatureHour``, by triggers), so the page
+    reads one row per hour with signatures, not one per signature; Kyiv's offset from UTC is
+    a whole number of hours (+2, +3 in summer, and so throughout tzdata since 1924), so every
+    UTC hour lies within one Kyiv day.
     """
     rows = db.session.execute(_by_hour_statement(), {"petition_id": petition.id})
     days: dict[dt.date, int] = {}

@@ -86,7 +86,7 @@ def index():
 
 @bp.route("/petitions/<int:petition_id>")
 def detail(petition_id: int):
-    petition = _petition_or_404(petition_id)
+    petition = queries.petition_row(petition_id) or abort(404)  # read only: no ORM object
     today = services.today_kyiv()
     state = queries.effective_state(petition, today)
     if state == State.TAKEN_DOWN:
@@ -97,6 +97,8 @@ def detail(petition_id: int):
         )
     if state not in lifecycle.PUBLIC_STATES and state != State.REFUSED:
         abort(404)
+    if state == State.REFUSED:  # the page shows the refusal reason (a relationship)
+        petition = _petition_or_404(petition_id)
     return _detail_page(petition, state, today, SignForm(formdata=None))
 
 
@@ -104,7 +106,7 @@ def _detail_page(petition: Petition, state: State, today, form: SignForm, **page
     """The petition's page; a refused petition lists no signers."""
     signers = None
     if state != State.REFUSED:
-        signers = queries.signers_page(petition, per_page=queries.SIGNERS_ON_PETITION)
+        signers = queries.first_signers(petition)
     return render_template(
         "petitions/detail.html",
         petition=petition,
@@ -242,8 +244,9 @@ def sign(petition_id: int):
                 now=utcnow(),
                 notify_on_answer=bool(form.notify_on_answer.data),
             )
-            page = render_template("petitions/sign_sent.html", petition=head, email=signature.email)
-            return page, 201
+            email = signature.email
+            web.checkpoint()  # the writer lock is not held while the page renders
+            return render_template("petitions/sign_sent.html", petition=head, email=email), 201
     # Refused: the petition's page again, with the form and the reason (the ORM object now).
     petition = _petition_or_404(petition_id)
     today = services.today_kyiv()
@@ -264,6 +267,7 @@ def confirm_signature(token: str):
     if request.method == "POST" and form.validate_on_submit():
         with web.attempt():
             signatures.confirm_pending(pending, now=utcnow())
+            web.checkpoint()  # the writer lock is not held while the page renders
             return render_template("petitions/signature_done.html", petition=pending.petition)
         return redirect(url_for("petitions.detail", petition_id=pending.petition.id))
     return render_template(

@@ -191,3 +191,31 @@ def test_mail_queued_before_a_savepoint_goes_out_with_the_real_commit(app_factor
         assert wait_for_delivery(app)
         assert [_status(first.id), _status(second.id)] == [("sent", "")] * 2
     assert sorted(m["Subject"] for m in inbox.messages) == ["Другий", "Перший"]
+
+
+def test_parallel_connections_send_every_message_once(app_factory, smtp_server):
+    """Many commits at once go out over several connections: each message exactly once, each
+    marked sent and cut off its one-time link by the batch UPDATE."""
+    controller, inbox = smtp_server
+    app = app_factory(
+        MAIL_SERVER=controller.hostname, MAIL_PORT=controller.port, MAIL_SENDER_CONNECTIONS=3
+    )
+    secrets = [f"token{i:02d}-abcdefghijklmnopqrstuvwxyz" for i in range(24)]
+    with app.app_context():
+        rows = []
+        for i, secret in enumerate(secrets):
+            rows.append(
+                send_mail(f"c{i}@example.com", f"Лист {i}", f"http://x/s/{secret}\n", secret=secret)
+            )
+            db.session.commit()
+        ids = [row.id for row in rows]
+        assert wait_for_delivery(app)
+        db.session.expire_all()
+        stored = {
+            r.id: r
+            for r in db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.id.in_(ids)))
+        }
+        assert {(r.status, r.error, r.secret_hash) for r in stored.values()} == {("sent", "", None)}
+        assert not any(s in r.body for r in stored.values() for s in secrets)
+    assert sorted(m["To"] for m in inbox.messages) == sorted(f"c{i}@example.com" for i in range(24))
+    assert sorted(b.strip() for b in inbox.bodies()) == sorted(f"http://x/s/{s}" for s in secrets)
